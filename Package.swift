@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Signet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "signet", targets: ["SignetCLI"]),
+        .library(name: "SignetAPI", targets: ["SignetAPI"]),
+        .library(name: "SignetCore", targets: ["SignetCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+    ],
+    targets: [
+        // Wire types (Codable requests and responses) shared by the server, the SDK and the command line.
+        .target(name: "SignetAPI"),
+        // The security-critical core: keys, signatures, tokens, permissions. No web framework, no database.
+        .target(name: "SignetCore", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
+        // Persistence: repository protocols and their SQL implementation (SQLite now).
+        .target(name: "SignetStore", dependencies: [
+            "SignetCore",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The HTTP server: Hummingbird application, controllers, authentication, user-action checks.
+        .target(name: "SignetServer", dependencies: [
+            "SignetAPI", "SignetCore", "SignetStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The `signet` executable: serve, init.
+        .executableTarget(name: "SignetCLI", dependencies: [
+            "SignetAPI", "SignetCore", "SignetStore", "SignetServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SignetCoreTests", dependencies: ["SignetCore"]),
+        .testTarget(name: "SignetServerTests", dependencies: [
+            "SignetAPI", "SignetCore", "SignetStore", "SignetServer",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

@@ -1,0 +1,58 @@
+/// Random identifiers in the Dfns shape: `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`, lower-case base36,
+/// 26 random characters (about 134 bits) from the system's cryptographic random number generator.
+public enum Identifier {
+    /// The prefixes Signet issues, one per kind of object.
+    public enum Prefix: String, Sendable, CaseIterable {
+        case organization = "or"
+        case user = "us"
+        case token = "to"
+        case loginSession = "uj"
+        case credential = "cr"
+        case credentialID = "ci"
+        case permission = "pm"
+        case assignment = "as"
+        case challenge = "ch"
+        case nonce = "no"
+        case userAction = "ua"
+        case signingKey = "sk"
+    }
+
+    private static let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// A fresh identifier with the given prefix.
+    public static func make(_ prefix: Prefix) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let characters = randomCharacters(count: 26, using: &generator)
+        let first = String(decoding: characters[0..<5], as: UTF8.self)
+        let second = String(decoding: characters[5..<10], as: UTF8.self)
+        let third = String(decoding: characters[10..<26], as: UTF8.self)
+        return "\(prefix.rawValue)-\(first)-\(second)-\(third)"
+    }
+
+    /// Whether `value` has the shape of an identifier with `prefix` (used to reject junk early with a 4xx).
+    public static func isWellFormed(_ value: String, prefix: Prefix) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == prefix.rawValue else { return false }
+        guard parts[1].utf8.count == 5, parts[2].utf8.count == 5, (10...32).contains(parts[3].utf8.count) else {
+            return false
+        }
+        return parts.dropFirst().allSatisfy { part in part.utf8.allSatisfy { alphabet.contains($0) } }
+    }
+
+    private static func randomCharacters(count: Int, using generator: inout some RandomNumberGenerator) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            // 252 = 36 * 7: rejecting the top four values keeps every character equally likely.
+            if byte < 252 { result.append(alphabet[Int(byte % 36)]) }
+        }
+        return result
+    }
+
+    /// Random bytes from the system's cryptographic generator.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}

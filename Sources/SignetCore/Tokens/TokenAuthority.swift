@@ -1,0 +1,120 @@
+import Crypto
+import Foundation
+import JWTKit
+
+/// One Ed25519 key that signs Signet's JWTs, as the store persists it.
+public struct SigningKeyMaterial: Sendable, Equatable {
+    /// The key id, written into each token's `kid` header.
+    public var kid: String
+    /// The 32-byte Ed25519 private key (seed).
+    public var privateKey: [UInt8]
+    /// When the key was made.
+    public var createdAt: Date
+
+    /// Wraps stored key material.
+    public init(kid: String, privateKey: [UInt8], createdAt: Date) {
+        self.kid = kid
+        self.privateKey = privateKey
+        self.createdAt = createdAt
+    }
+
+    /// A fresh key from the system's cryptographic random generator.
+    public static func generate(now: Date = Date()) -> SigningKeyMaterial {
+        SigningKeyMaterial(
+            kid: Identifier.make(.signingKey), privateKey: Array(Curve25519.Signing.PrivateKey().rawRepresentation),
+            createdAt: now)
+    }
+}
+
+/// Why a presented token was refused.
+public enum TokenFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not a JWT, or not one Signet could have minted.
+    case malformed
+    /// The signature does not verify with any of Signet's signing keys.
+    case badSignature
+    /// Past its `exp`.
+    case expired
+    /// A token minted for another purpose (a challenge presented as a bearer, say).
+    case wrongAudience
+
+    public var description: String {
+        switch self {
+        case .malformed: return "the token is malformed"
+        case .badSignature: return "the token's signature is not valid"
+        case .expired: return "the token has expired"
+        case .wrongAudience: return "the token is not valid for this use"
+        }
+    }
+}
+
+/// Mints and checks Signet's JWTs (EdDSA over Ed25519, as Dfns does).
+///
+/// Holds every signing key that may still have live tokens; new tokens are signed with the
+/// current one. Checking a token here proves only that Signet minted it and that it has not
+/// expired: whether it was since revoked is the store's business, asked on every request.
+public struct TokenAuthority: Sendable {
+    /// The `iss` of every token.
+    public let issuer: String
+    private let keys: JWTKeyCollection
+    private let currentKID: String
+
+    /// Loads the signing keys; `current` signs new tokens, all of them verify.
+    public init(issuer: String, keys material: [SigningKeyMaterial], current: SigningKeyMaterial) async throws {
+        self.issuer = issuer
+        let collection = JWTKeyCollection()
+        for key in material + [current] {
+            let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: key.privateKey)
+            await collection.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
+        }
+        self.keys = collection
+        self.currentKID = current.kid
+    }
+
+    /// Mints a token. `expiresAt` is written to `exp`.
+    public func mint(
+        audience: TokenAudience, id: String, username: String, metadata: AppMetadata,
+        issuedAt: Date = Date(), expiresAt: Date
+    ) async throws -> String {
+        let claims = TokenClaims(
+            issuer: issuer, audience: audience, id: id, username: username, metadata: metadata,
+            issuedAt: issuedAt, expiresAt: expiresAt)
+        return try await keys.sign(claims, kid: JWKIdentifier(string: currentKID), header: ["typ": "JWT"])
+    }
+
+    /// Verifies a token's signature, expiry, issuer and audience and returns its claims.
+    public func verify(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {
+        guard token.utf8.count <= 8192, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
+            throw .malformed
+        }
+        let claims: TokenClaims
+        do {
+            claims = try await keys.verify(token, as: TokenClaims.self)
+        } catch let error as JWTError {
+            switch error.errorType {
+            case .claimVerificationFailure: throw .expired
+            case .signatureVerificationFailed, .unknownKID, .missingKIDHeader: throw .badSignature
+            default: throw .malformed
+            }
+        } catch {
+            throw .malformed
+        }
+        guard claims.iss.value == issuer, claims.aud.value == [audience.rawValue] else { throw .wrongAudience }
+        return claims
+    }
+}
+
+/// SHA-256 of a token, hex: the only trace of an access token Signet keeps.
+public enum TokenDigest {
+    /// The digest stored for `token`.
+    public static func of(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Whether `token` matches a stored digest, compared in constant time.
+    public static func matches(_ token: String, digest: String) -> Bool {
+        ConstantTime.equals(of(token), digest)
+    }
+}

@@ -1,0 +1,36 @@
+import Testing
+
+@testable import SignetCore
+
+@Suite("Strict JSON")
+struct JSONValueTests {
+    @Test("Semantic equality ignores key order, whitespace and escape spelling")
+    func semanticEquality() throws {
+        let compact = try JSONValue(parsing: #"{"name":"é","n":1,"list":[true,null]}"#)
+        let spaced = try JSONValue(parsing: "{ \"list\" : [ true , null ] ,\n \"n\": 1, \"name\": \"\\u00e9\" }")
+        #expect(compact == spaced)
+        #expect(try JSONValue(parsing: #"{"n":1}"#) != JSONValue(parsing: #"{"n":1.0}"#))
+        #expect(try JSONValue(parsing: #"{"n":true}"#) != JSONValue(parsing: #"{"n":1}"#))
+        #expect(try JSONValue(parsing: #"[1,2]"#) != JSONValue(parsing: #"[2,1]"#))
+        #expect(try JSONValue(parsing: #""\ud83d\ude00""#) == .string("😀"))
+    }
+
+    @Test("Refuses what parsers disagree on", arguments: [
+        #"{"a":1,"a":2}"#, #"{"a":1,}"#, "[1,]", "01", "1.", ".5", "-", "NaN", "{'a':1}", #""\ud800""#,
+        "\"tab\there\"", "{} {}", "", "tru", #"{"a" 1}"#, "\u{FEFF}{}",
+    ])
+    func refusals(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test("Accepts valid numbers and deep-but-bounded nesting")
+    func accepts() throws {
+        for number in ["0", "-0", "12.5e-3", "1E+9", "123456789012345678901234567890"] {
+            #expect(try JSONValue(parsing: number) == .number(number))
+        }
+        let deep = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        #expect(throws: Never.self) { try JSONValue(parsing: deep) }
+        let tooDeep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: tooDeep) }
+    }
+}
