@@ -20,12 +20,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Wire types (Codable requests and responses) shared by the server, the SDK and the command line.
         .target(name: "SignetAPI"),
         // The security-critical core: keys, signatures, tokens, permissions. No web framework, no database.
         .target(name: "SignetCore", dependencies: [
+            "SignetAPI",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -37,6 +39,9 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "SQLiteKit", package: "sqlite-kit"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // The HTTP server: Hummingbird application, controllers, authentication, user-action checks.
         .target(name: "SignetServer", dependencies: [
@@ -44,6 +49,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // The `signet` executable: serve, init.
         .executableTarget(name: "SignetCLI", dependencies: [
@@ -52,7 +58,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SignetCoreTests", dependencies: ["SignetCore"]),
+        .testTarget(name: "SignetCoreTests", dependencies: ["SignetAPI", "SignetCore"]),
         .testTarget(name: "SignetServerTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,20 +1,6 @@
 import Foundation
 import JWTKit
-
-/// The kinds of token Signet mints, as `app_metadata.tokenKind` names them on the Dfns wire.
-public enum TokenKind: String, Sendable, Codable, CaseIterable {
-    /// A login session's access token.
-    case login = "Token"
-    /// A personal access token.
-    case pat = "Pat"
-    /// A service account's access token.
-    case serviceAccount = "ServiceAccount"
-    /// A short-lived internal token: a challenge identifier or a user action.
-    case temporary = "Temp"
-
-    /// Whether a token of this kind may be presented as `Authorization: Bearer`.
-    public var isBearer: Bool { self != .temporary }
-}
+import SignetAPI
 
 /// What a token is for, carried in `aud`. Bearer tokens use the Dfns audience; Signet's internal
 /// tokens use their own, so one can never be presented as another.
@@ -78,8 +64,9 @@ public struct TokenClaims: JWTPayload, Equatable {
         self.aud = AudienceClaim(value: audience.rawValue)
         self.sub = SubjectClaim(value: metadata.orgId)
         self.jti = IDClaim(value: id)
-        self.iat = IssuedAtClaim(value: issuedAt)
-        self.exp = ExpirationClaim(value: expiresAt)
+        // Whole seconds: NumericDate may be fractional, but some JWT libraries only read integers.
+        self.iat = IssuedAtClaim(value: Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down)))
+        self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: expiresAt.timeIntervalSince1970.rounded(.down)))
         self.username = username
         self.appMetadata = metadata
     }

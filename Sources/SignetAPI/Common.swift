@@ -1,0 +1,87 @@
+import Foundation
+
+/// The error body of every refused request: `{"error": {"status", "message", "details"?}}`.
+public struct ErrorResponse: Codable, Sendable, Equatable {
+    /// The error.
+    public var error: ErrorBody
+
+    /// Creates an error response.
+    public init(error: ErrorBody) { self.error = error }
+}
+
+/// The inside of ``ErrorResponse``.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    /// The HTTP status, repeated for clients that only see the body.
+    public var status: Int
+    /// What went wrong and, where it helps, what to do about it.
+    public var message: String
+    /// Machine-readable detail, such as the field that conflicted.
+    public var details: [String: String]?
+
+    /// Creates an error body.
+    public init(status: Int, message: String, details: [String: String]? = nil) {
+        self.status = status
+        self.message = message
+        self.details = details
+    }
+}
+
+/// A list, with `nextPageToken` on the lists that page.
+public struct ListResponse<Item: Codable & Sendable>: Codable, Sendable {
+    /// This page's items.
+    public var items: [Item]
+    /// Pass as `paginationToken` for the next page; absent on the last page.
+    public var nextPageToken: String?
+
+    /// Creates a list response.
+    public init(items: [Item], nextPageToken: String? = nil) {
+        self.items = items
+        self.nextPageToken = nextPageToken
+    }
+}
+
+/// A body carrying only a message.
+public struct MessageResponse: Codable, Sendable, Equatable {
+    /// The message.
+    public var message: String
+
+    /// Creates a message response.
+    public init(message: String) { self.message = message }
+}
+
+/// Request types that refuse fields they do not know, as the Dfns API does for creates
+/// (`additionalProperties: false`).
+public protocol KnownFields {
+    /// The top-level JSON keys the type accepts.
+    static var knownFields: Set<String> { get }
+}
+
+/// The JSON coders Signet's server and clients share: ISO-8601 dates with milliseconds in UTC
+/// (`2023-04-14T20:41:28.715Z`), as the Dfns API writes them.
+public enum SignetJSON {
+    /// An encoder for Signet's wire format.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Self.withFractionalSeconds))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// A decoder for Signet's wire format; accepts dates with or without fractional seconds.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? Date(text, strategy: Self.withFractionalSeconds) { return date }
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO-8601 date")
+        }
+        return decoder
+    }
+
+    private static let withFractionalSeconds = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SignetCore
+import SignetServer
+import SignetStore
+
+/// `signet serve`: runs the HTTP server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Signet server.",
+        discussion: """
+            The store is created on first start. With --dev, a first start on an empty store also creates an
+            organisation and its administrator, writes the administrator's private key into the data folder
+            (mode 0600) and prints how to log in.
+            """)
+
+    @Option(help: "Address to listen on (env SIGNET_HOST).")
+    var host: String = Environment.value("SIGNET_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env SIGNET_PORT).")
+    var port: Int = Environment.value("SIGNET_PORT").flatMap(Int.init) ?? 8080
+
+    @Option(help: "The SQLite store (env SIGNET_DATABASE).")
+    var database: String = Environment.defaultDatabase
+
+    @Flag(help: "Development first start: initialise an empty store with a generated administrator key (env SIGNET_DEV=1).")
+    var dev = Environment.value("SIGNET_DEV") == "1"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SIGNET_LOG_LEVEL).")
+    var logLevel: String = Environment.value("SIGNET_LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
+        if let value = Environment.value("SIGNET_PORT"), Int(value) == nil {
+            throw ValidationError("SIGNET_PORT '\(value)' is not a port number")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "signet")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let location = try DatabaseLocation(database)
+        try location.prepare()
+        let store = try await SQLStore.sqlite(path: location.path, logger: logger)
+        do {
+            if try await store.organizations().isEmpty {
+                if dev {
+                    try await DevelopmentSetup.initialize(store: store, location: location, host: host, port: port)
+                } else {
+                    print(DevelopmentSetup.uninitialisedNotice(location: location))
+                }
+            }
+            let app = try await buildApplication(
+                configuration: ServerConfiguration(host: host, port: port), store: store, logger: logger)
+            try await app.runService()
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        try await store.shutdown()
+    }
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import SignetAPI
+
+/// Login, logout and user action signing.
+struct AuthController: Sendable {
+    let logins: LoginService
+    let userActions: UserActionService
+
+    /// Routes that need no bearer token (the SDKs send whatever token they hold; it is ignored).
+    func addPublicRoutes(to router: some RouterMethods<SignetRequestContext>) {
+        router.post("auth/login/init") { request, context in
+            var request = request
+            let body = try await RequestBody.collect(&request, context: context)
+            return JSONResponse(try await logins.initiate(try RequestBody.decode(LoginChallengeRequest.self, from: body)))
+        }
+        router.post("auth/login") { request, context in
+            var request = request
+            let body = try await RequestBody.collect(&request, context: context)
+            return JSONResponse(try await logins.login(try RequestBody.decode(SignedChallenge.self, from: body)))
+        }
+    }
+
+    /// Routes for an authenticated caller.
+    func addAuthenticatedRoutes(to router: some RouterMethods<SignetRequestContext>) {
+        router.put("auth/logout") { request, context in
+            var request = request
+            let caller = try context.requireCaller()
+            let body = try await RequestBody.collect(&request, context: context)
+            return JSONResponse(try await logins.logout(try RequestBody.decodeOptional(LogoutRequest.self, from: body), caller: caller))
+        }
+        router.post("auth/action/init") { request, context in
+            var request = request
+            let caller = try context.requireCaller()
+            let body = try await RequestBody.collect(&request, context: context)
+            let challengeRequest = try RequestBody.decode(CreateUserActionChallengeRequest.self, from: body)
+            return JSONResponse(try await userActions.initiate(challengeRequest, caller: caller))
+        }
+        router.post("auth/action") { request, context in
+            var request = request
+            let caller = try context.requireCaller()
+            let body = try await RequestBody.collect(&request, context: context)
+            return JSONResponse(try await userActions.complete(try RequestBody.decode(SignedChallenge.self, from: body), caller: caller))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import Logging
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Turns every error into the Dfns error envelope. Known failures keep their status; anything
+/// unexpected becomes a 500 whose body says nothing of the cause (it is logged, without secrets).
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = SignetRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw Self.apiError(for: error, request: request, context: context)
+        }
+    }
+
+    static func apiError(for error: any Error, request: Request, context: Context) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                return .notFound("no route for \(request.method) \(request.uri.path)")
+            case .contentTooLarge:
+                return APIError(.contentTooLarge, "the request body is larger than \(SignetRequestContext.maximumBodySize) bytes")
+            default:
+                return APIError(error.status, error.body ?? error.status.reasonPhrase)
+            }
+        case let error as KeyParsingError:
+            return .badRequest(error.description)
+        case StoreError.conflict:
+            return .conflict("the request conflicts with an existing record")
+        case StoreError.notFound:
+            return .notFound("not found")
+        default:
+            context.logger.error(
+                "request failed unexpectedly",
+                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(String(String(reflecting: error).prefix(500)))"])
+            return APIError(.internalServerError, "internal error (request \(context.id)); the server log has the details")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import HTTPTypes
+import Hummingbird
+import SignetCore
+import SignetStore
+
+/// A request that carried a valid, now used-up, `X-DFNS-USERACTION`.
+struct SignedRequest: Sendable {
+    /// Who signed.
+    let caller: Caller
+    /// The request body, exactly as received.
+    let body: [UInt8]
+    /// The user action it consumed (the audit record).
+    let action: UserActionRecord
+}
+
+/// Wraps the handlers of routes that the Dfns contract marks as user actions: the request must carry
+/// a user action signed for this caller, method, path and body, which is used up before the
+/// handler runs. The status the request ends with is written to the audit record.
+struct SignedRoutes: Sendable {
+    static let header: HTTPField.Name = {
+        guard let name = HTTPField.Name("X-DFNS-USERACTION") else { preconditionFailure("invalid header name") }
+        return name
+    }()
+
+    let userActions: UserActionService
+    let store: any SignetStore
+
+    func handler<Output: ResponseGenerator>(
+        _ body: @escaping @Sendable (SignedRequest, Request, SignetRequestContext) async throws -> Output
+    ) -> @Sendable (Request, SignetRequestContext) async throws -> Response {
+        { request, context in
+            var request = request
+            let caller = try context.requireCaller()
+            let bytes = try await RequestBody.collect(&request, context: context)
+            guard SignedPayload.meaning(of: bytes) != nil else {
+                throw APIError.badRequest("the body is not valid JSON")
+            }
+            let action = try await userActions.consume(
+                header: request.headers[Self.header], caller: caller, method: request.method.rawValue,
+                path: request.uri.path, query: request.uri.query, body: bytes)
+            let signed = SignedRequest(caller: caller, body: bytes, action: action)
+            do {
+                let response = try await body(signed, request, context).response(from: request, context: context)
+                try? await store.recordUserActionResult(id: action.id, status: Int(response.status.code))
+                return response
+            } catch {
+                let refusal = ErrorMiddleware.apiError(for: error, request: request, context: context)
+                try? await store.recordUserActionResult(id: action.id, status: Int(refusal.status.code))
+                throw refusal
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Issues challenges and checks the signed answers, for logins and user actions alike.
+struct ChallengeService: Sendable {
+    let store: any SignetStore
+    let tokens: TokenAuthority
+    let lifetime: TimeInterval
+
+    /// What a verified answer proved.
+    struct Answer: Sendable {
+        let challenge: ChallengeRecord
+        let credential: CredentialRecord
+        let assertion: CredentialAssertion
+    }
+
+    /// Issues a challenge that only the listed credentials may answer.
+    func issue(
+        purpose: ChallengePurpose, user: UserRecord, tokenId: String?, credentials: [CredentialRecord],
+        method: String? = nil, path: String? = nil, payload: String? = nil
+    ) async throws -> UserActionChallenge {
+        let now = Date()
+        let id = Identifier.make(.challenge)
+        let nonce = Identifier.make(.nonce) + "-" + Base64URL.encode(Identifier.randomBytes(16))
+        let challenge = Base64URL.encode(#"{"id":"\#(id)","nonce":"\#(nonce)"}"#)
+        let allowed = credentials.filter { $0.isActive && $0.kind == .key }.map(\.credentialId)
+        let record = ChallengeRecord(
+            id: id, orgId: user.orgId, purpose: purpose, userId: user.id, tokenId: tokenId, challenge: challenge,
+            allowedCredentialIds: allowed, httpMethod: method, httpPath: path, payload: payload, createdAt: now,
+            expiresAt: now.addingTimeInterval(lifetime))
+        try await store.insertChallenge(record)
+        let identifier = try await tokens.mint(
+            audience: .challenge, id: id, username: user.username,
+            metadata: AppMetadata(userId: user.id, orgId: user.orgId, tokenKind: .temporary), issuedAt: now,
+            expiresAt: record.expiresAt)
+        return UserActionChallenge(
+            challenge: challenge, challengeIdentifier: identifier,
+            supportedCredentialKinds: [SupportedCredentialKind(kind: .key)],
+            allowCredentials: AllowCredentials(key: allowed.map { AllowedCredential(id: $0) }))
+    }
+
+    /// Verifies a signed answer and consumes the challenge.
+    ///
+    /// - Parameters:
+    ///   - purpose: what the challenge must have been issued for.
+    ///   - tokenId: for user actions, the token the caller presents now; it must be the one the challenge was issued to.
+    ///   - identityId: whose credentials may answer (the user logging in, or the caller's signing identity).
+    ///   - refuse: builds the refusal for an answer that does not prove what it must (401 at login, 403 for actions).
+    func verify(
+        _ answer: SignedChallenge, purpose: ChallengePurpose, tokenId: String?, identityId: String? = nil,
+        refuse: (String) -> APIError
+    ) async throws -> Answer {
+        let claims: TokenClaims
+        do {
+            claims = try await tokens.verify(answer.challengeIdentifier, audience: .challenge)
+        } catch .expired {
+            throw refuse("the challenge has expired; ask for a new one")
+        } catch {
+            throw refuse("challengeIdentifier is not a challenge Signet issued")
+        }
+        guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == purpose,
+            challenge.orgId == claims.sub.value
+        else { throw refuse("challengeIdentifier is not valid for this request") }
+        if purpose == .userAction {
+            guard let tokenId, challenge.tokenId == tokenId else {
+                throw refuse("the challenge was issued to another caller")
+            }
+        }
+        guard answer.firstFactor.kind == .key else {
+            throw APIError.badRequest("firstFactor.kind '\(answer.firstFactor.kind.rawValue)' is not supported; Signet verifies Key credentials")
+        }
+        guard let assertion = answer.firstFactor.credentialAssertion else {
+            throw APIError.badRequest("field 'firstFactor.credentialAssertion' is required")
+        }
+        guard challenge.allowedCredentialIds.contains(assertion.credId),
+            let credential = try await store.credential(orgId: challenge.orgId, credentialId: assertion.credId),
+            credential.identityId == (identityId ?? challenge.userId), credential.kind == .key
+        else { throw refuse("credential \(assertion.credId) may not answer this challenge") }
+        guard credential.isActive else { throw refuse("credential \(assertion.credId) has been deactivated") }
+        let publicKey = try PublicKey(pem: credential.publicKeyPEM)
+        do {
+            try KeyAssertion.verify(
+                clientData: assertion.clientData, signature: assertion.signature, algorithmHint: assertion.algorithm,
+                publicKey: publicKey, expectedChallenge: challenge.challenge)
+        } catch .clientDataNotBase64URL {
+            throw APIError.badRequest(KeyAssertion.Failure.clientDataNotBase64URL.description)
+        } catch .signatureNotBase64URL {
+            throw APIError.badRequest(KeyAssertion.Failure.signatureNotBase64URL.description)
+        } catch .unsupportedAlgorithmHint(let hint) {
+            throw APIError.badRequest(KeyAssertion.Failure.unsupportedAlgorithmHint(hint).description)
+        } catch {
+            throw refuse(error.description)
+        }
+        guard try await store.consumeChallenge(id: challenge.id, at: Date()) else {
+            throw refuse("the challenge has already been answered or has expired; ask for a new one")
+        }
+        return Answer(challenge: challenge, credential: credential, assertion: assertion)
+    }
+}

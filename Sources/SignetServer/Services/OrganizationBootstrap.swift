@@ -1,0 +1,96 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Creates the organisation and its first administrator on an empty store (`signet init`, and the
+/// `--dev` first start).
+public enum OrganizationBootstrap {
+    /// The name of the managed role that grants every operation, present and future.
+    public static let fullAdminRoleName = "ManagedFullAdminAccess"
+
+    /// What was created; `--json` prints exactly this.
+    public struct Result: Codable, Sendable, Equatable {
+        public var orgId: String
+        public var userId: String
+        public var username: String
+        /// The `credId` a key signer uses.
+        public var credentialId: String
+        public var credentialUuid: String
+    }
+
+    /// Why the store could not be initialised. Nothing was written.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case alreadyInitialised(orgId: String, name: String)
+        case invalidEmail(String)
+        case invalidOrganizationName
+        case invalidPublicKey(KeyParsingError)
+
+        public var description: String {
+            switch self {
+            case .alreadyInitialised(let orgId, let name):
+                return "this store is already initialised (organisation \(orgId), '\(name)'); nothing was changed"
+            case .invalidEmail(let email):
+                return "'\(email)' is not an email address; the first administrator logs in with their email"
+            case .invalidOrganizationName:
+                return "the organisation name must be 1 to 100 characters"
+            case .invalidPublicKey(let error):
+                return error.description
+            }
+        }
+    }
+
+    /// Creates the organisation, the managed full-admin role, the first user (a `CustomerEmployee`
+    /// whose username is `email`) with a Key credential for `publicKeyPEM`, and assigns the role,
+    /// all in one transaction.
+    public static func initialize(
+        store: any SignetStore, organizationName: String, email: String, publicKeyPEM: String, now: Date = Date()
+    ) async throws -> Result {
+        let name = organizationName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= Validate.maximumNameLength else { throw Failure.invalidOrganizationName }
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard isEmail(email) else { throw Failure.invalidEmail(email) }
+        let publicKey: PublicKey
+        do {
+            publicKey = try PublicKey(pem: publicKeyPEM)
+        } catch {
+            throw Failure.invalidPublicKey(error)
+        }
+        let result = Result(
+            orgId: Identifier.make(.organization), userId: Identifier.make(.user), username: email,
+            credentialId: Base64URL.encode(Identifier.make(.credentialID)), credentialUuid: Identifier.make(.credential))
+        try await store.transaction { store in
+            if let existing = try await store.organizations().first {
+                throw Failure.alreadyInitialised(orgId: existing.id, name: existing.name)
+            }
+            try await store.insertOrganization(OrganizationRecord(id: result.orgId, name: name, createdAt: now))
+            let role = RoleRecord(
+                id: Identifier.make(.permission), orgId: result.orgId, name: fullAdminRoleName, operations: [],
+                grantsAll: true, isImmutable: true, createdAt: now)
+            try await store.insertRole(role)
+            try await store.insertUser(
+                UserRecord(
+                    id: result.userId, orgId: result.orgId, username: email, name: email, kind: .customerEmployee,
+                    createdAt: now))
+            try await store.insertCredential(
+                CredentialRecord(
+                    uuid: result.credentialUuid, orgId: result.orgId, credentialId: result.credentialId,
+                    identityId: result.userId, name: "Initial administrator key", publicKeyPEM: publicKey.pemRepresentation,
+                    fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now))
+            try await store.insertAssignment(
+                AssignmentRecord(
+                    id: Identifier.make(.assignment), orgId: result.orgId, permissionId: role.id, identityId: result.userId,
+                    createdAt: now))
+        }
+        return result
+    }
+
+    /// A plausible email: one `@`, something on both sides, a dot in the domain, no spaces, at most 254 bytes.
+    static func isEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard value.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        else { return false }
+        return !value.contains(where: { $0.isWhitespace || $0.isNewline })
+    }
+}

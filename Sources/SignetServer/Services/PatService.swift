@@ -1,0 +1,140 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Personal access tokens: created by a logged-in person, acting as that person with at most
+/// their permissions, each with its own keypair.
+///
+/// Who may do what (where Dfns is silent, the safest reading):
+/// - only a person's login session creates a PAT (a PAT or a service account gets 403);
+/// - a session manages every PAT of its user;
+/// - a PAT may read its user's PATs, and may rename, deactivate or delete itself, but not others.
+struct PatService: Sendable {
+    let store: any SignetStore
+    let tokens: TokenAuthority
+    let permissions: PermissionService
+    let presenter: TokenPresenter
+    let maximumDays: Int
+
+    /// `POST /auth/pats`.
+    func create(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
+        guard caller.isUserLogin, caller.user.kind == .customerEmployee || caller.user.kind == .endUser else {
+            throw PermissionService.denied(.patsCreate, caller)
+        }
+        try await permissions.require(.patsCreate, for: caller)
+        let name = try Validate.name(request.name)
+        let externalId = try Validate.externalId(request.externalId)
+        let lifetime = try Validate.lifetime(days: request.daysValid, seconds: request.secondsValid, maximumDays: maximumDays)
+        let publicKey = try PublicKey(pem: request.publicKey)
+        var role: RoleRecord?
+        if let permissionId = request.permissionId {
+            role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
+        }
+        if try await store.tokens(userId: caller.userId, kind: .pat).contains(where: { $0.name == name }) {
+            throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
+        }
+        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+
+        let now = Date()
+        let tokenId = Identifier.make(.token)
+        let expiresAt = now.addingTimeInterval(lifetime)
+        let accessToken = try await tokens.mint(
+            audience: .access, id: tokenId, username: caller.user.username,
+            metadata: AppMetadata(userId: caller.userId, orgId: caller.orgId, tokenKind: .pat), issuedAt: now,
+            expiresAt: expiresAt)
+        let credential = CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: caller.orgId,
+            credentialId: Base64URL.encode(Identifier.make(.credentialID)), identityId: tokenId, name: name,
+            publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm,
+            createdAt: now)
+        let record = AccessTokenRecord(
+            id: tokenId, orgId: caller.orgId, kind: .pat, userId: caller.userId, credentialUuid: credential.uuid, name: name,
+            externalId: externalId, tokenDigest: TokenDigest.of(accessToken), createdAt: now, expiresAt: expiresAt)
+        // Without a permissionId the PAT gets the roles its user holds now; later grants to the user
+        // do not widen it. Either way the effective permissions never exceed the user's.
+        let roleIds: [String]
+        if let role {
+            roleIds = [role.id]
+        } else {
+            roleIds = try await store.assignedRoles(identityId: caller.userId).filter { !$0.1.isArchived }.map(\.1.id)
+        }
+        try await store.transaction { store in
+            try await store.insertCredential(credential)
+            try await store.insertToken(record)
+            for roleId in Set(roleIds) {
+                try await store.insertAssignment(
+                    AssignmentRecord(
+                        id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: roleId, identityId: tokenId,
+                        createdAt: now))
+            }
+        }
+        return try await presenter.present(record, signingIdentityId: tokenId, accessToken: accessToken)
+    }
+
+    /// `GET /auth/pats`: the PATs of the caller's user.
+    func list(caller: Caller) async throws -> ListResponse<AccessToken> {
+        var items: [AccessToken] = []
+        for token in try await store.tokens(userId: caller.userId, kind: .pat) {
+            items.append(try await presenter.present(token, signingIdentityId: token.id))
+        }
+        return ListResponse(items: items)
+    }
+
+    /// `GET /auth/pats/{tokenId}`.
+    func get(_ tokenId: String, caller: Caller) async throws -> AccessToken {
+        let token = try await ownedPat(tokenId, caller: caller, mutating: false)
+        return try await presenter.present(token, signingIdentityId: token.id)
+    }
+
+    /// `PUT /auth/pats/{tokenId}`.
+    func update(_ tokenId: String, _ request: UpdatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
+        var token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        if let name = request.name {
+            let name = try Validate.name(name)
+            let others = try await store.tokens(userId: token.userId, kind: .pat).filter { $0.id != token.id }
+            if others.contains(where: { $0.name == name }) {
+                throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
+            }
+            token.name = name
+        }
+        if request.externalId != nil { token.externalId = try Validate.externalId(request.externalId) }
+        token.updatedAt = Date()
+        try await store.updateToken(token)
+        return try await presenter.present(token, signingIdentityId: token.id)
+    }
+
+    /// `PUT /auth/pats/{tokenId}/activate` and `…/deactivate`. Deactivating twice is not an error.
+    func setActive(_ tokenId: String, _ isActive: Bool, caller: Caller) async throws -> AccessToken {
+        var token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        if token.isActive != isActive {
+            token.isActive = isActive
+            token.updatedAt = Date()
+            try await store.updateToken(token)
+        }
+        return try await presenter.present(token, signingIdentityId: token.id)
+    }
+
+    /// `DELETE /auth/pats/{tokenId}`: ends the token for good. The record stays for the audit log.
+    func delete(_ tokenId: String, caller: Caller) async throws -> AccessToken {
+        var token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        token.isActive = false
+        token.isDeleted = true
+        token.updatedAt = Date()
+        try await store.updateToken(token)
+        return try await presenter.present(token, signingIdentityId: token.id)
+    }
+
+    /// A live PAT of the caller's user, or 404 (the same answer whether it exists elsewhere or not).
+    private func ownedPat(_ tokenId: String, caller: Caller, mutating: Bool) async throws -> AccessTokenRecord {
+        let notFound = APIError.notFound("personal access token \(tokenId) not found")
+        guard Identifier.isWellFormed(tokenId, prefix: .token), let token = try await store.token(id: tokenId),
+            token.kind == .pat, !token.isDeleted, token.userId == caller.userId, token.orgId == caller.orgId
+        else { throw notFound }
+        if mutating, caller.token.kind == .pat, caller.token.id != token.id {
+            throw APIError.forbidden(
+                "\(caller.errorName) may change only itself; manage other tokens from a login session")
+        }
+        return token
+    }
+}

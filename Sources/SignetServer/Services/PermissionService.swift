@@ -1,0 +1,28 @@
+import SignetCore
+import SignetStore
+
+/// Decides what a caller may do, from the store, on every request.
+struct PermissionService: Sendable {
+    let store: any SignetStore
+
+    /// The caller's effective permissions: the user's roles, intersected with the token's own roles
+    /// for a PAT. Read fresh each time, so a narrowed role or a revoked assignment applies at once.
+    func effective(for caller: Caller) async throws -> PermissionSet {
+        let userPermissions = try await store.permissions(identityId: caller.user.id)
+        guard caller.token.kind == .pat else { return userPermissions }
+        return userPermissions.intersection(try await store.permissions(identityId: caller.token.id))
+    }
+
+    /// Returns the effective permissions, or throws the Dfns-style 403 when `operation` is not among them.
+    @discardableResult
+    func require(_ operation: Operation, for caller: Caller) async throws -> PermissionSet {
+        let permissions = try await effective(for: caller)
+        guard permissions.allows(operation) else { throw Self.denied(operation, caller) }
+        return permissions
+    }
+
+    /// The Dfns refusal: `"<kind> <id> is not authorized to perform operation (<Operation>)"`.
+    static func denied(_ operation: Operation, _ caller: Caller) -> APIError {
+        .forbidden("\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+
+/// SQLite in one file: a single writer connection behind a lock (SQLite has one writer anyway) and
+/// read-only connections that, in WAL mode, read the last committed state without waiting for it.
+public final class SQLiteDriver: DatabaseDriver {
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = AsyncLock()
+    private let nextReader = ReaderCounter()
+
+    /// Opens (creating if needed) the database at `path`. The file is created readable by its owner only.
+    public static func open(path: String, readers readerCount: Int = 2, logger: Logger) async throws -> SQLiteDriver {
+        try createPrivately(path: path)
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        // FULL durability: a committed write (a revoked token) survives a power cut.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+            try await writer.sql().raw(SQLQueryString(pragma)).run()
+        }
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<max(1, readerCount) {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await reader.sql().raw("PRAGMA query_only = 1").run()
+            try await reader.sql().raw("PRAGMA busy_timeout = 5000").run()
+            readers.append(reader)
+        }
+        return SQLiteDriver(writer: writer, readers: readers)
+    }
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Creates the file with mode 0600 before SQLite opens it; SQLite gives its WAL files the same mode.
+    private static func createPrivately(path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        let descriptor = Foundation.open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        close(descriptor)
+    }
+
+    public func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.next() % readers.count
+        return try await body(readers[index].sql())
+    }
+
+    public func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = writer.sql()
+        return try await writeLock.withLock { try await body(database) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = writer.sql()
+        return try await writeLock.withLock {
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func isUniqueViolation(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        switch error.reason {
+        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
+        default: return false
+        }
+    }
+
+    public func shutdown() async throws {
+        for reader in readers { try await reader.close() }
+        try await writer.close()
+    }
+}
+
+/// A counter shared by concurrent tasks, to spread reads over the reader connections.
+private final class ReaderCounter: Sendable {
+    private let value = NIOLockedValueBox(0)
+
+    func next() -> Int {
+        value.withLockedValue { current in
+            current &+= 1
+            return current & Int.max
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SignetAPI
+import SignetCore
+
+/// Why the store refused a write.
+public enum StoreError: Error, Sendable, Equatable {
+    /// A uniqueness rule was broken (a key already registered, a name taken…).
+    case conflict(String)
+    /// The record to change does not exist.
+    case notFound
+}
+
+/// Organisations.
+public protocol OrganizationRepository: Sendable {
+    func insertOrganization(_ organization: OrganizationRecord) async throws
+    func organization(id: String) async throws -> OrganizationRecord?
+    /// Every organisation, oldest first.
+    func organizations() async throws -> [OrganizationRecord]
+}
+
+/// Users and service accounts.
+public protocol UserRepository: Sendable {
+    func insertUser(_ user: UserRecord) async throws
+    func user(id: String) async throws -> UserRecord?
+    /// A live (not deleted) user by username, case-insensitively.
+    func user(orgId: String, username: String) async throws -> UserRecord?
+    func updateUser(_ user: UserRecord) async throws
+    /// Live users of an organisation ordered by id, after `afterId`, at most `limit`.
+    func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
+}
+
+/// Credentials (public keys).
+public protocol CredentialRepository: Sendable {
+    /// Throws ``StoreError/conflict(_:)`` when the key or credId is already registered in the organisation.
+    func insertCredential(_ credential: CredentialRecord) async throws
+    func credential(uuid: String) async throws -> CredentialRecord?
+    func credential(orgId: String, credentialId: String) async throws -> CredentialRecord?
+    /// Whether any credential of the organisation, active or not, has this key.
+    func credentialExists(orgId: String, fingerprint: String) async throws -> Bool
+    func credentials(identityId: String) async throws -> [CredentialRecord]
+    func setCredentialActive(uuid: String, isActive: Bool) async throws
+}
+
+/// Access tokens (logins, PATs, service-account tokens).
+public protocol AccessTokenRepository: Sendable {
+    func insertToken(_ token: AccessTokenRecord) async throws
+    func token(id: String) async throws -> AccessTokenRecord?
+    /// Live (not deleted) tokens of a user of one kind, oldest first.
+    func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord]
+    func updateToken(_ token: AccessTokenRecord) async throws
+    /// Ends every active login session of a user.
+    func deactivateLoginSessions(userId: String, at: Date) async throws
+}
+
+/// Roles and their assignments.
+public protocol RoleRepository: Sendable {
+    func insertRole(_ role: RoleRecord) async throws
+    func role(id: String) async throws -> RoleRecord?
+    func role(orgId: String, name: String) async throws -> RoleRecord?
+    func roles(orgId: String, afterId: String?, limit: Int) async throws -> [RoleRecord]
+    func updateRole(_ role: RoleRecord) async throws
+    /// Throws ``StoreError/conflict(_:)`` when the role is already assigned to the identity.
+    func insertAssignment(_ assignment: AssignmentRecord) async throws
+    func assignment(id: String) async throws -> AssignmentRecord?
+    func deleteAssignment(id: String) async throws
+    func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord]
+    /// The assignments of an identity with their roles, archived roles included.
+    func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)]
+    /// What an identity's non-archived roles grant, together.
+    func permissions(identityId: String) async throws -> PermissionSet
+}
+
+/// Challenges waiting for signatures.
+public protocol ChallengeRepository: Sendable {
+    func insertChallenge(_ challenge: ChallengeRecord) async throws
+    func challenge(id: String) async throws -> ChallengeRecord?
+    /// Marks the challenge answered. Returns `false` when it was already answered or has expired:
+    /// a challenge is answered at most once, decided by the database.
+    func consumeChallenge(id: String, at: Date) async throws -> Bool
+}
+
+/// Signed user actions and the audit trail they form.
+public protocol UserActionRepository: Sendable {
+    func insertUserAction(_ action: UserActionRecord) async throws
+    func userAction(id: String) async throws -> UserActionRecord?
+    /// Marks the action used. Returns `false` when it was already used or has expired: a user action
+    /// is used at most once, decided by the database.
+    func consumeUserAction(id: String, at: Date) async throws -> Bool
+    func recordUserActionResult(id: String, status: Int) async throws
+    /// Used actions performed between the dates, optionally by one user, newest first.
+    func performedUserActions(orgId: String, from: Date, to: Date, userId: String?, limit: Int) async throws -> [UserActionRecord]
+}
+
+/// The keys that sign Signet's JWTs.
+public protocol SigningKeyRepository: Sendable {
+    /// Every signing key, oldest first.
+    func signingKeys() async throws -> [SigningKeyMaterial]
+    func insertSigningKey(_ key: SigningKeyMaterial) async throws
+}
+
+/// Everything Signet persists, with transactions across it.
+public protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
+    RoleRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
+{
+    /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
+    func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T
+    /// Releases the store's connections.
+    func shutdown() async throws
+}

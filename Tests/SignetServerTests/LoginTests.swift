@@ -1,0 +1,134 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import Testing
+
+@Suite("Login and logout")
+struct LoginTests {
+    @Test("Login returns an EdDSA JWT with the claims the Dfns SDKs read, valid 6 hours")
+    func loginToken() async throws {
+        try await TestServer.with { server, api in
+            let token = try await api.login(username: "admin@example.com", orgId: server.orgId, signer: server.adminSigner)
+            let parts = token.split(separator: ".").map(String.init)
+            let header = try JSONValue(parsing: try #require(Base64URL.decode(parts[0])))
+            #expect(header["alg"] == .string("EdDSA"))
+            let claims = try JSONValue(parsing: try #require(Base64URL.decode(parts[1])))
+            #expect(claims["sub"] == .string(server.orgId))
+            #expect(claims["aud"] == .string("dfns:auth:user"))
+            #expect(claims["iss"] != nil)
+            #expect(claims["https://custom/username"] == .string("admin@example.com"))
+            let metadata = try #require(claims["https://custom/app_metadata"])
+            #expect(metadata["userId"] == .string(server.organization.userId))
+            #expect(metadata["orgId"] == .string(server.orgId))
+            #expect(metadata["tokenKind"] == .string("Token"))
+            guard case .string(let jti)? = claims["jti"], case .number(let iat)? = claims["iat"],
+                case .number(let exp)? = claims["exp"]
+            else { Issue.record("jti, iat or exp missing"); return }
+            #expect(jti.hasPrefix("uj-"))
+            #expect(Int(exp)! - Int(iat)! == 6 * 3600)
+            #expect(try await api.send(.get, "/auth/pats", token: token).status == .ok)
+        }
+    }
+
+    @Test("The challenge lists the user's active Key credentials only")
+    func loginChallenge() async throws {
+        try await TestServer.with { server, api in
+            let reply = try await api.send(
+                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "ADMIN@example.com", orgId: server.orgId)))
+            #expect(reply.status == .ok)
+            let challenge = try reply.decode(UserActionChallenge.self)
+            #expect(challenge.allowCredentials.key.map(\.id) == [server.organization.credentialId])
+            #expect(challenge.supportedCredentialKinds.map(\.kind) == [.key])
+            try await server.store.setCredentialActive(uuid: server.organization.credentialUuid, isActive: false)
+            let afterDeactivation = try await api.send(
+                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
+            #expect(afterDeactivation.status == .unauthorized)
+        }
+    }
+
+    @Test("Unknown users, wrong organisations and deactivated users cannot log in; all get the same 401")
+    func refusedLogins() async throws {
+        try await TestServer.with { server, api in
+            let (user, signer) = try await server.addUser(email: "someone@example.com")
+            let cases = [
+                LoginChallengeRequest(username: "nobody@example.com", orgId: server.orgId),
+                LoginChallengeRequest(username: "admin@example.com", orgId: "or-00000-00000-0000000000000000"),
+            ]
+            var messages = Set<String>()
+            for request in cases {
+                let reply = try await api.send(.post, "/auth/login/init", body: try api.json(request))
+                #expect(reply.status == .unauthorized)
+                messages.insert(reply.errorMessage ?? "")
+            }
+            // A deactivated user: refused at init, and a challenge obtained before deactivation cannot be completed.
+            let early = try await api.send(
+                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
+            let challenge = try early.decode(UserActionChallenge.self)
+            try await server.setUserActive(user.id, false)
+            let reply = try await api.send(
+                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
+            #expect(reply.status == .unauthorized)
+            messages.insert(reply.errorMessage ?? "")
+            #expect(messages.count == 1)
+            let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try signer.sign(challenge))
+            #expect(try await api.send(.post, "/auth/login", body: try api.json(answer)).status == .unauthorized)
+        }
+    }
+
+    @Test("A wrong key, a replayed answer and a user-action challenge are refused at login")
+    func badAnswers() async throws {
+        try await TestServer.with { server, api in
+            let request = try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
+            let challenge = try await api.send(.post, "/auth/login/init", body: request).decode(UserActionChallenge.self)
+            let impostor = try TestSigner.generate(.ecdsaP256, credentialId: server.organization.credentialId)
+            let forged = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try impostor.sign(challenge))
+            let forgedReply = try await api.send(.post, "/auth/login", body: try api.json(forged))
+            #expect(forgedReply.status == .unauthorized)
+            #expect(forgedReply.errorMessage?.contains("signature") == true)
+
+            let genuine = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try server.adminSigner.sign(challenge))
+            #expect(try await api.send(.post, "/auth/login", body: try api.json(genuine)).status == .ok)
+            #expect(try await api.send(.post, "/auth/login", body: try api.json(genuine)).status == .unauthorized)
+
+            let admin = try await server.admin(api)
+            let actionChallenge = try await api.send(
+                .post, "/auth/action/init", token: admin.token,
+                body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "GET", userActionHttpPath: "/auth/pats"))
+            ).decode(UserActionChallenge.self)
+            let crossed = SignedChallenge(
+                challengeIdentifier: actionChallenge.challengeIdentifier, firstFactor: try server.adminSigner.sign(actionChallenge))
+            #expect(try await api.send(.post, "/auth/login", body: try api.json(crossed)).status == .unauthorized)
+        }
+    }
+
+    @Test("Login routes ignore whatever bearer token the SDK sends")
+    func loginIgnoresBearer() async throws {
+        try await TestServer.with { server, api in
+            let request = try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
+            #expect(try await api.send(.post, "/auth/login/init", token: "", body: request).status == .ok)
+            #expect(try await api.send(.post, "/auth/login/init", token: "garbage", body: request).status == .ok)
+        }
+    }
+
+    @Test("Logout ends the session on its next request; allSessions ends them all; a PAT cannot log out")
+    func logout() async throws {
+        try await TestServer.with { server, api in
+            let first = try await server.admin(api)
+            let second = try await server.admin(api)
+            #expect(try await api.send(.put, "/auth/logout", token: first.token).status == .ok)
+            let after = try await api.send(.get, "/auth/pats", token: first.token)
+            #expect(after.status == .unauthorized)
+            #expect(after.errorMessage?.contains("logged out") == true)
+            #expect(try await api.send(.get, "/auth/pats", token: second.token).status == .ok)
+
+            let third = try await server.admin(api)
+            let (_, pat) = try await api.createPat(as: third)
+            #expect(try await api.send(.put, "/auth/logout", token: pat.token, body: "{}").status == .badRequest)
+            #expect(try await api.send(.put, "/auth/logout", token: third.token, body: #"{"allSessions":true}"#).status == .ok)
+            #expect(try await api.send(.get, "/auth/pats", token: second.token).status == .unauthorized)
+            #expect(try await api.send(.get, "/auth/pats", token: third.token).status == .unauthorized)
+            // Logging out does not end the user's PATs.
+            #expect(try await api.send(.get, "/auth/pats", token: pat.token).status == .ok)
+        }
+    }
+}

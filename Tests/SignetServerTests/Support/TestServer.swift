@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetStore
+
+/// A Signet server for one test: a fresh SQLite store in a temporary folder, initialised with an
+/// organisation and its administrator.
+struct TestServer: Sendable {
+    let store: SQLStore
+    let directory: String
+    let organization: OrganizationBootstrap.Result
+    let adminSigner: TestSigner
+    let configuration: ServerConfiguration
+
+    var orgId: String { organization.orgId }
+
+    /// Runs `body` with a fresh server and removes everything afterwards.
+    static func with<T: Sendable>(
+        configuration: ServerConfiguration = ServerConfiguration(),
+        _ body: @Sendable (TestServer, APIClient) async throws -> T
+    ) async throws -> T {
+        let server = try await make(configuration: configuration)
+        do {
+            let result = try await server.run { api in try await body(server, api) }
+            try await server.close()
+            return result
+        } catch {
+            try? await server.close()
+            throw error
+        }
+    }
+
+    static func make(configuration: ServerConfiguration) async throws -> TestServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        let signer = try TestSigner.generate(.ecdsaP256)
+        let organization = try await OrganizationBootstrap.initialize(
+            store: store, organizationName: "Test org", email: "admin@example.com", publicKeyPEM: signer.publicKeyPEM)
+        return TestServer(
+            store: store, directory: directory, organization: organization,
+            adminSigner: signer.with(credentialId: organization.credentialId), configuration: configuration)
+    }
+
+    /// Runs `body` against a router built over this server's store (a restart builds a new one).
+    func run<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
+        let app = try await buildApplication(configuration: configuration, store: store)
+        return try await app.test(.router) { client in try await body(APIClient(client: client)) }
+    }
+
+    func close() async throws {
+        try await store.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The administrator, logged in.
+    func admin(_ api: APIClient) async throws -> Identity {
+        Identity(token: try await api.login(username: organization.username, orgId: orgId, signer: adminSigner), signer: adminSigner)
+    }
+
+    /// Adds a role directly in the store.
+    func addRole(_ name: String, operations: [String]) async throws -> RoleRecord {
+        let role = RoleRecord(id: Identifier.make(.permission), orgId: orgId, name: name, operations: operations, createdAt: Date())
+        try await store.insertRole(role)
+        return role
+    }
+
+    /// Assigns a role directly in the store.
+    func assign(_ role: RoleRecord, to identityId: String) async throws {
+        try await store.insertAssignment(
+            AssignmentRecord(id: Identifier.make(.assignment), orgId: orgId, permissionId: role.id, identityId: identityId, createdAt: Date()))
+    }
+
+    /// Adds a person with a Key credential and the given roles directly in the store; returns the user and their signer.
+    func addUser(email: String, roles: [RoleRecord] = []) async throws -> (UserRecord, TestSigner) {
+        let user = UserRecord(id: Identifier.make(.user), orgId: orgId, username: email, name: email, kind: .customerEmployee, createdAt: Date())
+        try await store.insertUser(user)
+        let signer = try TestSigner.generate(.ed25519)
+        let publicKey = signer.key.publicKey
+        let credential = CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: orgId, credentialId: Base64URL.encode(Identifier.make(.credentialID)),
+            identityId: user.id, name: "key", publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
+            algorithm: publicKey.algorithm, createdAt: Date())
+        try await store.insertCredential(credential)
+        for role in roles { try await assign(role, to: user.id) }
+        return (user, signer.with(credentialId: credential.credentialId))
+    }
+
+    /// Sets a user's `isActive` directly in the store.
+    func setUserActive(_ userId: String, _ isActive: Bool) async throws {
+        guard var user = try await store.user(id: userId) else { return }
+        user.isActive = isActive
+        try await store.updateUser(user)
+    }
+}
