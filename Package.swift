@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "SignetServerTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
     ]
 )

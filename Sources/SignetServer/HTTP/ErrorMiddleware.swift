@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SignetAPI
 import SignetCore
 import SignetStore
@@ -35,6 +36,8 @@ struct ErrorMiddleware: RouterMiddleware {
             default:
                 return APIError(error.status, error.body ?? error.status.reasonPhrase)
             }
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, "the request body is larger than \(SignetRequestContext.maximumBodySize) bytes")
         case let error as KeyParsingError:
             return .badRequest(error.description)
         case StoreError.conflict:
