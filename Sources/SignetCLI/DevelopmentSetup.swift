@@ -29,7 +29,7 @@ enum DevelopmentSetup {
             The same settings are in \((location.dataFolder as NSString).appendingPathComponent("admin.json")).
             Log in with the Dfns Python SDK (pip install dfns_sdk):
               signer = KeySigner(credential_id="\(result.credentialId)", private_key=open("\(keyPath)").read())
-              challenge = DfnsClient(DfnsClientConfig(auth_token="", base_url="http://\(host):\(port)")).auth \\
+              challenge = DfnsClient(DfnsClientConfig(auth_token="login", base_url="http://\(host):\(port)")).auth \\
                   .create_login_challenge({"username": "\(result.username)", "orgId": "\(result.orgId)"})
             then POST /auth/login with {"challengeIdentifier", "firstFactor": signer.sign(challenge)}.
             """)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# End-to-end test with the public Python dfns_sdk (from PyPI) against a live `signet serve`.
+# Creates its own virtual environment under .build/e2e and a scratch folder it removes afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DFNS_SDK_VERSION="${SIGNET_DFNS_SDK_VERSION:-1.0.4}"
+VENV=.build/e2e/venv
+
+if ! "$VENV/bin/python" -c "import dfns_sdk" 2>/dev/null || [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("dfns_sdk"))' 2>/dev/null)" != "$DFNS_SDK_VERSION" ]; then
+    echo "==> Installing dfns_sdk $DFNS_SDK_VERSION into $VENV"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "dfns_sdk==$DFNS_SDK_VERSION"
+fi
+
+echo "==> Building signet"
+swift build --product signet
+SIGNET="$(swift build --show-bin-path)/signet"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+echo "==> End-to-end test with dfns_sdk $DFNS_SDK_VERSION"
+"$VENV/bin/python" Tests/e2e/dfns_sdk_e2e.py "$SIGNET" "$WORK"
