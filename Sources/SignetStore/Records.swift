@@ -200,6 +200,8 @@ public struct AssignmentRecord: Sendable, Equatable {
 public enum ChallengePurpose: String, Sendable, Equatable {
     case login
     case userAction = "action"
+    /// A new credential's attestation (`/auth/credentials/init`).
+    case credential
 }
 
 /// An issued challenge, waiting for its signature.

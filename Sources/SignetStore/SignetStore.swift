@@ -68,6 +68,9 @@ public protocol RoleRepository: Sendable {
     func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)]
     /// What an identity's non-archived roles grant, together.
     func permissions(identityId: String) async throws -> PermissionSet
+    /// The active, live people (not service accounts) of an organisation who hold a non-archived
+    /// role that grants every operation.
+    func fullAdministrators(orgId: String) async throws -> [String]
 }
 
 /// Challenges waiting for signatures.

@@ -91,14 +91,14 @@ struct PermissionTests {
         #expect(PermissionSet.all.missing(from: .all).isEmpty)
     }
 
-    @Test("Operation names: current ones kept, legacy ones mapped, unknown ones refused")
+    @Test("OperationName names: current ones kept, legacy ones mapped, unknown ones refused")
     func catalog() {
         #expect(OperationCatalog.current.count == 138)
         #expect(OperationCatalog.canonicalName("Auth:Pats:Create") == "Auth:Pats:Create")
         #expect(OperationCatalog.canonicalName("PermissionAssignments:Create") == "Permissions:Assign")
         #expect(OperationCatalog.canonicalName("Auth:Types:Pat") == "Auth:Types:Pat")
         #expect(OperationCatalog.canonicalName("Auth:Pats:Delete") == nil)
-        for operation in Operation.allCases {
+        for operation in OperationName.allCases {
             #expect(OperationCatalog.canonicalName(operation.rawValue) == operation.rawValue)
         }
         for (_, current) in OperationCatalog.legacy {

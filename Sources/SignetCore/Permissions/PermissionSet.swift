@@ -30,7 +30,7 @@ public struct PermissionSet: Sendable, Equatable {
     }
 
     /// Whether `operation` is granted.
-    public func allows(_ operation: Operation) -> Bool {
+    public func allows(_ operation: OperationName) -> Bool {
         allows(operation.rawValue)
     }
 

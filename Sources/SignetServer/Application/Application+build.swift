@@ -25,6 +25,8 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
         store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime)
     let logins = LoginService(store: store, tokens: tokens, challenges: challenges, lifetime: configuration.loginTokenLifetime)
     let presenter = TokenPresenter(store: store)
+    let users = UserPresenter(store: store, tokens: presenter)
+    let guardrails = AdminGuard(store: store, permissions: permissions)
     let signed = SignedRoutes(userActions: userActions, store: store)
 
     let router = Router(context: SignetRequestContext.self)
@@ -42,6 +44,21 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
             store: store, tokens: tokens, permissions: permissions, presenter: presenter,
             maximumDays: configuration.maximumTokenLifetimeDays),
         signed: signed
+    ).addRoutes(to: authenticated)
+    ServiceAccountController(
+        accounts: ServiceAccountService(
+            store: store, tokens: tokens, permissions: permissions, guardrails: guardrails, presenter: users,
+            maximumDays: configuration.maximumTokenLifetimeDays),
+        signed: signed
+    ).addRoutes(to: authenticated)
+    UserController(
+        users: UserService(store: store, permissions: permissions, guardrails: guardrails, presenter: users), signed: signed
+    ).addRoutes(to: authenticated)
+    PermissionController(roles: RoleService(store: store, permissions: permissions, guardrails: guardrails), signed: signed)
+        .addRoutes(to: authenticated)
+    CredentialController(
+        credentials: CredentialService(store: store, tokens: tokens, challenges: challenges),
+        auditLogs: AuditLogService(store: store, permissions: permissions), signed: signed
     ).addRoutes(to: authenticated)
     return router
 }

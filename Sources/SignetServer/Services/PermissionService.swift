@@ -15,14 +15,14 @@ struct PermissionService: Sendable {
 
     /// Returns the effective permissions, or throws the Dfns-style 403 when `operation` is not among them.
     @discardableResult
-    func require(_ operation: Operation, for caller: Caller) async throws -> PermissionSet {
+    func require(_ operation: OperationName, for caller: Caller) async throws -> PermissionSet {
         let permissions = try await effective(for: caller)
         guard permissions.allows(operation) else { throw Self.denied(operation, caller) }
         return permissions
     }
 
     /// The Dfns refusal: `"<kind> <id> is not authorized to perform operation (<Operation>)"`.
-    static func denied(_ operation: Operation, _ caller: Caller) -> APIError {
+    static func denied(_ operation: OperationName, _ caller: Caller) -> APIError {
         .forbidden("\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))")
     }
 }

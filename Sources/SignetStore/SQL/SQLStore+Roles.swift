@@ -126,6 +126,21 @@ extension SQLStore {
         return result
     }
 
+    public func fullAdministrators(orgId: String) async throws -> [String] {
+        try await read { database in
+            try await database.raw(
+                """
+                SELECT DISTINCT u.id FROM users u
+                JOIN assignments a ON a.identity_id = u.id
+                JOIN roles r ON r.id = a.permission_id
+                WHERE u.org_id = \(bind: orgId) AND u.is_active = TRUE AND u.is_deleted = FALSE
+                    AND u.is_service_account = FALSE AND r.grants_all = TRUE AND r.is_archived = FALSE
+                ORDER BY u.id
+                """
+            ).all().map { try $0.string("id") }
+        }
+    }
+
     static func role(from row: any SQLRow) throws -> RoleRecord {
         RoleRecord(
             id: try row.string("id"), orgId: try row.string("org_id"), name: try row.string("name"),

@@ -48,6 +48,8 @@ struct APIClient: Sendable {
         let initReply = try await send(.post, "/auth/login/init", body: try json(LoginChallengeRequest(username: username, orgId: orgId)))
         #expect(initReply.status == .ok, "login/init: \(initReply.body)")
         let challenge = try initReply.decode(UserActionChallenge.self)
+        // A client that does not know its credId yet (a user created with a public key) reads it from the challenge.
+        let signer = signer.credentialId.isEmpty ? signer.with(credentialId: challenge.allowCredentials.key.first?.id ?? "") : signer
         let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try signer.sign(challenge))
         let reply = try await send(.post, "/auth/login", body: try json(answer))
         #expect(reply.status == .ok, "login: \(reply.body)")
@@ -65,8 +67,17 @@ struct APIClient: Sendable {
         let answer = SignedChallenge(
             challengeIdentifier: challenge.challengeIdentifier, firstFactor: try identity.signer.sign(challenge, style: style))
         let reply = try await send(.post, "/auth/action", token: identity.token, body: try json(answer))
-        #expect(reply.status == .ok, "action: \(reply.body)")
+        #expect(reply.status == .ok, "action: \(reply.body) allowed \(challenge.allowCredentials.key.map(\.id)) signer \(identity.signer.credentialId)")
         return try reply.decode(UserActionResponse.self).userAction
+    }
+
+    /// Runs `/auth/action/init` and `/auth/action` and returns the reply of `/auth/action`, whatever it is
+    /// (for tests of refused signatures).
+    func attemptUserAction(as identity: Identity, method: String = "PUT", path: String = "/x", payload: String = "") async throws -> Reply {
+        let request = CreateUserActionChallengeRequest(userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: path)
+        let challenge = try await send(.post, "/auth/action/init", token: identity.token, body: try json(request)).decode(UserActionChallenge.self)
+        let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try identity.signer.sign(challenge))
+        return try await send(.post, "/auth/action", token: identity.token, body: try json(answer))
     }
 
     /// Sends a signed request: signs `payload` (by default the body, or `""` without one, as the

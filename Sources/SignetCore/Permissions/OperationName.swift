@@ -1,5 +1,5 @@
 /// The operations Signet itself checks, by their Dfns names.
-public enum Operation: String, Sendable, CaseIterable {
+public enum OperationName: String, Sendable, CaseIterable {
     case logsRead = "Auth:Logs:Read"
     case usersCreate = "Auth:Users:Create"
     case usersRead = "Auth:Users:Read"

@@ -1,0 +1,132 @@
+import Foundation
+
+/// A credential of the caller.
+public struct Credential: Codable, Sendable, Equatable {
+    public var kind: CredentialKind
+    /// The `credId` signers name.
+    public var credentialId: String
+    /// `cr-…`.
+    public var credentialUuid: String
+    public var dateCreated: Date
+    public var isActive: Bool
+    public var name: String
+    /// PEM.
+    public var publicKey: String
+    /// Empty for Key credentials.
+    public var relyingPartyId: String
+    /// Empty for Key credentials.
+    public var origin: String
+
+    public init(
+        kind: CredentialKind, credentialId: String, credentialUuid: String, dateCreated: Date, isActive: Bool, name: String,
+        publicKey: String, relyingPartyId: String = "", origin: String = ""
+    ) {
+        self.kind = kind
+        self.credentialId = credentialId
+        self.credentialUuid = credentialUuid
+        self.dateCreated = dateCreated
+        self.isActive = isActive
+        self.name = name
+        self.publicKey = publicKey
+        self.relyingPartyId = relyingPartyId
+        self.origin = origin
+    }
+}
+
+/// `POST /auth/credentials/init`.
+public struct CreateCredentialChallengeRequest: Codable, Sendable, Equatable, KnownFields {
+    /// `Key` (the only kind Signet verifies).
+    public var kind: CredentialKind
+
+    public static let knownFields: Set<String> = ["kind"]
+
+    public init(kind: CredentialKind = .key) { self.kind = kind }
+}
+
+/// The challenge a new credential signs.
+public struct CredentialChallenge: Codable, Sendable, Equatable {
+    public struct User: Codable, Sendable, Equatable {
+        public var id: String
+        public var displayName: String
+        public var name: String
+
+        public init(id: String, displayName: String, name: String) {
+            self.id = id
+            self.displayName = displayName
+            self.name = name
+        }
+    }
+
+    public struct PublicKeyCredentialParameter: Codable, Sendable, Equatable {
+        public var type: String
+        /// A COSE algorithm: -7 (ES256), -8 (EdDSA), -257 (RS256).
+        public var alg: Int
+
+        public init(type: String = "public-key", alg: Int) {
+            self.type = type
+            self.alg = alg
+        }
+    }
+
+    public var kind: CredentialKind
+    public var user: User
+    public var challengeIdentifier: String
+    /// The value to put in `clientData.challenge` (type `key.create`).
+    public var challenge: String
+    public var attestation: String
+    public var pubKeyCredParams: [PublicKeyCredentialParameter]
+
+    public init(
+        kind: CredentialKind, user: User, challengeIdentifier: String, challenge: String, attestation: String = "none",
+        pubKeyCredParams: [PublicKeyCredentialParameter]
+    ) {
+        self.kind = kind
+        self.user = user
+        self.challengeIdentifier = challengeIdentifier
+        self.challenge = challenge
+        self.attestation = attestation
+        self.pubKeyCredParams = pubKeyCredParams
+    }
+}
+
+/// `credentialInfo` of a new Key credential.
+public struct KeyCredentialInfo: Codable, Sendable, Equatable {
+    /// A unique id of the caller's choosing, base64url (16 to 128 characters).
+    public var credId: String
+    /// base64url of `{"type":"key.create","challenge":…}`.
+    public var clientData: String
+    /// base64url of `{"publicKey", "signature" (hex), "algorithm"?}`.
+    public var attestationData: String
+
+    public init(credId: String, clientData: String, attestationData: String) {
+        self.credId = credId
+        self.clientData = clientData
+        self.attestationData = attestationData
+    }
+}
+
+/// `POST /auth/credentials`.
+public struct CreateCredentialRequest: Codable, Sendable, Equatable, KnownFields {
+    public var credentialKind: CredentialKind
+    public var credentialInfo: KeyCredentialInfo
+    public var credentialName: String
+    public var challengeIdentifier: String
+
+    public static let knownFields: Set<String> = ["credentialKind", "credentialInfo", "credentialName", "challengeIdentifier"]
+
+    public init(credentialKind: CredentialKind = .key, credentialInfo: KeyCredentialInfo, credentialName: String, challengeIdentifier: String) {
+        self.credentialKind = credentialKind
+        self.credentialInfo = credentialInfo
+        self.credentialName = credentialName
+        self.challengeIdentifier = challengeIdentifier
+    }
+}
+
+/// `PUT /auth/credentials/activate` and `…/deactivate`.
+public struct CredentialUuidRequest: Codable, Sendable, Equatable, KnownFields {
+    public var credentialUuid: String
+
+    public static let knownFields: Set<String> = ["credentialUuid"]
+
+    public init(credentialUuid: String) { self.credentialUuid = credentialUuid }
+}

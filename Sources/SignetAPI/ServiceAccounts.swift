@@ -1,0 +1,57 @@
+/// A service account: a machine identity with its own permissions and lifecycle.
+public struct ServiceAccount: Codable, Sendable, Equatable {
+    public var userInfo: UserInfo
+    /// Its access tokens; `accessTokens[0].accessToken` is present only in the create response.
+    public var accessTokens: [AccessToken]
+
+    public init(userInfo: UserInfo, accessTokens: [AccessToken]) {
+        self.userInfo = userInfo
+        self.accessTokens = accessTokens
+    }
+}
+
+/// `POST /auth/service-accounts`.
+public struct CreateServiceAccountRequest: Codable, Sendable, Equatable, KnownFields {
+    /// A name, 1 to 100 characters, unique among the organisation's users and service accounts.
+    public var name: String
+    /// The PEM public key of a fresh keypair; its private key signs the account's user actions.
+    public var publicKey: String
+    /// A role for the account; without it the account has no permissions.
+    public var permissionId: String?
+    public var externalId: String?
+    /// Lifetime of its token in days, 1 to 730 (default 730).
+    public var daysValid: Int?
+
+    public static let knownFields: Set<String> = ["name", "publicKey", "permissionId", "externalId", "daysValid"]
+
+    public init(name: String, publicKey: String, permissionId: String? = nil, externalId: String? = nil, daysValid: Int? = nil) {
+        self.name = name
+        self.publicKey = publicKey
+        self.permissionId = permissionId
+        self.externalId = externalId
+        self.daysValid = daysValid
+    }
+}
+
+/// `PUT /auth/service-accounts/{id}`.
+public struct UpdateServiceAccountRequest: Codable, Sendable, Equatable, KnownFields {
+    public var name: String?
+    public var externalId: String?
+
+    public static let knownFields: Set<String> = ["name", "externalId"]
+
+    public init(name: String? = nil, externalId: String? = nil) {
+        self.name = name
+        self.externalId = externalId
+    }
+}
+
+/// `PUT /auth/service-accounts/{id}/deactivate`.
+public struct DeactivateServiceAccountRequest: Codable, Sendable, Equatable, KnownFields {
+    /// Accepted for compatibility; Signet has no approval policies to bypass.
+    public var force: Bool?
+
+    public static let knownFields: Set<String> = ["force"]
+
+    public init(force: Bool? = nil) { self.force = force }
+}

@@ -1,0 +1,77 @@
+import Crypto
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// The audit log: every completed user action, with its evidence.
+struct AuditLogService: Sendable {
+    let store: any SignetStore
+    let permissions: PermissionService
+
+    static let maximumItems = 1000
+
+    /// `GET /auth/action/logs?startTime&endTime&userId`, newest first, at most 1000.
+    func list(startTime: String?, endTime: String?, userId: String?, caller: Caller) async throws -> ListResponse<AuditLog> {
+        try await permissions.require(.logsRead, for: caller)
+        let start = try Self.date(startTime, field: "startTime") ?? Date(timeIntervalSince1970: 0)
+        let end = try Self.date(endTime, field: "endTime") ?? Date()
+        guard start <= end else { throw APIError.badRequest("startTime must not be after endTime") }
+        if let userId, !Identifier.isWellFormed(userId, prefix: .user) {
+            throw APIError.badRequest("userId must be a user id (us-…)")
+        }
+        let actions = try await store.performedUserActions(
+            orgId: caller.orgId, from: start, to: end, userId: userId, limit: Self.maximumItems)
+        var presenter = Presenter(store: store)
+        var items: [AuditLog] = []
+        for action in actions { items.append(try await presenter.present(action)) }
+        return ListResponse(items: items)
+    }
+
+    /// `GET /auth/action/logs/{id}`.
+    func get(_ id: String, caller: Caller) async throws -> AuditLog {
+        try await permissions.require(.logsRead, for: caller)
+        guard Identifier.isWellFormed(id, prefix: .userAction), let action = try await store.userAction(id: id),
+            action.orgId == caller.orgId, action.usedAt != nil
+        else { throw APIError.notFound("audit log \(id) not found") }
+        var presenter = Presenter(store: store)
+        return try await presenter.present(action)
+    }
+
+    /// Reads an ISO-8601 date (with or without fractional seconds) or Unix seconds.
+    static func date(_ text: String?, field: String) throws -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        throw APIError.badRequest("\(field) must be an ISO-8601 date such as 2026-01-31T00:00:00Z")
+    }
+
+    /// Builds entries, looking each user and credential up once.
+    private struct Presenter {
+        let store: any SignetStore
+        var users: [String: UserRecord?] = [:]
+        var credentials: [String: CredentialRecord?] = [:]
+
+        init(store: any SignetStore) { self.store = store }
+
+        mutating func present(_ action: UserActionRecord) async throws -> AuditLog {
+            if users[action.userId] == nil { users[action.userId] = try await store.user(id: action.userId) }
+            if credentials[action.credentialUuid] == nil {
+                credentials[action.credentialUuid] = try await store.credential(uuid: action.credentialUuid)
+            }
+            let user = users[action.userId] ?? nil
+            let credential = credentials[action.credentialUuid] ?? nil
+            let digest = SHA256.hash(data: Array(action.payload.utf8)).map { String(format: "%02x", $0) }.joined()
+            return AuditLog(
+                id: action.id, action: "\(action.httpMethod) \(action.httpPath)", actionToken: action.id, userId: action.userId,
+                username: user?.username, tokenId: action.tokenId, tokenKind: action.tokenKind, httpMethod: action.httpMethod,
+                httpPath: action.httpPath, payloadDigest: digest, datePerformed: action.usedAt, dateSigned: action.createdAt,
+                responseStatus: action.resultStatus,
+                firstFactorCredential: AuditLog.FirstFactorCredential(
+                    id: credential?.credentialId ?? "", credentialUuid: action.credentialUuid, kind: credential?.kind,
+                    publicKey: credential?.publicKeyPEM ?? "",
+                    assertion: AuditLog.FirstFactorCredential.Assertion(clientData: action.clientData, signature: action.signature)))
+        }
+    }
+}

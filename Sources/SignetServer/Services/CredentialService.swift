@@ -1,0 +1,107 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// The caller's credentials, and key rotation: a new Key credential is added with a user action
+/// signed by a current key, then the old one is deactivated. The bearer token does not change.
+///
+/// "The caller" is the signing identity: a PAT manages its own keys, a service account its own,
+/// a person theirs.
+struct CredentialService: Sendable {
+    let store: any SignetStore
+    let tokens: TokenAuthority
+    let challenges: ChallengeService
+
+    func list(caller: Caller) async throws -> ListResponse<Credential> {
+        ListResponse(items: try await store.credentials(identityId: caller.signingIdentityId).map(Self.present))
+    }
+
+    /// `POST /auth/credentials/init`.
+    func initiate(_ request: CreateCredentialChallengeRequest, caller: Caller) async throws -> CredentialChallenge {
+        guard request.kind == .key else {
+            throw APIError.badRequest("kind '\(request.kind.rawValue)' is not supported; Signet registers Key credentials")
+        }
+        let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])
+        return CredentialChallenge(
+            kind: .key,
+            user: CredentialChallenge.User(id: caller.signingIdentityId, displayName: caller.user.name, name: caller.user.username),
+            challengeIdentifier: challenge.challengeIdentifier, challenge: challenge.challenge,
+            pubKeyCredParams: [-7, -8, -257].map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) })
+    }
+
+    /// `POST /auth/credentials` (signed): verifies the new key's attestation and adds the credential.
+    func create(_ request: CreateCredentialRequest, caller: Caller) async throws -> Credential {
+        guard request.credentialKind == .key else {
+            throw APIError.badRequest("credentialKind '\(request.credentialKind.rawValue)' is not supported; Signet registers Key credentials")
+        }
+        let name = try Validate.name(request.credentialName, field: "credentialName")
+        let credId = request.credentialInfo.credId
+        guard (16...128).contains(credId.utf8.count), Base64URL.decode(credId) != nil else {
+            throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
+        }
+        let refuse = { (reason: String) in APIError.forbidden("the credential challenge is not valid: \(reason)") }
+        let claims: TokenClaims
+        do {
+            claims = try await tokens.verify(request.challengeIdentifier, audience: .challenge)
+        } catch {
+            throw refuse(error.description)
+        }
+        guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == .credential,
+            challenge.tokenId == caller.token.id, challenge.orgId == caller.orgId
+        else { throw refuse("it was not issued to this caller by POST /auth/credentials/init") }
+        let publicKey: PublicKey
+        do {
+            publicKey = try KeyAttestation.verify(
+                clientData: request.credentialInfo.clientData, attestationData: request.credentialInfo.attestationData,
+                expectedChallenge: challenge.challenge)
+        } catch .key(let error) {
+            throw APIError.badRequest(error.description)
+        } catch .badSignature {
+            throw APIError.forbidden(KeyAttestation.Failure.badSignature.description)
+        } catch .challengeMismatch {
+            throw refuse(KeyAttestation.Failure.challengeMismatch.description)
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+        if try await store.credential(orgId: caller.orgId, credentialId: credId) != nil {
+            throw APIError.conflict("credId \(credId) is already taken; choose another", details: ["duplicate": "credId"])
+        }
+        guard try await store.consumeChallenge(id: challenge.id, at: Date()) else {
+            throw refuse("it has already been used or has expired; ask for a new one")
+        }
+        let credential = CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: caller.orgId, credentialId: credId, identityId: caller.signingIdentityId,
+            name: name, publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
+            algorithm: publicKey.algorithm, createdAt: Date())
+        try await store.insertCredential(credential)
+        return Self.present(credential)
+    }
+
+    /// `PUT /auth/credentials/activate` and `…/deactivate` (signed). The last active credential of
+    /// an identity cannot be deactivated: nothing could sign for it any more.
+    func setActive(_ request: CredentialUuidRequest, _ isActive: Bool, caller: Caller) async throws -> MessageResponse {
+        let identityId = caller.signingIdentityId
+        guard Identifier.isWellFormed(request.credentialUuid, prefix: .credential),
+            let credential = try await store.credential(uuid: request.credentialUuid), credential.identityId == identityId
+        else { throw APIError.notFound("credential \(request.credentialUuid) not found") }
+        guard credential.isActive != isActive else {
+            return MessageResponse(message: "credential \(credential.uuid) is already \(isActive ? "active" : "inactive")")
+        }
+        try await store.transaction { store in
+            try await store.setCredentialActive(uuid: credential.uuid, isActive: isActive)
+            if !isActive, try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive }) {
+                throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deactivating it")
+            }
+        }
+        return MessageResponse(message: "credential \(credential.uuid) \(isActive ? "activated" : "deactivated")")
+    }
+
+    static func present(_ credential: CredentialRecord) -> Credential {
+        Credential(
+            kind: credential.kind, credentialId: credential.credentialId, credentialUuid: credential.uuid,
+            dateCreated: credential.createdAt, isActive: credential.isActive, name: credential.name,
+            publicKey: credential.publicKeyPEM)
+    }
+}

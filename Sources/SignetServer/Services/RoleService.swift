@@ -1,0 +1,174 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Roles ("permissions") and their assignments. Every change applies on the next request of every
+/// identity it touches, because permissions are read from the store on each request.
+struct RoleService: Sendable {
+    let store: any SignetStore
+    let permissions: PermissionService
+    let guardrails: AdminGuard
+
+    func list(_ pagination: Pagination, caller: Caller) async throws -> ListResponse<Permission> {
+        try await permissions.require(.permissionsRead, for: caller)
+        let roles = try await store.roles(orgId: caller.orgId, afterId: pagination.afterId, limit: pagination.fetchLimit)
+        let page = pagination.page(roles, id: \.id)
+        return ListResponse(items: page.items.map(Self.present), nextPageToken: page.nextPageToken)
+    }
+
+    func get(_ id: String, caller: Caller) async throws -> Permission {
+        try await permissions.require(.permissionsRead, for: caller)
+        return Self.present(try await role(id, caller: caller))
+    }
+
+    func create(_ request: CreatePermissionRequest, caller: Caller) async throws -> Permission {
+        try await permissions.require(.permissionsCreate, for: caller)
+        let name = try Validate.name(request.name)
+        let operations = try Self.operations(request.operations)
+        if try await store.role(orgId: caller.orgId, name: name).map({ !$0.isArchived }) == true {
+            throw APIError.conflict("a permission named '\(name)' already exists", details: ["duplicate": "name"])
+        }
+        let role = RoleRecord(id: Identifier.make(.permission), orgId: caller.orgId, name: name, operations: operations, createdAt: Date())
+        try await store.insertRole(role)
+        return Self.present(role)
+    }
+
+    /// Renames a role or changes its operations. Adding operations grants them to everyone holding
+    /// the role, so the caller must hold every operation added.
+    func update(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Permission {
+        try await permissions.require(.permissionsUpdate, for: caller)
+        var role = try await mutableRole(id, caller: caller)
+        if let name = request.name {
+            let name = try Validate.name(name)
+            if let existing = try await store.role(orgId: caller.orgId, name: name), existing.id != role.id, !existing.isArchived {
+                throw APIError.conflict("a permission named '\(name)' already exists", details: ["duplicate": "name"])
+            }
+            role.name = name
+        }
+        if let requested = request.operations {
+            let operations = try Self.operations(requested)
+            let added = Set(operations).subtracting(role.operations)
+            if !role.isArchived, !added.isEmpty {
+                try await guardrails.requireCanGrant(PermissionSet(operations: added), caller: caller, what: "operations to \(role.id)")
+            }
+            role.operations = operations
+        }
+        role.updatedAt = Date()
+        try await store.updateRole(role)
+        return Self.present(role)
+    }
+
+    /// Archives (grants nothing from now on) or restores a role. Restoring grants it again, so the
+    /// caller must hold everything it grants.
+    func archive(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Permission {
+        try await permissions.require(.permissionsDelete, for: caller)
+        var role = try await mutableRole(id, caller: caller)
+        guard role.isArchived != request.isArchived else { return Self.present(role) }
+        if !request.isArchived {
+            try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
+            if try await store.role(orgId: caller.orgId, name: role.name).map({ !$0.isArchived && $0.id != role.id }) == true {
+                throw APIError.conflict("another permission named '\(role.name)' is active; rename one first", details: ["duplicate": "name"])
+            }
+        }
+        role.isArchived = request.isArchived
+        role.updatedAt = Date()
+        try await store.updateRole(role)
+        return Self.present(role)
+    }
+
+    func assignments(_ id: String, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<Assignment> {
+        try await permissions.require(.assignmentsRead, for: caller)
+        let role = try await role(id, caller: caller)
+        let assignments = try await store.assignments(permissionId: role.id, afterId: pagination.afterId, limit: pagination.fetchLimit)
+        let page = pagination.page(assignments, id: \.id)
+        return ListResponse(items: page.items.map(Self.present), nextPageToken: page.nextPageToken)
+    }
+
+    /// Gives a role to a user, a service account or a PAT. The caller must hold everything the role grants.
+    func assign(_ id: String, _ request: CreateAssignmentRequest, caller: Caller) async throws -> Assignment {
+        try await permissions.require(.permissionsAssign, for: caller)
+        let role = try await role(id, caller: caller)
+        guard !role.isArchived else { throw APIError.badRequest("permission \(role.id) is archived; restore it before assigning it") }
+        try await requireIdentity(request.identityId, orgId: caller.orgId)
+        try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
+        let now = Date()
+        let assignment = AssignmentRecord(
+            id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: role.id, identityId: request.identityId,
+            createdAt: now)
+        do {
+            try await store.insertAssignment(assignment)
+        } catch StoreError.conflict {
+            throw APIError.conflict("\(request.identityId) already has permission \(role.id)", details: ["duplicate": "identityId"])
+        }
+        return Self.present(assignment)
+    }
+
+    /// Takes a role away. Refused when it would leave no active full administrator.
+    func revoke(_ id: String, assignmentId: String, caller: Caller) async throws {
+        try await permissions.require(.permissionsRevoke, for: caller)
+        let role = try await role(id, caller: caller)
+        guard Identifier.isWellFormed(assignmentId, prefix: .assignment), let assignment = try await store.assignment(id: assignmentId),
+            assignment.permissionId == role.id
+        else { throw APIError.notFound("assignment \(assignmentId) not found") }
+        guard !assignment.isImmutable else { throw APIError.forbidden("assignment \(assignmentId) is managed and cannot be revoked") }
+        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "revoking \(role.name) from \(assignment.identityId)") { store in
+            try await store.deleteAssignment(id: assignment.id)
+        }
+    }
+
+    /// The identity must be a live user, service account or PAT of the organisation.
+    private func requireIdentity(_ identityId: String, orgId: String) async throws {
+        if Identifier.isWellFormed(identityId, prefix: .user) {
+            if let user = try await store.user(id: identityId), user.orgId == orgId, !user.isDeleted { return }
+        } else if Identifier.isWellFormed(identityId, prefix: .token) {
+            if let token = try await store.token(id: identityId), token.orgId == orgId, token.kind == .pat, !token.isDeleted { return }
+        } else {
+            throw APIError.badRequest("identityId must be a user or service account (us-…) or a personal access token (to-…)")
+        }
+        throw APIError.notFound("identity \(identityId) not found")
+    }
+
+    private func role(_ id: String, caller: Caller) async throws -> RoleRecord {
+        guard Identifier.isWellFormed(id, prefix: .permission), let role = try await store.role(id: id), role.orgId == caller.orgId else {
+            throw APIError.notFound("permission \(id) not found")
+        }
+        return role
+    }
+
+    private func mutableRole(_ id: String, caller: Caller) async throws -> RoleRecord {
+        let role = try await role(id, caller: caller)
+        guard !role.isImmutable else { throw APIError.forbidden("permission \(role.id) (\(role.name)) is managed by Signet and cannot be changed") }
+        return role
+    }
+
+    /// Validates operation names and stores them under their current names, deduplicated, in order.
+    static func operations(_ names: [String]) throws -> [String] {
+        guard !names.isEmpty else { throw APIError.badRequest("field 'operations' must list at least one operation") }
+        var result: [String] = []
+        var unknown: [String] = []
+        for name in names {
+            guard let canonical = OperationCatalog.canonicalName(name) else {
+                unknown.append(name)
+                continue
+            }
+            if !result.contains(canonical) { result.append(canonical) }
+        }
+        guard unknown.isEmpty else {
+            throw APIError.badRequest("unknown operation\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); operation names are those of the Dfns API, such as Auth:Users:Read")
+        }
+        return result
+    }
+
+    static func present(_ role: RoleRecord) -> Permission {
+        Permission(
+            id: role.id, name: role.name, operations: role.grantsAll ? OperationCatalog.current : role.operations,
+            isImmutable: role.isImmutable, isArchived: role.isArchived, dateCreated: role.createdAt, dateUpdated: role.updatedAt)
+    }
+
+    static func present(_ assignment: AssignmentRecord) -> Assignment {
+        Assignment(
+            id: assignment.id, permissionId: assignment.permissionId, identityId: assignment.identityId,
+            isImmutable: assignment.isImmutable, dateCreated: assignment.createdAt, dateUpdated: assignment.updatedAt)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Service accounts: machine identities with their own keypair, permissions and lifecycle. What
+/// happens to the user who created one changes nothing for it.
+struct ServiceAccountService: Sendable {
+    let store: any SignetStore
+    let tokens: TokenAuthority
+    let permissions: PermissionService
+    let guardrails: AdminGuard
+    let presenter: UserPresenter
+    let maximumDays: Int
+
+    func list(caller: Caller) async throws -> ListResponse<ServiceAccount> {
+        try await permissions.require(.serviceAccountsRead, for: caller)
+        var items: [ServiceAccount] = []
+        var afterId: String?
+        while true {
+            let page = try await store.users(orgId: caller.orgId, serviceAccounts: true, kind: nil, afterId: afterId, limit: 500)
+            for user in page { items.append(try await presenter.serviceAccount(user)) }
+            guard page.count == 500, let last = page.last else { break }
+            afterId = last.id
+        }
+        return ListResponse(items: items)
+    }
+
+    func get(_ id: String, caller: Caller) async throws -> ServiceAccount {
+        try await permissions.require(.serviceAccountsRead, for: caller)
+        return try await presenter.serviceAccount(try await account(id, caller: caller))
+    }
+
+    /// `POST /auth/service-accounts`: the account, its Key credential, its token and its role, in one transaction.
+    func create(_ request: CreateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
+        guard caller.user.kind == .customerEmployee else { throw PermissionService.denied(.serviceAccountsCreate, caller) }
+        try await permissions.require(.serviceAccountsCreate, for: caller)
+        let name = try Validate.name(request.name)
+        let externalId = try Validate.externalId(request.externalId)
+        let lifetime = try Validate.lifetime(days: request.daysValid, seconds: nil, maximumDays: maximumDays)
+        let publicKey = try PublicKey(pem: request.publicKey)
+        var role: RoleRecord?
+        if let permissionId = request.permissionId {
+            try await permissions.require(.permissionsAssign, for: caller)
+            let assignable = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
+            try await guardrails.requireCanGrant(assignable.permissionSet, caller: caller, what: "permission \(assignable.id)")
+            role = assignable
+        }
+        if try await store.user(orgId: caller.orgId, username: name) != nil {
+            throw APIError.conflict("a user or service account named '\(name)' already exists", details: ["duplicate": "name"])
+        }
+        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+
+        let now = Date()
+        let user = UserRecord(
+            id: Identifier.make(.user), orgId: caller.orgId, username: name, name: name, kind: .customerEmployee,
+            isServiceAccount: true, externalId: externalId, createdBy: caller.userId, createdAt: now)
+        let tokenId = Identifier.make(.token)
+        let expiresAt = now.addingTimeInterval(lifetime)
+        let accessToken = try await tokens.mint(
+            audience: .access, id: tokenId, username: name,
+            metadata: AppMetadata(userId: user.id, orgId: caller.orgId, tokenKind: .serviceAccount), issuedAt: now,
+            expiresAt: expiresAt)
+        let credential = CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: caller.orgId,
+            credentialId: Base64URL.encode(Identifier.make(.credentialID)), identityId: user.id, name: name,
+            publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm,
+            createdAt: now)
+        let token = AccessTokenRecord(
+            id: tokenId, orgId: caller.orgId, kind: .serviceAccount, userId: user.id, credentialUuid: credential.uuid,
+            name: name, tokenDigest: TokenDigest.of(accessToken), createdAt: now, expiresAt: expiresAt)
+        try await store.transaction { [role] store in
+            try await store.insertUser(user)
+            try await store.insertCredential(credential)
+            try await store.insertToken(token)
+            if let role {
+                try await store.insertAssignment(
+                    AssignmentRecord(
+                        id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: role.id, identityId: user.id,
+                        createdAt: now))
+            }
+        }
+        return try await presenter.serviceAccount(user, accessToken: accessToken)
+    }
+
+    func update(_ id: String, _ request: UpdateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
+        try await permissions.require(.serviceAccountsUpdate, for: caller)
+        var user = try await account(id, caller: caller)
+        if let name = request.name {
+            let name = try Validate.name(name)
+            if let existing = try await store.user(orgId: caller.orgId, username: name), existing.id != user.id {
+                throw APIError.conflict("a user or service account named '\(name)' already exists", details: ["duplicate": "name"])
+            }
+            user.username = name
+            user.name = name
+        }
+        if request.externalId != nil { user.externalId = try Validate.externalId(request.externalId) }
+        user.updatedAt = Date()
+        try await store.updateUser(user)
+        return try await presenter.serviceAccount(user)
+    }
+
+    func setActive(_ id: String, _ isActive: Bool, caller: Caller) async throws -> ServiceAccount {
+        let operation: OperationName = isActive ? .serviceAccountsActivate : .serviceAccountsDeactivate
+        if !isActive {
+            // Dfns: PATs and end users may not deactivate service accounts.
+            guard caller.token.kind != .pat, caller.user.kind == .customerEmployee else {
+                throw PermissionService.denied(operation, caller)
+            }
+        }
+        try await permissions.require(operation, for: caller)
+        var user = try await account(id, caller: caller)
+        if !isActive { try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate") }
+        if user.isActive != isActive {
+            user.isActive = isActive
+            user.updatedAt = Date()
+            try await store.updateUser(user)
+        }
+        return try await presenter.serviceAccount(user)
+    }
+
+    /// `DELETE`: the account and its tokens end for good; the records stay for the audit log.
+    func delete(_ id: String, caller: Caller) async throws -> ServiceAccount {
+        try await permissions.require(.serviceAccountsDelete, for: caller)
+        var user = try await account(id, caller: caller)
+        try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
+        let now = Date()
+        user.isActive = false
+        user.isDeleted = true
+        user.updatedAt = now
+        let accountTokens = try await store.tokens(userId: user.id, kind: .serviceAccount)
+        let credentials = try await store.credentials(identityId: user.id)
+        try await store.transaction { [user] store in
+            try await store.updateUser(user)
+            for var token in accountTokens {
+                token.isActive = false
+                token.isDeleted = true
+                token.updatedAt = now
+                try await store.updateToken(token)
+            }
+            for credential in credentials { try await store.setCredentialActive(uuid: credential.uuid, isActive: false) }
+        }
+        return try await presenter.serviceAccount(user)
+    }
+
+    /// A live service account of the caller's organisation, or 404.
+    private func account(_ id: String, caller: Caller) async throws -> UserRecord {
+        guard Identifier.isWellFormed(id, prefix: .user), let user = try await store.user(id: id), user.isServiceAccount,
+            !user.isDeleted, user.orgId == caller.orgId
+        else { throw APIError.notFound("service account \(id) not found") }
+        return user
+    }
+}

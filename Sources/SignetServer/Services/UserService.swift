@@ -1,0 +1,144 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// People of the organisation.
+struct UserService: Sendable {
+    let store: any SignetStore
+    let permissions: PermissionService
+    let guardrails: AdminGuard
+    let presenter: UserPresenter
+
+    func list(_ pagination: Pagination, kind: String?, caller: Caller) async throws -> ListResponse<User> {
+        try await permissions.require(.usersRead, for: caller)
+        var kindFilter: UserKind?
+        if let kind {
+            guard let parsed = UserKind(rawValue: kind) else {
+                throw APIError.badRequest("kind must be one of \(UserKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kindFilter = parsed
+        }
+        let users = try await store.users(
+            orgId: caller.orgId, serviceAccounts: false, kind: kindFilter, afterId: pagination.afterId,
+            limit: pagination.fetchLimit)
+        let page = pagination.page(users, id: \.id)
+        var items: [User] = []
+        for user in page.items { items.append(try await presenter.present(user)) }
+        return ListResponse(items: items, nextPageToken: page.nextPageToken)
+    }
+
+    func get(_ id: String, caller: Caller) async throws -> User {
+        try await permissions.require(.usersRead, for: caller)
+        return try await presenter.present(try await person(id, caller: caller))
+    }
+
+    /// `POST /auth/users`. With a public key the user gets a Key credential and can log in at once.
+    func create(_ request: CreateUserRequest, caller: Caller) async throws -> User {
+        try await permissions.require(.usersCreate, for: caller)
+        guard request.kind == .customerEmployee else {
+            throw APIError.badRequest("kind must be CustomerEmployee; end users are created through delegated registration, which Signet does not offer yet")
+        }
+        guard request.isSSORequired != true else {
+            throw APIError.badRequest("isSSORequired must be false: Signet has no single sign-on")
+        }
+        let email = request.email.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard OrganizationBootstrap.isEmail(email) else { throw APIError.badRequest("field 'email' is not an email address") }
+        let externalId = try Validate.externalId(request.externalId)
+        let publicKey = try request.publicKey.map { try PublicKey(pem: $0) }
+        if try await store.user(orgId: caller.orgId, username: email) != nil {
+            throw APIError.conflict("a user with email \(email) already exists", details: ["duplicate": "email"])
+        }
+        if let publicKey { try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store) }
+        let now = Date()
+        let user = UserRecord(
+            id: Identifier.make(.user), orgId: caller.orgId, username: email, name: email, kind: .customerEmployee,
+            isRegistered: publicKey != nil, externalId: externalId, createdBy: caller.userId, createdAt: now)
+        try await store.transaction { store in
+            try await store.insertUser(user)
+            if let publicKey {
+                try await store.insertCredential(
+                    CredentialRecord(
+                        uuid: Identifier.make(.credential), orgId: caller.orgId,
+                        credentialId: Base64URL.encode(Identifier.make(.credentialID)), identityId: user.id, name: "Key",
+                        publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
+                        algorithm: publicKey.algorithm, createdAt: now))
+            }
+        }
+        return try await presenter.present(user)
+    }
+
+    func update(_ id: String, _ request: UpdateUserRequest, caller: Caller) async throws -> User {
+        try await permissions.require(.usersUpdate, for: caller)
+        let user = try await person(id, caller: caller)
+        guard !request.isSSORequired else { throw APIError.badRequest("isSSORequired must be false: Signet has no single sign-on") }
+        return try await presenter.present(user)
+    }
+
+    /// Activation restores the user's PATs (they were never changed); login sessions ended by the
+    /// deactivation stay ended.
+    func activate(_ id: String, caller: Caller) async throws -> User {
+        try await permissions.require(.usersActivate, for: caller)
+        var user = try await person(id, caller: caller)
+        if !user.isActive {
+            user.isActive = true
+            user.updatedAt = Date()
+            try await store.updateUser(user)
+        }
+        return try await presenter.present(user)
+    }
+
+    /// Deactivation refuses every token of the user from the next request on, and ends their login sessions.
+    func deactivate(_ id: String, caller: Caller) async throws -> User {
+        // Dfns: PATs and end users may not deactivate users.
+        guard caller.token.kind != .pat, caller.user.kind == .customerEmployee else {
+            throw PermissionService.denied(.usersDeactivate, caller)
+        }
+        try await permissions.require(.usersDeactivate, for: caller)
+        var user = try await person(id, caller: caller)
+        try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate")
+        guard user.isActive else { return try await presenter.present(user) }
+        let now = Date()
+        user.isActive = false
+        user.updatedAt = now
+        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deactivating \(user.username)") { [user] store in
+            try await store.updateUser(user)
+            try await store.deactivateLoginSessions(userId: user.id, at: now)
+        }
+        return try await presenter.present(user)
+    }
+
+    /// Deletion ends the user, their sessions and their PATs for good, and deactivates their
+    /// credentials; the records stay for the audit log, and the email can be used again.
+    func delete(_ id: String, caller: Caller) async throws -> User {
+        try await permissions.require(.usersDelete, for: caller)
+        var user = try await person(id, caller: caller)
+        try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
+        let now = Date()
+        user.isActive = false
+        user.isDeleted = true
+        user.updatedAt = now
+        let pats = try await store.tokens(userId: user.id, kind: .pat)
+        let credentials = try await store.credentials(identityId: user.id)
+        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
+            try await store.updateUser(user)
+            try await store.deactivateLoginSessions(userId: user.id, at: now)
+            for var pat in pats {
+                pat.isActive = false
+                pat.isDeleted = true
+                pat.updatedAt = now
+                try await store.updateToken(pat)
+            }
+            for credential in credentials { try await store.setCredentialActive(uuid: credential.uuid, isActive: false) }
+        }
+        return try await presenter.present(user)
+    }
+
+    /// A live person of the caller's organisation, or 404.
+    private func person(_ id: String, caller: Caller) async throws -> UserRecord {
+        guard Identifier.isWellFormed(id, prefix: .user), let user = try await store.user(id: id), !user.isServiceAccount,
+            !user.isDeleted, user.orgId == caller.orgId
+        else { throw APIError.notFound("user \(id) not found") }
+        return user
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import Testing
+
+@Suite("Audit log")
+struct AuditLogTests {
+    @Test("Every completed user action is logged, a PAT's attributed to its user with the token alongside")
+    func entries() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (pat, patIdentity) = try await api.createPat(as: admin)
+            let body = #"{"name":"audited"}"#
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: patIdentity, body: body).status == .ok)
+            #expect(try await api.signed(.post, "/permissions", as: patIdentity, body: #"{"name":"x","operations":["Nope"]}"#).status == .badRequest)
+
+            let logs = try await api.send(.get, "/auth/action/logs", token: admin.token).decode(ListResponse<AuditLog>.self)
+            #expect(logs.items.count == 3)
+            let rename = try #require(logs.items.first { $0.httpPath == "/auth/pats/\(pat.tokenId)" })
+            #expect(rename.userId == server.organization.userId && rename.username == "admin@example.com")
+            #expect(rename.tokenId == pat.tokenId && rename.tokenKind == .pat)
+            #expect(rename.action == "PUT /auth/pats/\(pat.tokenId)" && rename.responseStatus == 200)
+            #expect(rename.payloadDigest == TokenDigest.of(body))
+            #expect(rename.firstFactorCredential.id == pat.credId && rename.firstFactorCredential.kind == .key)
+            // The evidence verifies: the signature over clientData with the credential's public key.
+            let evidence = try #require(rename.firstFactorCredential.assertion)
+            let key = try PublicKey(pem: rename.firstFactorCredential.publicKey)
+            #expect(key.isValidSignature(try #require(Base64URL.decode(evidence.signature)), for: try #require(Base64URL.decode(evidence.clientData))))
+            let refused = try #require(logs.items.first { $0.httpPath == "/permissions" })
+            #expect(refused.responseStatus == 400)
+            let byCreation = try #require(logs.items.first { $0.httpPath == "/auth/pats" && $0.httpMethod == "POST" })
+            #expect(byCreation.tokenKind == .login)
+
+            let single = try await api.send(.get, "/auth/action/logs/\(rename.id)", token: admin.token).decode(AuditLog.self)
+            #expect(single == rename)
+            #expect(try await api.send(.get, "/auth/action/logs/ua-aaaaa-bbbbb-cccccccccccccccc", token: admin.token).status == .notFound)
+        }
+    }
+
+    @Test("Filters by time and user; needs Auth:Logs:Read; refuses bad dates")
+    func queries() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            _ = try await api.createPat(as: admin)
+            let (user, signer) = try await api.createUser(as: admin, email: "reader@example.com")
+            let reader = try await api.session(user.username, orgId: server.orgId, signer: signer)
+            let forbidden = try await api.send(.get, "/auth/action/logs", token: reader.token)
+            #expect(forbidden.status == .forbidden)
+            #expect(forbidden.errorMessage?.contains("Auth:Logs:Read") == true)
+
+            let future = "2099-01-01T00:00:00Z"
+            #expect(try await api.send(.get, "/auth/action/logs?startTime=\(future)&endTime=2099-02-01T00:00:00.000Z", token: admin.token)
+                .decode(ListResponse<AuditLog>.self).items.isEmpty)
+            let mine = try await api.send(.get, "/auth/action/logs?userId=\(server.organization.userId)", token: admin.token)
+                .decode(ListResponse<AuditLog>.self)
+            #expect(mine.items.count == 2)
+            #expect(try await api.send(.get, "/auth/action/logs?userId=\(user.userId)", token: admin.token)
+                .decode(ListResponse<AuditLog>.self).items.isEmpty)
+            for bad in ["startTime=yesterday", "startTime=2030-01-01T00:00:00Z&endTime=2020-01-01T00:00:00Z", "userId=bob"] {
+                #expect(try await api.send(.get, "/auth/action/logs?\(bad)", token: admin.token).status == .badRequest, "\(bad)")
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import Testing
+
+@Suite("Credentials and key rotation")
+struct CredentialTests {
+    @Test("A PAT rotates its key without a new token: the old key stops signing, the new one signs", arguments: KeyAlgorithm.allCases)
+    func patRotation(algorithm: KeyAlgorithm) async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (pat, old) = try await api.createPat(as: admin)
+            let (credential, new) = try await api.addCredential(for: old, algorithm: algorithm)
+            #expect(credential.isActive && credential.kind == .key && credential.name == "rotated")
+            let listed = try await api.send(.get, "/auth/credentials", token: old.token).decode(ListResponse<Credential>.self)
+            #expect(listed.items.count == 2)
+            let oldUuid = try #require(listed.items.first { $0.credentialId == old.signer.credentialId }?.credentialUuid)
+            // Both keys sign while both are active.
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: old, body: #"{"name":"by-old"}"#).status == .ok)
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: new, body: #"{"name":"by-new"}"#).status == .ok)
+
+            let deactivate = try await api.signed(.put, "/auth/credentials/deactivate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
+            #expect(deactivate.status == .ok)
+            // The bearer token is the same and still works; the old key can no longer sign.
+            #expect(try await api.send(.get, "/auth/pats", token: old.token).status == .ok)
+            let challenge = try await api.send(
+                .post, "/auth/action/init", token: old.token,
+                body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
+            ).decode(UserActionChallenge.self)
+            #expect(challenge.allowCredentials.key.map(\.id) == [new.signer.credentialId])
+            let byOld = try await api.send(
+                .post, "/auth/action", token: old.token,
+                body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try old.signer.sign(challenge))))
+            #expect(byOld.status == .forbidden)
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: new, body: #"{"name":"after"}"#).status == .ok)
+            #expect(try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).credId == new.signer.credentialId)
+
+            // The last active credential cannot be deactivated.
+            let last = try await api.signed(
+                .put, "/auth/credentials/deactivate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: credential.credentialUuid)))
+            #expect(last.status == .conflict)
+        }
+    }
+
+    @Test("A service account rotates its key the same way")
+    func serviceAccountRotation() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Auth:ServiceAccounts:Update"])
+            let (account, old) = try await api.createServiceAccount(as: admin, permissionId: role.id)
+            let (_, new) = try await api.addCredential(for: old)
+            let oldUuid = try #require(try await server.store.credential(orgId: server.orgId, credentialId: old.signer.credentialId)?.uuid)
+            #expect(try await api.signed(.put, "/auth/credentials/deactivate", as: old, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))).status == .ok)
+            let path = "/auth/service-accounts/\(account.userInfo.userId)"
+            #expect(try await api.signed(.put, path, as: new, body: #"{"name":"rotated-bot"}"#).status == .ok)
+            #expect(try await api.attemptUserAction(as: old, path: path, payload: #"{"name":"x"}"#).status == .forbidden)
+            #expect(try await api.signed(.put, "/auth/credentials/activate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))).status == .ok)
+            #expect(try await api.signed(.put, path, as: old, body: #"{"name":"old-again"}"#).status == .ok)
+        }
+    }
+
+    @Test("Attestations are verified: a wrong key, a wrong challenge, a reused key or credId are refused")
+    func attestationChecks() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            func challenge() async throws -> CredentialChallenge {
+                try await api.send(.post, "/auth/credentials/init", token: admin.token, body: #"{"kind":"Key"}"#).decode(CredentialChallenge.self)
+            }
+            func submit(_ challenge: CredentialChallenge, clientData: String, attestation: String, credId: String = Base64URL.encode(Identifier.randomBytes(32))) async throws -> Reply {
+                let request = CreateCredentialRequest(
+                    credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestation),
+                    credentialName: "k", challengeIdentifier: challenge.challengeIdentifier)
+                return try await api.signed(.post, "/auth/credentials", as: admin, body: try api.json(request))
+            }
+            let key = try PrivateKey.generate(.ed25519)
+            let first = try await challenge()
+            // Signed by another key than the one it presents.
+            let (clientData, _) = try KeyAttestation.make(challenge: first.challenge, key: key)
+            let (_, otherAttestation) = try KeyAttestation.make(challenge: first.challenge, key: try PrivateKey.generate(.ed25519))
+            let mixed = try JSONValue(parsing: try #require(Base64URL.decode(otherAttestation)))
+            let forged = Base64URL.encode(#"{"publicKey":\#(jsonLiteral(key.publicKey.pemRepresentation)),"signature":\#(jsonLiteral(mixed["signature"]?.stringValue ?? ""))}"#)
+            #expect(try await submit(first, clientData: clientData, attestation: forged).status == .forbidden)
+            // For another challenge.
+            let (staleData, staleAttestation) = try KeyAttestation.make(challenge: "not-the-challenge", key: key)
+            #expect(try await submit(try await challenge(), clientData: staleData, attestation: staleAttestation).status == .forbidden)
+            // A key already registered, and a taken credId.
+            let second = try await challenge()
+            let (reusedData, reusedAttestation) = try KeyAttestation.make(challenge: second.challenge, key: server.adminSigner.key)
+            #expect(try await submit(second, clientData: reusedData, attestation: reusedAttestation).status == .conflict)
+            let third = try await challenge()
+            let (data, attestation) = try KeyAttestation.make(challenge: third.challenge, key: key)
+            #expect(try await submit(third, clientData: data, attestation: attestation, credId: server.organization.credentialId).status == .conflict)
+            // Garbage.
+            #expect(try await submit(try await challenge(), clientData: "!!", attestation: "!!").status == .badRequest)
+            #expect(try await api.send(.post, "/auth/credentials/init", token: admin.token, body: #"{"kind":"Fido2"}"#).status == .badRequest)
+            // And the genuine one works, once.
+            let fourth = try await challenge()
+            let (goodData, goodAttestation) = try KeyAttestation.make(challenge: fourth.challenge, key: key)
+            #expect(try await submit(fourth, clientData: goodData, attestation: goodAttestation).status == .ok)
+            #expect(try await submit(fourth, clientData: goodData, attestation: goodAttestation).status != .ok)
+        }
+    }
+
+    @Test("Credentials of other identities are 404")
+    func ownership() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (_, pat) = try await api.createPat(as: admin)
+            let reply = try await api.signed(
+                .put, "/auth/credentials/deactivate", as: pat, body: try api.json(CredentialUuidRequest(credentialUuid: server.organization.credentialUuid)))
+            #expect(reply.status == .notFound)
+            #expect(try await api.send(.get, "/auth/credentials", token: pat.token).decode(ListResponse<Credential>.self).items.count == 1)
+        }
+    }
+}
+
+func jsonLiteral(_ value: String) -> String {
+    String(decoding: (try? JSONEncoder().encode(value)) ?? Data(), as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+}
