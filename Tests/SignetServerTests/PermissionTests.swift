@@ -38,6 +38,11 @@ struct PermissionTests {
             #expect(full.isImmutable && full.operations.count == OperationCatalog.current.count)
             #expect(try await api.signed(.put, "/permissions/\(full.id)", as: admin, body: #"{"name":"Mine"}"#).status == .forbidden)
             #expect(try await api.signed(.put, "/permissions/\(full.id)/archive", as: admin, body: #"{"isArchived":true}"#).status == .forbidden)
+            #expect(try await api.signed(.delete, "/permissions/\(full.id)", as: admin).status == .forbidden)
+            // DELETE (newer SDKs) archives an ordinary role.
+            let role = try await api.createRole(as: admin, operations: ["Wallets:Read"])
+            let deleted = try await api.signed(.delete, "/permissions/\(role.id)", as: admin)
+            #expect(try deleted.decode(Permission.self).isArchived)
         }
     }
 

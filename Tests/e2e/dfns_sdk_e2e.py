@@ -9,6 +9,7 @@ Usage: python dfns_sdk_e2e.py SIGNET_BINARY WORK_FOLDER
 """
 
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -20,6 +21,8 @@ import urllib.request
 from dfns_sdk import DfnsClient, DfnsClientConfig
 from dfns_sdk.auth import KeySigner
 from dfns_sdk.types import DfnsError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 SIGNET, WORK = sys.argv[1], sys.argv[2]
 failures = []
@@ -159,6 +162,67 @@ try:
     expect_error(409, "a reused public key", lambda: admin.auth.create_personal_access_token({"name": "reuse", "publicKey": public}))
     expect_error(400, "an unknown field", lambda: admin.auth.create_personal_access_token(
         {"name": "x", "publicKey": keypair("extra", generators["ed25519"])[1], "admin": True}))
+
+    # Administration (issue 3): service accounts, a role change restricting a PAT at once, key rotation.
+    print("service accounts", flush=True)
+    reader = admin.permissions.create_permission(
+        {"name": "bot", "operations": ["Auth:Users:Read", "Auth:ServiceAccounts:Read", "Auth:ServiceAccounts:Update"]})
+    bot_private, bot_public = keypair("bot", generators["p256"])
+    bot = admin.auth.create_service_account({"name": "e2e-bot", "publicKey": bot_public, "permissionId": reader["id"]})
+    bot_id, bot_token = bot["userInfo"]["userId"], bot["accessTokens"][0]
+    check(bot["userInfo"]["isServiceAccount"] and bot_token["accessToken"], "service account created with its token")
+    bot_client = DfnsClient(DfnsClientConfig(
+        auth_token=bot_token["accessToken"], base_url=base_url, signer=KeySigner(credential_id=bot_token["credId"], private_key=bot_private)))
+    check(len(bot_client.auth.list_users()["items"]) == 1, "the service account reads users with its own role")
+    check(bot_client.auth.update_service_account(bot_id, {"name": "e2e-bot-2"})["userInfo"]["name"] == "e2e-bot-2",
+          "the service account signs its own user action")
+    expect_error(403, "the service account cannot exceed its role", lambda: bot_client.permissions.list_permissions())
+    admin.auth.deactivate_service_account(bot_id, {})
+    expect_error(401, "a deactivated service account", lambda: bot_client.auth.list_users())
+    admin.auth.activate_service_account(bot_id)
+    check(len(bot_client.auth.list_users()["items"]) == 1, "a reactivated service account works again")
+
+    print("a role change restricts a PAT on its very next request", flush=True)
+    dev_role = admin.permissions.create_permission({"name": "dev", "operations": ["Auth:Pats:Create", "Auth:Users:Read"]})
+    dev_private, dev_public = keypair("dev", generators["ed25519"])
+    dev = admin.auth.create_user({"email": "dev@e2e.example", "kind": "CustomerEmployee", "publicKey": dev_public})
+    admin.permissions.assign_permission(dev_role["id"], {"identityId": dev["userId"]})
+    dev_challenge = anonymous.auth.create_login_challenge({"username": "dev@e2e.example", "orgId": org["orgId"]})
+    dev_signer = KeySigner(credential_id=dev_challenge["allowCredentials"]["key"][0]["id"], private_key=dev_private)
+    dev_token = anonymous.auth.login({"challengeIdentifier": dev_challenge["challengeIdentifier"], "firstFactor": dev_signer.sign(dev_challenge)})["token"]
+    dev_client = DfnsClient(DfnsClientConfig(auth_token=dev_token, base_url=base_url, signer=dev_signer))
+    ci_private, ci_public = keypair("ci", generators["ed25519"])
+    ci = dev_client.auth.create_personal_access_token({"name": "ci", "publicKey": ci_public})
+    ci_client = DfnsClient(DfnsClientConfig(
+        auth_token=ci["accessToken"], base_url=base_url, signer=KeySigner(credential_id=ci["credId"], private_key=ci_private)))
+    check(len(ci_client.auth.list_users()["items"]) == 2, "the PAT reads users through its user's role")
+    admin.permissions.update_permission(dev_role["id"], {"operations": ["Auth:Pats:Create"]})
+    expect_error(403, "the PAT's next request after the role was narrowed", lambda: ci_client.auth.list_users())
+
+    print("key rotation", flush=True)
+    challenge = ci_client.auth.create_credential_challenge({"kind": "Key"})
+    new_key = ed25519.Ed25519PrivateKey.generate()
+    new_pem = new_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    client_data = json.dumps({"type": "key.create", "challenge": challenge["challenge"], "origin": "https://app.dfns.io",
+                              "crossOrigin": False}, separators=(",", ":")).encode()
+    signed_text = json.dumps({"clientDataHash": hashlib.sha256(client_data).hexdigest(), "publicKey": new_pem}, separators=(",", ":"))
+    attestation = json.dumps({"publicKey": new_pem, "signature": new_key.sign(signed_text.encode()).hex()}, separators=(",", ":"))
+    b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    new_cred_id = b64(os.urandom(32))
+    created = ci_client.auth.create_credential({
+        "credentialKind": "Key", "credentialName": "rotated", "challengeIdentifier": challenge["challengeIdentifier"],
+        "credentialInfo": {"credId": new_cred_id, "clientData": b64(client_data), "attestationData": b64(attestation.encode())}})
+    check(created["credentialId"] == new_cred_id and created["isActive"], "the PAT added a key, signed by its current key")
+    old_uuid = next(c["credentialUuid"] for c in ci_client.auth.list_credentials()["items"] if c["credentialId"] == ci["credId"])
+    new_pem_private = new_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    rotated = DfnsClient(DfnsClientConfig(
+        auth_token=ci["accessToken"], base_url=base_url, signer=KeySigner(credential_id=new_cred_id, private_key=new_pem_private)))
+    rotated.auth.deactivate_credential({"credentialUuid": old_uuid})
+    expect_error(403, "the old key can no longer sign", lambda: ci_client.auth.update_personal_access_token(ci["tokenId"], {"name": "old"}))
+    check(rotated.auth.update_personal_access_token(ci["tokenId"], {"name": "new"})["name"] == "new", "the new key signs")
+    check(len(rotated.auth.list_personal_access_tokens()["items"]) == 1, "the bearer token never changed")
+    logs = admin.auth.list_audit_logs({"startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z"})
+    check(logs is None, "the SDK's list_audit_logs call is accepted (it discards the body)")
 
     admin.auth.logout({})
     expect_error(401, "a logged-out session", lambda: admin.auth.list_personal_access_tokens())

@@ -88,6 +88,10 @@ struct PermissionController: Sendable {
             let request = try RequestBody.decode(ArchivePermissionRequest.self, from: signed.body)
             return JSONResponse(try await roles.archive(try context.parameters.require("id"), request, caller: signed.caller))
         })
+        // Newer SDKs delete roles; Signet archives them, so assignments and the audit trail stay readable.
+        router.delete("permissions/:id", use: signed.handler { signed, _, context in
+            JSONResponse(try await roles.archive(try context.parameters.require("id"), ArchivePermissionRequest(isArchived: true), caller: signed.caller))
+        })
         router.get("permissions/:id/assignments") { request, context in
             let caller = try context.requireCaller()
             return JSONResponse(try await roles.assignments(try context.parameters.require("id"), try Pagination(request), caller: caller))
