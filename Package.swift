@@ -58,9 +58,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SignetCoreTests", dependencies: ["SignetAPI", "SignetCore"]),
+        // openssl-made keys shared by the test targets.
+        .target(name: "SignetTestFixtures", path: "Tests/SignetTestFixtures"),
+        .testTarget(name: "SignetCoreTests", dependencies: ["SignetAPI", "SignetCore", "SignetTestFixtures"]),
         .testTarget(name: "SignetServerTests", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore", "SignetServer",
+            "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

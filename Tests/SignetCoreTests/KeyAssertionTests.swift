@@ -1,3 +1,4 @@
+import SignetTestFixtures
 import Testing
 
 @testable import SignetCore

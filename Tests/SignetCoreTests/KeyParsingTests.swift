@@ -1,4 +1,5 @@
 import Foundation
+import SignetTestFixtures
 import Testing
 
 @testable import SignetCore

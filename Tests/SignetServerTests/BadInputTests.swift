@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SignetAPI
+import SignetTestFixtures
 import Testing
 
 @Suite("Bad input gets a clear 4xx, never a 500 or a partial write")
@@ -18,8 +19,8 @@ struct BadInputTests {
         try await TestServer.with { server, api in
             let admin = try await server.admin(api)
             let keys = [
-                "RSA 1024": KeyFixtures.rsa1024, "P-384": KeyFixtures.p384, "secp256k1": KeyFixtures.secp256k1,
-                "garbage": "hello", "private": KeyFixtures.privateKey,
+                "RSA 1024": KeyFixtures.rsa1024Public, "P-384": KeyFixtures.p384Public, "secp256k1": KeyFixtures.secp256k1Public,
+                "garbage": "hello", "private": KeyFixtures.ed25519Private,
             ]
             for (name, expected) in Self.weakKeys {
                 let request = try api.json(CreatePersonalAccessTokenRequest(name: name, publicKey: keys[name] ?? ""))
@@ -94,6 +95,17 @@ struct BadInputTests {
                 (.post, "/auth/action"), (.get, "/auth/pats"), (.post, "/auth/pats"), (.get, "/auth/pats/to-x"),
                 (.put, "/auth/pats/to-x"), (.put, "/auth/pats/to-x/activate"), (.put, "/auth/pats/to-x/deactivate"),
                 (.delete, "/auth/pats/to-x"), (.get, "/nowhere"), (.patch, "/auth/pats"),
+                (.get, "/auth/service-accounts"), (.post, "/auth/service-accounts"), (.get, "/auth/service-accounts/us-x"),
+                (.put, "/auth/service-accounts/us-x"), (.put, "/auth/service-accounts/us-x/activate"),
+                (.put, "/auth/service-accounts/us-x/deactivate"), (.delete, "/auth/service-accounts/us-x"),
+                (.get, "/auth/users?limit=-1"), (.post, "/auth/users"), (.get, "/auth/users/us-x"), (.put, "/auth/users/us-x"),
+                (.put, "/auth/users/us-x/activate"), (.put, "/auth/users/us-x/deactivate"), (.delete, "/auth/users/us-x"),
+                (.get, "/permissions?paginationToken=%25"), (.post, "/permissions"), (.get, "/permissions/pm-x"),
+                (.put, "/permissions/pm-x"), (.put, "/permissions/pm-x/archive"), (.delete, "/permissions/pm-x"),
+                (.get, "/permissions/pm-x/assignments"), (.post, "/permissions/pm-x/assignments"),
+                (.delete, "/permissions/pm-x/assignments/as-x"), (.get, "/auth/credentials"), (.post, "/auth/credentials/init"),
+                (.post, "/auth/credentials"), (.put, "/auth/credentials/activate"), (.put, "/auth/credentials/deactivate"),
+                (.get, "/auth/action/logs?startTime=never"), (.get, "/auth/action/logs/ua-x"),
             ]
             let bodies: [String?] = [
                 nil, "", "{", "null", "[]", #"{"a":1}"#, "\"str\"", #"{"challengeIdentifier":1}"#,
@@ -105,7 +117,9 @@ struct BadInputTests {
             ]
             for (method, path) in routes {
                 // With a valid token, logout and listing legitimately succeed whatever the body; the other routes get it.
-                let succeedsAnyway = (method == .put && path == "/auth/logout") || (method == .get && path == "/auth/pats")
+                let succeedsAnyway =
+                    (method == .put && path == "/auth/logout")
+                    || (method == .get && ["/auth/pats", "/auth/service-accounts", "/auth/credentials"].contains(path))
                 for token in succeedsAnyway ? [nil, "not.a.token"] : [nil, admin.token, "not.a.token"] {
                     for body in bodies {
                         let reply = try await api.send(method, path, token: token, body: body, headers: ["X-DFNS-USERACTION": "junk"])
@@ -118,32 +132,3 @@ struct BadInputTests {
     }
 }
 
-/// Public keys Signet refuses, and a private key, made with openssl 3 for these tests only.
-enum KeyFixtures {
-    static let rsa1024 = """
-        -----BEGIN PUBLIC KEY-----
-        MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCxNfnSQDi86I289Ecr9LLXCgma
-        G2CB5vYyDAQpjC/JD8Zb2j6982eqYdLR6gEXpVF96tWhIBCEY640MSGeR+uDMxrh
-        B12+1fW1aka3fzWuQKX1Knu1xN9DAybpwiAPKOU3bhbjY9H0yHE4T2QeKcr9zxl3
-        agNFGCiIS+ddPsh2pwIDAQAB
-        -----END PUBLIC KEY-----
-        """
-    static let p384 = """
-        -----BEGIN PUBLIC KEY-----
-        MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAELdT2pB6VnwoWTjIZD4ZW3nQ6CqBQDFB8
-        oNWdnekuPYR9/w6U2wyIF60mDxtqpxE4PtmE3BVSmWDvwluYU/e928rmXDv3xooh
-        hrPwDNbXA2/QJDNKi5K1hSkHIzcDLgbi
-        -----END PUBLIC KEY-----
-        """
-    static let secp256k1 = """
-        -----BEGIN PUBLIC KEY-----
-        MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEZZH4+9yu07Ggn+bb7e28HmbI+mTU2cKl
-        aJ8w9UazOkIZ2YPBO7R/EDL7aTLnzyuQ0DMXKjr3evEygUEooDWq0g==
-        -----END PUBLIC KEY-----
-        """
-    static let privateKey = """
-        -----BEGIN PRIVATE KEY-----
-        MC4CAQAwBQYDK2VwBCIEIJeW7LKpXqmUV9ZkGwfvgvXR5nYh4iavJWb7fD+Itbtf
-        -----END PRIVATE KEY-----
-        """
-}

@@ -154,8 +154,8 @@ struct PatTests {
     func expiry() async throws {
         try await TestServer.with { server, api in
             let admin = try await server.admin(api)
+            // (That a fresh PAT works is tested elsewhere; a 1-second one may already be gone on a loaded machine.)
             let (_, identity) = try await api.createPat(as: admin, secondsValid: 1)
-            #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
             try await Task.sleep(for: .milliseconds(2100))
             let reply = try await api.send(.get, "/auth/pats", token: identity.token)
             #expect(reply.status == .unauthorized)

@@ -153,10 +153,10 @@ try:
     expect_error(404, "a deleted PAT is gone", lambda: admin.auth.get_personal_access_token(pat["tokenId"]))
 
     private, public = keypair("short", generators["ed25519"])
-    short = admin.auth.create_personal_access_token({"name": "short", "publicKey": public, "secondsValid": 2})
+    short = admin.auth.create_personal_access_token({"name": "short", "publicKey": public, "secondsValid": 4})
     short_client = DfnsClient(DfnsClientConfig(auth_token=short["accessToken"], base_url=base_url))
     check(len(short_client.auth.list_personal_access_tokens()["items"]) == 3, "a short-lived PAT works")
-    time.sleep(3)
+    time.sleep(5)
     expect_error(401, "an expired PAT", lambda: short_client.auth.list_personal_access_tokens())
 
     expect_error(409, "a reused public key", lambda: admin.auth.create_personal_access_token({"name": "reuse", "publicKey": public}))

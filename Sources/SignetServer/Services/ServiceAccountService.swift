@@ -124,22 +124,9 @@ struct ServiceAccountService: Sendable {
         try await permissions.require(.serviceAccountsDelete, for: caller)
         var user = try await account(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
-        let now = Date()
+        try await store.transaction { [user] store in try await store.retire(user, tokenKind: .serviceAccount, at: Date()) }
         user.isActive = false
         user.isDeleted = true
-        user.updatedAt = now
-        let accountTokens = try await store.tokens(userId: user.id, kind: .serviceAccount)
-        let credentials = try await store.credentials(identityId: user.id)
-        try await store.transaction { [user] store in
-            try await store.updateUser(user)
-            for var token in accountTokens {
-                token.isActive = false
-                token.isDeleted = true
-                token.updatedAt = now
-                try await store.updateToken(token)
-            }
-            for credential in credentials { try await store.setCredentialActive(uuid: credential.uuid, isActive: false) }
-        }
         return try await presenter.serviceAccount(user)
     }
 

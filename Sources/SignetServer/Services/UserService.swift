@@ -114,23 +114,11 @@ struct UserService: Sendable {
         try await permissions.require(.usersDelete, for: caller)
         var user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
-        let now = Date()
+        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
+            try await store.retire(user, tokenKind: .pat, at: Date())
+        }
         user.isActive = false
         user.isDeleted = true
-        user.updatedAt = now
-        let pats = try await store.tokens(userId: user.id, kind: .pat)
-        let credentials = try await store.credentials(identityId: user.id)
-        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
-            try await store.updateUser(user)
-            try await store.deactivateLoginSessions(userId: user.id, at: now)
-            for var pat in pats {
-                pat.isActive = false
-                pat.isDeleted = true
-                pat.updatedAt = now
-                try await store.updateToken(pat)
-            }
-            for credential in credentials { try await store.setCredentialActive(uuid: credential.uuid, isActive: false) }
-        }
         return try await presenter.present(user)
     }
 

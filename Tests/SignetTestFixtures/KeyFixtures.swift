@@ -1,8 +1,8 @@
 /// Keys made with openssl 3 for these tests only (never used anywhere else), and signatures
 /// openssl made with them over `KeyFixtures.message`, to prove interoperability.
-enum KeyFixtures {
-    static let message = "signet interop"
-    static let rsa1024Public = """
+public enum KeyFixtures {
+    public static let message = "signet interop"
+    public static let rsa1024Public = """
         -----BEGIN PUBLIC KEY-----
         MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCxNfnSQDi86I289Ecr9LLXCgma
         G2CB5vYyDAQpjC/JD8Zb2j6982eqYdLR6gEXpVF96tWhIBCEY640MSGeR+uDMxrh
@@ -10,7 +10,7 @@ enum KeyFixtures {
         agNFGCiIS+ddPsh2pwIDAQAB
         -----END PUBLIC KEY-----
         """
-    static let rsa2048Public = """
+    public static let rsa2048Public = """
         -----BEGIN PUBLIC KEY-----
         MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwLNJhLwajdf2ijVdxcqF
         BBZS6FofxG2eVnKTlKT8Bhp7iITc50rkat2FULeAmlZ1cMs89CgIdYHjQ9La4Ej7
@@ -21,7 +21,7 @@ enum KeyFixtures {
         JQIDAQAB
         -----END PUBLIC KEY-----
         """
-    static let rsa2048PKCS1Public = """
+    public static let rsa2048PKCS1Public = """
         -----BEGIN RSA PUBLIC KEY-----
         MIIBCgKCAQEAwLNJhLwajdf2ijVdxcqFBBZS6FofxG2eVnKTlKT8Bhp7iITc50rk
         at2FULeAmlZ1cMs89CgIdYHjQ9La4Ej7r018koK4D3uaUC4b8drUKCR7DzM6xAf4
@@ -31,7 +31,7 @@ enum KeyFixtures {
         Sied01eWUCt/dJ+kylphfRANCdg30iVQJQIDAQAB
         -----END RSA PUBLIC KEY-----
         """
-    static let rsa2048PrivatePKCS8 = """
+    public static let rsa2048PrivatePKCS8 = """
         -----BEGIN PRIVATE KEY-----
         MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDAs0mEvBqN1/aK
         NV3FyoUEFlLoWh/EbZ5WcpOUpPwGGnuIhNznSuRq3YVQt4CaVnVwyzz0KAh1geND
@@ -61,7 +61,7 @@ enum KeyFixtures {
         UzvxDlBka5CKRQ8rghcAxOnB
         -----END PRIVATE KEY-----
         """
-    static let rsa2048PrivatePKCS1 = """
+    public static let rsa2048PrivatePKCS1 = """
         -----BEGIN RSA PRIVATE KEY-----
         MIIEpAIBAAKCAQEAwLNJhLwajdf2ijVdxcqFBBZS6FofxG2eVnKTlKT8Bhp7iITc
         50rkat2FULeAmlZ1cMs89CgIdYHjQ9La4Ej7r018koK4D3uaUC4b8drUKCR7DzM6
@@ -90,7 +90,7 @@ enum KeyFixtures {
         TXt1Eq8stcL9+jxj91sWPyPzpZrEf1M78Q5QZGuQikUPK4IXAMTpwQ==
         -----END RSA PRIVATE KEY-----
         """
-    static let p256PrivateSEC1WithParameters = """
+    public static let p256PrivateSEC1WithParameters = """
         -----BEGIN EC PARAMETERS-----
         BggqhkjOPQMBBw==
         -----END EC PARAMETERS-----
@@ -100,49 +100,49 @@ enum KeyFixtures {
         vO6iaaWdKzQ90G9gZfxLN2MOq/kMeLOk4Q==
         -----END EC PRIVATE KEY-----
         """
-    static let p256PrivatePKCS8 = """
+    public static let p256PrivatePKCS8 = """
         -----BEGIN PRIVATE KEY-----
         MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgvaja4jBNfOJx+RuR
         npR0eO6ygm3Fd9vU9fGDIeCEEZShRANCAARe2emMNDWQJOB+fRA0PRr3dlcYEaHs
         LX0t0Vcl7pg4DhYBxrUxHo687qJppZ0rND3Qb2Bl/Es3Yw6r+Qx4s6Th
         -----END PRIVATE KEY-----
         """
-    static let p256Public = """
+    public static let p256Public = """
         -----BEGIN PUBLIC KEY-----
         MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEXtnpjDQ1kCTgfn0QND0a93ZXGBGh
         7C19LdFXJe6YOA4WAca1MR6OvO6iaaWdKzQ90G9gZfxLN2MOq/kMeLOk4Q==
         -----END PUBLIC KEY-----
         """
-    static let p384Public = """
+    public static let p384Public = """
         -----BEGIN PUBLIC KEY-----
         MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAELdT2pB6VnwoWTjIZD4ZW3nQ6CqBQDFB8
         oNWdnekuPYR9/w6U2wyIF60mDxtqpxE4PtmE3BVSmWDvwluYU/e928rmXDv3xooh
         hrPwDNbXA2/QJDNKi5K1hSkHIzcDLgbi
         -----END PUBLIC KEY-----
         """
-    static let secp256k1Public = """
+    public static let secp256k1Public = """
         -----BEGIN PUBLIC KEY-----
         MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEZZH4+9yu07Ggn+bb7e28HmbI+mTU2cKl
         aJ8w9UazOkIZ2YPBO7R/EDL7aTLnzyuQ0DMXKjr3evEygUEooDWq0g==
         -----END PUBLIC KEY-----
         """
-    static let ed25519Private = """
+    public static let ed25519Private = """
         -----BEGIN PRIVATE KEY-----
         MC4CAQAwBQYDK2VwBCIEIJeW7LKpXqmUV9ZkGwfvgvXR5nYh4iavJWb7fD+Itbtf
         -----END PRIVATE KEY-----
         """
-    static let ed25519Public = """
+    public static let ed25519Public = """
         -----BEGIN PUBLIC KEY-----
         MCowBQYDK2VwAyEANSh3qKKzW/y/KTwmUm6YJjqKJqYoTKoF2fNhEtQ4+Ew=
         -----END PUBLIC KEY-----
         """
-    static let ed448Public = """
+    public static let ed448Public = """
         -----BEGIN PUBLIC KEY-----
         MEMwBQYDK2VxAzoAscG3R5tshK9bTagYQeK3YASRlrqImJ+A8L3sAU+hApEUWnPC
         8D4mNkkKT61bfpzJn6V699JlEtEA
         -----END PUBLIC KEY-----
         """
-    static let p384Private = """
+    public static let p384Private = """
         -----BEGIN EC PRIVATE KEY-----
         MIGkAgEBBDCwKxZHAxs0ntKgFKEpNzyLq8H13+pqJhywQUOcOJ6q3E5CTnPvV+lV
         BroZ7jyQIlugBwYFK4EEACKhZANiAAQt1PakHpWfChZOMhkPhlbedDoKoFAMUHyg
@@ -150,7 +150,7 @@ enum KeyFixtures {
         s/AM1tcDb9AkM0qLkrWFKQcjNwMuBuI=
         -----END EC PRIVATE KEY-----
         """
-    static let p256Signature = "MEUCIQD05TkOQcQCMFRlOMEJKrBX9EjnGMWXZ5ZNf16Rb4fRowIgLDwV2WO1M5tWXpm7HG-15hyFPyyQoZTt8LS9OKVII90"
-    static let rsa2048Signature = "M1XB8vc7lQYmvc8iHeUkJg-Ozp1fCQzz-2sjNXwo9FKard7VELqidVUslIruySl-oRlXfhbu5YZpfbgzs6bouFtrpzDmgbVpGjq0eEyJ6YiY8ywu9oUwfDeD6o2tIt6i-8og0HG2rO7eHNgMWWSRHybdsziO4wCKWssrjyy75OTybKZ9Iu2Si6WOQW7TOk99JzEZXJvDwokpi8A-aAxMv5Ft_utNtG80ZgBsE-1SFzNOYTz8dSCQOzmbMGwPbUuVHXops53t2yccxj_VUmkdwl_4g-I7fsjGAuLekIsp3_hLQz9BG09jPVxAnSU738qiPWIjpYdGGwinj-cZ667gow"
-    static let ed25519Signature = "KjQFnPqQ7Hp33rym51xlKkpJDV-_GdXHYC96p9KsIsxAbFu_0-1qAGUFL9bgi7AvX3HlTzaO-6TtnhAtEuvLBw"
+    public static let p256Signature = "MEUCIQD05TkOQcQCMFRlOMEJKrBX9EjnGMWXZ5ZNf16Rb4fRowIgLDwV2WO1M5tWXpm7HG-15hyFPyyQoZTt8LS9OKVII90"
+    public static let rsa2048Signature = "M1XB8vc7lQYmvc8iHeUkJg-Ozp1fCQzz-2sjNXwo9FKard7VELqidVUslIruySl-oRlXfhbu5YZpfbgzs6bouFtrpzDmgbVpGjq0eEyJ6YiY8ywu9oUwfDeD6o2tIt6i-8og0HG2rO7eHNgMWWSRHybdsziO4wCKWssrjyy75OTybKZ9Iu2Si6WOQW7TOk99JzEZXJvDwokpi8A-aAxMv5Ft_utNtG80ZgBsE-1SFzNOYTz8dSCQOzmbMGwPbUuVHXops53t2yccxj_VUmkdwl_4g-I7fsjGAuLekIsp3_hLQz9BG09jPVxAnSU738qiPWIjpYdGGwinj-cZ667gow"
+    public static let ed25519Signature = "KjQFnPqQ7Hp33rym51xlKkpJDV-_GdXHYC96p9KsIsxAbFu_0-1qAGUFL9bgi7AvX3HlTzaO-6TtnhAtEuvLBw"
 }
