@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "signet", targets: ["SignetCLI"]),
         .library(name: "SignetAPI", targets: ["SignetAPI"]),
         .library(name: "SignetCore", targets: ["SignetCore"]),
+        .library(name: "SignetClient", targets: ["SignetClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Wire types (Codable requests and responses) shared by the server, the SDK and the command line.
@@ -51,9 +53,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        // The `signet` executable: serve, init.
+        // The Swift SDK: a typed client that signs user actions transparently.
+        .target(name: "SignetClient", dependencies: [
+            "SignetAPI", "SignetCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        // The `signet` executable: serve, init, and the everyday commands on top of the SDK.
         .executableTarget(name: "SignetCLI", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore", "SignetServer",
+            "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

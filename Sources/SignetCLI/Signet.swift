@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SignetClient
 
 /// The `signet` command line.
 @main
@@ -7,8 +9,42 @@ struct Signet: AsyncParsableCommand {
         commandName: "signet",
         abstract: "Signet: identity and access for APIs (personal access tokens, service accounts, signed user actions).",
         discussion: """
-            Start a server on an embedded SQLite store:   signet serve --dev
-            Or create the organisation yourself first:    signet init --org-name NAME --email EMAIL --public-key FILE
+            Run a server:        signet serve --dev          (or: signet init …, then signet serve)
+            Use it:              signet keygen --out me; signet login --url URL --org ORG --email EMAIL --private-key me.pem
+                                 signet pat create --name ci; signet whoami
+            Exit codes: 0 success, 1 the server refused or could not be reached, 2 usage error.
             """,
-        subcommands: [ServeCommand.self, InitCommand.self])
+        subcommands: [
+            ServeCommand.self, InitCommand.self, KeygenCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
+            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, CredentialCommand.self,
+            AuditCommand.self,
+        ])
+
+    /// Runs the command with Signet's exit codes: 0 success, 1 refusal or failure, 2 usage error.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            let isUsage = code == .validationFailure || error is UsageError
+            Foundation.exit(isUsage ? 2 : 1)
+        }
+    }
+}
+
+/// A usage error found after parsing (missing settings, a file that cannot be read): exit code 2.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
 }

@@ -34,7 +34,7 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
     router.add(middleware: ErrorMiddleware())
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
 
-    let auth = AuthController(logins: logins, userActions: userActions)
+    let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions)
     auth.addPublicRoutes(to: router)
 
     let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, store: store))

@@ -1,10 +1,12 @@
 import Hummingbird
 import SignetAPI
+import SignetCore
 
 /// Login, logout and user action signing.
 struct AuthController: Sendable {
     let logins: LoginService
     let userActions: UserActionService
+    let permissions: PermissionService
 
     /// Routes that need no bearer token (the SDKs send whatever token they hold; it is ignored).
     func addPublicRoutes(to router: some RouterMethods<SignetRequestContext>) {
@@ -27,6 +29,18 @@ struct AuthController: Sendable {
             let caller = try context.requireCaller()
             let body = try await RequestBody.collect(&request, context: context)
             return JSONResponse(try await logins.logout(try RequestBody.decodeOptional(LogoutRequest.self, from: body), caller: caller))
+        }
+        // A Signet extension: who the caller is and what this request may do.
+        router.get("auth/whoami") { _, context in
+            let caller = try context.requireCaller()
+            let effective = try await permissions.effective(for: caller)
+            return JSONResponse(
+                WhoAmI(
+                    orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,
+                    isServiceAccount: caller.user.isServiceAccount, tokenId: caller.token.id, tokenKind: caller.token.kind,
+                    tokenExpiresAt: caller.token.expiresAt,
+                    permissions: effective.grantsAll ? OperationCatalog.current : effective.operations.sorted(),
+                    allOperations: effective.grantsAll))
         }
         router.post("auth/action/init") { request, context in
             var request = request

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import SignetAPI
+import SignetClient
+
+/// Options every client command takes.
+struct ClientOptions: ParsableArguments {
+    @Flag(help: "Print machine-readable JSON instead of tables.")
+    var json = false
+
+    /// A client for the current profile. An expired login session is renewed with the profile's key.
+    func client() async throws -> SignetClient {
+        var profile = try Profile.current()
+        let signer = try profile.signer()
+        if profile.tokenIsStale, let username = profile.username {
+            let client = try await SignetClient.login(baseURL: profile.url, organizationID: profile.orgId, username: username, signer: signer)
+            profile.token = client.authToken
+            if ProcessInfo.processInfo.environment["SIGNET_TOKEN"] == nil { try profile.save() }
+            return client
+        }
+        guard let token = profile.token else { throw UsageError("no access token: run signet login, or set SIGNET_TOKEN") }
+        do {
+            return try SignetClient(baseURL: profile.url, organizationID: profile.orgId, authToken: token, signer: signer)
+        } catch let error as SignetClientError {
+            throw UsageError("\(error); check SIGNET_ORG_ID and SIGNET_TOKEN, or run signet login")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import SignetAPI
+import SignetClient
+
+/// Printing results: JSON for scripts (`--json`), aligned tables for people.
+enum Output {
+    static func json(_ value: some Encodable) throws {
+        let encoder = SignetJSON.encoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// A table with a header row; columns are as wide as their widest cell.
+    static func table(_ headers: [String], _ rows: [[String]]) {
+        guard !rows.isEmpty else {
+            print("(none)")
+            return
+        }
+        let widths = headers.indices.map { column in ([headers] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [headers] + rows {
+            print(row.enumerated().map { column, cell in cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// `key: value` lines.
+    static func fields(_ pairs: [(String, String)]) {
+        let width = pairs.map(\.0.count).max() ?? 0
+        for (key, value) in pairs { print("\(key.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)") }
+    }
+
+    static func date(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Runs `body`, turning client errors into messages that say what to do next.
+    static func guarded(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as SignetClientError {
+            throw CommandFailure(advice(for: error))
+        } catch let error as KeySigner.Failure {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    static func advice(for error: SignetClientError) -> String {
+        switch error {
+        case .server(401, let message):
+            return "\(message) (HTTP 401): the token is not accepted; run signet login again, or check SIGNET_TOKEN"
+        case .server(403, let message):
+            return "\(message) (HTTP 403): ask an administrator for that permission, or check which key signs with signet whoami"
+        case .server(404, let message):
+            return "\(message) (HTTP 404): check the id; the list commands show what exists"
+        case .transport(let detail):
+            return "the server could not be reached (\(detail)); is it running at the URL given to signet login (or SIGNET_URL)?"
+        default:
+            return error.description
+        }
+    }
+}
+
+/// A client command: runs against the current profile with friendly errors.
+protocol ClientCommand: AsyncParsableCommand {
+    var options: ClientOptions { get }
+    func run(client: SignetClient) async throws
+}
+
+extension ClientCommand {
+    func run() async throws {
+        try await Output.guarded { try await run(client: try await options.client()) }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SignetCore
+
+/// `signet keygen`.
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen", abstract: "Generate a keypair: NAME.pem (private, mode 0600) and NAME.public.pem, both readable by openssl.")
+
+    enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+        case p256, ed25519, rsa
+
+        var keyAlgorithm: KeyAlgorithm {
+            switch self {
+            case .p256: return .ecdsaP256
+            case .ed25519: return .ed25519
+            case .rsa: return .rsa
+            }
+        }
+    }
+
+    @Option(help: "p256, ed25519 or rsa (3072 bits).")
+    var algorithm: Algorithm = .ed25519
+
+    @Option(help: "The name (path without extension) of the files to write.")
+    var out: String = "signet-key"
+
+    func run() throws {
+        let paths = try KeyFiles.write(try PrivateKey.generate(algorithm.keyAlgorithm), name: out)
+        print("Wrote \(paths.privateKey) (keep it secret) and \(paths.publicKey)")
+    }
+}
+
+/// Writing keypairs to disk.
+enum KeyFiles {
+    /// Writes NAME.pem (0600) and NAME.public.pem; refuses to overwrite either.
+    static func write(_ key: PrivateKey, name: String) throws -> (privateKey: String, publicKey: String) {
+        let privatePath = name + ".pem"
+        let publicPath = name + ".public.pem"
+        for path in [privatePath, publicPath] where FileManager.default.fileExists(atPath: path) {
+            throw UsageError("\(path) already exists; choose another name with --out (existing keys are never overwritten)")
+        }
+        do {
+            try SecretFile.create(privatePath, contents: key.pemRepresentation + "\n")
+        } catch {
+            throw UsageError("\(error)")
+        }
+        guard FileManager.default.createFile(atPath: publicPath, contents: Data((key.publicKey.pemRepresentation + "\n").utf8)) else {
+            throw UsageError("cannot write \(publicPath)")
+        }
+        return (privatePath, publicPath)
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import SignetAPI
+import SignetClient
+import SignetCore
+
+/// `signet login`.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Log in and remember the server, organisation and key, so later commands need no flags.",
+        discussion: """
+            As a person:   signet login --url URL --org ORG --email EMAIL --private-key KEY.pem
+            As a PAT or service account (scripts, CI):
+                           signet login --url URL --org ORG --token TOKEN --private-key KEY.pem --credential-id CRED
+            The profile is written to \(Profile.path) with mode 0600. SIGNET_URL, SIGNET_ORG_ID, SIGNET_TOKEN,
+            SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID override it.
+            """)
+
+    @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080.")
+    var url: String
+    @Option(help: "The organisation id (or-…).")
+    var org: String
+    @Option(help: "Your email (username), to log in as a person.")
+    var email: String?
+    @Option(help: "An access token (a PAT or a service account's) to use instead of logging in.")
+    var token: String?
+    @Option(name: .customLong("private-key"), help: "The private key that signs for you (PEM).")
+    var privateKey: String
+    @Option(name: .customLong("credential-id"), help: "The key's credential id (credId); found automatically when logging in by email.")
+    var credentialId: String?
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (email == nil) != (token == nil) else { throw ValidationError("give either --email (log in as a person) or --token (a PAT or service account)") }
+        if token != nil, credentialId == nil { throw ValidationError("--token needs --credential-id: the credId of the token's key") }
+    }
+
+    func run() async throws {
+        try await Output.guarded {
+            var profile = Profile(url: url, orgId: org, username: email, credentialId: credentialId ?? "", privateKeyPath: absolute(privateKey), token: token)
+            if let email {
+                if profile.credentialId.isEmpty {
+                    let anonymous = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
+                    let challenge = try await anonymous.auth.createLoginChallenge(username: email)
+                    guard challenge.allowCredentials.key.count == 1, let only = challenge.allowCredentials.key.first else {
+                        throw UsageError("you have several keys; say which one with --credential-id (one of \(challenge.allowCredentials.key.map(\.id).joined(separator: ", ")))")
+                    }
+                    profile.credentialId = only.id
+                }
+                let client = try await SignetClient.login(baseURL: url, organizationID: org, username: email, signer: try profile.signer())
+                profile.token = client.authToken
+            }
+            let client = try SignetClient(baseURL: url, organizationID: org, authToken: profile.token, signer: try profile.signer())
+            let me = try await client.auth.whoami()
+            try profile.save()
+            if json { try Output.json(me) } else {
+                print("Logged in as \(me.username) (\(me.tokenKind.rawValue) \(me.tokenId)) until \(Output.date(me.tokenExpiresAt)).")
+                print("Profile saved to \(Profile.path).")
+            }
+        }
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// `signet logout`.
+struct LogoutCommand: ClientCommand {
+    static let configuration = CommandConfiguration(commandName: "logout", abstract: "End the login session and forget its token.")
+    @OptionGroup var options: ClientOptions
+
+    func run(client: SignetClient) async throws {
+        let me = try await client.auth.whoami()
+        if me.tokenKind == .login { try await client.auth.logout() }
+        if var profile = try Profile.stored() {
+            profile.token = nil
+            try profile.save()
+        }
+        print(me.tokenKind == .login ? "Logged out." : "Forgot the token (a \(me.tokenKind.rawValue) is ended with its deactivate command).")
+    }
+}
+
+/// `signet whoami`.
+struct WhoamiCommand: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Show who you are: identity, kind, token expiry and effective permissions.")
+    @OptionGroup var options: ClientOptions
+
+    func run(client: SignetClient) async throws {
+        let me = try await client.auth.whoami()
+        if options.json { return try Output.json(me) }
+        Output.fields([
+            ("user", "\(me.username) (\(me.userId))"), ("kind", me.isServiceAccount ? "service account" : me.userKind.rawValue),
+            ("organisation", me.orgId), ("token", "\(me.tokenKind.rawValue) \(me.tokenId)"),
+            ("expires", Output.date(me.tokenExpiresAt)),
+            ("permissions", me.allOperations ? "every operation" : (me.permissions.isEmpty ? "none" : me.permissions.joined(separator: ", "))),
+        ])
+    }
+}

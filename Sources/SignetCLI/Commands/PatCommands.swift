@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import SignetAPI
+import SignetClient
+import SignetCore
+
+/// `signet pat …`.
+struct PatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pat", abstract: "Personal access tokens: tokens that act as you, each with its own keypair.",
+        subcommands: [Create.self, List.self, Get.self, Update.self, Activate.self, Deactivate.self, Delete.self, RotateKey.self])
+
+    struct Create: ClientCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a PAT. Without --public-key, a keypair is generated and written to --out.pem / --out.public.pem.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "A name, unique among your tokens.") var name: String
+        @Option(name: .customLong("public-key"), help: "An existing public key (PEM) for the PAT.") var publicKey: String?
+        @Option(help: "Where to write a generated keypair (default: the PAT's name).") var out: String?
+        @Option(help: "Algorithm of a generated key.") var algorithm: KeygenCommand.Algorithm = .ed25519
+        @Option(name: .customLong("role"), help: "Restrict the PAT to this role (pm-…); it still never exceeds yours.") var permissionId: String?
+        @Option(help: "Lifetime in days (1-730, default 730).") var days: Int?
+        @Option(help: "Lifetime in seconds (wins over --days).") var seconds: Int?
+
+        func run(client: SignetClient) async throws {
+            var keyPath: String?
+            let pem: String
+            if let publicKey {
+                guard let text = try? String(contentsOfFile: publicKey, encoding: .utf8) else { throw UsageError("cannot read \(publicKey)") }
+                pem = text
+            } else {
+                let key = try PrivateKey.generate(algorithm.keyAlgorithm)
+                keyPath = try KeyFiles.write(key, name: out ?? name).privateKey
+                pem = key.publicKey.pemRepresentation
+            }
+            let pat = try await client.personalAccessTokens.create(
+                CreatePersonalAccessTokenRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days, secondsValid: seconds))
+            if options.json { return try Output.json(pat) }
+            Output.warn("Store this access token now: it is shown only this once and Signet does not keep it.")
+            print(pat.accessToken ?? "")
+            Output.warn("PAT \(pat.tokenId), credential \(pat.credId)\(keyPath.map { ", private key \($0)" } ?? "").")
+            Output.warn("Use it: SIGNET_TOKEN=<the token> SIGNET_CREDENTIAL_ID=\(pat.credId) SIGNET_PRIVATE_KEY=\(keyPath ?? "<its private key>") signet whoami")
+        }
+    }
+
+    struct List: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "List your PATs.")
+        @OptionGroup var options: ClientOptions
+
+        func run(client: SignetClient) async throws {
+            let pats = try await client.personalAccessTokens.list()
+            if options.json { return try Output.json(pats) }
+            Output.table(["TOKEN ID", "NAME", "ACTIVE", "CREATED", "ROLES"], pats.map(PatCommand.row))
+        }
+    }
+
+    struct Get: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a PAT.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The PAT's id (to-…).") var tokenId: String
+
+        func run(client: SignetClient) async throws { try PatCommand.show(try await client.personalAccessTokens.get(tokenId), json: options.json) }
+    }
+
+    struct Update: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a PAT or set its external id.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The PAT's id (to-…).") var tokenId: String
+        @Option(help: "A new name.") var name: String?
+        @Option(name: .customLong("external-id"), help: "A new external id.") var externalId: String?
+
+        func validate() throws { if name == nil && externalId == nil { throw ValidationError("give --name or --external-id") } }
+
+        func run(client: SignetClient) async throws {
+            try PatCommand.show(
+                try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: name, externalId: externalId)),
+                json: options.json)
+        }
+    }
+
+    struct Activate: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Reactivate a PAT.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The PAT's id (to-…).") var tokenId: String
+
+        func run(client: SignetClient) async throws { try PatCommand.show(try await client.personalAccessTokens.activate(tokenId), json: options.json) }
+    }
+
+    struct Deactivate: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate a PAT: its next request is refused until reactivated.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The PAT's id (to-…).") var tokenId: String
+
+        func run(client: SignetClient) async throws { try PatCommand.show(try await client.personalAccessTokens.deactivate(tokenId), json: options.json) }
+    }
+
+    struct Delete: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a PAT for good.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The PAT's id (to-…).") var tokenId: String
+
+        func run(client: SignetClient) async throws { try PatCommand.show(try await client.personalAccessTokens.delete(tokenId), json: options.json) }
+    }
+
+    struct RotateKey: ClientCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Replace the key of the PAT you are signed in as (SIGNET_TOKEN etc.), keeping its token.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "Algorithm of the new key (default: the old key's).") var algorithm: KeygenCommand.Algorithm?
+
+        func run(client: SignetClient) async throws {
+            guard try await client.auth.whoami().tokenKind == .pat else {
+                throw UsageError("rotate-key runs as the PAT: set SIGNET_TOKEN, SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID to the PAT's")
+            }
+            try KeyRotation.report(try await KeyRotation.rotate(client: client, algorithm: algorithm?.keyAlgorithm), json: options.json)
+        }
+    }
+
+    static func row(_ pat: AccessToken) -> [String] {
+        [pat.tokenId, pat.name, pat.isActive ? "yes" : "no", Output.date(pat.dateCreated), pat.permissionAssignments.map(\.permissionName).joined(separator: ",")]
+    }
+
+    static func show(_ pat: AccessToken, json: Bool) throws {
+        if json { return try Output.json(pat) }
+        Output.fields([
+            ("token id", pat.tokenId), ("name", pat.name), ("active", pat.isActive ? "yes" : "no"), ("user", pat.linkedUserId),
+            ("credential", pat.credId), ("created", Output.date(pat.dateCreated)),
+            ("roles", pat.permissionAssignments.map { "\($0.permissionName) (\($0.permissionId))" }.joined(separator: ", ")),
+        ])
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SignetAPI
+import SignetCore
+
+/// `/auth/credentials`: the caller's own credentials, and key rotation.
+public struct CredentialsAPI: Sendable {
+    let transport: Transport
+
+    public func list() async throws -> [Credential] {
+        try await transport.send(.GET, "/auth/credentials", as: ListResponse<Credential>.self).items
+    }
+
+    /// `POST /auth/credentials/init`.
+    public func createChallenge(kind: CredentialKind = .key) async throws -> CredentialChallenge {
+        try await transport.send(.POST, "/auth/credentials/init", body: CreateCredentialChallengeRequest(kind: kind))
+    }
+
+    /// `POST /auth/credentials` with a prepared attestation.
+    public func create(_ request: CreateCredentialRequest) async throws -> Credential {
+        try await transport.send(.POST, "/auth/credentials", body: request, signed: true)
+    }
+
+    /// Adds `key` as a new Key credential of the caller: asks for a challenge, attests with `key`,
+    /// and submits it signed by the client's current signer. The bearer token does not change.
+    /// Returns the credential; sign with `KeySigner(credentialID: credential.credentialId, privateKey: key)` from now on.
+    public func add(key: PrivateKey, name: String) async throws -> Credential {
+        let challenge = try await createChallenge()
+        let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.challenge, key: key)
+        return try await create(
+            CreateCredentialRequest(
+                credentialInfo: KeyCredentialInfo(
+                    credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestationData),
+                credentialName: name, challengeIdentifier: challenge.challengeIdentifier))
+    }
+
+    public func activate(_ credentialUuid: String) async throws -> MessageResponse {
+        try await transport.send(.PUT, "/auth/credentials/activate", body: CredentialUuidRequest(credentialUuid: credentialUuid), signed: true)
+    }
+
+    public func deactivate(_ credentialUuid: String) async throws -> MessageResponse {
+        try await transport.send(.PUT, "/auth/credentials/deactivate", body: CredentialUuidRequest(credentialUuid: credentialUuid), signed: true)
+    }
+}
+
+/// `/auth/action/logs`.
+public struct AuditLogsAPI: Sendable {
+    let transport: Transport
+
+    public func list(startTime: Date? = nil, endTime: Date? = nil, userId: String? = nil) async throws -> [AuditLog] {
+        let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        return try await transport.send(
+            .GET, "/auth/action/logs",
+            query: [("startTime", startTime?.formatted(format)), ("endTime", endTime?.formatted(format)), ("userId", userId)],
+            as: ListResponse<AuditLog>.self
+        ).items
+    }
+
+    public func get(_ id: String) async throws -> AuditLog {
+        try await transport.send(.GET, "/auth/action/logs/\(id)")
+    }
+}
