@@ -70,6 +70,15 @@ let package = Package(
         // openssl-made keys shared by the test targets.
         .target(name: "SignetTestFixtures", path: "Tests/SignetTestFixtures"),
         .testTarget(name: "SignetCoreTests", dependencies: ["SignetAPI", "SignetCore", "SignetTestFixtures"]),
+        .testTarget(name: "SignetClientTests", dependencies: [
+            "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SignetCLITests", dependencies: [
+            "SignetServer", "SignetStore", "SignetCLI",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "SignetServerTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

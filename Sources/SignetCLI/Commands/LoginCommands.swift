@@ -17,27 +17,56 @@ struct LoginCommand: AsyncParsableCommand {
             SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID override it.
             """)
 
+    @Option(help: "Read the settings below from a file such as signet-data/admin.json (written by serve --dev).")
+    var from: String?
     @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080.")
-    var url: String
+    var url: String?
     @Option(help: "The organisation id (or-…).")
-    var org: String
+    var org: String?
     @Option(help: "Your email (username), to log in as a person.")
     var email: String?
     @Option(help: "An access token (a PAT or a service account's) to use instead of logging in.")
     var token: String?
     @Option(name: .customLong("private-key"), help: "The private key that signs for you (PEM).")
-    var privateKey: String
+    var privateKey: String?
     @Option(name: .customLong("credential-id"), help: "The key's credential id (credId); found automatically when logging in by email.")
     var credentialId: String?
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    /// The settings `serve --dev` writes next to the administrator's key.
+    struct SettingsFile: Decodable {
+        var baseUrl: String?
+        var orgId: String?
+        var username: String?
+        var credentialId: String?
+        var privateKeyFile: String?
+    }
+
     func validate() throws {
-        guard (email == nil) != (token == nil) else { throw ValidationError("give either --email (log in as a person) or --token (a PAT or service account)") }
+        if from == nil {
+            guard url != nil, org != nil, privateKey != nil else {
+                throw ValidationError("give --url, --org and --private-key (or --from signet-data/admin.json)")
+            }
+            guard (email == nil) != (token == nil) else { throw ValidationError("give either --email (log in as a person) or --token (a PAT or service account)") }
+        }
         if token != nil, credentialId == nil { throw ValidationError("--token needs --credential-id: the credId of the token's key") }
     }
 
     func run() async throws {
+        var settings = SettingsFile()
+        if let from {
+            guard let data = FileManager.default.contents(atPath: from), let decoded = try? JSONDecoder().decode(SettingsFile.self, from: data) else {
+                throw UsageError("cannot read the settings file \(from)")
+            }
+            settings = decoded
+        }
+        guard let url = url ?? settings.baseUrl, let org = org ?? settings.orgId, let privateKey = privateKey ?? settings.privateKeyFile else {
+            throw UsageError("\(from ?? "the settings") lacks baseUrl, orgId or privateKeyFile; give --url, --org and --private-key")
+        }
+        let email = token == nil ? (email ?? settings.username) : nil
+        guard token != nil || email != nil else { throw UsageError("give --email (log in as a person) or --token (a PAT or service account)") }
+        let credentialId = credentialId ?? settings.credentialId
         try await Output.guarded {
             var profile = Profile(url: url, orgId: org, username: email, credentialId: credentialId ?? "", privateKeyPath: absolute(privateKey), token: token)
             if let email {
@@ -69,17 +98,15 @@ struct LoginCommand: AsyncParsableCommand {
 
 /// `signet logout`.
 struct LogoutCommand: ClientCommand {
-    static let configuration = CommandConfiguration(commandName: "logout", abstract: "End the login session and forget its token.")
+    static let configuration = CommandConfiguration(
+        commandName: "logout", abstract: "End the login session and forget the profile (server, organisation, key path and token).")
     @OptionGroup var options: ClientOptions
 
     func run(client: SignetClient) async throws {
         let me = try await client.auth.whoami()
         if me.tokenKind == .login { try await client.auth.logout() }
-        if var profile = try Profile.stored() {
-            profile.token = nil
-            try profile.save()
-        }
-        print(me.tokenKind == .login ? "Logged out." : "Forgot the token (a \(me.tokenKind.rawValue) is ended with its deactivate command).")
+        try? FileManager.default.removeItem(atPath: Profile.path)
+        print(me.tokenKind == .login ? "Logged out; run signet login to log in again." : "Forgot the profile (a \(me.tokenKind.rawValue) is ended with its deactivate command).")
     }
 }
 
