@@ -107,6 +107,13 @@ public protocol SignetStore: OrganizationRepository, UserRepository, CredentialR
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T
+    /// Inside a transaction: waits until no other transaction (on any node) holds `key`, then holds
+    /// it until commit. Use it for checks that unique indexes cannot express.
+    func lock(_ key: String) async throws
+    /// Applies pending schema migrations and creates the first token-signing key.
+    func migrate() async throws
+    /// Committed changes, for caches.
+    var changes: ChangeFeed { get }
     /// Releases the store's connections.
     func shutdown() async throws
 }

@@ -85,7 +85,7 @@ struct PatTests {
             #expect(inherited.permissionAssignments.map(\.permissionId) == [creator.id])
             #expect(capped.permissionAssignments.map(\.permissionId) == [broad.id])
 
-            let permissions = PermissionService(store: server.store)
+            let permissions = PermissionService(cache: AuthorizationCache(store: server.store))
             func effective(_ tokenId: String) async throws -> PermissionSet {
                 let token = try #require(try await server.store.token(id: tokenId))
                 let owner = try #require(try await server.store.user(id: token.userId))

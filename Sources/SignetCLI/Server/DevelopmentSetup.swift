@@ -42,7 +42,7 @@ enum DevelopmentSetup {
           - create a keypair and the organisation yourself:
               openssl genpkey -algorithm ed25519 -out admin.pem
               openssl pkey -in admin.pem -pubout -out admin.public.pem
-              signet init --database \(location.path) --org-name "My org" --email you@example.com --public-key admin.public.pem
+              signet init --database \(location.store) --org-name "My org" --email you@example.com --public-key admin.public.pem
         """
     }
 }

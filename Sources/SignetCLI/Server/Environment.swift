@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignetStore
 
 /// Settings shared by the commands, with their `SIGNET_*` environment variables.
 enum Environment {
@@ -12,19 +13,24 @@ enum Environment {
     static var defaultDatabase: String { value("SIGNET_DATABASE") ?? "./signet-data/signet.sqlite" }
 }
 
-/// Where the SQLite store lives, and the data folder around it.
+/// Where the store lives (`--database`): a SQLite file, whose data folder is created on first
+/// start, or a PostgreSQL URL.
 struct DatabaseLocation {
-    let path: String
+    let store: StoreLocation
 
     init(_ argument: String) throws {
-        if argument.hasPrefix("postgres://") || argument.hasPrefix("postgresql://") {
-            throw ValidationError("PostgreSQL is not supported by this build yet; give a SQLite file path")
-        }
-        path = argument.hasPrefix("sqlite:") ? String(argument.dropFirst("sqlite:".count)) : argument
-        guard !path.isEmpty else { throw ValidationError("--database must be a SQLite file path") }
+        guard !argument.isEmpty else { throw ValidationError("--database must be a SQLite file path or a postgres:// URL") }
+        store = StoreLocation(argument)
+        if case .sqlite(let path) = store, path.isEmpty { throw ValidationError("--database must be a SQLite file path or a postgres:// URL") }
     }
 
-    var dataFolder: String { (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent }
+    /// The folder for the SQLite file and the files `--dev` writes (the current folder's
+    /// `signet-data` for PostgreSQL).
+    var dataFolder: String {
+        guard case .sqlite(let path) = store else { return "./signet-data" }
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
 
     /// Creates the data folder (0700) if it does not exist.
     func prepare() throws {

@@ -18,7 +18,7 @@ struct InitCommand: AsyncParsableCommand {
             On a store that is already initialised, init changes nothing and fails.
             """)
 
-    @Option(help: "The SQLite store (env SIGNET_DATABASE).")
+    @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
     var database: String = Environment.defaultDatabase
 
     @Option(name: .customLong("org-name"), help: "The organisation's name.")
@@ -38,19 +38,18 @@ struct InitCommand: AsyncParsableCommand {
         guard let pem = try? String(contentsOfFile: publicKey, encoding: .utf8) else {
             throw ValidationError("cannot read the public key file \(publicKey)")
         }
-        try location.prepare()
+        if case .sqlite = location.store { try location.prepare() }
         var logger = Logger(label: "signet.init")
         logger.logLevel = .warning
-        let store = try await SQLStore.sqlite(path: location.path, logger: logger)
+        let (organizationName, email) = (self.organizationName, self.email)
         let result: OrganizationBootstrap.Result
         do {
-            result = try await OrganizationBootstrap.initialize(
-                store: store, organizationName: organizationName, email: email, publicKeyPEM: pem)
+            result = try await SQLStore.with(location.store, logger: logger) { store in
+                try await OrganizationBootstrap.initialize(store: store, organizationName: organizationName, email: email, publicKeyPEM: pem)
+            }
         } catch let failure as OrganizationBootstrap.Failure {
-            try await store.shutdown()
             throw CommandFailure(failure.description)
         }
-        try await store.shutdown()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -58,11 +57,11 @@ struct InitCommand: AsyncParsableCommand {
         } else {
             print(
                 """
-                Initialised \(location.path)
+                Initialised \(location.store)
                   organisation   \(result.orgId)
                   administrator  \(result.username) (\(result.userId))
                   credential id  \(result.credentialId)   (the credId your key signer uses)
-                Next: signet serve --database \(location.path)
+                Next: signet serve --database \(database)
                 """)
         }
     }

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env SIGNET_PORT).")
     var port: Int = Environment.value("SIGNET_PORT").flatMap(Int.init) ?? 8080
 
-    @Option(help: "The SQLite store (env SIGNET_DATABASE).")
+    @Option(help: "The store: a SQLite file, or a postgres://user:password@host:port/database URL shared by several nodes (env SIGNET_DATABASE).")
     var database: String = Environment.defaultDatabase
 
     @Flag(help: "Development first start: initialise an empty store with a generated administrator key (env SIGNET_DEV=1).")
@@ -44,23 +44,28 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "signet")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let location = try DatabaseLocation(database)
-        try location.prepare()
-        let store = try await SQLStore.sqlite(path: location.path, logger: logger)
-        do {
-            if try await store.organizations().isEmpty {
-                if dev {
-                    try await DevelopmentSetup.initialize(store: store, location: location, host: host, port: port)
-                } else {
-                    print(DevelopmentSetup.uninitialisedNotice(location: location))
-                }
+        if case .sqlite = location.store { try location.prepare() }
+        let (dev, host, port) = (self.dev, self.host, self.port)
+        // A first start: initialise (--dev) or say how to.
+        try await SQLStore.with(location.store, logger: logger) { store in
+            guard try await store.organizations().isEmpty else { return }
+            if dev {
+                try location.prepare()
+                try await DevelopmentSetup.initialize(store: store, location: location, host: host, port: port)
+            } else {
+                print(DevelopmentSetup.uninitialisedNotice(location: location))
             }
+        }
+        let opened = try await SQLStore.open(location.store, logger: logger)
+        do {
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port), store: store, logger: logger)
+                configuration: ServerConfiguration(host: host, port: port), store: opened.store, services: opened.services,
+                logger: logger)
             try await app.runService()
         } catch {
-            try? await store.shutdown()
+            try? await opened.store.shutdown()
             throw error
         }
-        try await store.shutdown()
+        try await opened.store.shutdown()
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 
 /// One Ed25519 key that signs Signet's JWTs, as the store persists it.
 public struct SigningKeyMaterial: Sendable, Equatable {
@@ -36,6 +37,8 @@ public enum TokenFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case expired
     /// A token minted for another purpose (a challenge presented as a bearer, say).
     case wrongAudience
+    /// Signed with a key this node does not know (yet).
+    case unknownKey
 
     public var description: String {
         switch self {
@@ -43,42 +46,72 @@ public enum TokenFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .badSignature: return "the token's signature is not valid"
         case .expired: return "the token has expired"
         case .wrongAudience: return "the token is not valid for this use"
+        case .unknownKey: return "the token's signature is not valid"
         }
     }
 }
 
 /// Mints and checks Signet's JWTs (EdDSA over Ed25519, as Dfns does).
 ///
-/// Holds every signing key that may still have live tokens; new tokens are signed with the
-/// current one. Checking a token here proves only that Signet minted it and that it has not
-/// expired: whether it was since revoked is the store's business, asked on every request.
-public struct TokenAuthority: Sendable {
+/// Holds every signing key that may still have live tokens; new tokens are signed with the newest.
+/// Checking a token here proves only that Signet minted it and that it has not expired: whether it
+/// was since revoked is the store's business, asked on every request.
+///
+/// The keys can be replaced while the server runs (``load(_:)``), so that a key rotation made on
+/// one node reaches the others. A token signed with a key this node has not seen yet makes it ask
+/// `reloadSource` for the keys again, at most once a second.
+public final class TokenAuthority: Sendable {
     /// The `iss` of every token.
     public let issuer: String
-    private let keys: JWTKeyCollection
-    private let currentKID: String
+    private let state = NIOLockedValueBox<State>(State())
+    private let reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])?
 
-    /// Loads the signing keys; `current` signs new tokens, all of them verify.
-    public init(issuer: String, keys material: [SigningKeyMaterial], current: SigningKeyMaterial) async throws {
+    private struct State {
+        var keys: JWTKeyCollection?
+        var currentKID: String?
+        var lastReload: ContinuousClock.Instant?
+    }
+
+    /// An authority with no keys yet; call ``load(_:)`` before minting.
+    public init(issuer: String, reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])? = nil) {
         self.issuer = issuer
+        self.reloadSource = reloadSource
+    }
+
+    /// An authority over the given keys; `current` signs new tokens, all of them verify.
+    public convenience init(issuer: String, keys material: [SigningKeyMaterial], current: SigningKeyMaterial) async throws {
+        self.init(issuer: issuer)
+        try await load(material + [current])
+    }
+
+    /// Replaces the keys. The last one signs new tokens; every one verifies.
+    public func load(_ material: [SigningKeyMaterial]) async throws {
+        guard let current = material.last else { return }
         let collection = JWTKeyCollection()
-        for key in material + [current] {
+        for key in material {
             let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: key.privateKey)
             await collection.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
         }
-        self.keys = collection
-        self.currentKID = current.kid
+        state.withLockedValue { state in
+            state.keys = collection
+            state.currentKID = current.kid
+        }
     }
+
+    /// The id of the key that signs new tokens.
+    public var currentKeyID: String? { state.withLockedValue { $0.currentKID } }
 
     /// Mints a token. `expiresAt` is written to `exp`.
     public func mint(
         audience: TokenAudience, id: String, username: String, metadata: AppMetadata,
         issuedAt: Date = Date(), expiresAt: Date
     ) async throws -> String {
+        let (keys, kid) = state.withLockedValue { ($0.keys, $0.currentKID) }
+        guard let keys, let kid else { throw TokenFailure.malformed }
         let claims = TokenClaims(
             issuer: issuer, audience: audience, id: id, username: username, metadata: metadata,
             issuedAt: issuedAt, expiresAt: expiresAt)
-        return try await keys.sign(claims, kid: JWKIdentifier(string: currentKID), header: ["typ": "JWT"])
+        return try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
     }
 
     /// Verifies a token's signature, expiry, issuer and audience and returns its claims.
@@ -86,13 +119,28 @@ public struct TokenAuthority: Sendable {
         guard token.utf8.count <= 8192, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
             throw .malformed
         }
+        do {
+            return try await verifyOnce(token, audience: audience)
+        } catch .unknownKey {
+            guard await reloadIfDue() else { throw .badSignature }
+            do {
+                return try await verifyOnce(token, audience: audience)
+            } catch .unknownKey {
+                throw .badSignature
+            }
+        }
+    }
+
+    private func verifyOnce(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {
+        guard let keys = state.withLockedValue({ $0.keys }) else { throw .badSignature }
         let claims: TokenClaims
         do {
             claims = try await keys.verify(token, as: TokenClaims.self)
         } catch let error as JWTError {
             switch error.errorType {
             case .claimVerificationFailure: throw .expired
-            case .signatureVerificationFailed, .unknownKID, .missingKIDHeader: throw .badSignature
+            case .unknownKID: throw .unknownKey
+            case .signatureVerificationFailed, .missingKIDHeader: throw .badSignature
             default: throw .malformed
             }
         } catch {
@@ -100,6 +148,19 @@ public struct TokenAuthority: Sendable {
         }
         guard claims.iss.value == issuer, claims.aud.value == [audience.rawValue] else { throw .wrongAudience }
         return claims
+    }
+
+    /// Reloads the keys from `reloadSource` unless that happened less than a second ago.
+    private func reloadIfDue() async -> Bool {
+        guard let reloadSource else { return false }
+        let now = ContinuousClock.now
+        let due = state.withLockedValue { state -> Bool in
+            if let last = state.lastReload, now - last < .seconds(1) { return false }
+            state.lastReload = now
+            return true
+        }
+        guard due, let material = try? await reloadSource(), !material.isEmpty else { return false }
+        return (try? await load(material)) != nil
     }
 }
 

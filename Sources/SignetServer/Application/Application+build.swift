@@ -1,25 +1,43 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import SignetAPI
 import SignetCore
 import SignetStore
 
 /// Builds the Signet application: the one composition root for the `signet serve` binary and the tests.
+///
+/// `services` run in the application's service group (the PostgreSQL pool and change listener).
+/// Before the server accepts requests, the store's migrations run and the token-signing keys are
+/// loaded.
 public func buildApplication(
-    configuration: ServerConfiguration, store: any SignetStore, logger: Logger = Logger(label: "signet")
+    configuration: ServerConfiguration, store: any SignetStore, services: [any Service] = [],
+    logger: Logger = Logger(label: "signet")
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(configuration: configuration, store: store)
-    return Application(
+    let (router, tokens) = buildRouter(configuration: configuration, store: store)
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Signet"),
+        services: services,
         logger: logger)
+    app.beforeServerStarts {
+        try await store.migrate()
+        try await tokens.load(try await store.signingKeys())
+    }
+    return app
 }
 
-/// Builds the router with every route, its services and middleware.
-public func buildRouter(configuration: ServerConfiguration, store: any SignetStore) async throws -> Router<SignetRequestContext> {
-    let tokens = try await SigningKeys.authority(store: store, issuer: configuration.issuer)
-    let permissions = PermissionService(store: store)
+/// Builds the router with every route, its services and middleware, and the token authority whose
+/// keys must be loaded before the first request.
+public func buildRouter(configuration: ServerConfiguration, store: any SignetStore) -> (Router<SignetRequestContext>, TokenAuthority) {
+    let tokens = TokenAuthority(issuer: configuration.issuer, reloadSource: { try await store.signingKeys() })
+    store.changes.subscribe { change in
+        guard change == .signingKeys else { return }
+        Task { if let keys = try? await store.signingKeys() { try? await tokens.load(keys) } }
+    }
+    let cache = AuthorizationCache(store: store)
+    let permissions = PermissionService(cache: cache)
     let challenges = ChallengeService(store: store, tokens: tokens, lifetime: configuration.challengeLifetime)
     let userActions = UserActionService(
         store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime)
@@ -37,7 +55,7 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
     let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions)
     auth.addPublicRoutes(to: router)
 
-    let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, store: store))
+    let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, cache: cache))
     auth.addAuthenticatedRoutes(to: authenticated)
     PatController(
         pats: PatService(
@@ -60,5 +78,5 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
         credentials: CredentialService(store: store, tokens: tokens, challenges: challenges),
         auditLogs: AuditLogService(store: store, permissions: permissions), signed: signed
     ).addRoutes(to: authenticated)
-    return router
+    return (router, tokens)
 }

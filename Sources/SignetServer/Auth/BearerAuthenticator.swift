@@ -10,13 +10,14 @@ import SignetStore
 /// A token passes only when all of these hold on this request: Signet signed it, it has not
 /// expired, it is an access token (not a challenge or user action), its record exists, is active,
 /// not deleted and unexpired, the presented bytes hash to the recorded digest, and its user is
-/// active. Nothing is cached, so a deactivation takes effect on the very next request.
+/// active. The records come through ``AuthorizationCache``, which every committed change empties,
+/// so a deactivation takes effect on the very next request.
 struct BearerAuthenticator: AuthenticatorMiddleware {
     typealias Context = SignetRequestContext
     typealias Identity = Caller
 
     let tokens: TokenAuthority
-    let store: any SignetStore
+    let cache: AuthorizationCache
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
         guard let authorization = request.headers[.authorization] else {
@@ -38,7 +39,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         }
         let metadata = claims.appMetadata
         guard metadata.tokenKind.isBearer else { throw APIError.unauthorized("Not Authorized: not an access token") }
-        guard let record = try await store.token(id: claims.jti.value),
+        guard let record = try await cache.token(id: claims.jti.value),
             record.kind == metadata.tokenKind, record.orgId == metadata.orgId, record.userId == metadata.userId,
             TokenDigest.matches(token, digest: record.tokenDigest)
         else { throw APIError.unauthorized("Not Authorized: the token is not recognised") }
@@ -48,7 +49,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
             throw APIError.unauthorized("Not Authorized: \(what)")
         }
         guard record.expiresAt > Date() else { throw APIError.unauthorized("Not Authorized: the token has expired") }
-        guard let user = try await store.user(id: record.userId), !user.isDeleted, user.orgId == record.orgId else {
+        guard let user = try await cache.user(id: record.userId), !user.isDeleted, user.orgId == record.orgId else {
             throw APIError.unauthorized("Not Authorized: the token's user no longer exists")
         }
         guard user.isActive else { throw APIError.unauthorized("Not Authorized: the user account has been deactivated") }

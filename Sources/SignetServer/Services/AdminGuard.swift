@@ -31,6 +31,9 @@ struct AdminGuard: Sendable {
         orgId: String, reason: String, _ change: @Sendable (any SignetStore) async throws -> T
     ) async throws -> T {
         try await store.transaction { store in
+            // Serialise these changes per organisation across nodes: two concurrent removals must not
+            // both see the other administrator still there.
+            try await store.lock("administrators:\(orgId)")
             let result = try await change(store)
             guard try await !store.fullAdministrators(orgId: orgId).isEmpty else {
                 throw APIError.conflict(

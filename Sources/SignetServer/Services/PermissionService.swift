@@ -1,16 +1,17 @@
 import SignetCore
 import SignetStore
 
-/// Decides what a caller may do, from the store, on every request.
+/// Decides what a caller may do, on every request.
 struct PermissionService: Sendable {
-    let store: any SignetStore
+    let cache: AuthorizationCache
 
     /// The caller's effective permissions: the user's roles, intersected with the token's own roles
-    /// for a PAT. Read fresh each time, so a narrowed role or a revoked assignment applies at once.
+    /// for a PAT. Every committed change empties the cache, so a narrowed role or a revoked assignment
+    /// applies on the next request.
     func effective(for caller: Caller) async throws -> PermissionSet {
-        let userPermissions = try await store.permissions(identityId: caller.user.id)
+        let userPermissions = try await cache.permissions(identityId: caller.user.id)
         guard caller.token.kind == .pat else { return userPermissions }
-        return userPermissions.intersection(try await store.permissions(identityId: caller.token.id))
+        return userPermissions.intersection(try await cache.permissions(identityId: caller.token.id))
     }
 
     /// Returns the effective permissions, or throws the Dfns-style 403 when `operation` is not among them.

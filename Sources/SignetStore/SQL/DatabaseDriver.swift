@@ -10,6 +10,14 @@ public protocol DatabaseDriver: Sendable {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Whether `error` is the database refusing a duplicate in a unique index.
     func isUniqueViolation(_ error: any Error) -> Bool
+    /// Serialises schema setup across every process using the database (inside `transaction`).
+    func lockForSetup(on database: any SQLDatabase) async throws
+    /// Serialises changes guarded per organisation (inside `transaction`), such as "keep an administrator".
+    func lock(_ key: String, on database: any SQLDatabase) async throws
+    /// Tells other processes that `change` happened; delivered when the surrounding transaction commits.
+    func announce(_ change: StoreChange, on database: any SQLDatabase) async throws
+    /// Whether changes made by other processes can happen (and so must be listened for).
+    var isShared: Bool { get }
     /// Closes every connection.
     func shutdown() async throws
 }

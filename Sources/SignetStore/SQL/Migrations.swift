@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SignetCore
 
 /// The schema, as numbered migrations applied once each, in order, each in its own transaction.
 ///
@@ -77,25 +78,32 @@ enum Migrations {
         ]),
     ]
 
-    /// Applies the migrations the database has not seen yet.
+    /// Applies the migrations the database has not seen yet, then makes sure a token-signing key
+    /// exists, all in one transaction under the driver's setup lock: when several nodes start at
+    /// once, one does the work and the others find it done.
     static func apply(using driver: any DatabaseDriver) async throws {
         try await driver.transaction { database in
+            try await driver.lockForSetup(on: database)
             try await database.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"
             ).run()
-        }
-        for migration in all {
-            try await driver.transaction { database in
-                let applied = try await database.raw(
-                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
-                ).first()
-                guard applied == nil else { return }
+            let applied = Set(try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.int("version") })
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for migration in all where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
                 try await database.raw(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: migration.version), \(bind: now))"
+                ).run()
+            }
+            if try await database.raw("SELECT kid FROM signing_keys").first() == nil {
+                let key = SigningKeyMaterial.generate()
+                try await database.raw(
+                    """
+                    INSERT INTO signing_keys (kid, private_key, created_at)
+                    VALUES (\(bind: key.kid), \(bind: Data(key.privateKey).base64EncodedString()), \(bind: key.createdAt.milliseconds))
+                    """
                 ).run()
             }
         }

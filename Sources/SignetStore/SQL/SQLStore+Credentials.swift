@@ -50,7 +50,7 @@ extension SQLStore {
     }
 
     public func setCredentialActive(uuid: String, isActive: Bool) async throws {
-        try await write { database in
+        try await write(announcing: .authorization) { database in
             try await database.raw("UPDATE credentials SET is_active = \(bind: isActive) WHERE uuid = \(bind: uuid)").run()
         }
     }

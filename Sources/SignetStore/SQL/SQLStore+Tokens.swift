@@ -37,7 +37,7 @@ extension SQLStore {
     }
 
     public func updateToken(_ token: AccessTokenRecord) async throws {
-        try await write { database in
+        try await write(announcing: .authorization) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET name = \(bind: token.name), external_id = \(bind: token.externalId),
@@ -50,7 +50,7 @@ extension SQLStore {
     }
 
     public func deactivateLoginSessions(userId: String, at date: Date) async throws {
-        try await write { database in
+        try await write(announcing: .authorization) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET is_active = FALSE, updated_at = \(bind: date.milliseconds)

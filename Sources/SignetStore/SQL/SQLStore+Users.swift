@@ -4,7 +4,7 @@ import SignetAPI
 
 extension SQLStore {
     public func insertUser(_ user: UserRecord) async throws {
-        try await write { database in
+        try await write(announcing: .authorization) { database in
             try await database.raw(
                 """
                 INSERT INTO users (id, org_id, username, username_key, name, kind, is_active, is_service_account,
@@ -36,7 +36,7 @@ extension SQLStore {
     }
 
     public func updateUser(_ user: UserRecord) async throws {
-        try await write { database in
+        try await write(announcing: .authorization) { database in
             try await database.raw(
                 """
                 UPDATE users SET username = \(bind: user.username), username_key = \(bind: user.username.lowercased()),

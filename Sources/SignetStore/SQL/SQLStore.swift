@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import SQLKit
 import SignetAPI
 import SignetCore
@@ -9,11 +10,28 @@ public struct SQLStore: SignetStore {
     let driver: any DatabaseDriver
     /// Set inside ``transaction(_:)``: every statement then runs on the transaction's connection.
     let transactionDatabase: (any SQLDatabase)?
+    /// Inside a transaction: the changes to announce locally once it commits.
+    let pending: PendingChanges?
+    /// Announces committed changes to this process's caches.
+    public let changes: ChangeFeed
+
+    /// A store over `driver`; call ``migrate()`` before using it.
+    public init(driver: any DatabaseDriver) {
+        self.init(driver: driver, transactionDatabase: nil, pending: nil, changes: ChangeFeed(live: !driver.isShared))
+    }
+
+    private init(driver: any DatabaseDriver, transactionDatabase: (any SQLDatabase)?, pending: PendingChanges?, changes: ChangeFeed) {
+        self.driver = driver
+        self.transactionDatabase = transactionDatabase
+        self.pending = pending
+        self.changes = changes
+    }
 
     /// Opens the store over `driver`, applying any schema migrations first.
     public static func open(driver: any DatabaseDriver) async throws -> SQLStore {
-        try await Migrations.apply(using: driver)
-        return SQLStore(driver: driver, transactionDatabase: nil)
+        let store = SQLStore(driver: driver)
+        try await store.migrate()
+        return store
     }
 
     /// Opens (creating if needed) a SQLite store at `path`.
@@ -21,14 +39,29 @@ public struct SQLStore: SignetStore {
         try await open(driver: SQLiteDriver.open(path: path, logger: logger))
     }
 
+    /// Applies pending schema migrations and creates the first token-signing key, under a lock
+    /// that makes concurrent starts of several nodes safe.
+    public func migrate() async throws {
+        try await Migrations.apply(using: driver)
+    }
+
     public func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T {
         if transactionDatabase != nil { return try await body(self) }
         let driver = self.driver
-        return try await mapUniqueViolation {
+        let changes = self.changes
+        let pending = PendingChanges()
+        let result = try await mapUniqueViolation {
             try await driver.transaction { database in
-                try await body(SQLStore(driver: driver, transactionDatabase: database))
+                try await body(SQLStore(driver: driver, transactionDatabase: database, pending: pending, changes: changes))
             }
         }
+        for change in pending.drain() { changes.publish(change) }
+        return result
+    }
+
+    public func lock(_ key: String) async throws {
+        guard let transactionDatabase else { return }
+        try await driver.lock(key, on: transactionDatabase)
     }
 
     public func shutdown() async throws {
@@ -42,10 +75,26 @@ public struct SQLStore: SignetStore {
     }
 
     /// Runs one writing statement; a unique-index violation becomes ``StoreError/conflict(_:)``.
-    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        if let transactionDatabase { return try await mapUniqueViolation { try await body(transactionDatabase) } }
+    /// `announcing` names what the write changes, for the caches of this and other processes.
+    func write<T: Sendable>(announcing change: StoreChange? = nil, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let driver = self.driver
-        return try await mapUniqueViolation { try await driver.withWriter(body) }
+        if let transactionDatabase {
+            let result = try await mapUniqueViolation { try await body(transactionDatabase) }
+            if let change {
+                try await driver.announce(change, on: transactionDatabase)
+                pending?.add(change)
+            }
+            return result
+        }
+        let result = try await mapUniqueViolation {
+            try await driver.withWriter { database in
+                let result = try await body(database)
+                if let change { try await driver.announce(change, on: database) }
+                return result
+            }
+        }
+        if let change { changes.publish(change) }
+        return result
     }
 
     private func mapUniqueViolation<T>(_ body: () async throws -> T) async throws -> T {
@@ -55,6 +104,15 @@ public struct SQLStore: SignetStore {
             throw StoreError.conflict(String(describing: error))
         }
     }
+}
+
+/// The changes a transaction made, announced locally once it commits.
+final class PendingChanges: Sendable {
+    private let changes = NIOLockedValueBox<Set<StoreChange>>([])
+
+    func add(_ change: StoreChange) { changes.withLockedValue { _ = $0.insert(change) } }
+
+    func drain() -> Set<StoreChange> { changes.withLockedValue { changes in defer { changes = [] }; return changes } }
 }
 
 /// Unix milliseconds, the representation of every time in the schema.

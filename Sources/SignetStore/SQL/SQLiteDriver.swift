@@ -80,6 +80,16 @@ public final class SQLiteDriver: DatabaseDriver {
         }
     }
 
+    /// `BEGIN IMMEDIATE` already makes every SQLite transaction exclusive.
+    public func lockForSetup(on database: any SQLDatabase) async throws {}
+
+    public func lock(_ key: String, on database: any SQLDatabase) async throws {}
+
+    /// One process owns a SQLite store: local subscribers are all there is.
+    public func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {}
+
+    public var isShared: Bool { false }
+
     public func shutdown() async throws {
         for reader in readers { try await reader.close() }
         try await writer.close()

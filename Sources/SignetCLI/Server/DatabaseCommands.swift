@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SignetCore
+import SignetStore
+
+/// `signet signing-keys …`: the keys that sign every token.
+struct SigningKeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signing-keys", abstract: "The keys that sign Signet's tokens.", subcommands: [Rotate.self, List.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a new signing key. New tokens are signed with it at once on every node; tokens signed with the old keys stay valid until they expire.")
+        @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
+        var database: String = Environment.defaultDatabase
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() async throws {
+            let location = try DatabaseLocation(database)
+            let key = SigningKeyMaterial.generate()
+            let count = try await SQLStore.with(location.store, logger: quietLogger()) { store in
+                try await store.insertSigningKey(key)
+                return try await store.signingKeys().count
+            }
+            if json {
+                print(#"{"kid":"\#(key.kid)","keys":\#(count)}"#)
+            } else {
+                print("New signing key \(key.kid) signs new tokens from now on; \(count - 1) older key(s) still verify the tokens they signed.")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the signing keys, newest (the one that signs) last.")
+        @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
+        var database: String = Environment.defaultDatabase
+
+        func run() async throws {
+            let location = try DatabaseLocation(database)
+            let keys = try await SQLStore.with(location.store, logger: quietLogger()) { store in
+                try await store.signingKeys().map { ($0.kid, $0.createdAt) }
+            }
+            for (kid, created) in keys { print("\(kid)  \(created.formatted(.iso8601))") }
+        }
+    }
+}
+
+/// `signet migrate`: copies a single-node store into PostgreSQL.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Copy a store into another, empty one, and check that every table arrived whole.",
+        discussion: """
+            signet migrate --from sqlite:./signet-data/signet.sqlite --to postgres://signet:secret@db:5432/signet
+            Stop the server that uses the source first. Every record is copied, the token-signing keys included,
+            so every token issued before keeps working.
+            """)
+
+    @Option(help: "The store to copy (sqlite:PATH, a path, or a postgres:// URL).") var from: String
+    @Option(help: "The empty store to copy into.") var to: String
+    @Flag(help: "Print the row counts as JSON.") var json = false
+
+    func run() async throws {
+        let source = try DatabaseLocation(from)
+        let target = try DatabaseLocation(to)
+        if case .sqlite(let path) = source.store, !FileManager.default.fileExists(atPath: path) {
+            throw UsageError("there is no store at \(path)")
+        }
+        if case .sqlite = target.store { try target.prepare() }
+        let logger = quietLogger()
+        let counts: [(table: String, rows: Int)]
+        do {
+            counts = try await SQLStore.with(source.store, logger: logger) { sourceStore in
+                try await SQLStore.with(target.store, logger: logger) { targetStore in
+                    try await StoreCopier.copy(from: sourceStore, to: targetStore).map { ($0.table, $0.rows) }
+                }
+            }
+        } catch let failure as StoreCopier.Failure {
+            throw CommandFailure(failure.description)
+        }
+        if json {
+            print("{" + counts.map { #""\#($0.table)":\#($0.rows)"# }.joined(separator: ",") + "}")
+        } else {
+            print("Copied \(source.store) into \(target.store); every table's row count matches:")
+            for (table, rows) in counts { print("  \(table.padding(toLength: 14, withPad: " ", startingAt: 0)) \(rows)") }
+        }
+    }
+}
+
+func quietLogger() -> Logger {
+    var logger = Logger(label: "signet")
+    logger.logLevel = .warning
+    return logger
+}

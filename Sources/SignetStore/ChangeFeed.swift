@@ -1,0 +1,54 @@
+import NIOConcurrencyHelpers
+
+/// What changed in the store, as far as caches care.
+public enum StoreChange: String, Sendable {
+    /// Users, tokens, roles, assignments or credentials: anything that decides who may do what.
+    case authorization
+    /// The keys that sign tokens.
+    case signingKeys
+}
+
+/// Tells subscribers when the store changes: right after a local commit, and (over PostgreSQL)
+/// when another node commits. Also says whether remote changes are being heard at all: a cache
+/// must not serve anything while they are not.
+public final class ChangeFeed: Sendable {
+    private struct State {
+        var subscribers: [@Sendable (StoreChange) -> Void] = []
+        var isLive: Bool
+    }
+
+    private let state: NIOLockedValueBox<State>
+
+    /// - Parameter live: whether changes are complete from the start (a single-node store), or
+    ///   only once a listener has connected (``setLive(_:)``).
+    public init(live: Bool) {
+        state = NIOLockedValueBox(State(isLive: live))
+    }
+
+    /// Calls `handler` on every change.
+    public func subscribe(_ handler: @escaping @Sendable (StoreChange) -> Void) {
+        state.withLockedValue { $0.subscribers.append(handler) }
+    }
+
+    /// Announces a change to every subscriber.
+    public func publish(_ change: StoreChange) {
+        for subscriber in state.withLockedValue({ $0.subscribers }) { subscriber(change) }
+    }
+
+    /// Whether every change, local and remote, is being announced.
+    public var isLive: Bool { state.withLockedValue { $0.isLive } }
+
+    /// Marks the feed as complete or not. Going live announces a change of everything, since
+    /// changes made while it was not may have been missed.
+    public func setLive(_ live: Bool) {
+        let wasLive = state.withLockedValue { state -> Bool in
+            let previous = state.isLive
+            state.isLive = live
+            return previous
+        }
+        if live && !wasLive {
+            publish(.authorization)
+            publish(.signingKeys)
+        }
+    }
+}

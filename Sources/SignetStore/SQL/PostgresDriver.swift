@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import NIOSSL
+import SQLKit
+
+/// PostgreSQL through postgres-nio's `PostgresClient` (a connection pool). The client must be
+/// running (it is a service: put it in the application's service group) before queries are made.
+public final class PostgresDriver: DatabaseDriver {
+    /// The pool; run it as a service.
+    public let client: PostgresClient
+    /// Where the database is, for the change listener's own connection.
+    let location: PostgresLocation
+    private let logger: Logger
+
+    /// The channel every node listens on for changes.
+    static let channel = "signet_changes"
+    /// The advisory-lock key that serialises schema setup across nodes.
+    static let setupLockKey = 0x5369_676E_6574
+
+    /// A driver for `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+    public init(url: String, logger: Logger) throws {
+        self.location = try PostgresLocation(url: url)
+        self.client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql()) }
+    }
+
+    public func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection.sql()) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }
+    }
+
+    public func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+
+    public func lockForSetup(on database: any SQLDatabase) async throws {
+        try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.setupLockKey))").run()
+    }
+
+    public func lock(_ key: String, on database: any SQLDatabase) async throws {
+        try await database.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
+    }
+
+    public func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {
+        try await database.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: change.rawValue))").run()
+    }
+
+    public var isShared: Bool { true }
+
+    /// The pool is shut down by cancelling its `run()`.
+    public func shutdown() async throws {}
+}
+
+/// A parsed `postgres://` URL.
+struct PostgresLocation: Sendable {
+    enum TLSMode: String, Sendable {
+        case disable, prefer, require
+    }
+
+    let host: String
+    let port: Int
+    let username: String
+    let password: String?
+    let database: String?
+    let tls: TLSMode
+
+    init(url: String) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
+            let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
+        else {
+            throw PostgresURLError(description: "not a PostgreSQL URL: expected postgres://user:password@host:port/database")
+        }
+        let database = String(components.path.drop { $0 == "/" })
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = user.removingPercentEncoding ?? user
+        self.password = components.password?.removingPercentEncoding ?? components.password
+        self.database = database.isEmpty ? nil : database
+        switch mode {
+        case "disable": tls = .disable
+        case "require", "verify-ca", "verify-full": tls = .require
+        default: tls = .prefer
+        }
+    }
+
+    var clientConfiguration: PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+}
+
+/// A database URL that is not a usable PostgreSQL URL.
+public struct PostgresURLError: Error, CustomStringConvertible {
+    public let description: String
+}
