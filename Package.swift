@@ -78,7 +78,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // openssl-made keys shared by the test targets.
-        .target(name: "SignetTestFixtures", path: "Tests/SignetTestFixtures"),
+        .target(name: "SignetTestFixtures", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/SignetTestFixtures"),
+        .testTarget(name: "SignetStoreTests", dependencies: [
+            "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "SignetCoreTests", dependencies: ["SignetAPI", "SignetCore", "SignetTestFixtures"]),
         .testTarget(name: "SignetClientTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
@@ -92,7 +99,9 @@ let package = Package(
         .testTarget(name: "SignetServerTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "SQLKit", package: "sql-kit"),
         ]),
     ]
 )

@@ -1,7 +1,8 @@
 import Foundation
 import SignetAPI
 import SignetCore
-import SignetStore
+@testable import SignetStore
+import SQLKit
 import Testing
 
 @testable import SignetServer
@@ -46,10 +47,23 @@ struct PatTests {
             let (pat, identity) = try await api.createPat(as: admin)
             let record = try #require(try await server.store.token(id: pat.tokenId))
             #expect(record.tokenDigest == TokenDigest.of(identity.token))
-            let file = try Data(contentsOf: URL(fileURLWithPath: server.directory + "/signet.sqlite"))
-            let wal = (try? Data(contentsOf: URL(fileURLWithPath: server.directory + "/signet.sqlite-wal"))) ?? Data()
-            let signature = Data(identity.token.split(separator: ".")[2].utf8)
-            #expect(file.range(of: signature) == nil && wal.range(of: signature) == nil)
+            let signature = String(identity.token.split(separator: ".")[2])
+            // Every text column of every table, through SQL (SQLite and PostgreSQL alike).
+            for table in StoreCopier.tables {
+                for case .text(let column) in table.columns {
+                    let hits = try await server.store.read { database in
+                        try await database.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table.name) WHERE \(unsafeRaw: column) LIKE \(bind: "%" + signature + "%")")
+                            .first()?.decode(column: "n", as: Int.self) ?? 0
+                    }
+                    #expect(hits == 0, "\(table.name).\(column)")
+                }
+            }
+            // On SQLite, also the raw bytes of the file and its write-ahead log.
+            if server.postgres == nil {
+                let file = try Data(contentsOf: URL(fileURLWithPath: server.directory + "/signet.sqlite"))
+                let wal = (try? Data(contentsOf: URL(fileURLWithPath: server.directory + "/signet.sqlite-wal"))) ?? Data()
+                #expect(file.range(of: Data(signature.utf8)) == nil && wal.range(of: Data(signature.utf8)) == nil)
+            }
         }
     }
 

@@ -35,7 +35,15 @@ public final class PostgresDriver: DatabaseDriver {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }
+        } catch let error as PostgresTransactionError {
+            // postgres-nio wraps what the transaction threw; callers need the error itself (a refusal,
+            // a unique violation). A failed rollback is reported as the wrapper, which says so.
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            if let failure = error.beginError ?? error.commitError { throw failure }
+            throw error
+        }
     }
 
     public func isUniqueViolation(_ error: any Error) -> Bool {

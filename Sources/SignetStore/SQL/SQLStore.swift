@@ -30,7 +30,12 @@ public struct SQLStore: SignetStore {
     /// Opens the store over `driver`, applying any schema migrations first.
     public static func open(driver: any DatabaseDriver) async throws -> SQLStore {
         let store = SQLStore(driver: driver)
-        try await store.migrate()
+        do {
+            try await store.migrate()
+        } catch {
+            try? await driver.shutdown()
+            throw error
+        }
         return store
     }
 

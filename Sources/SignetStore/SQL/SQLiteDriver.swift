@@ -11,30 +11,52 @@ import SQLiteKit
 public final class SQLiteDriver: DatabaseDriver {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
+    /// The driver's own threads: SQLite blocks a thread while it waits for a lock, and on a shared
+    /// pool two stores waiting on each other could starve the one holding the lock.
+    private let threads: NIOThreadPool
     private let writeLock = AsyncLock()
     private let nextReader = ReaderCounter()
 
     /// Opens (creating if needed) the database at `path`. The file is created readable by its owner only.
     public static func open(path: String, readers readerCount: Int = 2, logger: Logger) async throws -> SQLiteDriver {
         try createPrivately(path: path)
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        // FULL durability: a committed write (a revoked token) survives a power cut.
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
-            try await writer.sql().raw(SQLQueryString(pragma)).run()
+        let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
+        threads.start()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        let writer: SQLiteConnection
+        do {
+            writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: eventLoop)
+        } catch {
+            try? await threads.shutdownGracefully()
+            throw error
         }
         var readers: [SQLiteConnection] = []
-        for _ in 0..<max(1, readerCount) {
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await reader.sql().raw("PRAGMA query_only = 1").run()
-            try await reader.sql().raw("PRAGMA busy_timeout = 5000").run()
-            readers.append(reader)
+        do {
+            // busy_timeout first: switching to WAL takes the database lock, which another process may hold.
+            // FULL durability: a committed write (a revoked token) survives a power cut.
+            for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+                try await writer.sql().raw(SQLQueryString(pragma)).run()
+            }
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: eventLoop)
+                readers.append(reader)
+                try await reader.sql().raw("PRAGMA busy_timeout = 5000").run()
+                try await reader.sql().raw("PRAGMA query_only = 1").run()
+            }
+        } catch {
+            // SQLite connections must be closed before they are released.
+            for reader in readers { try? await reader.close() }
+            try? await writer.close()
+            try? await threads.shutdownGracefully()
+            throw error
         }
-        return SQLiteDriver(writer: writer, readers: readers)
+        return SQLiteDriver(writer: writer, readers: readers, threads: threads)
     }
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
         self.writer = writer
         self.readers = readers
+        self.threads = threads
     }
 
     /// Creates the file with mode 0600 before SQLite opens it; SQLite gives its WAL files the same mode.
@@ -93,6 +115,7 @@ public final class SQLiteDriver: DatabaseDriver {
     public func shutdown() async throws {
         for reader in readers { try await reader.close() }
         try await writer.close()
+        try await threads.shutdownGracefully()
     }
 }
 

@@ -5,15 +5,20 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
+import ServiceLifecycle
+import Logging
 
-/// A Signet server for one test: a fresh SQLite store in a temporary folder, initialised with an
-/// organisation and its administrator.
+/// A Signet server for one test: a fresh store (SQLite in a temporary folder, or a fresh PostgreSQL
+/// database when `SIGNET_TEST_DATABASE=postgres`), initialised with an organisation and its administrator.
 struct TestServer: Sendable {
     let store: SQLStore
     let directory: String
     let organization: OrganizationBootstrap.Result
     let adminSigner: TestSigner
     let configuration: ServerConfiguration
+    /// PostgreSQL only: the driver (its pool runs for the whole test), the database, and the pool's task.
+    let postgres: (driver: PostgresDriver, url: String, pool: Task<Void, Never>)?
 
     var orgId: String { organization.orgId }
 
@@ -36,23 +41,47 @@ struct TestServer: Sendable {
     static func make(configuration: ServerConfiguration) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        let store: SQLStore
+        var postgres: (driver: PostgresDriver, url: String, pool: Task<Void, Never>)?
+        if TestDatabase.usesPostgres {
+            let url = try await TestDatabase.createPostgres()
+            var logger = Logger(label: "signet.test")
+            logger.logLevel = .error
+            let driver = try PostgresDriver(url: url, logger: logger)
+            let pool = Task { await driver.client.run() }
+            store = SQLStore(driver: driver)
+            try await store.migrate()
+            postgres = (driver, url, pool)
+        } else {
+            store = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        }
         let signer = try TestSigner.generate(.ecdsaP256)
         let organization = try await OrganizationBootstrap.initialize(
             store: store, organizationName: "Test org", email: "admin@example.com", publicKeyPEM: signer.publicKeyPEM)
         return TestServer(
             store: store, directory: directory, organization: organization,
-            adminSigner: signer.with(credentialId: organization.credentialId), configuration: configuration)
+            adminSigner: signer.with(credentialId: organization.credentialId), configuration: configuration, postgres: postgres)
     }
 
-    /// Runs `body` against a router built over this server's store (a restart builds a new one).
+    /// Runs `body` against a router built over this server's store (a restart builds a new one). On
+    /// PostgreSQL the change listener runs as the application's service, as in `signet serve`.
     func run<T: Sendable>(_ body: @Sendable (APIClient) async throws -> T) async throws -> T {
-        let app = try await buildApplication(configuration: configuration, store: store)
+        var services: [any Service] = []
+        if let postgres {
+            var logger = Logger(label: "signet.test")
+            logger.logLevel = .error
+            services.append(PostgresChangeListener(driver: postgres.driver, feed: store.changes, logger: logger))
+        }
+        let app = try await buildApplication(configuration: configuration, store: store, services: services)
         return try await app.test(.router) { client in try await body(APIClient(client: client)) }
     }
 
     func close() async throws {
         try await store.shutdown()
+        if let postgres {
+            postgres.pool.cancel()
+            try? await TestDatabase.dropPostgres(postgres.url)
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 

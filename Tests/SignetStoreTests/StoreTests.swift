@@ -1,0 +1,234 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SignetAPI
+import SignetCore
+import SignetStore
+import SignetTestFixtures
+import Testing
+
+@Suite("Store (SQLite, or PostgreSQL with SIGNET_TEST_DATABASE=postgres)")
+struct StoreTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000.123)
+
+    static func seed(_ store: SQLStore) async throws -> (OrganizationRecord, UserRecord) {
+        let org = OrganizationRecord(id: Identifier.make(.organization), name: "Org", createdAt: now)
+        try await store.insertOrganization(org)
+        let user = UserRecord(id: Identifier.make(.user), orgId: org.id, username: "Ann@Example.com", name: "Ann", kind: .customerEmployee, createdAt: now)
+        try await store.insertUser(user)
+        return (org, user)
+    }
+
+    @Test("Records round-trip with every field, nils and millisecond times")
+    func roundTrips() async throws {
+        try await StoreHarness.with { store, _ in
+            let (org, user) = try await Self.seed(store)
+            #expect(try await store.organization(id: org.id) == org)
+            #expect(try await store.user(id: user.id) == user)
+            #expect(try await store.user(orgId: org.id, username: "ann@EXAMPLE.com") == user)
+            let key = try PrivateKey.generate(.ed25519).publicKey
+            let credential = CredentialRecord(
+                uuid: Identifier.make(.credential), orgId: org.id, credentialId: "cred-1", identityId: user.id, name: "k",
+                publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: Self.now)
+            try await store.insertCredential(credential)
+            #expect(try await store.credential(uuid: credential.uuid) == credential)
+            #expect(try await store.credential(orgId: org.id, credentialId: "cred-1") == credential)
+            let token = AccessTokenRecord(
+                id: Identifier.make(.token), orgId: org.id, kind: .pat, userId: user.id, credentialUuid: nil, name: "t",
+                externalId: "ext", tokenDigest: "d", createdAt: Self.now, expiresAt: Self.now.addingTimeInterval(60))
+            try await store.insertToken(token)
+            #expect(try await store.token(id: token.id) == token)
+            let role = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A", "B"], createdAt: Self.now)
+            try await store.insertRole(role)
+            #expect(try await store.role(id: role.id) == role)
+            let challenge = ChallengeRecord(
+                id: Identifier.make(.challenge), orgId: org.id, purpose: .userAction, userId: user.id, tokenId: token.id,
+                challenge: "c", allowedCredentialIds: ["x", "y"], httpMethod: "PUT", httpPath: "/p", payload: "{}", createdAt: Self.now,
+                expiresAt: Self.now.addingTimeInterval(60))
+            try await store.insertChallenge(challenge)
+            #expect(try await store.challenge(id: challenge.id) == challenge)
+            let action = UserActionRecord(
+                id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: token.id, tokenKind: .pat,
+                credentialUuid: credential.uuid, challengeId: challenge.id, httpMethod: "PUT", httpPath: "/p", payload: "",
+                clientData: "cd", signature: "sig", createdAt: Self.now, expiresAt: Self.now.addingTimeInterval(60))
+            try await store.insertUserAction(action)
+            #expect(try await store.userAction(id: action.id) == action)
+        }
+    }
+
+    @Test("Unique rules are conflicts: a key, a live username (case-insensitive), a role given twice")
+    func conflicts() async throws {
+        try await StoreHarness.with { store, _ in
+            let (org, user) = try await Self.seed(store)
+            let twin = UserRecord(id: Identifier.make(.user), orgId: org.id, username: "ann@example.COM", name: "Twin", kind: .customerEmployee, createdAt: Self.now)
+            await #expect(throws: StoreError.self) { try await store.insertUser(twin) }
+            // Once the first is deleted, the name is free again.
+            var deleted = user
+            deleted.isDeleted = true
+            try await store.updateUser(deleted)
+            try await store.insertUser(twin)
+
+            let key = try PrivateKey.generate(.ecdsaP256).publicKey
+            func credential(_ id: String) -> CredentialRecord {
+                CredentialRecord(
+                    uuid: Identifier.make(.credential), orgId: org.id, credentialId: id, identityId: twin.id, name: "k",
+                    publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: Self.now)
+            }
+            try await store.insertCredential(credential("one"))
+            await #expect(throws: StoreError.self) { try await store.insertCredential(credential("two")) }
+            #expect(try await store.credentialExists(orgId: org.id, fingerprint: key.fingerprint))
+
+            let role = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A"], createdAt: Self.now)
+            try await store.insertRole(role)
+            let assignment = AssignmentRecord(id: Identifier.make(.assignment), orgId: org.id, permissionId: role.id, identityId: twin.id, createdAt: Self.now)
+            try await store.insertAssignment(assignment)
+            var again = assignment
+            again.id = Identifier.make(.assignment)
+            await #expect(throws: StoreError.self) { try await store.insertAssignment(again) }
+        }
+    }
+
+    @Test("A transaction that throws leaves nothing behind")
+    func rollback() async throws {
+        struct Abort: Error {}
+        try await StoreHarness.with { (store: SQLStore, _: StoreHarness) async throws -> Void in
+            let org = OrganizationRecord(id: Identifier.make(.organization), name: "Gone", createdAt: Self.now)
+            await #expect(throws: Abort.self) {
+                try await store.transaction { store in
+                    try await store.insertOrganization(org)
+                    throw Abort()
+                }
+            }
+            #expect(try await store.organization(id: org.id) == nil)
+        }
+    }
+
+    @Test("Twenty concurrent attempts use a user action or challenge exactly once; expired ones never")
+    func singleUse() async throws {
+        try await StoreHarness.with { store, _ in
+            let (org, user) = try await Self.seed(store)
+            let action = UserActionRecord(
+                id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: "to-x", tokenKind: .login,
+                credentialUuid: "cr-x", challengeId: "ch-x", httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "",
+                signature: "", createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+            try await store.insertUserAction(action)
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 { group.addTask { try await store.consumeUserAction(id: action.id, at: Date()) } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(wins == 1)
+            var expired = action
+            expired.id = Identifier.make(.userAction)
+            expired.expiresAt = Date().addingTimeInterval(-1)
+            try await store.insertUserAction(expired)
+            #expect(try await store.consumeUserAction(id: expired.id, at: Date()) == false)
+
+            let challenge = ChallengeRecord(
+                id: Identifier.make(.challenge), orgId: org.id, purpose: .login, userId: user.id, tokenId: nil, challenge: "c",
+                allowedCredentialIds: [], createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+            try await store.insertChallenge(challenge)
+            let challengeWins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 { group.addTask { try await store.consumeChallenge(id: challenge.id, at: Date()) } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(challengeWins == 1)
+        }
+    }
+
+    @Test("Full administrators: active, live people holding a non-archived grants-all role")
+    func fullAdministrators() async throws {
+        try await StoreHarness.with { store, _ in
+            let (org, user) = try await Self.seed(store)
+            var full = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "Full", operations: [], grantsAll: true, createdAt: Self.now)
+            try await store.insertRole(full)
+            let robot = UserRecord(
+                id: Identifier.make(.user), orgId: org.id, username: "bot", name: "bot", kind: .customerEmployee, isServiceAccount: true, createdAt: Self.now)
+            try await store.insertUser(robot)
+            for identity in [user.id, robot.id] {
+                try await store.insertAssignment(
+                    AssignmentRecord(id: Identifier.make(.assignment), orgId: org.id, permissionId: full.id, identityId: identity, createdAt: Self.now))
+            }
+            #expect(try await store.fullAdministrators(orgId: org.id) == [user.id])
+            #expect(try await store.permissions(identityId: robot.id) == .all)
+            full.isArchived = true
+            try await store.updateRole(full)
+            #expect(try await store.fullAdministrators(orgId: org.id).isEmpty)
+            #expect(try await store.permissions(identityId: user.id) == .none)
+        }
+    }
+
+    @Test("Changes are announced once committed, not before")
+    func announcements() async throws {
+        try await StoreHarness.with { store, _ in
+            let (_, user) = try await Self.seed(store)
+            let heard = NIOLockedValueBox<[StoreChange]>([])
+            store.changes.subscribe { change in heard.withLockedValue { $0.append(change) } }
+            var updated = user
+            updated.name = "Changed"
+            try await store.transaction { [updated] transaction in
+                try await transaction.updateUser(updated)
+                #expect(heard.withLockedValue { $0 }.isEmpty)
+            }
+            #expect(heard.withLockedValue { $0 }.contains(.authorization))
+            try await store.insertSigningKey(.generate())
+            #expect(heard.withLockedValue { $0 }.contains(.signingKeys))
+        }
+    }
+
+    @Test("Migrating concurrently from several processes makes one schema and one signing key")
+    func concurrentMigrations() async throws {
+        try await StoreHarness.with { store, harness in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 { group.addTask { try await harness.withSecondStore { try await $0.migrate() } } }
+                try await group.waitForAll()
+            }
+            #expect(try await store.signingKeys().count == 1)
+        }
+    }
+
+    @Test("lock(_:) serialises transactions that take the same key")
+    func locks() async throws {
+        try await StoreHarness.with { store, harness in
+            let order = NIOLockedValueBox<[String]>([])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await store.transaction { transaction in
+                        try await transaction.lock("k")
+                        order.withLockedValue { $0.append("first in") }
+                        try await Task.sleep(for: .milliseconds(300))
+                        order.withLockedValue { $0.append("first out") }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                group.addTask {
+                    try await harness.withSecondStore { other in
+                        try await other.transaction { transaction in
+                            try await transaction.lock("k")
+                            order.withLockedValue { $0.append("second in") }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(order.withLockedValue { $0 } == ["first in", "first out", "second in"])
+        }
+    }
+
+    @Test("A SQLite store copies into PostgreSQL whole, and never into a store that has data", .enabled(if: TestDatabase.usesPostgres))
+    func copyIntoPostgres() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-copy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = try await SQLStore.sqlite(path: directory + "/source.sqlite")
+        let (org, user) = try await Self.seed(source)
+        try await source.insertRole(RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A"], createdAt: Self.now))
+        try await StoreHarness.with { target, _ in
+            let counts = try await StoreCopier.copy(from: source, to: target)
+            #expect(counts.first { $0.table == "users" }?.rows == 1)
+            #expect(counts.first { $0.table == "signing_keys" }?.rows == 1)
+            #expect(try await target.user(id: user.id) == user)
+            #expect(try await target.signingKeys() == (try await source.signingKeys()))
+            await #expect(throws: StoreCopier.Failure.self) { try await StoreCopier.copy(from: source, to: target) }
+        }
+        try await source.shutdown()
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// Which database the store and router tests run on. `scripts/test` runs them on SQLite, then on
+/// PostgreSQL through `scripts/with-postgres` with `SIGNET_TEST_DATABASE=postgres`.
+public enum TestDatabase {
+    /// The throwaway cluster's superuser URL, from `scripts/with-postgres`.
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether this run is the PostgreSQL one.
+    public static var usesPostgres: Bool {
+        ProcessInfo.processInfo.environment["SIGNET_TEST_DATABASE"] == "postgres" && postgresURL != nil
+    }
+
+    /// Creates an empty database on the cluster and returns its URL.
+    public static func createPostgres() async throws -> String {
+        guard let base = postgresURL, var components = URLComponents(string: base) else {
+            throw PostgresTestError(description: "SIGNET_TEST_POSTGRES_URL is not set; run through scripts/with-postgres")
+        }
+        let name = "signet_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await administer(base, "CREATE DATABASE \(name)")
+        components.path = "/" + name
+        return components.string ?? base
+    }
+
+    /// Drops a database made by ``createPostgres()``, ending its connections.
+    public static func dropPostgres(_ url: String) async throws {
+        guard let base = postgresURL, let name = URLComponents(string: url)?.path.dropFirst(), name.hasPrefix("signet_test_") else { return }
+        try await administer(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    private static func administer(_ url: String, _ sql: String) async throws {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
+            throw PostgresTestError(description: "cannot read \(url)")
+        }
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: Logger(label: "signet.test"))
+        defer { Task { try? await connection.close() } }
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "signet.test"))
+    }
+}
+
+public struct PostgresTestError: Error, CustomStringConvertible {
+    public let description: String
+}
