@@ -82,6 +82,13 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Tests/SignetTestFixtures"),
+        .testTarget(name: "SignetMultiNodeTests", dependencies: [
+            "SignetAPI", "SignetCore", "SignetClient", "SignetTestFixtures", "SignetCLI",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "SignetStoreTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -34,6 +34,11 @@ public enum TestDatabase {
         try await administer(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
+    /// Runs one SQL statement as the cluster's superuser.
+    public static func execute(_ url: String, _ sql: String) async throws {
+        try await administer(url, sql)
+    }
+
     private static func administer(_ url: String, _ sql: String) async throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw PostgresTestError(description: "cannot read \(url)")

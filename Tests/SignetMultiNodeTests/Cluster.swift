@@ -1,0 +1,146 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import SignetClient
+import SignetCore
+import SignetTestFixtures
+import Testing
+
+/// Several `signet serve` processes on loopback ports sharing one PostgreSQL database.
+final class Cluster: Sendable {
+    let databaseURL: String
+    let directory: String
+    let ports: [Int]
+    let orgId: String
+    let adminKey: PrivateKey
+    let adminCredentialId: String
+    private let processes: NIOLockedValueBox<[Int: Process]>
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["SIGNET_BINARY"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("signet").path
+    }
+
+    /// Creates a database, initialises it with `signet init`, and starts `count` nodes.
+    static func start(nodes count: Int) async throws -> Cluster {
+        let databaseURL = try await TestDatabase.createPostgres()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cluster-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let key = try PrivateKey.generate(.ed25519)
+        try key.publicKey.pemRepresentation.write(toFile: directory + "/admin.public.pem", atomically: true, encoding: .utf8)
+        let output = try run([
+            "init", "--database", databaseURL, "--org-name", "Cluster", "--email", "admin@cluster.example", "--public-key",
+            directory + "/admin.public.pem", "--json",
+        ])
+        let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        let ports = try (0..<count).map { _ in try freePort() }
+        let cluster = Cluster(
+            databaseURL: databaseURL, directory: directory, ports: ports, orgId: result?["orgId"] as? String ?? "",
+            adminKey: key, adminCredentialId: result?["credentialId"] as? String ?? "")
+        for index in ports.indices { try await cluster.startNode(index) }
+        return cluster
+    }
+
+    private init(databaseURL: String, directory: String, ports: [Int], orgId: String, adminKey: PrivateKey, adminCredentialId: String) {
+        self.databaseURL = databaseURL
+        self.directory = directory
+        self.ports = ports
+        self.orgId = orgId
+        self.adminKey = adminKey
+        self.adminCredentialId = adminCredentialId
+        self.processes = NIOLockedValueBox([:])
+    }
+
+    func url(_ node: Int) -> String { "http://127.0.0.1:\(ports[node])" }
+
+    /// Starts node `index` and waits until it answers `/healthz` and listens for changes.
+    func startNode(_ index: Int) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--database", databaseURL, "--port", String(ports[index]), "--log-level", "notice"]
+        let log = directory + "/node\(index).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes.withLockedValue { $0[index] = process }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url(index) + "/healthz"), timeout: .seconds(1)),
+                response.status == .ok
+            {
+                try await Task.sleep(for: .milliseconds(300))  // let the change listener connect
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ClusterError(description: "node \(index) did not start:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+    }
+
+    /// Stops node `index` gracefully (SIGTERM).
+    func stopNode(_ index: Int) async {
+        guard let process = processes.withLockedValue({ $0.removeValue(forKey: index) }) else { return }
+        process.terminate()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    func shutdown() async {
+        for index in ports.indices { await stopNode(index) }
+        try? await TestDatabase.dropPostgres(databaseURL)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The administrator logged in at `node`.
+    func admin(at node: Int) async throws -> SignetClient {
+        try await SignetClient.login(
+            baseURL: url(node), organizationID: orgId, username: "admin@cluster.example",
+            signer: KeySigner(credentialID: adminCredentialId, privateKey: adminKey))
+    }
+
+    /// The same credentials against another node.
+    func client(_ template: SignetClient, signer: any Signer, at node: Int) throws -> SignetClient {
+        try SignetClient(baseURL: url(node), organizationID: orgId, authToken: template.authToken, signer: signer)
+    }
+
+    /// Runs the `signet` binary to completion and returns its standard output.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ClusterError(description: "signet \(arguments.first ?? "") failed: \(String(decoding: errors, as: UTF8.self))")
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw ClusterError(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct ClusterError: Error, CustomStringConvertible {
+    let description: String
+}
+
