@@ -24,7 +24,13 @@ final class Cluster: Sendable {
 
     /// Creates a database, initialises it with `signet init`, and starts `count` nodes.
     static func start(nodes count: Int) async throws -> Cluster {
-        let databaseURL = try await TestDatabase.createPostgres()
+        let cluster = try await initialise(database: try await TestDatabase.createPostgres(), nodes: count)
+        for index in cluster.ports.indices { try await cluster.startNode(index) }
+        return cluster
+    }
+
+    /// Initialises `database` (a postgres:// URL or a SQLite path) with `signet init`; starts no node.
+    static func initialise(database databaseURL: String, nodes count: Int) async throws -> Cluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cluster-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let key = try PrivateKey.generate(.ed25519)
@@ -35,11 +41,9 @@ final class Cluster: Sendable {
         ])
         let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         let ports = try (0..<count).map { _ in try freePort() }
-        let cluster = Cluster(
+        return Cluster(
             databaseURL: databaseURL, directory: directory, ports: ports, orgId: result?["orgId"] as? String ?? "",
             adminKey: key, adminCredentialId: result?["credentialId"] as? String ?? "")
-        for index in ports.indices { try await cluster.startNode(index) }
-        return cluster
     }
 
     private init(databaseURL: String, directory: String, ports: [Int], orgId: String, adminKey: PrivateKey, adminCredentialId: String) {
@@ -54,11 +58,11 @@ final class Cluster: Sendable {
 
     func url(_ node: Int) -> String { "http://127.0.0.1:\(ports[node])" }
 
-    /// Starts node `index` and waits until it answers `/healthz` and listens for changes.
-    func startNode(_ index: Int) async throws {
+    /// Starts node `index` (on `database`, by default the cluster's) and waits until it answers `/healthz`.
+    func startNode(_ index: Int, database: String? = nil) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--database", databaseURL, "--port", String(ports[index]), "--log-level", "notice"]
+        process.arguments = ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"]
         let log = directory + "/node\(index).log"
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -89,7 +93,7 @@ final class Cluster: Sendable {
 
     func shutdown() async {
         for index in ports.indices { await stopNode(index) }
-        try? await TestDatabase.dropPostgres(databaseURL)
+        if databaseURL.hasPrefix("postgres") { try? await TestDatabase.dropPostgres(databaseURL) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
