@@ -80,6 +80,9 @@ public protocol ChallengeRepository: Sendable {
     /// Marks the challenge answered. Returns `false` when it was already answered or has expired:
     /// a challenge is answered at most once, decided by the database.
     func consumeChallenge(id: String, at: Date) async throws -> Bool
+    /// Deletes challenges, and user actions never used, that expired before `date`. Used user actions
+    /// are the audit trail and stay. Returns how many records were deleted.
+    func purgeExpired(before date: Date) async throws -> Int
 }
 
 /// Signed user actions and the audit trail they form.

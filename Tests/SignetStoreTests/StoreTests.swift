@@ -134,6 +134,33 @@ struct StoreTests {
         }
     }
 
+    @Test("Purging deletes expired challenges and unused user actions, never the audit trail")
+    func purge() async throws {
+        try await StoreHarness.with { store, _ in
+            let (org, user) = try await Self.seed(store)
+            let old = Date().addingTimeInterval(-7200)
+            let challenge = ChallengeRecord(
+                id: Identifier.make(.challenge), orgId: org.id, purpose: .login, userId: user.id, tokenId: nil, challenge: "c",
+                allowedCredentialIds: [], createdAt: old, expiresAt: old.addingTimeInterval(300))
+            try await store.insertChallenge(challenge)
+            func action(used: Bool, expiresAt: Date) -> UserActionRecord {
+                UserActionRecord(
+                    id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: "to-x", tokenKind: .login,
+                    credentialUuid: "cr-x", challengeId: challenge.id, httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "",
+                    signature: "", createdAt: old, expiresAt: expiresAt, usedAt: used ? old : nil)
+            }
+            let audited = action(used: true, expiresAt: old.addingTimeInterval(300))
+            let abandoned = action(used: false, expiresAt: old.addingTimeInterval(300))
+            let fresh = action(used: false, expiresAt: Date().addingTimeInterval(300))
+            for record in [audited, abandoned, fresh] { try await store.insertUserAction(record) }
+            #expect(try await store.purgeExpired(before: Date().addingTimeInterval(-3600)) == 2)
+            #expect(try await store.challenge(id: challenge.id) == nil)
+            #expect(try await store.userAction(id: abandoned.id) == nil)
+            #expect(try await store.userAction(id: audited.id) != nil)
+            #expect(try await store.userAction(id: fresh.id) != nil)
+        }
+    }
+
     @Test("Full administrators: active, live people holding a non-archived grants-all role")
     func fullAdministrators() async throws {
         try await StoreHarness.with { store, _ in

@@ -29,6 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Development first start: initialise an empty store with a generated administrator key (env SIGNET_DEV=1).")
     var dev = Environment.value("SIGNET_DEV") == "1"
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Cache what authorises requests, emptied on every change (env SIGNET_AUTHORIZATION_CACHE=off to disable).")
+    var authorizationCache = Environment.value("SIGNET_AUTHORIZATION_CACHE") != "off"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SIGNET_LOG_LEVEL).")
     var logLevel: String = Environment.value("SIGNET_LOG_LEVEL") ?? "info"
 
@@ -45,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let location = try DatabaseLocation(database)
         if case .sqlite = location.store { try location.prepare() }
-        let (dev, host, port) = (self.dev, self.host, self.port)
+        let (dev, host, port, cache) = (self.dev, self.host, self.port, self.authorizationCache)
         // A first start: initialise (--dev) or say how to.
         try await SQLStore.with(location.store, logger: logger) { store in
             guard try await store.organizations().isEmpty else { return }
@@ -59,7 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
         let opened = try await SQLStore.open(location.store, logger: logger)
         do {
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port), store: opened.store, services: opened.services,
+                configuration: ServerConfiguration(host: host, port: port, authorizationCache: cache), store: opened.store,
+                services: opened.services,
                 logger: logger)
             try await app.runService()
         } catch {

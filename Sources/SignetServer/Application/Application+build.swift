@@ -19,7 +19,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Signet"),
-        services: services,
+        services: services + [StoreJanitor(store: store, logger: logger)],
         logger: logger)
     app.beforeServerStarts {
         try await store.migrate()
@@ -36,7 +36,7 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
         guard change == .signingKeys else { return }
         Task { if let keys = try? await store.signingKeys() { try? await tokens.load(keys) } }
     }
-    let cache = AuthorizationCache(store: store)
+    let cache = AuthorizationCache(store: store, enabled: configuration.authorizationCache)
     let permissions = PermissionService(cache: cache)
     let challenges = ChallengeService(store: store, tokens: tokens, lifetime: configuration.challengeLifetime)
     let userActions = UserActionService(

@@ -16,10 +16,14 @@ public struct ServerConfiguration: Sendable {
     public var userActionLifetime: TimeInterval
     /// The longest a PAT may live, in days (Dfns: 730), and the lifetime of one created without one.
     public var maximumTokenLifetimeDays: Int
+    /// Whether to cache what authorises requests (see the README on several nodes). Off, every
+    /// request reads its token, user and permissions from the database.
+    public var authorizationCache: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "signet", loginTokenLifetime: TimeInterval = 6 * 3600,
-        challengeLifetime: TimeInterval = 5 * 60, userActionLifetime: TimeInterval = 5 * 60, maximumTokenLifetimeDays: Int = 730
+        challengeLifetime: TimeInterval = 5 * 60, userActionLifetime: TimeInterval = 5 * 60, maximumTokenLifetimeDays: Int = 730,
+        authorizationCache: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -28,5 +32,6 @@ public struct ServerConfiguration: Sendable {
         self.challengeLifetime = challengeLifetime
         self.userActionLifetime = min(userActionLifetime, 5 * 60)
         self.maximumTokenLifetimeDays = maximumTokenLifetimeDays
+        self.authorizationCache = authorizationCache
     }
 }

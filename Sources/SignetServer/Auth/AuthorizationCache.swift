@@ -35,9 +35,11 @@ final class AuthorizationCache: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let store: any SignetStore
+    private let enabled: Bool
 
-    init(store: any SignetStore) {
+    init(store: any SignetStore, enabled: Bool = true) {
         self.store = store
+        self.enabled = enabled
         store.changes.subscribe { [weak self] change in
             if change == .authorization { self?.invalidate() }
         }
@@ -68,7 +70,7 @@ final class AuthorizationCache: Sendable {
     private func cached<Value: Sendable>(
         _ key: String, _ table: WritableKeyPath<State, [String: Entry<Value>]>, load: @Sendable () async throws -> Value?
     ) async throws -> Value? {
-        guard store.changes.isLive else { return try await load() }
+        guard enabled, store.changes.isLive else { return try await load() }
         let now = Date()
         let (generation, hit) = state.withLockedValue { state -> (UInt64, Value?) in
             guard let entry = state[keyPath: table][key], now.timeIntervalSince(entry.storedAt) < Self.timeToLive else {

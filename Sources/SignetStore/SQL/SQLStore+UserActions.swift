@@ -46,6 +46,18 @@ extension SQLStore {
         }
     }
 
+    public func purgeExpired(before date: Date) async throws -> Int {
+        try await write { database in
+            let challenges = try await database.raw(
+                "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
+            ).all().count
+            let actions = try await database.raw(
+                "DELETE FROM user_actions WHERE used_at IS NULL AND expires_at < \(bind: date.milliseconds) RETURNING id"
+            ).all().count
+            return challenges + actions
+        }
+    }
+
     public func insertUserAction(_ action: UserActionRecord) async throws {
         try await write { database in
             try await database.raw(
