@@ -33,6 +33,25 @@ struct KeygenCommand: ParsableCommand {
 
 /// Writing keypairs to disk.
 enum KeyFiles {
+    /// The public key for a new PAT or service account: read from `path`, or generated with
+    /// `algorithm` and written to NAME.pem / NAME.public.pem (then `privateKeyPath` says where).
+    static func publicKey(from path: String?, orGenerate algorithm: KeygenCommand.Algorithm, name: String) throws
+        -> (pem: String, privateKeyPath: String?)
+    {
+        if let path {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw UsageError("cannot read \(path)") }
+            return (text, nil)
+        }
+        let key = try PrivateKey.generate(algorithm.keyAlgorithm)
+        return (key.publicKey.pemRepresentation, try write(key, name: name).privateKey)
+    }
+
+    /// Prints a new access token on standard output, once, with the warning people must see.
+    static func showOnce(_ token: String?) {
+        Output.warn("Store this access token now: it is shown only this once and Signet does not keep it.")
+        print(token ?? "")
+    }
+
     /// Writes NAME.pem (0600) and NAME.public.pem; refuses to overwrite either.
     static func write(_ key: PrivateKey, name: String) throws -> (privateKey: String, publicKey: String) {
         let privatePath = name + ".pem"

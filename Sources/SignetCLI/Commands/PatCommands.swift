@@ -23,21 +23,11 @@ struct PatCommand: AsyncParsableCommand {
         @Option(help: "Lifetime in seconds (wins over --days).") var seconds: Int?
 
         func run(client: SignetClient) async throws {
-            var keyPath: String?
-            let pem: String
-            if let publicKey {
-                guard let text = try? String(contentsOfFile: publicKey, encoding: .utf8) else { throw UsageError("cannot read \(publicKey)") }
-                pem = text
-            } else {
-                let key = try PrivateKey.generate(algorithm.keyAlgorithm)
-                keyPath = try KeyFiles.write(key, name: out ?? name).privateKey
-                pem = key.publicKey.pemRepresentation
-            }
+            let (pem, keyPath) = try KeyFiles.publicKey(from: publicKey, orGenerate: algorithm, name: out ?? name)
             let pat = try await client.personalAccessTokens.create(
                 CreatePersonalAccessTokenRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days, secondsValid: seconds))
             if options.json { return try Output.json(pat) }
-            Output.warn("Store this access token now: it is shown only this once and Signet does not keep it.")
-            print(pat.accessToken ?? "")
+            KeyFiles.showOnce(pat.accessToken)
             Output.warn("PAT \(pat.tokenId), credential \(pat.credId)\(keyPath.map { ", private key \($0)" } ?? "").")
             Output.warn("Use it: SIGNET_TOKEN=<the token> SIGNET_CREDENTIAL_ID=\(pat.credId) SIGNET_PRIVATE_KEY=\(keyPath ?? "<its private key>") signet whoami")
         }

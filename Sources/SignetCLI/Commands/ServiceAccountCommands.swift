@@ -22,22 +22,12 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @Option(help: "Lifetime of its token in days (1-730, default 730).") var days: Int?
 
         func run(client: SignetClient) async throws {
-            var keyPath: String?
-            let pem: String
-            if let publicKey {
-                guard let text = try? String(contentsOfFile: publicKey, encoding: .utf8) else { throw UsageError("cannot read \(publicKey)") }
-                pem = text
-            } else {
-                let key = try PrivateKey.generate(algorithm.keyAlgorithm)
-                keyPath = try KeyFiles.write(key, name: out ?? name).privateKey
-                pem = key.publicKey.pemRepresentation
-            }
+            let (pem, keyPath) = try KeyFiles.publicKey(from: publicKey, orGenerate: algorithm, name: out ?? name)
             let account = try await client.serviceAccounts.create(
                 CreateServiceAccountRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days))
             if options.json { return try Output.json(account) }
             let token = account.accessTokens.first
-            Output.warn("Store this access token now: it is shown only this once and Signet does not keep it.")
-            print(token?.accessToken ?? "")
+            KeyFiles.showOnce(token?.accessToken)
             Output.warn("Service account \(account.userInfo.userId), credential \(token?.credId ?? "")\(keyPath.map { ", private key \($0)" } ?? "").")
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document parsed strictly (RFC 8259), used wherever Signet must reason about the exact
 /// meaning of a body: comparing a signed user-action payload with the request that carries it, and
 /// refusing unknown fields.
@@ -196,7 +198,7 @@ private struct Parser {
         var runStart = index
         func flushRun(_ parser: Parser, upTo end: Int, into scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
             guard runStart < end else { return }
-            guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
+            guard let text = String(bytes: parser.bytes[runStart..<end], encoding: .utf8) else {
                 throw parser.fail("invalid UTF-8 in JSON string")
             }
             scalars.append(contentsOf: text.unicodeScalars)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SignetCore
 
@@ -20,7 +21,7 @@ struct Pagination: Sendable {
             limit = Self.defaultLimit
         }
         if let token = query.get("paginationToken"), !token.isEmpty {
-            guard let bytes = Base64URL.decode(token), let id = String(validating: bytes, as: UTF8.self), id.utf8.count <= 64 else {
+            guard let bytes = Base64URL.decode(token), let id = String(bytes: bytes, encoding: .utf8), id.utf8.count <= 64 else {
                 throw APIError.badRequest("paginationToken is not one this server issued")
             }
             afterId = id
