@@ -25,9 +25,16 @@ struct KeygenCommand: ParsableCommand {
     @Option(help: "The name (path without extension) of the files to write.")
     var out: String = "signet-key"
 
+    @Flag(help: "Print the paths as JSON.")
+    var json = false
+
     func run() throws {
         let paths = try KeyFiles.write(try PrivateKey.generate(algorithm.keyAlgorithm), name: out)
-        print("Wrote \(paths.privateKey) (keep it secret) and \(paths.publicKey)")
+        if json {
+            try Output.json(["privateKey": paths.privateKey, "publicKey": paths.publicKey, "algorithm": algorithm.keyAlgorithm.rawValue])
+        } else {
+            print("Wrote \(paths.privateKey) (keep it secret) and \(paths.publicKey)")
+        }
     }
 }
 

@@ -35,13 +35,18 @@ struct SigningKeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the signing keys, newest (the one that signs) last.")
         @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
         var database: String = Environment.defaultDatabase
+        @Flag(help: "Print the keys as JSON.") var json = false
 
         func run() async throws {
             let location = try DatabaseLocation(database)
             let keys = try await SQLStore.with(location.store, logger: quietLogger()) { store in
                 try await store.signingKeys().map { ($0.kid, $0.createdAt) }
             }
-            for (kid, created) in keys { print("\(kid)  \(created.formatted(.iso8601))") }
+            if json {
+                try Output.json(keys.map { ["kid": $0.0, "created": Output.date($0.1)] })
+            } else {
+                for (kid, created) in keys { print("\(kid)  \(Output.date(created))") }
+            }
         }
     }
 }
