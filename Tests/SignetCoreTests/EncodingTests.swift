@@ -32,6 +32,16 @@ struct EncodingTests {
         #expect(!Identifier.isWellFormed("to-../..-x", prefix: .token))
     }
 
+    @Test("Hex encodes lower-case, decodes either case, refuses odd lengths and non-hex")
+    func hex() {
+        #expect(Hex.encode([0x00, 0x0F, 0xA5, 0xFF]) == "000fa5ff")
+        #expect(Hex.decode("000fA5Ff") == [0x00, 0x0F, 0xA5, 0xFF])
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.sha256("abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     @Test("Constant-time equality")
     func constantTime() {
         #expect(ConstantTime.equals("secret", "secret"))

@@ -14,7 +14,12 @@ public enum SignedPayload {
 
     /// Whether `body` carries the same JSON value as the signed `payload`.
     public static func matches(signed payload: String, body: [UInt8]) -> Bool {
-        guard let signed = meaning(of: Array(payload.utf8)), let sent = meaning(of: body) else { return false }
-        return signed == sent
+        guard let sent = meaning(of: body) else { return false }
+        return matches(signed: payload, bodyMeaning: sent)
+    }
+
+    /// Whether a body already read with ``meaning(of:)`` carries the same JSON value as `payload`.
+    public static func matches(signed payload: String, bodyMeaning: JSONValue) -> Bool {
+        meaning(of: Array(payload.utf8)) == bodyMeaning
     }
 }

@@ -56,7 +56,7 @@ public enum KeyAttestation {
         } catch {
             throw .key(error)
         }
-        guard let signature = hexBytes(signatureHex) else { throw .signatureNotHex }
+        guard let signature = Hex.decode(signatureHex) else { throw .signatureNotHex }
         let hint = attestation["algorithm"]?.stringValue
         guard let digest = SignatureDigest(hint: hint) else { throw .unsupportedAlgorithmHint(hint ?? "") }
         let signed = signedText(clientData: clientData, publicKeyPEM: pem)
@@ -66,7 +66,7 @@ public enum KeyAttestation {
 
     /// The exact text the new key signs, as `JSON.stringify` writes it.
     public static func signedText(clientData: [UInt8], publicKeyPEM: String) -> [UInt8] {
-        let hash = SHA256.hash(data: clientData).map { String(format: "%02x", $0) }.joined()
+        let hash = Hex.sha256(clientData)
         return Array(#"{"clientDataHash":"\#(hash)","publicKey":\#(jsonString(publicKeyPEM))}"#.utf8)
     }
 
@@ -75,7 +75,7 @@ public enum KeyAttestation {
         let clientData = KeyAssertion.clientData(type: KeyAssertion.createType, challenge: challenge)
         let pem = key.publicKey.pemRepresentation
         let signature = try key.signature(for: signedText(clientData: clientData, publicKeyPEM: pem))
-        let hex = signature.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(signature)
         let attestation = #"{"publicKey":\#(jsonString(pem)),"signature":"\#(hex)"}"#
         return (Base64URL.encode(clientData), Base64URL.encode(attestation))
     }
@@ -97,28 +97,5 @@ public enum KeyAttestation {
             }
         }
         return result + "\""
-    }
-
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

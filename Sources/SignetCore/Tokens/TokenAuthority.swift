@@ -168,10 +168,7 @@ public final class TokenAuthority: Sendable {
 public enum TokenDigest {
     /// The digest stored for `token`.
     public static func of(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.sha256(token.utf8)
     }
 
     /// Whether `token` matches a stored digest, compared in constant time.

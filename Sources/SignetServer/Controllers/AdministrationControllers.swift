@@ -119,10 +119,9 @@ struct CredentialController: Sendable {
             JSONResponse(try await credentials.list(caller: try context.requireCaller()))
         }
         router.post("auth/credentials/init") { request, context in
-            var request = request
             let caller = try context.requireCaller()
-            let body = try await RequestBody.collect(&request, context: context)
-            return JSONResponse(try await credentials.initiate(try RequestBody.decode(CreateCredentialChallengeRequest.self, from: body), caller: caller))
+            let challengeRequest = try await RequestBody.read(CreateCredentialChallengeRequest.self, from: request, context: context)
+            return JSONResponse(try await credentials.initiate(challengeRequest, caller: caller))
         }
         router.post("auth/credentials", use: signed.handler { signed, _, _ in
             JSONResponse(try await credentials.create(try RequestBody.decode(CreateCredentialRequest.self, from: signed.body), caller: signed.caller))

@@ -11,24 +11,19 @@ struct AuthController: Sendable {
     /// Routes that need no bearer token (the SDKs send whatever token they hold; it is ignored).
     func addPublicRoutes(to router: some RouterMethods<SignetRequestContext>) {
         router.post("auth/login/init") { request, context in
-            var request = request
-            let body = try await RequestBody.collect(&request, context: context)
-            return JSONResponse(try await logins.initiate(try RequestBody.decode(LoginChallengeRequest.self, from: body)))
+            JSONResponse(try await logins.initiate(try await RequestBody.read(LoginChallengeRequest.self, from: request, context: context)))
         }
         router.post("auth/login") { request, context in
-            var request = request
-            let body = try await RequestBody.collect(&request, context: context)
-            return JSONResponse(try await logins.login(try RequestBody.decode(SignedChallenge.self, from: body)))
+            JSONResponse(try await logins.login(try await RequestBody.read(SignedChallenge.self, from: request, context: context)))
         }
     }
 
     /// Routes for an authenticated caller.
     func addAuthenticatedRoutes(to router: some RouterMethods<SignetRequestContext>) {
         router.put("auth/logout") { request, context in
-            var request = request
             let caller = try context.requireCaller()
-            let body = try await RequestBody.collect(&request, context: context)
-            return JSONResponse(try await logins.logout(try RequestBody.decodeOptional(LogoutRequest.self, from: body), caller: caller))
+            let logout = try await RequestBody.read(LogoutRequest.self, from: request, context: context, optional: true)
+            return JSONResponse(try await logins.logout(logout, caller: caller))
         }
         // A Signet extension: who the caller is and what this request may do.
         router.get("auth/whoami") { _, context in
@@ -43,17 +38,14 @@ struct AuthController: Sendable {
                     allOperations: effective.grantsAll))
         }
         router.post("auth/action/init") { request, context in
-            var request = request
             let caller = try context.requireCaller()
-            let body = try await RequestBody.collect(&request, context: context)
-            let challengeRequest = try RequestBody.decode(CreateUserActionChallengeRequest.self, from: body)
+            let challengeRequest = try await RequestBody.read(CreateUserActionChallengeRequest.self, from: request, context: context)
             return JSONResponse(try await userActions.initiate(challengeRequest, caller: caller))
         }
         router.post("auth/action") { request, context in
-            var request = request
             let caller = try context.requireCaller()
-            let body = try await RequestBody.collect(&request, context: context)
-            return JSONResponse(try await userActions.complete(try RequestBody.decode(SignedChallenge.self, from: body), caller: caller))
+            let answer = try await RequestBody.read(SignedChallenge.self, from: request, context: context)
+            return JSONResponse(try await userActions.complete(answer, caller: caller))
         }
     }
 }

@@ -12,6 +12,15 @@ enum RequestBody {
         return Array(buffer.readableBytesView)
     }
 
+    /// Reads the body and decodes it as `T`; with `optional`, an empty body decodes as `{}`.
+    static func read<T: Decodable>(_ type: T.Type, from request: Request, context: SignetRequestContext, optional: Bool = false)
+        async throws -> T
+    {
+        var request = request
+        let bytes = try await collect(&request, context: context)
+        return optional ? try decodeOptional(type, from: bytes) : try decode(type, from: bytes)
+    }
+
     /// Whether the bytes are empty or only whitespace: a request without a body.
     static func isEmpty(_ bytes: [UInt8]) -> Bool {
         bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }

@@ -32,12 +32,12 @@ struct SignedRoutes: Sendable {
             var request = request
             let caller = try context.requireCaller()
             let bytes = try await RequestBody.collect(&request, context: context)
-            guard SignedPayload.meaning(of: bytes) != nil else {
+            guard let meaning = SignedPayload.meaning(of: bytes) else {
                 throw APIError.badRequest("the body is not valid JSON")
             }
             let action = try await userActions.consume(
                 header: request.headers[Self.header], caller: caller, method: request.method.rawValue,
-                path: request.uri.path, query: request.uri.query, body: bytes)
+                path: request.uri.path, query: request.uri.query, body: meaning)
             let signed = SignedRequest(caller: caller, body: bytes, action: action)
             do {
                 let response = try await body(signed, request, context).response(from: request, context: context)

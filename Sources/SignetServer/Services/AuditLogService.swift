@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SignetAPI
 import SignetCore
@@ -62,7 +61,7 @@ struct AuditLogService: Sendable {
             }
             let user = users[action.userId] ?? nil
             let credential = credentials[action.credentialUuid] ?? nil
-            let digest = SHA256.hash(data: Array(action.payload.utf8)).map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.sha256(action.payload.utf8)
             return AuditLog(
                 id: action.id, action: "\(action.httpMethod) \(action.httpPath)", actionToken: action.id, userId: action.userId,
                 username: user?.username, tokenId: action.tokenId, tokenKind: action.tokenKind, httpMethod: action.httpMethod,

@@ -61,9 +61,10 @@ struct UserActionService: Sendable {
     /// Checks the `X-DFNS-USERACTION` token of a request that must be signed, and uses it up.
     ///
     /// It must have been issued to this caller's token, for this method and path, for a payload
-    /// with the same meaning as `body`, and never used before. Nothing is consumed when a check
+    /// with the same meaning as `body` (the request body, read with ``SignedPayload/meaning(of:)``),
+    /// and never used before. Nothing is consumed when a check
     /// fails; the single use itself is decided by the database.
-    func consume(header: String?, caller: Caller, method: String, path: String, query: String?, body: [UInt8]) async throws
+    func consume(header: String?, caller: Caller, method: String, path: String, query: String?, body: JSONValue) async throws
         -> UserActionRecord
     {
         guard let header, !header.isEmpty else {
@@ -89,7 +90,7 @@ struct UserActionService: Sendable {
             throw APIError.forbidden(
                 "the user action was signed for \(record.httpMethod) \(record.httpPath), not \(method) \(path)")
         }
-        guard SignedPayload.matches(signed: record.payload, body: body) else {
+        guard SignedPayload.matches(signed: record.payload, bodyMeaning: body) else {
             throw APIError.forbidden("the request body is not the payload that was signed")
         }
         guard try await store.consumeUserAction(id: record.id, at: Date()) else {
