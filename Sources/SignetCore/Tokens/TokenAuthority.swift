@@ -63,6 +63,8 @@ public enum TokenFailure: Error, Sendable, Equatable, CustomStringConvertible {
 public final class TokenAuthority: Sendable {
     /// The `iss` of every token.
     public let issuer: String
+    /// The longest token accepted, in bytes; longer ones are refused unread.
+    public static let maximumTokenLength = 8192
     private let state = NIOLockedValueBox<State>(State())
     private let reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])?
 
@@ -116,7 +118,7 @@ public final class TokenAuthority: Sendable {
 
     /// Verifies a token's signature, expiry, issuer and audience and returns its claims.
     public func verify(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {
-        guard token.utf8.count <= 8192, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
+        guard token.utf8.count <= Self.maximumTokenLength, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
             throw .malformed
         }
         do {

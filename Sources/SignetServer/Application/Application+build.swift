@@ -32,11 +32,15 @@ public func buildApplication(
 /// keys must be loaded before the first request.
 public func buildRouter(configuration: ServerConfiguration, store: any SignetStore) -> (Router<SignetRequestContext>, TokenAuthority) {
     let tokens = TokenAuthority(issuer: configuration.issuer, reloadSource: { try await store.signingKeys() })
+    let cache = AuthorizationCache(store: store, enabled: configuration.authorizationCache)
     store.changes.subscribe { change in
         guard change == .signingKeys else { return }
-        Task { if let keys = try? await store.signingKeys() { try? await tokens.load(keys) } }
+        Task {
+            if let keys = try? await store.signingKeys() { try? await tokens.load(keys) }
+            // Callers verified under the old keys are checked again under the new ones.
+            cache.invalidate()
+        }
     }
-    let cache = AuthorizationCache(store: store, enabled: configuration.authorizationCache)
     let permissions = PermissionService(cache: cache)
     let challenges = ChallengeService(store: store, tokens: tokens, lifetime: configuration.challengeLifetime)
     let userActions = UserActionService(
@@ -55,13 +59,13 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
     let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions)
     auth.addPublicRoutes(to: router)
 
-    let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, cache: cache))
+    let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, cache: cache, store: store))
     auth.addAuthenticatedRoutes(to: authenticated)
     PatController(
         pats: PatService(
             store: store, tokens: tokens, permissions: permissions, presenter: presenter,
             maximumDays: configuration.maximumTokenLifetimeDays),
-        signed: signed
+        signed: signed, cache: cache
     ).addRoutes(to: authenticated)
     ServiceAccountController(
         accounts: ServiceAccountService(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdAuth
@@ -7,30 +8,56 @@ import SignetStore
 
 /// Accepts `Authorization: Bearer <token>` for the routes it guards and refuses everything else with 401.
 ///
-/// A token passes only when all of these hold on this request: Signet signed it, it has not
-/// expired, it is an access token (not a challenge or user action), its record exists, is active,
-/// not deleted and unexpired, the presented bytes hash to the recorded digest, and its user is
-/// active. The records come through ``AuthorizationCache``, which every committed change empties,
-/// so a deactivation takes effect on the very next request.
+/// A token passes only when all of these hold: Signet signed it, it has not expired, it is an
+/// access token (not a challenge or user action), its record exists, is active, not deleted and
+/// unexpired, the presented bytes hash to the recorded digest, and its user is active.
+///
+/// The outcome is cached by ``AuthorizationCache`` under the SHA-256 of the presented token, so a
+/// token that verified once is not verified again until its entry expires or any committed change
+/// (a deactivation, a role change, a new signing key) empties the cache: the next request after a
+/// revocation is checked in full.
 struct BearerAuthenticator: AuthenticatorMiddleware {
     typealias Context = SignetRequestContext
     typealias Identity = Caller
 
     let tokens: TokenAuthority
     let cache: AuthorizationCache
+    let store: any SignetStore
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
         guard let authorization = request.headers[.authorization] else {
             throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let token = Self.bearerToken(authorization) else {
             throw APIError.unauthorized("Not Authorized: the Authorization header must be 'Bearer <access token>'")
         }
-        return try await authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        return try await authenticate(token: token)
+    }
+
+    /// The token of `Bearer <token>` (the scheme in any case, spaces or tabs around the token), or
+    /// `nil`. Works on the UTF-8 bytes: this runs on every request.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > scheme.count, bytes[scheme.count] == UInt8(ascii: " ") else { return nil }
+        for (index, letter) in scheme.enumerated() where bytes[index] | 0x20 != letter { return nil }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes[scheme.count...].firstIndex(where: { !isBlank($0) }),
+            let last = bytes.lastIndex(where: { !isBlank($0) })
+        else { return nil }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     func authenticate(token: String) async throws -> Caller {
+        guard token.utf8.count <= TokenAuthority.maximumTokenLength else {
+            throw APIError.unauthorized("Not Authorized: \(TokenFailure.malformed.description)")
+        }
+        let digest = SHA256.hash(data: Array(token.utf8))
+        return try await cache.caller(digest: digest) { try await verify(token, digest: Hex.encode(digest)) }
+    }
+
+    /// The full check, with no cache in front of the signature or the token record.
+    private func verify(_ token: String, digest: String) async throws -> AuthorizationCache.VerifiedCaller {
         let claims: TokenClaims
         do {
             claims = try await tokens.verify(token, audience: .access)
@@ -39,20 +66,23 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         }
         let metadata = claims.appMetadata
         guard metadata.tokenKind.isBearer else { throw APIError.unauthorized("Not Authorized: not an access token") }
-        guard let record = try await cache.token(id: claims.jti.value),
+        guard let record = try await store.token(id: claims.jti.value),
             record.kind == metadata.tokenKind, record.orgId == metadata.orgId, record.userId == metadata.userId,
-            TokenDigest.matches(token, digest: record.tokenDigest)
+            ConstantTime.equals(digest, record.tokenDigest)
         else { throw APIError.unauthorized("Not Authorized: the token is not recognised") }
         guard !record.isDeleted else { throw APIError.unauthorized("Not Authorized: the token has been deleted") }
         guard record.isActive else {
             let what = record.kind == .login ? "the session has ended (logged out)" : "the token has been deactivated"
             throw APIError.unauthorized("Not Authorized: \(what)")
         }
-        guard record.expiresAt > Date() else { throw APIError.unauthorized("Not Authorized: the token has expired") }
-        guard let user = try await cache.user(id: record.userId), !user.isDeleted, user.orgId == record.orgId else {
+        let now = Date()
+        guard record.expiresAt > now, claims.exp.value > now else {
+            throw APIError.unauthorized("Not Authorized: the token has expired")
+        }
+        guard let user = try await store.user(id: record.userId), !user.isDeleted, user.orgId == record.orgId else {
             throw APIError.unauthorized("Not Authorized: the token's user no longer exists")
         }
         guard user.isActive else { throw APIError.unauthorized("Not Authorized: the user account has been deactivated") }
-        return Caller(user: user, token: record)
+        return .init(caller: Caller(user: user, token: record), expiresAt: min(record.expiresAt, claims.exp.value))
     }
 }

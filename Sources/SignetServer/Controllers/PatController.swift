@@ -5,10 +5,16 @@ import SignetAPI
 struct PatController: Sendable {
     let pats: PatService
     let signed: SignedRoutes
+    let cache: AuthorizationCache
 
     func addRoutes(to router: some RouterMethods<SignetRequestContext>) {
         router.get("auth/pats") { _, context in
-            JSONResponse(try await pats.list(caller: try context.requireCaller()))
+            // The list depends only on records whose every change empties the cache.
+            let caller = try context.requireCaller()
+            return EncodedJSONResponse(
+                body: try await cache.response("pats:\(caller.userId)") {
+                    try EncodedJSONResponse.encode(try await pats.list(caller: caller))
+                })
         }
         router.post("auth/pats", use: signed.handler { signed, _, _ in
             let request = try RequestBody.decode(CreatePersonalAccessTokenRequest.self, from: signed.body)

@@ -16,3 +16,19 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
         return response
     }
 }
+
+/// A JSON body that is already encoded, such as one served from ``AuthorizationCache``.
+struct EncodedJSONResponse: ResponseGenerator {
+    let body: ByteBuffer
+
+    /// Encodes `value` with the wire encoder every response uses.
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try SignetRequestContext.encoder.encode(value))
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body))
+    }
+}

@@ -23,7 +23,8 @@ public struct SignetRequestContext: AuthRequestContext, RequestContext {
     public var responseEncoder: JSONEncoder { Self.encoder }
     public var requestDecoder: JSONDecoder { Self.decoder }
 
-    private static let encoder = SignetJSON.encoder()
+    /// The wire encoder every response uses.
+    static let encoder = SignetJSON.encoder()
     private static let decoder = SignetJSON.decoder()
 
     /// The authenticated caller, or a 401.

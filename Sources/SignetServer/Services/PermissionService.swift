@@ -9,9 +9,11 @@ struct PermissionService: Sendable {
     /// for a PAT. Every committed change empties the cache, so a narrowed role or a revoked assignment
     /// applies on the next request.
     func effective(for caller: Caller) async throws -> PermissionSet {
-        let userPermissions = try await cache.permissions(identityId: caller.user.id)
-        guard caller.token.kind == .pat else { return userPermissions }
-        return userPermissions.intersection(try await cache.permissions(identityId: caller.token.id))
+        try await cache.effectivePermissions(tokenId: caller.token.id) {
+            let userPermissions = try await cache.permissions(identityId: caller.user.id)
+            guard caller.token.kind == .pat else { return userPermissions }
+            return userPermissions.intersection(try await cache.permissions(identityId: caller.token.id))
+        }
     }
 
     /// Returns the effective permissions, or throws the Dfns-style 403 when `operation` is not among them.

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import Testing
+
+@testable import SignetServer
+
+/// The warm path serves callers, permissions and the PAT list from memory; these tests warm it
+/// first and then check that every change still applies on the very next request.
+@Suite("Authorization cache")
+struct AuthorizationCacheTests {
+    @Test("A token served from the cache is refused as soon as it expires")
+    func expiryWhileCached() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (_, identity) = try await api.createPat(as: admin, secondsValid: 3)
+            let created = Date()
+            // Warm: the token verifies and its caller is cached (for up to 5 seconds).
+            #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
+            #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
+            // The cache's own lifetime has not run out when the token's has.
+            try await Task.sleep(for: .seconds(max(0, 3.2 - Date().timeIntervalSince(created))))
+            let reply = try await api.send(.get, "/auth/pats", token: identity.token)
+            #expect(reply.status == .unauthorized)
+            #expect(reply.errorMessage?.contains("expired") == true)
+        }
+    }
+
+    @Test("After warm reads, a rename, a deactivation and a narrowed role show on the next request")
+    func warmReadsSeeChanges() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (pat, identity) = try await api.createPat(as: admin, name: "first")
+            let (sibling, _) = try await api.createPat(as: admin, name: "second")
+            func list() async throws -> [AccessToken] {
+                try await api.send(.get, "/auth/pats", token: identity.token).decode(ListResponse<AccessToken>.self).items
+            }
+            func whoami() async throws -> WhoAmI {
+                try await api.send(.get, "/auth/whoami", token: identity.token).decode(WhoAmI.self)
+            }
+            for _ in 0..<2 {
+                #expect(try await list().map(\.name).sorted() == ["first", "second"])
+                #expect(try await whoami().allOperations)
+            }
+
+            let renamed = try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: identity, body: #"{"name":"renamed"}"#)
+            #expect(renamed.status == .ok)
+            #expect(try await list().map(\.name).sorted() == ["renamed", "second"])
+
+            #expect(try await api.signed(.put, "/auth/pats/\(sibling.tokenId)/deactivate", as: admin).status == .ok)
+            #expect(try await list().first { $0.tokenId == sibling.tokenId }?.isActive == false)
+
+            // The PAT's own role narrowed: its effective permissions shrink at once.
+            let reader = try await server.addRole("Reader", operations: ["Auth:Users:Read"])
+            let assigned = try #require(try await server.store.assignedRoles(identityId: pat.tokenId).first)
+            try await server.store.deleteAssignment(id: assigned.0.id)
+            try await server.assign(reader, to: pat.tokenId)
+            let narrowed = try await whoami()
+            #expect(!narrowed.allOperations)
+            #expect(narrowed.permissions == ["Auth:Users:Read"])
+
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)/deactivate", as: admin).status == .ok)
+            #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .unauthorized)
+        }
+    }
+
+    @Test("A token differing from a cached one by a single byte is checked in full, and refused")
+    func neighbourOfCachedToken() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (_, identity) = try await api.createPat(as: admin)
+            #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
+            var bytes = Array(identity.token.utf8)
+            bytes[bytes.count - 2] = bytes[bytes.count - 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            let tampered = String(decoding: bytes, as: UTF8.self)
+            #expect(try await api.send(.get, "/auth/pats", token: tampered).status == .unauthorized)
+            #expect(try await api.send(.get, "/auth/pats", token: identity.token + " ").status == .ok)
+        }
+    }
+
+    @Test(
+        "The bearer scheme is read from the header's bytes",
+        arguments: [
+            ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc", "abc"), ("BEARER  \tabc \t", "abc"),
+            ("Bearer ", nil), ("Bearer", nil), ("Bearer\tabc", nil), ("Basic abc", nil), ("Bearerabc", nil), ("", nil),
+            ("Bearer    ", nil), ("Bëarer abc", nil),
+        ] as [(String, String?)])
+    func bearerScheme(header: String, token: String?) {
+        #expect(BearerAuthenticator.bearerToken(header) == token)
+    }
+}
