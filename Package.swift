@@ -112,3 +112,21 @@ let package = Package(
         ]),
     ]
 )
+
+// Benchmarks (`Benchmarks/`) build only when asked for, so a normal build does not pay for them:
+//   SIGNET_BENCHMARKS=1 swift run -c release signet-bench micro
+if Context.environment["SIGNET_BENCHMARKS"] == "1" {
+    package.products.append(.executable(name: "signet-bench", targets: ["SignetBenchmarks"]))
+    package.targets.append(
+        .executableTarget(
+            name: "SignetBenchmarks",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/SignetBenchmarks"))
+}

@@ -1,65 +1,141 @@
 #!/usr/bin/env bash
-# Throughput of authenticated requests, measured with wrk against 127.0.0.1 (bounded in time).
-#   Benchmarks/run.sh [seconds per run, default 10]
-# Builds `signet` in release, starts a server, creates a PAT with the command line, then drives
-# GET /auth/whoami (authentication: JWT verification, token and user records, effective
-# permissions) in four configurations measured in one run, on one machine: SQLite and PostgreSQL,
-# each with the authorization cache on and off. Installs wrk from Debian's packages if missing.
-# Quote the ratios between rows; absolute numbers depend on the machine and what else runs on it.
+# Signet's benchmark: one run, one machine, one table. Targets 127.0.0.1 only; every load is bounded in time.
+#
+#   Benchmarks/run.sh [--seconds N] [--scales "10 10000 1000000"] [--soak-minutes M] [--quick]
+#
+#   --seconds N        length of each load (default 10)
+#   --scales LIST      how many PATs the store holds for each pass (default "10 10000 1000000")
+#   --soak-minutes M   after the passes, M more minutes of GET /auth/pats, resident memory sampled
+#                      every minute (default 0: no soak)
+#   --quick            the micro-benchmarks only, 20 ms each: proves they build and run (CI)
+#
+# What it does: builds `signet` and `signet-bench` in release (SIGNET_BENCHMARKS=1), prints the
+# micro-benchmarks, then starts `signet serve --dev` on a fresh SQLite store and, for each scale,
+# seeds the store, restarts the server, and measures in the same process:
+#   - GET /healthz (hello world) and GET /auth/pats and GET /auth/whoami with a PAT, wrk -t2 -c64;
+#   - the signed round (action/init, action, PUT /auth/pats/{id}), with `signet-bench load rounds`;
+#   - the server's resident memory.
+# Then PAT creation and login rates, and the optional soak. Installs wrk from Debian's packages if
+# missing. Absolute numbers depend on the machine and on what else runs; quote the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION="${1:-10}"
+ROOT=$(pwd)
+SECONDS_PER_LOAD=10
+SCALES="10 10000 1000000"
+SOAK_MINUTES=0
+QUICK=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --seconds) SECONDS_PER_LOAD=$2; shift 2 ;;
+        --scales) SCALES=$2; shift 2 ;;
+        --soak-minutes) SOAK_MINUTES=$2; shift 2 ;;
+        --quick) QUICK=1; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+if [ "$QUICK" = 1 ]; then
+    SIGNET_BENCHMARKS=1 swift build --product signet-bench >/dev/null
+    exec env SIGNET_BENCHMARKS=1 "$(SIGNET_BENCHMARKS=1 swift build --show-bin-path)/signet-bench" micro --quick
+fi
 
 if ! command -v wrk >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
 fi
 
-swift build -c release --product signet >/dev/null
-SIGNET="$(swift build -c release --show-bin-path)/signet"
+echo "building in release…" >&2
+SIGNET_BENCHMARKS=1 swift build -c release >/dev/null
+BIN="$(SIGNET_BENCHMARKS=1 swift build -c release --show-bin-path)"
+SIGNET="$BIN/signet"
+BENCH="$BIN/signet-bench"
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SERVER=""
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+URL="http://127.0.0.1:$PORT"
+DB="$WORK/signet-data/signet.sqlite"
 export SIGNET_CONFIG_DIR="$WORK/config"
-
-measure() { # label database cache-flag
-    local label=$1 database=$2 cache=$3
-    "$SIGNET" serve --database "$database" --port "$PORT" $cache --log-level error >"$WORK/serve.log" 2>&1 &
-    local server=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-    local rps
-    rps=$(wrk -t2 -c16 -d"${DURATION}s" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/auth/whoami" \
-        | awk '/Requests\/sec/ {print $2}')
-    kill "$server"; wait "$server" 2>/dev/null || true
-    printf '%-34s %10s req/s\n' "$label" "$rps"
-}
-
-setup() { # database: initialise with --dev and create a PAT through the command line
-    local database=$1
-    "$SIGNET" serve --database "$database" --port "$PORT" --dev --log-level error >"$WORK/dev.log" 2>&1 &
-    local server=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-    (cd "$WORK" && "$SIGNET" login --from signet-data/admin.json >/dev/null && "$SIGNET" pat create --name "bench-$RANDOM" --out "$WORK/pat-$RANDOM" 2>/dev/null) >"$WORK/token"
-    TOKEN=$(cat "$WORK/token")
-    kill "$server"; wait "$server" 2>/dev/null || true
-}
-
-echo "GET /auth/whoami with a PAT, wrk -t2 -c16 -d${DURATION}s, $(nproc) cores"
 cd "$WORK"
-setup "$WORK/signet-data/signet.sqlite"
-measure "SQLite, cache on" "$WORK/signet-data/signet.sqlite" ""
-measure "SQLite, cache off" "$WORK/signet-data/signet.sqlite" "--no-authorization-cache"
-if [ "${SIGNET_BENCH_POSTGRES:-1}" = "1" ]; then
-    cd - >/dev/null
-    scripts/with-postgres bash -c "
-        set -euo pipefail
-        cd '$WORK'; rm -rf signet-data config
-        export SIGNET_CONFIG_DIR='$WORK/config' TOKEN=''
-        DB=\"\${SIGNET_TEST_POSTGRES_URL}\"
-        $(declare -f measure setup)
-        SIGNET='$SIGNET' PORT='$PORT' WORK='$WORK' DURATION='$DURATION'
-        setup \"\$DB\"
-        measure 'PostgreSQL, cache on' \"\$DB\" ''
-        measure 'PostgreSQL, cache off' \"\$DB\" '--no-authorization-cache'
-    " | grep -v '^==>'
+
+echo "## Micro-benchmarks (release, one core each)"
+echo
+"$BENCH" micro
+echo
+
+start_server() { # [--dev]
+    "$SIGNET" serve --database "$DB" --port "$PORT" --log-level error "$@" >>"$WORK/serve.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 200); do curl -sf "$URL/healthz" >/dev/null && return; sleep 0.1; done
+    echo "the server did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1
+}
+stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status"; }
+to_ms() { # wrk latency such as 812.00us, 3.41ms, 1.02s
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+wrk_run() { # label path → "label|req/s|p50|p99"
+    local out
+    out=$(wrk -t2 -c64 -d"${SECONDS_PER_LOAD}s" --latency -H "Authorization: Bearer $TOKEN" "$URL$2")
+    if echo "$out" | grep -q "Non-2xx"; then echo "$2 answered errors under load:" >&2; echo "$out" >&2; exit 1; fi
+    echo "$1|$(echo "$out" | awk '/Requests\/sec/ {print $2}')|$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")|$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
+}
+field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
+
+# Initialise with --dev, then a PAT through the command line, as a user would.
+start_server --dev
+"$SIGNET" login --from signet-data/admin.json >/dev/null
+TOKEN=$("$SIGNET" pat create --name bench-reader --out "$WORK/reader" 2>/dev/null)
+SEEDED=0
+ROWS=()
+for SCALE in $SCALES; do
+    stop_server
+    ADD=$(( SCALE - SEEDED - 1 ))
+    if [ "$ADD" -gt 0 ]; then
+        echo "seeding $ADD PATs…" >&2
+        "$BENCH" seed --database "$DB" --pats "$ADD" >&2
+        SEEDED=$(( SEEDED + ADD ))
+    fi
+    start_server
+    curl -sf -H "Authorization: Bearer $TOKEN" "$URL/auth/pats" >/dev/null
+    HELLO=$(wrk_run "hello" /healthz)
+    PATS=$(wrk_run "pats" /auth/pats)
+    WHOAMI=$(wrk_run "whoami" /auth/whoami)
+    ROUNDS=$("$BENCH" load rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+    ROWS+=("$SCALE|$HELLO|$PATS|$WHOAMI|$ROUNDS|$(rss_mib)")
+done
+
+PATCREATE=$("$BENCH" load pat-create --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+LOGIN=$("$BENCH" load login --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+
+echo "## Load ($(nproc) cores, wrk -t2 -c64 for ${SECONDS_PER_LOAD}s per row, on the same cores as the server)"
+echo
+echo "| PATs in store | hello req/s | GET /auth/pats req/s | ratio (target ≥ 0.8) | p50 / p99 ms (target p99 < 5) | GET /auth/whoami req/s | whoami / hello | signed rounds/s | round p50 / p99 ms | server CPU µs per round | RSS MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for ROW in "${ROWS[@]}"; do
+    IFS='|' read -r SCALE _ HRPS HP50 HP99 _ PRPS PP50 PP99 _ WRPS WP50 WP99 ROUND RSS <<<"$ROW"
+    RATIO=$(awk -v a="$PRPS" -v b="$HRPS" 'BEGIN { printf "%.2f", a / b }')
+    WRATIO=$(awk -v a="$WRPS" -v b="$HRPS" 'BEGIN { printf "%.2f", a / b }')
+    echo "| $SCALE | $HRPS | $PRPS | $RATIO | $PP50 / $PP99 | $WRPS | $WRATIO | $(field "$ROUND" per_second) | $(field "$ROUND" p50_ms) / $(field "$ROUND" p99_ms) | $(field "$ROUND" server_cpu_us_per_op) | $RSS |"
+done
+echo
+echo "| Operation (16 clients, ${SECONDS_PER_LOAD}s) | per second | p50 / p99 ms | server CPU µs per op |"
+echo "|---|---:|---:|---:|"
+echo "| PAT creation (signed POST /auth/pats) | $(field "$PATCREATE" per_second) | $(field "$PATCREATE" p50_ms) / $(field "$PATCREATE" p99_ms) | $(field "$PATCREATE" server_cpu_us_per_op) |"
+echo "| Login (init + signed login) | $(field "$LOGIN" per_second) | $(field "$LOGIN" p50_ms) / $(field "$LOGIN" p99_ms) | $(field "$LOGIN" server_cpu_us_per_op) |"
+
+if [ "$SOAK_MINUTES" -gt 0 ]; then
+    echo
+    echo "## Soak: GET /auth/pats, wrk -t2 -c64, resident memory at the end of each minute"
+    echo
+    echo "| minute | req/s | p99 ms | RSS MiB |"
+    echo "|---:|---:|---:|---:|"
+    echo "| 0 | | | $(rss_mib) |"
+    SECONDS_PER_LOAD=60
+    for MINUTE in $(seq "$SOAK_MINUTES"); do
+        IFS='|' read -r _ RPS _ P99 <<<"$(wrk_run soak /auth/pats)"
+        echo "| $MINUTE | $RPS | $P99 | $(rss_mib) |"
+    done
 fi

@@ -56,7 +56,7 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
     router.add(middleware: ErrorMiddleware())
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
 
-    let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions)
+    let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions, cache: cache)
     auth.addPublicRoutes(to: router)
 
     let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, cache: cache, store: store))

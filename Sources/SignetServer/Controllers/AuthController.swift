@@ -7,6 +7,7 @@ struct AuthController: Sendable {
     let logins: LoginService
     let userActions: UserActionService
     let permissions: PermissionService
+    let cache: AuthorizationCache
 
     /// Routes that need no bearer token (the SDKs send whatever token they hold; it is ignored).
     func addPublicRoutes(to router: some RouterMethods<SignetRequestContext>) {
@@ -28,14 +29,18 @@ struct AuthController: Sendable {
         // A Signet extension: who the caller is and what this request may do.
         router.get("auth/whoami") { _, context in
             let caller = try context.requireCaller()
-            let effective = try await permissions.effective(for: caller)
-            return JSONResponse(
-                WhoAmI(
-                    orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,
-                    isServiceAccount: caller.user.isServiceAccount, tokenId: caller.token.id, tokenKind: caller.token.kind,
-                    tokenExpiresAt: caller.token.expiresAt,
-                    permissions: effective.grantsAll ? OperationCatalog.current : effective.operations.sorted(),
-                    allOperations: effective.grantsAll))
+            // Everything shown comes from records whose every change empties the cache.
+            return EncodedJSONResponse(
+                body: try await cache.response("whoami:\(caller.token.id)") {
+                    let effective = try await permissions.effective(for: caller)
+                    return try EncodedJSONResponse.encode(
+                        WhoAmI(
+                            orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,
+                            isServiceAccount: caller.user.isServiceAccount, tokenId: caller.token.id, tokenKind: caller.token.kind,
+                            tokenExpiresAt: caller.token.expiresAt,
+                            permissions: effective.grantsAll ? OperationCatalog.current : effective.operations.sorted(),
+                            allOperations: effective.grantsAll))
+                })
         }
         router.post("auth/action/init") { request, context in
             let caller = try context.requireCaller()

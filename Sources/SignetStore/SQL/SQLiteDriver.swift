@@ -15,6 +15,7 @@ public final class SQLiteDriver: DatabaseDriver {
     /// pool two stores waiting on each other could starve the one holding the lock.
     private let threads: NIOThreadPool
     private let writeLock = AsyncLock()
+    private let readerLocks: [AsyncLock]
     private let nextReader = ReaderCounter()
 
     /// Opens (creating if needed) the database at `path`. The file is created readable by its owner only.
@@ -56,6 +57,7 @@ public final class SQLiteDriver: DatabaseDriver {
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
         self.writer = writer
         self.readers = readers
+        self.readerLocks = readers.map { _ in AsyncLock() }
         self.threads = threads
     }
 
@@ -69,9 +71,13 @@ public final class SQLiteDriver: DatabaseDriver {
         close(descriptor)
     }
 
+    /// Runs `body` on one reader connection, alone on it. Two reads interleaved on one SQLite
+    /// connection share one read transaction, so the second would see the database as it was when
+    /// the first began and could miss a write committed in between (a challenge just issued).
     public func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.next() % readers.count
-        return try await body(readers[index].sql())
+        let database = readers[index].sql()
+        return try await readerLocks[index].withLock { try await body(database) }
     }
 
     public func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
