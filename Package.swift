@@ -106,6 +106,8 @@ let package = Package(
         .testTarget(name: "SignetServerTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "SQLKit", package: "sql-kit"),

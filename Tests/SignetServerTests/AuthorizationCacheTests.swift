@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import NIOConcurrencyHelpers
+import NIOCore
 import SignetAPI
 import SignetCore
 import Testing
@@ -76,6 +78,40 @@ struct AuthorizationCacheTests {
             let tampered = String(decoding: bytes, as: UTF8.self)
             #expect(try await api.send(.get, "/auth/pats", token: tampered).status == .unauthorized)
             #expect(try await api.send(.get, "/auth/pats", token: identity.token + " ").status == .ok)
+        }
+    }
+
+    @Test("Concurrent misses for one key load once; a load begun before a change is not shared after it")
+    func singleLoad() async throws {
+        try await TestServer.with { server, _ in
+            let cache = AuthorizationCache(store: server.store)
+            let loads = NIOLockedValueBox(0)
+            let render: @Sendable () async throws -> ByteBuffer = {
+                let count = loads.withLockedValue { value -> Int in
+                    value += 1
+                    return value
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                return ByteBuffer(string: "load \(count)")
+            }
+            let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<20 { group.addTask { String(buffer: try await cache.response("k", render: render)) } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(loads.withLockedValue { $0 } == 1)
+            #expect(Set(bodies) == ["load 1"])
+
+            // A change while a load is in flight: later requests do not wait for that load.
+            cache.invalidate()
+            async let early = cache.response("k", render: render)
+            try await Task.sleep(for: .milliseconds(50))
+            cache.invalidate()
+            let late = String(buffer: try await cache.response("k", render: render))
+            #expect(String(buffer: try await early) == "load 2")
+            #expect(late == "load 3")
+            // The second load began before the last change and was not kept; the third began after it and was.
+            #expect(String(buffer: try await cache.response("k", render: render)) == "load 3")
+            #expect(loads.withLockedValue { $0 } == 3)
         }
     }
 

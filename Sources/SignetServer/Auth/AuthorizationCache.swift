@@ -37,12 +37,31 @@ final class AuthorizationCache: Sendable {
         let validUntil: Date
     }
 
+    /// A load in progress, which requests for the same key in the same generation wait for
+    /// instead of starting their own (so an entry that expires under load is read once, not by
+    /// every connection at the same moment).
+    private struct Loading<Value: Sendable>: Sendable {
+        let generation: UInt64
+        let task: Task<Value?, any Error>
+    }
+
+    /// One kind of cached value: the entries and the loads in progress.
+    private struct Table<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+        var entries: [Key: Entry<Value>] = [:]
+        var loading: [Key: Loading<Value>] = [:]
+
+        mutating func removeAll() {
+            entries.removeAll()
+            loading.removeAll()
+        }
+    }
+
     private struct State: Sendable {
         var generation: UInt64 = 0
-        var callers: [SHA256Digest: Entry<VerifiedCaller>] = [:]
-        var permissions: [String: Entry<PermissionSet>] = [:]
-        var effective: [String: Entry<PermissionSet>] = [:]
-        var responses: [String: Entry<ByteBuffer>] = [:]
+        var callers = Table<SHA256Digest, VerifiedCaller>()
+        var permissions = Table<String, PermissionSet>()
+        var effective = Table<String, PermissionSet>()
+        var responses = Table<String, ByteBuffer>()
 
         mutating func removeAll() {
             generation &+= 1
@@ -70,9 +89,9 @@ final class AuthorizationCache: Sendable {
 
     /// The caller that presented the token with this digest, verified by `verify` when not cached.
     /// A refusal thrown by `verify` is not cached.
-    func caller(digest: SHA256Digest, verify: @Sendable () async throws -> VerifiedCaller) async throws -> Caller {
+    func caller(digest: SHA256Digest, verify: @escaping @Sendable () async throws -> VerifiedCaller) async throws -> Caller {
         let now = Date()
-        let verified = try await cached(digest, \.callers, now: now, validUntil: \.expiresAt) { try await verify() }
+        let verified = try await cached(digest, \.callers, now: now, validUntil: { $0.expiresAt }, load: verify)
         guard let verified, verified.expiresAt > now else {
             throw APIError.unauthorized("Not Authorized: the token has expired")
         }
@@ -85,34 +104,54 @@ final class AuthorizationCache: Sendable {
     }
 
     /// A token's effective permissions, computed by `evaluate` when not cached.
-    func effectivePermissions(tokenId: String, evaluate: @Sendable () async throws -> PermissionSet) async throws -> PermissionSet {
-        try await cached(tokenId, \.effective, now: Date()) { try await evaluate() } ?? .none
+    func effectivePermissions(tokenId: String, evaluate: @escaping @Sendable () async throws -> PermissionSet) async throws -> PermissionSet {
+        try await cached(tokenId, \.effective, now: Date(), load: evaluate) ?? .none
     }
 
     /// A rendered response body, keyed by what it depends on, built by `render` when not cached.
-    func response(_ key: String, render: @Sendable () async throws -> ByteBuffer) async throws -> ByteBuffer {
-        try await cached(key, \.responses, now: Date()) { try await render() } ?? ByteBuffer()
+    func response(_ key: String, render: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ByteBuffer {
+        try await cached(key, \.responses, now: Date(), load: render) ?? ByteBuffer()
     }
 
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
-        _ key: Key, _ table: WritableKeyPath<State, [Key: Entry<Value>]>, now: Date,
-        validUntil: ((Value) -> Date)? = nil,
-        load: @Sendable () async throws -> Value?
+        _ key: Key, _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable, now: Date,
+        validUntil: (@Sendable (Value) -> Date)? = nil,
+        load: @escaping @Sendable () async throws -> Value?
     ) async throws -> Value? {
         guard enabled, store.changes.isLive else { return try await load() }
-        let (generation, hit) = state.withLockedValue { state -> (UInt64, Value?) in
-            guard let entry = state[keyPath: table][key], now < entry.validUntil else { return (state.generation, nil) }
-            return (state.generation, entry.value)
+        // Either a fresh entry, or the load to wait for.
+        let (hit, pending) = state.withLockedValue { state -> (Value?, Task<Value?, any Error>?) in
+            if let entry = state[keyPath: table].entries[key], now < entry.validUntil { return (entry.value, nil) }
+            let generation = state.generation
+            if let loading = state[keyPath: table].loading[key], loading.generation == generation {
+                return (nil, loading.task)
+            }
+            // Started under the lock, so that it is the only load of this key in this generation.
+            let task = Task<Value?, any Error> {
+                defer { self.finishLoading(key, table, generation: generation) }
+                guard let value = try await load() else { return nil }
+                let stillLive = self.store.changes.isLive
+                let entry = Entry(value: value, validUntil: min(validUntil?(value) ?? .distantFuture, now + Self.timeToLive))
+                self.state.withLockedValue { state in
+                    // Kept only if nothing changed since the load began.
+                    guard stillLive, state.generation == generation else { return }
+                    if state[keyPath: table].entries.count >= Self.capacity { state[keyPath: table].entries.removeAll() }
+                    state[keyPath: table].entries[key] = entry
+                }
+                return value
+            }
+            state[keyPath: table].loading[key] = Loading(generation: generation, task: task)
+            return (nil, task)
         }
         if let hit { return hit }
-        guard let value = try await load() else { return nil }
-        let stillLive = store.changes.isLive
-        let entry = Entry(value: value, validUntil: min(validUntil?(value) ?? .distantFuture, now + Self.timeToLive))
+        return try await pending?.value
+    }
+
+    private func finishLoading<Key: Hashable & Sendable, Value: Sendable>(
+        _ key: Key, _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable, generation: UInt64
+    ) {
         state.withLockedValue { state in
-            guard stillLive, state.generation == generation else { return }
-            if state[keyPath: table].count >= Self.capacity { state[keyPath: table].removeAll() }
-            state[keyPath: table][key] = entry
+            if state[keyPath: table].loading[key]?.generation == generation { state[keyPath: table].loading[key] = nil }
         }
-        return value
     }
 }
