@@ -170,11 +170,22 @@ public final class TokenAuthority: Sendable {
 public enum TokenDigest {
     /// The digest stored for `token`.
     public static func of(_ token: String) -> String {
-        Hex.sha256(token.utf8)
+        Hex.encode(hash(token))
+    }
+
+    /// The raw SHA-256 of `token`, from which its stored digest is written (and under which a
+    /// server caches a token that passed its checks).
+    public static func hash(_ token: String) -> SHA256Digest {
+        SHA256.hash(data: Array(token.utf8))
     }
 
     /// Whether `token` matches a stored digest, compared in constant time.
     public static func matches(_ token: String, digest: String) -> Bool {
-        ConstantTime.equals(of(token), digest)
+        matches(hash(token), digest: digest)
+    }
+
+    /// Whether a token's ``hash(_:)`` matches a stored digest, compared in constant time.
+    public static func matches(_ hash: SHA256Digest, digest: String) -> Bool {
+        ConstantTime.equals(Hex.encode(hash), digest)
     }
 }

@@ -113,6 +113,14 @@ final class AuthorizationCache: Sendable {
         try await cached(key, \.responses, now: Date(), load: render) ?? ByteBuffer()
     }
 
+    /// A JSON response rendered once per change: `value` runs (and is encoded) when `key` is not cached.
+    /// `key` must name everything the response depends on.
+    func jsonResponse<Value: Encodable & Sendable>(
+        _ key: String, _ value: @escaping @Sendable () async throws -> Value
+    ) async throws -> EncodedJSONResponse {
+        EncodedJSONResponse(body: try await response(key) { try EncodedJSONResponse.encode(try await value()) })
+    }
+
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
         _ key: Key, _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable, now: Date,
         validUntil: (@Sendable (Value) -> Date)? = nil,

@@ -52,12 +52,12 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         guard token.utf8.count <= TokenAuthority.maximumTokenLength else {
             throw APIError.unauthorized("Not Authorized: \(TokenFailure.malformed.description)")
         }
-        let digest = SHA256.hash(data: Array(token.utf8))
-        return try await cache.caller(digest: digest) { try await verify(token, digest: Hex.encode(digest)) }
+        let hash = TokenDigest.hash(token)
+        return try await cache.caller(digest: hash) { try await verify(token, hash: hash) }
     }
 
     /// The full check, with no cache in front of the signature or the token record.
-    private func verify(_ token: String, digest: String) async throws -> AuthorizationCache.VerifiedCaller {
+    private func verify(_ token: String, hash: SHA256Digest) async throws -> AuthorizationCache.VerifiedCaller {
         let claims: TokenClaims
         do {
             claims = try await tokens.verify(token, audience: .access)
@@ -68,7 +68,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         guard metadata.tokenKind.isBearer else { throw APIError.unauthorized("Not Authorized: not an access token") }
         guard let record = try await store.token(id: claims.jti.value),
             record.kind == metadata.tokenKind, record.orgId == metadata.orgId, record.userId == metadata.userId,
-            ConstantTime.equals(digest, record.tokenDigest)
+            TokenDigest.matches(hash, digest: record.tokenDigest)
         else { throw APIError.unauthorized("Not Authorized: the token is not recognised") }
         guard !record.isDeleted else { throw APIError.unauthorized("Not Authorized: the token has been deleted") }
         guard record.isActive else {

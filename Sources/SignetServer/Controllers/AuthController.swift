@@ -30,17 +30,15 @@ struct AuthController: Sendable {
         router.get("auth/whoami") { _, context in
             let caller = try context.requireCaller()
             // Everything shown comes from records whose every change empties the cache.
-            return EncodedJSONResponse(
-                body: try await cache.response("whoami:\(caller.token.id)") {
-                    let effective = try await permissions.effective(for: caller)
-                    return try EncodedJSONResponse.encode(
-                        WhoAmI(
-                            orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,
-                            isServiceAccount: caller.user.isServiceAccount, tokenId: caller.token.id, tokenKind: caller.token.kind,
-                            tokenExpiresAt: caller.token.expiresAt,
-                            permissions: effective.grantsAll ? OperationCatalog.current : effective.operations.sorted(),
-                            allOperations: effective.grantsAll))
-                })
+            return try await cache.jsonResponse("whoami:\(caller.token.id)") {
+                let effective = try await permissions.effective(for: caller)
+                return WhoAmI(
+                    orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,
+                    isServiceAccount: caller.user.isServiceAccount, tokenId: caller.token.id, tokenKind: caller.token.kind,
+                    tokenExpiresAt: caller.token.expiresAt,
+                    permissions: effective.grantsAll ? OperationCatalog.current : effective.operations.sorted(),
+                    allOperations: effective.grantsAll)
+            }
         }
         router.post("auth/action/init") { request, context in
             let caller = try context.requireCaller()

@@ -11,10 +11,7 @@ struct PatController: Sendable {
         router.get("auth/pats") { _, context in
             // The list depends only on records whose every change empties the cache.
             let caller = try context.requireCaller()
-            return EncodedJSONResponse(
-                body: try await cache.response("pats:\(caller.userId)") {
-                    try EncodedJSONResponse.encode(try await pats.list(caller: caller))
-                })
+            return try await cache.jsonResponse("pats:\(caller.userId)") { try await pats.list(caller: caller) }
         }
         router.post("auth/pats", use: signed.handler { signed, _, _ in
             let request = try RequestBody.decode(CreatePersonalAccessTokenRequest.self, from: signed.body)

@@ -49,22 +49,34 @@ enum Fixture {
         let token = try await tokens.mint(
             audience: .access, id: tokenId, username: userId,
             metadata: AppMetadata(userId: userId, orgId: organization.orgId, tokenKind: .pat), expiresAt: now + 86_400)
-        let credential = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: organization.orgId, credentialId: Identifier.make(.credentialID),
-            identityId: tokenId, name: name, publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint,
-            algorithm: key.algorithm, createdAt: now)
-        let record = AccessTokenRecord(
-            id: tokenId, orgId: organization.orgId, kind: .pat, userId: userId, credentialUuid: credential.uuid, name: name,
-            tokenDigest: TokenDigest.of(token), createdAt: now, expiresAt: now + 86_400)
-        try await store.transaction { store in
-            try await store.insertCredential(credential)
-            try await store.insertToken(record)
-            try await store.insertAssignment(
-                AssignmentRecord(
-                    id: Identifier.make(.assignment), orgId: organization.orgId, permissionId: organization.fullAdminRoleId,
-                    identityId: tokenId, createdAt: now))
+        let record = try await store.transaction { store in
+            try await insertPat(
+                into: store, id: tokenId, orgId: organization.orgId, userId: userId, roleId: organization.fullAdminRoleId,
+                key: key, name: name, tokenDigest: TokenDigest.of(token), now: now, expiresAt: now + 86_400)
         }
         return (token, record)
+    }
+}
+
+extension Fixture {
+    /// Inserts a PAT record with its Key credential and one role assignment; call it inside a transaction.
+    @discardableResult
+    static func insertPat(
+        into store: any SignetStore, id tokenId: String, orgId: String, userId: String, roleId: String, key: PublicKey,
+        name: String, tokenDigest: String, now: Date, expiresAt: Date
+    ) async throws -> AccessTokenRecord {
+        let credential = CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: orgId, credentialId: Identifier.make(.credentialID), identityId: tokenId,
+            name: name, publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm,
+            createdAt: now)
+        let record = AccessTokenRecord(
+            id: tokenId, orgId: orgId, kind: .pat, userId: userId, credentialUuid: credential.uuid, name: name,
+            tokenDigest: tokenDigest, createdAt: now, expiresAt: expiresAt)
+        try await store.insertCredential(credential)
+        try await store.insertToken(record)
+        try await store.insertAssignment(
+            AssignmentRecord(id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: tokenId, createdAt: now))
+        return record
     }
 }
 

@@ -79,22 +79,11 @@ struct SeedCommand: AsyncParsableCommand {
                                 id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: currentUser,
                                 createdAt: now))
                     }
-                    let key = try PrivateKey.generate(.ed25519).publicKey
-                    let tokenId = Identifier.make(.token)
-                    let credential = CredentialRecord(
-                        uuid: Identifier.make(.credential), orgId: orgId, credentialId: Identifier.make(.credentialID),
-                        identityId: tokenId, name: "seeded", publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint,
-                        algorithm: key.algorithm, createdAt: now)
-                    try await store.insertCredential(credential)
-                    try await store.insertToken(
-                        AccessTokenRecord(
-                            id: tokenId, orgId: orgId, kind: .pat, userId: currentUser, credentialUuid: credential.uuid,
-                            name: "seeded-\(index)", tokenDigest: Hex.encode(Identifier.randomBytes(32)), createdAt: now,
-                            expiresAt: now + 730 * 86_400))
-                    try await store.insertAssignment(
-                        AssignmentRecord(
-                            id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: tokenId,
-                            createdAt: now))
+                    // The token itself is never minted: a random digest stands for it.
+                    try await Fixture.insertPat(
+                        into: store, id: Identifier.make(.token), orgId: orgId, userId: currentUser, roleId: roleId,
+                        key: try PrivateKey.generate(.ed25519).publicKey, name: "seeded-\(index)",
+                        tokenDigest: Hex.encode(Identifier.randomBytes(32)), now: now, expiresAt: now + 730 * 86_400)
                 }
                 return currentUser
             }

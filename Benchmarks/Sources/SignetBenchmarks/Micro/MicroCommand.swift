@@ -41,7 +41,7 @@ struct MicroCommand: AsyncParsableCommand {
         let bytes = Array(token.utf8)
         return [
             try await measure.run("token digest (SHA-256 of a \(bytes.count)-byte PAT): the warm check's key") {
-                blackHole(TokenDigest.of(token))
+                blackHole(TokenDigest.hash(token))
             },
             try await measure.run("JWT verify, EdDSA: the cold check of a bearer, challenge or user action") {
                 blackHole(try await tokens.verify(token, audience: .access))
