@@ -62,6 +62,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // The Swift SDK: a typed client that signs user actions transparently.
         .target(name: "SignetClient", dependencies: [
@@ -93,7 +94,11 @@ let package = Package(
             "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "SignetCoreTests", dependencies: ["SignetAPI", "SignetCore", "SignetTestFixtures"]),
+        .testTarget(name: "SignetCoreTests", dependencies: [
+            "SignetAPI", "SignetCore", "SignetTestFixtures",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "SignetClientTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -24,7 +24,12 @@ public protocol UserRepository: Sendable {
     func user(id: String) async throws -> UserRecord?
     /// A live (not deleted) user by username, case-insensitively.
     func user(orgId: String, username: String) async throws -> UserRecord?
-    func updateUser(_ user: UserRecord) async throws
+    /// Renames a live user or service account; only these columns change. `nil` when it is gone.
+    func updateUserNames(id: String, username: String, name: String, externalId: String?, at: Date) async throws -> UserRecord?
+    /// Activates or deactivates a live user; nothing else is written. `nil` when it is deleted or unknown.
+    func setUserActive(id: String, isActive: Bool, at: Date) async throws -> UserRecord?
+    /// Marks a user deleted (and inactive) for good. `nil` when it was already deleted or is unknown.
+    func deleteUser(id: String, at: Date) async throws -> UserRecord?
     /// Live users of an organisation ordered by id, after `afterId`, at most `limit`.
     func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
 }
@@ -47,9 +52,20 @@ public protocol AccessTokenRepository: Sendable {
     func token(id: String) async throws -> AccessTokenRecord?
     /// Live (not deleted) tokens of a user of one kind, oldest first.
     func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord]
-    func updateToken(_ token: AccessTokenRecord) async throws
+    // Each write changes only its own columns, conditionally on the row's current state, and
+    // returns the row as it now is: no lifecycle column is ever written back from an earlier read,
+    // so a rename racing a deactivation or a deletion cannot undo it.
+
+    /// Renames a live token. `nil` when it is deleted or unknown.
+    func updateTokenDetails(id: String, name: String, externalId: String?, at: Date) async throws -> AccessTokenRecord?
+    /// Activates or deactivates a live token. `nil` when it is deleted or unknown.
+    func setTokenActive(id: String, isActive: Bool, at: Date) async throws -> AccessTokenRecord?
+    /// Deletes a token for good (it stays, inactive, for the audit log). `nil` when already deleted or unknown.
+    func deleteToken(id: String, at: Date) async throws -> AccessTokenRecord?
     /// Ends every active login session of a user.
     func deactivateLoginSessions(userId: String, at: Date) async throws
+    /// Ends every active login session opened with a credential.
+    func deactivateLoginSessions(credentialUuid: String, at: Date) async throws
 }
 
 /// Roles and their assignments.

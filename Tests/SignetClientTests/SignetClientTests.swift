@@ -109,15 +109,20 @@ struct SignetClientTests {
                 signer: KeySigner(credentialID: credential.credentialId, privateKey: newKey))
             let old = try #require(try await admin.credentials.list().first { $0.credentialId == server.adminCredentialId })
             _ = try await rotated.credentials.deactivate(old.credentialUuid)
-            _ = try await rotated.credentials.activate(old.credentialUuid)
+            // The session was opened with the old key: deactivating that key ended it.
+            await #expect(throws: SignetClientError.self) { try await rotated.credentials.list() }
+            let relogged = try await SignetClient.login(
+                baseURL: server.baseURL, organizationID: server.orgId, username: server.adminEmail,
+                signer: KeySigner(credentialID: credential.credentialId, privateKey: newKey))
+            _ = try await relogged.credentials.activate(old.credentialUuid)
 
-            let challenge = try await admin.credentials.createChallenge()
+            let challenge = try await relogged.credentials.createChallenge()
             #expect(challenge.kind == .key && !challenge.challenge.isEmpty)
 
-            let logs = try await admin.auditLogs.list(startTime: Date().addingTimeInterval(-60))
+            let logs = try await relogged.auditLogs.list(startTime: Date().addingTimeInterval(-60))
             #expect(logs.count == 3)
-            #expect(try await admin.auditLogs.get(try #require(logs.first).id) == logs.first)
-            #expect(try await admin.auditLogs.list(userId: "us-aaaaa-bbbbb-cccccccccccccccc").isEmpty)
+            #expect(try await relogged.auditLogs.get(try #require(logs.first).id) == logs.first)
+            #expect(try await relogged.auditLogs.list(userId: "us-aaaaa-bbbbb-cccccccccccccccc").isEmpty)
         }
     }
 

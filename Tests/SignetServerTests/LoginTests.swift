@@ -42,7 +42,10 @@ struct LoginTests {
             try await server.store.setCredentialActive(uuid: server.organization.credentialUuid, isActive: false)
             let afterDeactivation = try await api.send(
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
-            #expect(afterDeactivation.status == .unauthorized)
+            // No active Key credential: a decoy challenge (usernames are not revealed), never the deactivated credential.
+            #expect(afterDeactivation.status == .ok)
+            let decoy = try afterDeactivation.decode(UserActionChallenge.self)
+            #expect(!decoy.allowCredentials.key.map(\.id).contains(server.organization.credentialId))
         }
     }
 
@@ -56,22 +59,39 @@ struct LoginTests {
             ]
             var messages = Set<String>()
             for request in cases {
+                // A decoy challenge at init; answering it fails with the one 401.
                 let reply = try await api.send(.post, "/auth/login/init", body: try api.json(request))
-                #expect(reply.status == .unauthorized)
-                messages.insert(reply.errorMessage ?? "")
+                #expect(reply.status == .ok)
+                let decoy = try reply.decode(UserActionChallenge.self)
+                let forged = try signer.with(credentialId: decoy.allowCredentials.key.first?.id ?? "").sign(decoy)
+                let answer = SignedChallenge(challengeIdentifier: decoy.challengeIdentifier, firstFactor: forged)
+                let refused = try await api.send(.post, "/auth/login", body: try api.json(answer))
+                #expect(refused.status == .unauthorized)
+                messages.insert(refused.errorMessage ?? "")
             }
-            // A deactivated user: refused at init, and a challenge obtained before deactivation cannot be completed.
+            // A deactivated user: a decoy at init, and a challenge obtained before deactivation cannot be completed.
             let early = try await api.send(
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
             let challenge = try early.decode(UserActionChallenge.self)
             try await server.setUserActive(user.id, false)
             let reply = try await api.send(
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
-            #expect(reply.status == .unauthorized)
-            messages.insert(reply.errorMessage ?? "")
-            #expect(messages.count == 1)
+            #expect(reply.status == .ok)
+            #expect(try reply.decode(UserActionChallenge.self).allowCredentials.key.map(\.id) != [signer.credentialId])
             let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try signer.sign(challenge))
-            #expect(try await api.send(.post, "/auth/login", body: try api.json(answer)).status == .unauthorized)
+            let late = try await api.send(.post, "/auth/login", body: try api.json(answer))
+            #expect(late.status == .unauthorized)
+            // A real user answering with a wrong signature gets the same message as every decoy.
+            let real = try await api.send(
+                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
+            let realChallenge = try real.decode(UserActionChallenge.self)
+            let wrongKey = try signer.with(credentialId: server.organization.credentialId).sign(realChallenge)
+            let wrong = try await api.send(
+                .post, "/auth/login",
+                body: try api.json(SignedChallenge(challengeIdentifier: realChallenge.challengeIdentifier, firstFactor: wrongKey)))
+            #expect(wrong.status == .unauthorized)
+            messages.insert(wrong.errorMessage ?? "")
+            #expect(messages.count == 1, "\(messages)")
         }
     }
 

@@ -17,8 +17,7 @@ struct UserTests {
 
             let bare = try await api.signed(.post, "/auth/users", as: admin, body: #"{"email":"bare@example.com","kind":"CustomerEmployee"}"#)
             #expect(try bare.decode(User.self).isRegistered == false)
-            let login = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "bare@example.com", orgId: server.orgId)))
+            let login = try await api.attemptLogin(username: "bare@example.com", orgId: server.orgId, signer: signer)
             #expect(login.status == .unauthorized)
 
             let duplicate = try await api.signed(.post, "/auth/users", as: admin, body: #"{"email":"NEW@example.com","kind":"CustomerEmployee"}"#)
@@ -71,8 +70,7 @@ struct UserTests {
             #expect(try deactivated.decode(User.self).isActive == false)
             #expect(try await api.send(.get, "/auth/pats", token: session.token).status == .unauthorized)
             #expect(try await api.send(.get, "/auth/pats", token: pat.token).status == .unauthorized)
-            let login = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
+            let login = try await api.attemptLogin(username: user.username, orgId: server.orgId, signer: signer)
             #expect(login.status == .unauthorized)
 
             #expect(try await api.signed(.put, "/auth/users/\(user.userId)/activate", as: admin).status == .ok)

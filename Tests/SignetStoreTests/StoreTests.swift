@@ -62,9 +62,7 @@ struct StoreTests {
             let twin = UserRecord(id: Identifier.make(.user), orgId: org.id, username: "ann@example.COM", name: "Twin", kind: .customerEmployee, createdAt: Self.now)
             await #expect(throws: StoreError.self) { try await store.insertUser(twin) }
             // Once the first is deleted, the name is free again.
-            var deleted = user
-            deleted.isDeleted = true
-            try await store.updateUser(deleted)
+            _ = try await store.deleteUser(id: user.id, at: Self.now)
             try await store.insertUser(twin)
 
             let key = try PrivateKey.generate(.ecdsaP256).publicKey
@@ -189,10 +187,8 @@ struct StoreTests {
             let (_, user) = try await Self.seed(store)
             let heard = NIOLockedValueBox<[StoreChange]>([])
             store.changes.subscribe { change in heard.withLockedValue { $0.append(change) } }
-            var updated = user
-            updated.name = "Changed"
-            try await store.transaction { [updated] transaction in
-                try await transaction.updateUser(updated)
+            try await store.transaction { transaction in
+                _ = try await transaction.updateUserNames(id: user.id, username: user.username, name: "Changed", externalId: nil, at: Self.now)
                 #expect(heard.withLockedValue { $0 }.isEmpty)
             }
             #expect(heard.withLockedValue { $0 }.contains(.authorization))

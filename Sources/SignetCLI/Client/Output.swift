@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SignetAPI
 import SignetClient
+import SignetCore
 
 /// Printing results: JSON for scripts (`--json`), aligned tables for people.
 enum Output {
@@ -12,7 +13,10 @@ enum Output {
     }
 
     /// A table with a header row; columns are as wide as their widest cell.
+    /// Cells come from the server (names, emails): control and format characters are escaped, so a
+    /// name cannot move the cursor, clear the screen or reorder what the terminal shows.
     static func table(_ headers: [String], _ rows: [[String]]) {
+        let rows = rows.map { $0.map(TextRules.escaped) }
         guard !rows.isEmpty else {
             print("(none)")
             return
@@ -26,6 +30,7 @@ enum Output {
 
     /// `key: value` lines.
     static func fields(_ pairs: [(String, String)]) {
+        let pairs = pairs.map { ($0.0, TextRules.escaped($0.1)) }
         let width = pairs.map(\.0.count).max() ?? 0
         for (key, value) in pairs { print("\(key.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)") }
     }

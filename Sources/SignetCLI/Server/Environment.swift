@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignetCore
 import SignetStore
 
 /// Settings shared by the commands, with their `SIGNET_*` environment variables.
@@ -63,5 +64,7 @@ enum SecretFile {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
 
-    init(_ description: String) { self.description = description }
+    /// The message is printed to a terminal: control and format characters (which a server
+    /// message may echo from input) are written as `\u{…}`.
+    init(_ description: String) { self.description = TextRules.escaped(description) }
 }

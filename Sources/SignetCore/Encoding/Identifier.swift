@@ -1,3 +1,5 @@
+import Crypto
+
 /// Random identifiers in the Dfns shape: `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`, lower-case base36,
 /// 26 random characters (about 134 bits) from the system's cryptographic random number generator.
 public enum Identifier {
@@ -29,10 +31,21 @@ public enum Identifier {
         return "\(prefix.rawValue)-\(first)-\(second)-\(third)"
     }
 
+    /// An identifier derived from `seed` (a MAC, say): the same seed always gives the same identifier,
+    /// in the same shape as ``make(_:)``.
+    public static func derived(_ prefix: Prefix, from seed: [UInt8]) -> String {
+        var generator = SeededGenerator(seed: seed)
+        let characters = randomCharacters(count: 26, using: &generator)
+        let first = String(decoding: characters[0..<5], as: UTF8.self)
+        let second = String(decoding: characters[5..<10], as: UTF8.self)
+        let third = String(decoding: characters[10..<26], as: UTF8.self)
+        return "\(prefix.rawValue)-\(first)-\(second)-\(third)"
+    }
+
     /// Whether `value` has the shape of an identifier with `prefix` (used to reject junk early with a 4xx).
     public static func isWellFormed(_ value: String, prefix: Prefix) -> Bool {
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == prefix.rawValue else { return false }
+        guard parts.count == 4, ExactText.equals(parts[0], prefix.rawValue) else { return false }
         guard parts[1].utf8.count == 5, parts[2].utf8.count == 5, (10...32).contains(parts[3].utf8.count) else {
             return false
         }
@@ -54,5 +67,19 @@ public enum Identifier {
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
+
+/// A deterministic stream of bytes: SHA-256 of the seed and a counter. Only for ``Identifier/derived(_:from:)``.
+private struct SeededGenerator: RandomNumberGenerator {
+    let seed: [UInt8]
+    var counter: UInt64 = 0
+
+    mutating func next() -> UInt64 {
+        counter += 1
+        var input = seed
+        withUnsafeBytes(of: counter.littleEndian) { input.append(contentsOf: $0) }
+        let digest = SHA256.hash(data: input)
+        return digest.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 }

@@ -40,6 +40,8 @@ public enum KeyParsingError: Error, Sendable, Equatable, CustomStringConvertible
     case unsupportedAlgorithm(String)
     /// An RSA key outside the accepted size range.
     case rsaKeySize(bits: Int)
+    /// An Ed25519 key of small order or in a non-canonical encoding: signatures "by" it can be forged.
+    case weakKey
 
     static let accepted =
         "accepted keys are ECDSA P-256, Ed25519, and RSA of 2048 to 8192 bits, as PEM "
@@ -59,6 +61,9 @@ public enum KeyParsingError: Error, Sendable, Equatable, CustomStringConvertible
             return "publicKey is \(name), which is not accepted; \(Self.accepted)"
         case .rsaKeySize(let bits):
             return "publicKey is an RSA key of \(bits) bits; \(Self.accepted)"
+        case .weakKey:
+            return "publicKey is a weak Ed25519 key (a point of small order, or a non-canonical encoding) "
+                + "whose signatures anyone can forge; generate a new key with openssl genpkey -algorithm ed25519"
         }
     }
 }

@@ -52,7 +52,7 @@ public enum KeyAssertion {
         guard let digest = SignatureDigest(hint: algorithmHint) else { throw .unsupportedAlgorithmHint(algorithmHint ?? "") }
         guard publicKey.isValidSignature(signature, for: clientData, digest: digest) else { throw .badSignature }
         guard let json = try? JSONValue(parsing: clientData), json.objectKeys != nil else { throw .clientDataNotJSON }
-        guard let type = json["type"]?.stringValue, type == expectedType else { throw .wrongType(json["type"]?.stringValue) }
+        guard let type = json["type"]?.stringValue, ExactText.equals(type, expectedType) else { throw .wrongType(json["type"]?.stringValue) }
         guard let challenge = json["challenge"]?.stringValue,
             ConstantTime.equals(challenge, expectedChallenge)
         else { throw .challengeMismatch }

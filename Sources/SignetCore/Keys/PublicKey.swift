@@ -30,6 +30,11 @@ public struct PublicKey: Sendable {
         case "PUBLIC KEY":
             try self.init(spki: document.derBytes)
         case "RSA PUBLIC KEY":
+            // PKCS#1 RSAPublicKey only: SEQUENCE { modulus, publicExponent }. An SPKI inside this
+            // label (which could carry RSA-PSS or another algorithm) is refused, not guessed at.
+            guard Self.isPKCS1RSAPublicKey(document.derBytes) else {
+                throw .malformed("an RSA PUBLIC KEY must be PKCS#1 (modulus and exponent); send other keys as PUBLIC KEY")
+            }
             try self.init(rsaDER: document.derBytes)
         case let type where type.contains("PRIVATE KEY"):
             throw .privateKeyGiven
@@ -56,6 +61,7 @@ public struct PublicKey: Sendable {
             }
         case KeyOID.ed25519:
             guard info.curve == nil, info.key.count == 32 else { throw .malformed("an Ed25519 key is 32 bytes") }
+            guard Ed25519Encoding.isAcceptablePoint(info.key) else { throw .weakKey }
             do {
                 let key = try Curve25519.Signing.PublicKey(rawRepresentation: info.key)
                 self.init(
@@ -80,6 +86,18 @@ public struct PublicKey: Sendable {
         }
         guard Self.rsaBits.contains(key.keySizeInBits) else { throw .rsaKeySize(bits: key.keySizeInBits) }
         self.init(algorithm: .rsa, canonicalDER: Array(key.derRepresentation), backing: .rsa(key))
+    }
+
+    /// Whether `der` is exactly a PKCS#1 `RSAPublicKey`: a SEQUENCE of two INTEGERs and nothing else.
+    private static func isPKCS1RSAPublicKey(_ der: [UInt8]) -> Bool {
+        guard let node = try? DER.parse(der) else { return false }
+        let isTwoIntegers = try? DER.sequence(node, identifier: .sequence) { nodes -> Bool in
+            guard let modulus = nodes.next(), modulus.identifier == .integer, let exponent = nodes.next(),
+                exponent.identifier == .integer
+            else { return false }
+            return nodes.next() == nil
+        }
+        return isTwoIntegers == true
     }
 
     private init(algorithm: KeyAlgorithm, canonicalDER: [UInt8], backing: Backing) {
@@ -111,7 +129,9 @@ public struct PublicKey: Sendable {
             case .sha512: return key.isValidSignature(parsed, for: SHA512.hash(data: message))
             }
         case .ed25519(let key):
-            guard signature.count == 64 else { return false }
+            guard signature.count == 64, Ed25519Encoding.isAcceptablePoint(key.rawRepresentation),
+                Ed25519Encoding.isAcceptableSignature(signature)
+            else { return false }
             return key.isValidSignature(signature, for: message)
         case .rsa(let key):
             let parsed = _RSA.Signing.RSASignature(rawRepresentation: signature)

@@ -70,6 +70,8 @@ public final class TokenAuthority: Sendable {
 
     private struct State {
         var keys: JWTKeyCollection?
+        var keyIDs: Set<[UInt8]> = []
+        var secretSeed: SymmetricKey?
         var currentKID: String?
         var lastReload: ContinuousClock.Instant?
     }
@@ -96,8 +98,20 @@ public final class TokenAuthority: Sendable {
         }
         state.withLockedValue { state in
             state.keys = collection
+            state.keyIDs = Set(material.map { Array($0.kid.utf8) })
+            if let oldest = material.min(by: { $0.createdAt < $1.createdAt }) {
+                state.secretSeed = SymmetricKey(data: oldest.privateKey)
+            }
             state.currentKID = current.kid
         }
+    }
+
+    /// A secret for `purpose`, the same on every node and across restarts: derived (HKDF-SHA256)
+    /// from the oldest signing key, which rotation never removes. `nil` before keys are loaded.
+    public func derivedSecret(purpose: String) -> SymmetricKey? {
+        guard let seed = state.withLockedValue({ $0.secretSeed }) else { return nil }
+        return HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: seed, salt: Array("signet".utf8), info: Array(purpose.utf8), outputByteCount: 32)
     }
 
     /// The id of the key that signs new tokens.
@@ -117,20 +131,34 @@ public final class TokenAuthority: Sendable {
     }
 
     /// Verifies a token's signature, expiry, issuer and audience and returns its claims.
+    ///
+    /// The header is checked before any key is touched: `alg` must be `EdDSA` (never `none`, never
+    /// an HMAC that a public key could be abused for) and `kid` must name one of Signet's keys. An
+    /// unknown `kid` makes the authority reload its keys (at most once a second), so a key rotated
+    /// on another node, or by `signet signing-keys rotate`, is learnt on first sight; a token without
+    /// a `kid` is refused rather than checked with a default key.
     public func verify(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {
         guard token.utf8.count <= Self.maximumTokenLength, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
             throw .malformed
         }
-        do {
-            return try await verifyOnce(token, audience: audience)
-        } catch .unknownKey {
-            guard await reloadIfDue() else { throw .badSignature }
-            do {
-                return try await verifyOnce(token, audience: audience)
-            } catch .unknownKey {
-                throw .badSignature
-            }
+        let kid = try Self.pinnedKeyID(token)
+        if !knows(kid) {
+            _ = await reloadIfDue()
+            guard knows(kid) else { throw .badSignature }
         }
+        return try await verifyOnce(token, audience: audience)
+    }
+
+    private func knows(_ kid: [UInt8]) -> Bool { state.withLockedValue { $0.keyIDs.contains(kid) } }
+
+    /// The `kid` of a token whose protected header says `alg: EdDSA`; anything else is malformed.
+    static func pinnedKeyID(_ token: String) throws(TokenFailure) -> [UInt8] {
+        guard let encoded = token.split(separator: ".", maxSplits: 1).first, encoded.utf8.count <= 1024,
+            let bytes = Base64URL.decode(String(encoded)), let header = try? JSONValue(parsing: bytes),
+            let alg = header["alg"]?.stringValue, ExactText.equals(alg, "EdDSA"), header["crit"] == nil,
+            let kid = header["kid"]?.stringValue, !kid.isEmpty, kid.utf8.count <= 128
+        else { throw .malformed }
+        return Array(kid.utf8)
     }
 
     private func verifyOnce(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {

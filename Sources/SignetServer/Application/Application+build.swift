@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import SignetAPI
 import SignetCore
@@ -18,8 +19,14 @@ public func buildApplication(
     let (router, tokens) = buildRouter(configuration: configuration, store: store)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Signet"),
-        services: services + [StoreJanitor(store: store, logger: logger)],
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionTimeout))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "Signet",
+            availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)),
+        services: services + [
+            StoreJanitor(store: store, logger: logger),
+            SigningKeyPoller(store: store, tokens: tokens, interval: configuration.signingKeyPollInterval, logger: logger),
+        ],
         logger: logger)
     app.beforeServerStarts {
         try await store.migrate()
@@ -54,6 +61,7 @@ public func buildRouter(configuration: ServerConfiguration, store: any SignetSto
     let router = Router(context: SignetRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BodyDeadlineMiddleware(timeout: configuration.bodyTimeout))
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
 
     let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions, cache: cache)

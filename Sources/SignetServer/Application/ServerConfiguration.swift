@@ -19,12 +19,27 @@ public struct ServerConfiguration: Sendable {
     /// Whether to cache what authorises requests (see the README on several nodes). Off, every
     /// request reads its token, user and permissions from the database.
     public var authorizationCache: Bool
+    /// How long a connection may take to send a request's head, and may stay idle between requests,
+    /// before it is closed: a client that trickles a request line cannot hold a connection.
+    public var connectionTimeout: Duration
+    /// How long a request may take to send its body once its head has arrived (408 after that).
+    public var bodyTimeout: Duration
+    /// The most connections served at once; further ones wait in the listen backlog.
+    public var maximumConnections: Int
+    /// How often a node that hears no change notifications (SQLite) rereads the token-signing keys,
+    /// so a `signet signing-keys rotate` reaches a running server.
+    public var signingKeyPollInterval: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "signet", loginTokenLifetime: TimeInterval = 6 * 3600,
         challengeLifetime: TimeInterval = 5 * 60, userActionLifetime: TimeInterval = 5 * 60, maximumTokenLifetimeDays: Int = 730,
-        authorizationCache: Bool = true
+        authorizationCache: Bool = true, connectionTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30),
+        maximumConnections: Int = 1024, signingKeyPollInterval: Duration = .seconds(5)
     ) {
+        self.connectionTimeout = connectionTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maximumConnections = maximumConnections
+        self.signingKeyPollInterval = signingKeyPollInterval
         self.host = host
         self.port = port
         self.issuer = issuer

@@ -83,6 +83,12 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
             throw APIError.unauthorized("Not Authorized: the token's user no longer exists")
         }
         guard user.isActive else { throw APIError.unauthorized("Not Authorized: the user account has been deactivated") }
+        if record.kind == .login, let credentialUuid = record.credentialUuid {
+            // A session lives no longer than the credential that opened it (deactivated because it leaked, say).
+            guard let credential = try await store.credential(uuid: credentialUuid), credential.isActive else {
+                throw APIError.unauthorized("Not Authorized: the session ended when the credential that opened it was deactivated")
+            }
+        }
         return .init(caller: Caller(user: user, token: record), expiresAt: min(record.expiresAt, claims.exp.value))
     }
 }

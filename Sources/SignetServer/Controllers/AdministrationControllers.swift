@@ -27,7 +27,7 @@ struct ServiceAccountController: Sendable {
             _ = try RequestBody.decodeOptional(DeactivateServiceAccountRequest.self, from: signed.body)
             return JSONResponse(try await accounts.setActive(try context.parameters.require("id"), false, caller: signed.caller))
         })
-        router.delete("auth/service-accounts/:id", use: signed.handler { signed, _, context in
+        router.delete("auth/service-accounts/:id", use: signed.handler(unsignedQueryParameters: ["force"]) { signed, _, context in
             JSONResponse(try await accounts.delete(try context.parameters.require("id"), caller: signed.caller))
         })
     }
@@ -100,7 +100,7 @@ struct PermissionController: Sendable {
             let request = try RequestBody.decode(CreateAssignmentRequest.self, from: signed.body)
             return JSONResponse(try await roles.assign(try context.parameters.require("id"), request, caller: signed.caller))
         })
-        router.delete("permissions/:id/assignments/:assignmentId", use: signed.handler { signed, _, context in
+        router.delete("permissions/:id/assignments/:assignmentId", use: signed.handler(unsignedQueryParameters: ["force"]) { signed, _, context in
             try await roles.revoke(
                 try context.parameters.require("id"), assignmentId: try context.parameters.require("assignmentId"), caller: signed.caller)
             return Response(status: .noContent)

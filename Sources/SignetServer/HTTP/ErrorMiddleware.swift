@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import SignetAPI
 import SignetCore
 import SignetStore
@@ -36,6 +37,11 @@ struct ErrorMiddleware: RouterMiddleware {
             default:
                 return APIError(error.status, error.body ?? error.status.reasonPhrase)
             }
+        case let error as HTTPParserError:
+            // A malformed body framing (an impossible chunk size, an unknown transfer coding): bad input.
+            return .badRequest("the request is not valid HTTP/1.1 (\(error)); check Content-Length and Transfer-Encoding")
+        case is BodyDeadlineMiddleware.Timeout:
+            return APIError(.requestTimeout, "the request body did not arrive in time; send it without pausing")
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, "the request body is larger than \(SignetRequestContext.maximumBodySize) bytes")
         case let error as KeyParsingError:

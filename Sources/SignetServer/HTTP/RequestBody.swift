@@ -7,6 +7,7 @@ import SignetCore
 /// Reading JSON request bodies strictly, with 400s that say exactly what is wrong.
 enum RequestBody {
     /// Reads the whole body (at most ``SignetRequestContext/maximumBodySize`` bytes; 413 beyond).
+    /// ``BodyDeadlineMiddleware`` has already read it within the body timeout.
     static func collect(_ request: inout Request, context: SignetRequestContext) async throws -> [UInt8] {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         return Array(buffer.readableBytesView)

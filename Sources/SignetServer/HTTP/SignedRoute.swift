@@ -25,7 +25,10 @@ struct SignedRoutes: Sendable {
     let userActions: UserActionService
     let store: any SignetStore
 
+    /// - Parameter unsignedQueryParameters: query parameters the route tolerates although they were
+    ///   not signed (see ``SignedRequestShape/unsignedQueryParameters``); every other query must be signed.
     func handler<Output: ResponseGenerator>(
+        unsignedQueryParameters: Set<String> = [],
         _ body: @escaping @Sendable (SignedRequest, Request, SignetRequestContext) async throws -> Output
     ) -> @Sendable (Request, SignetRequestContext) async throws -> Response {
         { request, context in
@@ -35,9 +38,10 @@ struct SignedRoutes: Sendable {
             guard let meaning = SignedPayload.meaning(of: bytes) else {
                 throw APIError.badRequest("the body is not valid JSON")
             }
-            let action = try await userActions.consume(
-                header: request.headers[Self.header], caller: caller, method: request.method.rawValue,
-                path: request.uri.path, query: request.uri.query, body: meaning)
+            let shape = SignedRequestShape(
+                header: request.headers[Self.header], method: request.method.rawValue, path: request.uri.path,
+                query: request.uri.query, body: meaning, unsignedQueryParameters: unsignedQueryParameters)
+            let action = try await userActions.consume(shape, caller: caller)
             let signed = SignedRequest(caller: caller, body: bytes, action: action)
             do {
                 let response = try await body(signed, request, context).response(from: request, context: context)

@@ -16,24 +16,41 @@ struct ChallengeService: Sendable {
         let assertion: CredentialAssertion
     }
 
+    /// Who a challenge is for: the user's ids, and the username as the client gave it.
+    struct Subject: Sendable {
+        let orgId: String
+        let userId: String
+        let username: String
+    }
+
     /// Issues a challenge that only the listed credentials may answer.
     func issue(
         purpose: ChallengePurpose, user: UserRecord, tokenId: String?, credentials: [CredentialRecord],
+        method: String? = nil, path: String? = nil, payload: String? = nil
+    ) async throws -> UserActionChallenge {
+        let allowed = credentials.filter { $0.isActive && $0.kind == .key }.map(\.credentialId)
+        return try await issue(
+            purpose: purpose, for: Subject(orgId: user.orgId, userId: user.id, username: user.username), tokenId: tokenId,
+            allowedCredentialIds: allowed, method: method, path: path, payload: payload)
+    }
+
+    /// Issues a challenge that only the listed credential ids may answer.
+    func issue(
+        purpose: ChallengePurpose, for subject: Subject, tokenId: String?, allowedCredentialIds allowed: [String],
         method: String? = nil, path: String? = nil, payload: String? = nil
     ) async throws -> UserActionChallenge {
         let now = Date()
         let id = Identifier.make(.challenge)
         let nonce = Identifier.make(.nonce) + "-" + Base64URL.encode(Identifier.randomBytes(16))
         let challenge = Base64URL.encode(#"{"id":"\#(id)","nonce":"\#(nonce)"}"#)
-        let allowed = credentials.filter { $0.isActive && $0.kind == .key }.map(\.credentialId)
         let record = ChallengeRecord(
-            id: id, orgId: user.orgId, purpose: purpose, userId: user.id, tokenId: tokenId, challenge: challenge,
+            id: id, orgId: subject.orgId, purpose: purpose, userId: subject.userId, tokenId: tokenId, challenge: challenge,
             allowedCredentialIds: allowed, httpMethod: method, httpPath: path, payload: payload, createdAt: now,
             expiresAt: now.addingTimeInterval(lifetime))
         try await store.insertChallenge(record)
         let identifier = try await tokens.mint(
-            audience: .challenge, id: id, username: user.username,
-            metadata: AppMetadata(userId: user.id, orgId: user.orgId, tokenKind: .temporary), issuedAt: now,
+            audience: .challenge, id: id, username: subject.username,
+            metadata: AppMetadata(userId: subject.userId, orgId: subject.orgId, tokenKind: .temporary), issuedAt: now,
             expiresAt: record.expiresAt)
         return UserActionChallenge(
             challenge: challenge, challengeIdentifier: identifier,
@@ -61,10 +78,10 @@ struct ChallengeService: Sendable {
             throw refuse("challengeIdentifier is not a challenge Signet issued")
         }
         guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == purpose,
-            challenge.orgId == claims.sub.value
+            ExactText.equals(challenge.orgId, claims.sub.value)
         else { throw refuse("challengeIdentifier is not valid for this request") }
         if purpose == .userAction {
-            guard let tokenId, challenge.tokenId == tokenId else {
+            guard let tokenId, let issuedTo = challenge.tokenId, ExactText.equals(issuedTo, tokenId) else {
                 throw refuse("the challenge was issued to another caller")
             }
         }
@@ -74,12 +91,16 @@ struct ChallengeService: Sendable {
         guard let assertion = answer.firstFactor.credentialAssertion else {
             throw APIError.badRequest("field 'firstFactor.credentialAssertion' is required")
         }
-        guard challenge.allowedCredentialIds.contains(assertion.credId),
+        let credId = TextRules.escaped(assertion.credId)
+        guard challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, assertion.credId) }),
             let credential = try await store.credential(orgId: challenge.orgId, credentialId: assertion.credId),
-            credential.identityId == (identityId ?? challenge.userId), credential.kind == .key
-        else { throw refuse("credential \(assertion.credId) may not answer this challenge") }
-        guard credential.isActive else { throw refuse("credential \(assertion.credId) has been deactivated") }
-        let publicKey = try PublicKey(pem: credential.publicKeyPEM)
+            ExactText.equals(credential.identityId, identityId ?? challenge.userId), credential.kind == .key
+        else { throw refuse("credential \(credId) may not answer this challenge") }
+        guard credential.isActive else { throw refuse("credential \(credId) has been deactivated") }
+        // A key stored before today's rules (a weak Ed25519 point, say) is refused, not trusted.
+        guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
+            throw refuse("credential \(credId) has a key Signet no longer accepts; register a new key")
+        }
         do {
             try KeyAssertion.verify(
                 clientData: assertion.clientData, signature: assertion.signature, algorithmHint: assertion.algorithm,

@@ -90,10 +90,16 @@ struct CredentialService: Sendable {
             return MessageResponse(message: "credential \(credential.uuid) is already \(isActive ? "active" : "inactive")")
         }
         try await store.transaction { store in
+            // Serialised per identity on every node: two concurrent deactivations must not both
+            // see the other credential still active.
+            try await store.lock("credentials:\(identityId)")
             try await store.setCredentialActive(uuid: credential.uuid, isActive: isActive)
-            if !isActive, try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive }) {
+            guard !isActive else { return }
+            if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive }) {
                 throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deactivating it")
             }
+            // A credential deactivated (because it leaked, say) ends the sessions it opened.
+            try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: Date())
         }
         return MessageResponse(message: "credential \(credential.uuid) \(isActive ? "activated" : "deactivated")")
     }

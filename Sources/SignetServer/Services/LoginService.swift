@@ -10,30 +10,44 @@ struct LoginService: Sendable {
     let challenges: ChallengeService
     let lifetime: TimeInterval
 
-    /// One answer for every way a login can fail before a signature is checked, so the response
-    /// does not tell a stranger which usernames exist or are active.
+    /// One answer for every way a login can fail, so the response does not tell a stranger which
+    /// usernames exist, are active, or have which credentials.
     static let refused = APIError.unauthorized(
-        "login failed: unknown organisation or username, deactivated user, or no active Key credential")
+        "login failed: unknown organisation or username, deactivated user, or a credential or signature that was not accepted")
 
     /// `POST /auth/login/init`.
+    ///
+    /// An unknown organisation or username, a deactivated user, a service account or a user without
+    /// an active Key credential gets a challenge indistinguishable from a real one: its credential
+    /// id is derived from the username with a server secret (the same on every node and every
+    /// time), and answering it fails with the same 401 as a wrong signature.
     func initiate(_ request: LoginChallengeRequest) async throws -> UserActionChallenge {
         guard let username = request.username?.trimmingCharacters(in: .whitespaces), !username.isEmpty,
             username.utf8.count <= 254
         else { throw APIError.badRequest("field 'username' is required (the user's email)") }
-        guard let orgId = request.orgId, !orgId.isEmpty else {
+        guard let orgId = request.orgId, !orgId.isEmpty, orgId.utf8.count <= 128 else {
             throw APIError.badRequest("field 'orgId' is required")
         }
-        guard let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount
-        else { throw Self.refused }
-        let credentials = try await store.credentials(identityId: user.id).filter { $0.isActive && $0.kind == .key }
-        guard !credentials.isEmpty else { throw Self.refused }
-        return try await challenges.issue(purpose: .login, user: user, tokenId: nil, credentials: credentials)
+        if let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount {
+            let credentials = try await store.credentials(identityId: user.id).filter { $0.isActive && $0.kind == .key }
+            if !credentials.isEmpty {
+                return try await challenges.issue(
+                    purpose: .login, for: .init(orgId: user.orgId, userId: user.id, username: username), tokenId: nil,
+                    allowedCredentialIds: credentials.map(\.credentialId))
+            }
+        }
+        guard let decoy = LoginDecoy(tokens: tokens, orgId: orgId, username: username) else { throw Self.refused }
+        return try await challenges.issue(
+            purpose: .login, for: .init(orgId: orgId, userId: decoy.userId, username: username), tokenId: nil,
+            allowedCredentialIds: [decoy.credentialId])
     }
 
     /// `POST /auth/login`: verifies the signed challenge and opens a 6-hour session.
     func login(_ answer: SignedChallenge) async throws -> LoginResponse {
-        let verified = try await challenges.verify(
-            answer, purpose: .login, tokenId: nil, refuse: { APIError.unauthorized("login failed: \($0)") })
+        let verified = try await challenges.verify(answer, purpose: .login, tokenId: nil, refuse: { reason in
+            // Expiry and reuse apply alike to real and decoy challenges; everything else is one answer.
+            reason.hasPrefix("the challenge") ? APIError.unauthorized("login failed: \(reason)") : Self.refused
+        })
         guard let user = try await store.user(id: verified.challenge.userId), user.isActive, !user.isDeleted else {
             throw Self.refused
         }
@@ -60,10 +74,7 @@ struct LoginService: Sendable {
         if request.allSessions == true {
             try await store.deactivateLoginSessions(userId: caller.userId, at: now)
         } else {
-            var token = caller.token
-            token.isActive = false
-            token.updatedAt = now
-            try await store.updateToken(token)
+            _ = try await store.setTokenActive(id: caller.token.id, isActive: false, at: now)
         }
         return MessageResponse(message: "logged out")
     }

@@ -31,9 +31,9 @@ public enum OrganizationBootstrap {
             case .alreadyInitialised(let orgId, let name):
                 return "this store is already initialised (organisation \(orgId), '\(name)'); nothing was changed"
             case .invalidEmail(let email):
-                return "'\(email)' is not an email address; the first administrator logs in with their email"
+                return "'\(TextRules.escaped(email))' is not an email address; the first administrator logs in with their email"
             case .invalidOrganizationName:
-                return "the organisation name must be 1 to 100 characters"
+                return "the organisation name must be 1 to 100 characters, without control, format or separator characters"
             case .invalidPublicKey(let error):
                 return error.description
             }
@@ -47,7 +47,8 @@ public enum OrganizationBootstrap {
         store: any SignetStore, organizationName: String, email: String, publicKeyPEM: String, now: Date = Date()
     ) async throws -> Result {
         let name = organizationName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= Validate.maximumNameLength else { throw Failure.invalidOrganizationName }
+        guard (try? TextRules.check(name, maximumCharacters: Validate.maximumNameLength, maximumBytes: Validate.maximumNameBytes)) != nil
+        else { throw Failure.invalidOrganizationName }
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
         guard isEmail(email) else { throw Failure.invalidEmail(email) }
         let publicKey: PublicKey
@@ -91,6 +92,7 @@ public enum OrganizationBootstrap {
         guard value.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
         else { return false }
-        return !value.contains(where: { $0.isWhitespace || $0.isNewline })
+        guard TextRules.forbiddenScalar(in: value) == nil else { return false }
+        return !value.unicodeScalars.contains(where: { $0.properties.isWhitespace })
     }
 }

@@ -87,41 +87,38 @@ struct PatService: Sendable {
         return try await presenter.present(token, signingIdentityId: token.id)
     }
 
-    /// `PUT /auth/pats/{tokenId}`.
+    /// `PUT /auth/pats/{tokenId}`. Writes the name and external id only, never the token's state.
     func update(_ tokenId: String, _ request: UpdatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
-        var token = try await ownedPat(tokenId, caller: caller, mutating: true)
-        if let name = request.name {
-            let name = try Validate.name(name)
+        let token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        var name = token.name
+        if let requested = request.name {
+            name = try Validate.name(requested)
             let others = try await store.tokens(userId: token.userId, kind: .pat).filter { $0.id != token.id }
             if others.contains(where: { $0.name == name }) {
                 throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
             }
-            token.name = name
         }
-        if request.externalId != nil { token.externalId = try Validate.externalId(request.externalId) }
-        token.updatedAt = Date()
-        try await store.updateToken(token)
-        return try await presenter.present(token, signingIdentityId: token.id)
+        let externalId = request.externalId != nil ? try Validate.externalId(request.externalId) : token.externalId
+        let updated = try await store.updateTokenDetails(id: token.id, name: name, externalId: externalId, at: Date())
+        return try await present(updated, tokenId)
     }
 
     /// `PUT /auth/pats/{tokenId}/activate` and `…/deactivate`. Deactivating twice is not an error.
     func setActive(_ tokenId: String, _ isActive: Bool, caller: Caller) async throws -> AccessToken {
-        var token = try await ownedPat(tokenId, caller: caller, mutating: true)
-        if token.isActive != isActive {
-            token.isActive = isActive
-            token.updatedAt = Date()
-            try await store.updateToken(token)
-        }
-        return try await presenter.present(token, signingIdentityId: token.id)
+        let token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        guard token.isActive != isActive else { return try await presenter.present(token, signingIdentityId: token.id) }
+        return try await present(try await store.setTokenActive(id: token.id, isActive: isActive, at: Date()), tokenId)
     }
 
     /// `DELETE /auth/pats/{tokenId}`: ends the token for good. The record stays for the audit log.
     func delete(_ tokenId: String, caller: Caller) async throws -> AccessToken {
-        var token = try await ownedPat(tokenId, caller: caller, mutating: true)
-        token.isActive = false
-        token.isDeleted = true
-        token.updatedAt = Date()
-        try await store.updateToken(token)
+        let token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        return try await present(try await store.deleteToken(id: token.id, at: Date()), tokenId)
+    }
+
+    /// The token as the write left it, or 404 when it was deleted in the meantime.
+    private func present(_ token: AccessTokenRecord?, _ tokenId: String) async throws -> AccessToken {
+        guard let token else { throw APIError.notFound("personal access token \(tokenId) not found") }
         return try await presenter.present(token, signingIdentityId: token.id)
     }
 

@@ -7,17 +7,10 @@ extension SignetStore {
     /// log), its login sessions end, its tokens of `tokenKind` are deleted and its credentials are
     /// deactivated. Run it inside a transaction.
     func retire(_ user: UserRecord, tokenKind: TokenKind, at date: Date) async throws {
-        var user = user
-        user.isActive = false
-        user.isDeleted = true
-        user.updatedAt = date
-        try await updateUser(user)
+        _ = try await deleteUser(id: user.id, at: date)
         try await deactivateLoginSessions(userId: user.id, at: date)
-        for var token in try await tokens(userId: user.id, kind: tokenKind) {
-            token.isActive = false
-            token.isDeleted = true
-            token.updatedAt = date
-            try await updateToken(token)
+        for token in try await tokens(userId: user.id, kind: tokenKind) {
+            _ = try await deleteToken(id: token.id, at: date)
         }
         for credential in try await credentials(identityId: user.id) where credential.isActive {
             try await setCredentialActive(uuid: credential.uuid, isActive: false)

@@ -85,19 +85,22 @@ struct ServiceAccountService: Sendable {
 
     func update(_ id: String, _ request: UpdateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
         try await permissions.require(.serviceAccountsUpdate, for: caller)
-        var user = try await account(id, caller: caller)
-        if let name = request.name {
-            let name = try Validate.name(name)
-            if let existing = try await store.user(orgId: caller.orgId, username: name), existing.id != user.id {
-                throw APIError.conflict("a user or service account named '\(name)' already exists", details: ["duplicate": "name"])
+        let user = try await account(id, caller: caller)
+        var username = user.username
+        var name = user.name
+        if let requested = request.name {
+            let requested = try Validate.name(requested)
+            if let existing = try await store.user(orgId: caller.orgId, username: requested), existing.id != user.id {
+                throw APIError.conflict("a user or service account named '\(requested)' already exists", details: ["duplicate": "name"])
             }
-            user.username = name
-            user.name = name
+            username = requested
+            name = requested
         }
-        if request.externalId != nil { user.externalId = try Validate.externalId(request.externalId) }
-        user.updatedAt = Date()
-        try await store.updateUser(user)
-        return try await presenter.serviceAccount(user)
+        let externalId = request.externalId != nil ? try Validate.externalId(request.externalId) : user.externalId
+        // Only the names are written: a deactivation or deletion racing this rename stays in force.
+        guard let updated = try await store.updateUserNames(id: user.id, username: username, name: name, externalId: externalId, at: Date())
+        else { throw APIError.notFound("service account \(id) not found") }
+        return try await presenter.serviceAccount(updated)
     }
 
     func setActive(_ id: String, _ isActive: Bool, caller: Caller) async throws -> ServiceAccount {
@@ -109,14 +112,13 @@ struct ServiceAccountService: Sendable {
             }
         }
         try await permissions.require(operation, for: caller)
-        var user = try await account(id, caller: caller)
+        let user = try await account(id, caller: caller)
         if !isActive { try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate") }
-        if user.isActive != isActive {
-            user.isActive = isActive
-            user.updatedAt = Date()
-            try await store.updateUser(user)
+        guard user.isActive != isActive else { return try await presenter.serviceAccount(user) }
+        guard let updated = try await store.setUserActive(id: user.id, isActive: isActive, at: Date()) else {
+            throw APIError.notFound("service account \(id) not found")
         }
-        return try await presenter.serviceAccount(user)
+        return try await presenter.serviceAccount(updated)
     }
 
     /// `DELETE`: the account and its tokens end for good; the records stay for the audit log.

@@ -60,14 +60,12 @@ struct UserActionService: Sendable {
 
     /// Checks the `X-DFNS-USERACTION` token of a request that must be signed, and uses it up.
     ///
-    /// It must have been issued to this caller's token, for this method and path, for a payload
-    /// with the same meaning as `body` (the request body, read with ``SignedPayload/meaning(of:)``),
-    /// and never used before. Nothing is consumed when a check
-    /// fails; the single use itself is decided by the database.
-    func consume(header: String?, caller: Caller, method: String, path: String, query: String?, body: JSONValue) async throws
-        -> UserActionRecord
-    {
-        guard let header, !header.isEmpty else {
+    /// It must have been issued to this caller's token, for this method, path and query, for a
+    /// payload with the same meaning as `body` (the request body, read with
+    /// ``SignedPayload/meaning(of:)``), by a credential that is still active, and never used before.
+    /// Nothing is consumed when a check fails; the single use itself is decided by the database.
+    func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
+        guard let header = request.header, !header.isEmpty else {
             throw APIError.forbidden(
                 "this request must be signed: send X-DFNS-USERACTION (from POST /auth/action/init, then POST /auth/action)")
         }
@@ -79,23 +77,70 @@ struct UserActionService: Sendable {
         } catch {
             throw APIError.forbidden("X-DFNS-USERACTION is not a user action Signet issued")
         }
-        guard let record = try await store.userAction(id: claims.jti.value), record.orgId == caller.orgId else {
+        guard let record = try await store.userAction(id: claims.jti.value), ExactText.equals(record.orgId, caller.orgId) else {
             throw APIError.forbidden("X-DFNS-USERACTION is not a user action Signet issued")
         }
-        guard record.tokenId == caller.token.id else {
+        guard ExactText.equals(record.tokenId, caller.token.id) else {
             throw APIError.forbidden("the user action was signed by another caller")
         }
-        let pathMatches = record.httpPath == path || (query.map { record.httpPath == "\(path)?\($0)" } ?? false)
-        guard record.httpMethod == method, pathMatches else {
-            throw APIError.forbidden(
-                "the user action was signed for \(record.httpMethod) \(record.httpPath), not \(method) \(path)")
-        }
-        guard SignedPayload.matches(signed: record.payload, bodyMeaning: body) else {
+        try request.requireBinding(signedMethod: record.httpMethod, signedPath: record.httpPath)
+        guard SignedPayload.matches(signed: record.payload, bodyMeaning: request.body) else {
             throw APIError.forbidden("the request body is not the payload that was signed")
+        }
+        guard let credential = try await store.credential(uuid: record.credentialUuid), credential.isActive else {
+            throw APIError.forbidden("the credential that signed this user action has been deactivated; sign the request again")
         }
         guard try await store.consumeUserAction(id: record.id, at: Date()) else {
             throw APIError.forbidden("user action has already been used or has expired")
         }
         return record
+    }
+}
+
+/// What a signed request must match: its method, path, query and body, and which query parameters
+/// the route tolerates unsigned.
+struct SignedRequestShape: Sendable {
+    /// The `X-DFNS-USERACTION` header.
+    let header: String?
+    let method: String
+    /// The path, without the query.
+    let path: String
+    /// The query string, without `?`, or `nil`.
+    let query: String?
+    /// The body, read with ``SignedPayload/meaning(of:)``.
+    let body: JSONValue
+    /// Query parameters this route accepts although they were not signed, because they change
+    /// nothing (`force`, which `dfns_sdk` adds to some deletions, bypasses approval policies, which
+    /// Signet does not have). Each may only be `true` or `false`.
+    let unsignedQueryParameters: Set<String>
+
+    /// Refuses a request whose method, path or query is not what was signed.
+    ///
+    /// A signed path with a query (the TypeScript clients sign it) must match the request's query
+    /// exactly. A signed path without one (`dfns_sdk` signs the path alone) admits no query, except
+    /// the route's ``unsignedQueryParameters``.
+    func requireBinding(signedMethod: String, signedPath: String) throws {
+        let signed = signedPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let signedQuery = signed.count == 2 ? signed[1] : nil
+        guard ExactText.equals(signedMethod, method), ExactText.equals(signed[0], path) else {
+            throw APIError.forbidden("the user action was signed for \(signedMethod) \(signedPath), not \(method) \(path)")
+        }
+        let query = self.query.flatMap { $0.isEmpty ? nil : $0 }
+        if let signedQuery {
+            guard let query, ExactText.equals(signedQuery, query) else {
+                throw APIError.forbidden("the request's query string is not the one that was signed (\(signedPath))")
+            }
+        } else if let query, !isTolerated(query) {
+            throw APIError.forbidden(
+                "the user action was signed for \(signedPath) without a query string; sign the path with its query (\(path)?\(query))")
+        }
+    }
+
+    private func isTolerated(_ query: String) -> Bool {
+        query.split(separator: "&", omittingEmptySubsequences: false).allSatisfy { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, unsignedQueryParameters.contains(String(parts[0])) else { return false }
+            return ExactText.equals(parts[1], "true") || ExactText.equals(parts[1], "false")
+        }
     }
 }

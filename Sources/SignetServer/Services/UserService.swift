@@ -79,13 +79,12 @@ struct UserService: Sendable {
     /// deactivation stay ended.
     func activate(_ id: String, caller: Caller) async throws -> User {
         try await permissions.require(.usersActivate, for: caller)
-        var user = try await person(id, caller: caller)
-        if !user.isActive {
-            user.isActive = true
-            user.updatedAt = Date()
-            try await store.updateUser(user)
+        let user = try await person(id, caller: caller)
+        guard !user.isActive else { return try await presenter.present(user) }
+        guard let updated = try await store.setUserActive(id: user.id, isActive: true, at: Date()) else {
+            throw APIError.notFound("user \(id) not found")
         }
-        return try await presenter.present(user)
+        return try await presenter.present(updated)
     }
 
     /// Deactivation refuses every token of the user from the next request on, and ends their login sessions.
@@ -95,17 +94,18 @@ struct UserService: Sendable {
             throw PermissionService.denied(.usersDeactivate, caller)
         }
         try await permissions.require(.usersDeactivate, for: caller)
-        var user = try await person(id, caller: caller)
+        let user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate")
         guard user.isActive else { return try await presenter.present(user) }
         let now = Date()
-        user.isActive = false
-        user.updatedAt = now
-        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deactivating \(user.username)") { [user] store in
-            try await store.updateUser(user)
+        let updated = try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deactivating \(user.username)") {
+            [user] store in
+            let updated = try await store.setUserActive(id: user.id, isActive: false, at: now)
             try await store.deactivateLoginSessions(userId: user.id, at: now)
+            return updated
         }
-        return try await presenter.present(user)
+        guard let updated else { throw APIError.notFound("user \(id) not found") }
+        return try await presenter.present(updated)
     }
 
     /// Deletion ends the user, their sessions and their PATs for good, and deactivates their

@@ -7,26 +7,31 @@ import SignetStore
 enum Validate {
     /// The longest name accepted, in characters.
     static let maximumNameLength = 100
+    /// The longest name accepted, in UTF-8 bytes (one character can hold many combining marks).
+    static let maximumNameBytes = 400
 
-    /// A name: trimmed, 1 to 100 characters, no control characters.
+    /// A name: trimmed, 1 to 100 characters and at most 400 bytes, with no control, format
+    /// (bidirectional, zero-width) or separator characters (``TextRules``).
     static func name(_ value: String, field: String = "name") throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw APIError.badRequest("field '\(field)' must not be empty") }
-        guard trimmed.count <= maximumNameLength else {
-            throw APIError.badRequest("field '\(field)' must be at most \(maximumNameLength) characters")
-        }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw APIError.badRequest("field '\(field)' must not contain control characters")
-        }
+        try text(trimmed, field: field, maximumCharacters: maximumNameLength, maximumBytes: maximumNameBytes)
         return trimmed
     }
 
-    /// An optional external reference: 1 to 255 characters when present.
+    /// Applies ``TextRules`` to a field, with a 400 that names it.
+    static func text(_ value: String, field: String, maximumCharacters: Int, maximumBytes: Int) throws {
+        do {
+            try TextRules.check(value, maximumCharacters: maximumCharacters, maximumBytes: maximumBytes)
+        } catch {
+            throw APIError.badRequest("field '\(field)' \(error.description)")
+        }
+    }
+
+    /// An optional external reference: 1 to 255 characters (1,000 bytes) when present, under the
+    /// same character rules as names.
     static func externalId(_ value: String?) throws -> String? {
         guard let value else { return nil }
-        guard !value.isEmpty, value.count <= 255 else {
-            throw APIError.badRequest("field 'externalId' must be 1 to 255 characters")
-        }
+        try text(value, field: "externalId", maximumCharacters: 255, maximumBytes: 1000)
         return value
     }
 

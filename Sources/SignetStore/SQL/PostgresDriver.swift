@@ -19,7 +19,9 @@ public final class PostgresDriver: DatabaseDriver {
     /// The advisory-lock key that serialises schema setup across nodes.
     static let setupLockKey = 0x5369_676E_6574
 
-    /// A driver for `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+    /// A driver for `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-full`
+    /// (`sslrootcert=FILE` for a private CA). Without `sslmode`, TLS is required for every host but
+    /// loopback, and the server's certificate is verified.
     public init(url: String, logger: Logger) throws {
         self.location = try PostgresLocation(url: url)
         self.client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
@@ -80,6 +82,8 @@ struct PostgresLocation: Sendable {
     let password: String?
     let database: String?
     let tls: TLSMode
+    /// `sslrootcert`: a CA file that the server's certificate must chain to.
+    let rootCertificatePath: String?
 
     init(url: String) throws {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
@@ -88,7 +92,11 @@ struct PostgresLocation: Sendable {
             throw PostgresURLError(description: "not a PostgreSQL URL: expected postgres://user:password@host:port/database")
         }
         let database = String(components.path.drop { $0 == "/" })
-        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let isLoopback = Self.isLoopback(host)
+        // Over a network, TLS is required unless the URL says otherwise: with `prefer`, someone
+        // between a node and the database could strip TLS and read the token-signing keys.
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? (isLoopback ? "prefer" : "require")
+        self.rootCertificatePath = components.queryItems?.first { $0.name == "sslrootcert" }?.value
         self.host = host
         self.port = components.port ?? 5432
         self.username = user.removingPercentEncoding ?? user
@@ -96,17 +104,34 @@ struct PostgresLocation: Sendable {
         self.database = database.isEmpty ? nil : database
         switch mode {
         case "disable": tls = .disable
+        case "allow", "prefer": tls = .prefer
         case "require", "verify-ca", "verify-full": tls = .require
-        default: tls = .prefer
+        default:
+            throw PostgresURLError(
+                description: "sslmode '\(mode)' is not known: use disable, prefer, require, verify-ca or verify-full")
         }
+    }
+
+    /// Whether `host` is this machine (a loopback address, `localhost`, or a Unix socket folder).
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare.hasPrefix("127.") || bare == "::1" || bare.hasPrefix("/")
+    }
+
+    /// The client TLS settings: the server's certificate is verified, with the system's roots or
+    /// with the CA named by `sslrootcert`.
+    func tlsConfiguration() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificatePath { configuration.trustRoots = .file(rootCertificatePath) }
+        return configuration
     }
 
     var clientConfiguration: PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch self.tls {
         case .disable: tls = .disable
-        case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require: tls = .require(.makeClientConfiguration())
+        case .prefer: tls = .prefer(tlsConfiguration())
+        case .require: tls = .require(tlsConfiguration())
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
@@ -118,8 +143,8 @@ struct PostgresLocation: Sendable {
         let tls: PostgresConnection.Configuration.TLS
         switch self.tls {
         case .disable: tls = .disable
-        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration()))
         }
         return PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)

@@ -36,14 +36,52 @@ extension SQLStore {
         }
     }
 
-    public func updateToken(_ token: AccessTokenRecord) async throws {
+    public func updateTokenDetails(id: String, name: String, externalId: String?, at date: Date) async throws
+        -> AccessTokenRecord?
+    {
         try await write(announcing: .authorization) { database in
             try await database.raw(
                 """
-                UPDATE access_tokens SET name = \(bind: token.name), external_id = \(bind: token.externalId),
-                    is_active = \(bind: token.isActive), is_deleted = \(bind: token.isDeleted),
-                    updated_at = \(bind: token.updatedAt.milliseconds)
-                WHERE id = \(bind: token.id)
+                UPDATE access_tokens SET name = \(bind: name), external_id = \(bind: externalId),
+                    updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND is_deleted = FALSE
+                RETURNING *
+                """
+            ).first().map(Self.token(from:))
+        }
+    }
+
+    public func setTokenActive(id: String, isActive: Bool, at date: Date) async throws -> AccessTokenRecord? {
+        try await write(announcing: .authorization) { database in
+            try await database.raw(
+                """
+                UPDATE access_tokens SET is_active = \(bind: isActive), updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND is_deleted = FALSE
+                RETURNING *
+                """
+            ).first().map(Self.token(from:))
+        }
+    }
+
+    public func deleteToken(id: String, at date: Date) async throws -> AccessTokenRecord? {
+        try await write(announcing: .authorization) { database in
+            try await database.raw(
+                """
+                UPDATE access_tokens SET is_active = FALSE, is_deleted = TRUE, updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND is_deleted = FALSE
+                RETURNING *
+                """
+            ).first().map(Self.token(from:))
+        }
+    }
+
+    public func deactivateLoginSessions(credentialUuid: String, at date: Date) async throws {
+        try await write(announcing: .authorization) { database in
+            try await database.raw(
+                """
+                UPDATE access_tokens SET is_active = FALSE, updated_at = \(bind: date.milliseconds)
+                WHERE credential_uuid = \(bind: credentialUuid) AND kind = \(bind: TokenKind.login.rawValue)
+                    AND is_active = TRUE
                 """
             ).run()
         }

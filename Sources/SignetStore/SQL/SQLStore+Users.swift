@@ -35,17 +35,42 @@ extension SQLStore {
         }
     }
 
-    public func updateUser(_ user: UserRecord) async throws {
+    public func updateUserNames(id: String, username: String, name: String, externalId: String?, at date: Date)
+        async throws -> UserRecord?
+    {
         try await write(announcing: .authorization) { database in
             try await database.raw(
                 """
-                UPDATE users SET username = \(bind: user.username), username_key = \(bind: user.username.lowercased()),
-                    name = \(bind: user.name), is_active = \(bind: user.isActive), is_registered = \(bind: user.isRegistered),
-                    is_sso_required = \(bind: user.isSSORequired), external_id = \(bind: user.externalId),
-                    is_deleted = \(bind: user.isDeleted), updated_at = \(bind: user.updatedAt.milliseconds)
-                WHERE id = \(bind: user.id)
+                UPDATE users SET username = \(bind: username), username_key = \(bind: username.lowercased()),
+                    name = \(bind: name), external_id = \(bind: externalId), updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND is_deleted = FALSE
+                RETURNING *
                 """
-            ).run()
+            ).first().map(Self.user(from:))
+        }
+    }
+
+    public func setUserActive(id: String, isActive: Bool, at date: Date) async throws -> UserRecord? {
+        try await write(announcing: .authorization) { database in
+            try await database.raw(
+                """
+                UPDATE users SET is_active = \(bind: isActive), updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND is_deleted = FALSE
+                RETURNING *
+                """
+            ).first().map(Self.user(from:))
+        }
+    }
+
+    public func deleteUser(id: String, at date: Date) async throws -> UserRecord? {
+        try await write(announcing: .authorization) { database in
+            try await database.raw(
+                """
+                UPDATE users SET is_active = FALSE, is_deleted = TRUE, updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND is_deleted = FALSE
+                RETURNING *
+                """
+            ).first().map(Self.user(from:))
         }
     }
 

@@ -122,7 +122,15 @@ final class PendingChanges: Sendable {
 
 /// Unix milliseconds, the representation of every time in the schema.
 extension Date {
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    /// Saturating: a date beyond what 64-bit milliseconds can hold (or NaN) never traps; callers
+    /// validate dates from requests before they reach the store.
+    var milliseconds: Int64 {
+        let value = (timeIntervalSince1970 * 1000).rounded()
+        guard value.isFinite else { return value > 0 ? .max : .min }
+        guard value < 9.2e18 else { return .max }
+        guard value > -9.2e18 else { return .min }
+        return Int64(value)
+    }
 
     init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)

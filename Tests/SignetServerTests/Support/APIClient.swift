@@ -56,6 +56,18 @@ struct APIClient: Sendable {
         return try reply.decode(LoginResponse.self).token
     }
 
+    /// Runs `/auth/login/init` and `/auth/login` with `signer` (answering for the first listed
+    /// credential) and returns the reply of `/auth/login`, whatever it is. Unknown and deactivated
+    /// users get a decoy challenge at init, so a refused login shows only here.
+    func attemptLogin(username: String, orgId: String, signer: TestSigner) async throws -> Reply {
+        let initReply = try await send(.post, "/auth/login/init", body: try json(LoginChallengeRequest(username: username, orgId: orgId)))
+        guard initReply.status == .ok else { return initReply }
+        let challenge = try initReply.decode(UserActionChallenge.self)
+        let answer = try signer.with(credentialId: challenge.allowCredentials.key.first?.id ?? "").sign(challenge)
+        return try await send(
+            .post, "/auth/login", body: try json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: answer)))
+    }
+
     /// Runs `/auth/action/init` and `/auth/action`; returns the user action token.
     func userAction(
         as identity: Identity, method: String, path: String, payload: String, style: TestSigner.Style = .python

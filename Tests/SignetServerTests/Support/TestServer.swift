@@ -120,8 +120,6 @@ struct TestServer: Sendable {
 
     /// Sets a user's `isActive` directly in the store.
     func setUserActive(_ userId: String, _ isActive: Bool) async throws {
-        guard var user = try await store.user(id: userId) else { return }
-        user.isActive = isActive
-        try await store.updateUser(user)
+        _ = try await store.setUserActive(id: userId, isActive: isActive, at: Date())
     }
 }

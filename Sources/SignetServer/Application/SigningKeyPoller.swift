@@ -1,0 +1,32 @@
+import Logging
+import ServiceLifecycle
+import SignetCore
+import SignetStore
+
+/// Rereads the token-signing keys every `interval`, so a key added by `signet signing-keys rotate`
+/// while the server runs signs new tokens within that interval. SQLite announces no changes to other
+/// processes, so this is how a running SQLite server learns of a rotation; on PostgreSQL the change
+/// feed does it at once, and this is a safety net for a notification that never arrived.
+struct SigningKeyPoller: Service {
+    let store: any SignetStore
+    let tokens: TokenAuthority
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            do {
+                let keys = try await store.signingKeys()
+                if let newest = keys.last, newest.kid != tokens.currentKeyID {
+                    try await tokens.load(keys)
+                    store.changes.publish(.signingKeys)
+                    logger.info("loaded a new token-signing key", metadata: ["kid": "\(newest.kid)"])
+                }
+            } catch {
+                logger.warning("could not reread the token-signing keys", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
