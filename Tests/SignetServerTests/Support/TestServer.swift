@@ -7,6 +7,7 @@ import SignetServer
 import SignetStore
 import SignetTestFixtures
 import ServiceLifecycle
+import Testing
 import Logging
 
 /// A Signet server for one test: a fresh store (SQLite in a temporary folder, or a fresh PostgreSQL
@@ -74,6 +75,28 @@ struct TestServer: Sendable {
         }
         let app = try await buildApplication(configuration: configuration, store: store, services: services)
         return try await app.test(.router) { client in try await body(APIClient(client: client)) }
+    }
+
+    /// Like ``with(configuration:_:)``, over a real socket: `body` also gets the port, for raw HTTP.
+    static func withLive<T: Sendable>(
+        configuration: ServerConfiguration = ServerConfiguration(),
+        _ body: @Sendable (TestServer, APIClient, Int) async throws -> T
+    ) async throws -> T {
+        let server = try await make(configuration: configuration)
+        do {
+            let result = try await server.runLive { api, port in try await body(server, api, port) }
+            try await server.close()
+            return result
+        } catch {
+            try? await server.close()
+            throw error
+        }
+    }
+
+    /// Like ``run(_:)``, over a real socket: `body` also gets the port, for raw HTTP.
+    func runLive<T: Sendable>(_ body: @Sendable (APIClient, Int) async throws -> T) async throws -> T {
+        let app = try await buildApplication(configuration: configuration, store: store)
+        return try await app.test(.live) { client in try await body(APIClient(client: client), try #require(client.port)) }
     }
 
     func close() async throws {
