@@ -66,6 +66,14 @@ struct CommandLineTests {
             let asRotated = ["SIGNET_TOKEN": token, "SIGNET_PRIVATE_KEY": newKey, "SIGNET_CREDENTIAL_ID": newCred]
             try await cli.succeed(["pat", "update", tokenId, "--name", "new"], environment: asRotated)
 
+            // The token read from a file, never on the command line (where ps and shell history would show it).
+            try token.write(toFile: cli.directory + "/ci.token", atomically: true, encoding: .utf8)
+            let patProfile = ["SIGNET_CONFIG_DIR": cli.directory + "/config-pat"]
+            try await cli.succeed(
+                ["login", "--url", url, "--org", orgId, "--token-file", "ci.token", "--private-key", newKey, "--credential-id", newCred],
+                environment: patProfile)
+            #expect(try await cli.succeed(["whoami", "--json"], environment: patProfile).json()["tokenKind"] as? String == "Pat")
+
             try await cli.succeed(["pat", "deactivate", tokenId])
             let refused = try await cli.run(["whoami"], environment: asRotated)
             #expect(refused.status == 1)

@@ -12,7 +12,9 @@ struct LoginCommand: AsyncParsableCommand {
         discussion: """
             As a person:   signet login --url URL --org ORG --email EMAIL --private-key KEY.pem
             As a PAT or service account (scripts, CI):
-                           signet login --url URL --org ORG --token TOKEN --private-key KEY.pem --credential-id CRED
+                           signet login --url URL --org ORG --token-file ci.token --private-key KEY.pem --credential-id CRED
+                           (or --token - to read it from standard input; --token TOKEN works too, but shows the
+                           token to anyone who can list processes or read your shell history)
             The profile is written to \(Profile.path) with mode 0600. SIGNET_URL, SIGNET_ORG_ID, SIGNET_TOKEN,
             SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID override it.
             """)
@@ -25,8 +27,10 @@ struct LoginCommand: AsyncParsableCommand {
     var org: String?
     @Option(help: "Your email (username), to log in as a person.")
     var email: String?
-    @Option(help: "An access token (a PAT or a service account's) to use instead of logging in.")
+    @Option(help: "An access token (a PAT or a service account's) to use instead of logging in; - reads it from standard input. Prefer --token-file: a token on the command line is visible in ps and shell history.")
     var token: String?
+    @Option(name: .customLong("token-file"), help: "Read the access token from this file (- for standard input).")
+    var tokenFile: String?
     @Option(name: .customLong("private-key"), help: "The private key that signs for you (PEM).")
     var privateKey: String?
     @Option(name: .customLong("credential-id"), help: "The key's credential id (credId); found automatically when logging in by email.")
@@ -48,9 +52,14 @@ struct LoginCommand: AsyncParsableCommand {
             guard url != nil, org != nil, privateKey != nil else {
                 throw ValidationError("give --url, --org and --private-key (or --from signet-data/admin.json)")
             }
-            guard (email == nil) != (token == nil) else { throw ValidationError("give either --email (log in as a person) or --token (a PAT or service account)") }
+            guard (email == nil) != (token == nil && tokenFile == nil) else {
+                throw ValidationError("give either --email (log in as a person) or --token-file/--token (a PAT or service account)")
+            }
         }
-        if token != nil, credentialId == nil { throw ValidationError("--token needs --credential-id: the credId of the token's key") }
+        if token != nil, tokenFile != nil { throw ValidationError("give --token or --token-file, not both") }
+        if token != nil || tokenFile != nil, credentialId == nil {
+            throw ValidationError("--token needs --credential-id: the credId of the token's key")
+        }
     }
 
     func run() async throws {
@@ -64,6 +73,7 @@ struct LoginCommand: AsyncParsableCommand {
         guard let url = url ?? settings.baseUrl, let org = org ?? settings.orgId, let privateKey = privateKey ?? settings.privateKeyFile else {
             throw UsageError("\(from ?? "the settings") lacks baseUrl, orgId or privateKeyFile; give --url, --org and --private-key")
         }
+        let token = try readToken()
         let email = token == nil ? (email ?? settings.username) : nil
         guard token != nil || email != nil else { throw UsageError("give --email (log in as a person) or --token (a PAT or service account)") }
         let credentialId = credentialId ?? settings.credentialId
@@ -89,6 +99,24 @@ struct LoginCommand: AsyncParsableCommand {
                 print("Profile saved to \(Profile.path).")
             }
         }
+    }
+
+    /// The token from --token-file, --token - (standard input) or --token, trimmed.
+    private func readToken() throws -> String? {
+        let source = tokenFile ?? (token == "-" ? "-" : nil)
+        guard let source else { return token }
+        let data: Data?
+        if source == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            data = FileManager.default.contents(atPath: source)
+        }
+        guard let data, let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("cannot read the token from \(source == "-" ? "standard input" : source)")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw UsageError("no token in \(source == "-" ? "standard input" : source)") }
+        return trimmed
     }
 
     private func absolute(_ path: String) -> String {

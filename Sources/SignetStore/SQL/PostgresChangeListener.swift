@@ -14,6 +14,11 @@ public struct PostgresChangeListener: Service {
     let logger: Logger
     /// The pause before reconnecting.
     var retryDelay: Duration = .milliseconds(500)
+    /// How often the listening connection proves it is alive with a round trip, and how long that
+    /// may take. A connection dropped silently (no FIN, no RST: a NAT or firewall forgetting it)
+    /// hears nothing and says nothing; without this the node would serve from its cache while deaf.
+    var heartbeatInterval: Duration = .seconds(2)
+    var heartbeatTimeout: Duration = .seconds(2)
 
     public init(driver: PostgresDriver, feed: ChangeFeed, logger: Logger) {
         self.location = driver.location
@@ -48,10 +53,47 @@ public struct PostgresChangeListener: Service {
         let notifications = try await connection.listen(PostgresDriver.channel)
         feed.setLive(true)
         logger.info("listening for changes from other nodes")
-        for try await notification in notifications {
-            feed.publish(StoreChange(rawValue: notification.payload) ?? .authorization)
+        let feed = self.feed
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await notification in notifications {
+                    feed.publish(StoreChange(rawValue: notification.payload) ?? .authorization)
+                }
+                throw PostgresListenerEnded()
+            }
+            group.addTask { try await heartbeat(on: connection) }
+            // Whichever ends first (both only end by failing) takes the other down.
+            defer { group.cancelAll() }
+            try await group.next()
         }
         throw PostgresListenerEnded()
+    }
+
+    /// Round trips on the listening connection until one fails or takes longer than the timeout.
+    private func heartbeat(on connection: PostgresConnection) async throws {
+        let logger = self.logger
+        while !Task.isCancelled {
+            try await Task.sleep(for: heartbeatInterval)
+            let alive = try await withThrowingTaskGroup(of: Bool.self) { group -> Bool in
+                group.addTask {
+                    _ = try await connection.query("SELECT 1", logger: logger)
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: heartbeatTimeout)
+                    return false
+                }
+                let alive = (try? await group.next()) ?? false
+                // Closing fails the round trip still waiting on a dead connection, so the group can end.
+                if alive != true { try? await connection.close() }
+                group.cancelAll()
+                return alive == true
+            }
+            guard alive else {
+                logger.warning("the change listener's connection stopped answering; reconnecting")
+                throw PostgresListenerEnded()
+            }
+        }
     }
 
 }

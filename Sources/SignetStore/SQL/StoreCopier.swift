@@ -79,17 +79,7 @@ public enum StoreCopier {
         guard try await target.organizations().isEmpty else {
             throw Failure(description: "the target already holds an organisation; migrate into an empty database")
         }
-        var data: [(table: String, rows: [[any Encodable & Sendable]])] = []
-        for table in tables {
-            let columns = table.columns
-            let rows = try await source.read { database in
-                try await database.raw(
-                    SQLQueryString("SELECT \(columns.map(\.name).joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.key)")
-                ).all()
-            }
-            data.append((table.name, try rows.map { row in try columns.map { try $0.value(in: row) } }))
-        }
-        let snapshot = data
+        let snapshot = try await read(source)
         try await target.driver.transaction { database in
             // The target's first start made its own signing key; the source's keys replace it.
             try await database.raw("DELETE FROM signing_keys").run()
@@ -108,17 +98,35 @@ public enum StoreCopier {
             }
         }
         var counts: [(table: String, rows: Int)] = []
-        for table in tables {
-            let sourceCount = try await count(table.name, in: source)
-            let targetCount = try await count(table.name, in: target)
+        for (table, rows) in snapshot {
+            let sourceCount = rows.count
+            let targetCount = try await count(table, in: target)
             guard sourceCount == targetCount else {
-                throw Failure(description: "\(table.name): \(sourceCount) rows in the source but \(targetCount) in the target")
+                throw Failure(description: "\(table): \(sourceCount) rows in the source but \(targetCount) in the target")
             }
-            counts.append((table.name, targetCount))
+            counts.append((table, targetCount))
         }
         target.changes.publish(.authorization)
         target.changes.publish(.signingKeys)
         return counts
+    }
+
+    /// Every table of `source`, read in one transaction: one consistent snapshot, even if something
+    /// writes to the source meanwhile (SQLite: the write lock is held; PostgreSQL: REPEATABLE READ).
+    static func read(_ source: SQLStore) async throws -> [(table: String, rows: [[any Encodable & Sendable]])] {
+        let isShared = source.driver.isShared
+        return try await source.driver.transaction { database in
+            if isShared { try await database.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run() }
+            var data: [(table: String, rows: [[any Encodable & Sendable]])] = []
+            for table in tables {
+                let columns = table.columns
+                let rows = try await database.raw(
+                    SQLQueryString("SELECT \(columns.map(\.name).joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.key)")
+                ).all()
+                data.append((table.name, try rows.map { row in try columns.map { try $0.value(in: row) } }))
+            }
+            return data
+        }
     }
 
     static func count(_ table: String, in store: SQLStore) async throws -> Int {
