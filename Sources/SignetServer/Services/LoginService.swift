@@ -25,6 +25,9 @@ struct LoginService: Sendable {
         guard let username = request.username?.trimmingCharacters(in: .whitespaces), !username.isEmpty,
             username.utf8.count <= 254
         else { throw APIError.badRequest("field 'username' is required (the user's email)") }
+        guard TextRules.forbiddenScalar(in: username) == nil else {
+            throw APIError.badRequest("field 'username' must not contain control, format or separator characters")
+        }
         guard let orgId = request.orgId, !orgId.isEmpty, orgId.utf8.count <= 128 else {
             throw APIError.badRequest("field 'orgId' is required")
         }

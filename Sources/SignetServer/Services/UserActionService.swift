@@ -19,7 +19,9 @@ struct UserActionService: Sendable {
             throw APIError.badRequest("userActionHttpMethod must be one of POST, PUT, DELETE, GET")
         }
         let path = request.userActionHttpPath
-        guard path.hasPrefix("/"), path.utf8.count <= 2048, !path.contains(where: \.isWhitespace) else {
+        guard path.hasPrefix("/"), path.utf8.count <= 2048, !path.contains(where: \.isWhitespace),
+            TextRules.forbiddenScalar(in: path) == nil
+        else {
             throw APIError.badRequest("userActionHttpPath must be the request's path, starting with '/'")
         }
         if let kind = request.userActionServerKind, kind != "Api", kind != "Staff" {
