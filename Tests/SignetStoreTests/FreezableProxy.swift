@@ -15,7 +15,7 @@ final class FreezableProxy: Sendable {
     private let descriptors = NIOLockedValueBox<[Int32]>([])
 
     init(upstreamPort: Int) throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
@@ -24,8 +24,8 @@ final class FreezableProxy: Sendable {
             }
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
+        self.listener = listener
         port = Int(UInt16(bigEndian: address.sin_port))
-        let listener = self.listener
         DispatchQueue.global().async { [self] in
             while true {
                 let client = accept(listener, nil, nil)
