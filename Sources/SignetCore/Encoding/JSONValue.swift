@@ -49,41 +49,6 @@ public indirect enum JSONValue: Sendable, Equatable {
         if case .string(let value) = self { return value }
         return nil
     }
-
-    /// Exact equality: strings and object keys are equal only when their Unicode scalars are.
-    ///
-    /// Swift's `String ==` treats canonically equivalent strings as equal ("K" and U+212A KELVIN
-    /// SIGN, "é" precomposed and decomposed), so a synthesised `==` would let a body that was never
-    /// signed pass for one that was. Object keys are compared the same way: a dictionary lookup finds
-    /// a canonically equivalent key, so the stored key itself is compared again by scalars.
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.bool(let left), .bool(let right)): return left == right
-        case (.number(let left), .number(let right)): return ExactText.equals(left, right)
-        case (.string(let left), .string(let right)): return ExactText.equals(left, right)
-        case (.array(let left), .array(let right)):
-            return left.count == right.count && zip(left, right).allSatisfy { $0 == $1 }
-        case (.object(let left), .object(let right)):
-            guard left.count == right.count else { return false }
-            for (key, value) in left {
-                guard let index = right.index(forKey: key), ExactText.equals(right[index].key, key),
-                    right[index].value == value
-                else { return false }
-            }
-            return true
-        default: return false
-        }
-    }
-}
-
-/// Equality of text by Unicode scalars, never by canonical equivalence: for signed values, ids and
-/// anything else whose exact spelling matters.
-public enum ExactText {
-    /// Whether both strings consist of the same Unicode scalars (equivalently, the same UTF-8 bytes).
-    public static func equals(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
-        lhs.utf8.elementsEqual(rhs.utf8)
-    }
 }
 
 /// Why a document is not acceptable JSON, with the byte offset where the parser stopped.
