@@ -145,3 +145,31 @@ struct RaceAndTransportTests {
         }
     }
 }
+
+/// The connection limit, on a server run as `signet serve` runs it (HummingbirdTesting's live mode
+/// rebuilds the configuration without the connection limit, so it cannot show it).
+@Suite("Connection limit")
+struct ConnectionLimitTests {
+    @Test("Beyond the connection limit a client waits until a connection closes, then is served")
+    func connectionLimit() async throws {
+        let server = try await TestServer.make(configuration: ServerConfiguration())
+        var configuration = server.configuration
+        configuration.port = try RawConnection.freePort()
+        configuration.maximumConnections = 1
+        let app = try await buildApplication(configuration: configuration, store: server.store)
+        let running = Task { try await app.runService() }
+        defer { running.cancel() }
+        let holder = try await RawConnection.waitingForServer(port: configuration.port)
+        holder.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(holder.readUntilBody().hasPrefix("HTTP/1.1 200"))
+        // The holder keeps its connection (keep-alive): a second connection is not served meanwhile.
+        let waiting = try RawConnection(port: configuration.port)
+        waiting.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(waiting.readAll(seconds: 1).isEmpty)
+        holder.close()
+        #expect(waiting.readAll(seconds: 5).hasPrefix("HTTP/1.1 200"))
+        running.cancel()
+        _ = try? await running.value
+        try await server.close()
+    }
+}
