@@ -36,15 +36,21 @@ struct MigrationSnapshotTests {
             return written
         }
         try await Task.sleep(for: .milliseconds(100))
-        let counts = try await StoreCopier.copy(from: source, to: target)
+        let copied: Result<[(table: String, rows: Int)], any Error>
+        do {
+            copied = .success(try await StoreCopier.copy(from: source, to: target))
+        } catch {
+            copied = .failure(error)
+        }
         writing.withLockedValue { $0 = false }
         let written = try await writer.value
+        try await source.shutdown()
+        try await target.shutdown()
+        let counts = try copied.get()
         #expect(written > 0)
         let users = try #require(counts.first { $0.table == "users" }).rows
         let tokens = try #require(counts.first { $0.table == "access_tokens" }).rows
         // Each write adds one user and one token together: a snapshot has exactly one more user (the seed).
         #expect(users == tokens + 1, "users \(users), tokens \(tokens)")
-        try await source.shutdown()
-        try await target.shutdown()
     }
 }
