@@ -12,9 +12,11 @@ import SignetStore
 /// `services` run in the application's service group (the PostgreSQL pool and change listener).
 /// Before the server accepts requests, the store's migrations run and the token-signing keys are
 /// loaded.
+///
+/// `onServerRunning` is called with the port the server listens on, once it does (useful with port 0).
 public func buildApplication(
     configuration: ServerConfiguration, store: any SignetStore, services: [any Service] = [],
-    logger: Logger = Logger(label: "signet")
+    logger: Logger = Logger(label: "signet"), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let (router, tokens) = buildRouter(configuration: configuration, store: store)
     var app = Application(
@@ -27,6 +29,7 @@ public func buildApplication(
             StoreJanitor(store: store, logger: logger),
             SigningKeyPoller(store: store, tokens: tokens, interval: configuration.signingKeyPollInterval, logger: logger),
         ],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.beforeServerStarts {
         try await store.migrate()

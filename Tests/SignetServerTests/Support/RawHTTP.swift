@@ -1,13 +1,18 @@
+import Dispatch
 import Foundation
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A raw TCP connection to 127.0.0.1, for requests no well-behaved client would send.
-final class RawConnection {
+///
+/// Reads block, so they run on Dispatch's threads, never on Swift concurrency's few cooperative
+/// threads: a blocked cooperative thread would starve the very server the test waits for.
+final class RawConnection: Sendable {
     private let descriptor: Int32
-    private var isClosed = false
+    private let isClosed = NIOLockedValueBox(false)
 
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -28,39 +33,25 @@ final class RawConnection {
 
     deinit { close() }
 
-    /// A port that was free a moment ago on 127.0.0.1.
-    static func freePort() throws -> Int {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(probe) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
-        }
-        guard ok else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Connects once the server listens (within 10 seconds).
-    static func waitingForServer(port: Int) async throws -> RawConnection {
-        for _ in 0..<200 {
-            if let connection = try? RawConnection(port: port) { return connection }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try RawConnection(port: port)
-    }
-
     /// Closes the connection (once).
     func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        Glibc.close(descriptor)
+        let wasClosed = isClosed.withLockedValue { closed in defer { closed = true }; return closed }
+        if !wasClosed { Glibc.close(descriptor) }
+    }
+
+    /// Runs a blocking read off the cooperative thread pool.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
     }
 
     /// What arrives until the first response's head and a little body (one read after the head).
-    func readUntilBody(seconds: Int = 5) -> String {
+    func readUntilBody(seconds: Int = 5) async -> String {
+        await blocking { self.readUntilBodyNow(seconds: seconds) }
+    }
+
+    private func readUntilBodyNow(seconds: Int) -> String {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -74,7 +65,11 @@ final class RawConnection {
     }
 
     /// Everything the server sends until it closes the connection, or until `seconds` pass.
-    func readAll(seconds: Int = 10) -> String {
+    func readAll(seconds: Int = 10) async -> String {
+        await blocking { self.readAllNow(seconds: seconds) }
+    }
+
+    private func readAllNow(seconds: Int) -> String {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
@@ -88,7 +83,11 @@ final class RawConnection {
     }
 
     /// Whether the server has closed the connection (a read returns end of file within `seconds`).
-    func isClosedByServer(within seconds: Int) -> Bool {
+    func isClosedByServer(within seconds: Int) async -> Bool {
+        await blocking { self.isClosedNow(within: seconds) }
+    }
+
+    private func isClosedNow(within seconds: Int) -> Bool {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var byte: UInt8 = 0
