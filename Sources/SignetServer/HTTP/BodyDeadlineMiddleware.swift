@@ -15,6 +15,12 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to
+        // wait for, and warm authenticated reads stay as cheap as they were.
+        let length = request.headers[.contentLength]
+        guard request.headers[.transferEncoding] != nil || (length != nil && length != "0") else {
+            return try await next(request, context)
+        }
         var request = request
         let body = request.body
         let limit = context.maxUploadSize
