@@ -24,17 +24,18 @@ public enum Identifier {
     /// A fresh identifier with the given prefix.
     public static func make(_ prefix: Prefix) -> String {
         var generator = SystemRandomNumberGenerator()
-        let characters = randomCharacters(count: 26, using: &generator)
-        let first = String(decoding: characters[0..<5], as: UTF8.self)
-        let second = String(decoding: characters[5..<10], as: UTF8.self)
-        let third = String(decoding: characters[10..<26], as: UTF8.self)
-        return "\(prefix.rawValue)-\(first)-\(second)-\(third)"
+        return make(prefix, using: &generator)
     }
 
     /// An identifier derived from `seed` (a MAC, say): the same seed always gives the same identifier,
     /// in the same shape as ``make(_:)``.
     public static func derived(_ prefix: Prefix, from seed: [UInt8]) -> String {
         var generator = SeededGenerator(seed: seed)
+        return make(prefix, using: &generator)
+    }
+
+    /// `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx` from 26 characters drawn from `generator`.
+    private static func make(_ prefix: Prefix, using generator: inout some RandomNumberGenerator) -> String {
         let characters = randomCharacters(count: 26, using: &generator)
         let first = String(decoding: characters[0..<5], as: UTF8.self)
         let second = String(decoding: characters[5..<10], as: UTF8.self)

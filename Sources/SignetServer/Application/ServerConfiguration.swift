@@ -26,8 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var bodyTimeout: Duration
     /// The most connections served at once; further ones wait in the listen backlog.
     public var maximumConnections: Int
-    /// How often a node that hears no change notifications (SQLite) rereads the token-signing keys,
-    /// so a `signet signing-keys rotate` reaches a running server.
+    /// How often a node rereads the token-signing keys, so a `signet signing-keys rotate` reaches a
+    /// running server even where no change notification announces it (SQLite).
     public var signingKeyPollInterval: Duration
 
     public init(

@@ -18,11 +18,11 @@ struct SigningKeyPoller: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
             do {
-                let keys = try await store.signingKeys()
-                if let newest = keys.last, newest.kid != tokens.currentKeyID {
-                    try await tokens.load(keys)
+                // A new key is announced like any other key change: the change feed's subscriber
+                // loads the keys and empties the authorization cache.
+                if let newest = try await store.signingKeys().last, newest.kid != tokens.currentKeyID {
                     store.changes.publish(.signingKeys)
-                    logger.info("loaded a new token-signing key", metadata: ["kid": "\(newest.kid)"])
+                    logger.info("found a new token-signing key", metadata: ["kid": "\(newest.kid)"])
                 }
             } catch {
                 logger.warning("could not reread the token-signing keys", metadata: ["error": "\(error)"])
