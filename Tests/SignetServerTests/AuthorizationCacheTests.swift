@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SignetAPI
 import SignetCore
+import SignetStore
 import Testing
 
 @testable import SignetServer
@@ -12,6 +13,17 @@ import Testing
 /// first and then check that every change still applies on the very next request.
 @Suite("Authorization cache")
 struct AuthorizationCacheTests {
+    @Test("Every cached response is built only from tables whose every change empties the cache")
+    func cachedResponsesDependOnAnnouncedTables() {
+        for response in CachedResponse.examples {
+            #expect(!response.sources.isEmpty)
+            for table in response.sources {
+                #expect(table.change == .authorization, "\(response.key) reads \(table.rawValue)")
+            }
+        }
+        #expect(Set(CachedResponse.examples.map(\.key)).count == CachedResponse.examples.count)
+    }
+
     @Test("A token served from the cache is refused as soon as it expires")
     func expiryWhileCached() async throws {
         try await TestServer.with { server, api in

@@ -102,6 +102,26 @@ struct CredentialTests {
         }
     }
 
+    @Test("A key a PAT adds shows in the very next GET /auth/pats: no stale cache")
+    func newKeyIsListedAtOnce() async throws {
+        try await TestServer.with { server, api in
+            let admin = try await server.admin(api)
+            let (pat, old) = try await api.createPat(as: admin)
+            // Warm the cached list.
+            let before = try await api.send(.get, "/auth/pats", token: admin.token).decode(ListResponse<AccessToken>.self)
+            #expect(before.items.first { $0.tokenId == pat.tokenId }?.credId == old.signer.credentialId)
+            let (credential, new) = try await api.addCredential(for: old)
+            let after = try await api.send(.get, "/auth/pats", token: admin.token).decode(ListResponse<AccessToken>.self)
+            let listed = try #require(after.items.first { $0.tokenId == pat.tokenId })
+            #expect(listed.credId == new.signer.credentialId)
+            #expect(listed.publicKey == credential.publicKey)
+            // A second PAT created now is listed at once too.
+            let (second, _) = try await api.createPat(as: admin)
+            let again = try await api.send(.get, "/auth/pats", token: admin.token).decode(ListResponse<AccessToken>.self)
+            #expect(again.items.contains { $0.tokenId == second.tokenId })
+        }
+    }
+
     @Test("Credentials of other identities are 404")
     func ownership() async throws {
         try await TestServer.with { server, api in

@@ -113,12 +113,12 @@ final class AuthorizationCache: Sendable {
         try await cached(key, \.responses, now: Date(), load: render) ?? ByteBuffer()
     }
 
-    /// A JSON response rendered once per change: `value` runs (and is encoded) when `key` is not cached.
-    /// `key` must name everything the response depends on.
+    /// A JSON response rendered once per change: `value` runs (and is encoded) when it is not cached.
+    /// What it depends on is stated by ``CachedResponse``.
     func jsonResponse<Value: Encodable & Sendable>(
-        _ key: String, _ value: @escaping @Sendable () async throws -> Value
+        _ response: CachedResponse, _ value: @escaping @Sendable () async throws -> Value
     ) async throws -> EncodedJSONResponse {
-        EncodedJSONResponse(body: try await response(key) { try EncodedJSONResponse.encode(try await value()) })
+        EncodedJSONResponse(body: try await self.response(response.key) { try EncodedJSONResponse.encode(try await value()) })
     }
 
     private func cached<Key: Hashable & Sendable, Value: Sendable>(

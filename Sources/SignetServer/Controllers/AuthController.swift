@@ -29,8 +29,7 @@ struct AuthController: Sendable {
         // A Signet extension: who the caller is and what this request may do.
         router.get("auth/whoami") { _, context in
             let caller = try context.requireCaller()
-            // Everything shown comes from records whose every change empties the cache.
-            return try await cache.jsonResponse("whoami:\(caller.token.id)") {
+            return try await cache.jsonResponse(.whoami(tokenId: caller.token.id)) {
                 let effective = try await permissions.effective(for: caller)
                 return WhoAmI(
                     orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,

@@ -9,9 +9,8 @@ struct PatController: Sendable {
 
     func addRoutes(to router: some RouterMethods<SignetRequestContext>) {
         router.get("auth/pats") { _, context in
-            // The list depends only on records whose every change empties the cache.
             let caller = try context.requireCaller()
-            return try await cache.jsonResponse("pats:\(caller.userId)") { try await pats.list(caller: caller) }
+            return try await cache.jsonResponse(.pats(userId: caller.userId)) { try await pats.list(caller: caller) }
         }
         router.post("auth/pats", use: signed.handler { signed, _, _ in
             let request = try RequestBody.decode(CreatePersonalAccessTokenRequest.self, from: signed.body)

@@ -5,7 +5,7 @@ import SignetCore
 
 extension SQLStore {
     public func insertCredential(_ credential: CredentialRecord) async throws {
-        try await write { database in
+        try await write(.credentials) { database in
             try await database.raw(
                 """
                 INSERT INTO credentials (uuid, org_id, credential_id, identity_id, kind, name, public_key, fingerprint,
@@ -50,7 +50,7 @@ extension SQLStore {
     }
 
     public func setCredentialActive(uuid: String, isActive: Bool) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.credentials) { database in
             try await database.raw("UPDATE credentials SET is_active = \(bind: isActive) WHERE uuid = \(bind: uuid)").run()
         }
     }

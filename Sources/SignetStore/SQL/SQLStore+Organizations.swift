@@ -4,7 +4,7 @@ import SignetCore
 
 extension SQLStore {
     public func insertOrganization(_ organization: OrganizationRecord) async throws {
-        try await write { database in
+        try await write(.organizations) { database in
             try await database.raw(
                 """
                 INSERT INTO organizations (id, name, created_at)
@@ -42,7 +42,7 @@ extension SQLStore {
     }
 
     public func insertSigningKey(_ key: SigningKeyMaterial) async throws {
-        try await write(announcing: .signingKeys) { database in
+        try await write(.signingKeys) { database in
             try await database.raw(
                 """
                 INSERT INTO signing_keys (kid, private_key, created_at)

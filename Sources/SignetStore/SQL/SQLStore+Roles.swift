@@ -4,7 +4,7 @@ import SignetCore
 
 extension SQLStore {
     public func insertRole(_ role: RoleRecord) async throws {
-        try await write { database in
+        try await write(.roles) { database in
             try await database.raw(
                 """
                 INSERT INTO roles (id, org_id, name, operations, grants_all, is_immutable, is_archived, created_at, updated_at)
@@ -41,7 +41,7 @@ extension SQLStore {
     }
 
     public func updateRole(_ role: RoleRecord) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.roles) { database in
             try await database.raw(
                 """
                 UPDATE roles SET name = \(bind: role.name), operations = \(bind: jsonText(role.operations)),
@@ -53,7 +53,7 @@ extension SQLStore {
     }
 
     public func insertAssignment(_ assignment: AssignmentRecord) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.assignments) { database in
             try await database.raw(
                 """
                 INSERT INTO assignments (id, org_id, permission_id, identity_id, is_immutable, created_at, updated_at)
@@ -72,7 +72,7 @@ extension SQLStore {
     }
 
     public func deleteAssignment(id: String) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.assignments) { database in
             try await database.raw("DELETE FROM assignments WHERE id = \(bind: id)").run()
         }
     }

@@ -4,7 +4,7 @@ import SignetAPI
 
 extension SQLStore {
     public func insertToken(_ token: AccessTokenRecord) async throws {
-        try await write { database in
+        try await write(.accessTokens) { database in
             try await database.raw(
                 """
                 INSERT INTO access_tokens (id, org_id, kind, user_id, credential_uuid, name, external_id, is_active,
@@ -39,7 +39,7 @@ extension SQLStore {
     public func updateTokenDetails(id: String, name: String, externalId: String?, at date: Date) async throws
         -> AccessTokenRecord?
     {
-        try await write(announcing: .authorization) { database in
+        try await write(.accessTokens) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET name = \(bind: name), external_id = \(bind: externalId),
@@ -52,7 +52,7 @@ extension SQLStore {
     }
 
     public func setTokenActive(id: String, isActive: Bool, at date: Date) async throws -> AccessTokenRecord? {
-        try await write(announcing: .authorization) { database in
+        try await write(.accessTokens) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET is_active = \(bind: isActive), updated_at = \(bind: date.milliseconds)
@@ -64,7 +64,7 @@ extension SQLStore {
     }
 
     public func deleteToken(id: String, at date: Date) async throws -> AccessTokenRecord? {
-        try await write(announcing: .authorization) { database in
+        try await write(.accessTokens) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET is_active = FALSE, is_deleted = TRUE, updated_at = \(bind: date.milliseconds)
@@ -76,7 +76,7 @@ extension SQLStore {
     }
 
     public func deactivateLoginSessions(credentialUuid: String, at date: Date) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.accessTokens) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET is_active = FALSE, updated_at = \(bind: date.milliseconds)
@@ -88,7 +88,7 @@ extension SQLStore {
     }
 
     public func deactivateLoginSessions(userId: String, at date: Date) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.accessTokens) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET is_active = FALSE, updated_at = \(bind: date.milliseconds)

@@ -4,7 +4,7 @@ import SignetAPI
 
 extension SQLStore {
     public func insertChallenge(_ challenge: ChallengeRecord) async throws {
-        try await write { database in
+        try await write(.challenges) { database in
             try await database.raw(
                 """
                 INSERT INTO challenges (id, org_id, purpose, user_id, token_id, challenge, allowed_credential_ids,
@@ -35,7 +35,7 @@ extension SQLStore {
     }
 
     public func consumeChallenge(id: String, at date: Date) async throws -> Bool {
-        try await write { database in
+        try await write(.challenges) { database in
             try await database.raw(
                 """
                 UPDATE challenges SET used_at = \(bind: date.milliseconds)
@@ -47,7 +47,7 @@ extension SQLStore {
     }
 
     public func purgeExpired(before date: Date) async throws -> Int {
-        try await write { database in
+        try await write(.challenges, .userActions) { database in
             let challenges = try await database.raw(
                 "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
             ).all().count
@@ -59,7 +59,7 @@ extension SQLStore {
     }
 
     public func insertUserAction(_ action: UserActionRecord) async throws {
-        try await write { database in
+        try await write(.userActions) { database in
             try await database.raw(
                 """
                 INSERT INTO user_actions (id, org_id, user_id, token_id, token_kind, credential_uuid, challenge_id,
@@ -81,7 +81,7 @@ extension SQLStore {
     }
 
     public func consumeUserAction(id: String, at date: Date) async throws -> Bool {
-        try await write { database in
+        try await write(.userActions) { database in
             try await database.raw(
                 """
                 UPDATE user_actions SET used_at = \(bind: date.milliseconds)
@@ -93,7 +93,7 @@ extension SQLStore {
     }
 
     public func recordUserActionResult(id: String, status: Int) async throws {
-        try await write { database in
+        try await write(.userActions) { database in
             try await database.raw("UPDATE user_actions SET result_status = \(bind: status) WHERE id = \(bind: id)").run()
         }
     }

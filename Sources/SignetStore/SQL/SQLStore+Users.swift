@@ -4,7 +4,7 @@ import SignetAPI
 
 extension SQLStore {
     public func insertUser(_ user: UserRecord) async throws {
-        try await write(announcing: .authorization) { database in
+        try await write(.users) { database in
             try await database.raw(
                 """
                 INSERT INTO users (id, org_id, username, username_key, name, kind, is_active, is_service_account,
@@ -38,7 +38,7 @@ extension SQLStore {
     public func updateUserNames(id: String, username: String, name: String, externalId: String?, at date: Date)
         async throws -> UserRecord?
     {
-        try await write(announcing: .authorization) { database in
+        try await write(.users) { database in
             try await database.raw(
                 """
                 UPDATE users SET username = \(bind: username), username_key = \(bind: username.lowercased()),
@@ -51,7 +51,7 @@ extension SQLStore {
     }
 
     public func setUserActive(id: String, isActive: Bool, at date: Date) async throws -> UserRecord? {
-        try await write(announcing: .authorization) { database in
+        try await write(.users) { database in
             try await database.raw(
                 """
                 UPDATE users SET is_active = \(bind: isActive), updated_at = \(bind: date.milliseconds)
@@ -63,7 +63,7 @@ extension SQLStore {
     }
 
     public func deleteUser(id: String, at date: Date) async throws -> UserRecord? {
-        try await write(announcing: .authorization) { database in
+        try await write(.users) { database in
             try await database.raw(
                 """
                 UPDATE users SET is_active = FALSE, is_deleted = TRUE, updated_at = \(bind: date.milliseconds)

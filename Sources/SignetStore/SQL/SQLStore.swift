@@ -80,12 +80,14 @@ public struct SQLStore: SignetStore {
     }
 
     /// Runs one writing statement; a unique-index violation becomes ``StoreError/conflict(_:)``.
-    /// `announcing` names what the write changes, for the caches of this and other processes.
-    func write<T: Sendable>(announcing change: StoreChange? = nil, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// `tables` names every table the statement changes; each table decides what is announced to
+    /// the caches of this and other processes (``StoreTable/change``).
+    func write<T: Sendable>(_ tables: StoreTable..., body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let announced = Set(tables.compactMap(\.change))
         let driver = self.driver
         if let transactionDatabase {
             let result = try await mapUniqueViolation { try await body(transactionDatabase) }
-            if let change {
+            for change in announced {
                 try await driver.announce(change, on: transactionDatabase)
                 pending?.add(change)
             }
@@ -94,11 +96,11 @@ public struct SQLStore: SignetStore {
         let result = try await mapUniqueViolation {
             try await driver.withWriter { database in
                 let result = try await body(database)
-                if let change { try await driver.announce(change, on: database) }
+                for change in announced { try await driver.announce(change, on: database) }
                 return result
             }
         }
-        if let change { changes.publish(change) }
+        for change in announced { changes.publish(change) }
         return result
     }
 

@@ -1,0 +1,31 @@
+import SignetStore
+
+/// The responses ``AuthorizationCache`` renders once per change, each with the tables it is built
+/// from. A rendered response is correct only while none of those tables changes, so every source
+/// must announce ``StoreChange/authorization`` (`AuthorizationCacheTests` checks it). A new cached
+/// response is added here, with its sources, and nowhere else.
+enum CachedResponse: Sendable, Hashable {
+    /// `GET /auth/pats`: the user's PATs, the credential that signs for each, and their roles.
+    case pats(userId: String)
+    /// `GET /auth/whoami`: the caller's token and user, and the effective permissions of the token.
+    case whoami(tokenId: String)
+
+    /// The cache key: one entry per user or per token.
+    var key: String {
+        switch self {
+        case .pats(let userId): "pats:\(userId)"
+        case .whoami(let tokenId): "whoami:\(tokenId)"
+        }
+    }
+
+    /// The tables the response reads.
+    var sources: Set<StoreTable> {
+        switch self {
+        case .pats: [.accessTokens, .credentials, .roles, .assignments]
+        case .whoami: [.accessTokens, .users, .roles, .assignments]
+        }
+    }
+
+    /// One of each case, for tests that check every response.
+    static let examples: [CachedResponse] = [.pats(userId: "us-example"), .whoami(tokenId: "to-example")]
+}

@@ -1,0 +1,31 @@
+/// The tables of Signet's schema, each classified once by what a change to it means to caches.
+///
+/// Every write names the tables it touches (``SQLStore/write(_:_:)``) and the tables decide what is
+/// announced, so no single statement can forget to empty the authorization cache. The switch in
+/// ``change`` is exhaustive: a new table does not compile until it is classified, and
+/// `WriteAnnouncementTests` fails when the database holds a table this type does not name.
+public enum StoreTable: String, CaseIterable, Sendable {
+    case organizations
+    case users
+    case credentials
+    case accessTokens = "access_tokens"
+    case roles
+    case assignments
+    case challenges
+    case userActions = "user_actions"
+    case signingKeys = "signing_keys"
+    case schemaMigrations = "schema_migrations"
+
+    /// What a committed write to this table announces to the caches of every node, or `nil` when
+    /// nothing cached is derived from it.
+    public var change: StoreChange? {
+        switch self {
+        // Who may do what, and every response the authorization cache renders from them
+        // (organisations too: cheap, written once, and safest announced).
+        case .organizations, .users, .credentials, .accessTokens, .roles, .assignments: .authorization
+        case .signingKeys: .signingKeys
+        // Read on each request straight from the database, never cached.
+        case .challenges, .userActions, .schemaMigrations: nil
+        }
+    }
+}
