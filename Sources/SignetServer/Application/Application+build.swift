@@ -18,80 +18,48 @@ public func buildApplication(
     configuration: ServerConfiguration, store: any SignetStore, services: [any Service] = [],
     logger: Logger = Logger(label: "signet"), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let (router, tokens) = buildRouter(configuration: configuration, store: store)
+    let signet = SignetServices(configuration: configuration, store: store, logger: logger)
     var app = Application(
-        router: router,
+        router: buildRouter(services: signet),
         server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionTimeout))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Signet",
             availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)),
         services: services + [
-            StoreJanitor(store: store, logger: logger),
-            SigningKeyPoller(store: store, tokens: tokens, interval: configuration.signingKeyPollInterval, logger: logger),
+            StoreJanitor(store: store, logger: logger, now: configuration.now),
+            SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.beforeServerStarts {
         try await store.migrate()
-        try await tokens.load(try await store.signingKeys())
+        try await signet.tokens.load(try await store.signingKeys())
     }
     return app
 }
 
-/// Builds the router with every route, its services and middleware, and the token authority whose
-/// keys must be loaded before the first request.
-public func buildRouter(configuration: ServerConfiguration, store: any SignetStore) -> (Router<SignetRequestContext>, TokenAuthority) {
-    let tokens = TokenAuthority(issuer: configuration.issuer, reloadSource: { try await store.signingKeys() })
-    let cache = AuthorizationCache(store: store, enabled: configuration.authorizationCache)
-    store.changes.subscribe { change in
-        guard change == .signingKeys else { return }
-        Task {
-            if let keys = try? await store.signingKeys() { try? await tokens.load(keys) }
-            // Callers verified under the old keys are checked again under the new ones.
-            cache.invalidate()
-        }
-    }
-    let permissions = PermissionService(cache: cache)
-    let challenges = ChallengeService(store: store, tokens: tokens, lifetime: configuration.challengeLifetime)
-    let userActions = UserActionService(
-        store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime)
-    let logins = LoginService(store: store, tokens: tokens, challenges: challenges, lifetime: configuration.loginTokenLifetime)
-    let presenter = TokenPresenter(store: store)
-    let users = UserPresenter(store: store, tokens: presenter)
-    let guardrails = AdminGuard(store: store, permissions: permissions)
-    let signed = SignedRoutes(userActions: userActions, store: store)
-
+/// The router: middleware, then the public routes, then every route behind the bearer token, whose
+/// handlers see an ``AuthenticatedRequestContext`` (the caller is never optional there).
+func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BodyDeadlineMiddleware(timeout: configuration.bodyTimeout))
+    router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
 
-    let auth = AuthController(logins: logins, userActions: userActions, permissions: permissions, cache: cache)
+    let auth = AuthController(
+        logins: services.logins, userActions: services.userActions, permissions: services.permissions, cache: services.cache)
     auth.addPublicRoutes(to: router)
 
-    let authenticated = router.group().add(middleware: BearerAuthenticator(tokens: tokens, cache: cache, store: store))
+    let authenticated = router.group()
+        .add(middleware: services.authenticator)
+        .group(context: AuthenticatedRequestContext.self)
     auth.addAuthenticatedRoutes(to: authenticated)
-    PatController(
-        pats: PatService(
-            store: store, tokens: tokens, permissions: permissions, presenter: presenter,
-            maximumDays: configuration.maximumTokenLifetimeDays),
-        signed: signed, cache: cache
-    ).addRoutes(to: authenticated)
-    ServiceAccountController(
-        accounts: ServiceAccountService(
-            store: store, tokens: tokens, permissions: permissions, guardrails: guardrails, presenter: users,
-            maximumDays: configuration.maximumTokenLifetimeDays),
-        signed: signed
-    ).addRoutes(to: authenticated)
-    UserController(
-        users: UserService(store: store, permissions: permissions, guardrails: guardrails, presenter: users), signed: signed
-    ).addRoutes(to: authenticated)
-    PermissionController(roles: RoleService(store: store, permissions: permissions, guardrails: guardrails), signed: signed)
-        .addRoutes(to: authenticated)
-    CredentialController(
-        credentials: CredentialService(store: store, tokens: tokens, challenges: challenges),
-        auditLogs: AuditLogService(store: store, permissions: permissions), signed: signed
-    ).addRoutes(to: authenticated)
-    return (router, tokens)
+    PatController(pats: services.pats, signed: services.signed, cache: services.cache).addRoutes(to: authenticated)
+    ServiceAccountController(accounts: services.serviceAccounts, signed: services.signed).addRoutes(to: authenticated)
+    UserController(users: services.users, signed: services.signed).addRoutes(to: authenticated)
+    PermissionController(roles: services.roles, signed: services.signed).addRoutes(to: authenticated)
+    CredentialController(credentials: services.credentials, signed: services.signed).addRoutes(to: authenticated)
+    AuditLogController(auditLogs: services.auditLogs).addRoutes(to: authenticated)
+    return router
 }

@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     /// How often a node rereads the token-signing keys, so a `signet signing-keys rotate` reaches a
     /// running server even where no change notification announces it (SQLite).
     public var signingKeyPollInterval: Duration
+    /// The current time, read by every service and the authorization cache. Tests move it instead
+    /// of sleeping; a server uses the system clock.
+    public var now: @Sendable () -> Date = { Date() }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "signet", loginTokenLifetime: TimeInterval = 6 * 3600,

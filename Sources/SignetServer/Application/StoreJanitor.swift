@@ -9,6 +9,8 @@ import SignetStore
 struct StoreJanitor: Service {
     let store: any SignetStore
     let logger: Logger
+    /// The current time.
+    let now: @Sendable () -> Date
     var interval: Duration = .seconds(600)
 
     func run() async throws {
@@ -16,7 +18,7 @@ struct StoreJanitor: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
             do {
-                let deleted = try await store.purgeExpired(before: Date().addingTimeInterval(-3600))
+                let deleted = try await store.purgeExpired(before: now().addingTimeInterval(-3600))
                 if deleted > 0 { logger.info("deleted expired challenges and unused user actions", metadata: ["count": "\(deleted)"]) }
             } catch {
                 logger.warning("could not delete expired challenges", metadata: ["error": "\(error)"])

@@ -75,10 +75,12 @@ final class AuthorizationCache: Sendable {
     private let state = NIOLockedValueBox(State())
     private let store: any SignetStore
     private let enabled: Bool
+    private let now: @Sendable () -> Date
 
-    init(store: any SignetStore, enabled: Bool = true) {
+    init(store: any SignetStore, enabled: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.enabled = enabled
+        self.now = now
         store.changes.subscribe { [weak self] _ in self?.invalidate() }
     }
 
@@ -90,7 +92,7 @@ final class AuthorizationCache: Sendable {
     /// The caller that presented the token with this digest, verified by `verify` when not cached.
     /// A refusal thrown by `verify` is not cached.
     func caller(digest: SHA256Digest, verify: @escaping @Sendable () async throws -> VerifiedCaller) async throws -> Caller {
-        let now = Date()
+        let now = self.now()
         let verified = try await cached(digest, \.callers, now: now, validUntil: { $0.expiresAt }, load: verify)
         guard let verified, verified.expiresAt > now else {
             throw APIError.unauthorized("Not Authorized: the token has expired")
@@ -100,17 +102,17 @@ final class AuthorizationCache: Sendable {
 
     /// The permissions granted to one identity (a user, a service account or a PAT) by its roles.
     func permissions(identityId: String) async throws -> PermissionSet {
-        try await cached(identityId, \.permissions, now: Date()) { try await self.store.permissions(identityId: identityId) } ?? .none
+        try await cached(identityId, \.permissions, now: now()) { try await self.store.permissions(identityId: identityId) } ?? .none
     }
 
     /// A token's effective permissions, computed by `evaluate` when not cached.
     func effectivePermissions(tokenId: String, evaluate: @escaping @Sendable () async throws -> PermissionSet) async throws -> PermissionSet {
-        try await cached(tokenId, \.effective, now: Date(), load: evaluate) ?? .none
+        try await cached(tokenId, \.effective, now: now(), load: evaluate) ?? .none
     }
 
     /// A rendered response body, keyed by what it depends on, built by `render` when not cached.
     func response(_ key: String, render: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ByteBuffer {
-        try await cached(key, \.responses, now: Date(), load: render) ?? ByteBuffer()
+        try await cached(key, \.responses, now: now(), load: render) ?? ByteBuffer()
     }
 
     /// A JSON response rendered once per change: `value` runs (and is encoded) when it is not cached.

@@ -23,6 +23,8 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
     let tokens: TokenAuthority
     let cache: AuthorizationCache
     let store: any SignetStore
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
         guard let authorization = request.headers[.authorization] else {
@@ -75,7 +77,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
             let what = record.kind == .login ? "the session has ended (logged out)" : "the token has been deactivated"
             throw APIError.unauthorized("Not Authorized: \(what)")
         }
-        let now = Date()
+        let now = self.now()
         guard record.expiresAt > now, claims.exp.value > now else {
             throw APIError.unauthorized("Not Authorized: the token has expired")
         }

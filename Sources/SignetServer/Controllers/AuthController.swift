@@ -2,7 +2,17 @@ import Hummingbird
 import SignetAPI
 import SignetCore
 
-/// Login, logout and user action signing.
+/// Login, logout and user action signing, and `GET /healthz` (added by ``buildRouter(services:)``).
+///
+/// | Route | Signed | Permission | Who may call |
+/// |---|---|---|---|
+/// | `GET /healthz` | no | none | anyone (no token) |
+/// | `POST /auth/login/init` | no | none | anyone (a bearer token is ignored) |
+/// | `POST /auth/login` | no (answers a login challenge) | none | anyone (a bearer token is ignored) |
+/// | `PUT /auth/logout` | no | none | user or service-account login session (a PAT: 400) |
+/// | `GET /auth/whoami` | no | none | user, PAT, service account |
+/// | `POST /auth/action/init` | no | none | user, PAT, service account |
+/// | `POST /auth/action` | no (answers a user-action challenge) | none | user, PAT, service account |
 struct AuthController: Sendable {
     let logins: LoginService
     let userActions: UserActionService
@@ -20,15 +30,14 @@ struct AuthController: Sendable {
     }
 
     /// Routes for an authenticated caller.
-    func addAuthenticatedRoutes(to router: some RouterMethods<SignetRequestContext>) {
+    func addAuthenticatedRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
         router.put("auth/logout") { request, context in
-            let caller = try context.requireCaller()
             let logout = try await RequestBody.read(LogoutRequest.self, from: request, context: context, optional: true)
-            return JSONResponse(try await logins.logout(logout, caller: caller))
+            return JSONResponse(try await logins.logout(logout, caller: context.caller))
         }
         // A Signet extension: who the caller is and what this request may do.
         router.get("auth/whoami") { _, context in
-            let caller = try context.requireCaller()
+            let caller = context.caller
             return try await cache.jsonResponse(.whoami(tokenId: caller.token.id)) {
                 let effective = try await permissions.effective(for: caller)
                 return WhoAmI(
@@ -40,14 +49,12 @@ struct AuthController: Sendable {
             }
         }
         router.post("auth/action/init") { request, context in
-            let caller = try context.requireCaller()
             let challengeRequest = try await RequestBody.read(CreateUserActionChallengeRequest.self, from: request, context: context)
-            return JSONResponse(try await userActions.initiate(challengeRequest, caller: caller))
+            return JSONResponse(try await userActions.initiate(challengeRequest, caller: context.caller))
         }
         router.post("auth/action") { request, context in
-            let caller = try context.requireCaller()
             let answer = try await RequestBody.read(SignedChallenge.self, from: request, context: context)
-            return JSONResponse(try await userActions.complete(answer, caller: caller))
+            return JSONResponse(try await userActions.complete(answer, caller: context.caller))
         }
     }
 }

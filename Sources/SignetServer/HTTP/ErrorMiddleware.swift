@@ -24,7 +24,7 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    static func apiError(for error: any Error, request: Request, context: Context) -> APIError {
+    static func apiError(for error: any Error, request: Request, context: some RequestContext) -> APIError {
         switch error {
         case let error as APIError:
             return error

@@ -8,13 +8,13 @@ import SignetCore
 enum RequestBody {
     /// Reads the whole body (at most ``SignetRequestContext/maximumBodySize`` bytes; 413 beyond).
     /// ``BodyDeadlineMiddleware`` has already read it within the body timeout.
-    static func collect(_ request: inout Request, context: SignetRequestContext) async throws -> [UInt8] {
+    static func collect(_ request: inout Request, context: some RequestContext) async throws -> [UInt8] {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         return Array(buffer.readableBytesView)
     }
 
     /// Reads the body and decodes it as `T`; with `optional`, an empty body decodes as `{}`.
-    static func read<T: Decodable>(_ type: T.Type, from request: Request, context: SignetRequestContext, optional: Bool = false)
+    static func read<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext, optional: Bool = false)
         async throws -> T
     {
         var request = request

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import SignetCore
 import SignetStore
 
@@ -24,16 +25,17 @@ struct SignedRoutes: Sendable {
 
     let userActions: UserActionService
     let store: any SignetStore
+    let logger: Logger
 
     /// - Parameter unsignedQueryParameters: query parameters the route tolerates although they were
     ///   not signed (see ``SignedRequestShape/unsignedQueryParameters``); every other query must be signed.
     func handler<Output: ResponseGenerator>(
         unsignedQueryParameters: Set<String> = [],
-        _ body: @escaping @Sendable (SignedRequest, Request, SignetRequestContext) async throws -> Output
-    ) -> @Sendable (Request, SignetRequestContext) async throws -> Response {
+        _ body: @escaping @Sendable (SignedRequest, Request, AuthenticatedRequestContext) async throws -> Output
+    ) -> @Sendable (Request, AuthenticatedRequestContext) async throws -> Response {
         { request, context in
             var request = request
-            let caller = try context.requireCaller()
+            let caller = context.caller
             let bytes = try await RequestBody.collect(&request, context: context)
             guard let meaning = SignedPayload.meaning(of: bytes) else {
                 throw APIError.badRequest("the body is not valid JSON")
@@ -45,13 +47,25 @@ struct SignedRoutes: Sendable {
             let signed = SignedRequest(caller: caller, body: bytes, action: action)
             do {
                 let response = try await body(signed, request, context).response(from: request, context: context)
-                try? await store.recordUserActionResult(id: action.id, status: Int(response.status.code))
+                await record(status: response.status.code, of: action)
                 return response
             } catch {
                 let refusal = ErrorMiddleware.apiError(for: error, request: request, context: context)
-                try? await store.recordUserActionResult(id: action.id, status: Int(refusal.status.code))
+                await record(status: refusal.status.code, of: action)
                 throw refusal
             }
+        }
+    }
+
+    /// Writes the status to the audit record. The request's outcome stands either way (its change
+    /// is committed or refused already), so a failure here is logged, not returned.
+    private func record(status: Int, of action: UserActionRecord) async {
+        do {
+            try await store.recordUserActionResult(id: action.id, status: status)
+        } catch {
+            logger.error(
+                "could not write a user action's status to the audit log",
+                metadata: ["userAction": "\(action.id)", "status": "\(status)", "error": "\(error)"])
         }
     }
 }

@@ -6,7 +6,8 @@ import SignetAPI
 /// The request context of every Signet route: Hummingbird's core storage plus the authenticated caller.
 public struct SignetRequestContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The caller, once ``BearerAuthenticator`` has accepted the bearer token.
+    /// The caller, once ``BearerAuthenticator`` has accepted the bearer token. Routes behind it
+    /// use ``AuthenticatedRequestContext``, where the caller is never optional.
     public var identity: Caller?
 
     public init(source: Source) {
@@ -25,11 +26,6 @@ public struct SignetRequestContext: AuthRequestContext, RequestContext {
 
     /// The wire encoder every response uses.
     static let encoder = SignetJSON.encoder()
-    private static let decoder = SignetJSON.decoder()
-
-    /// The authenticated caller, or a 401.
-    public func requireCaller() throws -> Caller {
-        guard let identity else { throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>") }
-        return identity
-    }
+    /// The wire decoder every request body goes through.
+    static let decoder = SignetJSON.decoder()
 }

@@ -7,6 +7,8 @@ import SignetStore
 struct AuditLogService: Sendable {
     let store: any SignetStore
     let permissions: PermissionService
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     static let maximumItems = 1000
 
@@ -14,7 +16,7 @@ struct AuditLogService: Sendable {
     func list(startTime: String?, endTime: String?, userId: String?, caller: Caller) async throws -> ListResponse<AuditLog> {
         try await permissions.require(.logsRead, for: caller)
         let start = try Self.date(startTime, field: "startTime") ?? Date(timeIntervalSince1970: 0)
-        let end = try Self.date(endTime, field: "endTime") ?? Date()
+        let end = try Self.date(endTime, field: "endTime") ?? now()
         guard start <= end else { throw APIError.badRequest("startTime must not be after endTime") }
         if let userId, !Identifier.isWellFormed(userId, prefix: .user) {
             throw APIError.badRequest("userId must be a user id (us-…)")

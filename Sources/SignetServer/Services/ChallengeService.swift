@@ -8,6 +8,8 @@ struct ChallengeService: Sendable {
     let store: any SignetStore
     let tokens: TokenAuthority
     let lifetime: TimeInterval
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     /// What a verified answer proved.
     struct Answer: Sendable {
@@ -39,7 +41,7 @@ struct ChallengeService: Sendable {
         purpose: ChallengePurpose, for subject: Subject, tokenId: String?, allowedCredentialIds allowed: [String],
         method: String? = nil, path: String? = nil, payload: String? = nil
     ) async throws -> UserActionChallenge {
-        let now = Date()
+        let now = self.now()
         let id = Identifier.make(.challenge)
         let nonce = Identifier.make(.nonce) + "-" + Base64URL.encode(Identifier.randomBytes(16))
         let challenge = Base64URL.encode(#"{"id":"\#(id)","nonce":"\#(nonce)"}"#)
@@ -114,7 +116,7 @@ struct ChallengeService: Sendable {
         } catch {
             throw refuse(error.description)
         }
-        guard try await store.consumeChallenge(id: challenge.id, at: Date()) else {
+        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
             throw refuse("the challenge has already been answered or has expired; ask for a new one")
         }
         return Answer(challenge: challenge, credential: credential, assertion: assertion)

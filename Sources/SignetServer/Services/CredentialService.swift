@@ -12,6 +12,8 @@ struct CredentialService: Sendable {
     let store: any SignetStore
     let tokens: TokenAuthority
     let challenges: ChallengeService
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     func list(caller: Caller) async throws -> ListResponse<Credential> {
         ListResponse(items: try await store.credentials(identityId: caller.signingIdentityId).map(Self.present))
@@ -68,13 +70,13 @@ struct CredentialService: Sendable {
         if try await store.credential(orgId: caller.orgId, credentialId: credId) != nil {
             throw APIError.conflict("credId \(credId) is already taken; choose another", details: ["duplicate": "credId"])
         }
-        guard try await store.consumeChallenge(id: challenge.id, at: Date()) else {
+        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
             throw refuse("it has already been used or has expired; ask for a new one")
         }
         let credential = CredentialRecord(
             uuid: Identifier.make(.credential), orgId: caller.orgId, credentialId: credId, identityId: caller.signingIdentityId,
             name: name, publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
-            algorithm: publicKey.algorithm, createdAt: Date())
+            algorithm: publicKey.algorithm, createdAt: now())
         try await store.insertCredential(credential)
         return Self.present(credential)
     }
@@ -99,7 +101,7 @@ struct CredentialService: Sendable {
                 throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deactivating it")
             }
             // A credential deactivated (because it leaked, say) ends the sessions it opened.
-            try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: Date())
+            try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
         }
         return MessageResponse(message: "credential \(credential.uuid) \(isActive ? "activated" : "deactivated")")
     }

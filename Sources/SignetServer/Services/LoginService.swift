@@ -9,6 +9,8 @@ struct LoginService: Sendable {
     let tokens: TokenAuthority
     let challenges: ChallengeService
     let lifetime: TimeInterval
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     /// One answer for every way a login can fail, so the response does not tell a stranger which
     /// usernames exist, are active, or have which credentials.
@@ -54,7 +56,7 @@ struct LoginService: Sendable {
         guard let user = try await store.user(id: verified.challenge.userId), user.isActive, !user.isDeleted else {
             throw Self.refused
         }
-        let now = Date()
+        let now = self.now()
         let id = Identifier.make(.loginSession)
         let expiresAt = now.addingTimeInterval(lifetime)
         let token = try await tokens.mint(
@@ -73,7 +75,7 @@ struct LoginService: Sendable {
             throw APIError.badRequest(
                 "logout ends login sessions; end a personal access token with PUT /auth/pats/{tokenId}/deactivate")
         }
-        let now = Date()
+        let now = self.now()
         if request.allSessions == true {
             try await store.deactivateLoginSessions(userId: caller.userId, at: now)
         } else {

@@ -16,6 +16,8 @@ struct PatService: Sendable {
     let permissions: PermissionService
     let presenter: TokenPresenter
     let maximumDays: Int
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     /// `POST /auth/pats`.
     func create(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
@@ -36,7 +38,7 @@ struct PatService: Sendable {
         }
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
 
-        let now = Date()
+        let now = self.now()
         let tokenId = Identifier.make(.token)
         let expiresAt = now.addingTimeInterval(lifetime)
         let accessToken = try await tokens.mint(
@@ -99,7 +101,7 @@ struct PatService: Sendable {
             }
         }
         let externalId = request.externalId != nil ? try Validate.externalId(request.externalId) : token.externalId
-        let updated = try await store.updateTokenDetails(id: token.id, name: name, externalId: externalId, at: Date())
+        let updated = try await store.updateTokenDetails(id: token.id, name: name, externalId: externalId, at: now())
         return try await present(updated, tokenId)
     }
 
@@ -107,13 +109,13 @@ struct PatService: Sendable {
     func setActive(_ tokenId: String, _ isActive: Bool, caller: Caller) async throws -> AccessToken {
         let token = try await ownedPat(tokenId, caller: caller, mutating: true)
         guard token.isActive != isActive else { return try await presenter.present(token, signingIdentityId: token.id) }
-        return try await present(try await store.setTokenActive(id: token.id, isActive: isActive, at: Date()), tokenId)
+        return try await present(try await store.setTokenActive(id: token.id, isActive: isActive, at: now()), tokenId)
     }
 
     /// `DELETE /auth/pats/{tokenId}`: ends the token for good. The record stays for the audit log.
     func delete(_ tokenId: String, caller: Caller) async throws -> AccessToken {
         let token = try await ownedPat(tokenId, caller: caller, mutating: true)
-        return try await present(try await store.deleteToken(id: token.id, at: Date()), tokenId)
+        return try await present(try await store.deleteToken(id: token.id, at: now()), tokenId)
     }
 
     /// The token as the write left it, or 404 when it was deleted in the meantime.

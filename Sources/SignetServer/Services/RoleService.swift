@@ -9,6 +9,8 @@ struct RoleService: Sendable {
     let store: any SignetStore
     let permissions: PermissionService
     let guardrails: AdminGuard
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     func list(_ pagination: Pagination, caller: Caller) async throws -> ListResponse<Permission> {
         try await permissions.require(.permissionsRead, for: caller)
@@ -29,7 +31,7 @@ struct RoleService: Sendable {
         if try await store.role(orgId: caller.orgId, name: name).map({ !$0.isArchived }) == true {
             throw APIError.conflict("a permission named '\(name)' already exists", details: ["duplicate": "name"])
         }
-        let role = RoleRecord(id: Identifier.make(.permission), orgId: caller.orgId, name: name, operations: operations, createdAt: Date())
+        let role = RoleRecord(id: Identifier.make(.permission), orgId: caller.orgId, name: name, operations: operations, createdAt: now())
         try await store.insertRole(role)
         return Self.present(role)
     }
@@ -54,7 +56,7 @@ struct RoleService: Sendable {
             }
             role.operations = operations
         }
-        role.updatedAt = Date()
+        role.updatedAt = now()
         try await store.updateRole(role)
         return Self.present(role)
     }
@@ -72,7 +74,7 @@ struct RoleService: Sendable {
             }
         }
         role.isArchived = request.isArchived
-        role.updatedAt = Date()
+        role.updatedAt = now()
         try await store.updateRole(role)
         return Self.present(role)
     }
@@ -92,7 +94,7 @@ struct RoleService: Sendable {
         guard !role.isArchived else { throw APIError.badRequest("permission \(role.id) is archived; restore it before assigning it") }
         try await requireIdentity(request.identityId, orgId: caller.orgId)
         try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
-        let now = Date()
+        let now = self.now()
         let assignment = AssignmentRecord(
             id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: role.id, identityId: request.identityId,
             createdAt: now)

@@ -12,6 +12,8 @@ struct ServiceAccountService: Sendable {
     let guardrails: AdminGuard
     let presenter: UserPresenter
     let maximumDays: Int
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     func list(caller: Caller) async throws -> ListResponse<ServiceAccount> {
         try await permissions.require(.serviceAccountsRead, for: caller)
@@ -51,7 +53,7 @@ struct ServiceAccountService: Sendable {
         }
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
 
-        let now = Date()
+        let now = self.now()
         let user = UserRecord(
             id: Identifier.make(.user), orgId: caller.orgId, username: name, name: name, kind: .customerEmployee,
             isServiceAccount: true, externalId: externalId, createdBy: caller.userId, createdAt: now)
@@ -98,7 +100,7 @@ struct ServiceAccountService: Sendable {
         }
         let externalId = request.externalId != nil ? try Validate.externalId(request.externalId) : user.externalId
         // Only the names are written: a deactivation or deletion racing this rename stays in force.
-        guard let updated = try await store.updateUserNames(id: user.id, username: username, name: name, externalId: externalId, at: Date())
+        guard let updated = try await store.updateUserNames(id: user.id, username: username, name: name, externalId: externalId, at: now())
         else { throw APIError.notFound("service account \(id) not found") }
         return try await presenter.serviceAccount(updated)
     }
@@ -115,7 +117,7 @@ struct ServiceAccountService: Sendable {
         let user = try await account(id, caller: caller)
         if !isActive { try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate") }
         guard user.isActive != isActive else { return try await presenter.serviceAccount(user) }
-        guard let updated = try await store.setUserActive(id: user.id, isActive: isActive, at: Date()) else {
+        guard let updated = try await store.setUserActive(id: user.id, isActive: isActive, at: now()) else {
             throw APIError.notFound("service account \(id) not found")
         }
         return try await presenter.serviceAccount(updated)
@@ -126,7 +128,7 @@ struct ServiceAccountService: Sendable {
         try await permissions.require(.serviceAccountsDelete, for: caller)
         var user = try await account(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
-        try await store.transaction { [user] store in try await store.retire(user, tokenKind: .serviceAccount, at: Date()) }
+        try await store.transaction { [user] store in try await store.retire(user, tokenKind: .serviceAccount, at: now()) }
         user.isActive = false
         user.isDeleted = true
         return try await presenter.serviceAccount(user)

@@ -10,6 +10,8 @@ struct UserActionService: Sendable {
     let tokens: TokenAuthority
     let challenges: ChallengeService
     let lifetime: TimeInterval
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     static let methods: Set<String> = ["POST", "PUT", "DELETE", "GET"]
 
@@ -45,7 +47,7 @@ struct UserActionService: Sendable {
             answer, purpose: .userAction, tokenId: caller.token.id, identityId: caller.signingIdentityId,
             refuse: { APIError.forbidden("user action signature is invalid: \($0)") })
         let challenge = verified.challenge
-        let now = Date()
+        let now = self.now()
         let record = UserActionRecord(
             id: Identifier.make(.userAction), orgId: caller.orgId, userId: caller.userId, tokenId: caller.token.id,
             tokenKind: caller.token.kind, credentialUuid: verified.credential.uuid, challengeId: challenge.id,
@@ -92,7 +94,7 @@ struct UserActionService: Sendable {
         guard let credential = try await store.credential(uuid: record.credentialUuid), credential.isActive else {
             throw APIError.forbidden("the credential that signed this user action has been deactivated; sign the request again")
         }
-        guard try await store.consumeUserAction(id: record.id, at: Date()) else {
+        guard try await store.consumeUserAction(id: record.id, at: now()) else {
             throw APIError.forbidden("user action has already been used or has expired")
         }
         return record

@@ -9,6 +9,8 @@ struct UserService: Sendable {
     let permissions: PermissionService
     let guardrails: AdminGuard
     let presenter: UserPresenter
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
 
     func list(_ pagination: Pagination, kind: String?, caller: Caller) async throws -> ListResponse<User> {
         try await permissions.require(.usersRead, for: caller)
@@ -50,7 +52,7 @@ struct UserService: Sendable {
             throw APIError.conflict("a user with email \(email) already exists", details: ["duplicate": "email"])
         }
         if let publicKey { try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store) }
-        let now = Date()
+        let now = self.now()
         let user = UserRecord(
             id: Identifier.make(.user), orgId: caller.orgId, username: email, name: email, kind: .customerEmployee,
             isRegistered: publicKey != nil, externalId: externalId, createdBy: caller.userId, createdAt: now)
@@ -81,7 +83,7 @@ struct UserService: Sendable {
         try await permissions.require(.usersActivate, for: caller)
         let user = try await person(id, caller: caller)
         guard !user.isActive else { return try await presenter.present(user) }
-        guard let updated = try await store.setUserActive(id: user.id, isActive: true, at: Date()) else {
+        guard let updated = try await store.setUserActive(id: user.id, isActive: true, at: now()) else {
             throw APIError.notFound("user \(id) not found")
         }
         return try await presenter.present(updated)
@@ -97,7 +99,7 @@ struct UserService: Sendable {
         let user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate")
         guard user.isActive else { return try await presenter.present(user) }
-        let now = Date()
+        let now = self.now()
         let updated = try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deactivating \(user.username)") {
             [user] store in
             let updated = try await store.setUserActive(id: user.id, isActive: false, at: now)
@@ -115,7 +117,7 @@ struct UserService: Sendable {
         var user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
         try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
-            try await store.retire(user, tokenKind: .pat, at: Date())
+            try await store.retire(user, tokenKind: .pat, at: now())
         }
         user.isActive = false
         user.isDeleted = true
