@@ -26,15 +26,17 @@ struct AuthorizationCacheTests {
 
     @Test("A token served from the cache is refused as soon as it expires")
     func expiryWhileCached() async throws {
-        try await TestServer.with { server, api in
+        let clock = TestClock()
+        var configuration = ServerConfiguration()
+        configuration.now = clock.now
+        try await TestServer.with(configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin, secondsValid: 3)
-            let created = Date()
             // Warm: the token verifies and its caller is cached (for up to 5 seconds).
             #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
             #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
             // The cache's own lifetime has not run out when the token's has.
-            try await Task.sleep(for: .seconds(max(0, 3.2 - Date().timeIntervalSince(created))))
+            clock.advance(by: 3.2)
             let reply = try await api.send(.get, "/auth/pats", token: identity.token)
             #expect(reply.status == .unauthorized)
             #expect(reply.errorMessage?.contains("expired") == true)
@@ -96,7 +98,9 @@ struct AuthorizationCacheTests {
     @Test("Concurrent misses for one key load once; a load begun before a change is not shared after it")
     func singleLoad() async throws {
         try await TestServer.with { server, _ in
-            let cache = AuthorizationCache(store: server.store)
+            // Time stands still: no entry expires on its own while the test runs, however slow the machine.
+            let frozen = Date()
+            let cache = AuthorizationCache(store: server.store, now: { frozen })
             let loads = NIOLockedValueBox(0)
             let render: @Sendable () async throws -> ByteBuffer = {
                 let count = loads.withLockedValue { value -> Int in

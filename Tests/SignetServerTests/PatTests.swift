@@ -166,11 +166,14 @@ struct PatTests {
 
     @Test("An expired PAT gets 401")
     func expiry() async throws {
-        try await TestServer.with { server, api in
+        let clock = TestClock()
+        var configuration = ServerConfiguration()
+        configuration.now = clock.now
+        try await TestServer.with(configuration: configuration) { server, api in
             let admin = try await server.admin(api)
-            // (That a fresh PAT works is tested elsewhere; a 1-second one may already be gone on a loaded machine.)
-            let (_, identity) = try await api.createPat(as: admin, secondsValid: 1)
-            try await Task.sleep(for: .milliseconds(2100))
+            let (_, identity) = try await api.createPat(as: admin, secondsValid: 60)
+            #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
+            clock.advance(by: 61)
             let reply = try await api.send(.get, "/auth/pats", token: identity.token)
             #expect(reply.status == .unauthorized)
             #expect(reply.errorMessage?.contains("expired") == true)

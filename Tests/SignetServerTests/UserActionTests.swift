@@ -98,13 +98,15 @@ struct UserActionTests {
 
     @Test("An expired user action gets 403")
     func expiry() async throws {
-        // Only the action under test is signed (a 1-second lifetime would make any other signed setup flaky
-        // under load). Unexpired, the route would answer 404 for this unknown token id; expired, it is 403.
-        try await TestServer.with(configuration: ServerConfiguration(userActionLifetime: 1)) { server, api in
+        // Unexpired, the route would answer 404 for this unknown token id; expired, it is 403.
+        let clock = TestClock()
+        var configuration = ServerConfiguration(userActionLifetime: 60)
+        configuration.now = clock.now
+        try await TestServer.with(configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let path = "/auth/pats/to-aaaaa-bbbbb-cccccccccccccccc/deactivate"
             let action = try await api.userAction(as: admin, method: "PUT", path: path, payload: "")
-            try await Task.sleep(for: .milliseconds(2100))
+            clock.advance(by: 61)
             let reply = try await api.send(.put, path, token: admin.token, headers: ["X-DFNS-USERACTION": action])
             #expect(reply.status == .forbidden)
             #expect(reply.errorMessage?.contains("expired") == true)
