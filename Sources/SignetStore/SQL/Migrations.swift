@@ -87,7 +87,8 @@ enum Migrations {
             try await database.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"
             ).run()
-            let applied = Set(try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.int("version") })
+            let applied = Set(
+                try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             for migration in all where !applied.contains(migration.version) {
                 for statement in migration.statements {
@@ -98,13 +99,7 @@ enum Migrations {
                 ).run()
             }
             if try await database.raw("SELECT kid FROM signing_keys").first() == nil {
-                let key = SigningKeyMaterial.generate()
-                try await database.raw(
-                    """
-                    INSERT INTO signing_keys (kid, private_key, created_at)
-                    VALUES (\(bind: key.kid), \(bind: Data(key.privateKey).base64EncodedString()), \(bind: key.createdAt.milliseconds))
-                    """
-                ).run()
+                try await database.insertRow(SigningKeyRow(SigningKeyMaterial.generate()))
             }
         }
     }

@@ -4,23 +4,12 @@ import SignetAPI
 
 extension SQLStore {
     public func insertToken(_ token: AccessTokenRecord) async throws {
-        try await write(.accessTokens) { database in
-            try await database.raw(
-                """
-                INSERT INTO access_tokens (id, org_id, kind, user_id, credential_uuid, name, external_id, is_active,
-                    is_deleted, token_digest, created_at, updated_at, expires_at)
-                VALUES (\(bind: token.id), \(bind: token.orgId), \(bind: token.kind.rawValue), \(bind: token.userId),
-                    \(bind: token.credentialUuid), \(bind: token.name), \(bind: token.externalId), \(bind: token.isActive),
-                    \(bind: token.isDeleted), \(bind: token.tokenDigest), \(bind: token.createdAt.milliseconds),
-                    \(bind: token.updatedAt.milliseconds), \(bind: token.expiresAt.milliseconds))
-                """
-            ).run()
-        }
+        try await write(.accessTokens) { try await $0.insertRow(token) }
     }
 
     public func token(id: String) async throws -> AccessTokenRecord? {
         try await read { database in
-            try await database.raw("SELECT * FROM access_tokens WHERE id = \(bind: id)").first().map(Self.token(from:))
+            try await database.raw("SELECT * FROM access_tokens WHERE id = \(bind: id)").first(decoding: AccessTokenRecord.self)
         }
     }
 
@@ -32,7 +21,7 @@ extension SQLStore {
                     AND is_deleted = FALSE
                 ORDER BY created_at, id
                 """
-            ).all().map(Self.token(from:))
+            ).all(decoding: AccessTokenRecord.self)
         }
     }
 
@@ -47,7 +36,7 @@ extension SQLStore {
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *
                 """
-            ).first().map(Self.token(from:))
+            ).first(decoding: AccessTokenRecord.self)
         }
     }
 
@@ -59,7 +48,7 @@ extension SQLStore {
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *
                 """
-            ).first().map(Self.token(from:))
+            ).first(decoding: AccessTokenRecord.self)
         }
     }
 
@@ -71,7 +60,7 @@ extension SQLStore {
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *
                 """
-            ).first().map(Self.token(from:))
+            ).first(decoding: AccessTokenRecord.self)
         }
     }
 
@@ -96,15 +85,5 @@ extension SQLStore {
                 """
             ).run()
         }
-    }
-
-    static func token(from row: any SQLRow) throws -> AccessTokenRecord {
-        AccessTokenRecord(
-            id: try row.string("id"), orgId: try row.string("org_id"), kind: try row.enumeration("kind", as: TokenKind.self),
-            userId: try row.string("user_id"), credentialUuid: try row.optionalString("credential_uuid"),
-            name: try row.string("name"), externalId: try row.optionalString("external_id"),
-            isActive: try row.bool("is_active"), isDeleted: try row.bool("is_deleted"),
-            tokenDigest: try row.string("token_digest"), createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at"), expiresAt: try row.date("expires_at"))
     }
 }

@@ -4,23 +4,12 @@ import SignetAPI
 
 extension SQLStore {
     public func insertUser(_ user: UserRecord) async throws {
-        try await write(.users) { database in
-            try await database.raw(
-                """
-                INSERT INTO users (id, org_id, username, username_key, name, kind, is_active, is_service_account,
-                    is_registered, is_sso_required, external_id, is_deleted, created_by, created_at, updated_at)
-                VALUES (\(bind: user.id), \(bind: user.orgId), \(bind: user.username), \(bind: user.username.lowercased()),
-                    \(bind: user.name), \(bind: user.kind.rawValue), \(bind: user.isActive), \(bind: user.isServiceAccount),
-                    \(bind: user.isRegistered), \(bind: user.isSSORequired), \(bind: user.externalId), \(bind: user.isDeleted),
-                    \(bind: user.createdBy), \(bind: user.createdAt.milliseconds), \(bind: user.updatedAt.milliseconds))
-                """
-            ).run()
-        }
+        try await write(.users) { try await $0.insertRow(user) }
     }
 
     public func user(id: String) async throws -> UserRecord? {
         try await read { database in
-            try await database.raw("SELECT * FROM users WHERE id = \(bind: id)").first().map(Self.user(from:))
+            try await database.raw("SELECT * FROM users WHERE id = \(bind: id)").first(decoding: UserRecord.self)
         }
     }
 
@@ -29,9 +18,9 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT * FROM users
-                WHERE org_id = \(bind: orgId) AND username_key = \(bind: username.lowercased()) AND is_deleted = FALSE
+                WHERE org_id = \(bind: orgId) AND username_key = \(bind: UserRecord.key(for: username)) AND is_deleted = FALSE
                 """
-            ).first().map(Self.user(from:))
+            ).first(decoding: UserRecord.self)
         }
     }
 
@@ -41,12 +30,12 @@ extension SQLStore {
         try await write(.users) { database in
             try await database.raw(
                 """
-                UPDATE users SET username = \(bind: username), username_key = \(bind: username.lowercased()),
+                UPDATE users SET username = \(bind: username), username_key = \(bind: UserRecord.key(for: username)),
                     name = \(bind: name), external_id = \(bind: externalId), updated_at = \(bind: date.milliseconds)
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *
                 """
-            ).first().map(Self.user(from:))
+            ).first(decoding: UserRecord.self)
         }
     }
 
@@ -58,7 +47,7 @@ extension SQLStore {
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *
                 """
-            ).first().map(Self.user(from:))
+            ).first(decoding: UserRecord.self)
         }
     }
 
@@ -70,7 +59,7 @@ extension SQLStore {
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *
                 """
-            ).first().map(Self.user(from:))
+            ).first(decoding: UserRecord.self)
         }
     }
 
@@ -87,18 +76,8 @@ extension SQLStore {
             if let afterId { query.appendLiteral(" AND id > "); query.appendInterpolation(bind: afterId) }
             query.appendLiteral(" ORDER BY id LIMIT ")
             query.appendInterpolation(bind: limit)
-            return try await database.raw(query).all().map(Self.user(from:))
+            return try await database.raw(query).all(decoding: UserRecord.self)
         }
     }
 
-    static func user(from row: any SQLRow) throws -> UserRecord {
-        UserRecord(
-            id: try row.string("id"), orgId: try row.string("org_id"), username: try row.string("username"),
-            name: try row.string("name"), kind: try row.enumeration("kind", as: UserKind.self),
-            isActive: try row.bool("is_active"), isServiceAccount: try row.bool("is_service_account"),
-            isRegistered: try row.bool("is_registered"), isSSORequired: try row.bool("is_sso_required"),
-            externalId: try row.optionalString("external_id"), isDeleted: try row.bool("is_deleted"),
-            createdBy: try row.optionalString("created_by"), createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at"))
-    }
 }

@@ -139,27 +139,11 @@ extension Date {
     }
 }
 
-extension SQLRow {
-    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
-    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
-    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
-    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
-    func optionalInt(_ column: String) throws -> Int? { try decode(column: column, as: Int?.self) }
-    func date(_ column: String) throws -> Date { Date(milliseconds: try decode(column: column, as: Int64.self)) }
-    func optionalDate(_ column: String) throws -> Date? {
-        try decode(column: column, as: Int64?.self).map(Date.init(milliseconds:))
-    }
-
-    func stringArray(_ column: String) throws -> [String] {
-        try JSONDecoder().decode([String].self, from: Data(try string(column).utf8))
-    }
-
-    func enumeration<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == String {
-        let raw = try string(column)
-        guard let value = E(rawValue: raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown \(E.self) '\(raw)' in \(column)"))
-        }
-        return value
+extension SQLDatabase {
+    /// Inserts one row, naming every column of its type (NULL for `nil`): the row type is the
+    /// only place a table's columns are listed.
+    func insertRow<Row: StoreRow>(_ row: Row) async throws {
+        try await insert(into: Row.table.rawValue).model(row, nilEncodingStrategy: .asNil).run()
     }
 }
 

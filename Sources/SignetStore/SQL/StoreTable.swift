@@ -1,4 +1,5 @@
-/// The tables of Signet's schema, each classified once by what a change to it means to caches.
+/// The tables of Signet's schema, in an order that satisfies the foreign keys, each classified once
+/// by what a change to it means to caches and by its row type.
 ///
 /// Every write names the tables it touches (``SQLStore/write(_:_:)``) and the tables decide what is
 /// announced, so no single statement can forget to empty the authorization cache. The switch in
@@ -26,6 +27,23 @@ public enum StoreTable: String, CaseIterable, Sendable {
         case .signingKeys: .signingKeys
         // Read on each request straight from the database, never cached.
         case .challenges, .userActions, .schemaMigrations: nil
+        }
+    }
+
+    /// The `Codable` type of the table's rows, or `nil` for the migrations' own bookkeeping
+    /// (which `signet migrate` does not copy: the target applies its own migrations).
+    public var rowType: (any StoreRow.Type)? {
+        switch self {
+        case .organizations: OrganizationRecord.self
+        case .users: UserRecord.self
+        case .credentials: CredentialRecord.self
+        case .accessTokens: AccessTokenRecord.self
+        case .roles: RoleRecord.self
+        case .assignments: AssignmentRecord.self
+        case .challenges: ChallengeRecord.self
+        case .userActions: UserActionRecord.self
+        case .signingKeys: SigningKeyRow.self
+        case .schemaMigrations: nil
         }
     }
 }

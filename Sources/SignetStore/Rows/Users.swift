@@ -1,0 +1,72 @@
+import Foundation
+import SignetAPI
+import SignetCore
+
+/// A user: a person, or a service account (`isServiceAccount`).
+public struct UserRecord: StoreRow, Equatable {
+    public var id: String
+    public var orgId: String
+    /// The login name: the email for people, the account's name for service accounts.
+    public var username: String { didSet { usernameKey = Self.key(for: username) } }
+    /// What logins and the unique index compare: ``key(for:)`` of `username`, kept with it.
+    public private(set) var usernameKey: String
+    public var name: String
+    public var kind: UserKind
+    public var isActive: Bool
+    public var isServiceAccount: Bool
+    public var isRegistered: Bool
+    public var isSSORequired: Bool
+    public var externalId: String?
+    /// Deleted users are kept for the audit log but can do nothing and are not listed.
+    public var isDeleted: Bool
+    /// Who created the user (`nil` for the first administrator).
+    public var createdBy: String?
+    @Milliseconds public var createdAt: Date
+    @Milliseconds public var updatedAt: Date
+
+    public init(
+        id: String, orgId: String, username: String, name: String, kind: UserKind, isActive: Bool = true,
+        isServiceAccount: Bool = false, isRegistered: Bool = true, isSSORequired: Bool = false,
+        externalId: String? = nil, isDeleted: Bool = false, createdBy: String? = nil, createdAt: Date, updatedAt: Date? = nil
+    ) {
+        self.id = id
+        self.orgId = orgId
+        self.username = username
+        self.usernameKey = Self.key(for: username)
+        self.name = name
+        self.kind = kind
+        self.isActive = isActive
+        self.isServiceAccount = isServiceAccount
+        self.isRegistered = isRegistered
+        self.isSSORequired = isSSORequired
+        self.externalId = externalId
+        self.isDeleted = isDeleted
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+    }
+
+    /// Usernames are unique per organisation without regard to case.
+    public static func key(for username: String) -> String { username.lowercased() }
+
+    public static let table = StoreTable.users
+    public static let primaryKey = CodingKeys.id
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+        case orgId = "org_id"
+        case username
+        case usernameKey = "username_key"
+        case name
+        case kind
+        case isActive = "is_active"
+        case isServiceAccount = "is_service_account"
+        case isRegistered = "is_registered"
+        case isSSORequired = "is_sso_required"
+        case externalId = "external_id"
+        case isDeleted = "is_deleted"
+        case createdBy = "created_by"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
