@@ -2,15 +2,16 @@ import Foundation
 import SignetAPI
 import SignetCore
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Store: a committed write is visible to the next read")
 struct ReadYourWritesTests {
     /// Under load, reads share a few connections. A read must never run inside another read's
     /// older snapshot: a challenge issued a moment ago must be found when its answer arrives.
-    @Test("Every challenge inserted is read back at once, with many reads and writes in flight")
-    func readYourWrites() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Every challenge inserted is read back at once, with many reads and writes in flight", arguments: TestDatabase.available)
+    func readYourWrites(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await StoreTests.seed(store)
             let missing = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<16 {

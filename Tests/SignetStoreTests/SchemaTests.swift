@@ -1,15 +1,16 @@
 import Foundation
 import SQLKit
 @testable import SignetStore
+import SignetTestFixtures
 import Testing
 
 /// The row types are the only place a table's columns are listed; these tests hold them to the
 /// schema the migrations really create.
 @Suite("Row types match the schema")
 struct SchemaTests {
-    @Test("Each row type names exactly the columns of its table in the database")
-    func rowTypesMatchColumns() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Each row type names exactly the columns of its table in the database", arguments: TestDatabase.available)
+    func rowTypesMatchColumns(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             for (table, rowType) in StoreCopier.tables {
                 let columns = try await store.read { try await Self.columns(of: table.rawValue, in: $0) }
                 #expect(!columns.isEmpty, "\(table.rawValue) has no columns")

@@ -4,16 +4,19 @@ import SignetStore
 import SignetTestFixtures
 
 /// A fresh, migrated store for one test: SQLite in a temporary folder, or a fresh PostgreSQL
-/// database when `SIGNET_TEST_DATABASE=postgres`.
+/// database on the throwaway cluster. Store tests take the database as their argument
+/// (`arguments: TestDatabase.available`), so one `swift test` runs them on both.
 struct StoreHarness: Sendable {
     let location: StoreLocation
     let directory: String
 
-    static func with<T: Sendable>(_ body: @Sendable (SQLStore, StoreHarness) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        _ database: TestDatabase.Kind, _ body: @Sendable (SQLStore, StoreHarness) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-store-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let location: StoreLocation =
-            TestDatabase.usesPostgres ? .postgres(url: try await TestDatabase.createPostgres()) : .sqlite(path: directory + "/signet.sqlite")
+            database == .postgres ? .postgres(url: try await TestDatabase.createPostgres()) : .sqlite(path: directory + "/signet.sqlite")
         let harness = StoreHarness(location: location, directory: directory)
         defer {
             try? FileManager.default.removeItem(atPath: directory)

@@ -6,7 +6,7 @@ import SignetStore
 import SignetTestFixtures
 import Testing
 
-@Suite("Store (SQLite, or PostgreSQL with SIGNET_TEST_DATABASE=postgres)")
+@Suite("Store (on every available database)")
 struct StoreTests {
     static let now = Date(timeIntervalSince1970: 1_790_000_000.123)
 
@@ -18,9 +18,9 @@ struct StoreTests {
         return (org, user)
     }
 
-    @Test("Records round-trip with every field, nils and millisecond times")
-    func roundTrips() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Records round-trip with every field, nils and millisecond times", arguments: TestDatabase.available)
+    func roundTrips(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             #expect(try await store.organization(id: org.id) == org)
             #expect(try await store.user(id: user.id) == user)
@@ -55,9 +55,9 @@ struct StoreTests {
         }
     }
 
-    @Test("Unique rules are conflicts: a key, a live username (case-insensitive), a role given twice")
-    func conflicts() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Unique rules are conflicts: a key, a live username (case-insensitive), a role given twice", arguments: TestDatabase.available)
+    func conflicts(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             let twin = UserRecord(id: Identifier.make(.user), orgId: org.id, username: "ann@example.COM", name: "Twin", kind: .customerEmployee, createdAt: Self.now)
             await #expect(throws: StoreError.self) { try await store.insertUser(twin) }
@@ -85,10 +85,10 @@ struct StoreTests {
         }
     }
 
-    @Test("A transaction that throws leaves nothing behind")
-    func rollback() async throws {
+    @Test("A transaction that throws leaves nothing behind", arguments: TestDatabase.available)
+    func rollback(database: TestDatabase.Kind) async throws {
         struct Abort: Error {}
-        try await StoreHarness.with { (store: SQLStore, _: StoreHarness) async throws -> Void in
+        try await StoreHarness.with(database) { (store: SQLStore, _: StoreHarness) async throws -> Void in
             let org = OrganizationRecord(id: Identifier.make(.organization), name: "Gone", createdAt: Self.now)
             await #expect(throws: Abort.self) {
                 try await store.transaction { store in
@@ -100,9 +100,9 @@ struct StoreTests {
         }
     }
 
-    @Test("Twenty concurrent attempts use a user action or challenge exactly once; expired ones never")
-    func singleUse() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Twenty concurrent attempts use a user action or challenge exactly once; expired ones never", arguments: TestDatabase.available)
+    func singleUse(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             let action = UserActionRecord(
                 id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: "to-x", tokenKind: .login,
@@ -132,9 +132,9 @@ struct StoreTests {
         }
     }
 
-    @Test("Purging deletes expired challenges and unused user actions, never the audit trail")
-    func purge() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Purging deletes expired challenges and unused user actions, never the audit trail", arguments: TestDatabase.available)
+    func purge(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             let old = Date().addingTimeInterval(-7200)
             let challenge = ChallengeRecord(
@@ -159,9 +159,9 @@ struct StoreTests {
         }
     }
 
-    @Test("Full administrators: active, live people holding a non-archived grants-all role")
-    func fullAdministrators() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Full administrators: active, live people holding a non-archived grants-all role", arguments: TestDatabase.available)
+    func fullAdministrators(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             var full = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "Full", operations: [], grantsAll: true, createdAt: Self.now)
             try await store.insertRole(full)
@@ -181,9 +181,9 @@ struct StoreTests {
         }
     }
 
-    @Test("Changes are announced once committed, not before")
-    func announcements() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Changes are announced once committed, not before", arguments: TestDatabase.available)
+    func announcements(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let (_, user) = try await Self.seed(store)
             let heard = NIOLockedValueBox<[StoreChange]>([])
             store.changes.subscribe { change in heard.withLockedValue { $0.append(change) } }
@@ -197,9 +197,9 @@ struct StoreTests {
         }
     }
 
-    @Test("Migrating concurrently from several processes makes one schema and one signing key")
-    func concurrentMigrations() async throws {
-        try await StoreHarness.with { store, harness in
+    @Test("Migrating concurrently from several processes makes one schema and one signing key", arguments: TestDatabase.available)
+    func concurrentMigrations(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, harness in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<3 { group.addTask { try await harness.withSecondStore { try await $0.migrate() } } }
                 try await group.waitForAll()
@@ -208,9 +208,9 @@ struct StoreTests {
         }
     }
 
-    @Test("lock(_:) serialises transactions that take the same key")
-    func locks() async throws {
-        try await StoreHarness.with { store, harness in
+    @Test("lock(_:) serialises transactions that take the same key", arguments: TestDatabase.available)
+    func locks(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, harness in
             let order = NIOLockedValueBox<[String]>([])
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -236,7 +236,7 @@ struct StoreTests {
         }
     }
 
-    @Test("A SQLite store copies into PostgreSQL whole, and never into a store that has data", .enabled(if: TestDatabase.usesPostgres))
+    @Test("A SQLite store copies into PostgreSQL whole, and never into a store that has data", .enabled(if: TestDatabase.available.contains(.postgres)))
     func copyIntoPostgres() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-copy-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -244,7 +244,7 @@ struct StoreTests {
         let source = try await SQLStore.sqlite(path: directory + "/source.sqlite")
         let (org, user) = try await Self.seed(source)
         try await source.insertRole(RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A"], createdAt: Self.now))
-        try await StoreHarness.with { target, _ in
+        try await StoreHarness.with(.postgres) { target, _ in
             let counts = try await StoreCopier.copy(from: source, to: target)
             #expect(counts.first { $0.table == "users" }?.rows == 1)
             #expect(counts.first { $0.table == "signing_keys" }?.rows == 1)

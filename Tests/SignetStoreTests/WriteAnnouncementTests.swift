@@ -4,6 +4,7 @@ import SQLKit
 import SignetAPI
 import SignetCore
 @testable import SignetStore
+import SignetTestFixtures
 import Testing
 
 /// Cache invalidation is decided by the tables a write touches. These tests watch the database
@@ -11,9 +12,9 @@ import Testing
 /// what each write really does, not what it declares.
 @Suite("Every write announces what the tables it changes require")
 struct WriteAnnouncementTests {
-    @Test("The database holds exactly the tables StoreTable classifies")
-    func everyTableIsClassified() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("The database holds exactly the tables StoreTable classifies", arguments: TestDatabase.available)
+    func everyTableIsClassified(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let tables = try await store.read { try await WriteProbe.tableNames(in: $0) }
             #expect(tables == Set(StoreTable.allCases.map(\.rawValue)))
         }
@@ -29,9 +30,9 @@ struct WriteAnnouncementTests {
         #expect(StoreTable.signingKeys.change == .signingKeys)
     }
 
-    @Test("Each write method announces authorization when it changes an authorization table, signing keys when it changes those")
-    func everyWriteAnnounces() async throws {
-        try await StoreHarness.with { store, _ in
+    @Test("Each write method announces authorization when it changes an authorization table, signing keys when it changes those", arguments: TestDatabase.available)
+    func everyWriteAnnounces(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
             let probe = try await WriteProbe.install(on: store)
             let writes = WriteScenario.writes
             for (name, write) in writes {

@@ -4,9 +4,19 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 
-/// Which database the store and router tests run on. `scripts/test` runs them on SQLite, then on
-/// PostgreSQL through `scripts/with-postgres` with `SIGNET_TEST_DATABASE=postgres`.
+/// Which databases the tests run on. The store tests run on every available one in the same run
+/// (SQLite always, PostgreSQL when `scripts/with-postgres` has set `SIGNET_TEST_POSTGRES_URL`);
+/// the router and multi-node tests run on SQLite, and on PostgreSQL with `SIGNET_TEST_DATABASE=postgres`.
 public enum TestDatabase {
+    /// A database a parameterised test runs on; its name shows in every result and failure.
+    public enum Kind: String, Sendable, CustomStringConvertible {
+        case sqlite, postgres
+        public var description: String { rawValue }
+    }
+
+    /// SQLite, and PostgreSQL when a throwaway cluster is available.
+    public static var available: [Kind] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
     /// The throwaway cluster's superuser URL, from `scripts/with-postgres`.
     public static var postgresURL: String? {
         ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
