@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// Compiler settings every target uses, as Hummingbird does: `any` spelled out for existentials,
+/// and a module's members visible only where that module is imported.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "Signet",
     platforms: [.macOS(.v14)],
@@ -30,7 +37,7 @@ let package = Package(
     ],
     targets: [
         // Wire types (Codable requests and responses) shared by the server, the SDK and the command line.
-        .target(name: "SignetAPI"),
+        .target(name: "SignetAPI", swiftSettings: strictSettings),
         // The security-critical core: keys, signatures, tokens, permissions. No web framework, no database.
         .target(name: "SignetCore", dependencies: [
             "SignetAPI",
@@ -39,7 +46,7 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         // Persistence: repository protocols and their SQL implementation (SQLite and PostgreSQL).
         .target(name: "SignetStore", dependencies: [
             "SignetCore",
@@ -52,7 +59,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         // The HTTP server: Hummingbird application, controllers, authentication, user-action checks.
         .target(name: "SignetServer", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore",
@@ -63,51 +70,52 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         // The Swift SDK: a typed client that signs user actions transparently.
         .target(name: "SignetClient", dependencies: [
             "SignetAPI", "SignetCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         // The `signet` executable: serve, init, and the everyday commands on top of the SDK.
         .executableTarget(name: "SignetCLI", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: strictSettings),
         // openssl-made keys shared by the test targets.
         .target(name: "SignetTestFixtures", dependencies: [
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Tests/SignetTestFixtures"),
+        ], path: "Tests/SignetTestFixtures", swiftSettings: strictSettings),
         .testTarget(name: "SignetMultiNodeTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetClient", "SignetTestFixtures", "SignetCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         .testTarget(name: "SignetStoreTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         .testTarget(name: "SignetCoreTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetTestFixtures",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         .testTarget(name: "SignetClientTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        ], swiftSettings: strictSettings),
         .testTarget(name: "SignetCLITests", dependencies: [
             "SignetServer", "SignetStore", "SignetCLI",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ]),
+        ], swiftSettings: strictSettings),
         .testTarget(name: "SignetServerTests", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -116,7 +124,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "SQLKit", package: "sql-kit"),
-        ]),
+        ], swiftSettings: strictSettings),
     ]
 )
 
@@ -135,5 +143,5 @@ if Context.environment["SIGNET_BENCHMARKS"] == "1" {
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Benchmarks/Sources/SignetBenchmarks"))
+            path: "Benchmarks/Sources/SignetBenchmarks", swiftSettings: strictSettings))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 /// Where a store lives: a SQLite file or a PostgreSQL database.

@@ -2,6 +2,7 @@ import Foundation
 import SignetAPI
 import SignetClient
 import SignetCore
+import SignetStore
 import Testing
 
 @Suite("Swift SDK against a live server")

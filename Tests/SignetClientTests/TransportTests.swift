@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOConcurrencyHelpers
+import NIOHTTP1
 import SignetAPI
 @testable import SignetClient
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import SignetAPI
 import SignetCore
+import SignetServer
 import Testing
 
 @Suite("Audit log")

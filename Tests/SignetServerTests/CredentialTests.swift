@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import SignetAPI
 import SignetCore
+import SignetServer
+import SignetStore
 import Testing
 
 @Suite("Credentials and key rotation")

@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
 import SignetAPI
 import SignetCore
+import SignetServer
+import SignetStore
 import Testing
 
 @Suite("Login and logout")

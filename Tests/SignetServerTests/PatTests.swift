@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SignetAPI
 import SignetCore
 @testable import SignetStore

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import SignetAPI
 import SignetCore
+import SignetStore
 import Testing
 
 @Suite("Roles and assignments")

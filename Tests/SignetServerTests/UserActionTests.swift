@@ -3,6 +3,7 @@ import HTTPTypes
 import SignetAPI
 import SignetCore
 import SignetServer
+import SignetStore
 import Testing
 
 @Suite("User action signing")

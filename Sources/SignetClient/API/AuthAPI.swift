@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import SignetAPI
 
 /// Login, logout, user action signing, and who the caller is.

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import JWTKit
 import SignetAPI
 import SignetCore
 import SignetStore

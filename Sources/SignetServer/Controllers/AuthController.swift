@@ -1,6 +1,7 @@
 import Hummingbird
 import SignetAPI
 import SignetCore
+import SignetStore
 
 /// Login, logout and user action signing, and `GET /healthz` (added by ``buildRouter(services:)``).
 ///

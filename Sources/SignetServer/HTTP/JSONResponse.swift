@@ -1,3 +1,4 @@
+import FoundationEssentials
 import Hummingbird
 
 /// A JSON body with a status, encoded with Signet's wire coders.

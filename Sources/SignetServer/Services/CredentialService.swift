@@ -1,4 +1,5 @@
 import Foundation
+import JWTKit
 import SignetAPI
 import SignetCore
 import SignetStore

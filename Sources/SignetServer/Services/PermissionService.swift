@@ -1,3 +1,4 @@
+import SignetAPI
 import SignetCore
 import SignetStore
 

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import SignetAPI
 import SignetCore
+import SignetServer
+import SignetStore
 import Testing
 
 /// The callers of the authorization matrix, and a fresh request for one route and one caller.
