@@ -2,7 +2,9 @@
 import PackageDescription
 
 /// Compiler settings every target uses, as Hummingbird does: `any` spelled out for existentials,
-/// and a module's members visible only where that module is imported.
+/// and a module's members visible only where that module is imported. The library products
+/// (SignetAPI, SignetCore, SignetClient) also import internally by default, so a dependency
+/// appears in their public interface only where a file says `public import`.
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -37,7 +39,7 @@ let package = Package(
     ],
     targets: [
         // Wire types (Codable requests and responses) shared by the server, the SDK and the command line.
-        .target(name: "SignetAPI", swiftSettings: strictSettings),
+        .target(name: "SignetAPI", swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The security-critical core: keys, signatures, tokens, permissions. No web framework, no database.
         .target(name: "SignetCore", dependencies: [
             "SignetAPI",
@@ -46,7 +48,7 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
+        ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // Persistence: repository protocols and their SQL implementation (SQLite and PostgreSQL).
         .target(name: "SignetStore", dependencies: [
             "SignetCore",
@@ -77,7 +79,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
+        ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The `signet` executable: serve, init, and the everyday commands on top of the SDK.
         .executableTarget(name: "SignetCLI", dependencies: [
             "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One completed user action: who did what, through which token, signed by which credential.
 public struct AuditLog: Codable, Sendable, Equatable {

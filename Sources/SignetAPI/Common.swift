@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The error body of every refused request: `{"error": {"status", "message", "details"?}}`.
 public struct ErrorResponse: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A credential of the caller.
 public struct Credential: Codable, Sendable, Equatable {

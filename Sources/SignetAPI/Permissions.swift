@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A role ("permission" on the wire): a named set of operations.
 public struct Permission: Codable, Sendable, Equatable {

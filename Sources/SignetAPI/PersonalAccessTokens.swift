@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A role assigned to an identity, as listed on tokens and users.
 public struct PermissionAssignmentInfo: Codable, Sendable, Equatable {

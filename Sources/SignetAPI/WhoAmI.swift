@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// `GET /auth/whoami` (a Signet extension; Dfns has no equivalent): the caller as the server sees it.
 public struct WhoAmI: Codable, Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Foundation
-import SignetAPI
-import SignetCore
+public import Foundation
+public import SignetAPI
+public import SignetCore
 
 /// Signs user-action and login challenges. Implement it to keep keys in an HSM, a cloud KMS or the
 /// Secure Enclave; ``KeySigner`` signs with a PEM private key.

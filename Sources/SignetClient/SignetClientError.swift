@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What can go wrong when calling a Signet (or Dfns) server.
 public enum SignetClientError: Error, Sendable, CustomStringConvertible {

@@ -1,7 +1,7 @@
-import Foundation
-import NIOHTTP1
-import SignetAPI
-import SignetCore
+public import Foundation
+public import NIOHTTP1
+public import SignetAPI
+public import SignetCore
 
 /// `/auth/credentials`: the caller's own credentials, and key rotation.
 public struct CredentialsAPI: Sendable {

@@ -1,6 +1,6 @@
-import Foundation
-import NIOHTTP1
-import SignetAPI
+public import Foundation
+public import NIOHTTP1
+public import SignetAPI
 
 /// `/auth/service-accounts`.
 public struct ServiceAccountsAPI: Sendable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import NIOHTTP1
-import SignetAPI
+public import SignetAPI
 
 /// `/auth/users`.
 public struct UsersAPI: Sendable {

@@ -1,7 +1,7 @@
-import Crypto
-import Foundation
-import JWTKit
-import NIOConcurrencyHelpers
+public import Crypto
+public import Foundation
+public import JWTKit
+public import NIOConcurrencyHelpers
 
 /// One Ed25519 key that signs Signet's JWTs, as the store persists it.
 public struct SigningKeyMaterial: Sendable, Equatable {

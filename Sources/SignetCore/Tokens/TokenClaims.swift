@@ -1,6 +1,6 @@
-import Foundation
-import JWTKit
-import SignetAPI
+public import Foundation
+public import JWTKit
+public import SignetAPI
 
 /// What a token is for, carried in `aud`. Bearer tokens use the Dfns audience; Signet's internal
 /// tokens use their own, so one can never be presented as another.
