@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 
 /// What changed in the store, as far as caches care.
-public enum StoreChange: String, Sendable {
+package enum StoreChange: String, Sendable {
     /// Users, tokens, roles, assignments or credentials: anything that decides who may do what.
     case authorization
     /// The keys that sign tokens.
@@ -11,7 +11,7 @@ public enum StoreChange: String, Sendable {
 /// Tells subscribers when the store changes: right after a local commit, and (over PostgreSQL)
 /// when another node commits. Also says whether remote changes are being heard at all: a cache
 /// must not serve anything while they are not.
-public final class ChangeFeed: Sendable {
+package final class ChangeFeed: Sendable {
     private struct State {
         var subscribers: [@Sendable (StoreChange) -> Void] = []
         var isLive: Bool
@@ -21,26 +21,26 @@ public final class ChangeFeed: Sendable {
 
     /// - Parameter live: whether changes are complete from the start (a single-node store), or
     ///   only once a listener has connected (``setLive(_:)``).
-    public init(live: Bool) {
+    package init(live: Bool) {
         state = NIOLockedValueBox(State(isLive: live))
     }
 
     /// Calls `handler` on every change.
-    public func subscribe(_ handler: @escaping @Sendable (StoreChange) -> Void) {
+    package func subscribe(_ handler: @escaping @Sendable (StoreChange) -> Void) {
         state.withLockedValue { $0.subscribers.append(handler) }
     }
 
     /// Announces a change to every subscriber.
-    public func publish(_ change: StoreChange) {
+    package func publish(_ change: StoreChange) {
         for subscriber in state.withLockedValue({ $0.subscribers }) { subscriber(change) }
     }
 
     /// Whether every change, local and remote, is being announced.
-    public var isLive: Bool { state.withLockedValue { $0.isLive } }
+    package var isLive: Bool { state.withLockedValue { $0.isLive } }
 
     /// Marks the feed as complete or not. Going live announces a change of everything, since
     /// changes made while it was not may have been missed.
-    public func setLive(_ live: Bool) {
+    package func setLive(_ live: Bool) {
         let wasLive = state.withLockedValue { state -> Bool in
             let previous = state.isLive
             state.isLive = live

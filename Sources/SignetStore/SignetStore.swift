@@ -3,7 +3,7 @@ import SignetAPI
 import SignetCore
 
 /// Why the store refused a write.
-public enum StoreError: Error, Sendable, Equatable {
+package enum StoreError: Error, Sendable, Equatable {
     /// A uniqueness rule was broken (a key already registered, a name taken…).
     case conflict(String)
     /// The record to change does not exist.
@@ -11,7 +11,7 @@ public enum StoreError: Error, Sendable, Equatable {
 }
 
 /// Organisations.
-public protocol OrganizationRepository: Sendable {
+package protocol OrganizationRepository: Sendable {
     func insertOrganization(_ organization: OrganizationRecord) async throws
     func organization(id: String) async throws -> OrganizationRecord?
     /// Every organisation, oldest first.
@@ -19,7 +19,7 @@ public protocol OrganizationRepository: Sendable {
 }
 
 /// Users and service accounts.
-public protocol UserRepository: Sendable {
+package protocol UserRepository: Sendable {
     func insertUser(_ user: UserRecord) async throws
     func user(id: String) async throws -> UserRecord?
     /// A live (not deleted) user by username, case-insensitively.
@@ -34,8 +34,8 @@ public protocol UserRepository: Sendable {
     func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
 }
 
-/// Credentials (public keys).
-public protocol CredentialRepository: Sendable {
+/// Credentials (package keys).
+package protocol CredentialRepository: Sendable {
     /// Throws ``StoreError/conflict(_:)`` when the key or credId is already registered in the organisation.
     func insertCredential(_ credential: CredentialRecord) async throws
     func credential(uuid: String) async throws -> CredentialRecord?
@@ -47,7 +47,7 @@ public protocol CredentialRepository: Sendable {
 }
 
 /// Access tokens (logins, PATs, service-account tokens).
-public protocol AccessTokenRepository: Sendable {
+package protocol AccessTokenRepository: Sendable {
     func insertToken(_ token: AccessTokenRecord) async throws
     func token(id: String) async throws -> AccessTokenRecord?
     /// Live (not deleted) tokens of a user of one kind, oldest first.
@@ -69,7 +69,7 @@ public protocol AccessTokenRepository: Sendable {
 }
 
 /// Roles and their assignments.
-public protocol RoleRepository: Sendable {
+package protocol RoleRepository: Sendable {
     func insertRole(_ role: RoleRecord) async throws
     func role(id: String) async throws -> RoleRecord?
     func role(orgId: String, name: String) async throws -> RoleRecord?
@@ -90,7 +90,7 @@ public protocol RoleRepository: Sendable {
 }
 
 /// Challenges waiting for signatures.
-public protocol ChallengeRepository: Sendable {
+package protocol ChallengeRepository: Sendable {
     func insertChallenge(_ challenge: ChallengeRecord) async throws
     func challenge(id: String) async throws -> ChallengeRecord?
     /// Marks the challenge answered. Returns `false` when it was already answered or has expired:
@@ -102,7 +102,7 @@ public protocol ChallengeRepository: Sendable {
 }
 
 /// Signed user actions and the audit trail they form.
-public protocol UserActionRepository: Sendable {
+package protocol UserActionRepository: Sendable {
     func insertUserAction(_ action: UserActionRecord) async throws
     func userAction(id: String) async throws -> UserActionRecord?
     /// Marks the action used. Returns `false` when it was already used or has expired: a user action
@@ -114,14 +114,14 @@ public protocol UserActionRepository: Sendable {
 }
 
 /// The keys that sign Signet's JWTs.
-public protocol SigningKeyRepository: Sendable {
+package protocol SigningKeyRepository: Sendable {
     /// Every signing key, oldest first.
     func signingKeys() async throws -> [SigningKeyMaterial]
     func insertSigningKey(_ key: SigningKeyMaterial) async throws
 }
 
 /// Everything Signet persists, with transactions across it.
-public protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
+package protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
     RoleRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.

@@ -4,12 +4,12 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Where a store lives: a SQLite file or a PostgreSQL database.
-public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
+package enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(url: String)
 
     /// Reads `--database`: a `postgres://` (or `postgresql://`) URL, `sqlite:PATH`, or a plain SQLite path.
-    public init(_ argument: String) {
+    package init(_ argument: String) {
         if argument.hasPrefix("postgres://") || argument.hasPrefix("postgresql://") {
             self = .postgres(url: argument)
         } else if argument.hasPrefix("sqlite:") {
@@ -20,7 +20,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The location without any password, for messages.
-    public var description: String {
+    package var description: String {
         switch self {
         case .sqlite(let path): return path
         case .postgres(let url):
@@ -32,16 +32,16 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A store and the services that must run for it (the PostgreSQL pool and change listener).
-public struct OpenedStore: Sendable {
-    public let store: SQLStore
-    public let services: [any Service]
+package struct OpenedStore: Sendable {
+    package let store: SQLStore
+    package let services: [any Service]
 }
 
 extension SQLStore {
     /// Opens a store for a long-running server. SQLite is migrated at once; a PostgreSQL store is
     /// migrated when the server starts (its pool must be running first), and comes with the pool
     /// and the change listener as services.
-    public static func open(_ location: StoreLocation, logger: Logger) async throws -> OpenedStore {
+    package static func open(_ location: StoreLocation, logger: Logger) async throws -> OpenedStore {
         switch location {
         case .sqlite(let path):
             return OpenedStore(store: try await sqlite(path: path, logger: logger), services: [])
@@ -53,7 +53,7 @@ extension SQLStore {
     }
 
     /// Opens a migrated store for the duration of `body` (one-shot commands) and closes it after.
-    public static func with<T: Sendable>(
+    package static func with<T: Sendable>(
         _ location: StoreLocation, logger: Logger, _ body: @Sendable (SQLStore) async throws -> T
     ) async throws -> T {
         switch location {

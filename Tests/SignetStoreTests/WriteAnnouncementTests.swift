@@ -123,7 +123,8 @@ struct WriteProbe: Sendable {
 
     /// `name(firstLabel:…)` of every method in `source` whose body calls `write(`.
     static func writeMethods(in source: String) -> Set<String> {
-        let parts = source.components(separatedBy: "public func ").dropFirst()
+        let parts = source.replacingOccurrences(of: "public func ", with: "package func ")
+            .components(separatedBy: "package func ").dropFirst()
         return Set(parts.compactMap { part -> String? in
             let body = part.components(separatedBy: "\n    }\n").first ?? part
             guard body.contains("try await write("), let open = part.firstIndex(of: "(") else { return nil }

@@ -14,7 +14,7 @@ import SignetStore
 /// loaded.
 ///
 /// `onServerRunning` is called with the port the server listens on, once it does (useful with port 0).
-public func buildApplication(
+package func buildApplication(
     configuration: ServerConfiguration, store: any SignetStore, services: [any Service] = [],
     logger: Logger = Logger(label: "signet"), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
@@ -38,7 +38,7 @@ public func buildApplication(
     return app
 }
 
-/// The router: middleware, then the public routes, then every route behind the bearer token, whose
+/// The router: middleware, then the package routes, then every route behind the bearer token, whose
 /// handlers see an ``AuthenticatedRequestContext`` (the caller is never optional there).
 func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)

@@ -1,39 +1,39 @@
 import Foundation
 
 /// What a Signet server is configured with. The defaults are the production values.
-public struct ServerConfiguration: Sendable {
+package struct ServerConfiguration: Sendable {
     /// The address to listen on. Loopback by default: exposing Signet is a deliberate act.
-    public var host: String
+    package var host: String
     /// The port to listen on.
-    public var port: Int
+    package var port: Int
     /// The `iss` of every token.
-    public var issuer: String
+    package var issuer: String
     /// How long a login session's token lives (Dfns: 6 hours).
-    public var loginTokenLifetime: TimeInterval
+    package var loginTokenLifetime: TimeInterval
     /// How long a challenge may wait for its signature.
-    public var challengeLifetime: TimeInterval
+    package var challengeLifetime: TimeInterval
     /// How long a signed user action may wait to be used (at most 5 minutes).
-    public var userActionLifetime: TimeInterval
+    package var userActionLifetime: TimeInterval
     /// The longest a PAT may live, in days (Dfns: 730), and the lifetime of one created without one.
-    public var maximumTokenLifetimeDays: Int
+    package var maximumTokenLifetimeDays: Int
     /// Whether to cache what authorises requests (see the README on several nodes). Off, every
     /// request reads its token, user and permissions from the database.
-    public var authorizationCache: Bool
+    package var authorizationCache: Bool
     /// How long a connection may take to send a request's head, and may stay idle between requests,
     /// before it is closed: a client that trickles a request line cannot hold a connection.
-    public var connectionTimeout: Duration
+    package var connectionTimeout: Duration
     /// How long a request may take to send its body once its head has arrived (408 after that).
-    public var bodyTimeout: Duration
+    package var bodyTimeout: Duration
     /// The most connections served at once; further ones wait in the listen backlog.
-    public var maximumConnections: Int
+    package var maximumConnections: Int
     /// How often a node rereads the token-signing keys, so a `signet signing-keys rotate` reaches a
     /// running server even where no change notification announces it (SQLite).
-    public var signingKeyPollInterval: Duration
+    package var signingKeyPollInterval: Duration
     /// The current time, read by every service and the authorization cache. Tests move it instead
     /// of sleeping; a server uses the system clock.
-    public var now: @Sendable () -> Date = { Date() }
+    package var now: @Sendable () -> Date = { Date() }
 
-    public init(
+    package init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "signet", loginTokenLifetime: TimeInterval = 6 * 3600,
         challengeLifetime: TimeInterval = 5 * 60, userActionLifetime: TimeInterval = 5 * 60, maximumTokenLifetimeDays: Int = 730,
         authorizationCache: Bool = true, connectionTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30),

@@ -5,28 +5,28 @@ import SignetStore
 
 /// Creates the organisation and its first administrator on an empty store (`signet init`, and the
 /// `--dev` first start).
-public enum OrganizationBootstrap {
+package enum OrganizationBootstrap {
     /// The name of the managed role that grants every operation, present and future.
-    public static let fullAdminRoleName = "ManagedFullAdminAccess"
+    package static let fullAdminRoleName = "ManagedFullAdminAccess"
 
     /// What was created; `--json` prints exactly this.
-    public struct Result: Codable, Sendable, Equatable {
-        public var orgId: String
-        public var userId: String
-        public var username: String
+    package struct Result: Codable, Sendable, Equatable {
+        package var orgId: String
+        package var userId: String
+        package var username: String
         /// The `credId` a key signer uses.
-        public var credentialId: String
-        public var credentialUuid: String
+        package var credentialId: String
+        package var credentialUuid: String
     }
 
     /// Why the store could not be initialised. Nothing was written.
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case alreadyInitialised(orgId: String, name: String)
         case invalidEmail(String)
         case invalidOrganizationName
         case invalidPublicKey(KeyParsingError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .alreadyInitialised(let orgId, let name):
                 return "this store is already initialised (organisation \(orgId), '\(name)'); nothing was changed"
@@ -43,7 +43,7 @@ public enum OrganizationBootstrap {
     /// Creates the organisation, the managed full-admin role, the first user (a `CustomerEmployee`
     /// whose username is `email`) with a Key credential for `publicKeyPEM`, and assigns the role,
     /// all in one transaction.
-    public static func initialize(
+    package static func initialize(
         store: any SignetStore, organizationName: String, email: String, publicKeyPEM: String, now: Date = Date()
     ) async throws -> Result {
         let name = organizationName.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -4,26 +4,26 @@ import SignetCore
 
 /// An access token Signet minted: a login session, a PAT or a service account's token.
 /// Only the token's SHA-256 is kept, never the token.
-public struct AccessTokenRecord: StoreRow, Equatable {
+package struct AccessTokenRecord: StoreRow, Equatable {
     /// `to-…` for PATs and service accounts, `uj-…` for logins; the JWT's `jti`.
-    public var id: String
-    public var orgId: String
-    public var kind: TokenKind
+    package var id: String
+    package var orgId: String
+    package var kind: TokenKind
     /// The user the token acts for (for a service account, its own user).
-    public var userId: String
+    package var userId: String
     /// The credential minted with a PAT or service account; `nil` for logins.
-    public var credentialUuid: String?
-    public var name: String
-    public var externalId: String?
-    public var isActive: Bool
-    public var isDeleted: Bool
+    package var credentialUuid: String?
+    package var name: String
+    package var externalId: String?
+    package var isActive: Bool
+    package var isDeleted: Bool
     /// ``TokenDigest/of(_:)`` of the token.
-    public var tokenDigest: String
-    @Milliseconds public var createdAt: Date
-    @Milliseconds public var updatedAt: Date
-    @Milliseconds public var expiresAt: Date
+    package var tokenDigest: String
+    @Milliseconds package var createdAt: Date
+    @Milliseconds package var updatedAt: Date
+    @Milliseconds package var expiresAt: Date
 
-    public init(
+    package init(
         id: String, orgId: String, kind: TokenKind, userId: String, credentialUuid: String?, name: String,
         externalId: String? = nil, isActive: Bool = true, isDeleted: Bool = false, tokenDigest: String, createdAt: Date,
         updatedAt: Date? = nil, expiresAt: Date
@@ -43,10 +43,10 @@ public struct AccessTokenRecord: StoreRow, Equatable {
         self.expiresAt = expiresAt
     }
 
-    public static let table = StoreTable.accessTokens
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.accessTokens
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case orgId = "org_id"
         case kind

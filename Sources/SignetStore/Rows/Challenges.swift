@@ -3,7 +3,7 @@ import SignetAPI
 import SignetCore
 
 /// What a challenge was issued for.
-public enum ChallengePurpose: String, Sendable, Equatable, Codable {
+package enum ChallengePurpose: String, Sendable, Equatable, Codable {
     case login
     case userAction = "action"
     /// A new credential's attestation (`/auth/credentials/init`).
@@ -11,27 +11,27 @@ public enum ChallengePurpose: String, Sendable, Equatable, Codable {
 }
 
 /// An issued challenge, waiting for its signature.
-public struct ChallengeRecord: StoreRow, Equatable {
+package struct ChallengeRecord: StoreRow, Equatable {
     /// `ch-…`, also the `challengeIdentifier` JWT's `jti`.
-    public var id: String
-    public var orgId: String
-    public var purpose: ChallengePurpose
+    package var id: String
+    package var orgId: String
+    package var purpose: ChallengePurpose
     /// The user logging in, or the caller's user.
-    public var userId: String
+    package var userId: String
     /// For user actions: the token the caller presented.
-    public var tokenId: String?
+    package var tokenId: String?
     /// The value the signer must put in `clientData.challenge`.
-    public var challenge: String
+    package var challenge: String
     /// The `credId`s that may answer.
-    @JSONText public var allowedCredentialIds: [String]
-    public var httpMethod: String?
-    public var httpPath: String?
-    public var payload: String?
-    @Milliseconds public var createdAt: Date
-    @Milliseconds public var expiresAt: Date
-    @OptionalMilliseconds public var usedAt: Date?
+    @JSONText package var allowedCredentialIds: [String]
+    package var httpMethod: String?
+    package var httpPath: String?
+    package var payload: String?
+    @Milliseconds package var createdAt: Date
+    @Milliseconds package var expiresAt: Date
+    @OptionalMilliseconds package var usedAt: Date?
 
-    public init(
+    package init(
         id: String, orgId: String, purpose: ChallengePurpose, userId: String, tokenId: String?, challenge: String,
         allowedCredentialIds: [String], httpMethod: String? = nil, httpPath: String? = nil, payload: String? = nil,
         createdAt: Date, expiresAt: Date, usedAt: Date? = nil
@@ -51,10 +51,10 @@ public struct ChallengeRecord: StoreRow, Equatable {
         self.usedAt = usedAt
     }
 
-    public static let table = StoreTable.challenges
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.challenges
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case orgId = "org_id"
         case purpose

@@ -2,26 +2,26 @@ import Foundation
 import SignetAPI
 import SignetCore
 
-/// A credential: a public key that signs for one identity (a user, or a PAT's token id).
-public struct CredentialRecord: StoreRow, Equatable {
+/// A credential: a package key that signs for one identity (a user, or a PAT's token id).
+package struct CredentialRecord: StoreRow, Equatable {
     /// `cr-…`.
-    public var uuid: String
-    public var orgId: String
+    package var uuid: String
+    package var orgId: String
     /// The `credId` signers name (base64url).
-    public var credentialId: String
+    package var credentialId: String
     /// The identity it signs for: a user id (`us-…`) or a PAT's token id (`to-…`).
-    public var identityId: String
-    public var kind: CredentialKind
-    public var name: String
+    package var identityId: String
+    package var kind: CredentialKind
+    package var name: String
     /// Canonical SPKI PEM.
-    public var publicKeyPEM: String
+    package var publicKeyPEM: String
     /// See ``PublicKey/fingerprint``; unique per organisation.
-    public var fingerprint: String
-    public var algorithm: KeyAlgorithm
-    public var isActive: Bool
-    @Milliseconds public var createdAt: Date
+    package var fingerprint: String
+    package var algorithm: KeyAlgorithm
+    package var isActive: Bool
+    @Milliseconds package var createdAt: Date
 
-    public init(
+    package init(
         uuid: String, orgId: String, credentialId: String, identityId: String, kind: CredentialKind = .key, name: String,
         publicKeyPEM: String, fingerprint: String, algorithm: KeyAlgorithm, isActive: Bool = true, createdAt: Date
     ) {
@@ -38,10 +38,10 @@ public struct CredentialRecord: StoreRow, Equatable {
         self.createdAt = createdAt
     }
 
-    public static let table = StoreTable.credentials
-    public static let primaryKey = CodingKeys.uuid
+    package static let table = StoreTable.credentials
+    package static let primaryKey = CodingKeys.uuid
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case uuid
         case orgId = "org_id"
         case credentialId = "credential_id"

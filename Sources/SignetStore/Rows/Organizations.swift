@@ -3,21 +3,21 @@ import SignetAPI
 import SignetCore
 
 /// An organisation.
-public struct OrganizationRecord: StoreRow, Equatable {
-    public var id: String
-    public var name: String
-    @Milliseconds public var createdAt: Date
+package struct OrganizationRecord: StoreRow, Equatable {
+    package var id: String
+    package var name: String
+    @Milliseconds package var createdAt: Date
 
-    public init(id: String, name: String, createdAt: Date) {
+    package init(id: String, name: String, createdAt: Date) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
     }
 
-    public static let table = StoreTable.organizations
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.organizations
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case name
         case createdAt = "created_at"

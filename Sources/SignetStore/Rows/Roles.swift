@@ -3,20 +3,20 @@ import SignetAPI
 import SignetCore
 
 /// A role ("permission" on the Dfns wire): a named set of operations.
-public struct RoleRecord: StoreRow, Equatable {
+package struct RoleRecord: StoreRow, Equatable {
     /// `pm-…`.
-    public var id: String
-    public var orgId: String
-    public var name: String
-    @JSONText public var operations: [String]
+    package var id: String
+    package var orgId: String
+    package var name: String
+    @JSONText package var operations: [String]
     /// Grants every operation, present and future (the managed full-admin role).
-    public var grantsAll: Bool
-    public var isImmutable: Bool
-    public var isArchived: Bool
-    @Milliseconds public var createdAt: Date
-    @Milliseconds public var updatedAt: Date
+    package var grantsAll: Bool
+    package var isImmutable: Bool
+    package var isArchived: Bool
+    @Milliseconds package var createdAt: Date
+    @Milliseconds package var updatedAt: Date
 
-    public init(
+    package init(
         id: String, orgId: String, name: String, operations: [String], grantsAll: Bool = false, isImmutable: Bool = false,
         isArchived: Bool = false, createdAt: Date, updatedAt: Date? = nil
     ) {
@@ -32,14 +32,14 @@ public struct RoleRecord: StoreRow, Equatable {
     }
 
     /// What the role grants.
-    public var permissionSet: PermissionSet {
+    package var permissionSet: PermissionSet {
         grantsAll ? .all : PermissionSet(operations: operations)
     }
 
-    public static let table = StoreTable.roles
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.roles
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case orgId = "org_id"
         case name
@@ -53,17 +53,17 @@ public struct RoleRecord: StoreRow, Equatable {
 }
 
 /// A role given to an identity (a user, a service account, or a PAT's token id).
-public struct AssignmentRecord: StoreRow, Equatable {
+package struct AssignmentRecord: StoreRow, Equatable {
     /// `as-…`.
-    public var id: String
-    public var orgId: String
-    public var permissionId: String
-    public var identityId: String
-    public var isImmutable: Bool
-    @Milliseconds public var createdAt: Date
-    @Milliseconds public var updatedAt: Date
+    package var id: String
+    package var orgId: String
+    package var permissionId: String
+    package var identityId: String
+    package var isImmutable: Bool
+    @Milliseconds package var createdAt: Date
+    @Milliseconds package var updatedAt: Date
 
-    public init(
+    package init(
         id: String, orgId: String, permissionId: String, identityId: String, isImmutable: Bool = false, createdAt: Date,
         updatedAt: Date? = nil
     ) {
@@ -76,10 +76,10 @@ public struct AssignmentRecord: StoreRow, Equatable {
         self.updatedAt = updatedAt ?? createdAt
     }
 
-    public static let table = StoreTable.assignments
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.assignments
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case orgId = "org_id"
         case permissionId = "permission_id"

@@ -3,7 +3,7 @@ import Foundation
 /// One table's row: a `Codable` type whose `CodingKeys` are the table's columns, read with
 /// sql-kit's row decoder and written with its query encoder. The store's statements, `signet
 /// migrate`'s copy and the schema test all go through it, so a column is named once, here.
-public protocol StoreRow: Codable, Sendable {
+package protocol StoreRow: Codable, Sendable {
     /// The columns, one case each, spelled as in the schema.
     associatedtype CodingKeys: CodingKey & CaseIterable & RawRepresentable where CodingKeys.RawValue == String
     /// The table the row belongs to.
@@ -19,16 +19,16 @@ extension StoreRow {
 
 /// A time stored as Unix milliseconds (BIGINT), the representation of every time in the schema.
 @propertyWrapper
-public struct Milliseconds: Codable, Sendable, Hashable {
-    public var wrappedValue: Date
+package struct Milliseconds: Codable, Sendable, Hashable {
+    package var wrappedValue: Date
 
-    public init(wrappedValue: Date) { self.wrappedValue = wrappedValue }
+    package init(wrappedValue: Date) { self.wrappedValue = wrappedValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         wrappedValue = Date(milliseconds: try decoder.singleValueContainer().decode(Int64.self))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(wrappedValue.milliseconds)
     }
@@ -36,17 +36,17 @@ public struct Milliseconds: Codable, Sendable, Hashable {
 
 /// A time that may be absent, stored as Unix milliseconds or NULL.
 @propertyWrapper
-public struct OptionalMilliseconds: Codable, Sendable, Hashable {
-    public var wrappedValue: Date?
+package struct OptionalMilliseconds: Codable, Sendable, Hashable {
+    package var wrappedValue: Date?
 
-    public init(wrappedValue: Date?) { self.wrappedValue = wrappedValue }
+    package init(wrappedValue: Date?) { self.wrappedValue = wrappedValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         wrappedValue = container.decodeNil() ? nil : Date(milliseconds: try container.decode(Int64.self))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if let wrappedValue { try container.encode(wrappedValue.milliseconds) } else { try container.encodeNil() }
     }
@@ -54,17 +54,17 @@ public struct OptionalMilliseconds: Codable, Sendable, Hashable {
 
 /// A list of strings stored as JSON text (portable across SQLite and PostgreSQL).
 @propertyWrapper
-public struct JSONText: Codable, Sendable, Hashable {
-    public var wrappedValue: [String]
+package struct JSONText: Codable, Sendable, Hashable {
+    package var wrappedValue: [String]
 
-    public init(wrappedValue: [String]) { self.wrappedValue = wrappedValue }
+    package init(wrappedValue: [String]) { self.wrappedValue = wrappedValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         wrappedValue = try JSONDecoder().decode([String].self, from: Data(text.utf8))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(jsonText(wrappedValue))
     }

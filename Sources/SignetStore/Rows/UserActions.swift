@@ -4,30 +4,30 @@ import SignetCore
 
 /// A signed user action: issued by `/auth/action`, used once by the request it is bound to, then
 /// kept as the audit log's evidence.
-public struct UserActionRecord: StoreRow, Equatable {
+package struct UserActionRecord: StoreRow, Equatable {
     /// `ua-…`, also the `userAction` JWT's `jti`.
-    public var id: String
-    public var orgId: String
-    public var userId: String
+    package var id: String
+    package var orgId: String
+    package var userId: String
     /// The token the caller presented (`to-…` or `uj-…`).
-    public var tokenId: String
-    public var tokenKind: TokenKind
-    public var credentialUuid: String
-    public var challengeId: String
-    public var httpMethod: String
-    public var httpPath: String
-    public var payload: String
+    package var tokenId: String
+    package var tokenKind: TokenKind
+    package var credentialUuid: String
+    package var challengeId: String
+    package var httpMethod: String
+    package var httpPath: String
+    package var payload: String
     /// The signed clientData, base64url.
-    public var clientData: String
+    package var clientData: String
     /// The signature, base64url.
-    public var signature: String
-    @Milliseconds public var createdAt: Date
-    @Milliseconds public var expiresAt: Date
-    @OptionalMilliseconds public var usedAt: Date?
+    package var signature: String
+    @Milliseconds package var createdAt: Date
+    @Milliseconds package var expiresAt: Date
+    @OptionalMilliseconds package var usedAt: Date?
     /// The HTTP status the action's request ended with.
-    public var resultStatus: Int?
+    package var resultStatus: Int?
 
-    public init(
+    package init(
         id: String, orgId: String, userId: String, tokenId: String, tokenKind: TokenKind, credentialUuid: String,
         challengeId: String, httpMethod: String, httpPath: String, payload: String, clientData: String, signature: String,
         createdAt: Date, expiresAt: Date, usedAt: Date? = nil, resultStatus: Int? = nil
@@ -50,10 +50,10 @@ public struct UserActionRecord: StoreRow, Equatable {
         self.resultStatus = resultStatus
     }
 
-    public static let table = StoreTable.userActions
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.userActions
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case orgId = "org_id"
         case userId = "user_id"

@@ -3,28 +3,28 @@ import SignetAPI
 import SignetCore
 
 /// A user: a person, or a service account (`isServiceAccount`).
-public struct UserRecord: StoreRow, Equatable {
-    public var id: String
-    public var orgId: String
+package struct UserRecord: StoreRow, Equatable {
+    package var id: String
+    package var orgId: String
     /// The login name: the email for people, the account's name for service accounts.
-    public var username: String { didSet { usernameKey = Self.key(for: username) } }
+    package var username: String { didSet { usernameKey = Self.key(for: username) } }
     /// What logins and the unique index compare: ``key(for:)`` of `username`, kept with it.
-    public private(set) var usernameKey: String
-    public var name: String
-    public var kind: UserKind
-    public var isActive: Bool
-    public var isServiceAccount: Bool
-    public var isRegistered: Bool
-    public var isSSORequired: Bool
-    public var externalId: String?
+    package private(set) var usernameKey: String
+    package var name: String
+    package var kind: UserKind
+    package var isActive: Bool
+    package var isServiceAccount: Bool
+    package var isRegistered: Bool
+    package var isSSORequired: Bool
+    package var externalId: String?
     /// Deleted users are kept for the audit log but can do nothing and are not listed.
-    public var isDeleted: Bool
+    package var isDeleted: Bool
     /// Who created the user (`nil` for the first administrator).
-    public var createdBy: String?
-    @Milliseconds public var createdAt: Date
-    @Milliseconds public var updatedAt: Date
+    package var createdBy: String?
+    @Milliseconds package var createdAt: Date
+    @Milliseconds package var updatedAt: Date
 
-    public init(
+    package init(
         id: String, orgId: String, username: String, name: String, kind: UserKind, isActive: Bool = true,
         isServiceAccount: Bool = false, isRegistered: Bool = true, isSSORequired: Bool = false,
         externalId: String? = nil, isDeleted: Bool = false, createdBy: String? = nil, createdAt: Date, updatedAt: Date? = nil
@@ -47,12 +47,12 @@ public struct UserRecord: StoreRow, Equatable {
     }
 
     /// Usernames are unique per organisation without regard to case.
-    public static func key(for username: String) -> String { username.lowercased() }
+    package static func key(for username: String) -> String { username.lowercased() }
 
-    public static let table = StoreTable.users
-    public static let primaryKey = CodingKeys.id
+    package static let table = StoreTable.users
+    package static let primaryKey = CodingKeys.id
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case orgId = "org_id"
         case username

@@ -1,7 +1,7 @@
 import SQLKit
 
 /// How the SQL store reaches a database: SQLite now, PostgreSQL next, with the same SQL.
-public protocol DatabaseDriver: Sendable {
+package protocol DatabaseDriver: Sendable {
     /// Runs statements that only read, outside any transaction.
     func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs a single writing statement (atomic on its own), outside any transaction.

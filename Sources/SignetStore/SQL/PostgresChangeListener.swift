@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// caches. While it is not listening (not yet connected, or the connection was lost) the feed is
 /// not live, so caches read through to the database; on reconnecting it announces a change of
 /// everything before going live again. A service: run it in the application's service group.
-public struct PostgresChangeListener: Service {
+package struct PostgresChangeListener: Service {
     let location: PostgresLocation
     let feed: ChangeFeed
     let logger: Logger
@@ -20,13 +20,13 @@ public struct PostgresChangeListener: Service {
     var heartbeatInterval: Duration = .seconds(2)
     var heartbeatTimeout: Duration = .seconds(2)
 
-    public init(driver: PostgresDriver, feed: ChangeFeed, logger: Logger) {
+    package init(driver: PostgresDriver, feed: ChangeFeed, logger: Logger) {
         self.location = driver.location
         self.feed = feed
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             attempt += 1

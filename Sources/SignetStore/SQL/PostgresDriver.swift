@@ -7,9 +7,9 @@ import SQLKit
 
 /// PostgreSQL through postgres-nio's `PostgresClient` (a connection pool). The client must be
 /// running (it is a service: put it in the application's service group) before queries are made.
-public final class PostgresDriver: DatabaseDriver {
+package final class PostgresDriver: DatabaseDriver {
     /// The pool; run it as a service.
-    public let client: PostgresClient
+    package let client: PostgresClient
     /// Where the database is, for the change listener's own connection.
     let location: PostgresLocation
     private let logger: Logger
@@ -22,21 +22,21 @@ public final class PostgresDriver: DatabaseDriver {
     /// A driver for `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-full`
     /// (`sslrootcert=FILE` for a private CA). Without `sslmode`, TLS is required for every host but
     /// loopback, and the server's certificate is verified.
-    public init(url: String, logger: Logger) throws {
+    package init(url: String, logger: Logger) throws {
         self.location = try PostgresLocation(url: url)
         self.client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
         self.logger = logger
     }
 
-    public func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
-    public func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in try await body(connection.sql()) }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }
         } catch let error as PostgresTransactionError {
@@ -48,26 +48,26 @@ public final class PostgresDriver: DatabaseDriver {
         }
     }
 
-    public func isUniqueViolation(_ error: any Error) -> Bool {
+    package func isUniqueViolation(_ error: any Error) -> Bool {
         (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
     }
 
-    public func lockForSetup(on database: any SQLDatabase) async throws {
+    package func lockForSetup(on database: any SQLDatabase) async throws {
         try await database.raw("SELECT pg_advisory_xact_lock(\(bind: Self.setupLockKey))").run()
     }
 
-    public func lock(_ key: String, on database: any SQLDatabase) async throws {
+    package func lock(_ key: String, on database: any SQLDatabase) async throws {
         try await database.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
     }
 
-    public func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {
+    package func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {
         try await database.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: change.rawValue))").run()
     }
 
-    public var isShared: Bool { true }
+    package var isShared: Bool { true }
 
     /// The pool is shut down by cancelling its `run()`.
-    public func shutdown() async throws {}
+    package func shutdown() async throws {}
 }
 
 /// A parsed `postgres://` URL.
@@ -152,6 +152,6 @@ struct PostgresLocation: Sendable {
 }
 
 /// A database URL that is not a usable PostgreSQL URL.
-public struct PostgresURLError: Error, CustomStringConvertible {
-    public let description: String
+package struct PostgresURLError: Error, CustomStringConvertible {
+    package let description: String
 }

@@ -4,17 +4,17 @@ import SignetAPI
 import SignetCore
 
 extension SQLStore {
-    public func insertCredential(_ credential: CredentialRecord) async throws {
+    package func insertCredential(_ credential: CredentialRecord) async throws {
         try await write(.credentials) { try await $0.insertRow(credential) }
     }
 
-    public func credential(uuid: String) async throws -> CredentialRecord? {
+    package func credential(uuid: String) async throws -> CredentialRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM credentials WHERE uuid = \(bind: uuid)").first(decoding: CredentialRecord.self)
         }
     }
 
-    public func credential(orgId: String, credentialId: String) async throws -> CredentialRecord? {
+    package func credential(orgId: String, credentialId: String) async throws -> CredentialRecord? {
         try await read { database in
             try await database.raw(
                 "SELECT * FROM credentials WHERE org_id = \(bind: orgId) AND credential_id = \(bind: credentialId)"
@@ -22,7 +22,7 @@ extension SQLStore {
         }
     }
 
-    public func credentialExists(orgId: String, fingerprint: String) async throws -> Bool {
+    package func credentialExists(orgId: String, fingerprint: String) async throws -> Bool {
         try await read { database in
             try await database.raw(
                 "SELECT uuid FROM credentials WHERE org_id = \(bind: orgId) AND fingerprint = \(bind: fingerprint)"
@@ -30,7 +30,7 @@ extension SQLStore {
         }
     }
 
-    public func credentials(identityId: String) async throws -> [CredentialRecord] {
+    package func credentials(identityId: String) async throws -> [CredentialRecord] {
         try await read { database in
             try await database.raw(
                 "SELECT * FROM credentials WHERE identity_id = \(bind: identityId) ORDER BY created_at, uuid"
@@ -38,7 +38,7 @@ extension SQLStore {
         }
     }
 
-    public func setCredentialActive(uuid: String, isActive: Bool) async throws {
+    package func setCredentialActive(uuid: String, isActive: Bool) async throws {
         try await write(.credentials) { database in
             try await database.raw("UPDATE credentials SET is_active = \(bind: isActive) WHERE uuid = \(bind: uuid)").run()
         }

@@ -3,29 +3,29 @@ import SQLKit
 import SignetCore
 
 extension SQLStore {
-    public func insertOrganization(_ organization: OrganizationRecord) async throws {
+    package func insertOrganization(_ organization: OrganizationRecord) async throws {
         try await write(.organizations) { try await $0.insertRow(organization) }
     }
 
-    public func organization(id: String) async throws -> OrganizationRecord? {
+    package func organization(id: String) async throws -> OrganizationRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM organizations WHERE id = \(bind: id)").first(decoding: OrganizationRecord.self)
         }
     }
 
-    public func organizations() async throws -> [OrganizationRecord] {
+    package func organizations() async throws -> [OrganizationRecord] {
         try await read { database in
             try await database.raw("SELECT * FROM organizations ORDER BY created_at, id").all(decoding: OrganizationRecord.self)
         }
     }
 
-    public func signingKeys() async throws -> [SigningKeyMaterial] {
+    package func signingKeys() async throws -> [SigningKeyMaterial] {
         try await read { database in
             try await database.raw("SELECT * FROM signing_keys ORDER BY created_at, kid").all(decoding: SigningKeyRow.self)
         }.map { try $0.material() }
     }
 
-    public func insertSigningKey(_ key: SigningKeyMaterial) async throws {
+    package func insertSigningKey(_ key: SigningKeyMaterial) async throws {
         try await write(.signingKeys) { try await $0.insertRow(SigningKeyRow(key)) }
     }
 }

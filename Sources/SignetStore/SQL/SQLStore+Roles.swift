@@ -3,17 +3,17 @@ import SQLKit
 import SignetCore
 
 extension SQLStore {
-    public func insertRole(_ role: RoleRecord) async throws {
+    package func insertRole(_ role: RoleRecord) async throws {
         try await write(.roles) { try await $0.insertRow(role) }
     }
 
-    public func role(id: String) async throws -> RoleRecord? {
+    package func role(id: String) async throws -> RoleRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM roles WHERE id = \(bind: id)").first(decoding: RoleRecord.self)
         }
     }
 
-    public func role(orgId: String, name: String) async throws -> RoleRecord? {
+    package func role(orgId: String, name: String) async throws -> RoleRecord? {
         try await read { database in
             try await database.raw(
                 "SELECT * FROM roles WHERE org_id = \(bind: orgId) AND name = \(bind: name) ORDER BY is_archived, id"
@@ -21,7 +21,7 @@ extension SQLStore {
         }
     }
 
-    public func roles(orgId: String, afterId: String?, limit: Int) async throws -> [RoleRecord] {
+    package func roles(orgId: String, afterId: String?, limit: Int) async throws -> [RoleRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM roles WHERE org_id = \(bind: orgId)")
             if let afterId { query.appendLiteral(" AND id > "); query.appendInterpolation(bind: afterId) }
@@ -31,7 +31,7 @@ extension SQLStore {
         }
     }
 
-    public func updateRole(_ role: RoleRecord) async throws {
+    package func updateRole(_ role: RoleRecord) async throws {
         try await write(.roles) { database in
             try await database.raw(
                 """
@@ -43,23 +43,23 @@ extension SQLStore {
         }
     }
 
-    public func insertAssignment(_ assignment: AssignmentRecord) async throws {
+    package func insertAssignment(_ assignment: AssignmentRecord) async throws {
         try await write(.assignments) { try await $0.insertRow(assignment) }
     }
 
-    public func assignment(id: String) async throws -> AssignmentRecord? {
+    package func assignment(id: String) async throws -> AssignmentRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM assignments WHERE id = \(bind: id)").first(decoding: AssignmentRecord.self)
         }
     }
 
-    public func deleteAssignment(id: String) async throws {
+    package func deleteAssignment(id: String) async throws {
         try await write(.assignments) { database in
             try await database.raw("DELETE FROM assignments WHERE id = \(bind: id)").run()
         }
     }
 
-    public func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord] {
+    package func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM assignments WHERE permission_id = \(bind: permissionId)")
             if let afterId { query.appendLiteral(" AND id > "); query.appendInterpolation(bind: afterId) }
@@ -69,7 +69,7 @@ extension SQLStore {
         }
     }
 
-    public func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)] {
+    package func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)] {
         // The assignment's columns under an `a_` prefix, the role's as they are.
         let assignmentColumns = AssignmentRecord.columns.map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
         let rows = try await read { database in
@@ -87,7 +87,7 @@ extension SQLStore {
         }
     }
 
-    public func permissions(identityId: String) async throws -> PermissionSet {
+    package func permissions(identityId: String) async throws -> PermissionSet {
         let rows = try await read { database in
             try await database.raw(
                 """
@@ -104,7 +104,7 @@ extension SQLStore {
         return result
     }
 
-    public func fullAdministrators(orgId: String) async throws -> [String] {
+    package func fullAdministrators(orgId: String) async throws -> [String] {
         try await read { database in
             try await database.raw(
                 """

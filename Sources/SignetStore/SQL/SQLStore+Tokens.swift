@@ -3,17 +3,17 @@ import SQLKit
 import SignetAPI
 
 extension SQLStore {
-    public func insertToken(_ token: AccessTokenRecord) async throws {
+    package func insertToken(_ token: AccessTokenRecord) async throws {
         try await write(.accessTokens) { try await $0.insertRow(token) }
     }
 
-    public func token(id: String) async throws -> AccessTokenRecord? {
+    package func token(id: String) async throws -> AccessTokenRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM access_tokens WHERE id = \(bind: id)").first(decoding: AccessTokenRecord.self)
         }
     }
 
-    public func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord] {
+    package func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord] {
         try await read { database in
             try await database.raw(
                 """
@@ -25,7 +25,7 @@ extension SQLStore {
         }
     }
 
-    public func updateTokenDetails(id: String, name: String, externalId: String?, at date: Date) async throws
+    package func updateTokenDetails(id: String, name: String, externalId: String?, at date: Date) async throws
         -> AccessTokenRecord?
     {
         try await write(.accessTokens) { database in
@@ -40,7 +40,7 @@ extension SQLStore {
         }
     }
 
-    public func setTokenActive(id: String, isActive: Bool, at date: Date) async throws -> AccessTokenRecord? {
+    package func setTokenActive(id: String, isActive: Bool, at date: Date) async throws -> AccessTokenRecord? {
         try await write(.accessTokens) { database in
             try await database.raw(
                 """
@@ -52,7 +52,7 @@ extension SQLStore {
         }
     }
 
-    public func deleteToken(id: String, at date: Date) async throws -> AccessTokenRecord? {
+    package func deleteToken(id: String, at date: Date) async throws -> AccessTokenRecord? {
         try await write(.accessTokens) { database in
             try await database.raw(
                 """
@@ -64,7 +64,7 @@ extension SQLStore {
         }
     }
 
-    public func deactivateLoginSessions(credentialUuid: String, at date: Date) async throws {
+    package func deactivateLoginSessions(credentialUuid: String, at date: Date) async throws {
         try await write(.accessTokens) { database in
             try await database.raw(
                 """
@@ -76,7 +76,7 @@ extension SQLStore {
         }
     }
 
-    public func deactivateLoginSessions(userId: String, at date: Date) async throws {
+    package func deactivateLoginSessions(userId: String, at date: Date) async throws {
         try await write(.accessTokens) { database in
             try await database.raw(
                 """

@@ -3,17 +3,17 @@ import SQLKit
 import SignetAPI
 
 extension SQLStore {
-    public func insertChallenge(_ challenge: ChallengeRecord) async throws {
+    package func insertChallenge(_ challenge: ChallengeRecord) async throws {
         try await write(.challenges) { try await $0.insertRow(challenge) }
     }
 
-    public func challenge(id: String) async throws -> ChallengeRecord? {
+    package func challenge(id: String) async throws -> ChallengeRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM challenges WHERE id = \(bind: id)").first(decoding: ChallengeRecord.self)
         }
     }
 
-    public func consumeChallenge(id: String, at date: Date) async throws -> Bool {
+    package func consumeChallenge(id: String, at date: Date) async throws -> Bool {
         try await write(.challenges) { database in
             try await database.raw(
                 """
@@ -25,7 +25,7 @@ extension SQLStore {
         }
     }
 
-    public func purgeExpired(before date: Date) async throws -> Int {
+    package func purgeExpired(before date: Date) async throws -> Int {
         try await write(.challenges, .userActions) { database in
             let challenges = try await database.raw(
                 "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
@@ -37,17 +37,17 @@ extension SQLStore {
         }
     }
 
-    public func insertUserAction(_ action: UserActionRecord) async throws {
+    package func insertUserAction(_ action: UserActionRecord) async throws {
         try await write(.userActions) { try await $0.insertRow(action) }
     }
 
-    public func userAction(id: String) async throws -> UserActionRecord? {
+    package func userAction(id: String) async throws -> UserActionRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM user_actions WHERE id = \(bind: id)").first(decoding: UserActionRecord.self)
         }
     }
 
-    public func consumeUserAction(id: String, at date: Date) async throws -> Bool {
+    package func consumeUserAction(id: String, at date: Date) async throws -> Bool {
         try await write(.userActions) { database in
             try await database.raw(
                 """
@@ -59,13 +59,13 @@ extension SQLStore {
         }
     }
 
-    public func recordUserActionResult(id: String, status: Int) async throws {
+    package func recordUserActionResult(id: String, status: Int) async throws {
         try await write(.userActions) { database in
             try await database.raw("UPDATE user_actions SET result_status = \(bind: status) WHERE id = \(bind: id)").run()
         }
     }
 
-    public func performedUserActions(orgId: String, from: Date, to: Date, userId: String?, limit: Int) async throws
+    package func performedUserActions(orgId: String, from: Date, to: Date, userId: String?, limit: Int) async throws
         -> [UserActionRecord]
     {
         try await read { database in

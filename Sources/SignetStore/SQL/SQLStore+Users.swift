@@ -3,17 +3,17 @@ import SQLKit
 import SignetAPI
 
 extension SQLStore {
-    public func insertUser(_ user: UserRecord) async throws {
+    package func insertUser(_ user: UserRecord) async throws {
         try await write(.users) { try await $0.insertRow(user) }
     }
 
-    public func user(id: String) async throws -> UserRecord? {
+    package func user(id: String) async throws -> UserRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM users WHERE id = \(bind: id)").first(decoding: UserRecord.self)
         }
     }
 
-    public func user(orgId: String, username: String) async throws -> UserRecord? {
+    package func user(orgId: String, username: String) async throws -> UserRecord? {
         try await read { database in
             try await database.raw(
                 """
@@ -24,7 +24,7 @@ extension SQLStore {
         }
     }
 
-    public func updateUserNames(id: String, username: String, name: String, externalId: String?, at date: Date)
+    package func updateUserNames(id: String, username: String, name: String, externalId: String?, at date: Date)
         async throws -> UserRecord?
     {
         try await write(.users) { database in
@@ -39,7 +39,7 @@ extension SQLStore {
         }
     }
 
-    public func setUserActive(id: String, isActive: Bool, at date: Date) async throws -> UserRecord? {
+    package func setUserActive(id: String, isActive: Bool, at date: Date) async throws -> UserRecord? {
         try await write(.users) { database in
             try await database.raw(
                 """
@@ -51,7 +51,7 @@ extension SQLStore {
         }
     }
 
-    public func deleteUser(id: String, at date: Date) async throws -> UserRecord? {
+    package func deleteUser(id: String, at date: Date) async throws -> UserRecord? {
         try await write(.users) { database in
             try await database.raw(
                 """
@@ -63,7 +63,7 @@ extension SQLStore {
         }
     }
 
-    public func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws
+    package func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws
         -> [UserRecord]
     {
         try await read { database in

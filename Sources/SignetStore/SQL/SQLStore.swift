@@ -6,17 +6,17 @@ import SignetAPI
 import SignetCore
 
 /// ``SignetStore`` over SQL, the same statements for SQLite and PostgreSQL.
-public struct SQLStore: SignetStore {
+package struct SQLStore: SignetStore {
     let driver: any DatabaseDriver
     /// Set inside ``transaction(_:)``: every statement then runs on the transaction's connection.
     let transactionDatabase: (any SQLDatabase)?
     /// Inside a transaction: the changes to announce locally once it commits.
     let pending: PendingChanges?
     /// Announces committed changes to this process's caches.
-    public let changes: ChangeFeed
+    package let changes: ChangeFeed
 
     /// A store over `driver`; call ``migrate()`` before using it.
-    public init(driver: any DatabaseDriver) {
+    package init(driver: any DatabaseDriver) {
         self.init(driver: driver, transactionDatabase: nil, pending: nil, changes: ChangeFeed(live: !driver.isShared))
     }
 
@@ -28,7 +28,7 @@ public struct SQLStore: SignetStore {
     }
 
     /// Opens the store over `driver`, applying any schema migrations first.
-    public static func open(driver: any DatabaseDriver) async throws -> SQLStore {
+    package static func open(driver: any DatabaseDriver) async throws -> SQLStore {
         let store = SQLStore(driver: driver)
         do {
             try await store.migrate()
@@ -40,17 +40,17 @@ public struct SQLStore: SignetStore {
     }
 
     /// Opens (creating if needed) a SQLite store at `path`.
-    public static func sqlite(path: String, logger: Logger = Logger(label: "signet.store")) async throws -> SQLStore {
+    package static func sqlite(path: String, logger: Logger = Logger(label: "signet.store")) async throws -> SQLStore {
         try await open(driver: SQLiteDriver.open(path: path, logger: logger))
     }
 
     /// Applies pending schema migrations and creates the first token-signing key, under a lock
     /// that makes concurrent starts of several nodes safe.
-    public func migrate() async throws {
+    package func migrate() async throws {
         try await Migrations.apply(using: driver)
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T {
         if transactionDatabase != nil { return try await body(self) }
         let driver = self.driver
         let changes = self.changes
@@ -64,12 +64,12 @@ public struct SQLStore: SignetStore {
         return result
     }
 
-    public func lock(_ key: String) async throws {
+    package func lock(_ key: String) async throws {
         guard let transactionDatabase else { return }
         try await driver.lock(key, on: transactionDatabase)
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await driver.shutdown()
     }
 

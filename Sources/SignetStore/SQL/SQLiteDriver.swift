@@ -8,7 +8,7 @@ import SQLiteKit
 
 /// SQLite in one file: a single writer connection behind a lock (SQLite has one writer anyway) and
 /// read-only connections that, in WAL mode, read the last committed state without waiting for it.
-public final class SQLiteDriver: DatabaseDriver {
+package final class SQLiteDriver: DatabaseDriver {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     /// The driver's own threads: SQLite blocks a thread while it waits for a lock, and on a shared
@@ -19,7 +19,7 @@ public final class SQLiteDriver: DatabaseDriver {
     private let nextReader = ReaderCounter()
 
     /// Opens (creating if needed) the database at `path`. The file is created readable by its owner only.
-    public static func open(path: String, readers readerCount: Int = 2, logger: Logger) async throws -> SQLiteDriver {
+    package static func open(path: String, readers readerCount: Int = 2, logger: Logger) async throws -> SQLiteDriver {
         try createPrivately(path: path)
         let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
         threads.start()
@@ -74,18 +74,18 @@ public final class SQLiteDriver: DatabaseDriver {
     /// Runs `body` on one reader connection, alone on it. Two reads interleaved on one SQLite
     /// connection share one read transaction, so the second would see the database as it was when
     /// the first began and could miss a write committed in between (a challenge just issued).
-    public func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.next() % readers.count
         let database = readers[index].sql()
         return try await readerLocks[index].withLock { try await body(database) }
     }
 
-    public func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = writer.sql()
         return try await writeLock.withLock { try await body(database) }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = writer.sql()
         return try await writeLock.withLock {
             try await database.raw("BEGIN IMMEDIATE").run()
@@ -100,7 +100,7 @@ public final class SQLiteDriver: DatabaseDriver {
         }
     }
 
-    public func isUniqueViolation(_ error: any Error) -> Bool {
+    package func isUniqueViolation(_ error: any Error) -> Bool {
         guard let error = error as? SQLiteError else { return false }
         switch error.reason {
         case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
@@ -109,16 +109,16 @@ public final class SQLiteDriver: DatabaseDriver {
     }
 
     /// `BEGIN IMMEDIATE` already makes every SQLite transaction exclusive.
-    public func lockForSetup(on database: any SQLDatabase) async throws {}
+    package func lockForSetup(on database: any SQLDatabase) async throws {}
 
-    public func lock(_ key: String, on database: any SQLDatabase) async throws {}
+    package func lock(_ key: String, on database: any SQLDatabase) async throws {}
 
     /// One process owns a SQLite store: local subscribers are all there is.
-    public func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {}
+    package func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {}
 
-    public var isShared: Bool { false }
+    package var isShared: Bool { false }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         for reader in readers { try await reader.close() }
         try await writer.close()
         try await threads.shutdownGracefully()

@@ -6,10 +6,10 @@ import SQLKit
 ///
 /// The copy is driven by the row types (``StoreTable/rowType``): every column a row type names is
 /// read and written, so a new column cannot be left behind.
-public enum StoreCopier {
+package enum StoreCopier {
     /// Why a copy was refused or failed its check.
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// The tables that hold data, in an order that satisfies the foreign keys.
@@ -19,7 +19,7 @@ public enum StoreCopier {
 
     /// Copies `source` into `target`, which must hold no organisation. Returns the row count per table,
     /// identical in both stores (checked after the copy).
-    public static func copy(from source: SQLStore, to target: SQLStore) async throws -> [(table: String, rows: Int)] {
+    package static func copy(from source: SQLStore, to target: SQLStore) async throws -> [(table: String, rows: Int)] {
         guard try await target.organizations().isEmpty else {
             throw Failure(description: "the target already holds an organisation; migrate into an empty database")
         }

@@ -5,7 +5,7 @@
 /// announced, so no single statement can forget to empty the authorization cache. The switch in
 /// ``change`` is exhaustive: a new table does not compile until it is classified, and
 /// `WriteAnnouncementTests` fails when the database holds a table this type does not name.
-public enum StoreTable: String, CaseIterable, Sendable {
+package enum StoreTable: String, CaseIterable, Sendable {
     case organizations
     case users
     case credentials
@@ -19,7 +19,7 @@ public enum StoreTable: String, CaseIterable, Sendable {
 
     /// What a committed write to this table announces to the caches of every node, or `nil` when
     /// nothing cached is derived from it.
-    public var change: StoreChange? {
+    package var change: StoreChange? {
         switch self {
         // Who may do what, and every response the authorization cache renders from them
         // (organisations too: cheap, written once, and safest announced).
@@ -32,7 +32,7 @@ public enum StoreTable: String, CaseIterable, Sendable {
 
     /// The `Codable` type of the table's rows, or `nil` for the migrations' own bookkeeping
     /// (which `signet migrate` does not copy: the target applies its own migrations).
-    public var rowType: (any StoreRow.Type)? {
+    package var rowType: (any StoreRow.Type)? {
         switch self {
         case .organizations: OrganizationRecord.self
         case .users: UserRecord.self
