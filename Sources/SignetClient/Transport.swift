@@ -110,9 +110,9 @@ struct Transport: Sendable {
     }
 
     static func isRetryable(_ error: SignetClientError) -> Bool {
-        switch error {
+        switch error.errorType {
         case .transport, .timeout: return true
-        case .server(let status, _): return [502, 503, 504].contains(status)
+        case .server: return [502, 503, 504].contains(error.status ?? 0)
         default: return false
         }
     }

@@ -146,8 +146,8 @@ struct SignetClientTests {
             do {
                 _ = try await admin.personalAccessTokens.get("to-aaaaa-bbbbb-cccccccccccccccc")
                 Issue.record("expected 404")
-            } catch SignetClientError.server(let status, let message) {
-                #expect(status == 404 && message.contains("not found"))
+            } catch let error as SignetClientError where error.errorType == .server {
+                #expect(error.status == 404 && error.message?.contains("not found") == true)
             }
             let unsigned = try SignetClient(baseURL: server.baseURL, organizationID: server.orgId, authToken: admin.authToken)
             await #expect(throws: SignetClientError.self) {

@@ -53,15 +53,15 @@ enum Output {
     }
 
     static func advice(for error: SignetClientError) -> String {
-        switch error {
-        case .server(401, let message):
-            return "\(message) (HTTP 401): the token is not accepted; run signet login again, or check SIGNET_TOKEN"
-        case .server(403, let message):
-            return "\(message) (HTTP 403): ask an administrator for that permission, or check which key signs with signet whoami"
-        case .server(404, let message):
-            return "\(message) (HTTP 404): check the id; the list commands show what exists"
-        case .transport(let detail):
-            return "the server could not be reached (\(detail)); is it running at the URL given to signet login (or SIGNET_URL)?"
+        switch (error.errorType, error.status) {
+        case (.server, 401):
+            return "\(error.message ?? "") (HTTP 401): the token is not accepted; run signet login again, or check SIGNET_TOKEN"
+        case (.server, 403):
+            return "\(error.message ?? "") (HTTP 403): ask an administrator for that permission, or check which key signs with signet whoami"
+        case (.server, 404):
+            return "\(error.message ?? "") (HTTP 404): check the id; the list commands show what exists"
+        case (.transport, _):
+            return "the server could not be reached (\(error.detail ?? "")); is it running at the URL given to signet login (or SIGNET_URL)?"
         default:
             return error.description
         }
