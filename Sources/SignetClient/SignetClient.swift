@@ -1,7 +1,7 @@
 public import AsyncHTTPClient
-public import Foundation
-public import SignetAPI
-public import SignetCore
+import Foundation
+import SignetAPI
+import SignetCore
 
 /// A client for Signet, or any server that speaks the Dfns Auth API.
 ///

@@ -129,7 +129,7 @@ struct WriteProbe: Sendable {
             let body = part.components(separatedBy: "\n    }\n").first ?? part
             guard body.contains("try await write("), let open = part.firstIndex(of: "(") else { return nil }
             let name = part[..<open]
-            let firstLabel = part[part.index(after: open)...].prefix { $0 != ":" && $0 != " " && $0 != ")" }
+            let firstLabel = part[part.index(after: open)...].drop { $0.isWhitespace }.prefix { $0 != ":" && $0 != " " && $0 != ")" }
             return "\(name)(\(firstLabel))"
         })
     }

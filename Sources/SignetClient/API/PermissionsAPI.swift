@@ -1,5 +1,5 @@
-public import Foundation
-public import NIOHTTP1
+import Foundation
+import NIOHTTP1
 public import SignetAPI
 
 /// `/permissions`: roles and assignments.

@@ -1,7 +1,7 @@
 public import Crypto
 public import Foundation
-public import JWTKit
-public import NIOConcurrencyHelpers
+import JWTKit
+import NIOConcurrencyHelpers
 
 /// One Ed25519 key that signs Signet's JWTs, as the store persists it.
 public struct SigningKeyMaterial: Sendable, Equatable {
