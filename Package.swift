@@ -116,6 +116,7 @@ let package = Package(
         ], swiftSettings: strictSettings),
         .testTarget(name: "SignetCLITests", dependencies: [
             "SignetServer", "SignetStore", "SignetCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strictSettings),
         .testTarget(name: "SignetServerTests", dependencies: [

@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+@testable import SignetCLI
 import SignetServer
 import SignetStore
 import Testing
@@ -35,6 +37,15 @@ struct CommandLineTests {
             try? await store.shutdown()
             throw error
         }
+    }
+
+    @Test("A credential id that begins with - (base64url allows it) is read as the value of --credential-id")
+    func credentialIdWithLeadingDash() throws {
+        let command = try LoginCommand.parse([
+            "--url", "http://127.0.0.1:1", "--org", "or-x", "--token-file", "t", "--private-key", "k.pem", "--credential-id", "-EsCwN_b1Baw0w1",
+        ])
+        #expect(command.credentialId == "-EsCwN_b1Baw0w1")
+        #expect(command.tokenFile == "t")
     }
 
     @Test("keygen, login, create a PAT, use it, rotate its key, deactivate it, see 401")

@@ -33,7 +33,10 @@ struct LoginCommand: AsyncParsableCommand {
     var tokenFile: String?
     @Option(name: .customLong("private-key"), help: "The private key that signs for you (PEM).")
     var privateKey: String?
-    @Option(name: .customLong("credential-id"), help: "The key's credential id (credId); found automatically when logging in by email.")
+    // Unconditional: a credId is base64url and may begin with "-" (one in 64 does).
+    @Option(
+        name: .customLong("credential-id"), parsing: .unconditional,
+        help: "The key's credential id (credId); found automatically when logging in by email.")
     var credentialId: String?
     @Flag(help: "Print the result as JSON.")
     var json = false
