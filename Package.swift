@@ -41,93 +41,117 @@ let package = Package(
         // Wire types (Codable requests and responses) shared by the server, the SDK and the command line.
         .target(name: "SignetAPI", swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The security-critical core: keys, signatures, tokens, permissions. No web framework, no database.
-        .target(name: "SignetCore", dependencies: [
-            "SignetAPI",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "SwiftASN1", package: "swift-asn1"),
-            .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+        .target(
+            name: "SignetCore",
+            dependencies: [
+                "SignetAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // Persistence: repository protocols and their SQL implementation (SQLite and PostgreSQL).
-        .target(name: "SignetStore", dependencies: [
-            "SignetCore",
-            .product(name: "SQLKit", package: "sql-kit"),
-            .product(name: "SQLiteKit", package: "sqlite-kit"),
-            .product(name: "PostgresKit", package: "postgres-kit"),
-            .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "SignetStore",
+            dependencies: [
+                "SignetCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
         // The HTTP server: Hummingbird application, controllers, authentication, user-action checks.
-        .target(name: "SignetServer", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "SignetServer",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
         // The Swift SDK: a typed client that signs user actions transparently.
-        .target(name: "SignetClient", dependencies: [
-            "SignetAPI", "SignetCore",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+        .target(
+            name: "SignetClient",
+            dependencies: [
+                "SignetAPI", "SignetCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The `signet` executable: serve, init, and the everyday commands on top of the SDK.
-        .executableTarget(name: "SignetCLI", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "SignetCLI",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // openssl-made keys shared by the test targets.
-        .target(name: "SignetTestFixtures", dependencies: [
-            .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Tests/SignetTestFixtures", swiftSettings: strictSettings),
-        .testTarget(name: "SignetMultiNodeTests", dependencies: [
-            "SignetAPI", "SignetCore", "SignetClient", "SignetTestFixtures", "SignetCLI",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "SignetStoreTests", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "SignetCoreTests", dependencies: [
-            "SignetAPI", "SignetCore", "SignetTestFixtures",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "SignetClientTests", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "SignetCLITests", dependencies: [
-            "SignetServer", "SignetStore", "SignetCLI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "SignetServerTests", dependencies: [
-            "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "SQLKit", package: "sql-kit"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "SignetTestFixtures",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ], path: "Tests/SignetTestFixtures", swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetMultiNodeTests",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetClient", "SignetTestFixtures", "SignetCLI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetStoreTests",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetCoreTests",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetTestFixtures",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetClientTests",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetCLITests",
+            dependencies: [
+                "SignetServer", "SignetStore", "SignetCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SignetServerTests",
+            dependencies: [
+                "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetTestFixtures",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ], swiftSettings: strictSettings),
     ]
 )
 

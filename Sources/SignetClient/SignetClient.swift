@@ -26,7 +26,9 @@ public struct SignetClient: Sendable {
         /// The largest response accepted, in bytes.
         public var maximumResponseSize: Int
 
-        public init(timeout: Duration = .seconds(30), readAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), maximumResponseSize: Int = 16 << 20) {
+        public init(
+            timeout: Duration = .seconds(30), readAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), maximumResponseSize: Int = 16 << 20
+        ) {
             self.timeout = timeout
             self.readAttempts = readAttempts
             self.retryDelay = retryDelay

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-@testable import SignetCLI
 import SignetServer
 import SignetStore
 import Testing
+
+@testable import SignetCLI
 
 @Suite("The signet command line, run as a binary against a live server")
 struct CommandLineTests {
@@ -62,7 +63,8 @@ struct CommandLineTests {
             #expect(CommandRunner.mode(cli.directory + "/ci.pem") == 0o600)
             let pats = try JSONSerialization.jsonObject(with: Data(try await cli.succeed(["pat", "list", "--json"]).stdout.utf8)) as? [[String: Any]]
             let pat = try #require(pats?.first)
-            let tokenId = try #require(pat["tokenId"] as? String), credId = try #require(pat["credId"] as? String)
+            let tokenId = try #require(pat["tokenId"] as? String)
+            let credId = try #require(pat["credId"] as? String)
             #expect(pat["accessToken"] == nil)
 
             let asPat = ["SIGNET_TOKEN": token, "SIGNET_PRIVATE_KEY": cli.directory + "/ci.pem", "SIGNET_CREDENTIAL_ID": credId]
@@ -70,7 +72,8 @@ struct CommandLineTests {
             try await cli.succeed(["pat", "update", tokenId, "--name", "ci-signed-by-pat"], environment: asPat)
 
             let rotation = try await cli.succeed(["pat", "rotate-key", "--json"], environment: asPat).json()
-            let newKey = try #require(rotation["privateKeyPath"] as? String), newCred = try #require(rotation["credentialId"] as? String)
+            let newKey = try #require(rotation["privateKeyPath"] as? String)
+            let newCred = try #require(rotation["credentialId"] as? String)
             #expect(CommandRunner.mode(cli.directory + "/" + newKey) == 0o600 || CommandRunner.mode(newKey) == 0o600)
             let oldKeyRefused = try await cli.run(["pat", "update", tokenId, "--name", "old"], environment: asPat)
             #expect(oldKeyRefused.status == 1)
@@ -124,7 +127,9 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let cli = CommandRunner(directory: directory, environment: ["SIGNET_CONFIG_DIR": directory + "/config", "PATH": "/usr/bin:/bin"])
-        for arguments in [["pat", "get"], ["frobnicate"], ["keygen", "--algorithm", "dsa"], ["login", "--url", "u", "--org", "o", "--private-key", "k"]] {
+        for arguments in [
+            ["pat", "get"], ["frobnicate"], ["keygen", "--algorithm", "dsa"], ["login", "--url", "u", "--org", "o", "--private-key", "k"],
+        ] {
             let result = try await cli.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
         }

@@ -34,7 +34,8 @@ struct CommandRunner: Sendable {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = environment.merging(extra) { $1 }
         let id = UUID().uuidString
-        let outPath = directory + "/.out-\(id)", errPath = directory + "/.err-\(id)"
+        let outPath = directory + "/.out-\(id)"
+        let errPath = directory + "/.err-\(id)"
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))

@@ -4,8 +4,9 @@ import HummingbirdTesting
 import NIOConcurrencyHelpers
 import NIOHTTP1
 import SignetAPI
-@testable import SignetClient
 import Testing
+
+@testable import SignetClient
 
 /// Timeouts, retries, cancellation and the policy-pending case, against a small stand-in server.
 @Suite("SDK transport")

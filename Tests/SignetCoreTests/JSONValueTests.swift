@@ -15,10 +15,12 @@ struct JSONValueTests {
         #expect(try JSONValue(parsing: #""\ud83d\ude00""#) == .string("😀"))
     }
 
-    @Test("Refuses what parsers disagree on", arguments: [
-        #"{"a":1,"a":2}"#, #"{"a":1,}"#, "[1,]", "01", "1.", ".5", "-", "NaN", "{'a':1}", #""\ud800""#,
-        "\"tab\there\"", "{} {}", "", "tru", #"{"a" 1}"#, "\u{FEFF}{}",
-    ])
+    @Test(
+        "Refuses what parsers disagree on",
+        arguments: [
+            #"{"a":1,"a":2}"#, #"{"a":1,}"#, "[1,]", "01", "1.", ".5", "-", "NaN", "{'a':1}", #""\ud800""#,
+            "\"tab\there\"", "{} {}", "", "tru", #"{"a" 1}"#, "\u{FEFF}{}",
+        ])
     func refusals(text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
     }

@@ -47,10 +47,12 @@ struct TokenHeaderTests {
         let new = SigningKeyMaterial.generate()
         let reloads = NIOLockedValueBox(0)
         let source = NIOLockedValueBox([old])
-        let authority = TokenAuthority(issuer: "signet", reloadSource: {
-            reloads.withLockedValue { $0 += 1 }
-            return source.withLockedValue { $0 }
-        })
+        let authority = TokenAuthority(
+            issuer: "signet",
+            reloadSource: {
+                reloads.withLockedValue { $0 += 1 }
+                return source.withLockedValue { $0 }
+            })
         try await authority.load([old])
         let rotated = try await TokenAuthority(issuer: "signet", keys: [old], current: new)
         let token = try await rotated.mint(

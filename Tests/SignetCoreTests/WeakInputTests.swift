@@ -29,7 +29,11 @@ struct WeakInputTests {
         }
         var pPlusOne = prime
         pPlusOne[0] += 1
-        let signed = { (point: [UInt8]) -> [UInt8] in var copy = point; copy[31] |= 0x80; return copy }
+        let signed = { (point: [UInt8]) -> [UInt8] in
+            var copy = point
+            copy[31] |= 0x80
+            return copy
+        }
         let points = [zero, one, minusOne, order8a, order8b]
         return points + points.map(signed) + [prime, pPlusOne, [UInt8](repeating: 0xFF, count: 32)]
     }

@@ -19,7 +19,8 @@ struct MigrationTests {
             try await node.startNode(0)
             let admin = try await node.admin(at: 0)
             let key = try PrivateKey.generate(.rsa)
-            let pat = try await admin.personalAccessTokens.create(CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation))
+            let pat = try await admin.personalAccessTokens.create(
+                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation))
             let patSigner = KeySigner(credentialID: pat.credId, privateKey: key)
             let asPat = try SignetClient(baseURL: node.url(0), organizationID: node.orgId, authToken: pat.accessToken, signer: patSigner)
             _ = try await asPat.personalAccessTokens.update(pat.tokenId, UpdatePersonalAccessTokenRequest(name: "ci-2"))

@@ -30,7 +30,8 @@ struct MultiNodeTests {
     }
 
     static func report(_ what: String, _ duration: Duration?) {
-        let text = duration.map { String(format: "%.1f ms", Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000) } ?? "never"
+        let text =
+            duration.map { String(format: "%.1f ms", Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000) } ?? "never"
         print("MEASURED \(what): \(text)")
     }
 
@@ -74,7 +75,8 @@ struct MultiNodeTests {
             let challenge = try await SignetClient(baseURL: cluster.url(1), organizationID: cluster.orgId, authToken: nil)
                 .auth.createLoginChallenge(username: "dev@cluster.example")
             let devSigner = KeySigner(credentialID: challenge.allowCredentials.key[0].id, privateKey: userKey)
-            let devOnB = try await SignetClient.login(baseURL: cluster.url(1), organizationID: cluster.orgId, username: "dev@cluster.example", signer: devSigner)
+            let devOnB = try await SignetClient.login(
+                baseURL: cluster.url(1), organizationID: cluster.orgId, username: "dev@cluster.example", signer: devSigner)
             _ = try await devOnB.auth.whoami()
             _ = try await adminA.users.deactivate(user.userId)
             let userRevoked = await Self.timeUntilRefused { _ = try await devOnB.auth.whoami() }
@@ -98,7 +100,8 @@ struct MultiNodeTests {
                 let challenge = try await adminA.auth.createUserActionChallenge(
                     CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/permissions"))
                 let userAction = try await adminA.auth.signUserActionChallenge(
-                    SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))).userAction
+                    SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
+                ).userAction
                 let token = try #require(adminA.authToken)
                 let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
                     for node in [0, 1] {
@@ -130,7 +133,8 @@ struct MultiNodeTests {
             let adminA = try await cluster.admin(at: 0)
             let signer = KeySigner(credentialID: cluster.adminCredentialId, privateKey: cluster.adminKey)
             let key = try PrivateKey.generate(.ed25519)
-            let pat = try await adminA.personalAccessTokens.create(CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation))
+            let pat = try await adminA.personalAccessTokens.create(
+                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation))
             let patOnB = try SignetClient(baseURL: cluster.url(1), organizationID: cluster.orgId, authToken: pat.accessToken)
             _ = try await patOnB.auth.whoami()
 

@@ -43,7 +43,8 @@ struct BadInputTests {
             for body in [#"{"name":"x","publicKey":"\#(key)""#, #"{"name":"x","name":"y","publicKey":"\#(key)"}"#] {
                 let refusedInit = try await api.send(
                     .post, "/auth/action/init", token: admin.token,
-                    body: try api.json(CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/auth/pats")))
+                    body: try api.json(
+                        CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/auth/pats")))
                 #expect(refusedInit.status == .badRequest)
                 let action = try await api.userAction(as: admin, method: "POST", path: "/auth/pats", payload: "")
                 let reply = try await api.send(.post, "/auth/pats", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])
@@ -131,4 +132,3 @@ struct BadInputTests {
         }
     }
 }
-

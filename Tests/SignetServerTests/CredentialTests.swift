@@ -22,7 +22,8 @@ struct CredentialTests {
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: old, body: #"{"name":"by-old"}"#).status == .ok)
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: new, body: #"{"name":"by-new"}"#).status == .ok)
 
-            let deactivate = try await api.signed(.put, "/auth/credentials/deactivate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
+            let deactivate = try await api.signed(
+                .put, "/auth/credentials/deactivate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
             #expect(deactivate.status == .ok)
             // The bearer token is the same and still works; the old key can no longer sign.
             #expect(try await api.send(.get, "/auth/pats", token: old.token).status == .ok)
@@ -36,7 +37,8 @@ struct CredentialTests {
                 body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try old.signer.sign(challenge))))
             #expect(byOld.status == .forbidden)
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: new, body: #"{"name":"after"}"#).status == .ok)
-            #expect(try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).credId == new.signer.credentialId)
+            #expect(
+                try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).credId == new.signer.credentialId)
 
             // The last active credential cannot be deactivated.
             let last = try await api.signed(
@@ -53,11 +55,16 @@ struct CredentialTests {
             let (account, old) = try await api.createServiceAccount(as: admin, permissionId: role.id)
             let (_, new) = try await api.addCredential(for: old)
             let oldUuid = try #require(try await server.store.credential(orgId: server.orgId, credentialId: old.signer.credentialId)?.uuid)
-            #expect(try await api.signed(.put, "/auth/credentials/deactivate", as: old, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))).status == .ok)
+            #expect(
+                try await api.signed(
+                    .put, "/auth/credentials/deactivate", as: old, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))
+                ).status == .ok)
             let path = "/auth/service-accounts/\(account.userInfo.userId)"
             #expect(try await api.signed(.put, path, as: new, body: #"{"name":"rotated-bot"}"#).status == .ok)
             #expect(try await api.attemptUserAction(as: old, path: path, payload: #"{"name":"x"}"#).status == .forbidden)
-            #expect(try await api.signed(.put, "/auth/credentials/activate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))).status == .ok)
+            #expect(
+                try await api.signed(.put, "/auth/credentials/activate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
+                    .status == .ok)
             #expect(try await api.signed(.put, path, as: old, body: #"{"name":"old-again"}"#).status == .ok)
         }
     }
@@ -69,7 +76,10 @@ struct CredentialTests {
             func challenge() async throws -> CredentialChallenge {
                 try await api.send(.post, "/auth/credentials/init", token: admin.token, body: #"{"kind":"Key"}"#).decode(CredentialChallenge.self)
             }
-            func submit(_ challenge: CredentialChallenge, clientData: String, attestation: String, credId: String = Base64URL.encode(Identifier.randomBytes(32))) async throws -> Reply {
+            func submit(
+                _ challenge: CredentialChallenge, clientData: String, attestation: String,
+                credId: String = Base64URL.encode(Identifier.randomBytes(32))
+            ) async throws -> Reply {
                 let request = CreateCredentialRequest(
                     credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestation),
                     credentialName: "k", challengeIdentifier: challenge.challengeIdentifier)
@@ -81,7 +91,8 @@ struct CredentialTests {
             let (clientData, _) = try KeyAttestation.make(challenge: first.challenge, key: key)
             let (_, otherAttestation) = try KeyAttestation.make(challenge: first.challenge, key: try PrivateKey.generate(.ed25519))
             let mixed = try JSONValue(parsing: try #require(Base64URL.decode(otherAttestation)))
-            let forged = Base64URL.encode(#"{"publicKey":\#(jsonLiteral(key.publicKey.pemRepresentation)),"signature":\#(jsonLiteral(mixed["signature"]?.stringValue ?? ""))}"#)
+            let forged = Base64URL.encode(
+                #"{"publicKey":\#(jsonLiteral(key.publicKey.pemRepresentation)),"signature":\#(jsonLiteral(mixed["signature"]?.stringValue ?? ""))}"#)
             #expect(try await submit(first, clientData: clientData, attestation: forged).status == .forbidden)
             // For another challenge.
             let (staleData, staleAttestation) = try KeyAttestation.make(challenge: "not-the-challenge", key: key)
@@ -130,7 +141,8 @@ struct CredentialTests {
             let admin = try await server.admin(api)
             let (_, pat) = try await api.createPat(as: admin)
             let reply = try await api.signed(
-                .put, "/auth/credentials/deactivate", as: pat, body: try api.json(CredentialUuidRequest(credentialUuid: server.organization.credentialUuid)))
+                .put, "/auth/credentials/deactivate", as: pat,
+                body: try api.json(CredentialUuidRequest(credentialUuid: server.organization.credentialUuid)))
             #expect(reply.status == .notFound)
             #expect(try await api.send(.get, "/auth/credentials", token: pat.token).decode(ListResponse<Credential>.self).items.count == 1)
         }

@@ -26,7 +26,10 @@ struct LoginTests {
             #expect(metadata["tokenKind"] == .string("Token"))
             guard case .string(let jti)? = claims["jti"], case .number(let iat)? = claims["iat"],
                 case .number(let exp)? = claims["exp"]
-            else { Issue.record("jti, iat or exp missing"); return }
+            else {
+                Issue.record("jti, iat or exp missing")
+                return
+            }
             #expect(jti.hasPrefix("uj-"))
             #expect(Int(exp)! - Int(iat)! == 6 * 3600)
             #expect(try await api.send(.get, "/auth/pats", token: token).status == .ok)
@@ -116,7 +119,8 @@ struct LoginTests {
             let admin = try await server.admin(api)
             let actionChallenge = try await api.send(
                 .post, "/auth/action/init", token: admin.token,
-                body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "GET", userActionHttpPath: "/auth/pats"))
+                body: try api.json(
+                    CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "GET", userActionHttpPath: "/auth/pats"))
             ).decode(UserActionChallenge.self)
             let crossed = SignedChallenge(
                 challengeIdentifier: actionChallenge.challengeIdentifier, firstFactor: try server.adminSigner.sign(actionChallenge))

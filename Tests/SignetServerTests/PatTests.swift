@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
+import SQLKit
 import SignetAPI
 import SignetCore
-@testable import SignetStore
-import SQLKit
 import Testing
 
 @testable import SignetServer
+@testable import SignetStore
 
 @Suite("Personal access tokens")
 struct PatTests {

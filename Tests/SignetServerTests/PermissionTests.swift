@@ -66,7 +66,9 @@ struct PermissionTests {
             let denied = try await api.send(.get, "/auth/users", token: patIdentity.token)
             #expect(denied.status == .forbidden)
             #expect(denied.errorMessage == "Pat \(pat.tokenId) is not authorized to perform operation (Auth:Users:Read)")
-            #expect(try await api.signed(.put, "/permissions/\(role.id)", as: admin, body: #"{"operations":["Auth:Pats:Create","Auth:Users:Read"]}"#).status == .ok)
+            #expect(
+                try await api.signed(.put, "/permissions/\(role.id)", as: admin, body: #"{"operations":["Auth:Pats:Create","Auth:Users:Read"]}"#)
+                    .status == .ok)
             #expect(try await usersStatus() == .ok)
 
             // Revoke the user's assignment: the PAT still holds the role itself, but the user no longer does.
@@ -95,11 +97,16 @@ struct PermissionTests {
                 let assignment = try await api.assign(role.id, to: identityId, as: admin)
                 #expect(assignment.permissionId == role.id && assignment.identityId == identityId)
             }
-            #expect(try await api.send(.get, "/auth/users/\(user.userId)", token: admin.token).decode(User.self).permissionAssignments.map(\.permissionId) == [role.id])
+            #expect(
+                try await api.send(.get, "/auth/users/\(user.userId)", token: admin.token).decode(User.self).permissionAssignments.map(\.permissionId)
+                    == [role.id])
             let accountRoles = try await api.send(.get, "/auth/service-accounts/\(account.userInfo.userId)", token: admin.token)
                 .decode(ServiceAccount.self).userInfo.permissionAssignments.map(\.permissionId)
             #expect(accountRoles == [role.id])
-            #expect(try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).permissionAssignments.contains { $0.permissionId == role.id })
+            #expect(
+                try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).permissionAssignments.contains {
+                    $0.permissionId == role.id
+                })
             let again = try await api.signed(
                 .post, "/permissions/\(role.id)/assignments", as: admin, body: try api.json(CreateAssignmentRequest(identityId: user.userId)))
             #expect(again.status == .conflict)
@@ -108,7 +115,8 @@ struct PermissionTests {
                     .post, "/permissions/\(role.id)/assignments", as: admin, body: try api.json(CreateAssignmentRequest(identityId: target)))
                 #expect(reply.status == .notFound || reply.status == .badRequest, "\(target)")
             }
-            let page = try await api.send(.get, "/permissions/\(role.id)/assignments?limit=2", token: admin.token).decode(ListResponse<Assignment>.self)
+            let page = try await api.send(.get, "/permissions/\(role.id)/assignments?limit=2", token: admin.token).decode(
+                ListResponse<Assignment>.self)
             #expect(page.items.count == 2 && page.nextPageToken != nil)
         }
     }
@@ -119,7 +127,9 @@ struct PermissionTests {
             let admin = try await server.admin(api)
             let manager = try await api.createRole(
                 as: admin,
-                operations: ["Permissions:Create", "Permissions:Update", "Permissions:Assign", "Permissions:Delete", "Auth:Users:Read", "Permissions:Read"])
+                operations: [
+                    "Permissions:Create", "Permissions:Update", "Permissions:Assign", "Permissions:Delete", "Auth:Users:Read", "Permissions:Read",
+                ])
             let (user, signer) = try await api.createUser(as: admin, email: "manager@example.com")
             try await api.assign(manager.id, to: user.userId, as: admin)
             let session = try await api.session(user.username, orgId: server.orgId, signer: signer)
@@ -147,4 +157,3 @@ struct PermissionTests {
         }
     }
 }
-

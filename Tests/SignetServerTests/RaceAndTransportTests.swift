@@ -23,10 +23,18 @@ struct RaceAndTransportTests {
                 var renames: [(HTTPRequest.Method, String, String, String, Identity)] = []
                 for index in 0..<4 {
                     let patBody = #"{"externalId":"r\#(index)"}"#
-                    renames.append((.put, "/auth/pats/\(pat.tokenId)", patBody, try await api.userAction(as: patIdentity, method: "PUT", path: "/auth/pats/\(pat.tokenId)", payload: patBody), patIdentity))
+                    renames.append(
+                        (
+                            .put, "/auth/pats/\(pat.tokenId)", patBody,
+                            try await api.userAction(as: patIdentity, method: "PUT", path: "/auth/pats/\(pat.tokenId)", payload: patBody), patIdentity
+                        ))
                     let saBody = #"{"externalId":"r\#(index)"}"#
                     let saPath = "/auth/service-accounts/\(account.userInfo.userId)"
-                    renames.append((.put, saPath, saBody, try await api.userAction(as: accountIdentity, method: "PUT", path: saPath, payload: saBody), accountIdentity))
+                    renames.append(
+                        (
+                            .put, saPath, saBody, try await api.userAction(as: accountIdentity, method: "PUT", path: saPath, payload: saBody),
+                            accountIdentity
+                        ))
                 }
                 let revocations: [(HTTPRequest.Method, String)] = [
                     round.isMultiple(of: 2) ? (.put, "/auth/pats/\(pat.tokenId)/deactivate") : (.delete, "/auth/pats/\(pat.tokenId)"),
@@ -39,7 +47,9 @@ struct RaceAndTransportTests {
                 }
                 await withTaskGroup(of: Void.self) { group in
                     for (method, path, body, action, identity) in renames {
-                        group.addTask { _ = try? await api.send(method, path, token: identity.token, body: body, headers: ["X-DFNS-USERACTION": action]) }
+                        group.addTask {
+                            _ = try? await api.send(method, path, token: identity.token, body: body, headers: ["X-DFNS-USERACTION": action])
+                        }
                     }
                     for ((method, path), action) in zip(revocations, actions) {
                         group.addTask { _ = try? await api.send(method, path, token: admin.token, headers: ["X-DFNS-USERACTION": action]) }
@@ -71,7 +81,10 @@ struct RaceAndTransportTests {
                 }
                 await withTaskGroup(of: Void.self) { group in
                     for (body, action) in zip(bodies, actions) {
-                        group.addTask { _ = try? await api.send(.put, "/auth/credentials/deactivate", token: patIdentity.token, body: body, headers: ["X-DFNS-USERACTION": action]) }
+                        group.addTask {
+                            _ = try? await api.send(
+                                .put, "/auth/credentials/deactivate", token: patIdentity.token, body: body, headers: ["X-DFNS-USERACTION": action])
+                        }
                     }
                 }
                 let active = try await server.store.credentials(identityId: pat.tokenId).filter(\.isActive)

@@ -31,15 +31,20 @@ struct SecurityRegressionTests {
             let identity = [1] + [UInt8](repeating: 0, count: 31)
             let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + identity
             let pem = "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
-            let pat = try await api.signed(.post, "/auth/pats", as: admin, body: try api.json(CreatePersonalAccessTokenRequest(name: "weak", publicKey: pem)))
+            let pat = try await api.signed(
+                .post, "/auth/pats", as: admin, body: try api.json(CreatePersonalAccessTokenRequest(name: "weak", publicKey: pem)))
             #expect(pat.status == .badRequest && (pat.errorMessage ?? "").contains("weak"), "\(pat.body)")
-            let sa = try await api.signed(.post, "/auth/service-accounts", as: admin, body: try api.json(CreateServiceAccountRequest(name: "weak", publicKey: pem)))
+            let sa = try await api.signed(
+                .post, "/auth/service-accounts", as: admin, body: try api.json(CreateServiceAccountRequest(name: "weak", publicKey: pem)))
             #expect(sa.status == .badRequest)
-            let user = try await api.signed(.post, "/auth/users", as: admin, body: try api.json(CreateUserRequest(email: "weak@example.com", publicKey: pem)))
+            let user = try await api.signed(
+                .post, "/auth/users", as: admin, body: try api.json(CreateUserRequest(email: "weak@example.com", publicKey: pem)))
             #expect(user.status == .badRequest)
 
             // A key stored before the rule: the universal forgery (R = identity, S = 0) does not log in.
-            let victim = UserRecord(id: Identifier.make(.user), orgId: server.orgId, username: "victim@example.com", name: "v", kind: .customerEmployee, createdAt: Date())
+            let victim = UserRecord(
+                id: Identifier.make(.user), orgId: server.orgId, username: "victim@example.com", name: "v", kind: .customerEmployee, createdAt: Date()
+            )
             try await server.store.insertUser(victim)
             let credentialId = Base64URL.encode(Identifier.make(.credentialID))
             try await server.store.insertCredential(
@@ -50,9 +55,12 @@ struct SecurityRegressionTests {
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: victim.username, orgId: server.orgId))
             ).decode(UserActionChallenge.self)
             let clientData = Base64URL.encode(KeyAssertion.clientData(challenge: challenge.challenge))
-            let forged = Factor(kind: .key, credentialAssertion: CredentialAssertion(
-                credId: credentialId, clientData: clientData, signature: Base64URL.encode(identity + [UInt8](repeating: 0, count: 32))))
-            let reply = try await api.send(.post, "/auth/login", body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: forged)))
+            let forged = Factor(
+                kind: .key,
+                credentialAssertion: CredentialAssertion(
+                    credId: credentialId, clientData: clientData, signature: Base64URL.encode(identity + [UInt8](repeating: 0, count: 32))))
+            let reply = try await api.send(
+                .post, "/auth/login", body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: forged)))
             #expect(reply.status == .unauthorized, "\(reply.body)")
         }
     }
@@ -96,7 +104,8 @@ struct SecurityRegressionTests {
             let body = #"{"name":"renamed"}"#
             // dfns_sdk style: path signed without its query.
             var action = try await api.userAction(as: admin, method: "PUT", path: path, payload: body)
-            var reply = try await api.send(.put, path + "?force=true&anything=1", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])
+            var reply = try await api.send(
+                .put, path + "?force=true&anything=1", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])
             #expect(reply.status == .forbidden, "\(reply.body)")
             reply = try await api.send(.put, path, token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])
             #expect(reply.status == .ok, "the refused attempt must not have used the action: \(reply.body)")
@@ -128,13 +137,15 @@ struct SecurityRegressionTests {
             // A user action prepared with the old key before it is deactivated.
             let prepared = try await api.userAction(as: admin, method: "PUT", path: "/auth/pats/\(pat.tokenId)/deactivate", payload: "")
             let fresh = Identity(token: admin.token, signer: newKey.signer)
-            let off = try await api.signed(.put, "/auth/credentials/deactivate", as: fresh, body: #"{"credentialUuid":"\#(server.organization.credentialUuid)"}"#)
+            let off = try await api.signed(
+                .put, "/auth/credentials/deactivate", as: fresh, body: #"{"credentialUuid":"\#(server.organization.credentialUuid)"}"#)
             #expect(off.status == .ok, "\(off.body)")
             // The session opened with the deactivated key is over.
             #expect(try await api.send(.get, "/auth/pats", token: admin.token).status == .unauthorized)
             // A new session with the new key cannot use what the old key signed.
             let session = try await api.session(server.organization.username, orgId: server.orgId, signer: newKey.signer)
-            let reply = try await api.send(.put, "/auth/pats/\(pat.tokenId)/deactivate", token: session.token, headers: ["X-DFNS-USERACTION": prepared])
+            let reply = try await api.send(
+                .put, "/auth/pats/\(pat.tokenId)/deactivate", token: session.token, headers: ["X-DFNS-USERACTION": prepared])
             #expect(reply.status == .forbidden)
             #expect(try await server.store.token(id: pat.tokenId)?.isActive == true)
             _ = credential

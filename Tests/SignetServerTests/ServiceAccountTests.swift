@@ -56,9 +56,10 @@ struct ServiceAccountTests {
             #expect(challenge.allowCredentials.key.map(\.id) == [identity.signer.credentialId])
             let forged = try await api.send(
                 .post, "/auth/action", token: identity.token,
-                body: try api.json(SignedChallenge(
-                    challengeIdentifier: challenge.challengeIdentifier,
-                    firstFactor: try server.adminSigner.with(credentialId: identity.signer.credentialId).sign(challenge))))
+                body: try api.json(
+                    SignedChallenge(
+                        challengeIdentifier: challenge.challengeIdentifier,
+                        firstFactor: try server.adminSigner.with(credentialId: identity.signer.credentialId).sign(challenge))))
             #expect(forged.status == .forbidden)
         }
     }

@@ -30,7 +30,8 @@ struct UserActionTests {
             let path = "/auth/pats/\(pat.tokenId)/deactivate"
             let python = try await api.signed(.put, path, as: admin, body: nil, payload: "", style: .python)
             #expect(python.status == .ok, "\(python.body)")
-            let typescript = try await api.signed(.put, "/auth/pats/\(pat.tokenId)/activate", as: admin, body: "{}", payload: "{}", style: .typescript)
+            let typescript = try await api.signed(
+                .put, "/auth/pats/\(pat.tokenId)/activate", as: admin, body: "{}", payload: "{}", style: .typescript)
             #expect(typescript.status == .ok, "\(typescript.body)")
             // The body may be re-serialised (spaces, key order, escapes) and still match.
             let reformatted = try await api.signed(

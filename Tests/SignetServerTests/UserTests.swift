@@ -121,7 +121,8 @@ struct UserTests {
             let secondSession = try await api.session(second.username, orgId: server.orgId, signer: signer)
             #expect(try await api.signed(.put, "/auth/users/\(adminId)/deactivate", as: secondSession).status == .ok)
             #expect(try await api.send(.get, "/auth/pats", token: admin.token).status == .unauthorized)
-            #expect(try await api.signed(.delete, "/permissions/\(full.id)/assignments/\(secondAssignment.id)", as: secondSession).status == .conflict)
+            #expect(
+                try await api.signed(.delete, "/permissions/\(full.id)/assignments/\(secondAssignment.id)", as: secondSession).status == .conflict)
             #expect(try await api.signed(.put, "/auth/users/\(adminId)/activate", as: secondSession).status == .ok)
             let revoked = try await api.signed(.delete, "/permissions/\(full.id)/assignments/\(secondAssignment.id)", as: secondSession)
             #expect(revoked.status == .noContent && revoked.body.isEmpty)

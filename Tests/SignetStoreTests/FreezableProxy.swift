@@ -3,7 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP proxy on 127.0.0.1 that can stop forwarding without closing anything: a connection
@@ -35,7 +35,11 @@ final class FreezableProxy: Sendable {
                 let connected = withUnsafePointer(to: &target) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
                 }
-                guard connected == 0 else { close(client); close(upstream); continue }
+                guard connected == 0 else {
+                    close(client)
+                    close(upstream)
+                    continue
+                }
                 descriptors.withLockedValue { $0 += [client, upstream] }
                 pump(from: client, to: upstream)
                 pump(from: upstream, to: client)

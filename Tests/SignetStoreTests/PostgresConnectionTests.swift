@@ -16,7 +16,9 @@ struct PostgresConnectionTests {
         #expect(try PostgresLocation(url: "postgres://u:p@localhost/signet").tls == .prefer)
         #expect(try PostgresLocation(url: "postgres://u:p@[::1]/signet").tls == .prefer)
         #expect(try PostgresLocation(url: "postgres://u:p@db.example.com/signet?sslmode=disable").tls == .disable)
-        #expect(try PostgresLocation(url: "postgres://u:p@db.example.com/signet?sslmode=verify-full&sslrootcert=/ca.pem").rootCertificatePath == "/ca.pem")
+        #expect(
+            try PostgresLocation(url: "postgres://u:p@db.example.com/signet?sslmode=verify-full&sslrootcert=/ca.pem").rootCertificatePath == "/ca.pem"
+        )
         #expect(throws: PostgresURLError.self) { try PostgresLocation(url: "postgres://u:p@db.example.com/signet?sslmode=sometimes") }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import SQLKit
-@testable import SignetStore
 import SignetTestFixtures
 import Testing
+
+@testable import SignetStore
 
 /// The row types are the only place a table's columns are listed; these tests hold them to the
 /// schema the migrations really create.

@@ -13,7 +13,8 @@ struct StoreTests {
     static func seed(_ store: SQLStore) async throws -> (OrganizationRecord, UserRecord) {
         let org = OrganizationRecord(id: Identifier.make(.organization), name: "Org", createdAt: now)
         try await store.insertOrganization(org)
-        let user = UserRecord(id: Identifier.make(.user), orgId: org.id, username: "Ann@Example.com", name: "Ann", kind: .customerEmployee, createdAt: now)
+        let user = UserRecord(
+            id: Identifier.make(.user), orgId: org.id, username: "Ann@Example.com", name: "Ann", kind: .customerEmployee, createdAt: now)
         try await store.insertUser(user)
         return (org, user)
     }
@@ -59,7 +60,8 @@ struct StoreTests {
     func conflicts(database: TestDatabase.Kind) async throws {
         try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
-            let twin = UserRecord(id: Identifier.make(.user), orgId: org.id, username: "ann@example.COM", name: "Twin", kind: .customerEmployee, createdAt: Self.now)
+            let twin = UserRecord(
+                id: Identifier.make(.user), orgId: org.id, username: "ann@example.COM", name: "Twin", kind: .customerEmployee, createdAt: Self.now)
             await #expect(throws: StoreError.self) { try await store.insertUser(twin) }
             // Once the first is deleted, the name is free again.
             _ = try await store.deleteUser(id: user.id, at: Self.now)
@@ -77,7 +79,8 @@ struct StoreTests {
 
             let role = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A"], createdAt: Self.now)
             try await store.insertRole(role)
-            let assignment = AssignmentRecord(id: Identifier.make(.assignment), orgId: org.id, permissionId: role.id, identityId: twin.id, createdAt: Self.now)
+            let assignment = AssignmentRecord(
+                id: Identifier.make(.assignment), orgId: org.id, permissionId: role.id, identityId: twin.id, createdAt: Self.now)
             try await store.insertAssignment(assignment)
             var again = assignment
             again.id = Identifier.make(.assignment)
@@ -166,11 +169,13 @@ struct StoreTests {
             var full = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "Full", operations: [], grantsAll: true, createdAt: Self.now)
             try await store.insertRole(full)
             let robot = UserRecord(
-                id: Identifier.make(.user), orgId: org.id, username: "bot", name: "bot", kind: .customerEmployee, isServiceAccount: true, createdAt: Self.now)
+                id: Identifier.make(.user), orgId: org.id, username: "bot", name: "bot", kind: .customerEmployee, isServiceAccount: true,
+                createdAt: Self.now)
             try await store.insertUser(robot)
             for identity in [user.id, robot.id] {
                 try await store.insertAssignment(
-                    AssignmentRecord(id: Identifier.make(.assignment), orgId: org.id, permissionId: full.id, identityId: identity, createdAt: Self.now))
+                    AssignmentRecord(
+                        id: Identifier.make(.assignment), orgId: org.id, permissionId: full.id, identityId: identity, createdAt: Self.now))
             }
             #expect(try await store.fullAdministrators(orgId: org.id) == [user.id])
             #expect(try await store.permissions(identityId: robot.id) == .all)
@@ -236,7 +241,8 @@ struct StoreTests {
         }
     }
 
-    @Test("A SQLite store copies into PostgreSQL whole, and never into a store that has data", .enabled(if: TestDatabase.available.contains(.postgres)))
+    @Test(
+        "A SQLite store copies into PostgreSQL whole, and never into a store that has data", .enabled(if: TestDatabase.available.contains(.postgres)))
     func copyIntoPostgres() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-copy-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

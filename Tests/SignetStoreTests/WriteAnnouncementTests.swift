@@ -3,9 +3,10 @@ import NIOConcurrencyHelpers
 import SQLKit
 import SignetAPI
 import SignetCore
-@testable import SignetStore
 import SignetTestFixtures
 import Testing
+
+@testable import SignetStore
 
 /// Cache invalidation is decided by the tables a write touches. These tests watch the database
 /// itself (triggers record every table a statement changes) and the change feed, so they prove
@@ -30,7 +31,9 @@ struct WriteAnnouncementTests {
         #expect(StoreTable.signingKeys.change == .signingKeys)
     }
 
-    @Test("Each write method announces authorization when it changes an authorization table, signing keys when it changes those", arguments: TestDatabase.available)
+    @Test(
+        "Each write method announces authorization when it changes an authorization table, signing keys when it changes those",
+        arguments: TestDatabase.available)
     func everyWriteAnnounces(database: TestDatabase.Kind) async throws {
         try await StoreHarness.with(database) { store, _ in
             let probe = try await WriteProbe.install(on: store)
@@ -75,7 +78,8 @@ struct WriteProbe: Sendable {
             if database.dialect.name == "sqlite" {
                 for table in tables {
                     for operation in ["INSERT", "UPDATE", "DELETE"] {
-                        let sql = "CREATE TRIGGER touch_\(table)_\(operation) AFTER \(operation) ON \(table) "
+                        let sql =
+                            "CREATE TRIGGER touch_\(table)_\(operation) AFTER \(operation) ON \(table) "
                             + "BEGIN INSERT INTO touched_tables VALUES ('\(table)'); END"
                         try await database.raw("\(unsafeRaw: sql)").run()
                     }
@@ -88,7 +92,8 @@ struct WriteProbe: Sendable {
                     """
                 ).run()
                 for table in tables {
-                    let sql = "CREATE TRIGGER touch_\(table) AFTER INSERT OR UPDATE OR DELETE ON \(table) "
+                    let sql =
+                        "CREATE TRIGGER touch_\(table) AFTER INSERT OR UPDATE OR DELETE ON \(table) "
                         + "FOR EACH ROW EXECUTE FUNCTION note_touched_table()"
                     try await database.raw("\(unsafeRaw: sql)").run()
                 }
@@ -125,12 +130,13 @@ struct WriteProbe: Sendable {
     static func writeMethods(in source: String) -> Set<String> {
         let parts = source.replacingOccurrences(of: "public func ", with: "package func ")
             .components(separatedBy: "package func ").dropFirst()
-        return Set(parts.compactMap { part -> String? in
-            let body = part.components(separatedBy: "\n    }\n").first ?? part
-            guard body.contains("try await write("), let open = part.firstIndex(of: "(") else { return nil }
-            let name = part[..<open]
-            let firstLabel = part[part.index(after: open)...].drop { $0.isWhitespace }.prefix { $0 != ":" && $0 != " " && $0 != ")" }
-            return "\(name)(\(firstLabel))"
-        })
+        return Set(
+            parts.compactMap { part -> String? in
+                let body = part.components(separatedBy: "\n    }\n").first ?? part
+                guard body.contains("try await write("), let open = part.firstIndex(of: "(") else { return nil }
+                let name = part[..<open]
+                let firstLabel = part[part.index(after: open)...].drop { $0.isWhitespace }.prefix { $0 != ":" && $0 != " " && $0 != ")" }
+                return "\(name)(\(firstLabel))"
+            })
     }
 }

@@ -28,56 +28,95 @@ enum WriteScenario {
 
     /// `name(firstLabel)` of each write, as ``WriteProbe/writeMethods(in:)`` finds them in the sources.
     static let writes: [(String, Write)] = [
-        ("insertOrganization(_)", { store, f in
-            try await store.insertOrganization(OrganizationRecord(id: Identifier.make(.organization), name: "Other", createdAt: f.now))
-        }),
-        ("insertUser(_)", { store, f in
-            try await store.insertUser(UserRecord(id: f.otherUserId, orgId: f.orgId, username: "bo@example.com", name: "Bo", kind: .customerEmployee, createdAt: f.now))
-        }),
-        ("updateUserNames(id)", { store, f in
-            _ = try await store.updateUserNames(id: f.otherUserId, username: "bo2@example.com", name: "Bo", externalId: nil, at: f.now)
-        }),
+        (
+            "insertOrganization(_)",
+            { store, f in
+                try await store.insertOrganization(OrganizationRecord(id: Identifier.make(.organization), name: "Other", createdAt: f.now))
+            }
+        ),
+        (
+            "insertUser(_)",
+            { store, f in
+                try await store.insertUser(
+                    UserRecord(id: f.otherUserId, orgId: f.orgId, username: "bo@example.com", name: "Bo", kind: .customerEmployee, createdAt: f.now))
+            }
+        ),
+        (
+            "updateUserNames(id)",
+            { store, f in
+                _ = try await store.updateUserNames(id: f.otherUserId, username: "bo2@example.com", name: "Bo", externalId: nil, at: f.now)
+            }
+        ),
         ("setUserActive(id)", { store, f in _ = try await store.setUserActive(id: f.otherUserId, isActive: false, at: f.now) }),
         ("deleteUser(id)", { store, f in _ = try await store.deleteUser(id: f.otherUserId, at: f.now) }),
-        ("insertCredential(_)", { store, f in
-            let key = try PrivateKey.generate(.ed25519).publicKey
-            try await store.insertCredential(CredentialRecord(
-                uuid: f.credentialUuid, orgId: f.orgId, credentialId: "probe", identityId: f.userId, name: "k",
-                publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
-        }),
+        (
+            "insertCredential(_)",
+            { store, f in
+                let key = try PrivateKey.generate(.ed25519).publicKey
+                try await store.insertCredential(
+                    CredentialRecord(
+                        uuid: f.credentialUuid, orgId: f.orgId, credentialId: "probe", identityId: f.userId, name: "k",
+                        publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
+            }
+        ),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),
-        ("insertToken(_)", { store, f in
-            try await store.insertToken(AccessTokenRecord(
-                id: f.tokenId, orgId: f.orgId, kind: .login, userId: f.userId, credentialUuid: f.credentialUuid, name: "t",
-                tokenDigest: "d", createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
-        }),
+        (
+            "insertToken(_)",
+            { store, f in
+                try await store.insertToken(
+                    AccessTokenRecord(
+                        id: f.tokenId, orgId: f.orgId, kind: .login, userId: f.userId, credentialUuid: f.credentialUuid, name: "t",
+                        tokenDigest: "d", createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+            }
+        ),
         ("updateTokenDetails(id)", { store, f in _ = try await store.updateTokenDetails(id: f.tokenId, name: "t2", externalId: nil, at: f.now) }),
-        ("deactivateLoginSessions(credentialUuid)", { store, f in try await store.deactivateLoginSessions(credentialUuid: f.credentialUuid, at: f.now) }),
+        (
+            "deactivateLoginSessions(credentialUuid)",
+            { store, f in try await store.deactivateLoginSessions(credentialUuid: f.credentialUuid, at: f.now) }
+        ),
         ("setTokenActive(id)", { store, f in _ = try await store.setTokenActive(id: f.tokenId, isActive: true, at: f.now) }),
         ("deactivateLoginSessions(userId)", { store, f in try await store.deactivateLoginSessions(userId: f.userId, at: f.now) }),
         ("deleteToken(id)", { store, f in _ = try await store.deleteToken(id: f.tokenId, at: f.now) }),
-        ("insertRole(_)", { store, f in
-            try await store.insertRole(RoleRecord(id: f.roleId, orgId: f.orgId, name: "r", operations: ["A"], createdAt: f.now))
-        }),
-        ("updateRole(_)", { store, f in
-            try await store.updateRole(RoleRecord(id: f.roleId, orgId: f.orgId, name: "r2", operations: ["A", "B"], createdAt: f.now))
-        }),
-        ("insertAssignment(_)", { store, f in
-            try await store.insertAssignment(AssignmentRecord(id: f.assignmentId, orgId: f.orgId, permissionId: f.roleId, identityId: f.userId, createdAt: f.now))
-        }),
+        (
+            "insertRole(_)",
+            { store, f in
+                try await store.insertRole(RoleRecord(id: f.roleId, orgId: f.orgId, name: "r", operations: ["A"], createdAt: f.now))
+            }
+        ),
+        (
+            "updateRole(_)",
+            { store, f in
+                try await store.updateRole(RoleRecord(id: f.roleId, orgId: f.orgId, name: "r2", operations: ["A", "B"], createdAt: f.now))
+            }
+        ),
+        (
+            "insertAssignment(_)",
+            { store, f in
+                try await store.insertAssignment(
+                    AssignmentRecord(id: f.assignmentId, orgId: f.orgId, permissionId: f.roleId, identityId: f.userId, createdAt: f.now))
+            }
+        ),
         ("deleteAssignment(id)", { store, f in try await store.deleteAssignment(id: f.assignmentId) }),
-        ("insertChallenge(_)", { store, f in
-            try await store.insertChallenge(ChallengeRecord(
-                id: f.challengeId, orgId: f.orgId, purpose: .userAction, userId: f.userId, tokenId: f.tokenId, challenge: "c",
-                allowedCredentialIds: [], createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
-        }),
+        (
+            "insertChallenge(_)",
+            { store, f in
+                try await store.insertChallenge(
+                    ChallengeRecord(
+                        id: f.challengeId, orgId: f.orgId, purpose: .userAction, userId: f.userId, tokenId: f.tokenId, challenge: "c",
+                        allowedCredentialIds: [], createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+            }
+        ),
         ("consumeChallenge(id)", { store, f in _ = try await store.consumeChallenge(id: f.challengeId, at: f.now) }),
-        ("insertUserAction(_)", { store, f in
-            try await store.insertUserAction(UserActionRecord(
-                id: f.actionId, orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, tokenKind: .login, credentialUuid: f.credentialUuid,
-                challengeId: f.challengeId, httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "cd", signature: "s",
-                createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
-        }),
+        (
+            "insertUserAction(_)",
+            { store, f in
+                try await store.insertUserAction(
+                    UserActionRecord(
+                        id: f.actionId, orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, tokenKind: .login, credentialUuid: f.credentialUuid,
+                        challengeId: f.challengeId, httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "cd", signature: "s",
+                        createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+            }
+        ),
         ("consumeUserAction(id)", { store, f in _ = try await store.consumeUserAction(id: f.actionId, at: f.now) }),
         ("recordUserActionResult(id)", { store, f in try await store.recordUserActionResult(id: f.actionId, status: 200) }),
         ("purgeExpired(before)", { store, f in _ = try await store.purgeExpired(before: f.now.addingTimeInterval(3600)) }),

@@ -151,6 +151,7 @@ public enum KeyFixtures {
         -----END EC PRIVATE KEY-----
         """
     public static let p256Signature = "MEUCIQD05TkOQcQCMFRlOMEJKrBX9EjnGMWXZ5ZNf16Rb4fRowIgLDwV2WO1M5tWXpm7HG-15hyFPyyQoZTt8LS9OKVII90"
-    public static let rsa2048Signature = "M1XB8vc7lQYmvc8iHeUkJg-Ozp1fCQzz-2sjNXwo9FKard7VELqidVUslIruySl-oRlXfhbu5YZpfbgzs6bouFtrpzDmgbVpGjq0eEyJ6YiY8ywu9oUwfDeD6o2tIt6i-8og0HG2rO7eHNgMWWSRHybdsziO4wCKWssrjyy75OTybKZ9Iu2Si6WOQW7TOk99JzEZXJvDwokpi8A-aAxMv5Ft_utNtG80ZgBsE-1SFzNOYTz8dSCQOzmbMGwPbUuVHXops53t2yccxj_VUmkdwl_4g-I7fsjGAuLekIsp3_hLQz9BG09jPVxAnSU738qiPWIjpYdGGwinj-cZ667gow"
+    public static let rsa2048Signature =
+        "M1XB8vc7lQYmvc8iHeUkJg-Ozp1fCQzz-2sjNXwo9FKard7VELqidVUslIruySl-oRlXfhbu5YZpfbgzs6bouFtrpzDmgbVpGjq0eEyJ6YiY8ywu9oUwfDeD6o2tIt6i-8og0HG2rO7eHNgMWWSRHybdsziO4wCKWssrjyy75OTybKZ9Iu2Si6WOQW7TOk99JzEZXJvDwokpi8A-aAxMv5Ft_utNtG80ZgBsE-1SFzNOYTz8dSCQOzmbMGwPbUuVHXops53t2yccxj_VUmkdwl_4g-I7fsjGAuLekIsp3_hLQz9BG09jPVxAnSU738qiPWIjpYdGGwinj-cZ667gow"
     public static let ed25519Signature = "KjQFnPqQ7Hp33rym51xlKkpJDV-_GdXHYC96p9KsIsxAbFu_0-1qAGUFL9bgi7AvX3HlTzaO-6TtnhAtEuvLBw"
 }

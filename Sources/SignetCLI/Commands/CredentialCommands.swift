@@ -75,8 +75,10 @@ struct AuditCommand: AsyncParsableCommand {
             Output.table(
                 ["WHEN", "USER", "VIA", "ACTION", "STATUS"],
                 logs.map {
-                    [$0.datePerformed.map(Output.date) ?? "", $0.username ?? $0.userId ?? "", "\($0.tokenKind.rawValue) \($0.tokenId)", $0.action,
-                     $0.responseStatus.map(String.init) ?? ""]
+                    [
+                        $0.datePerformed.map(Output.date) ?? "", $0.username ?? $0.userId ?? "", "\($0.tokenKind.rawValue) \($0.tokenId)", $0.action,
+                        $0.responseStatus.map(String.init) ?? "",
+                    ]
                 })
         }
     }

@@ -34,7 +34,8 @@ enum KeyRotation {
         if let stored = try Profile.stored(), stored.credentialId == profile.credentialId {
             profile = stored
             profile.credentialId = credential.credentialId
-            profile.privateKeyPath = paths.privateKey.hasPrefix("/") ? paths.privateKey : FileManager.default.currentDirectoryPath + "/" + paths.privateKey
+            profile.privateKeyPath =
+                paths.privateKey.hasPrefix("/") ? paths.privateKey : FileManager.default.currentDirectoryPath + "/" + paths.privateKey
             try profile.save()
         }
         return Result(

@@ -42,7 +42,9 @@ struct KeygenCommand: ParsableCommand {
 enum KeyFiles {
     /// The public key for a new PAT or service account: read from `path`, or generated with
     /// `algorithm` and written to NAME.pem / NAME.public.pem (then `privateKeyPath` says where).
-    static func publicKey(from path: String?, orGenerate algorithm: KeygenCommand.Algorithm, name: String) throws
+    static func publicKey(
+        from path: String?, orGenerate algorithm: KeygenCommand.Algorithm, name: String
+    ) throws
         -> (pem: String, privateKeyPath: String?)
     {
         if let path {

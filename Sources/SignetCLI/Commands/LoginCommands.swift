@@ -27,7 +27,10 @@ struct LoginCommand: AsyncParsableCommand {
     var org: String?
     @Option(help: "Your email (username), to log in as a person.")
     var email: String?
-    @Option(help: "An access token (a PAT or a service account's) to use instead of logging in; - reads it from standard input. Prefer --token-file: a token on the command line is visible in ps and shell history.")
+    @Option(
+        help:
+            "An access token (a PAT or a service account's) to use instead of logging in; - reads it from standard input. Prefer --token-file: a token on the command line is visible in ps and shell history."
+    )
     var token: String?
     @Option(name: .customLong("token-file"), help: "Read the access token from this file (- for standard input).")
     var tokenFile: String?
@@ -81,13 +84,16 @@ struct LoginCommand: AsyncParsableCommand {
         guard token != nil || email != nil else { throw UsageError("give --email (log in as a person) or --token (a PAT or service account)") }
         let credentialId = credentialId ?? settings.credentialId
         try await Output.guarded {
-            var profile = Profile(url: url, orgId: org, username: email, credentialId: credentialId ?? "", privateKeyPath: absolute(privateKey), token: token)
+            var profile = Profile(
+                url: url, orgId: org, username: email, credentialId: credentialId ?? "", privateKeyPath: absolute(privateKey), token: token)
             if let email {
                 if profile.credentialId.isEmpty {
                     let anonymous = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
                     let challenge = try await anonymous.auth.createLoginChallenge(username: email)
                     guard challenge.allowCredentials.key.count == 1, let only = challenge.allowCredentials.key.first else {
-                        throw UsageError("you have several keys; say which one with --credential-id (one of \(challenge.allowCredentials.key.map(\.id).joined(separator: ", ")))")
+                        throw UsageError(
+                            "you have several keys; say which one with --credential-id (one of \(challenge.allowCredentials.key.map(\.id).joined(separator: ", ")))"
+                        )
                     }
                     profile.credentialId = only.id
                 }
@@ -97,7 +103,9 @@ struct LoginCommand: AsyncParsableCommand {
             let client = try SignetClient(baseURL: url, organizationID: org, authToken: profile.token, signer: try profile.signer())
             let me = try await client.auth.whoami()
             try profile.save()
-            if json { try Output.json(me) } else {
+            if json {
+                try Output.json(me)
+            } else {
                 print("Logged in as \(me.username) (\(me.tokenKind.rawValue) \(me.tokenId)) until \(Output.date(me.tokenExpiresAt)).")
                 print("Profile saved to \(Profile.path).")
             }
@@ -137,7 +145,10 @@ struct LogoutCommand: ClientCommand {
         let me = try await client.auth.whoami()
         if me.tokenKind == .login { try await client.auth.logout() }
         try? FileManager.default.removeItem(atPath: Profile.path)
-        print(me.tokenKind == .login ? "Logged out; run signet login to log in again." : "Forgot the profile (a \(me.tokenKind.rawValue) is ended with its deactivate command).")
+        print(
+            me.tokenKind == .login
+                ? "Logged out; run signet login to log in again."
+                : "Forgot the profile (a \(me.tokenKind.rawValue) is ended with its deactivate command).")
     }
 }
 

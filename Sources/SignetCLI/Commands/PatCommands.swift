@@ -29,7 +29,9 @@ struct PatCommand: AsyncParsableCommand {
             if options.json { return try Output.json(pat) }
             KeyFiles.showOnce(pat.accessToken)
             Output.warn("PAT \(pat.tokenId), credential \(pat.credId)\(keyPath.map { ", private key \($0)" } ?? "").")
-            Output.warn("Use it: SIGNET_TOKEN=<the token> SIGNET_CREDENTIAL_ID=\(pat.credId) SIGNET_PRIVATE_KEY=\(keyPath ?? "<its private key>") signet whoami")
+            Output.warn(
+                "Use it: SIGNET_TOKEN=<the token> SIGNET_CREDENTIAL_ID=\(pat.credId) SIGNET_PRIVATE_KEY=\(keyPath ?? "<its private key>") signet whoami"
+            )
         }
     }
 
@@ -73,7 +75,9 @@ struct PatCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "The PAT's id (to-…).") var tokenId: String
 
-        func run(client: SignetClient) async throws { try PatCommand.show(try await client.personalAccessTokens.activate(tokenId), json: options.json) }
+        func run(client: SignetClient) async throws {
+            try PatCommand.show(try await client.personalAccessTokens.activate(tokenId), json: options.json)
+        }
     }
 
     struct Deactivate: ClientCommand {
@@ -81,7 +85,9 @@ struct PatCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "The PAT's id (to-…).") var tokenId: String
 
-        func run(client: SignetClient) async throws { try PatCommand.show(try await client.personalAccessTokens.deactivate(tokenId), json: options.json) }
+        func run(client: SignetClient) async throws {
+            try PatCommand.show(try await client.personalAccessTokens.deactivate(tokenId), json: options.json)
+        }
     }
 
     struct Delete: ClientCommand {
@@ -108,7 +114,10 @@ struct PatCommand: AsyncParsableCommand {
     }
 
     static func row(_ pat: AccessToken) -> [String] {
-        [pat.tokenId, pat.name, pat.isActive ? "yes" : "no", Output.date(pat.dateCreated), pat.permissionAssignments.map(\.permissionName).joined(separator: ",")]
+        [
+            pat.tokenId, pat.name, pat.isActive ? "yes" : "no", Output.date(pat.dateCreated),
+            pat.permissionAssignments.map(\.permissionName).joined(separator: ","),
+        ]
     }
 
     static func show(_ pat: AccessToken, json: Bool) throws {

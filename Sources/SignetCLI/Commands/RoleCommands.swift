@@ -13,7 +13,8 @@ struct RoleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a role.")
         @OptionGroup var options: ClientOptions
         @Option(help: "Its name.") var name: String
-        @Option(name: .customLong("operation"), parsing: .upToNextOption, help: "Operations it grants, e.g. Auth:Users:Read.") var operations: [String]
+        @Option(name: .customLong("operation"), parsing: .upToNextOption, help: "Operations it grants, e.g. Auth:Users:Read.") var operations:
+            [String]
 
         func run(client: SignetClient) async throws {
             try RoleCommand.show(try await client.permissions.create(CreatePermissionRequest(name: name, operations: operations)), json: options.json)
@@ -36,8 +37,10 @@ struct RoleCommand: AsyncParsableCommand {
             Output.table(
                 ["ID", "NAME", "OPERATIONS", "STATE"],
                 roles.map {
-                    [$0.id, $0.name, $0.isImmutable ? "every operation" : $0.operations.joined(separator: ","),
-                     $0.isArchived ? "archived" : ($0.isImmutable ? "managed" : "active")]
+                    [
+                        $0.id, $0.name, $0.isImmutable ? "every operation" : $0.operations.joined(separator: ","),
+                        $0.isArchived ? "archived" : ($0.isImmutable ? "managed" : "active"),
+                    ]
                 })
         }
     }
@@ -69,7 +72,9 @@ struct RoleCommand: AsyncParsableCommand {
         @Argument(help: "The role's id (pm-…).") var id: String
         @Flag(help: "Restore an archived role.") var restore = false
 
-        func run(client: SignetClient) async throws { try RoleCommand.show(try await client.permissions.archive(id, isArchived: !restore), json: options.json) }
+        func run(client: SignetClient) async throws {
+            try RoleCommand.show(try await client.permissions.archive(id, isArchived: !restore), json: options.json)
+        }
     }
 
     struct Assignments: ClientCommand {

@@ -28,7 +28,8 @@ struct ServiceAccountCommand: AsyncParsableCommand {
             if options.json { return try Output.json(account) }
             let token = account.accessTokens.first
             KeyFiles.showOnce(token?.accessToken)
-            Output.warn("Service account \(account.userInfo.userId), credential \(token?.credId ?? "")\(keyPath.map { ", private key \($0)" } ?? "").")
+            Output.warn(
+                "Service account \(account.userInfo.userId), credential \(token?.credId ?? "")\(keyPath.map { ", private key \($0)" } ?? "").")
         }
     }
 
@@ -42,7 +43,10 @@ struct ServiceAccountCommand: AsyncParsableCommand {
             Output.table(
                 ["ID", "NAME", "ACTIVE", "ROLES"],
                 accounts.map {
-                    [$0.userInfo.userId, $0.userInfo.name, $0.userInfo.isActive ? "yes" : "no", $0.userInfo.permissionAssignments.map(\.permissionName).joined(separator: ",")]
+                    [
+                        $0.userInfo.userId, $0.userInfo.name, $0.userInfo.isActive ? "yes" : "no",
+                        $0.userInfo.permissionAssignments.map(\.permissionName).joined(separator: ","),
+                    ]
                 })
         }
     }
@@ -75,7 +79,9 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "The account's id (us-…).") var id: String
 
-        func run(client: SignetClient) async throws { try ServiceAccountCommand.show(try await client.serviceAccounts.activate(id), json: options.json) }
+        func run(client: SignetClient) async throws {
+            try ServiceAccountCommand.show(try await client.serviceAccounts.activate(id), json: options.json)
+        }
     }
 
     struct Deactivate: ClientCommand {
@@ -83,7 +89,9 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "The account's id (us-…).") var id: String
 
-        func run(client: SignetClient) async throws { try ServiceAccountCommand.show(try await client.serviceAccounts.deactivate(id), json: options.json) }
+        func run(client: SignetClient) async throws {
+            try ServiceAccountCommand.show(try await client.serviceAccounts.deactivate(id), json: options.json)
+        }
     }
 
     struct Delete: ClientCommand {
@@ -91,7 +99,9 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "The account's id (us-…).") var id: String
 
-        func run(client: SignetClient) async throws { try ServiceAccountCommand.show(try await client.serviceAccounts.delete(id), json: options.json) }
+        func run(client: SignetClient) async throws {
+            try ServiceAccountCommand.show(try await client.serviceAccounts.delete(id), json: options.json)
+        }
     }
 
     struct RotateKey: ClientCommand {

@@ -21,7 +21,8 @@ struct UserCommand: AsyncParsableCommand {
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw UsageError("cannot read \(path)") }
                 return text
             }
-            try UserCommand.show(try await client.users.create(CreateUserRequest(email: email, publicKey: pem, externalId: externalId)), json: options.json)
+            try UserCommand.show(
+                try await client.users.create(CreateUserRequest(email: email, publicKey: pem, externalId: externalId)), json: options.json)
         }
     }
 
@@ -34,7 +35,9 @@ struct UserCommand: AsyncParsableCommand {
             if options.json { return try Output.json(users) }
             Output.table(
                 ["ID", "EMAIL", "ACTIVE", "ROLES"],
-                users.map { [$0.userId, $0.username, $0.isActive ? "yes" : "no", $0.permissionAssignments.map(\.permissionName).joined(separator: ",")] })
+                users.map {
+                    [$0.userId, $0.username, $0.isActive ? "yes" : "no", $0.permissionAssignments.map(\.permissionName).joined(separator: ",")]
+                })
         }
     }
 

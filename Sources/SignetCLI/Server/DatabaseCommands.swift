@@ -11,7 +11,9 @@ struct SigningKeysCommand: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a new signing key. New tokens are signed with it at once on every node; tokens signed with the old keys stay valid until they expire.")
+            abstract:
+                "Add a new signing key. New tokens are signed with it at once on every node; tokens signed with the old keys stay valid until they expire."
+        )
         @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
         var database: String = Environment.defaultDatabase
         @Flag(help: "Print the result as JSON.") var json = false

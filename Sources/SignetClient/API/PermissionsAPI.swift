@@ -27,7 +27,9 @@ public struct PermissionsAPI: Sendable {
         try await transport.send(.PUT, "/permissions/\(permissionId)/archive", body: ArchivePermissionRequest(isArchived: isArchived), signed: true)
     }
 
-    public func listAssignments(_ permissionId: String, limit: Int? = nil, paginationToken: String? = nil) async throws
+    public func listAssignments(
+        _ permissionId: String, limit: Int? = nil, paginationToken: String? = nil
+    ) async throws
         -> ListResponse<Assignment>
     {
         try await transport.send(

@@ -34,4 +34,3 @@ public enum ExactText {
         lhs.utf8.elementsEqual(rhs.utf8)
     }
 }
-

@@ -37,7 +37,9 @@ public enum KeyAttestation {
     }
 
     /// Verifies an attestation; returns the new credential's public key.
-    public static func verify(clientData encodedClientData: String, attestationData: String, expectedChallenge: String)
+    public static func verify(
+        clientData encodedClientData: String, attestationData: String, expectedChallenge: String
+    )
         throws(Failure) -> PublicKey
     {
         guard let clientData = Base64URL.decode(encodedClientData) else { throw .clientDataNotBase64URL }

@@ -74,7 +74,8 @@ struct SignetServices: Sendable {
                 do {
                     try await tokens.load(try await store.signingKeys())
                 } catch {
-                    logger.error("could not reload the token-signing keys; tokens signed by a new key are refused until it loads",
+                    logger.error(
+                        "could not reload the token-signing keys; tokens signed by a new key are refused until it loads",
                         metadata: ["error": "\(error)"])
                 }
                 cache.invalidate()

@@ -23,14 +23,25 @@ struct CredentialController: Sendable {
             let challengeRequest = try await RequestBody.read(CreateCredentialChallengeRequest.self, from: request, context: context)
             return JSONResponse(try await credentials.initiate(challengeRequest, caller: context.caller))
         }
-        router.post("auth/credentials", use: signed.handler { signed, _, _ in
-            JSONResponse(try await credentials.create(try RequestBody.decode(CreateCredentialRequest.self, from: signed.body), caller: signed.caller))
-        })
-        router.put("auth/credentials/activate", use: signed.handler { signed, _, _ in
-            JSONResponse(try await credentials.setActive(try RequestBody.decode(CredentialUuidRequest.self, from: signed.body), true, caller: signed.caller))
-        })
-        router.put("auth/credentials/deactivate", use: signed.handler { signed, _, _ in
-            JSONResponse(try await credentials.setActive(try RequestBody.decode(CredentialUuidRequest.self, from: signed.body), false, caller: signed.caller))
-        })
+        router.post(
+            "auth/credentials",
+            use: signed.handler { signed, _, _ in
+                JSONResponse(
+                    try await credentials.create(try RequestBody.decode(CreateCredentialRequest.self, from: signed.body), caller: signed.caller))
+            })
+        router.put(
+            "auth/credentials/activate",
+            use: signed.handler { signed, _, _ in
+                JSONResponse(
+                    try await credentials.setActive(
+                        try RequestBody.decode(CredentialUuidRequest.self, from: signed.body), true, caller: signed.caller))
+            })
+        router.put(
+            "auth/credentials/deactivate",
+            use: signed.handler { signed, _, _ in
+                JSONResponse(
+                    try await credentials.setActive(
+                        try RequestBody.decode(CredentialUuidRequest.self, from: signed.body), false, caller: signed.caller))
+            })
     }
 }

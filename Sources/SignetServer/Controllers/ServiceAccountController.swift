@@ -20,25 +20,36 @@ struct ServiceAccountController: Sendable {
         router.get("auth/service-accounts") { _, context in
             JSONResponse(try await accounts.list(caller: context.caller))
         }
-        router.post("auth/service-accounts", use: signed.handler { signed, _, _ in
-            JSONResponse(try await accounts.create(try RequestBody.decode(CreateServiceAccountRequest.self, from: signed.body), caller: signed.caller))
-        })
+        router.post(
+            "auth/service-accounts",
+            use: signed.handler { signed, _, _ in
+                JSONResponse(
+                    try await accounts.create(try RequestBody.decode(CreateServiceAccountRequest.self, from: signed.body), caller: signed.caller))
+            })
         router.get("auth/service-accounts/:id") { _, context in
             JSONResponse(try await accounts.get(try context.parameters.require("id"), caller: context.caller))
         }
-        router.put("auth/service-accounts/:id", use: signed.handler { signed, _, context in
-            let request = try RequestBody.decode(UpdateServiceAccountRequest.self, from: signed.body)
-            return JSONResponse(try await accounts.update(try context.parameters.require("id"), request, caller: signed.caller))
-        })
-        router.put("auth/service-accounts/:id/activate", use: signed.handler { signed, _, context in
-            JSONResponse(try await accounts.setActive(try context.parameters.require("id"), true, caller: signed.caller))
-        })
-        router.put("auth/service-accounts/:id/deactivate", use: signed.handler { signed, _, context in
-            _ = try RequestBody.decodeOptional(DeactivateServiceAccountRequest.self, from: signed.body)
-            return JSONResponse(try await accounts.setActive(try context.parameters.require("id"), false, caller: signed.caller))
-        })
-        router.delete("auth/service-accounts/:id", use: signed.handler(unsignedQueryParameters: ["force"]) { signed, _, context in
-            JSONResponse(try await accounts.delete(try context.parameters.require("id"), caller: signed.caller))
-        })
+        router.put(
+            "auth/service-accounts/:id",
+            use: signed.handler { signed, _, context in
+                let request = try RequestBody.decode(UpdateServiceAccountRequest.self, from: signed.body)
+                return JSONResponse(try await accounts.update(try context.parameters.require("id"), request, caller: signed.caller))
+            })
+        router.put(
+            "auth/service-accounts/:id/activate",
+            use: signed.handler { signed, _, context in
+                JSONResponse(try await accounts.setActive(try context.parameters.require("id"), true, caller: signed.caller))
+            })
+        router.put(
+            "auth/service-accounts/:id/deactivate",
+            use: signed.handler { signed, _, context in
+                _ = try RequestBody.decodeOptional(DeactivateServiceAccountRequest.self, from: signed.body)
+                return JSONResponse(try await accounts.setActive(try context.parameters.require("id"), false, caller: signed.caller))
+            })
+        router.delete(
+            "auth/service-accounts/:id",
+            use: signed.handler(unsignedQueryParameters: ["force"]) { signed, _, context in
+                JSONResponse(try await accounts.delete(try context.parameters.require("id"), caller: signed.caller))
+            })
     }
 }

@@ -12,7 +12,9 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
 
     let timeout: Duration
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to

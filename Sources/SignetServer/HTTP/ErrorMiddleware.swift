@@ -12,7 +12,9 @@ import SignetStore
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {

@@ -14,7 +14,9 @@ enum RequestBody {
     }
 
     /// Reads the body and decodes it as `T`; with `optional`, an empty body decodes as `{}`.
-    static func read<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext, optional: Bool = false)
+    static func read<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext, optional: Bool = false
+    )
         async throws -> T
     {
         var request = request

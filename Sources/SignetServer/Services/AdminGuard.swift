@@ -37,7 +37,8 @@ struct AdminGuard: Sendable {
             let result = try await change(store)
             guard try await !store.fullAdministrators(orgId: orgId).isEmpty else {
                 throw APIError.conflict(
-                    "\(reason) would leave the organisation without an active user holding \(OrganizationBootstrap.fullAdminRoleName); give that role to another active user first")
+                    "\(reason) would leave the organisation without an active user holding \(OrganizationBootstrap.fullAdminRoleName); give that role to another active user first"
+                )
             }
             return result
         }

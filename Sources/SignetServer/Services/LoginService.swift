@@ -49,10 +49,12 @@ struct LoginService: Sendable {
 
     /// `POST /auth/login`: verifies the signed challenge and opens a 6-hour session.
     func login(_ answer: SignedChallenge) async throws -> LoginResponse {
-        let verified = try await challenges.verify(answer, purpose: .login, tokenId: nil, refuse: { reason in
-            // Expiry and reuse apply alike to real and decoy challenges; everything else is one answer.
-            reason.hasPrefix("the challenge") ? APIError.unauthorized("login failed: \(reason)") : Self.refused
-        })
+        let verified = try await challenges.verify(
+            answer, purpose: .login, tokenId: nil,
+            refuse: { reason in
+                // Expiry and reuse apply alike to real and decoy challenges; everything else is one answer.
+                reason.hasPrefix("the challenge") ? APIError.unauthorized("login failed: \(reason)") : Self.refused
+            })
         guard let user = try await store.user(id: verified.challenge.userId), user.isActive, !user.isDeleted else {
             throw Self.refused
         }

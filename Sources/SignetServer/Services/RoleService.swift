@@ -157,7 +157,9 @@ struct RoleService: Sendable {
             if !result.contains(canonical) { result.append(canonical) }
         }
         guard unknown.isEmpty else {
-            throw APIError.badRequest("unknown operation\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); operation names are those of the Dfns API, such as Auth:Users:Read")
+            throw APIError.badRequest(
+                "unknown operation\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); operation names are those of the Dfns API, such as Auth:Users:Read"
+            )
         }
         return result
     }

@@ -39,7 +39,8 @@ struct UserService: Sendable {
     func create(_ request: CreateUserRequest, caller: Caller) async throws -> User {
         try await permissions.require(.usersCreate, for: caller)
         guard request.kind == .customerEmployee else {
-            throw APIError.badRequest("kind must be CustomerEmployee; end users are created through delegated registration, which Signet does not offer yet")
+            throw APIError.badRequest(
+                "kind must be CustomerEmployee; end users are created through delegated registration, which Signet does not offer yet")
         }
         guard request.isSSORequired != true else {
             throw APIError.badRequest("isSSORequired must be false: Signet has no single sign-on")

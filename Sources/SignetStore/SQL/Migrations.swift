@@ -8,74 +8,77 @@ import SignetCore
 /// milliseconds), BOOLEAN, partial unique indexes. Never edit a released migration; add one.
 enum Migrations {
     static let all: [(version: Int, statements: [String])] = [
-        (1, [
-            """
-            CREATE TABLE organizations (
-                id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE users (
-                id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id),
-                username TEXT NOT NULL, username_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
-                is_active BOOLEAN NOT NULL, is_service_account BOOLEAN NOT NULL, is_registered BOOLEAN NOT NULL,
-                is_sso_required BOOLEAN NOT NULL, external_id TEXT, is_deleted BOOLEAN NOT NULL, created_by TEXT,
-                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-            """,
-            "CREATE UNIQUE INDEX users_username ON users (org_id, username_key) WHERE is_deleted = FALSE",
-            """
-            CREATE TABLE credentials (
-                uuid TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id),
-                credential_id TEXT NOT NULL, identity_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
-                public_key TEXT NOT NULL, fingerprint TEXT NOT NULL, algorithm TEXT NOT NULL,
-                is_active BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
-            """,
-            "CREATE UNIQUE INDEX credentials_fingerprint ON credentials (org_id, fingerprint)",
-            "CREATE UNIQUE INDEX credentials_credential_id ON credentials (org_id, credential_id)",
-            "CREATE INDEX credentials_identity ON credentials (identity_id)",
-            """
-            CREATE TABLE access_tokens (
-                id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), kind TEXT NOT NULL,
-                user_id TEXT NOT NULL REFERENCES users (id), credential_uuid TEXT, name TEXT NOT NULL,
-                external_id TEXT, is_active BOOLEAN NOT NULL, is_deleted BOOLEAN NOT NULL,
-                token_digest TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-                expires_at BIGINT NOT NULL)
-            """,
-            "CREATE INDEX access_tokens_user ON access_tokens (user_id, kind)",
-            """
-            CREATE TABLE roles (
-                id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL,
-                operations TEXT NOT NULL, grants_all BOOLEAN NOT NULL, is_immutable BOOLEAN NOT NULL,
-                is_archived BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-            """,
-            "CREATE UNIQUE INDEX roles_name ON roles (org_id, name) WHERE is_archived = FALSE",
-            """
-            CREATE TABLE assignments (
-                id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id),
-                permission_id TEXT NOT NULL REFERENCES roles (id), identity_id TEXT NOT NULL,
-                is_immutable BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-            """,
-            "CREATE UNIQUE INDEX assignments_role_identity ON assignments (permission_id, identity_id)",
-            "CREATE INDEX assignments_identity ON assignments (identity_id)",
-            """
-            CREATE TABLE challenges (
-                id TEXT PRIMARY KEY, org_id TEXT NOT NULL, purpose TEXT NOT NULL, user_id TEXT NOT NULL,
-                token_id TEXT, challenge TEXT NOT NULL, allowed_credential_ids TEXT NOT NULL, http_method TEXT,
-                http_path TEXT, payload TEXT, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
-            """,
-            """
-            CREATE TABLE user_actions (
-                id TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL, token_id TEXT NOT NULL,
-                token_kind TEXT NOT NULL, credential_uuid TEXT NOT NULL, challenge_id TEXT NOT NULL,
-                http_method TEXT NOT NULL, http_path TEXT NOT NULL, payload TEXT NOT NULL, client_data TEXT NOT NULL,
-                signature TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,
-                result_status INTEGER)
-            """,
-            "CREATE INDEX user_actions_performed ON user_actions (org_id, used_at)",
-            """
-            CREATE TABLE signing_keys (
-                kid TEXT PRIMARY KEY, private_key TEXT NOT NULL, created_at BIGINT NOT NULL)
-            """,
-        ]),
+        (
+            1,
+            [
+                """
+                CREATE TABLE organizations (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id),
+                    username TEXT NOT NULL, username_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+                    is_active BOOLEAN NOT NULL, is_service_account BOOLEAN NOT NULL, is_registered BOOLEAN NOT NULL,
+                    is_sso_required BOOLEAN NOT NULL, external_id TEXT, is_deleted BOOLEAN NOT NULL, created_by TEXT,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX users_username ON users (org_id, username_key) WHERE is_deleted = FALSE",
+                """
+                CREATE TABLE credentials (
+                    uuid TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id),
+                    credential_id TEXT NOT NULL, identity_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+                    public_key TEXT NOT NULL, fingerprint TEXT NOT NULL, algorithm TEXT NOT NULL,
+                    is_active BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX credentials_fingerprint ON credentials (org_id, fingerprint)",
+                "CREATE UNIQUE INDEX credentials_credential_id ON credentials (org_id, credential_id)",
+                "CREATE INDEX credentials_identity ON credentials (identity_id)",
+                """
+                CREATE TABLE access_tokens (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), kind TEXT NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users (id), credential_uuid TEXT, name TEXT NOT NULL,
+                    external_id TEXT, is_active BOOLEAN NOT NULL, is_deleted BOOLEAN NOT NULL,
+                    token_digest TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX access_tokens_user ON access_tokens (user_id, kind)",
+                """
+                CREATE TABLE roles (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL,
+                    operations TEXT NOT NULL, grants_all BOOLEAN NOT NULL, is_immutable BOOLEAN NOT NULL,
+                    is_archived BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX roles_name ON roles (org_id, name) WHERE is_archived = FALSE",
+                """
+                CREATE TABLE assignments (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id),
+                    permission_id TEXT NOT NULL REFERENCES roles (id), identity_id TEXT NOT NULL,
+                    is_immutable BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX assignments_role_identity ON assignments (permission_id, identity_id)",
+                "CREATE INDEX assignments_identity ON assignments (identity_id)",
+                """
+                CREATE TABLE challenges (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL, purpose TEXT NOT NULL, user_id TEXT NOT NULL,
+                    token_id TEXT, challenge TEXT NOT NULL, allowed_credential_ids TEXT NOT NULL, http_method TEXT,
+                    http_path TEXT, payload TEXT, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT)
+                """,
+                """
+                CREATE TABLE user_actions (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL, token_id TEXT NOT NULL,
+                    token_kind TEXT NOT NULL, credential_uuid TEXT NOT NULL, challenge_id TEXT NOT NULL,
+                    http_method TEXT NOT NULL, http_path TEXT NOT NULL, payload TEXT NOT NULL, client_data TEXT NOT NULL,
+                    signature TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,
+                    result_status INTEGER)
+                """,
+                "CREATE INDEX user_actions_performed ON user_actions (org_id, used_at)",
+                """
+                CREATE TABLE signing_keys (
+                    kid TEXT PRIMARY KEY, private_key TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+            ]
+        )
     ]
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
+import NIOSSL
 import PostgresKit
 import PostgresNIO
-import NIOSSL
 import SQLKit
 
 /// PostgreSQL through postgres-nio's `PostgresClient` (a connection pool). The client must be

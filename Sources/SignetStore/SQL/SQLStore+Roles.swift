@@ -24,7 +24,10 @@ extension SQLStore {
     package func roles(orgId: String, afterId: String?, limit: Int) async throws -> [RoleRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM roles WHERE org_id = \(bind: orgId)")
-            if let afterId { query.appendLiteral(" AND id > "); query.appendInterpolation(bind: afterId) }
+            if let afterId {
+                query.appendLiteral(" AND id > ")
+                query.appendInterpolation(bind: afterId)
+            }
             query.appendLiteral(" ORDER BY id LIMIT ")
             query.appendInterpolation(bind: limit)
             return try await database.raw(query).all(decoding: RoleRecord.self)
@@ -62,7 +65,10 @@ extension SQLStore {
     package func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM assignments WHERE permission_id = \(bind: permissionId)")
-            if let afterId { query.appendLiteral(" AND id > "); query.appendInterpolation(bind: afterId) }
+            if let afterId {
+                query.appendLiteral(" AND id > ")
+                query.appendInterpolation(bind: afterId)
+            }
             query.appendLiteral(" ORDER BY id LIMIT ")
             query.appendInterpolation(bind: limit)
             return try await database.raw(query).all(decoding: AssignmentRecord.self)
@@ -98,7 +104,9 @@ extension SQLStore {
         }
         var result = PermissionSet.none
         for row in rows {
-            let granted = try row.decode(column: "grants_all", as: Bool.self) ? PermissionSet.all : PermissionSet(operations: try row.decode(column: "operations", as: JSONText.self).wrappedValue)
+            let granted =
+                try row.decode(column: "grants_all", as: Bool.self)
+                ? PermissionSet.all : PermissionSet(operations: try row.decode(column: "operations", as: JSONText.self).wrappedValue)
             result = result.union(granted)
         }
         return result
@@ -118,6 +126,5 @@ extension SQLStore {
             ).all().map { try $0.decode(column: "id", as: String.self) }
         }
     }
-
 
 }

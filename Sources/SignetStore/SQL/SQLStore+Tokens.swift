@@ -25,7 +25,9 @@ extension SQLStore {
         }
     }
 
-    package func updateTokenDetails(id: String, name: String, externalId: String?, at date: Date) async throws
+    package func updateTokenDetails(
+        id: String, name: String, externalId: String?, at date: Date
+    ) async throws
         -> AccessTokenRecord?
     {
         try await write(.accessTokens) { database in

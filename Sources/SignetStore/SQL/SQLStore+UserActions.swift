@@ -65,7 +65,9 @@ extension SQLStore {
         }
     }
 
-    package func performedUserActions(orgId: String, from: Date, to: Date, userId: String?, limit: Int) async throws
+    package func performedUserActions(
+        orgId: String, from: Date, to: Date, userId: String?, limit: Int
+    ) async throws
         -> [UserActionRecord]
     {
         try await read { database in
@@ -74,7 +76,10 @@ extension SQLStore {
                 SELECT * FROM user_actions WHERE org_id = \(bind: orgId) AND used_at IS NOT NULL
                     AND used_at >= \(bind: from.milliseconds) AND used_at <= \(bind: to.milliseconds)
                 """)
-            if let userId { query.appendLiteral(" AND user_id = "); query.appendInterpolation(bind: userId) }
+            if let userId {
+                query.appendLiteral(" AND user_id = ")
+                query.appendInterpolation(bind: userId)
+            }
             query.appendLiteral(" ORDER BY used_at DESC, id DESC LIMIT ")
             query.appendInterpolation(bind: limit)
             return try await database.raw(query).all(decoding: UserActionRecord.self)

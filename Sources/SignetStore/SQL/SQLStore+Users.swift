@@ -24,7 +24,9 @@ extension SQLStore {
         }
     }
 
-    package func updateUserNames(id: String, username: String, name: String, externalId: String?, at date: Date)
+    package func updateUserNames(
+        id: String, username: String, name: String, externalId: String?, at date: Date
+    )
         async throws -> UserRecord?
     {
         try await write(.users) { database in
@@ -63,7 +65,9 @@ extension SQLStore {
         }
     }
 
-    package func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws
+    package func users(
+        orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int
+    ) async throws
         -> [UserRecord]
     {
         try await read { database in
@@ -72,8 +76,14 @@ extension SQLStore {
                 SELECT * FROM users WHERE org_id = \(bind: orgId) AND is_deleted = FALSE
                     AND is_service_account = \(bind: serviceAccounts)
                 """)
-            if let kind { query.appendLiteral(" AND kind = "); query.appendInterpolation(bind: kind.rawValue) }
-            if let afterId { query.appendLiteral(" AND id > "); query.appendInterpolation(bind: afterId) }
+            if let kind {
+                query.appendLiteral(" AND kind = ")
+                query.appendInterpolation(bind: kind.rawValue)
+            }
+            if let afterId {
+                query.appendLiteral(" AND id > ")
+                query.appendInterpolation(bind: afterId)
+            }
             query.appendLiteral(" ORDER BY id LIMIT ")
             query.appendInterpolation(bind: limit)
             return try await database.raw(query).all(decoding: UserRecord.self)

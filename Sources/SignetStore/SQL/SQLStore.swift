@@ -119,7 +119,12 @@ final class PendingChanges: Sendable {
 
     func add(_ change: StoreChange) { changes.withLockedValue { _ = $0.insert(change) } }
 
-    func drain() -> Set<StoreChange> { changes.withLockedValue { changes in defer { changes = [] }; return changes } }
+    func drain() -> Set<StoreChange> {
+        changes.withLockedValue { changes in
+            defer { changes = [] }
+            return changes
+        }
+    }
 }
 
 /// Unix milliseconds, the representation of every time in the schema.

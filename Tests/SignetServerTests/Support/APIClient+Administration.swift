@@ -32,7 +32,9 @@ extension APIClient {
     }
 
     /// Creates a role through the API.
-    func createRole(as identity: Identity, name: String = "role-\(UUID().uuidString.prefix(8))", operations: [String]) async throws
+    func createRole(
+        as identity: Identity, name: String = "role-\(UUID().uuidString.prefix(8))", operations: [String]
+    ) async throws
         -> Permission
     {
         let reply = try await signed(.post, "/permissions", as: identity, body: try json(CreatePermissionRequest(name: name, operations: operations)))

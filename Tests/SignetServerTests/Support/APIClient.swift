@@ -79,7 +79,8 @@ struct APIClient: Sendable {
         let answer = SignedChallenge(
             challengeIdentifier: challenge.challengeIdentifier, firstFactor: try identity.signer.sign(challenge, style: style))
         let reply = try await send(.post, "/auth/action", token: identity.token, body: try json(answer))
-        #expect(reply.status == .ok, "action: \(reply.body) allowed \(challenge.allowCredentials.key.map(\.id)) signer \(identity.signer.credentialId)")
+        #expect(
+            reply.status == .ok, "action: \(reply.body) allowed \(challenge.allowCredentials.key.map(\.id)) signer \(identity.signer.credentialId)")
         return try reply.decode(UserActionResponse.self).userAction
     }
 

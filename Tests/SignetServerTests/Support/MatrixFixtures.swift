@@ -143,9 +143,11 @@ struct MatrixFixtures: Sendable {
         guard reply.status == .ok else { return "{}" }
         let challenge = try reply.decode(CredentialChallenge.self)
         let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.challenge, key: try PrivateKey.generate(.ed25519))
-        return try api.json(CreateCredentialRequest(
-            credentialInfo: KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestationData),
-            credentialName: "matrix", challengeIdentifier: challenge.challengeIdentifier))
+        return try api.json(
+            CreateCredentialRequest(
+                credentialInfo: KeyCredentialInfo(
+                    credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestationData),
+                credentialName: "matrix", challengeIdentifier: challenge.challengeIdentifier))
     }
 
     /// One of the caller's own credentials: the one it signs with (activating it is a no-op), or a

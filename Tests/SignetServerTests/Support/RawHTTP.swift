@@ -3,7 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A raw TCP connection to 127.0.0.1, for requests no well-behaved client would send.
@@ -35,7 +35,10 @@ final class RawConnection: Sendable {
 
     /// Closes the connection (once).
     func close() {
-        let wasClosed = isClosed.withLockedValue { closed in defer { closed = true }; return closed }
+        let wasClosed = isClosed.withLockedValue { closed in
+            defer { closed = true }
+            return closed
+        }
         if !wasClosed { Glibc.close(descriptor) }
     }
 

@@ -1,15 +1,15 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import PostgresNIO
+import ServiceLifecycle
 import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
 import SignetTestFixtures
-import ServiceLifecycle
 import Testing
-import Logging
 
 /// A Signet server for one test: a fresh store (SQLite in a temporary folder, or a fresh PostgreSQL
 /// database when `SIGNET_TEST_DATABASE=postgres`), initialised with an organisation and its administrator.

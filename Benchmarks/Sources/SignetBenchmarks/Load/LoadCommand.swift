@@ -141,7 +141,9 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     /// Runs `operation` from `concurrency` tasks until `seconds` have passed.
-    static func measure(seconds: Double, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws
+    static func measure(
+        seconds: Double, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void
+    ) async throws
         -> Report
     {
         let clock = ContinuousClock()

@@ -37,16 +37,19 @@ enum InProcessRequests {
                     }
                     var results: [Measure.Result] = []
                     if cache {
-                        results.append(try await measure.run("request in-process: GET /healthz (hello world)") {
-                            try await request("/healthz", bearer: false)
-                        })
+                        results.append(
+                            try await measure.run("request in-process: GET /healthz (hello world)") {
+                                try await request("/healthz", bearer: false)
+                            })
                     }
-                    results.append(try await measure.run("request in-process: GET /auth/pats with a PAT, \(label)") {
-                        try await request("/auth/pats", bearer: true)
-                    })
-                    results.append(try await measure.run("request in-process: GET /auth/whoami with a PAT, \(label)") {
-                        try await request("/auth/whoami", bearer: true)
-                    })
+                    results.append(
+                        try await measure.run("request in-process: GET /auth/pats with a PAT, \(label)") {
+                            try await request("/auth/pats", bearer: true)
+                        })
+                    results.append(
+                        try await measure.run("request in-process: GET /auth/whoami with a PAT, \(label)") {
+                            try await request("/auth/whoami", bearer: true)
+                        })
                     return results
                 }
             }

@@ -7,7 +7,8 @@ import SignetCore
 struct MicroCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "micro",
-        abstract: "Time the hot path: token checks, signature verification per algorithm, permission evaluation, JSON, and whole requests in-process.",
+        abstract:
+            "Time the hot path: token checks, signature verification per algorithm, permission evaluation, JSON, and whole requests in-process.",
         discussion: "Prints a Markdown table. --quick runs each benchmark for 20 ms: enough to prove it builds and runs (CI), not to judge speed.")
 
     @Flag(help: "Run each benchmark for 20 ms instead of one second.")
@@ -85,7 +86,8 @@ struct MicroCommand: AsyncParsableCommand {
         let pat = PermissionSet(operations: OperationCatalog.current.prefix(20))
         let operation = OperationCatalog.current[10]
         return [
-            try await measure.run("permission evaluation: user ∩ PAT (\(OperationCatalog.current.count) and 20 operations), then allows", batch: 100) {
+            try await measure.run("permission evaluation: user ∩ PAT (\(OperationCatalog.current.count) and 20 operations), then allows", batch: 100)
+            {
                 for _ in 0..<100 { blackHole(user.intersection(pat).allows(operation)) }
             },
             try await measure.run("permission check on a precomputed set (the warm path)", batch: 1000) {
