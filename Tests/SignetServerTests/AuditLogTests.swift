@@ -3,13 +3,14 @@ import HTTPTypes
 import SignetAPI
 import SignetCore
 import SignetServer
+import SignetTestFixtures
 import Testing
 
 @Suite("Audit log")
 struct AuditLogTests {
-    @Test("Every completed user action is logged, a PAT's attributed to its user with the token alongside")
-    func entries() async throws {
-        try await TestServer.with { server, api in
+    @Test("Every completed user action is logged, a PAT's attributed to its user with the token alongside", arguments: TestDatabase.available)
+    func entries(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, patIdentity) = try await api.createPat(as: admin)
             let body = #"{"name":"audited"}"#
@@ -40,9 +41,9 @@ struct AuditLogTests {
         }
     }
 
-    @Test("Filters by time and user; needs Auth:Logs:Read; refuses bad dates")
-    func queries() async throws {
-        try await TestServer.with { server, api in
+    @Test("Filters by time and user; needs Auth:Logs:Read; refuses bad dates", arguments: TestDatabase.available)
+    func queries(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             _ = try await api.createPat(as: admin)
             let (user, signer) = try await api.createUser(as: admin, email: "reader@example.com")

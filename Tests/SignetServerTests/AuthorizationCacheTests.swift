@@ -5,6 +5,7 @@ import NIOCore
 import SignetAPI
 import SignetCore
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @testable import SignetServer
@@ -24,12 +25,12 @@ struct AuthorizationCacheTests {
         #expect(Set(CachedResponse.examples.map(\.key)).count == CachedResponse.examples.count)
     }
 
-    @Test("A token served from the cache is refused as soon as it expires")
-    func expiryWhileCached() async throws {
+    @Test("A token served from the cache is refused as soon as it expires", arguments: TestDatabase.available)
+    func expiryWhileCached(database: TestDatabase.Kind) async throws {
         let clock = TestClock()
         var configuration = ServerConfiguration()
         configuration.now = clock.now
-        try await TestServer.with(configuration: configuration) { server, api in
+        try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin, secondsValid: 3)
             // Warm: the token verifies and its caller is cached (for up to 5 seconds).
@@ -43,9 +44,9 @@ struct AuthorizationCacheTests {
         }
     }
 
-    @Test("After warm reads, a rename, a deactivation and a narrowed role show on the next request")
-    func warmReadsSeeChanges() async throws {
-        try await TestServer.with { server, api in
+    @Test("After warm reads, a rename, a deactivation and a narrowed role show on the next request", arguments: TestDatabase.available)
+    func warmReadsSeeChanges(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin, name: "first")
             let (sibling, _) = try await api.createPat(as: admin, name: "second")
@@ -81,9 +82,9 @@ struct AuthorizationCacheTests {
         }
     }
 
-    @Test("A token differing from a cached one by a single byte is checked in full, and refused")
-    func neighbourOfCachedToken() async throws {
-        try await TestServer.with { server, api in
+    @Test("A token differing from a cached one by a single byte is checked in full, and refused", arguments: TestDatabase.available)
+    func neighbourOfCachedToken(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin)
             #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
@@ -95,9 +96,9 @@ struct AuthorizationCacheTests {
         }
     }
 
-    @Test("Concurrent misses for one key load once; a load begun before a change is not shared after it")
-    func singleLoad() async throws {
-        try await TestServer.with { server, _ in
+    @Test("Concurrent misses for one key load once; a load begun before a change is not shared after it", arguments: TestDatabase.available)
+    func singleLoad(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, _ in
             // Time stands still: no entry expires on its own while the test runs, however slow the machine.
             let frozen = Date()
             let cache = AuthorizationCache(store: server.store, now: { frozen })

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SignetAPI
 import SignetCore
+import SignetTestFixtures
 import Testing
 
 @testable import SignetServer
@@ -82,9 +83,9 @@ struct AuthorizationMatrixTests {
             .joined(separator: "/")
     }
 
-    @Test("Every route the router serves has a row in the matrix, and every row is a route")
-    func everyRouteHasARow() async throws {
-        try await TestServer.with { server, _ in
+    @Test("Every route the router serves has a row in the matrix, and every row is a route", arguments: TestDatabase.available)
+    func everyRouteHasARow(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, _ in
             let services = SignetServices(configuration: ServerConfiguration(), store: server.store, logger: Logger(label: "signet.test"))
             let served = Set(buildRouter(services: services).routes.map { Self.shape("\($0.method) \($0.path)") })
             let listed = Set(Self.rows.map { Self.shape($0.route) })
@@ -94,9 +95,9 @@ struct AuthorizationMatrixTests {
         }
     }
 
-    @Test("Each endpoint answers each kind of caller as the table says")
-    func matrix() async throws {
-        try await TestServer.with { server, api in
+    @Test("Each endpoint answers each kind of caller as the table says", arguments: TestDatabase.available)
+    func matrix(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let fixtures = try await MatrixFixtures.make(server: server, api: api)
             for (route, expected) in Self.rows {
                 for (index, caller) in Self.callers.enumerated() {

@@ -14,9 +14,9 @@ struct BadInputTests {
         ("private", "PRIVATE key"),
     ]
 
-    @Test("Refused public keys say which keys are accepted")
-    func refusedKeys() async throws {
-        try await TestServer.with { server, api in
+    @Test("Refused public keys say which keys are accepted", arguments: TestDatabase.available)
+    func refusedKeys(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let keys = [
                 "RSA 1024": KeyFixtures.rsa1024Public, "P-384": KeyFixtures.p384Public, "secp256k1": KeyFixtures.secp256k1Public,
@@ -33,9 +33,9 @@ struct BadInputTests {
         }
     }
 
-    @Test("Malformed, unknown, mistyped, oversized and out-of-range fields on create")
-    func createValidation() async throws {
-        try await TestServer.with { server, api in
+    @Test("Malformed, unknown, mistyped, oversized and out-of-range fields on create", arguments: TestDatabase.available)
+    func createValidation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let key = try TestSigner.generate().publicKeyPEM.replacingOccurrences(of: "\n", with: "\\n")
             // A body that is not JSON (or is ambiguous JSON) cannot even be signed: action/init refuses it,
@@ -76,9 +76,9 @@ struct BadInputTests {
         }
     }
 
-    @Test("Bodies over the limit get 413 before anything is read")
-    func oversized() async throws {
-        try await TestServer.with { server, api in
+    @Test("Bodies over the limit get 413 before anything is read", arguments: TestDatabase.available)
+    func oversized(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let huge = #"{"name":"\#(String(repeating: "a", count: 70_000))"}"#
             let reply = try await api.send(.post, "/auth/pats", token: admin.token, body: huge)
@@ -87,9 +87,9 @@ struct BadInputTests {
         }
     }
 
-    @Test("Garbage on every route is a 4xx with the error envelope")
-    func noServerErrors() async throws {
-        try await TestServer.with { server, api in
+    @Test("Garbage on every route is a 4xx with the error envelope", arguments: TestDatabase.available)
+    func noServerErrors(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let routes: [(HTTPRequest.Method, String)] = [
                 (.post, "/auth/login/init"), (.post, "/auth/login"), (.put, "/auth/logout"), (.post, "/auth/action/init"),

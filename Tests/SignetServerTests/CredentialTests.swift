@@ -4,13 +4,14 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Credentials and key rotation")
 struct CredentialTests {
-    @Test("A PAT rotates its key without a new token: the old key stops signing, the new one signs", arguments: KeyAlgorithm.allCases)
-    func patRotation(algorithm: KeyAlgorithm) async throws {
-        try await TestServer.with { server, api in
+    @Test("A PAT rotates its key without a new token: the old key stops signing, the new one signs", arguments: TestDatabase.available, KeyAlgorithm.allCases)
+    func patRotation(database: TestDatabase.Kind, algorithm: KeyAlgorithm) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, old) = try await api.createPat(as: admin)
             let (credential, new) = try await api.addCredential(for: old, algorithm: algorithm)
@@ -47,9 +48,9 @@ struct CredentialTests {
         }
     }
 
-    @Test("A service account rotates its key the same way")
-    func serviceAccountRotation() async throws {
-        try await TestServer.with { server, api in
+    @Test("A service account rotates its key the same way", arguments: TestDatabase.available)
+    func serviceAccountRotation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:ServiceAccounts:Update"])
             let (account, old) = try await api.createServiceAccount(as: admin, permissionId: role.id)
@@ -69,9 +70,9 @@ struct CredentialTests {
         }
     }
 
-    @Test("Attestations are verified: a wrong key, a wrong challenge, a reused key or credId are refused")
-    func attestationChecks() async throws {
-        try await TestServer.with { server, api in
+    @Test("Attestations are verified: a wrong key, a wrong challenge, a reused key or credId are refused", arguments: TestDatabase.available)
+    func attestationChecks(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             func challenge() async throws -> CredentialChallenge {
                 try await api.send(.post, "/auth/credentials/init", token: admin.token, body: #"{"kind":"Key"}"#).decode(CredentialChallenge.self)
@@ -115,9 +116,9 @@ struct CredentialTests {
         }
     }
 
-    @Test("A key a PAT adds shows in the very next GET /auth/pats: no stale cache")
-    func newKeyIsListedAtOnce() async throws {
-        try await TestServer.with { server, api in
+    @Test("A key a PAT adds shows in the very next GET /auth/pats: no stale cache", arguments: TestDatabase.available)
+    func newKeyIsListedAtOnce(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, old) = try await api.createPat(as: admin)
             // Warm the cached list.
@@ -135,9 +136,9 @@ struct CredentialTests {
         }
     }
 
-    @Test("Credentials of other identities are 404")
-    func ownership() async throws {
-        try await TestServer.with { server, api in
+    @Test("Credentials of other identities are 404", arguments: TestDatabase.available)
+    func ownership(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, pat) = try await api.createPat(as: admin)
             let reply = try await api.signed(

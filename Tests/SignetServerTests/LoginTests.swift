@@ -4,13 +4,14 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Login and logout")
 struct LoginTests {
-    @Test("Login returns an EdDSA JWT with the claims the Dfns SDKs read, valid 6 hours")
-    func loginToken() async throws {
-        try await TestServer.with { server, api in
+    @Test("Login returns an EdDSA JWT with the claims the Dfns SDKs read, valid 6 hours", arguments: TestDatabase.available)
+    func loginToken(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let token = try await api.login(username: "admin@example.com", orgId: server.orgId, signer: server.adminSigner)
             let parts = token.split(separator: ".").map(String.init)
             let header = try JSONValue(parsing: try #require(Base64URL.decode(parts[0])))
@@ -36,9 +37,9 @@ struct LoginTests {
         }
     }
 
-    @Test("The challenge lists the user's active Key credentials only")
-    func loginChallenge() async throws {
-        try await TestServer.with { server, api in
+    @Test("The challenge lists the user's active Key credentials only", arguments: TestDatabase.available)
+    func loginChallenge(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let reply = try await api.send(
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "ADMIN@example.com", orgId: server.orgId)))
             #expect(reply.status == .ok)
@@ -55,9 +56,9 @@ struct LoginTests {
         }
     }
 
-    @Test("Unknown users, wrong organisations and deactivated users cannot log in; all get the same 401")
-    func refusedLogins() async throws {
-        try await TestServer.with { server, api in
+    @Test("Unknown users, wrong organisations and deactivated users cannot log in; all get the same 401", arguments: TestDatabase.available)
+    func refusedLogins(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let (user, signer) = try await server.addUser(email: "someone@example.com")
             let cases = [
                 LoginChallengeRequest(username: "nobody@example.com", orgId: server.orgId),
@@ -101,9 +102,9 @@ struct LoginTests {
         }
     }
 
-    @Test("A wrong key, a replayed answer and a user-action challenge are refused at login")
-    func badAnswers() async throws {
-        try await TestServer.with { server, api in
+    @Test("A wrong key, a replayed answer and a user-action challenge are refused at login", arguments: TestDatabase.available)
+    func badAnswers(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let request = try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
             let challenge = try await api.send(.post, "/auth/login/init", body: request).decode(UserActionChallenge.self)
             let impostor = try TestSigner.generate(.ecdsaP256, credentialId: server.organization.credentialId)
@@ -128,18 +129,18 @@ struct LoginTests {
         }
     }
 
-    @Test("Login routes ignore whatever bearer token the SDK sends")
-    func loginIgnoresBearer() async throws {
-        try await TestServer.with { server, api in
+    @Test("Login routes ignore whatever bearer token the SDK sends", arguments: TestDatabase.available)
+    func loginIgnoresBearer(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let request = try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
             #expect(try await api.send(.post, "/auth/login/init", token: "", body: request).status == .ok)
             #expect(try await api.send(.post, "/auth/login/init", token: "garbage", body: request).status == .ok)
         }
     }
 
-    @Test("Logout ends the session on its next request; allSessions ends them all; a PAT cannot log out")
-    func logout() async throws {
-        try await TestServer.with { server, api in
+    @Test("Logout ends the session on its next request; allSessions ends them all; a PAT cannot log out", arguments: TestDatabase.available)
+    func logout(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let first = try await server.admin(api)
             let second = try await server.admin(api)
             #expect(try await api.send(.put, "/auth/logout", token: first.token).status == .ok)

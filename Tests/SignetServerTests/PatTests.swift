@@ -3,6 +3,7 @@ import HTTPTypes
 import SQLKit
 import SignetAPI
 import SignetCore
+import SignetTestFixtures
 import Testing
 
 @testable import SignetServer
@@ -10,9 +11,9 @@ import Testing
 
 @Suite("Personal access tokens")
 struct PatTests {
-    @Test("Create returns the token once, with every field, and the token acts as the user", arguments: KeyAlgorithm.allCases)
-    func create(algorithm: KeyAlgorithm) async throws {
-        try await TestServer.with { server, api in
+    @Test("Create returns the token once, with every field, and the token acts as the user", arguments: TestDatabase.available, KeyAlgorithm.allCases)
+    func create(database: TestDatabase.Kind, algorithm: KeyAlgorithm) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin, name: "ci", algorithm: algorithm)
             #expect(pat.tokenId.hasPrefix("to-"))
@@ -41,9 +42,9 @@ struct PatTests {
         }
     }
 
-    @Test("The access token is never stored: only its SHA-256 is")
-    func tokenNotStored() async throws {
-        try await TestServer.with { server, api in
+    @Test("The access token is never stored: only its SHA-256 is", arguments: TestDatabase.available)
+    func tokenNotStored(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin)
             let record = try #require(try await server.store.token(id: pat.tokenId))
@@ -69,9 +70,9 @@ struct PatTests {
         }
     }
 
-    @Test("Only a person's login session with Auth:Pats:Create may create a PAT, with the Dfns message otherwise")
-    func createPermission() async throws {
-        try await TestServer.with { server, api in
+    @Test("Only a person's login session with Auth:Pats:Create may create a PAT, with the Dfns message otherwise", arguments: TestDatabase.available)
+    func createPermission(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, patIdentity) = try await api.createPat(as: admin)
             let request = try api.json(CreatePersonalAccessTokenRequest(name: "nested", publicKey: try TestSigner.generate().publicKeyPEM))
@@ -89,9 +90,9 @@ struct PatTests {
         }
     }
 
-    @Test("Effective permissions are the user's ∩ the token's, read fresh on every request")
-    func intersection() async throws {
-        try await TestServer.with { server, api in
+    @Test("Effective permissions are the user's ∩ the token's, read fresh on every request", arguments: TestDatabase.available)
+    func intersection(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let creator = try await server.addRole("Creator", operations: ["Auth:Pats:Create", "Wallets:Read", "Wallets:Create"])
             let broad = try await server.addRole("Broad", operations: ["Wallets:Read", "Wallets:Create", "Keys:Delete"])
             let (user, signer) = try await server.addUser(email: "dev@example.com", roles: [creator])
@@ -123,9 +124,9 @@ struct PatTests {
         }
     }
 
-    @Test("Deactivate, reactivate and delete, as seen by the PAT's next request")
-    func lifecycle() async throws {
-        try await TestServer.with { server, api in
+    @Test("Deactivate, reactivate and delete, as seen by the PAT's next request", arguments: TestDatabase.available)
+    func lifecycle(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin)
             let path = "/auth/pats/\(pat.tokenId)"
@@ -152,9 +153,9 @@ struct PatTests {
         }
     }
 
-    @Test("Deactivating the user ends their PATs; reactivating restores them")
-    func userDeactivation() async throws {
-        try await TestServer.with { server, api in
+    @Test("Deactivating the user ends their PATs; reactivating restores them", arguments: TestDatabase.available)
+    func userDeactivation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin)
             try await server.setUserActive(server.organization.userId, false)
@@ -166,12 +167,12 @@ struct PatTests {
         }
     }
 
-    @Test("An expired PAT gets 401")
-    func expiry() async throws {
+    @Test("An expired PAT gets 401", arguments: TestDatabase.available)
+    func expiry(database: TestDatabase.Kind) async throws {
         let clock = TestClock()
         var configuration = ServerConfiguration()
         configuration.now = clock.now
-        try await TestServer.with(configuration: configuration) { server, api in
+        try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin, secondsValid: 60)
             #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
@@ -182,9 +183,9 @@ struct PatTests {
         }
     }
 
-    @Test("A PAT reads its user's PATs and may change itself, but not its siblings; other users' PATs are 404")
-    func scope() async throws {
-        try await TestServer.with { server, api in
+    @Test("A PAT reads its user's PATs and may change itself, but not its siblings; other users' PATs are 404", arguments: TestDatabase.available)
+    func scope(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (first, firstIdentity) = try await api.createPat(as: admin)
             let (second, _) = try await api.createPat(as: admin)
@@ -205,9 +206,9 @@ struct PatTests {
         }
     }
 
-    @Test("Every credential needs its own keypair: a key already registered anywhere in the organisation is 409")
-    func keyReuse() async throws {
-        try await TestServer.with { server, api in
+    @Test("Every credential needs its own keypair: a key already registered anywhere in the organisation is 409", arguments: TestDatabase.available)
+    func keyReuse(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin, algorithm: .rsa)
             let reused: [String] = [
@@ -229,9 +230,9 @@ struct PatTests {
         }
     }
 
-    @Test("Tokens stay valid across a restart: the signing keys are persisted")
-    func restart() async throws {
-        try await TestServer.with { server, api in
+    @Test("Tokens stay valid across a restart: the signing keys are persisted", arguments: TestDatabase.available)
+    func restart(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createPat(as: admin)
             try await server.run { (restarted: APIClient) async throws -> Void in
@@ -243,9 +244,9 @@ struct PatTests {
         }
     }
 
-    @Test("Tokens Signet did not mint, and internal tokens, are not bearer tokens")
-    func foreignTokens() async throws {
-        try await TestServer.with { server, api in
+    @Test("Tokens Signet did not mint, and internal tokens, are not bearer tokens", arguments: TestDatabase.available)
+    func foreignTokens(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let stranger = try await TokenAuthority(issuer: "signet", keys: [], current: .generate())
             let forged = try await stranger.mint(
@@ -264,9 +265,9 @@ struct PatTests {
         }
     }
 
-    @Test("Even with Signet's own signing key, a token that was not issued is refused (only issued tokens' digests match)")
-    func leakedSigningKey() async throws {
-        try await TestServer.with { server, api in
+    @Test("Even with Signet's own signing key, a token that was not issued is refused (only issued tokens' digests match)", arguments: TestDatabase.available)
+    func leakedSigningKey(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin, secondsValid: 600)
             let keys = try await server.store.signingKeys()

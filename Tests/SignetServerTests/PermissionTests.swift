@@ -3,13 +3,14 @@ import HTTPTypes
 import SignetAPI
 import SignetCore
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Roles and assignments")
 struct PermissionTests {
-    @Test("Operation names are validated; legacy names are stored under their current names")
-    func operations() async throws {
-        try await TestServer.with { server, api in
+    @Test("Operation names are validated; legacy names are stored under their current names", arguments: TestDatabase.available)
+    func operations(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(
                 as: admin, name: "Mixed", operations: ["Auth:Users:Read", "PermissionAssignments:Create", "Auth:Users:Read"])
@@ -30,9 +31,9 @@ struct PermissionTests {
         }
     }
 
-    @Test("Managed roles are immutable and list every operation")
-    func managed() async throws {
-        try await TestServer.with { server, api in
+    @Test("Managed roles are immutable and list every operation", arguments: TestDatabase.available)
+    func managed(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let list = try await api.send(.get, "/permissions", token: admin.token).decode(ListResponse<Permission>.self)
             let full = try #require(list.items.first { $0.name == "ManagedFullAdminAccess" })
@@ -47,9 +48,9 @@ struct PermissionTests {
         }
     }
 
-    @Test("A role change, a revoked assignment and an archive restrict a user's PAT on its very next request")
-    func changesApplyAtOnce() async throws {
-        try await TestServer.with { server, api in
+    @Test("A role change, a revoked assignment and an archive restrict a user's PAT on its very next request", arguments: TestDatabase.available)
+    func changesApplyAtOnce(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:Pats:Create", "Auth:Users:Read"])
             let (user, signer) = try await api.createUser(as: admin, email: "dev@example.com")
@@ -85,9 +86,9 @@ struct PermissionTests {
         }
     }
 
-    @Test("Assignments can target users, service accounts and PATs, and show on them")
-    func assignmentTargets() async throws {
-        try await TestServer.with { server, api in
+    @Test("Assignments can target users, service accounts and PATs, and show on them", arguments: TestDatabase.available)
+    func assignmentTargets(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
             let (user, _) = try await api.createUser(as: admin, email: "u@example.com")
@@ -121,9 +122,9 @@ struct PermissionTests {
         }
     }
 
-    @Test("Nobody can grant what they do not hold: not by assigning, widening or restoring a role")
-    func noEscalation() async throws {
-        try await TestServer.with { server, api in
+    @Test("Nobody can grant what they do not hold: not by assigning, widening or restoring a role", arguments: TestDatabase.available)
+    func noEscalation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let manager = try await api.createRole(
                 as: admin,

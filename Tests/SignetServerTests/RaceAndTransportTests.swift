@@ -5,15 +5,16 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 /// Revocation racing renames (lost updates), concurrent credential deactivations, malformed framing
 /// and slow clients on a real socket, and a signing-key rotation reaching a running server.
 @Suite("Races and transport")
 struct RaceAndTransportTests {
-    @Test("A revocation is never undone by renames in flight: PATs, service accounts and users, many times")
-    func revocationBeatsRenames() async throws {
-        try await TestServer.with { server, api in
+    @Test("A revocation is never undone by renames in flight: PATs, service accounts and users, many times", arguments: TestDatabase.available)
+    func revocationBeatsRenames(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             for round in 0..<4 {
                 let (pat, patIdentity) = try await api.createPat(as: admin)
@@ -64,9 +65,9 @@ struct RaceAndTransportTests {
         }
     }
 
-    @Test("Two concurrent deactivations cannot leave an identity without an active credential")
-    func lastCredentialUnderConcurrency() async throws {
-        try await TestServer.with { server, api in
+    @Test("Two concurrent deactivations cannot leave an identity without an active credential", arguments: TestDatabase.available)
+    func lastCredentialUnderConcurrency(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             for _ in 0..<4 {
                 let (pat, patIdentity) = try await api.createPat(as: admin)
@@ -93,9 +94,9 @@ struct RaceAndTransportTests {
         }
     }
 
-    @Test("Malformed chunked bodies are a 400, not a 500")
-    func malformedChunking() async throws {
-        try await TestServer.withLive { _, _, port in
+    @Test("Malformed chunked bodies are a 400, not a 500", arguments: TestDatabase.available)
+    func malformedChunking(database: TestDatabase.Kind) async throws {
+        try await TestServer.withLive(database) { _, _, port in
             for request in [
                 "POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzzzzzzzzzzzzzzzzzzzz\r\n{}\r\n0\r\n\r\n",
                 "POST /auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n",
@@ -110,11 +111,11 @@ struct RaceAndTransportTests {
         }
     }
 
-    @Test("A client that trickles its request head is cut off; others are served meanwhile")
-    func slowHeadsAreCutOff() async throws {
+    @Test("A client that trickles its request head is cut off; others are served meanwhile", arguments: TestDatabase.available)
+    func slowHeadsAreCutOff(database: TestDatabase.Kind) async throws {
         var configuration = ServerConfiguration()
         configuration.connectionTimeout = .seconds(1)
-        try await TestServer.withLive(configuration: configuration) { _, api, port in
+        try await TestServer.withLive(database, configuration: configuration) { _, api, port in
             let halfLine = try RawConnection(port: port)
             halfLine.send("GET /heal")
             let slowHeaders = try RawConnection(port: port)
@@ -125,11 +126,11 @@ struct RaceAndTransportTests {
         }
     }
 
-    @Test("A client that trickles its body gets 408 once the body timeout has passed, however often it sends a byte")
-    func slowBodiesAreCutOff() async throws {
+    @Test("A client that trickles its body gets 408 once the body timeout has passed, however often it sends a byte", arguments: TestDatabase.available)
+    func slowBodiesAreCutOff(database: TestDatabase.Kind) async throws {
         var configuration = ServerConfiguration()
         configuration.bodyTimeout = .seconds(1)
-        try await TestServer.withLive(configuration: configuration) { _, api, port in
+        try await TestServer.withLive(database, configuration: configuration) { _, api, port in
             let slowBody = try RawConnection(port: port)
             slowBody.send("POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
             for _ in 0..<3 {
@@ -142,11 +143,11 @@ struct RaceAndTransportTests {
         }
     }
 
-    @Test("A signing key added while the server runs (signet signing-keys rotate) signs new tokens soon after")
-    func rotationReachesARunningServer() async throws {
+    @Test("A signing key added while the server runs (signet signing-keys rotate) signs new tokens soon after", arguments: TestDatabase.available)
+    func rotationReachesARunningServer(database: TestDatabase.Kind) async throws {
         var configuration = ServerConfiguration()
         configuration.signingKeyPollInterval = .milliseconds(100)
-        try await TestServer.withLive(configuration: configuration) { server, api, _ in
+        try await TestServer.withLive(database, configuration: configuration) { server, api, _ in
             let before = try await server.admin(api)
             let key = SigningKeyMaterial.generate()
             try await server.store.insertSigningKey(key)
@@ -164,9 +165,9 @@ struct RaceAndTransportTests {
 /// rebuilds the configuration without the connection limit, so it cannot show it).
 @Suite("Connection limit")
 struct ConnectionLimitTests {
-    @Test("Beyond the connection limit a client waits until a connection closes, then is served")
-    func connectionLimit() async throws {
-        let server = try await TestServer.make(configuration: ServerConfiguration())
+    @Test("Beyond the connection limit a client waits until a connection closes, then is served", arguments: TestDatabase.available)
+    func connectionLimit(database: TestDatabase.Kind) async throws {
+        let server = try await TestServer.make(database, configuration: ServerConfiguration())
         var configuration = server.configuration
         configuration.port = 0
         configuration.maximumConnections = 1

@@ -4,14 +4,15 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 /// Regression tests for the defects found by attacking Signet (issue 10): each failed before its fix.
 @Suite("Security regressions")
 struct SecurityRegressionTests {
-    @Test("Audit-log dates that are not finite or out of range are a 400, never a crash")
-    func auditLogDates() async throws {
-        try await TestServer.with { server, api in
+    @Test("Audit-log dates that are not finite or out of range are a 400, never a crash", arguments: TestDatabase.available)
+    func auditLogDates(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             for value in ["nan", "inf", "-inf", "1e300", "-1e300", "1e17", "-1", "99999999999999", "NaN", "0x10"] {
                 for field in ["startTime", "endTime"] {
@@ -24,9 +25,9 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("A weak Ed25519 key is refused on every path; one already stored cannot be forged for")
-    func weakEd25519Keys() async throws {
-        try await TestServer.with { server, api in
+    @Test("A weak Ed25519 key is refused on every path; one already stored cannot be forged for", arguments: TestDatabase.available)
+    func weakEd25519Keys(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let identity = [1] + [UInt8](repeating: 0, count: 31)
             let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + identity
@@ -65,9 +66,9 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("A body canonically equivalent to the signed payload (K vs KELVIN SIGN) is refused")
-    func canonicalEquivalence() async throws {
-        try await TestServer.with { server, api in
+    @Test("A body canonically equivalent to the signed payload (K vs KELVIN SIGN) is refused", arguments: TestDatabase.available)
+    func canonicalEquivalence(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, _) = try await api.createPat(as: admin)
             let reply = try await api.signed(
@@ -78,9 +79,9 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("Control, bidi and zero-width characters, and huge single characters, are refused in names and emails")
-    func controlCharacters() async throws {
-        try await TestServer.with { server, api in
+    @Test("Control, bidi and zero-width characters, and huge single characters, are refused in names and emails", arguments: TestDatabase.available)
+    func controlCharacters(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             for name in ["a\\u0000b", "\\u001b[2J", "x\\u007f", "\\u202eevil", "a\\u200bb", "e" + String(repeating: "\\u0301", count: 3000)] {
                 let signer = try TestSigner.generate(.ed25519)
@@ -95,9 +96,9 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("A user action signed without a query is refused with one; a signed query must match exactly; force is tolerated where dfns_sdk sends it")
-    func queryBinding() async throws {
-        try await TestServer.with { server, api in
+    @Test("A user action signed without a query is refused with one; a signed query must match exactly; force is tolerated where dfns_sdk sends it", arguments: TestDatabase.available)
+    func queryBinding(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, _) = try await api.createPat(as: admin)
             let path = "/auth/pats/\(pat.tokenId)"
@@ -128,9 +129,9 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("Deactivating a credential ends the sessions it opened and voids the user actions it signed")
-    func credentialDeactivation() async throws {
-        try await TestServer.with { server, api in
+    @Test("Deactivating a credential ends the sessions it opened and voids the user actions it signed", arguments: TestDatabase.available)
+    func credentialDeactivation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (credential, newKey) = try await api.addCredential(for: admin)
             let (pat, _) = try await api.createPat(as: admin)

@@ -4,13 +4,14 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Service accounts")
 struct ServiceAccountTests {
-    @Test("Create returns the account and its token once; the account has no permissions without a role")
-    func create() async throws {
-        try await TestServer.with { server, api in
+    @Test("Create returns the account and its token once; the account has no permissions without a role", arguments: TestDatabase.available)
+    func create(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (account, identity) = try await api.createServiceAccount(as: admin, name: "ci-bot")
             #expect(account.userInfo.userId.hasPrefix("us-"))
@@ -38,9 +39,9 @@ struct ServiceAccountTests {
         }
     }
 
-    @Test("A service account signs its own user actions with its own keypair")
-    func signsItsOwnActions() async throws {
-        try await TestServer.with { server, api in
+    @Test("A service account signs its own user actions with its own keypair", arguments: TestDatabase.available)
+    func signsItsOwnActions(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:ServiceAccounts:Read", "Auth:ServiceAccounts:Update"])
             let (account, identity) = try await api.createServiceAccount(as: admin, permissionId: role.id)
@@ -64,9 +65,9 @@ struct ServiceAccountTests {
         }
     }
 
-    @Test("Its permissions are its own, and granting a role needs Permissions:Assign and every operation of the role")
-    func permissions() async throws {
-        try await TestServer.with { server, api in
+    @Test("Its permissions are its own, and granting a role needs Permissions:Assign and every operation of the role", arguments: TestDatabase.available)
+    func permissions(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let wide = try await api.createRole(as: admin, operations: ["Auth:Users:Read", "Keys:Delete"])
             let narrow = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
@@ -89,9 +90,9 @@ struct ServiceAccountTests {
         }
     }
 
-    @Test("Deactivate, activate and delete; the creator's fate changes nothing for the account")
-    func lifecycle() async throws {
-        try await TestServer.with { server, api in
+    @Test("Deactivate, activate and delete; the creator's fate changes nothing for the account", arguments: TestDatabase.available)
+    func lifecycle(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (user, signer) = try await api.createUser(as: admin, email: "maker@example.com")
             let full = try #require(try await server.store.role(orgId: server.orgId, name: "ManagedFullAdminAccess"))
@@ -119,9 +120,9 @@ struct ServiceAccountTests {
         }
     }
 
-    @Test("A PAT may not deactivate a service account (Dfns rule); an account may not deactivate itself")
-    func deactivationRules() async throws {
-        try await TestServer.with { server, api in
+    @Test("A PAT may not deactivate a service account (Dfns rule); an account may not deactivate itself", arguments: TestDatabase.available)
+    func deactivationRules(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:ServiceAccounts:Deactivate"])
             let (account, identity) = try await api.createServiceAccount(as: admin, permissionId: role.id)
@@ -135,9 +136,9 @@ struct ServiceAccountTests {
         }
     }
 
-    @Test("Names and keys are unique; bad input is a 400")
-    func validation() async throws {
-        try await TestServer.with { server, api in
+    @Test("Names and keys are unique; bad input is a 400", arguments: TestDatabase.available)
+    func validation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createServiceAccount(as: admin, name: "dup")
             let sameName = try await api.signed(

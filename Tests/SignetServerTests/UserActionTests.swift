@@ -4,13 +4,14 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("User action signing")
 struct UserActionTests {
-    @Test("The challenge lists the caller's own Key credentials: the user's for a session, the PAT's for a PAT")
-    func allowCredentials() async throws {
-        try await TestServer.with { server, api in
+    @Test("The challenge lists the caller's own Key credentials: the user's for a session, the PAT's for a PAT", arguments: TestDatabase.available)
+    func allowCredentials(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, patIdentity) = try await api.createPat(as: admin)
             let request = try api.json(
@@ -22,9 +23,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Python form (signs \"\", sends nothing) and TypeScript form (signs \"{}\", sends {}) both work")
-    func payloadForms() async throws {
-        try await TestServer.with { server, api in
+    @Test("Python form (signs \"\", sends nothing) and TypeScript form (signs \"{}\", sends {}) both work", arguments: TestDatabase.available)
+    func payloadForms(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, _) = try await api.createPat(as: admin)
             let path = "/auth/pats/\(pat.tokenId)/deactivate"
@@ -42,9 +43,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Header name is case-insensitive")
-    func headerCase() async throws {
-        try await TestServer.with { server, api in
+    @Test("Header name is case-insensitive", arguments: TestDatabase.available)
+    func headerCase(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, _) = try await api.createPat(as: admin)
             let path = "/auth/pats/\(pat.tokenId)/deactivate"
@@ -54,9 +55,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Missing, replayed, foreign and mismatched user actions get 403 and change nothing")
-    func refusals() async throws {
-        try await TestServer.with { server, api in
+    @Test("Missing, replayed, foreign and mismatched user actions get 403 and change nothing", arguments: TestDatabase.available)
+    func refusals(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, _) = try await api.createPat(as: admin)
             let path = "/auth/pats/\(pat.tokenId)"
@@ -98,13 +99,13 @@ struct UserActionTests {
         }
     }
 
-    @Test("An expired user action gets 403")
-    func expiry() async throws {
+    @Test("An expired user action gets 403", arguments: TestDatabase.available)
+    func expiry(database: TestDatabase.Kind) async throws {
         // Unexpired, the route would answer 404 for this unknown token id; expired, it is 403.
         let clock = TestClock()
         var configuration = ServerConfiguration(userActionLifetime: 60)
         configuration.now = clock.now
-        try await TestServer.with(configuration: configuration) { server, api in
+        try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let path = "/auth/pats/to-aaaaa-bbbbb-cccccccccccccccc/deactivate"
             let action = try await api.userAction(as: admin, method: "PUT", path: path, payload: "")
@@ -115,9 +116,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Signing is refused for a tampered clientData, a wrong key, another identity's credential, or a challenge of another caller")
-    func signingRefusals() async throws {
-        try await TestServer.with { server, api in
+    @Test("Signing is refused for a tampered clientData, a wrong key, another identity's credential, or a challenge of another caller", arguments: TestDatabase.available)
+    func signingRefusals(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, patIdentity) = try await api.createPat(as: admin)
             let request = try api.json(
@@ -168,9 +169,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Every algorithm signs user actions", arguments: KeyAlgorithm.allCases)
-    func algorithms(algorithm: KeyAlgorithm) async throws {
-        try await TestServer.with { server, api in
+    @Test("Every algorithm signs user actions", arguments: TestDatabase.available, KeyAlgorithm.allCases)
+    func algorithms(database: TestDatabase.Kind, algorithm: KeyAlgorithm) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, patIdentity) = try await api.createPat(as: admin, algorithm: algorithm)
             let reply = try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: patIdentity, body: #"{"name":"by-\#(algorithm)"}"#)
@@ -179,9 +180,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Completed user actions are recorded with who, which token, which credential, and the result")
-    func auditRecord() async throws {
-        try await TestServer.with { server, api in
+    @Test("Completed user actions are recorded with who, which token, which credential, and the result", arguments: TestDatabase.available)
+    func auditRecord(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (pat, patIdentity) = try await api.createPat(as: admin)
             _ = try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: patIdentity, body: #"{"name":"x"}"#)

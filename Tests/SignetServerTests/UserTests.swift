@@ -4,13 +4,14 @@ import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Users")
 struct UserTests {
-    @Test("A user created with a public key can log in at once; without one they cannot")
-    func create() async throws {
-        try await TestServer.with { server, api in
+    @Test("A user created with a public key can log in at once; without one they cannot", arguments: TestDatabase.available)
+    func create(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (user, signer) = try await api.createUser(as: admin, email: "New@Example.com")
             #expect(user.username == "New@Example.com" && user.kind == .customerEmployee && user.isActive && user.isRegistered)
@@ -34,9 +35,9 @@ struct UserTests {
         }
     }
 
-    @Test("Lists page with limit and paginationToken, and filter by kind")
-    func pagination() async throws {
-        try await TestServer.with { server, api in
+    @Test("Lists page with limit and paginationToken, and filter by kind", arguments: TestDatabase.available)
+    func pagination(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             for index in 0..<4 { _ = try await api.createUser(as: admin, email: "user\(index)@example.com") }
             var seen: [String] = []
@@ -58,9 +59,9 @@ struct UserTests {
         }
     }
 
-    @Test("Deactivation ends sessions and PATs on the next request; activation restores the PATs; login is refused meanwhile")
-    func deactivation() async throws {
-        try await TestServer.with { server, api in
+    @Test("Deactivation ends sessions and PATs on the next request; activation restores the PATs; login is refused meanwhile", arguments: TestDatabase.available)
+    func deactivation(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:Pats:Create"])
             let (user, signer) = try await api.createUser(as: admin, email: "dev@example.com")
@@ -81,9 +82,9 @@ struct UserTests {
         }
     }
 
-    @Test("Delete ends the user and their PATs for good, and frees the email")
-    func delete() async throws {
-        try await TestServer.with { server, api in
+    @Test("Delete ends the user and their PATs for good, and frees the email", arguments: TestDatabase.available)
+    func delete(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(as: admin, operations: ["Auth:Pats:Create"])
             let (user, signer) = try await api.createUser(as: admin, email: "gone@example.com")
@@ -97,9 +98,9 @@ struct UserTests {
         }
     }
 
-    @Test("No one can deactivate or delete themselves, and the last full administrator cannot be removed")
-    func guardrails() async throws {
-        try await TestServer.with { server, api in
+    @Test("No one can deactivate or delete themselves, and the last full administrator cannot be removed", arguments: TestDatabase.available)
+    func guardrails(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let adminId = server.organization.userId
             for (method, path) in [(HTTPMethod.put, "/auth/users/\(adminId)/deactivate"), (.delete, "/auth/users/\(adminId)")] {

@@ -4,9 +4,10 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 
-/// Which databases the tests run on. The store tests run on every available one in the same run
-/// (SQLite always, PostgreSQL when `scripts/with-postgres` has set `SIGNET_TEST_POSTGRES_URL`);
-/// the router and multi-node tests run on SQLite, and on PostgreSQL with `SIGNET_TEST_DATABASE=postgres`.
+/// Which databases the tests run on: the store and router tests take the database as their
+/// argument and run on every available one in the same `swift test` (SQLite always, PostgreSQL
+/// when `scripts/with-postgres` has set `SIGNET_TEST_POSTGRES_URL`); each result names its
+/// database. The multi-node tests run only when PostgreSQL is available.
 public enum TestDatabase {
     /// A database a parameterised test runs on; its name shows in every result and failure.
     public enum Kind: String, Sendable, CustomStringConvertible {
@@ -22,10 +23,6 @@ public enum TestDatabase {
         ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// Whether this run is the PostgreSQL one.
-    public static var usesPostgres: Bool {
-        ProcessInfo.processInfo.environment["SIGNET_TEST_DATABASE"] == "postgres" && postgresURL != nil
-    }
 
     /// Creates an empty database on the cluster and returns its URL.
     public static func createPostgres() async throws -> String {

@@ -12,7 +12,7 @@ import SignetTestFixtures
 import Testing
 
 /// A Signet server for one test: a fresh store (SQLite in a temporary folder, or a fresh PostgreSQL
-/// database when `SIGNET_TEST_DATABASE=postgres`), initialised with an organisation and its administrator.
+/// database on the throwaway cluster), initialised with an organisation and its administrator.
 struct TestServer: Sendable {
     let store: SQLStore
     let directory: String
@@ -24,12 +24,14 @@ struct TestServer: Sendable {
 
     var orgId: String { organization.orgId }
 
-    /// Runs `body` with a fresh server and removes everything afterwards.
+    /// Runs `body` with a fresh server on `database` and removes everything afterwards. Router
+    /// tests take the database as their argument (`arguments: TestDatabase.available`), so one
+    /// `swift test` runs them on SQLite and, when the throwaway cluster is up, on PostgreSQL.
     static func with<T: Sendable>(
-        configuration: ServerConfiguration = ServerConfiguration(),
+        _ database: TestDatabase.Kind, configuration: ServerConfiguration = ServerConfiguration(),
         _ body: @Sendable (TestServer, APIClient) async throws -> T
     ) async throws -> T {
-        let server = try await make(configuration: configuration)
+        let server = try await make(database, configuration: configuration)
         do {
             let result = try await server.run { api in try await body(server, api) }
             try await server.close()
@@ -40,12 +42,12 @@ struct TestServer: Sendable {
         }
     }
 
-    static func make(configuration: ServerConfiguration) async throws -> TestServer {
+    static func make(_ database: TestDatabase.Kind, configuration: ServerConfiguration) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store: SQLStore
         var postgres: (driver: PostgresDriver, url: String, pool: Task<Void, Never>)?
-        if TestDatabase.usesPostgres {
+        if database == .postgres {
             let url = try await TestDatabase.createPostgres()
             var logger = Logger(label: "signet.test")
             logger.logLevel = .error
@@ -80,10 +82,10 @@ struct TestServer: Sendable {
 
     /// Like ``with(configuration:_:)``, over a real socket: `body` also gets the port, for raw HTTP.
     static func withLive<T: Sendable>(
-        configuration: ServerConfiguration = ServerConfiguration(),
+        _ database: TestDatabase.Kind, configuration: ServerConfiguration = ServerConfiguration(),
         _ body: @Sendable (TestServer, APIClient, Int) async throws -> T
     ) async throws -> T {
-        let server = try await make(configuration: configuration)
+        let server = try await make(database, configuration: configuration)
         do {
             let result = try await server.runLive { api, port in try await body(server, api, port) }
             try await server.close()
