@@ -2,9 +2,9 @@
 import PackageDescription
 
 /// Compiler settings every target uses, as Hummingbird does: `any` spelled out for existentials,
-/// and a module's members visible only where that module is imported. The library products
-/// (SignetAPI, SignetCore, SignetClient) also import internally by default, so a dependency
-/// appears in their public interface only where a file says `public import`.
+/// and a module's members visible only where that module is imported. Every source target also
+/// imports internally by default, so a dependency appears in a module's interface only where a
+/// file says `public import` (products) or `package import` (SignetStore, SignetServer).
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ], swiftSettings: strictSettings),
+            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The HTTP server: Hummingbird application, controllers, authentication, user-action checks.
         .target(
             name: "SignetServer",
@@ -78,7 +78,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ], swiftSettings: strictSettings),
+            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The Swift SDK: a typed client that signs user actions transparently.
         .target(
             name: "SignetClient",
@@ -96,7 +96,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: strictSettings),
+            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // openssl-made keys shared by the test targets.
         .target(
             name: "SignetTestFixtures",

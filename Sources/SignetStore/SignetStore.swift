@@ -1,6 +1,6 @@
-import Foundation
-import SignetAPI
-import SignetCore
+package import Foundation
+package import SignetAPI
+package import SignetCore
 
 /// Why the store refused a write.
 package enum StoreError: Error, Sendable, Equatable {

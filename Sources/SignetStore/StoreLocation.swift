@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+package import Logging
 import PostgresNIO
-import ServiceLifecycle
+package import ServiceLifecycle
 
 /// Where a store lives: a SQLite file or a PostgreSQL database.
 package enum StoreLocation: Sendable, Equatable, CustomStringConvertible {

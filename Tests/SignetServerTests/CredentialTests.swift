@@ -9,7 +9,9 @@ import Testing
 
 @Suite("Credentials and key rotation")
 struct CredentialTests {
-    @Test("A PAT rotates its key without a new token: the old key stops signing, the new one signs", arguments: TestDatabase.available, KeyAlgorithm.allCases)
+    @Test(
+        "A PAT rotates its key without a new token: the old key stops signing, the new one signs", arguments: TestDatabase.available,
+        KeyAlgorithm.allCases)
     func patRotation(database: TestDatabase.Kind, algorithm: KeyAlgorithm) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

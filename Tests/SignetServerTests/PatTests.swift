@@ -265,7 +265,9 @@ struct PatTests {
         }
     }
 
-    @Test("Even with Signet's own signing key, a token that was not issued is refused (only issued tokens' digests match)", arguments: TestDatabase.available)
+    @Test(
+        "Even with Signet's own signing key, a token that was not issued is refused (only issued tokens' digests match)",
+        arguments: TestDatabase.available)
     func leakedSigningKey(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

@@ -126,7 +126,8 @@ struct RaceAndTransportTests {
         }
     }
 
-    @Test("A client that trickles its body gets 408 once the body timeout has passed, however often it sends a byte", arguments: TestDatabase.available)
+    @Test(
+        "A client that trickles its body gets 408 once the body timeout has passed, however often it sends a byte", arguments: TestDatabase.available)
     func slowBodiesAreCutOff(database: TestDatabase.Kind) async throws {
         var configuration = ServerConfiguration()
         configuration.bodyTimeout = .seconds(1)

@@ -96,7 +96,9 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("A user action signed without a query is refused with one; a signed query must match exactly; force is tolerated where dfns_sdk sends it", arguments: TestDatabase.available)
+    @Test(
+        "A user action signed without a query is refused with one; a signed query must match exactly; force is tolerated where dfns_sdk sends it",
+        arguments: TestDatabase.available)
     func queryBinding(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

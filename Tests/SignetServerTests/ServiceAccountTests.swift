@@ -65,7 +65,9 @@ struct ServiceAccountTests {
         }
     }
 
-    @Test("Its permissions are its own, and granting a role needs Permissions:Assign and every operation of the role", arguments: TestDatabase.available)
+    @Test(
+        "Its permissions are its own, and granting a role needs Permissions:Assign and every operation of the role", arguments: TestDatabase.available
+    )
     func permissions(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

@@ -116,7 +116,9 @@ struct UserActionTests {
         }
     }
 
-    @Test("Signing is refused for a tampered clientData, a wrong key, another identity's credential, or a challenge of another caller", arguments: TestDatabase.available)
+    @Test(
+        "Signing is refused for a tampered clientData, a wrong key, another identity's credential, or a challenge of another caller",
+        arguments: TestDatabase.available)
     func signingRefusals(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

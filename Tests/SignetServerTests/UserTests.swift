@@ -59,7 +59,9 @@ struct UserTests {
         }
     }
 
-    @Test("Deactivation ends sessions and PATs on the next request; activation restores the PATs; login is refused meanwhile", arguments: TestDatabase.available)
+    @Test(
+        "Deactivation ends sessions and PATs on the next request; activation restores the PATs; login is refused meanwhile",
+        arguments: TestDatabase.available)
     func deactivation(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

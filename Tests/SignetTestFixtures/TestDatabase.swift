@@ -23,7 +23,6 @@ public enum TestDatabase {
         ProcessInfo.processInfo.environment["SIGNET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-
     /// Creates an empty database on the cluster and returns its URL.
     public static func createPostgres() async throws -> String {
         guard let base = postgresURL, var components = URLComponents(string: base) else {

@@ -1,11 +1,11 @@
 import Foundation
-import Hummingbird
-import Logging
+package import Hummingbird
+package import Logging
 import NIOCore
-import ServiceLifecycle
+package import ServiceLifecycle
 import SignetAPI
 import SignetCore
-import SignetStore
+package import SignetStore
 
 /// Builds the Signet application: the one composition root for the `signet serve` binary and the tests.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// What a Signet server is configured with. The defaults are the production values.
 package struct ServerConfiguration: Sendable {

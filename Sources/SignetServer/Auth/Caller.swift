@@ -1,5 +1,5 @@
-import SignetAPI
-import SignetStore
+package import SignetAPI
+package import SignetStore
 
 /// Who is making a request: the user and the token they presented, both checked live for this request.
 package struct Caller: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+package import Hummingbird
 import SignetAPI
 
 /// A refusal, as the client will see it: a status and a message that says what is wrong and, where

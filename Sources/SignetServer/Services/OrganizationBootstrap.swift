@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 import SignetAPI
-import SignetCore
-import SignetStore
+package import SignetCore
+package import SignetStore
 
 /// Creates the organisation and its first administrator on an empty store (`signet init`, and the
 /// `--dev` first start).

@@ -1,5 +1,5 @@
-import Foundation
-import SignetAPI
+package import Foundation
+package import SignetAPI
 import SignetCore
 
 /// An access token Signet minted: a login session, a PAT or a service account's token.

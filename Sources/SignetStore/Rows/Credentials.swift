@@ -1,6 +1,6 @@
-import Foundation
-import SignetAPI
-import SignetCore
+package import Foundation
+package import SignetAPI
+package import SignetCore
 
 /// A credential: a package key that signs for one identity (a user, or a PAT's token id).
 package struct CredentialRecord: StoreRow, Equatable {

@@ -1,6 +1,6 @@
-import Foundation
+package import Foundation
 import SignetAPI
-import SignetCore
+package import SignetCore
 
 /// A role ("permission" on the Dfns wire): a named set of operations.
 package struct RoleRecord: StoreRow, Equatable {

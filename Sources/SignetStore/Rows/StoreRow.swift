@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// One table's row: a `Codable` type whose `CodingKeys` are the table's columns, read with
 /// sql-kit's row decoder and written with its query encoder. The store's statements, `signet

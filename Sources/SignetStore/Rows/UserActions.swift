@@ -1,5 +1,5 @@
-import Foundation
-import SignetAPI
+package import Foundation
+package import SignetAPI
 import SignetCore
 
 /// A signed user action: issued by `/auth/action`, used once by the request it is bound to, then

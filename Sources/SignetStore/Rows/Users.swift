@@ -1,5 +1,5 @@
-import Foundation
-import SignetAPI
+package import Foundation
+package import SignetAPI
 import SignetCore
 
 /// A user: a person, or a service account (`isServiceAccount`).

@@ -1,4 +1,4 @@
-import SQLKit
+package import SQLKit
 
 /// How the SQL store reaches a database: SQLite now, PostgreSQL next, with the same SQL.
 package protocol DatabaseDriver: Sendable {

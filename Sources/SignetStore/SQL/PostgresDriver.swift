@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+package import Logging
 import NIOSSL
 import PostgresKit
-import PostgresNIO
-import SQLKit
+package import PostgresNIO
+package import SQLKit
 
 /// PostgreSQL through postgres-nio's `PostgresClient` (a connection pool). The client must be
 /// running (it is a service: put it in the application's service group) before queries are made.

@@ -1,6 +1,6 @@
 import Foundation
 import SQLKit
-import SignetCore
+package import SignetCore
 
 extension SQLStore {
     package func insertRole(_ role: RoleRecord) async throws {

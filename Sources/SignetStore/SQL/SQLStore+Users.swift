@@ -1,6 +1,6 @@
-import Foundation
+package import Foundation
 import SQLKit
-import SignetAPI
+package import SignetAPI
 
 extension SQLStore {
     package func insertUser(_ user: UserRecord) async throws {

@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+package import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import SQLKit
+package import SQLKit
 import SQLiteKit
 
 /// SQLite in one file: a single writer connection behind a lock (SQLite has one writer anyway) and
