@@ -103,7 +103,8 @@ let package = Package(
         .target(
             name: "SignetTestFixtures",
             dependencies: [
-                "SignetCore",
+                "SignetAPI", "SignetCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ], path: "Tests/SignetTestFixtures", exclude: ["webauthn-sample.json"], swiftSettings: strictSettings),

@@ -75,6 +75,14 @@ public struct CredentialChallenge: Codable, Sendable, Equatable {
     public var challenge: String
     public var attestation: String
     public var pubKeyCredParams: [PublicKeyCredentialParameter]
+    /// Fido2: the relying party (deprecated by Dfns, still read by older clients).
+    public var rp: RelyingPartyInfo?
+    /// Fido2: what the authenticator must do.
+    public var authenticatorSelection: AuthenticatorSelection?
+    /// Fido2: the user's passkeys, which the authenticator must not register again.
+    public var excludeCredentials: [AllowedCredential]?
+    /// Fido2: a deprecated copy of `challengeIdentifier`, for older clients.
+    public var temporaryAuthenticationToken: String?
 
     public init(
         kind: CredentialKind, user: User, challengeIdentifier: String, challenge: String, attestation: String = "none",
@@ -86,6 +94,32 @@ public struct CredentialChallenge: Codable, Sendable, Equatable {
         self.challenge = challenge
         self.attestation = attestation
         self.pubKeyCredParams = pubKeyCredParams
+    }
+}
+
+/// The WebAuthn relying party, as `rp` in creation options.
+public struct RelyingPartyInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// WebAuthn `authenticatorSelection`.
+public struct AuthenticatorSelection: Codable, Sendable, Equatable {
+    public var authenticatorAttachment: String?
+    public var residentKey: String
+    public var requireResidentKey: Bool
+    public var userVerification: String
+
+    public init(authenticatorAttachment: String? = nil, residentKey: String, requireResidentKey: Bool, userVerification: String) {
+        self.authenticatorAttachment = authenticatorAttachment
+        self.residentKey = residentKey
+        self.requireResidentKey = requireResidentKey
+        self.userVerification = userVerification
     }
 }
 

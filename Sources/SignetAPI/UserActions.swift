@@ -120,13 +120,22 @@ public struct CredentialAssertion: Codable, Sendable, Equatable {
     public var signature: String
     /// Optional digest hint (`SHA256`, `SHA384`, `SHA512`).
     public var algorithm: String?
+    /// Fido2 only: base64url of the authenticator data the passkey signed (with `SHA-256(clientData)`).
+    public var authenticatorData: String?
+    /// Fido2 only: base64url of the user handle a discoverable passkey returns (the UTF-8 of the user id).
+    public var userHandle: String?
 
     /// Creates an assertion.
-    public init(credId: String, clientData: String, signature: String, algorithm: String? = nil) {
+    public init(
+        credId: String, clientData: String, signature: String, algorithm: String? = nil, authenticatorData: String? = nil,
+        userHandle: String? = nil
+    ) {
         self.credId = credId
         self.clientData = clientData
         self.signature = signature
         self.algorithm = algorithm
+        self.authenticatorData = authenticatorData
+        self.userHandle = userHandle
     }
 }
 

@@ -34,7 +34,7 @@ package protocol UserRepository: Sendable {
     func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
 }
 
-/// Credentials (package keys).
+/// Credentials (public keys).
 package protocol CredentialRepository: Sendable {
     /// Throws ``StoreError/conflict(_:)`` when the key or credId is already registered in the organisation.
     func insertCredential(_ credential: CredentialRecord) async throws
@@ -43,6 +43,8 @@ package protocol CredentialRepository: Sendable {
     /// Whether any credential of the organisation, active or not, has this key.
     func credentialExists(orgId: String, fingerprint: String) async throws -> Bool
     func credentials(identityId: String) async throws -> [CredentialRecord]
+    /// Stores a passkey's signature counter; `flagged` marks it as possibly cloned (never unmarked here).
+    func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws
     func setCredentialActive(uuid: String, isActive: Bool) async throws
 }
 

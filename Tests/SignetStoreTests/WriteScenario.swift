@@ -59,6 +59,7 @@ enum WriteScenario {
                         publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
             }
         ),
+        ("recordSignCount(uuid)", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7, flagged: true) }),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),
         (
             "insertToken(_)",

@@ -34,6 +34,21 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Cache what authorises requests, emptied on every change (env SIGNET_AUTHORIZATION_CACHE=off to disable).")
     var authorizationCache = Environment.value("SIGNET_AUTHORIZATION_CACHE") != "off"
 
+    @Option(
+        name: .customLong("rp-id"),
+        help: "Passkeys: the WebAuthn relying party id, a domain such as example.com (env SIGNET_RP_ID). With --dev: localhost.")
+    var rpId: String? = Environment.value("SIGNET_RP_ID")
+
+    @Option(
+        name: .customLong("origin"),
+        help: ArgumentHelp(
+            "Passkeys: an origin allowed to use them, such as https://app.example.com; repeat for several (env SIGNET_ORIGINS, comma-separated).",
+            discussion: "Its host must be the rp id or a subdomain of it. With --dev: http://localhost:<port>."))
+    var origins: [String] = Environment.value("SIGNET_ORIGINS").map { $0.split(separator: ",").map(String.init) } ?? []
+
+    @Option(name: .customLong("rp-name"), help: "Passkeys: the name authenticators show (env SIGNET_RP_NAME).")
+    var rpName: String = Environment.value("SIGNET_RP_NAME") ?? "Signet"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SIGNET_LOG_LEVEL).")
     var logLevel: String = Environment.value("SIGNET_LOG_LEVEL") ?? "info"
 
@@ -42,6 +57,21 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
         if let value = Environment.value("SIGNET_PORT"), Int(value) == nil {
             throw ValidationError("SIGNET_PORT '\(value)' is not a port number")
+        }
+        _ = try relyingParty()
+    }
+
+    /// The passkey relying party: as configured, or for --dev `localhost` on this port; `nil`
+    /// (passkeys refused) when neither.
+    func relyingParty() throws -> RelyingParty? {
+        if rpId == nil && origins.isEmpty && !dev { return nil }
+        guard let id = rpId ?? (dev ? "localhost" : nil) else { throw ValidationError("--origin needs --rp-id (the domain passkeys belong to)") }
+        let allowed = origins.isEmpty && dev && id == "localhost" ? ["http://localhost:\(port)"] : origins
+        guard !allowed.isEmpty else { throw ValidationError("--rp-id needs at least one --origin (such as https://app.\(id))") }
+        do {
+            return try RelyingParty(id: id, name: rpName, origins: allowed)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
@@ -64,7 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
         let opened = try await SQLStore.open(location.store, logger: logger)
         do {
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port, authorizationCache: cache), store: opened.store,
+                configuration: ServerConfiguration(
+                    host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty()),
+                store: opened.store,
                 services: opened.services,
                 logger: logger)
             try await app.runService()

@@ -38,7 +38,7 @@ package func buildApplication(
     return app
 }
 
-/// The router: middleware, then the package routes, then every route behind the bearer token, whose
+/// The router: middleware, then the public routes, then every route behind the bearer token, whose
 /// handlers see an ``AuthenticatedRequestContext`` (the caller is never optional there).
 func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)

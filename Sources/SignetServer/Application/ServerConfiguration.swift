@@ -1,4 +1,5 @@
 package import Foundation
+package import SignetCore
 
 /// What a Signet server is configured with. The defaults are the production values.
 package struct ServerConfiguration: Sendable {
@@ -29,6 +30,9 @@ package struct ServerConfiguration: Sendable {
     /// How often a node rereads the token-signing keys, so a `signet signing-keys rotate` reaches a
     /// running server even where no change notification announces it (SQLite).
     package var signingKeyPollInterval: Duration
+    /// Passkeys: the WebAuthn relying party and its allowed origins. `nil`: Fido2 credentials are
+    /// refused with a 400 that says how to configure them.
+    package var relyingParty: RelyingParty?
     /// The current time, read by every service and the authorization cache. Tests move it instead
     /// of sleeping; a server uses the system clock.
     package var now: @Sendable () -> Date = { Date() }
@@ -37,8 +41,9 @@ package struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, issuer: String = "signet", loginTokenLifetime: TimeInterval = 6 * 3600,
         challengeLifetime: TimeInterval = 5 * 60, userActionLifetime: TimeInterval = 5 * 60, maximumTokenLifetimeDays: Int = 730,
         authorizationCache: Bool = true, connectionTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30),
-        maximumConnections: Int = 1024, signingKeyPollInterval: Duration = .seconds(5)
+        maximumConnections: Int = 1024, signingKeyPollInterval: Duration = .seconds(5), relyingParty: RelyingParty? = nil
     ) {
+        self.relyingParty = relyingParty
         self.connectionTimeout = connectionTimeout
         self.bodyTimeout = bodyTimeout
         self.maximumConnections = maximumConnections

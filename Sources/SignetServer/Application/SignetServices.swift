@@ -32,7 +32,9 @@ struct SignetServices: Sendable {
         let tokens = TokenAuthority(issuer: configuration.issuer, reloadSource: { try await store.signingKeys() })
         let cache = AuthorizationCache(store: store, enabled: configuration.authorizationCache, now: now)
         let permissions = PermissionService(cache: cache)
-        let challenges = ChallengeService(store: store, tokens: tokens, lifetime: configuration.challengeLifetime, now: now)
+        let passkeys = PasskeyService(store: store, relyingParty: configuration.relyingParty, now: now)
+        let challenges = ChallengeService(
+            store: store, tokens: tokens, lifetime: configuration.challengeLifetime, passkeys: passkeys, now: now)
         let userActions = UserActionService(
             store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime, now: now)
         let presenter = TokenPresenter(store: store)
@@ -57,7 +59,7 @@ struct SignetServices: Sendable {
             maximumDays: maximumDays, now: now)
         self.users = UserService(store: store, permissions: permissions, guardrails: guardrails, presenter: userPresenter, now: now)
         self.roles = RoleService(store: store, permissions: permissions, guardrails: guardrails, now: now)
-        self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, now: now)
+        self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
         Self.reloadSigningKeysOnChange(store: store, tokens: tokens, cache: cache, logger: logger)
     }

@@ -9,6 +9,8 @@ struct ChallengeService: Sendable {
     let store: any SignetStore
     let tokens: TokenAuthority
     let lifetime: TimeInterval
+    /// Checks passkey assertions.
+    let passkeys: PasskeyService
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -31,16 +33,17 @@ struct ChallengeService: Sendable {
         purpose: ChallengePurpose, user: UserRecord, tokenId: String?, credentials: [CredentialRecord],
         method: String? = nil, path: String? = nil, payload: String? = nil
     ) async throws -> UserActionChallenge {
-        let allowed = credentials.filter { $0.isActive && $0.kind == .key }.map(\.credentialId)
+        let active = credentials.filter(\.isActive)
         return try await issue(
             purpose: purpose, for: Subject(orgId: user.orgId, userId: user.id, username: user.username), tokenId: tokenId,
-            allowedCredentialIds: allowed, method: method, path: path, payload: payload)
+            allowedCredentialIds: active.filter { $0.kind == .key }.map(\.credentialId),
+            passkeyIds: active.filter { $0.kind == .fido2 }.map(\.credentialId), method: method, path: path, payload: payload)
     }
 
-    /// Issues a challenge that only the listed credential ids may answer.
+    /// Issues a challenge that only the listed credential ids (keys, then passkeys) may answer.
     func issue(
         purpose: ChallengePurpose, for subject: Subject, tokenId: String?, allowedCredentialIds allowed: [String],
-        method: String? = nil, path: String? = nil, payload: String? = nil
+        passkeyIds: [String] = [], method: String? = nil, path: String? = nil, payload: String? = nil
     ) async throws -> UserActionChallenge {
         let now = self.now()
         let id = Identifier.make(.challenge)
@@ -48,17 +51,18 @@ struct ChallengeService: Sendable {
         let challenge = Base64URL.encode(#"{"id":"\#(id)","nonce":"\#(nonce)"}"#)
         let record = ChallengeRecord(
             id: id, orgId: subject.orgId, purpose: purpose, userId: subject.userId, tokenId: tokenId, challenge: challenge,
-            allowedCredentialIds: allowed, httpMethod: method, httpPath: path, payload: payload, createdAt: now,
+            allowedCredentialIds: allowed + passkeyIds, httpMethod: method, httpPath: path, payload: payload, createdAt: now,
             expiresAt: now.addingTimeInterval(lifetime))
         try await store.insertChallenge(record)
         let identifier = try await tokens.mint(
             audience: .challenge, id: id, username: subject.username,
             metadata: AppMetadata(userId: subject.userId, orgId: subject.orgId, tokenKind: .temporary), issuedAt: now,
             expiresAt: record.expiresAt)
+        let kinds = [SupportedCredentialKind(kind: .key)] + (passkeyIds.isEmpty ? [] : [SupportedCredentialKind(kind: .fido2)])
         return UserActionChallenge(
-            challenge: challenge, challengeIdentifier: identifier,
-            supportedCredentialKinds: [SupportedCredentialKind(kind: .key)],
-            allowCredentials: AllowCredentials(key: allowed.map { AllowedCredential(id: $0) }))
+            challenge: challenge, challengeIdentifier: identifier, supportedCredentialKinds: kinds,
+            allowCredentials: AllowCredentials(
+                key: allowed.map { AllowedCredential(id: $0) }, webauthn: passkeyIds.map { AllowedCredential(id: $0) }))
     }
 
     /// Verifies a signed answer and consumes the challenge.
@@ -88,8 +92,9 @@ struct ChallengeService: Sendable {
                 throw refuse("the challenge was issued to another caller")
             }
         }
-        guard answer.firstFactor.kind == .key else {
-            throw APIError.badRequest("firstFactor.kind '\(answer.firstFactor.kind.rawValue)' is not supported; Signet verifies Key credentials")
+        let kind = answer.firstFactor.kind
+        guard kind == .key || kind == .fido2 else {
+            throw APIError.badRequest("firstFactor.kind '\(kind.rawValue)' is not supported; Signet verifies Key and Fido2 credentials")
         }
         guard let assertion = answer.firstFactor.credentialAssertion else {
             throw APIError.badRequest("field 'firstFactor.credentialAssertion' is required")
@@ -97,12 +102,27 @@ struct ChallengeService: Sendable {
         let credId = TextRules.escaped(assertion.credId)
         guard challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, assertion.credId) }),
             let credential = try await store.credential(orgId: challenge.orgId, credentialId: assertion.credId),
-            ExactText.equals(credential.identityId, identityId ?? challenge.userId), credential.kind == .key
+            ExactText.equals(credential.identityId, identityId ?? challenge.userId), credential.kind == kind
         else { throw refuse("credential \(credId) may not answer this challenge") }
         guard credential.isActive else { throw refuse("credential \(credId) has been deactivated") }
+        if kind == .fido2 {
+            try await passkeys.verify(assertion, by: credential, challenge: challenge, refuse: refuse)
+        } else {
+            try verifyKey(assertion, by: credential, challenge: challenge, refuse: refuse)
+        }
+        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
+            throw refuse("the challenge has already been answered or has expired; ask for a new one")
+        }
+        return Answer(challenge: challenge, credential: credential, assertion: assertion)
+    }
+
+    /// Checks a Key credential's signature over `clientData`.
+    private func verifyKey(
+        _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
+    ) throws {
         // A key stored before today's rules (a weak Ed25519 point, say) is refused, not trusted.
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
-            throw refuse("credential \(credId) has a key Signet no longer accepts; register a new key")
+            throw refuse("credential \(TextRules.escaped(assertion.credId)) has a key Signet no longer accepts; register a new key")
         }
         do {
             try KeyAssertion.verify(
@@ -117,9 +137,5 @@ struct ChallengeService: Sendable {
         } catch {
             throw refuse(error.description)
         }
-        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
-            throw refuse("the challenge has already been answered or has expired; ask for a new one")
-        }
-        return Answer(challenge: challenge, credential: credential, assertion: assertion)
     }
 }

@@ -13,6 +13,7 @@ struct CredentialService: Sendable {
     let store: any SignetStore
     let tokens: TokenAuthority
     let challenges: ChallengeService
+    let passkeys: PasskeyService
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -20,23 +21,32 @@ struct CredentialService: Sendable {
         ListResponse(items: try await store.credentials(identityId: caller.signingIdentityId).map(Self.present))
     }
 
-    /// `POST /auth/credentials/init`.
+    /// `POST /auth/credentials/init`: a Key challenge, or a person's passkey creation options.
     func initiate(_ request: CreateCredentialChallengeRequest, caller: Caller) async throws -> CredentialChallenge {
-        guard request.kind == .key else {
-            throw APIError.badRequest("kind '\(request.kind.rawValue)' is not supported; Signet registers Key credentials")
+        switch request.kind {
+        case .key:
+            let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])
+            return CredentialChallenge(
+                kind: .key,
+                user: CredentialChallenge.User(id: caller.signingIdentityId, displayName: caller.user.name, name: caller.user.username),
+                challengeIdentifier: challenge.challengeIdentifier, challenge: challenge.challenge,
+                pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) })
+        case .fido2:
+            try PasskeyService.requirePerson(caller)
+            _ = try passkeys.requireRelyingParty()
+            let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])
+            return try await passkeys.creationOptions(for: caller.user, challenge: challenge)
+        default:
+            throw APIError.badRequest("kind '\(request.kind.rawValue)' is not supported; Signet registers Key and Fido2 credentials")
         }
-        let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])
-        return CredentialChallenge(
-            kind: .key,
-            user: CredentialChallenge.User(id: caller.signingIdentityId, displayName: caller.user.name, name: caller.user.username),
-            challengeIdentifier: challenge.challengeIdentifier, challenge: challenge.challenge,
-            pubKeyCredParams: [-7, -8, -257].map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) })
     }
 
     /// `POST /auth/credentials` (signed): verifies the new key's attestation and adds the credential.
     func create(_ request: CreateCredentialRequest, caller: Caller) async throws -> Credential {
+        if request.credentialKind == .fido2 { return try await createPasskey(request, caller: caller) }
         guard request.credentialKind == .key else {
-            throw APIError.badRequest("credentialKind '\(request.credentialKind.rawValue)' is not supported; Signet registers Key credentials")
+            throw APIError.badRequest(
+                "credentialKind '\(request.credentialKind.rawValue)' is not supported; Signet registers Key and Fido2 credentials")
         }
         let name = try Validate.name(request.credentialName, field: "credentialName")
         let credId = request.credentialInfo.credId
@@ -44,15 +54,7 @@ struct CredentialService: Sendable {
             throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
         }
         let refuse = { (reason: String) in APIError.forbidden("the credential challenge is not valid: \(reason)") }
-        let claims: TokenClaims
-        do {
-            claims = try await tokens.verify(request.challengeIdentifier, audience: .challenge)
-        } catch {
-            throw refuse(error.description)
-        }
-        guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == .credential,
-            challenge.tokenId == caller.token.id, challenge.orgId == caller.orgId
-        else { throw refuse("it was not issued to this caller by POST /auth/credentials/init") }
+        let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
         let publicKey: PublicKey
         do {
             publicKey = try KeyAttestation.verify(
@@ -107,10 +109,38 @@ struct CredentialService: Sendable {
         return MessageResponse(message: "credential \(credential.uuid) \(isActive ? "activated" : "deactivated")")
     }
 
+    /// `POST /auth/credentials` with `credentialKind: "Fido2"`: a person adds a passkey.
+    private func createPasskey(_ request: CreateCredentialRequest, caller: Caller) async throws -> Credential {
+        try PasskeyService.requirePerson(caller)
+        let name = try Validate.name(request.credentialName, field: "credentialName")
+        let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
+        let credential = try await passkeys.register(request.credentialInfo, name: name, challenge: challenge, user: caller.user)
+        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
+            throw APIError.forbidden("the credential challenge is not valid: it has already been used or has expired; ask for a new one")
+        }
+        try await store.insertCredential(credential)
+        return Self.present(credential)
+    }
+
+    /// The challenge `POST /auth/credentials/init` issued to this caller, or a 403.
+    private func credentialChallenge(_ identifier: String, caller: Caller) async throws -> ChallengeRecord {
+        let refuse = { (reason: String) in APIError.forbidden("the credential challenge is not valid: \(reason)") }
+        let claims: TokenClaims
+        do {
+            claims = try await tokens.verify(identifier, audience: .challenge)
+        } catch {
+            throw refuse(error.description)
+        }
+        guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == .credential,
+            challenge.tokenId == caller.token.id, challenge.orgId == caller.orgId
+        else { throw refuse("it was not issued to this caller by POST /auth/credentials/init") }
+        return challenge
+    }
+
     static func present(_ credential: CredentialRecord) -> Credential {
         Credential(
             kind: credential.kind, credentialId: credential.credentialId, credentialUuid: credential.uuid,
             dateCreated: credential.createdAt, isActive: credential.isActive, name: credential.name,
-            publicKey: credential.publicKeyPEM)
+            publicKey: credential.publicKeyPEM, relyingPartyId: credential.relyingPartyId, origin: credential.origin)
     }
 }

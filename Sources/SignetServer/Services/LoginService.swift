@@ -20,7 +20,7 @@ struct LoginService: Sendable {
     /// `POST /auth/login/init`.
     ///
     /// An unknown organisation or username, a deactivated user, a service account or a user without
-    /// an active Key credential gets a challenge indistinguishable from a real one: its credential
+    /// an active credential gets a challenge indistinguishable from a real one: its credential
     /// id is derived from the username with a server secret (the same on every node and every
     /// time), and answering it fails with the same 401 as a wrong signature.
     func initiate(_ request: LoginChallengeRequest) async throws -> UserActionChallenge {
@@ -34,11 +34,13 @@ struct LoginService: Sendable {
             throw APIError.badRequest("field 'orgId' is required")
         }
         if let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount {
-            let credentials = try await store.credentials(identityId: user.id).filter { $0.isActive && $0.kind == .key }
-            if !credentials.isEmpty {
+            let credentials = try await store.credentials(identityId: user.id).filter(\.isActive)
+            let keys = credentials.filter { $0.kind == .key }.map(\.credentialId)
+            let passkeys = credentials.filter { $0.kind == .fido2 }.map(\.credentialId)
+            if !keys.isEmpty || !passkeys.isEmpty {
                 return try await challenges.issue(
                     purpose: .login, for: .init(orgId: user.orgId, userId: user.id, username: username), tokenId: nil,
-                    allowedCredentialIds: credentials.map(\.credentialId))
+                    allowedCredentialIds: keys, passkeyIds: passkeys)
             }
         }
         guard let decoy = LoginDecoy(tokens: tokens, orgId: orgId, username: username) else { throw Self.refused }

@@ -49,12 +49,13 @@ struct UserActionService: Sendable {
             refuse: { APIError.forbidden("user action signature is invalid: \($0)") })
         let challenge = verified.challenge
         let now = self.now()
-        let record = UserActionRecord(
+        var record = UserActionRecord(
             id: Identifier.make(.userAction), orgId: caller.orgId, userId: caller.userId, tokenId: caller.token.id,
             tokenKind: caller.token.kind, credentialUuid: verified.credential.uuid, challengeId: challenge.id,
             httpMethod: challenge.httpMethod ?? "", httpPath: challenge.httpPath ?? "", payload: challenge.payload ?? "",
             clientData: verified.assertion.clientData, signature: verified.assertion.signature, createdAt: now,
             expiresAt: now.addingTimeInterval(lifetime))
+        record.authenticatorData = verified.assertion.authenticatorData ?? ""
         try await store.insertUserAction(record)
         let token = try await tokens.mint(
             audience: .userAction, id: record.id, username: caller.user.username,

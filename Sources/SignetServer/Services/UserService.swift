@@ -35,7 +35,7 @@ struct UserService: Sendable {
         return try await presenter.present(try await person(id, caller: caller))
     }
 
-    /// `POST /auth/users`. With a package key the user gets a Key credential and can log in at once.
+    /// `POST /auth/users`. With a public key the user gets a Key credential and can log in at once.
     func create(_ request: CreateUserRequest, caller: Caller) async throws -> User {
         try await permissions.require(.usersCreate, for: caller)
         guard request.kind == .customerEmployee else {

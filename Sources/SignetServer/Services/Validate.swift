@@ -70,7 +70,7 @@ enum Validate {
     static func keyIsNew(_ key: PublicKey, orgId: String, store: any SignetStore) async throws {
         if try await store.credentialExists(orgId: orgId, fingerprint: key.fingerprint) {
             throw APIError.conflict(
-                "this package key is already registered; every credential needs its own keypair, generate a new one",
+                "this public key is already registered; every credential needs its own keypair, generate a new one",
                 details: ["duplicate": "publicKey"])
         }
     }

@@ -2,7 +2,7 @@ package import Foundation
 package import SignetAPI
 package import SignetCore
 
-/// A credential: a package key that signs for one identity (a user, or a PAT's token id).
+/// A credential: a public key that signs for one identity (a user, or a PAT's token id).
 package struct CredentialRecord: StoreRow, Equatable {
     /// `cr-…`.
     package var uuid: String
@@ -20,6 +20,16 @@ package struct CredentialRecord: StoreRow, Equatable {
     package var algorithm: KeyAlgorithm
     package var isActive: Bool
     @Milliseconds package var createdAt: Date
+    /// Passkeys: the relying party id and the origin the credential was registered on ("" for keys).
+    package var relyingPartyId = ""
+    package var origin = ""
+    /// Passkeys: the authenticator model (AAGUID, hex), and which attestation it gave.
+    package var aaguid = ""
+    package var attestation = ""
+    /// Passkeys: the authenticator's signature counter, as last seen.
+    package var signCount: Int64 = 0
+    /// Set when a passkey's counter went backwards: the authenticator may have been cloned.
+    package var isFlagged = false
 
     package init(
         uuid: String, orgId: String, credentialId: String, identityId: String, kind: CredentialKind = .key, name: String,
@@ -53,5 +63,11 @@ package struct CredentialRecord: StoreRow, Equatable {
         case algorithm
         case isActive = "is_active"
         case createdAt = "created_at"
+        case relyingPartyId = "relying_party_id"
+        case origin
+        case aaguid
+        case attestation
+        case signCount = "sign_count"
+        case isFlagged = "is_flagged"
     }
 }

@@ -21,6 +21,8 @@ package struct UserActionRecord: StoreRow, Equatable {
     package var clientData: String
     /// The signature, base64url.
     package var signature: String
+    /// For a passkey: the authenticator data it signed, base64url ("" for keys).
+    package var authenticatorData = ""
     @Milliseconds package var createdAt: Date
     @Milliseconds package var expiresAt: Date
     @OptionalMilliseconds package var usedAt: Date?
@@ -66,6 +68,7 @@ package struct UserActionRecord: StoreRow, Equatable {
         case payload
         case clientData = "client_data"
         case signature
+        case authenticatorData = "authenticator_data"
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case usedAt = "used_at"

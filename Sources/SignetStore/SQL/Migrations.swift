@@ -78,7 +78,22 @@ enum Migrations {
                     kid TEXT PRIMARY KEY, private_key TEXT NOT NULL, created_at BIGINT NOT NULL)
                 """,
             ]
-        )
+        ),
+        // Passkeys (Fido2 credentials): the relying party and origin they were registered on, the
+        // authenticator model, its signature counter, a flag for a counter that went backwards, and
+        // for user actions the authenticator data a passkey signed, for the audit log.
+        (
+            2,
+            [
+                "ALTER TABLE credentials ADD COLUMN relying_party_id TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE credentials ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE credentials ADD COLUMN aaguid TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE credentials ADD COLUMN sign_count BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE credentials ADD COLUMN attestation TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE credentials ADD COLUMN is_flagged BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE user_actions ADD COLUMN authenticator_data TEXT NOT NULL DEFAULT ''",
+            ]
+        ),
     ]
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key

@@ -44,4 +44,14 @@ extension SQLStore {
         }
     }
 
+    package func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws {
+        try await write(.credentials) { database in
+            try await database.raw(
+                """
+                UPDATE credentials SET sign_count = \(bind: signCount), is_flagged = (is_flagged OR \(bind: flagged))
+                WHERE uuid = \(bind: uuid)
+                """
+            ).run()
+        }
+    }
 }

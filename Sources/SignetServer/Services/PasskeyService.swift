@@ -1,0 +1,129 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Passkeys (Fido2 credentials) for people: the WebAuthn creation options, registration, and the
+/// check of an assertion. The ceremonies themselves are verified by `SignetCore`'s ``WebAuthn``.
+struct PasskeyService: Sendable {
+    let store: any SignetStore
+    let relyingParty: RelyingParty?
+    let now: @Sendable () -> Date
+
+    /// The relying party, or a 400 that says how to configure one.
+    func requireRelyingParty() throws -> RelyingParty {
+        guard let relyingParty else {
+            throw APIError.badRequest(
+                "passkeys are not configured on this server: start signet serve with --rp-id and --origin (see the README)")
+        }
+        return relyingParty
+    }
+
+    /// A person's passkeys: only a person logged in may hold or add one (never a PAT or a service account).
+    static func requirePerson(_ caller: Caller) throws {
+        guard caller.isUserLogin else {
+            throw APIError.forbidden("passkeys belong to people: add one from a user's login session, not as \(caller.errorName)")
+        }
+    }
+
+    /// The WebAuthn user handle of a user: the UTF-8 bytes of the user id, as the Dfns clients make it.
+    static func userHandle(_ userId: String) -> [UInt8] { Array(userId.utf8) }
+
+    /// `POST /auth/credentials/init {kind: "Fido2"}`: the creation options.
+    func creationOptions(for user: UserRecord, challenge: UserActionChallenge) async throws -> CredentialChallenge {
+        let relyingParty = try requireRelyingParty()
+        let existing = try await store.credentials(identityId: user.id).filter { $0.kind == .fido2 }
+        var options = CredentialChallenge(
+            kind: .fido2, user: CredentialChallenge.User(id: user.id, displayName: user.name, name: user.username),
+            challengeIdentifier: challenge.challengeIdentifier, challenge: challenge.challenge, attestation: "direct",
+            pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) })
+        options.rp = RelyingPartyInfo(id: relyingParty.id, name: relyingParty.name)
+        options.authenticatorSelection = AuthenticatorSelection(residentKey: "preferred", requireResidentKey: false, userVerification: "required")
+        options.excludeCredentials = existing.map { AllowedCredential(id: $0.credentialId) }
+        options.temporaryAuthenticationToken = challenge.challengeIdentifier
+        return options
+    }
+
+    /// Verifies a passkey registration for `user` against `challenge` and returns the credential to
+    /// store (not yet stored). Malformed data is a 400; a ceremony that does not check out, a 403.
+    func register(_ info: KeyCredentialInfo, name: String, challenge: ChallengeRecord, user: UserRecord) async throws -> CredentialRecord {
+        let relyingParty = try requireRelyingParty()
+        let credentialId = try Self.decode(info.credId, field: "credentialInfo.credId")
+        let verified: VerifiedRegistration
+        do {
+            verified = try WebAuthn.verifyRegistration(
+                clientData: try Self.decode(info.clientData, field: "credentialInfo.clientData"),
+                attestationObject: try Self.decode(info.attestationData, field: "credentialInfo.attestationData"),
+                credentialId: credentialId, issuedChallenge: challenge.challenge, relyingParty: relyingParty)
+        } catch {
+            throw Self.apiError(error, refusing: "the passkey registration is refused")
+        }
+        let key = verified.publicKey.publicKey
+        let credId = Base64URL.encode(verified.credentialId)
+        try await Validate.keyIsNew(key, orgId: user.orgId, store: store)
+        if try await store.credential(orgId: user.orgId, credentialId: credId) != nil {
+            throw APIError.conflict("this passkey is already registered", details: ["duplicate": "credId"])
+        }
+        var record = CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: user.orgId, credentialId: credId, identityId: user.id, kind: .fido2, name: name,
+            publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: now())
+        record.relyingPartyId = relyingParty.id
+        record.origin = verified.origin
+        record.aaguid = Hex.encode(verified.aaguid)
+        record.attestation = verified.attestation
+        record.signCount = Int64(verified.signCount)
+        return record
+    }
+
+    /// Checks a passkey's assertion for `challenge`, then stores its signature counter. A counter
+    /// that went backwards flags the credential (a possible clone) and is refused.
+    func verify(
+        _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
+    ) async throws {
+        let relyingParty = try requireRelyingParty()
+        guard ExactText.equals(credential.relyingPartyId, relyingParty.id) else {
+            throw refuse("this passkey belongs to relying party \(credential.relyingPartyId), not \(relyingParty.id)")
+        }
+        guard let authenticatorData = assertion.authenticatorData else {
+            throw APIError.badRequest("field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential")
+        }
+        guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
+            throw refuse("this passkey's key is no longer accepted; register a new passkey")
+        }
+        let stored = UInt32(clamping: credential.signCount)
+        do {
+            let count = try WebAuthn.verifyAssertion(
+                clientData: try Self.decode(assertion.clientData, field: "credentialAssertion.clientData"),
+                authenticatorData: try Self.decode(authenticatorData, field: "credentialAssertion.authenticatorData"),
+                signature: try Self.decode(assertion.signature, field: "credentialAssertion.signature"), publicKey: publicKey,
+                issuedChallenge: challenge.challenge, relyingParty: relyingParty, storedSignCount: stored,
+                userHandle: try assertion.userHandle.map { try Self.decode($0, field: "credentialAssertion.userHandle") },
+                expectedUserHandle: Self.userHandle(credential.identityId))
+            try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(count), flagged: false)
+        } catch let error as WebAuthnError {
+            if case .counterNotIncreased(_, let received) = error {
+                try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), credential.signCount), flagged: true)
+            }
+            if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
+            throw refuse(error.description)
+        }
+    }
+
+    private static func decode(_ text: String, field: String) throws -> [UInt8] {
+        guard let bytes = Base64URL.decode(text), !bytes.isEmpty else { throw APIError.badRequest("field '\(field)' must be base64url") }
+        return bytes
+    }
+
+    /// Malformed input is the client's mistake (400); a ceremony that does not verify is a refusal (403).
+    private static func apiError(_ error: any Error, refusing what: String) -> any Error {
+        guard let error = error as? WebAuthnError else { return error }
+        return isMalformed(error) ? APIError.badRequest(error.description) : APIError.forbidden("\(what): \(error.description)")
+    }
+
+    private static func isMalformed(_ error: WebAuthnError) -> Bool {
+        switch error {
+        case .malformed, .cbor, .unsupportedKey, .unsupportedAttestation, .algorithmNotOffered: return true
+        default: return false
+        }
+    }
+}

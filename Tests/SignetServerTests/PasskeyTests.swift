@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetStore
+import SignetTestFixtures
+import Testing
+
+/// Passkeys end to end through the router, with a software authenticator: add one, log in with it,
+/// sign a user action with it; and every refusal leaves the challenge unused.
+@Suite("Passkeys (Fido2 credentials)")
+struct PasskeyTests {
+    static let origin = "http://localhost:8080"
+
+    static func configuration() throws -> ServerConfiguration {
+        ServerConfiguration(relyingParty: try RelyingParty(id: "localhost", name: "Signet", origins: [origin]))
+    }
+
+    /// Adds a passkey for `identity` (signed with its key); returns the authenticator and the response.
+    static func addPasskey(
+        _ api: APIClient, as identity: Identity, encoding: SoftwareAuthenticator.ChallengeEncoding = .browser
+    )
+        async throws -> (SoftwareAuthenticator, Reply, CredentialChallenge)
+    {
+        let options = try await api.send(
+            .post, "/auth/credentials/init", token: identity.token, body: try api.json(CreateCredentialChallengeRequest(kind: .fido2))
+        ).decode(CredentialChallenge.self)
+        let authenticator = SoftwareAuthenticator(rpId: "localhost", origin: origin)
+        let info = authenticator.register(challenge: options.challenge, encoding: encoding)
+        let request = CreateCredentialRequest(
+            credentialKind: .fido2, credentialInfo: info, credentialName: "laptop", challengeIdentifier: options.challengeIdentifier)
+        let reply = try await api.signed(.post, "/auth/credentials", as: identity, body: try api.json(request))
+        return (authenticator, reply, options)
+    }
+
+    /// Logs in with the passkey; returns the reply of `/auth/login`.
+    static func passkeyLogin(
+        _ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil, userVerified: Bool = true
+    ) async throws -> Reply {
+        let challenge = try await api.send(
+            .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
+        ).decode(UserActionChallenge.self)
+        #expect(challenge.allowCredentials.webauthn.map(\.id) == [authenticator.credId])
+        #expect(challenge.supportedCredentialKinds.map(\.kind).contains(.fido2))
+        let assertion = try authenticator.assert(
+            challenge: challenge.challenge, userId: server.organization.userId, userVerified: userVerified, counter: counter)
+        let answer = SignedChallenge(
+            challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))
+        return try await api.send(.post, "/auth/login", body: try api.json(answer))
+    }
+
+    @Test("A person adds a passkey, logs in with it, and signs a user action with it", arguments: TestDatabase.available)
+    func passkeyLifecycle(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (authenticator, reply, options) = try await Self.addPasskey(api, as: admin)
+            #expect(options.kind == .fido2 && options.rp?.id == "localhost" && options.user.id == server.organization.userId)
+            #expect(options.authenticatorSelection?.userVerification == "required" && options.authenticatorSelection?.residentKey == "preferred")
+            #expect(options.pubKeyCredParams.map(\.alg) == [-7, -8, -257] && options.excludeCredentials == [])
+            #expect(reply.status == .ok, "\(reply.body)")
+            let credential = try reply.decode(Credential.self)
+            #expect(credential.kind == .fido2 && credential.credentialId == authenticator.credId)
+            #expect(credential.relyingPartyId == "localhost" && credential.origin == Self.origin)
+            // The next creation options exclude it.
+            let again = try await api.send(
+                .post, "/auth/credentials/init", token: admin.token, body: try api.json(CreateCredentialChallengeRequest(kind: .fido2))
+            ).decode(CredentialChallenge.self)
+            #expect(again.excludeCredentials?.map(\.id) == [authenticator.credId])
+
+            let login = try await Self.passkeyLogin(api, server: server, authenticator: authenticator)
+            #expect(login.status == .ok, "\(login.body)")
+            let token = try login.decode(LoginResponse.self).token
+            // A user action signed with the passkey creates a PAT.
+            let body = try api.json(CreatePersonalAccessTokenRequest(name: "by-passkey", publicKey: try TestSigner.generate().publicKeyPEM))
+            let challenge = try await api.send(
+                .post, "/auth/action/init", token: token,
+                body: try api.json(
+                    CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/auth/pats"))
+            ).decode(UserActionChallenge.self)
+            #expect(challenge.allowCredentials.webauthn.map(\.id) == [authenticator.credId])
+            let assertion = try authenticator.assert(challenge: challenge.challenge, userId: server.organization.userId)
+            let action = try await api.send(
+                .post, "/auth/action", token: token,
+                body: try api.json(
+                    SignedChallenge(
+                        challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))))
+            #expect(action.status == .ok, "\(action.body)")
+            let userAction = try action.decode(UserActionResponse.self).userAction
+            let created = try await api.send(.post, "/auth/pats", token: token, body: body, headers: ["X-DFNS-USERACTION": userAction])
+            #expect(created.status == .ok, "\(created.body)")
+            // The audit record keeps what the passkey signed.
+            let performed = try await server.store.performedUserActions(
+                orgId: server.orgId, from: .distantPast, to: .distantFuture, userId: nil, limit: 1)
+            #expect(performed.first?.authenticatorData == assertion.authenticatorData)
+        }
+    }
+
+    @Test("The mobile signers' challenge encoding (base64url-decoded bytes) is accepted too", arguments: TestDatabase.available)
+    func mobileEncoding(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let (_, reply, _) = try await Self.addPasskey(api, as: try await server.admin(api), encoding: .mobile)
+            #expect(reply.status == .ok, "\(reply.body)")
+        }
+    }
+
+    @Test("Refused: a PAT adding a passkey, a server without a relying party, malformed attestation data", arguments: TestDatabase.available)
+    func refusals(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (_, pat) = try await api.createPat(as: admin)
+            let fido2 = try api.json(CreateCredentialChallengeRequest(kind: .fido2))
+            #expect(try await api.send(.post, "/auth/credentials/init", token: pat.token, body: fido2).status == .forbidden)
+            let options = try await api.send(.post, "/auth/credentials/init", token: admin.token, body: fido2).decode(CredentialChallenge.self)
+            for (clientData, attestation, part) in [
+                ("not base64!", "AA", "clientData"), (Base64URL.encode("{}"), "AA", "clientData"),
+                (
+                    Base64URL.encode(#"{"type":"webauthn.create","challenge":"\#(Base64URL.encode(options.challenge))","origin":"\#(Self.origin)"}"#),
+                    Base64URL.encode([0x9f]), "attestationData"
+                ),
+            ] {
+                let request = CreateCredentialRequest(
+                    credentialKind: .fido2,
+                    credentialInfo: KeyCredentialInfo(credId: "AAAAAAAAAAAAAAAAAAAAAA", clientData: clientData, attestationData: attestation),
+                    credentialName: "bad", challengeIdentifier: options.challengeIdentifier)
+                let reply = try await api.signed(.post, "/auth/credentials", as: admin, body: try api.json(request))
+                #expect(reply.status == .badRequest && reply.errorMessage?.contains(part) == true, "\(reply.body)")
+            }
+        }
+        try await TestServer.with(database) { server, api in
+            let reply = try await api.send(
+                .post, "/auth/credentials/init", token: try await server.admin(api).token,
+                body: try api.json(CreateCredentialChallengeRequest(kind: .fido2)))
+            #expect(reply.status == .badRequest && reply.errorMessage?.contains("--rp-id") == true)
+        }
+    }
+
+    @Test("A refused ceremony leaves its challenge unused; a counter that goes backwards flags the passkey", arguments: TestDatabase.available)
+    func refusedCeremonies(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let options = try await api.send(
+                .post, "/auth/credentials/init", token: admin.token, body: try api.json(CreateCredentialChallengeRequest(kind: .fido2))
+            ).decode(CredentialChallenge.self)
+            let authenticator = SoftwareAuthenticator(rpId: "localhost", origin: Self.origin)
+            func submit(_ info: KeyCredentialInfo) async throws -> Reply {
+                let request = CreateCredentialRequest(
+                    credentialKind: .fido2, credentialInfo: info, credentialName: "laptop", challengeIdentifier: options.challengeIdentifier)
+                return try await api.signed(.post, "/auth/credentials", as: admin, body: try api.json(request))
+            }
+            let wrongOrigin = try await submit(authenticator.register(challenge: options.challenge, origin: "http://localhost:9999"))
+            #expect(wrongOrigin.status == .forbidden && wrongOrigin.errorMessage?.contains("origin") == true)
+            let noUV = try await submit(authenticator.register(challenge: options.challenge, userVerified: false))
+            #expect(noUV.status == .forbidden && noUV.errorMessage?.contains("UV") == true)
+            #expect(try await submit(authenticator.register(challenge: options.challenge)).status == .ok)
+
+            // Login: without UV refused; a counter that does not go up is refused and flags the passkey.
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, userVerified: false).status == .unauthorized)
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .ok)
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .ok)
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1).status == .unauthorized)
+            let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
+            #expect(stored.isFlagged && stored.signCount >= 2)
+        }
+    }
+}
