@@ -138,6 +138,31 @@ struct CredentialTests {
         }
     }
 
+    @Test(
+        "Keys Signet creates have their cr-… uuid as credId, listed as such in allowCredentials.key; any key answers by its uuid too",
+        arguments: TestDatabase.available)
+    func credentialUuidAsCredId(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            #expect(server.organization.credentialId == server.organization.credentialUuid)
+            let (pat, patIdentity) = try await api.createPat(as: admin)
+            #expect(pat.credId.hasPrefix("cr-"))
+            let challenge = try await api.send(
+                .post, "/auth/action/init", token: patIdentity.token,
+                body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
+            ).decode(UserActionChallenge.self)
+            #expect(challenge.allowCredentials.key.map(\.id) == [pat.credId])
+            // A key registered with a client-chosen credId signs under that id, and under its uuid.
+            let (credential, rotated) = try await api.addCredential(for: patIdentity)
+            #expect(!credential.credentialId.hasPrefix("cr-"))
+            let byUuid = Identity(token: rotated.token, signer: rotated.signer.with(credentialId: credential.credentialUuid))
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: byUuid, body: #"{"name":"by-uuid"}"#).status == .ok)
+            // Another identity's uuid does not answer.
+            let foreign = Identity(token: rotated.token, signer: rotated.signer.with(credentialId: server.organization.credentialUuid))
+            #expect(try await api.attemptUserAction(as: foreign, path: "/auth/pats/\(pat.tokenId)", payload: "{}").status == .forbidden)
+        }
+    }
+
     @Test("Credentials of other identities are 404", arguments: TestDatabase.available)
     func ownership(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in

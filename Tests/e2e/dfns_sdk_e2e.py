@@ -124,6 +124,7 @@ try:
         check(claims(pat["accessToken"])["jti"] == pat["tokenId"], f"{name}: jti is the tokenId")
         check(claims(pat["accessToken"])["https://custom/app_metadata"]["tokenKind"] == "Pat", f"{name}: tokenKind Pat")
         check(len(pat["permissionAssignments"]) == 1, f"{name}: has the caller's role")
+        check(pat["credId"].startswith("cr-"), f"{name}: credId is the credential's cr-… id, as the Dfns docs show")
         client = DfnsClient(DfnsClientConfig(
             auth_token=pat["accessToken"], base_url=base_url, signer=KeySigner(credential_id=pat["credId"], private_key=private)))
         renamed = client.auth.update_personal_access_token(pat["tokenId"], {"name": f"e2e-{name}-renamed"})
@@ -220,6 +221,11 @@ try:
     rotated.auth.deactivate_credential({"credentialUuid": old_uuid})
     expect_error(403, "the old key can no longer sign", lambda: ci_client.auth.update_personal_access_token(ci["tokenId"], {"name": "old"}))
     check(rotated.auth.update_personal_access_token(ci["tokenId"], {"name": "new"})["name"] == "new", "the new key signs")
+    new_uuid = created["credentialUuid"]
+    by_uuid = DfnsClient(DfnsClientConfig(
+        auth_token=ci["accessToken"], base_url=base_url, signer=KeySigner(credential_id=new_uuid, private_key=new_pem_private)))
+    check(by_uuid.auth.update_personal_access_token(ci["tokenId"], {"name": "by-uuid"})["name"] == "by-uuid",
+          "KeySigner configured with the cr-… id of a key registered under its own credId signs too")
     check(len(rotated.auth.list_personal_access_tokens()["items"]) == 1, "the bearer token never changed")
     logs = admin.auth.list_audit_logs({"startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z"})
     check(logs is None, "the SDK's list_audit_logs call is accepted (it discards the body)")

@@ -100,8 +100,8 @@ struct ChallengeService: Sendable {
             throw APIError.badRequest("field 'firstFactor.credentialAssertion' is required")
         }
         let credId = TextRules.escaped(assertion.credId)
-        guard challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, assertion.credId) }),
-            let credential = try await store.credential(orgId: challenge.orgId, credentialId: assertion.credId),
+        guard let credential = try await credential(named: assertion.credId, orgId: challenge.orgId),
+            challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, credential.credentialId) }),
             ExactText.equals(credential.identityId, identityId ?? challenge.userId), credential.kind == kind
         else { throw refuse("credential \(credId) may not answer this challenge") }
         guard credential.isActive else { throw refuse("credential \(credId) has been deactivated") }
@@ -137,5 +137,16 @@ struct ChallengeService: Sendable {
         } catch {
             throw refuse(error.description)
         }
+    }
+
+    /// The credential an assertion names: by its `credId`, or by its `cr-…` uuid (what the Dfns
+    /// documentation tells users to give their key signers, also for credentials whose `credId`
+    /// is a base64url id from before Signet used the uuid).
+    private func credential(named name: String, orgId: String) async throws -> CredentialRecord? {
+        if let credential = try await store.credential(orgId: orgId, credentialId: name) { return credential }
+        guard Identifier.isWellFormed(name, prefix: .credential), let credential = try await store.credential(uuid: name),
+            ExactText.equals(credential.orgId, orgId)
+        else { return nil }
+        return credential
     }
 }

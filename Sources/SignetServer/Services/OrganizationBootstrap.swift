@@ -57,9 +57,10 @@ package enum OrganizationBootstrap {
         } catch {
             throw Failure.invalidPublicKey(error)
         }
+        let credentialUuid = Identifier.make(.credential)
         let result = Result(
-            orgId: Identifier.make(.organization), userId: Identifier.make(.user), username: email,
-            credentialId: Base64URL.encode(Identifier.make(.credentialID)), credentialUuid: Identifier.make(.credential))
+            orgId: Identifier.make(.organization), userId: Identifier.make(.user), username: email, credentialId: credentialUuid,
+            credentialUuid: credentialUuid)
         try await store.transaction { store in
             if let existing = try await store.organizations().first {
                 throw Failure.alreadyInitialised(orgId: existing.id, name: existing.name)

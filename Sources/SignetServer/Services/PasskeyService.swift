@@ -72,6 +72,8 @@ struct PasskeyService: Sendable {
         record.aaguid = Hex.encode(verified.aaguid)
         record.attestation = verified.attestation
         record.signCount = Int64(verified.signCount)
+        record.backupEligible = verified.backupEligible
+        record.backedUp = verified.backedUp
         return record
     }
 

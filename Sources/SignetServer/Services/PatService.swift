@@ -45,11 +45,7 @@ struct PatService: Sendable {
             audience: .access, id: tokenId, username: caller.user.username,
             metadata: AppMetadata(userId: caller.userId, orgId: caller.orgId, tokenKind: .pat), issuedAt: now,
             expiresAt: expiresAt)
-        let credential = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: caller.orgId,
-            credentialId: Base64URL.encode(Identifier.make(.credentialID)), identityId: tokenId, name: name,
-            publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm,
-            createdAt: now)
+        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: tokenId, name: name, publicKey: publicKey, createdAt: now)
         let record = AccessTokenRecord(
             id: tokenId, orgId: caller.orgId, kind: .pat, userId: caller.userId, credentialUuid: credential.uuid, name: name,
             externalId: externalId, tokenDigest: TokenDigest.of(accessToken), createdAt: now, expiresAt: expiresAt)

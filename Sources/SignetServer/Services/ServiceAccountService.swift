@@ -63,11 +63,7 @@ struct ServiceAccountService: Sendable {
             audience: .access, id: tokenId, username: name,
             metadata: AppMetadata(userId: user.id, orgId: caller.orgId, tokenKind: .serviceAccount), issuedAt: now,
             expiresAt: expiresAt)
-        let credential = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: caller.orgId,
-            credentialId: Base64URL.encode(Identifier.make(.credentialID)), identityId: user.id, name: name,
-            publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm,
-            createdAt: now)
+        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: name, publicKey: publicKey, createdAt: now)
         let token = AccessTokenRecord(
             id: tokenId, orgId: caller.orgId, kind: .serviceAccount, userId: user.id, credentialUuid: credential.uuid,
             name: name, tokenDigest: TokenDigest.of(accessToken), createdAt: now, expiresAt: expiresAt)

@@ -61,11 +61,7 @@ struct UserService: Sendable {
             try await store.insertUser(user)
             if let publicKey {
                 try await store.insertCredential(
-                    CredentialRecord(
-                        uuid: Identifier.make(.credential), orgId: caller.orgId,
-                        credentialId: Base64URL.encode(Identifier.make(.credentialID)), identityId: user.id, name: "Key",
-                        publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
-                        algorithm: publicKey.algorithm, createdAt: now))
+                    CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: "Key", publicKey: publicKey, createdAt: now))
             }
         }
         return try await presenter.present(user)

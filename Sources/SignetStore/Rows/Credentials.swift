@@ -30,6 +30,9 @@ package struct CredentialRecord: StoreRow, Equatable {
     package var signCount: Int64 = 0
     /// Set when a passkey's counter went backwards: the authenticator may have been cloned.
     package var isFlagged = false
+    /// Passkeys: whether it may be synced to other devices (BE), and is (BS), at registration.
+    package var backupEligible = false
+    package var backedUp = false
 
     package init(
         uuid: String, orgId: String, credentialId: String, identityId: String, kind: CredentialKind = .key, name: String,
@@ -69,5 +72,20 @@ package struct CredentialRecord: StoreRow, Equatable {
         case attestation
         case signCount = "sign_count"
         case isFlagged = "is_flagged"
+        case backupEligible = "backup_eligible"
+        case backedUp = "backed_up"
+    }
+}
+
+extension CredentialRecord {
+    /// A Key credential Signet creates itself (for a PAT, a service account, a user created with a
+    /// public key, the first administrator): its `credId` is its `cr-…` uuid, as the Dfns
+    /// documentation tells users to configure their signers ("Credential ID (cr-...)").
+    package static func key(
+        orgId: String, identityId: String, name: String, publicKey: PublicKey, createdAt: Date, uuid: String = Identifier.make(.credential)
+    ) -> CredentialRecord {
+        CredentialRecord(
+            uuid: uuid, orgId: orgId, credentialId: uuid, identityId: identityId, name: name, publicKeyPEM: publicKey.pemRepresentation,
+            fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: createdAt)
     }
 }
