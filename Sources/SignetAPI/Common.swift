@@ -49,6 +49,12 @@ public struct MessageResponse: Codable, Sendable, Equatable {
     public init(message: String) { self.message = message }
 }
 
+/// An empty JSON object, `{}`: the answer of routes that return nothing (as `DELETE /auth/credentials/{id}` on Dfns).
+public struct EmptyResponse: Codable, Sendable, Equatable {
+    /// Creates an empty response.
+    public init() {}
+}
+
 /// Request types that refuse fields they do not know, as the Dfns API does for creates
 /// (`additionalProperties: false`).
 public protocol KnownFields {

@@ -42,7 +42,10 @@ package protocol CredentialRepository: Sendable {
     func credential(orgId: String, credentialId: String) async throws -> CredentialRecord?
     /// Whether any credential of the organisation, active or not, has this key.
     func credentialExists(orgId: String, fingerprint: String) async throws -> Bool
+    /// The credentials of an identity that are not deleted, oldest first.
     func credentials(identityId: String) async throws -> [CredentialRecord]
+    /// Deletes a credential for good (it stays, inactive, for the audit log). `nil` when already deleted or unknown.
+    func deleteCredential(uuid: String) async throws -> CredentialRecord?
     /// Stores a passkey's signature counter; `flagged` marks it as possibly cloned (never unmarked here).
     func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws
     func setCredentialActive(uuid: String, isActive: Bool) async throws

@@ -65,6 +65,7 @@ struct AuthorizationMatrixTests {
         POST /auth/credentials                   200 200 200 200 200 401 401 401
         PUT /auth/credentials/activate           200 200 200 200 200 401 401 401
         PUT /auth/credentials/deactivate         200 200 200 200 200 401 401 401
+        DELETE /auth/credentials/{credential} 200 200 200 200 200 401 401 401
         PUT /auth/logout                         200 200 400 400 400 401 401 401
         """
 

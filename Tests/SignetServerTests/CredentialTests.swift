@@ -163,6 +163,27 @@ struct CredentialTests {
         }
     }
 
+    @Test("DELETE a credential: gone from the list, cannot be reactivated, never the last active one", arguments: TestDatabase.available)
+    func deleteCredential(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (_, pat) = try await api.createPat(as: admin)
+            let (credential, rotated) = try await api.addCredential(for: pat)
+            let deleted = try await api.signed(.delete, "/auth/credentials/\(credential.credentialUuid)", as: pat)
+            #expect(deleted.status == .ok && deleted.body == "{}")
+            let listed = try await api.send(.get, "/auth/credentials", token: pat.token).decode(ListResponse<Credential>.self)
+            #expect(!listed.items.contains { $0.credentialUuid == credential.credentialUuid })
+            let reactivate = try await api.signed(
+                .put, "/auth/credentials/activate", as: pat, body: try api.json(CredentialUuidRequest(credentialUuid: credential.credentialUuid)))
+            #expect(reactivate.status == .notFound)
+            #expect(try await api.attemptUserAction(as: rotated, payload: "").status == .forbidden)
+            let original = try #require(listed.items.first)
+            let last = try await api.signed(.delete, "/auth/credentials/\(original.credentialUuid)", as: pat)
+            #expect(last.status == .conflict)
+            #expect(try await api.signed(.delete, "/auth/credentials/cr-aaaaa-bbbbb-cccccccccccccccc", as: pat).status == .notFound)
+        }
+    }
+
     @Test("Credentials of other identities are 404", arguments: TestDatabase.available)
     func ownership(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in

@@ -11,6 +11,7 @@ import SignetAPI
 /// | `POST /auth/credentials` | yes (and the new key's attestation) | none | user, PAT, service account |
 /// | `PUT /auth/credentials/activate` | yes | none (own credentials; others 404) | user, PAT, service account |
 /// | `PUT /auth/credentials/deactivate` | yes | none (own; never the last active one) | user, PAT, service account |
+/// | `DELETE /auth/credentials/{credentialUuid}` | yes | none (own; never the last active one) | user, PAT, service account |
 struct CredentialController: Sendable {
     let credentials: CredentialService
     let signed: SignedRoutes
@@ -42,6 +43,11 @@ struct CredentialController: Sendable {
                 JSONResponse(
                     try await credentials.setActive(
                         try RequestBody.decode(CredentialUuidRequest.self, from: signed.body), false, caller: signed.caller))
+            })
+        router.delete(
+            "auth/credentials/:credentialUuid",
+            use: signed.handler { signed, _, context in
+                JSONResponse(try await credentials.delete(try context.parameters.require("credentialUuid"), caller: signed.caller))
             })
     }
 }

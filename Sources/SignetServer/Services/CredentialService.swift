@@ -88,9 +88,7 @@ struct CredentialService: Sendable {
     /// an identity cannot be deactivated: nothing could sign for it any more.
     func setActive(_ request: CredentialUuidRequest, _ isActive: Bool, caller: Caller) async throws -> MessageResponse {
         let identityId = caller.signingIdentityId
-        guard Identifier.isWellFormed(request.credentialUuid, prefix: .credential),
-            let credential = try await store.credential(uuid: request.credentialUuid), credential.identityId == identityId
-        else { throw APIError.notFound("credential \(request.credentialUuid) not found") }
+        let credential = try await ownCredential(request.credentialUuid, caller: caller)
         guard credential.isActive != isActive else {
             return MessageResponse(message: "credential \(credential.uuid) is already \(isActive ? "active" : "inactive")")
         }
@@ -107,6 +105,32 @@ struct CredentialService: Sendable {
             try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
         }
         return MessageResponse(message: "credential \(credential.uuid) \(isActive ? "activated" : "deactivated")")
+    }
+
+    /// `DELETE /auth/credentials/{credentialUuid}` (signed): deletes one of the caller's credentials
+    /// for good (it stays, inactive, for the audit log), never the last active one.
+    func delete(_ credentialUuid: String, caller: Caller) async throws -> EmptyResponse {
+        let identityId = caller.signingIdentityId
+        let credential = try await ownCredential(credentialUuid, caller: caller)
+        try await store.transaction { store in
+            try await store.lock("credentials:\(identityId)")
+            guard try await store.deleteCredential(uuid: credential.uuid) != nil else {
+                throw APIError.notFound("credential \(credential.uuid) not found")
+            }
+            if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive }) {
+                throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deleting it")
+            }
+            try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
+        }
+        return EmptyResponse()
+    }
+
+    /// One of the caller's own live credentials, or a 404 (the same whether it exists elsewhere or not).
+    private func ownCredential(_ uuid: String, caller: Caller) async throws -> CredentialRecord {
+        guard Identifier.isWellFormed(uuid, prefix: .credential), let credential = try await store.credential(uuid: uuid),
+            credential.identityId == caller.signingIdentityId, !credential.isDeleted
+        else { throw APIError.notFound("credential \(TextRules.escaped(uuid)) not found") }
+        return credential
     }
 
     /// `POST /auth/credentials` with `credentialKind: "Fido2"`: a person adds a passkey.

@@ -33,6 +33,8 @@ package struct CredentialRecord: StoreRow, Equatable {
     /// Passkeys: whether it may be synced to other devices (BE), and is (BS), at registration.
     package var backupEligible = false
     package var backedUp = false
+    /// Deleted credentials stay (inactive, unlisted) so the audit log can name them and their keys stay taken.
+    package var isDeleted = false
 
     package init(
         uuid: String, orgId: String, credentialId: String, identityId: String, kind: CredentialKind = .key, name: String,
@@ -74,6 +76,7 @@ package struct CredentialRecord: StoreRow, Equatable {
         case isFlagged = "is_flagged"
         case backupEligible = "backup_eligible"
         case backedUp = "backed_up"
+        case isDeleted = "is_deleted"
     }
 }
 

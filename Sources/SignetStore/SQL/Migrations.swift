@@ -81,7 +81,7 @@ enum Migrations {
         ),
         // Passkeys (Fido2 credentials): the relying party and origin they were registered on, the
         // authenticator model, its signature counter, a flag for a counter that went backwards, its
-        // backup flags (a synced passkey), and
+        // backup flags (a synced passkey), deletion (kept, for the audit log), and
         // for user actions the authenticator data a passkey signed, for the audit log.
         (
             2,
@@ -94,6 +94,7 @@ enum Migrations {
                 "ALTER TABLE credentials ADD COLUMN is_flagged BOOLEAN NOT NULL DEFAULT FALSE",
                 "ALTER TABLE credentials ADD COLUMN backup_eligible BOOLEAN NOT NULL DEFAULT FALSE",
                 "ALTER TABLE credentials ADD COLUMN backed_up BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE credentials ADD COLUMN is_deleted BOOLEAN NOT NULL DEFAULT FALSE",
                 "ALTER TABLE user_actions ADD COLUMN authenticator_data TEXT NOT NULL DEFAULT ''",
             ]
         ),

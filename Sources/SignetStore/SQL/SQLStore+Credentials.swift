@@ -33,14 +33,14 @@ extension SQLStore {
     package func credentials(identityId: String) async throws -> [CredentialRecord] {
         try await read { database in
             try await database.raw(
-                "SELECT * FROM credentials WHERE identity_id = \(bind: identityId) ORDER BY created_at, uuid"
+                "SELECT * FROM credentials WHERE identity_id = \(bind: identityId) AND is_deleted = FALSE ORDER BY created_at, uuid"
             ).all(decoding: CredentialRecord.self)
         }
     }
 
     package func setCredentialActive(uuid: String, isActive: Bool) async throws {
         try await write(.credentials) { database in
-            try await database.raw("UPDATE credentials SET is_active = \(bind: isActive) WHERE uuid = \(bind: uuid)").run()
+            try await database.raw("UPDATE credentials SET is_active = \(bind: isActive) WHERE uuid = \(bind: uuid) AND is_deleted = FALSE").run()
         }
     }
 
@@ -52,6 +52,17 @@ extension SQLStore {
                 WHERE uuid = \(bind: uuid)
                 """
             ).run()
+        }
+    }
+
+    package func deleteCredential(uuid: String) async throws -> CredentialRecord? {
+        try await write(.credentials) { database in
+            try await database.raw(
+                """
+                UPDATE credentials SET is_active = FALSE, is_deleted = TRUE WHERE uuid = \(bind: uuid) AND is_deleted = FALSE
+                RETURNING *
+                """
+            ).first(decoding: CredentialRecord.self)
         }
     }
 }
