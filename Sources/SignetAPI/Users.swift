@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A user or service account, as `userInfo` (service accounts) and `User` (people) carry it.
 public struct UserInfo: Codable, Sendable, Equatable {
@@ -22,6 +22,12 @@ public struct UserInfo: Codable, Sendable, Equatable {
     public var externalId: String?
     /// People only: always `false` (Signet has no SSO).
     public var isSSORequired: Bool?
+    /// A Signet extension, only in the answer to `POST /auth/users` (and `PUT /auth/registration/code`)
+    /// for a person created without a public key: the one-time code with which they register their
+    /// first credential (`POST /auth/registration/init`). Shown once; Signet keeps only its digest.
+    public var registrationCode: String?
+    /// When `registrationCode` stops working.
+    public var registrationCodeExpiresAt: Date?
 
     public init(
         username: String, name: String, userId: String, kind: UserKind, credentialUuid: String, orgId: String,

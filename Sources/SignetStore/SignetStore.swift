@@ -30,6 +30,11 @@ package protocol UserRepository: Sendable {
     func setUserActive(id: String, isActive: Bool, at: Date) async throws -> UserRecord?
     /// Marks a user deleted (and inactive) for good. `nil` when it was already deleted or is unknown.
     func deleteUser(id: String, at: Date) async throws -> UserRecord?
+    /// Gives a live user a new one-time registration code (its digest), replacing any earlier one. `nil` when gone.
+    func setRegistrationCode(userId: String, digest: String, expiresAt: Date) async throws -> UserRecord?
+    /// Uses up a live user's registration code if `digest` is it and it has not expired, and marks the
+    /// user registered. `false` when it was not (already used, replaced, expired): decided by the database.
+    func consumeRegistrationCode(userId: String, digest: String, at: Date) async throws -> Bool
     /// Live users of an organisation ordered by id, after `afterId`, at most `limit`.
     func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
 }

@@ -25,6 +25,9 @@ struct AuthorizationMatrixTests {
         GET /healthz                             200 200 200 200 200 200 200 200
         POST /auth/login/init                    200 200 200 200 200 200 200 200
         POST /auth/login                         200 200 200 200 200 200 200 200
+        POST /auth/registration/init             200 200 200 200 200 200 200 200
+        POST /auth/registration                  401 401 401 401 401 401 401 401
+        PUT /auth/registration/code              200 403 200 403 403 401 401 401
         GET /auth/whoami                         200 200 200 200 200 401 401 401
         POST /auth/action/init                   200 200 200 200 200 401 401 401
         POST /auth/action                        200 200 200 200 200 401 401 401

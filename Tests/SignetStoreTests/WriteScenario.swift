@@ -47,6 +47,16 @@ enum WriteScenario {
                 _ = try await store.updateUserNames(id: f.otherUserId, username: "bo2@example.com", name: "Bo", externalId: nil, at: f.now)
             }
         ),
+        (
+            "setRegistrationCode(userId)",
+            { store, f in
+                _ = try await store.setRegistrationCode(userId: f.otherUserId, digest: "d", expiresAt: f.now.addingTimeInterval(60))
+            }
+        ),
+        (
+            "consumeRegistrationCode(userId)",
+            { store, f in _ = try await store.consumeRegistrationCode(userId: f.otherUserId, digest: "d", at: f.now) }
+        ),
         ("setUserActive(id)", { store, f in _ = try await store.setUserActive(id: f.otherUserId, isActive: false, at: f.now) }),
         ("deleteUser(id)", { store, f in _ = try await store.deleteUser(id: f.otherUserId, at: f.now) }),
         (

@@ -50,6 +50,8 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let auth = AuthController(
         logins: services.logins, userActions: services.userActions, permissions: services.permissions, cache: services.cache)
     auth.addPublicRoutes(to: router)
+    let registration = RegistrationController(registration: services.registration, signed: services.signed)
+    registration.addPublicRoutes(to: router)
 
     let authenticated = router.group()
         .add(middleware: services.authenticator)
@@ -61,5 +63,6 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     PermissionController(roles: services.roles, signed: services.signed).addRoutes(to: authenticated)
     CredentialController(credentials: services.credentials, signed: services.signed).addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs).addRoutes(to: authenticated)
+    registration.addRoutes(to: authenticated)
     return router
 }

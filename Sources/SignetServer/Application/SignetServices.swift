@@ -26,6 +26,7 @@ struct SignetServices: Sendable {
     let roles: RoleService
     let credentials: CredentialService
     let auditLogs: AuditLogService
+    let registration: RegistrationService
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
@@ -57,7 +58,12 @@ struct SignetServices: Sendable {
         self.serviceAccounts = ServiceAccountService(
             store: store, tokens: tokens, permissions: permissions, guardrails: guardrails, presenter: userPresenter,
             maximumDays: maximumDays, now: now)
-        self.users = UserService(store: store, permissions: permissions, guardrails: guardrails, presenter: userPresenter, now: now)
+        let registration = RegistrationService(
+            store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, permissions: permissions, guardrails: guardrails,
+            codeLifetime: configuration.registrationCodeLifetime, now: now)
+        self.registration = registration
+        self.users = UserService(
+            store: store, permissions: permissions, guardrails: guardrails, presenter: userPresenter, registration: registration, now: now)
         self.roles = RoleService(store: store, permissions: permissions, guardrails: guardrails, now: now)
         self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)

@@ -9,6 +9,8 @@ struct UserService: Sendable {
     let permissions: PermissionService
     let guardrails: AdminGuard
     let presenter: UserPresenter
+    /// Issues the registration code of a person created without a key.
+    let registration: RegistrationService
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -35,7 +37,8 @@ struct UserService: Sendable {
         return try await presenter.present(try await person(id, caller: caller))
     }
 
-    /// `POST /auth/users`. With a public key the user gets a Key credential and can log in at once.
+    /// `POST /auth/users`. With a public key the user gets a Key credential and can log in at once;
+    /// without one, the answer carries a one-time registration code (a Signet extension).
     func create(_ request: CreateUserRequest, caller: Caller) async throws -> User {
         try await permissions.require(.usersCreate, for: caller)
         guard request.kind == .customerEmployee else {
@@ -64,7 +67,12 @@ struct UserService: Sendable {
                     CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: "Key", publicKey: publicKey, createdAt: now))
             }
         }
-        return try await presenter.present(user)
+        var presented = try await presenter.present(user)
+        if publicKey == nil {
+            // Shown once, to the administrator who creates the person (Signet sends no mail).
+            (presented.registrationCode, presented.registrationCodeExpiresAt) = try await registration.issueCode(for: user)
+        }
+        return presented
     }
 
     func update(_ id: String, _ request: UpdateUserRequest, caller: Caller) async throws -> User {

@@ -8,6 +8,8 @@ package enum ChallengePurpose: String, Sendable, Equatable, Codable {
     case userAction = "action"
     /// A new credential's attestation (`/auth/credentials/init`).
     case credential
+    /// A person's first credential, with a registration code (`/auth/registration/init`).
+    case registration
 }
 
 /// An issued challenge, waiting for its signature.

@@ -23,6 +23,10 @@ package struct UserRecord: StoreRow, Equatable {
     package var createdBy: String?
     @Milliseconds package var createdAt: Date
     @Milliseconds package var updatedAt: Date
+    /// The digest (``TokenDigest``) of the user's one-time registration code, while one is outstanding.
+    package var registrationCodeDigest: String?
+    /// When that code stops working.
+    @OptionalMilliseconds package var registrationCodeExpiresAt: Date? = nil
 
     package init(
         id: String, orgId: String, username: String, name: String, kind: UserKind, isActive: Bool = true,
@@ -68,5 +72,7 @@ package struct UserRecord: StoreRow, Equatable {
         case createdBy = "created_by"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case registrationCodeDigest = "registration_code_digest"
+        case registrationCodeExpiresAt = "registration_code_expires_at"
     }
 }

@@ -82,7 +82,8 @@ enum Migrations {
         // Passkeys (Fido2 credentials): the relying party and origin they were registered on, the
         // authenticator model, its signature counter, a flag for a counter that went backwards, its
         // backup flags (a synced passkey), deletion (kept, for the audit log), and
-        // for user actions the authenticator data a passkey signed, for the audit log.
+        // for user actions the authenticator data a passkey signed, for the audit log. Users get a
+        // one-time registration code, kept only as its digest.
         (
             2,
             [
@@ -96,6 +97,8 @@ enum Migrations {
                 "ALTER TABLE credentials ADD COLUMN backed_up BOOLEAN NOT NULL DEFAULT FALSE",
                 "ALTER TABLE credentials ADD COLUMN is_deleted BOOLEAN NOT NULL DEFAULT FALSE",
                 "ALTER TABLE user_actions ADD COLUMN authenticator_data TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE users ADD COLUMN registration_code_digest TEXT",
+                "ALTER TABLE users ADD COLUMN registration_code_expires_at BIGINT",
             ]
         ),
     ]

@@ -19,7 +19,7 @@ struct MatrixFixtures: Sendable {
     /// Routes that are not user actions: they are sent without `X-DFNS-USERACTION`.
     static let unsigned: Set<String> = [
         "POST /auth/login/init", "POST /auth/login", "PUT /auth/logout", "POST /auth/action/init", "POST /auth/action",
-        "POST /auth/credentials/init",
+        "POST /auth/credentials/init", "POST /auth/registration/init", "POST /auth/registration",
     ]
 
     let server: TestServer
@@ -65,6 +65,16 @@ struct MatrixFixtures: Sendable {
         case "POST /auth/login/init":
             call.body = try api.json(LoginChallengeRequest(username: "nobody-\(unique)@example.com", orgId: server.orgId))
         case "POST /auth/login": call.body = try await loginAnswer()
+        case "POST /auth/registration/init":
+            let invited = try await invite("invited-\(unique)@example.com")
+            call.body = try api.json(
+                RegistrationChallengeRequest(orgId: server.orgId, username: invited.username, registrationCode: invited.registrationCode ?? ""))
+        case "POST /auth/registration":
+            let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: "e30", attestationData: "e30")
+            call.body = try api.json(RegisterRequest(firstFactorCredential: RegistrationCredential(credentialKind: .key, credentialInfo: info)))
+        case "PUT /auth/registration/code":
+            call.body = try api.json(
+                RegistrationCodeRequest(username: try await invite("renewed-\(unique)@example.com").username, orgId: server.orgId))
         case "POST /auth/action/init":
             call.body = try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
         case "POST /auth/action": call.body = try await actionAnswer(as: caller)
@@ -89,6 +99,11 @@ struct MatrixFixtures: Sendable {
         default: break
         }
         return call
+    }
+
+    /// A person the administrator creates without a key, with their registration code.
+    private func invite(_ email: String) async throws -> User {
+        try await api.signed(.post, "/auth/users", as: admin, body: try api.json(CreateUserRequest(email: email))).decode(User.self)
     }
 
     /// Replaces each placeholder with a fresh object of the administrator's.

@@ -1,0 +1,144 @@
+import Foundation
+import JWTKit
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Registration by code: an administrator creates a person (or issues them a new code), the person
+/// registers their first credential, a passkey or a key, with the one-time code. Codes are 128
+/// random bits, kept only as their digest, single use, and expire (4 hours by default).
+struct RegistrationService: Sendable {
+    let store: any SignetStore
+    let tokens: TokenAuthority
+    let challenges: ChallengeService
+    let passkeys: PasskeyService
+    let permissions: PermissionService
+    let guardrails: AdminGuard
+    let codeLifetime: TimeInterval
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
+
+    /// Every wrong, used, replaced or expired code, and every unknown person, gets this one answer.
+    static let refused = APIError.unauthorized(
+        "the registration code is not valid (wrong, already used, replaced or expired); ask an administrator for a new one")
+
+    /// Gives `user` a new code (the previous one stops working); returns it, to show once.
+    func issueCode(for user: UserRecord) async throws -> (code: String, expiresAt: Date) {
+        let code = Base64URL.encode(Identifier.randomBytes(16))
+        let expiresAt = now().addingTimeInterval(codeLifetime)
+        guard try await store.setRegistrationCode(userId: user.id, digest: TokenDigest.of(code), expiresAt: expiresAt) != nil else {
+            throw APIError.notFound("user \(user.id) not found")
+        }
+        return (code, expiresAt)
+    }
+
+    /// `PUT /auth/registration/code` (signed): a new code for a person. The caller must hold every
+    /// operation the person holds: a code lets whoever has it add a credential to that account.
+    func newCode(_ request: RegistrationCodeRequest, caller: Caller) async throws -> User {
+        try await permissions.require(.usersUpdate, for: caller)
+        guard ExactText.equals(request.orgId, caller.orgId), let user = try await store.user(orgId: caller.orgId, username: request.username),
+            !user.isServiceAccount, !user.isDeleted
+        else { throw APIError.notFound("no person \(TextRules.escaped(request.username)) in organisation \(TextRules.escaped(request.orgId))") }
+        try await guardrails.requireCanGrant(
+            try await store.permissions(identityId: user.id), caller: caller, what: "a registration code for \(user.id)")
+        let (code, expiresAt) = try await issueCode(for: user)
+        return UserInfo(registering: user, code: code, expiresAt: expiresAt)
+    }
+
+    /// `POST /auth/registration/init`: checks the code and answers a challenge for a passkey or a key.
+    func initiate(_ request: RegistrationChallengeRequest) async throws -> RegistrationChallenge {
+        guard let user = try await store.user(orgId: request.orgId, username: request.username), user.isActive, !user.isServiceAccount,
+            let digest = user.registrationCodeDigest, let expiresAt = user.registrationCodeExpiresAt, expiresAt > now(),
+            ConstantTime.equals(TokenDigest.of(request.registrationCode), digest)
+        else { throw Self.refused }
+        let challenge = try await challenges.issue(
+            purpose: .registration, for: .init(orgId: user.orgId, userId: user.id, username: user.username), tokenId: nil,
+            allowedCredentialIds: [], payload: digest)
+        let existing = try await store.credentials(identityId: user.id).filter { $0.kind == .fido2 }
+        let relyingParty = passkeys.relyingParty
+        return RegistrationChallenge(
+            user: CredentialChallenge.User(id: user.id, displayName: user.name, name: user.username),
+            temporaryAuthenticationToken: challenge.challengeIdentifier, challenge: challenge.challenge,
+            rp: relyingParty.map { RelyingPartyInfo(id: $0.id, name: $0.name) },
+            supportedCredentialKinds: SupportedCredentialKinds(firstFactor: relyingParty == nil ? [.key] : [.fido2, .key]),
+            authenticatorSelection: relyingParty == nil
+                ? nil : AuthenticatorSelection(residentKey: "preferred", requireResidentKey: false, userVerification: "required"),
+            attestation: "direct", pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) },
+            excludeCredentials: existing.map { AllowedCredential(id: $0.credentialId) })
+    }
+
+    /// `POST /auth/registration` with the temporary token as bearer: registers the first credential
+    /// and uses up the code, both or neither.
+    func register(_ request: RegisterRequest, temporaryToken: String) async throws -> RegisterResponse {
+        guard request.secondFactorCredential == nil, request.recoveryCredential == nil else {
+            throw APIError.badRequest("secondFactorCredential and recoveryCredential are not supported; register one firstFactorCredential")
+        }
+        let challenge = try await registrationChallenge(temporaryToken)
+        guard let user = try await store.user(id: challenge.userId), user.isActive, !user.isDeleted else { throw Self.refused }
+        let submitted = request.firstFactorCredential
+        let name = try Validate.name(submitted.credentialName ?? (submitted.credentialKind == .fido2 ? "Passkey" : "Key"), field: "credentialName")
+        let credential: CredentialRecord
+        switch submitted.credentialKind {
+        case .fido2: credential = try await passkeys.register(submitted.credentialInfo, name: name, challenge: challenge, user: user)
+        case .key: credential = try await key(submitted.credentialInfo, name: name, challenge: challenge, user: user)
+        default:
+            throw APIError.badRequest("credentialKind '\(submitted.credentialKind.rawValue)' is not supported; register a Fido2 or Key credential")
+        }
+        let now = self.now()
+        try await store.transaction { store in
+            guard try await store.consumeChallenge(id: challenge.id, at: now),
+                try await store.consumeRegistrationCode(userId: user.id, digest: challenge.payload ?? "", at: now)
+            else { throw Self.refused }
+            try await store.insertCredential(credential)
+        }
+        return RegisterResponse(
+            credential: .init(uuid: credential.uuid, kind: credential.kind, name: credential.name),
+            user: .init(id: user.id, username: user.username, orgId: user.orgId))
+    }
+
+    /// The registration challenge the temporary token names, or the one refusal.
+    private func registrationChallenge(_ token: String) async throws -> ChallengeRecord {
+        guard let claims = try? await tokens.verify(token, audience: .challenge),
+            let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == .registration,
+            ExactText.equals(challenge.orgId, claims.sub.value)
+        else {
+            throw APIError.unauthorized("Not Authorized: send the temporaryAuthenticationToken of POST /auth/registration/init as the bearer token")
+        }
+        return challenge
+    }
+
+    /// A Key credential registered with a code: its attestation verified as for `POST /auth/credentials`.
+    private func key(_ info: KeyCredentialInfo, name: String, challenge: ChallengeRecord, user: UserRecord) async throws -> CredentialRecord {
+        guard (16...128).contains(info.credId.utf8.count), Base64URL.decode(info.credId) != nil else {
+            throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
+        }
+        let publicKey: PublicKey
+        do {
+            publicKey = try KeyAttestation.verify(
+                clientData: info.clientData, attestationData: info.attestationData, expectedChallenge: challenge.challenge)
+        } catch .badSignature, .challengeMismatch {
+            throw APIError.forbidden("the key registration is refused: the attestation does not verify for this challenge")
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        try await Validate.keyIsNew(publicKey, orgId: user.orgId, store: store)
+        if try await store.credential(orgId: user.orgId, credentialId: info.credId) != nil {
+            throw APIError.conflict("credId \(info.credId) is already taken; choose another", details: ["duplicate": "credId"])
+        }
+        return CredentialRecord(
+            uuid: Identifier.make(.credential), orgId: user.orgId, credentialId: info.credId, identityId: user.id, name: name,
+            publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now())
+    }
+}
+
+extension UserInfo {
+    /// The answer that shows a new registration code once.
+    init(registering user: UserRecord, code: String, expiresAt: Date) {
+        self.init(
+            username: user.username, name: user.name, userId: user.id, kind: user.kind, credentialUuid: "", orgId: user.orgId,
+            permissions: nil, isActive: user.isActive, isServiceAccount: false, isRegistered: user.isRegistered, permissionAssignments: [],
+            externalId: user.externalId, isSSORequired: false)
+        registrationCode = code
+        registrationCodeExpiresAt = expiresAt
+    }
+}
