@@ -24,6 +24,11 @@ struct RequestFieldTests {
         CreateServiceAccountRequest(name: "n", publicKey: "k"),
         UpdateServiceAccountRequest(name: "n"),
         DeactivateServiceAccountRequest(),
+        RegistrationChallengeRequest(orgId: "or", username: "u", registrationCode: "c"),
+        RegisterRequest(
+            firstFactorCredential: RegistrationCredential(
+                credentialKind: .key, credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a"))),
+        RegistrationCodeRequest(username: "u", orgId: "or"),
     ]
 
     @Test("Each request type accepts exactly its properties")
