@@ -15,7 +15,7 @@ struct Signet: AsyncParsableCommand {
             Exit codes: 0 success, 1 the server refused or could not be reached, 2 usage error.
             """,
         subcommands: [
-            ServeCommand.self, InitCommand.self, KeygenCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
+            ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
             PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, CredentialCommand.self,
             AuditCommand.self, SigningKeysCommand.self, MigrateCommand.self,
         ])

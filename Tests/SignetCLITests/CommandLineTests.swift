@@ -121,6 +121,32 @@ struct CommandLineTests {
         }
     }
 
+    @Test("Invite, register with the code, log in: users create prints the code and the register command")
+    func invitation() async throws {
+        try await Self.withSession { cli, url, orgId in
+            try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
+            let shown = try await cli.succeed(["users", "create", "--email", "invited@cli.example"])
+            #expect(shown.stdout.contains("registration code") && shown.stdout.contains("signet register --url \(url)"))
+            let renewed = try await cli.succeed(["users", "registration-code", "--email", "invited@cli.example", "--json"])
+            let code =
+                try #require(try JSONSerialization.jsonObject(with: Data(renewed.stdout.utf8)) as? [String: Any])["registrationCode"] as? String
+            try await cli.succeed(["keygen", "--out", "invited"])
+            let wrong = try await cli.run(
+                ["register", "--url", url, "--org", orgId, "--email", "invited@cli.example", "--code", "nope", "--private-key", "invited.pem"])
+            #expect(wrong.status == 1 && wrong.stderr.contains("registration code is not valid"))
+            let registered = try await cli.succeed(
+                [
+                    "register", "--url", url, "--org", orgId, "--email", "invited@cli.example", "--code", try #require(code), "--private-key",
+                    "invited.pem",
+                ])
+            #expect(registered.stdout.contains("signet login"))
+            let login = try await cli.succeed([
+                "login", "--url", url, "--org", orgId, "--email", "invited@cli.example", "--private-key", "invited.pem",
+            ])
+            #expect(login.stdout.contains("Logged in as invited@cli.example"))
+        }
+    }
+
     @Test("Usage errors exit 2 and say what to do")
     func usage() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)").path

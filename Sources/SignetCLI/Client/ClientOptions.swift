@@ -8,6 +8,9 @@ struct ClientOptions: ParsableArguments {
     @Flag(help: "Print machine-readable JSON instead of tables.")
     var json = false
 
+    /// The server URL of the current profile, if one is set up.
+    var resolvedURL: String? { try? Profile.current().url }
+
     /// A client for the current profile. An expired login session is renewed with the profile's key.
     func client() async throws -> SignetClient {
         var profile = try Profile.current()

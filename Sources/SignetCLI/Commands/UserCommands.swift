@@ -7,10 +7,11 @@ import SignetClient
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "People of the organisation.",
-        subcommands: [Create.self, List.self, Get.self, Activate.self, Deactivate.self, Delete.self])
+        subcommands: [Create.self, List.self, Get.self, Activate.self, Deactivate.self, Delete.self, RegistrationCode.self])
 
     struct Create: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a user; with --public-key they can log in at once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a user; with --public-key they can log in at once, without it they get a one-time registration code.")
         @OptionGroup var options: ClientOptions
         @Option(help: "Their email, which is also their username.") var email: String
         @Option(name: .customLong("public-key"), help: "Their public key (PEM).") var publicKey: String?
@@ -22,7 +23,22 @@ struct UserCommand: AsyncParsableCommand {
                 return text
             }
             try UserCommand.show(
-                try await client.users.create(CreateUserRequest(email: email, publicKey: pem, externalId: externalId)), json: options.json)
+                try await client.users.create(CreateUserRequest(email: email, publicKey: pem, externalId: externalId)), json: options.json,
+                url: options.resolvedURL)
+        }
+    }
+
+    struct RegistrationCode: ClientCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "registration-code",
+            abstract: "Give a person a new one-time registration code (the previous one stops working); the way back for lost credentials.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "Their email (username).") var email: String
+
+        func run(client: SignetClient) async throws {
+            try UserCommand.show(
+                try await client.users.newRegistrationCode(username: email, organizationID: client.organizationID), json: options.json,
+                url: options.resolvedURL)
         }
     }
 
@@ -73,12 +89,22 @@ struct UserCommand: AsyncParsableCommand {
         func run(client: SignetClient) async throws { try UserCommand.show(try await client.users.delete(id), json: options.json) }
     }
 
-    static func show(_ user: User, json: Bool) throws {
+    static func show(_ user: User, json: Bool, url: String? = nil) throws {
         if json { return try Output.json(user) }
-        Output.fields([
+        var fields = [
             ("id", user.userId), ("email", user.username), ("active", user.isActive ? "yes" : "no"),
             ("can log in", user.isRegistered ? "yes" : "no (no credential)"),
             ("roles", user.permissionAssignments.map { "\($0.permissionName) (\($0.permissionId))" }.joined(separator: ", ")),
-        ])
+        ]
+        if let code = user.registrationCode {
+            let expiry = user.registrationCodeExpiresAt.map { ISO8601DateFormatter().string(from: $0) } ?? "in 4 hours"
+            fields.append(("registration code", "\(code) (single use, until \(expiry); shown once)"))
+            fields.append(
+                (
+                    "they register with",
+                    "signet register --url \(url ?? "URL") --org \(user.orgId) --email \(user.username) --code \(code) --private-key KEY.pem"
+                ))
+        }
+        Output.fields(fields)
     }
 }
