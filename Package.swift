@@ -176,3 +176,18 @@ if Context.environment["SIGNET_BENCHMARKS"] == "1" {
             ],
             path: "Benchmarks/Sources/SignetBenchmarks", swiftSettings: strictSettings))
 }
+
+// The WebAuthn parser fuzzer (`Fuzz/`), built only when asked for, with libFuzzer instrumentation on
+// SignetCore and the harness:   Fuzz/run.sh --seconds 60   (or --runs 10000000)
+if Context.environment["SIGNET_FUZZ"] == "1" {
+    let fuzzFlags: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer"])]
+    for index in package.targets.indices where package.targets[index].name == "SignetCore" {
+        package.targets[index].swiftSettings = (package.targets[index].swiftSettings ?? []) + fuzzFlags
+    }
+    package.products.append(.executable(name: "signet-fuzz", targets: ["SignetFuzz"]))
+    package.targets.append(
+        .executableTarget(
+            name: "SignetFuzz", dependencies: ["SignetCore"], path: "Fuzz/Sources/SignetFuzz",
+            swiftSettings: fuzzFlags + [.unsafeFlags(["-parse-as-library"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]))
+}

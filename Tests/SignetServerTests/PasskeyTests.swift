@@ -163,4 +163,32 @@ struct PasskeyTests {
             #expect(stored.isFlagged && stored.signCount >= 2)
         }
     }
+
+    @Test("Without a username, a discoverable passkey logs in: its userHandle says whose it is", arguments: TestDatabase.available)
+    func discoverableLogin(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (authenticator, reply, _) = try await Self.addPasskey(api, as: admin)
+            #expect(reply.status == .ok)
+            func attempt(userHandle: String?) async throws -> Reply {
+                let challenge = try await api.send(.post, "/auth/login/init", body: #"{"orgId":"\#(server.orgId)"}"#).decode(UserActionChallenge.self)
+                #expect(challenge.allowCredentials.key.isEmpty && challenge.allowCredentials.webauthn.isEmpty)
+                let assertion = try authenticator.assert(challenge: challenge.challenge, userId: userHandle)
+                let answer = SignedChallenge(
+                    challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))
+                return try await api.send(.post, "/auth/login", body: try api.json(answer))
+            }
+            #expect(try await attempt(userHandle: nil).status == .unauthorized)
+            #expect(try await attempt(userHandle: "us-someone-else").status == .unauthorized)
+            let login = try await attempt(userHandle: server.organization.userId)
+            #expect(login.status == .ok, "\(login.body)")
+            let whoami = try await api.send(.get, "/auth/whoami", token: try login.decode(LoginResponse.self).token).decode(WhoAmI.self)
+            #expect(whoami.userId == server.organization.userId)
+        }
+        try await TestServer.with(database) { server, api in
+            // Without passkeys configured, the username is required.
+            let reply = try await api.send(.post, "/auth/login/init", body: #"{"orgId":"\#(server.orgId)"}"#)
+            #expect(reply.status == .badRequest)
+        }
+    }
 }

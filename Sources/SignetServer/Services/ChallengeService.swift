@@ -19,6 +19,10 @@ struct ChallengeService: Sendable {
         let challenge: ChallengeRecord
         let credential: CredentialRecord
         let assertion: CredentialAssertion
+
+        /// Who answered: the user the challenge was issued for, or, for a discoverable passkey
+        /// login (issued for no one), the passkey's owner.
+        var userId: String { challenge.userId.isEmpty ? credential.identityId : challenge.userId }
     }
 
     /// Who a challenge is for: the user's ids, and the username as the client gave it.
@@ -100,9 +104,13 @@ struct ChallengeService: Sendable {
             throw APIError.badRequest("field 'firstFactor.credentialAssertion' is required")
         }
         let credId = TextRules.escaped(assertion.credId)
-        guard let credential = try await credential(named: assertion.credId, orgId: challenge.orgId),
-            challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, credential.credentialId) }),
-            ExactText.equals(credential.identityId, identityId ?? challenge.userId), credential.kind == kind
+        // A login challenge issued for no one is answered by a discoverable passkey, which must say whose it is.
+        let discoverable = challenge.purpose == .login && challenge.userId.isEmpty
+        guard let credential = try await credential(named: assertion.credId, orgId: challenge.orgId), credential.kind == kind,
+            discoverable
+                ? kind == .fido2 && assertion.userHandle != nil
+                : challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, credential.credentialId) })
+                    && ExactText.equals(credential.identityId, identityId ?? challenge.userId)
         else { throw refuse("credential \(credId) may not answer this challenge") }
         guard credential.isActive else { throw refuse("credential \(credId) has been deactivated") }
         if kind == .fido2 {

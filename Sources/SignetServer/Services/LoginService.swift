@@ -24,9 +24,16 @@ struct LoginService: Sendable {
     /// id is derived from the username with a server secret (the same on every node and every
     /// time), and answering it fails with the same 401 as a wrong signature.
     func initiate(_ request: LoginChallengeRequest) async throws -> UserActionChallenge {
-        guard let username = request.username?.trimmingCharacters(in: .whitespaces), !username.isEmpty,
-            username.utf8.count <= 254
-        else { throw APIError.badRequest("field 'username' is required (the user's email)") }
+        let username = request.username?.trimmingCharacters(in: .whitespaces) ?? ""
+        if username.isEmpty, challenges.passkeys.relyingParty != nil, let orgId = request.orgId, Identifier.isWellFormed(orgId, prefix: .organization)
+        {
+            // No username: any discoverable passkey of the organisation may answer; its userHandle says whose it is.
+            return try await challenges.issue(
+                purpose: .login, for: .init(orgId: orgId, userId: "", username: ""), tokenId: nil, allowedCredentialIds: [])
+        }
+        guard !username.isEmpty, username.utf8.count <= 254 else {
+            throw APIError.badRequest("field 'username' is required (the user's email), unless you log in with a discoverable passkey")
+        }
         guard TextRules.forbiddenScalar(in: username) == nil else {
             throw APIError.badRequest("field 'username' must not contain control, format or separator characters")
         }
@@ -57,7 +64,7 @@ struct LoginService: Sendable {
                 // Expiry and reuse apply alike to real and decoy challenges; everything else is one answer.
                 reason.hasPrefix("the challenge") ? APIError.unauthorized("login failed: \(reason)") : Self.refused
             })
-        guard let user = try await store.user(id: verified.challenge.userId), user.isActive, !user.isDeleted else {
+        guard let user = try await store.user(id: verified.userId), user.isActive, !user.isDeleted, !user.isServiceAccount else {
             throw Self.refused
         }
         let now = self.now()
