@@ -6,12 +6,17 @@ cd "$(dirname "$0")/.."
 
 DFNS_SDK_VERSION="${SIGNET_DFNS_SDK_VERSION:-1.0.4}"
 VENV=.build/e2e/venv
+CBOR2_VERSION=5.6.5
 
 if ! "$VENV/bin/python" -c "import dfns_sdk" 2>/dev/null || [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("dfns_sdk"))' 2>/dev/null)" != "$DFNS_SDK_VERSION" ]; then
     echo "==> Installing dfns_sdk $DFNS_SDK_VERSION into $VENV"
     rm -rf "$VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "dfns_sdk==$DFNS_SDK_VERSION"
+fi
+# The software passkey authenticator of the end-to-end test encodes CBOR with cbor2 (cryptography comes with dfns_sdk).
+if ! "$VENV/bin/python" -c "import cbor2" 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "cbor2==$CBOR2_VERSION"
 fi
 
 echo "==> Building signet"

@@ -20,6 +20,8 @@ import urllib.request
 
 from dfns_sdk import DfnsClient, DfnsClientConfig
 from dfns_sdk.auth import KeySigner
+
+import passkey_e2e
 from dfns_sdk.types import DfnsError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -86,7 +88,7 @@ check(again.returncode != 0 and "already initialised" in again.stderr, "a second
 port = free_port()
 base_url = f"http://127.0.0.1:{port}"
 server = subprocess.Popen(
-    [SIGNET, "serve", "--database", database, "--port", str(port)],
+    [SIGNET, "serve", "--database", database, "--port", str(port), "--rp-id", "localhost", "--origin", f"http://localhost:{port}"],
     stdout=open(os.path.join(WORK, "serve.log"), "w"), stderr=subprocess.STDOUT)
 try:
     for _ in range(100):
@@ -229,6 +231,9 @@ try:
     check(len(rotated.auth.list_personal_access_tokens()["items"]) == 1, "the bearer token never changed")
     logs = admin.auth.list_audit_logs({"startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z"})
     check(logs is None, "the SDK's list_audit_logs call is accepted (it discards the body)")
+
+    print("step: passkeys", flush=True)
+    passkey_e2e.run(check, expect_error, admin, org, base_url, port)
 
     admin.auth.logout({})
     expect_error(401, "a logged-out session", lambda: admin.auth.list_personal_access_tokens())
