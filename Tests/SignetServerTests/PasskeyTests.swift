@@ -93,6 +93,10 @@ struct PasskeyTests {
             let performed = try await server.store.performedUserActions(
                 orgId: server.orgId, from: .distantPast, to: .distantFuture, userId: nil, limit: 1)
             #expect(performed.first?.authenticatorData == assertion.authenticatorData)
+            let logs = try await api.send(.get, "/auth/action/logs", token: token).decode(ListResponse<AuditLog>.self)
+            let entry = try #require(logs.items.first { $0.id == performed.first?.id })
+            #expect(entry.firstFactorCredential.assertion?.authenticatorData == assertion.authenticatorData)
+            #expect(entry.firstFactorCredential.kind == .fido2)
         }
     }
 

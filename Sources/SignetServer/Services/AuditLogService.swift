@@ -86,7 +86,9 @@ struct AuditLogService: Sendable {
                 firstFactorCredential: AuditLog.FirstFactorCredential(
                     id: credential?.credentialId ?? "", credentialUuid: action.credentialUuid, kind: credential?.kind,
                     publicKey: credential?.publicKeyPEM ?? "",
-                    assertion: AuditLog.FirstFactorCredential.Assertion(clientData: action.clientData, signature: action.signature)))
+                    assertion: AuditLog.FirstFactorCredential.Assertion(
+                        authenticatorData: action.authenticatorData.isEmpty ? nil : action.authenticatorData, clientData: action.clientData,
+                        signature: action.signature)))
         }
     }
 }
