@@ -165,6 +165,27 @@ struct PasskeyTests {
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1).status == .unauthorized)
             let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
             #expect(stored.isFlagged && stored.signCount >= 2)
+
+            // Replaying an answered login (same assertion, same counter) is refused as a replay: it cannot flag anyone's passkey.
+            let fresh = SoftwareAuthenticator(rpId: "localhost", origin: Self.origin)
+            let secondOptions = try await api.send(
+                .post, "/auth/credentials/init", token: admin.token, body: try api.json(CreateCredentialChallengeRequest(kind: .fido2))
+            ).decode(CredentialChallenge.self)
+            let request = CreateCredentialRequest(
+                credentialKind: .fido2, credentialInfo: fresh.register(challenge: secondOptions.challenge), credentialName: "second",
+                challengeIdentifier: secondOptions.challengeIdentifier)
+            #expect(try await api.signed(.post, "/auth/credentials", as: admin, body: try api.json(request)).status == .ok)
+            let loginChallenge = try await api.send(
+                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
+            ).decode(UserActionChallenge.self)
+            let answer = try api.json(
+                SignedChallenge(
+                    challengeIdentifier: loginChallenge.challengeIdentifier,
+                    firstFactor: Factor(kind: .fido2, credentialAssertion: try fresh.assert(challenge: loginChallenge.challenge))))
+            #expect(try await api.send(.post, "/auth/login", body: answer).status == .ok)
+            let replay = try await api.send(.post, "/auth/login", body: answer)
+            #expect(replay.status == .unauthorized && replay.errorMessage?.contains("already been answered") == true)
+            #expect(try await server.store.credential(orgId: server.orgId, credentialId: fresh.credId)?.isFlagged == false)
         }
     }
 

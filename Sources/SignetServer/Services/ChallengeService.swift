@@ -91,6 +91,11 @@ struct ChallengeService: Sendable {
         guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == purpose,
             ExactText.equals(challenge.orgId, claims.sub.value)
         else { throw refuse("challengeIdentifier is not valid for this request") }
+        // A replayed answer stops here, before its signature or a passkey's counter is looked at (the
+        // database still decides single use below, for answers that race).
+        guard challenge.usedAt == nil, challenge.expiresAt > now() else {
+            throw refuse("the challenge has already been answered or has expired; ask for a new one")
+        }
         if purpose == .userAction {
             guard let tokenId, let issuedTo = challenge.tokenId, ExactText.equals(issuedTo, tokenId) else {
                 throw refuse("the challenge was issued to another caller")
