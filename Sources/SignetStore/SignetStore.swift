@@ -2,6 +2,9 @@ package import Foundation
 package import SignetAPI
 package import SignetCore
 
+/// Wrong answers a challenge, or wrong codes a registration code, survives: the fifth ends it.
+package let maximumFailures = 5
+
 /// Why the store refused a write.
 package enum StoreError: Error, Sendable, Equatable {
     /// A uniqueness rule was broken (a key already registered, a name taken…).
@@ -35,6 +38,8 @@ package protocol UserRepository: Sendable {
     /// Uses up a live user's registration code if `digest` is it and it has not expired, and marks the
     /// user registered. `false` when it was not (already used, replaced, expired): decided by the database.
     func consumeRegistrationCode(userId: String, digest: String, at: Date) async throws -> Bool
+    /// Counts a wrong registration code tried for a user; at ``maximumFailures`` the code dies.
+    func recordRegistrationCodeFailure(userId: String) async throws
     /// Live users of an organisation ordered by id, after `afterId`, at most `limit`.
     func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
 }
@@ -106,6 +111,8 @@ package protocol ChallengeRepository: Sendable {
     /// Marks the challenge answered. Returns `false` when it was already answered or has expired:
     /// a challenge is answered at most once, decided by the database.
     func consumeChallenge(id: String, at: Date) async throws -> Bool
+    /// Counts a wrong answer to a challenge; at ``maximumFailures`` the challenge dies (as if answered).
+    func recordChallengeFailure(id: String, at: Date) async throws
     /// Deletes challenges, and user actions never used, that expired before `date`. Used user actions
     /// are the audit trail and stay. Returns how many records were deleted.
     func purgeExpired(before date: Date) async throws -> Int

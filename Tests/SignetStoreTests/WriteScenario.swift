@@ -57,6 +57,13 @@ enum WriteScenario {
             "consumeRegistrationCode(userId)",
             { store, f in _ = try await store.consumeRegistrationCode(userId: f.otherUserId, digest: "d", at: f.now) }
         ),
+        (
+            "recordRegistrationCodeFailure(userId)",
+            { store, f in
+                _ = try await store.setRegistrationCode(userId: f.otherUserId, digest: "e", expiresAt: f.now.addingTimeInterval(60))
+                try await store.recordRegistrationCodeFailure(userId: f.otherUserId)
+            }
+        ),
         ("setUserActive(id)", { store, f in _ = try await store.setUserActive(id: f.otherUserId, isActive: false, at: f.now) }),
         ("deleteUser(id)", { store, f in _ = try await store.deleteUser(id: f.otherUserId, at: f.now) }),
         (
@@ -118,6 +125,7 @@ enum WriteScenario {
                         allowedCredentialIds: [], createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
             }
         ),
+        ("recordChallengeFailure(id)", { store, f in try await store.recordChallengeFailure(id: f.challengeId, at: f.now) }),
         ("consumeChallenge(id)", { store, f in _ = try await store.consumeChallenge(id: f.challengeId, at: f.now) }),
         (
             "insertUserAction(_)",

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import JWTKit
 import SignetAPI
 import SignetCore
@@ -101,6 +102,25 @@ struct ChallengeService: Sendable {
                 throw refuse("the challenge was issued to another caller")
             }
         }
+        let credential: CredentialRecord
+        let assertion: CredentialAssertion
+        do {
+            (credential, assertion) = try await check(answer, challenge: challenge, identityId: identityId, refuse: refuse)
+        } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
+            // A wrong answer counts against the challenge: it dies at the fifth.
+            try await store.recordChallengeFailure(id: challenge.id, at: now())
+            throw error
+        }
+        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
+            throw refuse("the challenge has already been answered or has expired; ask for a new one")
+        }
+        return Answer(challenge: challenge, credential: credential, assertion: assertion)
+    }
+
+    /// Checks that an answer comes from a credential allowed to answer `challenge`, and verifies its signature.
+    private func check(
+        _ answer: SignedChallenge, challenge: ChallengeRecord, identityId: String?, refuse: (String) -> APIError
+    ) async throws -> (CredentialRecord, CredentialAssertion) {
         let kind = answer.firstFactor.kind
         guard kind == .key || kind == .fido2 else {
             throw APIError.badRequest("firstFactor.kind '\(kind.rawValue)' is not supported; Signet verifies Key and Fido2 credentials")
@@ -123,10 +143,7 @@ struct ChallengeService: Sendable {
         } else {
             try verifyKey(assertion, by: credential, challenge: challenge, refuse: refuse)
         }
-        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
-            throw refuse("the challenge has already been answered or has expired; ask for a new one")
-        }
-        return Answer(challenge: challenge, credential: credential, assertion: assertion)
+        return (credential, assertion)
     }
 
     /// Checks a Key credential's signature over `clientData`.

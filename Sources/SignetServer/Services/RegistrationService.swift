@@ -48,9 +48,13 @@ struct RegistrationService: Sendable {
     /// `POST /auth/registration/init`: checks the code and answers a challenge for a passkey or a key.
     func initiate(_ request: RegistrationChallengeRequest) async throws -> RegistrationChallenge {
         guard let user = try await store.user(orgId: request.orgId, username: request.username), user.isActive, !user.isServiceAccount,
-            let digest = user.registrationCodeDigest, let expiresAt = user.registrationCodeExpiresAt, expiresAt > now(),
-            ConstantTime.equals(TokenDigest.of(request.registrationCode), digest)
+            let digest = user.registrationCodeDigest, let expiresAt = user.registrationCodeExpiresAt, expiresAt > now()
         else { throw Self.refused }
+        guard ConstantTime.equals(TokenDigest.of(request.registrationCode), digest) else {
+            // A wrong guess counts against the code: it dies at the fifth.
+            try await store.recordRegistrationCodeFailure(userId: user.id)
+            throw Self.refused
+        }
         let challenge = try await challenges.issue(
             purpose: .registration, for: .init(orgId: user.orgId, userId: user.id, username: user.username), tokenId: nil,
             allowedCredentialIds: [], payload: digest)

@@ -32,6 +32,8 @@ package struct ChallengeRecord: StoreRow, Equatable {
     @Milliseconds package var createdAt: Date
     @Milliseconds package var expiresAt: Date
     @OptionalMilliseconds package var usedAt: Date?
+    /// Wrong answers so far; the challenge dies at ``maximumFailures``.
+    package var failures = 0
 
     package init(
         id: String, orgId: String, purpose: ChallengePurpose, userId: String, tokenId: String?, challenge: String,
@@ -70,5 +72,6 @@ package struct ChallengeRecord: StoreRow, Equatable {
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case usedAt = "used_at"
+        case failures
     }
 }

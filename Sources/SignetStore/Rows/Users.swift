@@ -27,6 +27,8 @@ package struct UserRecord: StoreRow, Equatable {
     package var registrationCodeDigest: String?
     /// When that code stops working.
     @OptionalMilliseconds package var registrationCodeExpiresAt: Date? = nil
+    /// Wrong codes tried since the code was issued; the code dies at ``maximumFailures``.
+    package var registrationCodeFailures = 0
 
     package init(
         id: String, orgId: String, username: String, name: String, kind: UserKind, isActive: Bool = true,
@@ -74,5 +76,6 @@ package struct UserRecord: StoreRow, Equatable {
         case updatedAt = "updated_at"
         case registrationCodeDigest = "registration_code_digest"
         case registrationCodeExpiresAt = "registration_code_expires_at"
+        case registrationCodeFailures = "registration_code_failures"
     }
 }

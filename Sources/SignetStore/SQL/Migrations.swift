@@ -83,7 +83,8 @@ enum Migrations {
         // authenticator model, its signature counter, a flag for a counter that went backwards, its
         // backup flags (a synced passkey), deletion (kept, for the audit log), and
         // for user actions the authenticator data a passkey signed, for the audit log. Users get a
-        // one-time registration code, kept only as its digest.
+        // one-time registration code, kept only as its digest. Wrong answers are counted: a challenge
+        // or a code dies after five.
         (
             2,
             [
@@ -99,6 +100,8 @@ enum Migrations {
                 "ALTER TABLE user_actions ADD COLUMN authenticator_data TEXT NOT NULL DEFAULT ''",
                 "ALTER TABLE users ADD COLUMN registration_code_digest TEXT",
                 "ALTER TABLE users ADD COLUMN registration_code_expires_at BIGINT",
+                "ALTER TABLE users ADD COLUMN registration_code_failures INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE challenges ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
             ]
         ),
     ]

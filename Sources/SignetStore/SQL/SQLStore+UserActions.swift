@@ -25,6 +25,19 @@ extension SQLStore {
         }
     }
 
+    package func recordChallengeFailure(id: String, at date: Date) async throws {
+        try await write(.challenges) { database in
+            try await database.raw(
+                """
+                UPDATE challenges SET failures = failures + 1,
+                    used_at = CASE WHEN failures + 1 >= \(bind: maximumFailures) AND used_at IS NULL THEN \(bind: date.milliseconds)
+                        ELSE used_at END
+                WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+    }
+
     package func purgeExpired(before date: Date) async throws -> Int {
         try await write(.challenges, .userActions) { database in
             let challenges = try await database.raw(

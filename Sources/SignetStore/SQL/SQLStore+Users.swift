@@ -94,7 +94,8 @@ extension SQLStore {
         try await write(.users) { database in
             try await database.raw(
                 """
-                UPDATE users SET registration_code_digest = \(bind: digest), registration_code_expires_at = \(bind: expiresAt.milliseconds)
+                UPDATE users SET registration_code_digest = \(bind: digest), registration_code_expires_at = \(bind: expiresAt.milliseconds),
+                    registration_code_failures = 0
                 WHERE id = \(bind: userId) AND is_deleted = FALSE
                 RETURNING *
                 """
@@ -112,6 +113,19 @@ extension SQLStore {
                 RETURNING id
                 """
             ).first() != nil
+        }
+    }
+
+    package func recordRegistrationCodeFailure(userId: String) async throws {
+        try await write(.users) { database in
+            try await database.raw(
+                """
+                UPDATE users SET registration_code_failures = registration_code_failures + 1,
+                    registration_code_digest = CASE WHEN registration_code_failures + 1 >= \(bind: maximumFailures) THEN NULL
+                        ELSE registration_code_digest END
+                WHERE id = \(bind: userId) AND registration_code_digest IS NOT NULL
+                """
+            ).run()
         }
     }
 }
