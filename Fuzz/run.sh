@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes Signet's WebAuthn parsers (strict CBOR, COSE keys, authenticator data, client data, the
+# Fuzzes the parsers Signet runs on untrusted input: PEM and SPKI keys, strict JSON and the signed-
+# payload comparison, and the WebAuthn parsers (strict CBOR, COSE keys, authenticator data, client data, the
 # none/packed attestation statements, assertions) with libFuzzer, starting from the captured
 # browser vectors in Fuzz/corpus. Any crash, trap or hang fails the run and leaves the input in
 # .build/fuzz/findings/.

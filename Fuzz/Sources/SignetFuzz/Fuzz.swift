@@ -13,6 +13,13 @@ private let clientData = Array(
 @_cdecl("LLVMFuzzerTestOneInput")
 public func signetFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // The other parsers that read untrusted input: PEM and SPKI keys, strict JSON and the signed-payload
+    // comparison, and the key signers' clientData.
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = try? PublicKey(pem: text)
+    _ = try? PublicKey(spki: bytes)
+    if let json = try? JSONValue(parsing: bytes) { _ = json == json }
+    _ = SignedPayload.meaning(of: bytes)
     if let value = try? CBORDecoder.decode(bytes) { _ = try? COSEKey(value) }
     _ = try? AuthenticatorData(bytes)
     if let relyingParty {
