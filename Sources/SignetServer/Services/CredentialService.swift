@@ -50,29 +50,10 @@ struct CredentialService: Sendable {
         }
         let name = try Validate.name(request.credentialName, field: "credentialName")
         let credId = request.credentialInfo.credId
-        guard (16...128).contains(credId.utf8.count), Base64URL.decode(credId) != nil else {
-            throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
-        }
+        try Validate.credId(credId)
         let refuse = { (reason: String) in APIError.forbidden("the credential challenge is not valid: \(reason)") }
         let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
-        let publicKey: PublicKey
-        do {
-            publicKey = try KeyAttestation.verify(
-                clientData: request.credentialInfo.clientData, attestationData: request.credentialInfo.attestationData,
-                expectedChallenge: challenge.challenge)
-        } catch .key(let error) {
-            throw APIError.badRequest(error.description)
-        } catch .badSignature {
-            throw APIError.forbidden(KeyAttestation.Failure.badSignature.description)
-        } catch .challengeMismatch {
-            throw refuse(KeyAttestation.Failure.challengeMismatch.description)
-        } catch {
-            throw APIError.badRequest(error.description)
-        }
-        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
-        if try await store.credential(orgId: caller.orgId, credentialId: credId) != nil {
-            throw APIError.conflict("credId \(credId) is already taken; choose another", details: ["duplicate": "credId"])
-        }
+        let publicKey = try await Validate.newKey(request.credentialInfo, challenge: challenge, orgId: caller.orgId, store: store)
         guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
             throw refuse("it has already been used or has expired; ask for a new one")
         }

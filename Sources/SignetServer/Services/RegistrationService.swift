@@ -113,22 +113,8 @@ struct RegistrationService: Sendable {
 
     /// A Key credential registered with a code: its attestation verified as for `POST /auth/credentials`.
     private func key(_ info: KeyCredentialInfo, name: String, challenge: ChallengeRecord, user: UserRecord) async throws -> CredentialRecord {
-        guard (16...128).contains(info.credId.utf8.count), Base64URL.decode(info.credId) != nil else {
-            throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
-        }
-        let publicKey: PublicKey
-        do {
-            publicKey = try KeyAttestation.verify(
-                clientData: info.clientData, attestationData: info.attestationData, expectedChallenge: challenge.challenge)
-        } catch .badSignature, .challengeMismatch {
-            throw APIError.forbidden("the key registration is refused: the attestation does not verify for this challenge")
-        } catch {
-            throw APIError.badRequest(error.description)
-        }
-        try await Validate.keyIsNew(publicKey, orgId: user.orgId, store: store)
-        if try await store.credential(orgId: user.orgId, credentialId: info.credId) != nil {
-            throw APIError.conflict("credId \(info.credId) is already taken; choose another", details: ["duplicate": "credId"])
-        }
+        try Validate.credId(info.credId)
+        let publicKey = try await Validate.newKey(info, challenge: challenge, orgId: user.orgId, store: store)
         return CredentialRecord(
             uuid: Identifier.make(.credential), orgId: user.orgId, credentialId: info.credId, identityId: user.id, name: name,
             publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now())

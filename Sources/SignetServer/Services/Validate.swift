@@ -74,4 +74,39 @@ enum Validate {
                 details: ["duplicate": "publicKey"])
         }
     }
+
+    /// A client-chosen `credId`: 16 to 128 base64url characters.
+    static func credId(_ credId: String) throws {
+        guard (16...128).contains(credId.utf8.count), Base64URL.decode(credId) != nil else {
+            throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
+        }
+    }
+
+    /// A new Key credential, as `POST /auth/credentials` and `POST /auth/registration` take it: its
+    /// attestation verifies for `challenge`, and neither its key nor its `credId` is registered in
+    /// the organisation. Returns the key.
+    static func newKey(
+        _ info: KeyCredentialInfo, challenge: ChallengeRecord, orgId: String, store: any SignetStore
+    ) async throws
+        -> PublicKey
+    {
+        let publicKey: PublicKey
+        do {
+            publicKey = try KeyAttestation.verify(
+                clientData: info.clientData, attestationData: info.attestationData, expectedChallenge: challenge.challenge)
+        } catch .key(let error) {
+            throw APIError.badRequest(error.description)
+        } catch .badSignature {
+            throw APIError.forbidden(KeyAttestation.Failure.badSignature.description)
+        } catch .challengeMismatch {
+            throw APIError.forbidden("the credential challenge is not valid: \(KeyAttestation.Failure.challengeMismatch.description)")
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        try await keyIsNew(publicKey, orgId: orgId, store: store)
+        if try await store.credential(orgId: orgId, credentialId: info.credId) != nil {
+            throw APIError.conflict("credId \(info.credId) is already taken; choose another", details: ["duplicate": "credId"])
+        }
+        return publicKey
+    }
 }
