@@ -22,17 +22,20 @@ public func signetFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = SignedPayload.meaning(of: bytes)
     if let value = try? CBORDecoder.decode(bytes) { _ = try? COSEKey(value) }
     _ = try? AuthenticatorData(bytes)
-    if let relyingParty {
+    if let relyingParty, let assertionKey {
         _ = try? WebAuthn.verifyRegistration(
             clientData: clientData, attestationObject: bytes, credentialId: Array(bytes.prefix(16)), issuedChallenge: challenge,
             relyingParty: relyingParty)
         _ = try? WebAuthn.verifyAssertion(
             clientData: clientData, authenticatorData: bytes, signature: Array(bytes.suffix(64)),
-            publicKey: try! PublicKey(pem: fuzzKey), issuedChallenge: challenge, relyingParty: relyingParty, storedSignCount: 0,
+            publicKey: assertionKey, issuedChallenge: challenge, relyingParty: relyingParty, storedSignCount: 0,
             userHandle: nil, expectedUserHandle: [])
     }
     return 0
 }
+
+/// Parsed once, not on every execution.
+private let assertionKey = try? PublicKey(pem: fuzzKey)
 
 private let fuzzKey = """
     -----BEGIN PUBLIC KEY-----
