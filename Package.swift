@@ -80,7 +80,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+            ],
+            // The dashboard's pages, script and style sheet, compiled into the binary (no files to ship beside it).
+            resources: [.embedInCode("Dashboard/Assets")],
+            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
         // The Swift SDK: a typed client that signs user actions transparently.
         .target(
             name: "SignetClient",

@@ -48,13 +48,18 @@ public struct AccessToken: Codable, Sendable, Equatable {
     public var tokenId: String
     /// The caller's own reference, if set.
     public var externalId: String?
+    /// When it stops working (Signet's addition; a token created without an expiry lives the
+    /// server's longest lifetime, 730 days by default).
+    public var dateExpires: Date?
 
     /// Creates a token object.
     public init(
         accessToken: String? = nil, dateCreated: Date, credId: String, isActive: Bool, kind: TokenKind,
         linkedUserId: String, linkedAppId: String = "", name: String, orgId: String,
-        permissionAssignments: [PermissionAssignmentInfo], publicKey: String, tokenId: String, externalId: String? = nil
+        permissionAssignments: [PermissionAssignmentInfo], publicKey: String, tokenId: String, externalId: String? = nil,
+        dateExpires: Date? = nil
     ) {
+        self.dateExpires = dateExpires
         self.accessToken = accessToken
         self.dateCreated = dateCreated
         self.credId = credId

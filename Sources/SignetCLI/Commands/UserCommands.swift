@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SignetAPI
 import SignetClient
+import SignetServer
 
 /// `signet users …`.
 struct UserCommand: AsyncParsableCommand {
@@ -99,6 +100,9 @@ struct UserCommand: AsyncParsableCommand {
         if let code = user.registrationCode {
             let expiry = user.registrationCodeExpiresAt.map { ISO8601DateFormatter().string(from: $0) } ?? "in 4 hours"
             fields.append(("registration code", "\(code) (single use, until \(expiry); shown once)"))
+            if let url {
+                fields.append(("setup link", SetupLink.url(base: url, orgId: user.orgId, username: user.username, code: code)))
+            }
             fields.append(
                 (
                     "they register with",

@@ -1,4 +1,5 @@
 import Foundation
+import SignetAPI
 import SignetCore
 import SignetServer
 import SignetStore
@@ -14,9 +15,10 @@ enum DevelopmentSetup {
         let result = try await OrganizationBootstrap.initialize(
             store: store, organizationName: "Signet development", email: email,
             publicKeyPEM: key.publicKey.pemRepresentation)
+        let credentialId = result.credentialId ?? ""
         let settings = """
             {"baseUrl": "http://\(host):\(port)", "orgId": "\(result.orgId)", "username": "\(result.username)", \
-            "credentialId": "\(result.credentialId)", "privateKeyFile": "\(keyPath)"}
+            "credentialId": "\(credentialId)", "privateKeyFile": "\(keyPath)"}
             """
         try SecretFile.create((location.dataFolder as NSString).appendingPathComponent("admin.json"), contents: settings + "\n")
         print(
@@ -24,15 +26,38 @@ enum DevelopmentSetup {
             Signet initialised this store for development.
               organisation   \(result.orgId)
               administrator  \(result.username)
-              credential id  \(result.credentialId)
+              credential id  \(credentialId)
               private key    \(keyPath) (mode 0600: it signs the administrator's logins and actions)
             The same settings are in \((location.dataFolder as NSString).appendingPathComponent("admin.json")).
             Log in with the Dfns Python SDK (pip install dfns_sdk):
-              signer = KeySigner(credential_id="\(result.credentialId)", private_key=open("\(keyPath)").read())
+              signer = KeySigner(credential_id="\(credentialId)", private_key=open("\(keyPath)").read())
               challenge = DfnsClient(DfnsClientConfig(auth_token="login", base_url="http://\(host):\(port)")).auth \\
                   .create_login_challenge({"username": "\(result.username)", "orgId": "\(result.orgId)"})
             then POST /auth/login with {"challengeIdentifier", "firstFactor": signer.sign(challenge)}.
             """)
+        fflush(nil)
+    }
+
+    /// Prints where the dashboard is: a setup link while the development administrator has no
+    /// passkey (a new one-time code on every start), else the address.
+    static func announceDashboard(store: any SignetStore, base: String?) async throws {
+        guard let base else { return }
+        guard let org = try await store.organizations().first, let admin = try await store.user(orgId: org.id, username: email) else {
+            return print("Dashboard: \(base)/")
+        }
+        let passkeys = try await store.credentials(identityId: admin.id).filter { $0.kind == .fido2 && $0.isActive }
+        guard passkeys.isEmpty, let setup = try await SetupLink.issue(store: store, user: admin, base: base) else {
+            print("Dashboard: \(base)/ (sign in with your passkey as \(email))")
+            _ = fflush(nil)
+            return
+        }
+        print(
+            """
+            Dashboard: open this setup link in a browser to register your passkey as \(email) (single use, 4 hours;
+            a new one is printed on every --dev start until you have a passkey):
+              \(setup.link)
+            """)
+        fflush(nil)
     }
 
     static func uninitialisedNotice(location: DatabaseLocation) -> String {

@@ -91,6 +91,10 @@ struct ServeCommand: AsyncParsableCommand {
                 print(DevelopmentSetup.uninitialisedNotice(location: location))
             }
         }
+        if dev {
+            let base = try relyingParty()?.origins.first
+            try await SQLStore.with(location.store, logger: logger) { store in try await DevelopmentSetup.announceDashboard(store: store, base: base) }
+        }
         let opened = try await SQLStore.open(location.store, logger: logger)
         do {
             let app = try await buildApplication(

@@ -46,6 +46,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
+    DashboardController(renderer: services.dashboard, store: services.store).addRoutes(to: router)
 
     let auth = AuthController(
         logins: services.logins, userActions: services.userActions, permissions: services.permissions, cache: services.cache)

@@ -27,6 +27,8 @@ struct SignetServices: Sendable {
     let credentials: CredentialService
     let auditLogs: AuditLogService
     let registration: RegistrationService
+    /// The dashboard's pages, rendered once.
+    let dashboard: DashboardRenderer
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
@@ -67,6 +69,7 @@ struct SignetServices: Sendable {
         self.roles = RoleService(store: store, permissions: permissions, guardrails: guardrails, now: now)
         self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
+        self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
         Self.reloadSigningKeysOnChange(store: store, tokens: tokens, cache: cache, logger: logger)
     }
 

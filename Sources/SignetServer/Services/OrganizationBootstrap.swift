@@ -14,9 +14,11 @@ package enum OrganizationBootstrap {
         package var orgId: String
         package var userId: String
         package var username: String
-        /// The `credId` a key signer uses.
-        package var credentialId: String
-        package var credentialUuid: String
+        /// The `credId` a key signer uses (`nil` when the administrator registers a passkey with a setup link instead).
+        package var credentialId: String?
+        package var credentialUuid: String?
+        /// The administrator's setup link, when they were created without a key.
+        package var setupLink: String?
     }
 
     /// Why the store could not be initialised. Nothing was written.
@@ -41,23 +43,24 @@ package enum OrganizationBootstrap {
     }
 
     /// Creates the organisation, the managed full-admin role, the first user (a `CustomerEmployee`
-    /// whose username is `email`) with a Key credential for `publicKeyPEM`, and assigns the role,
-    /// all in one transaction.
+    /// whose username is `email`) with a Key credential for `publicKeyPEM` (none when `nil`: the
+    /// administrator then registers a passkey with a ``SetupLink``), and assigns the role, all in one
+    /// transaction.
     package static func initialize(
-        store: any SignetStore, organizationName: String, email: String, publicKeyPEM: String, now: Date = Date()
+        store: any SignetStore, organizationName: String, email: String, publicKeyPEM: String?, now: Date = Date()
     ) async throws -> Result {
         let name = organizationName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (try? TextRules.check(name, maximumCharacters: Validate.maximumNameLength, maximumBytes: Validate.maximumNameBytes)) != nil
         else { throw Failure.invalidOrganizationName }
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
         guard isEmail(email) else { throw Failure.invalidEmail(email) }
-        let publicKey: PublicKey
+        let publicKey: PublicKey?
         do {
-            publicKey = try PublicKey(pem: publicKeyPEM)
+            publicKey = try publicKeyPEM.map { pem throws(KeyParsingError) in try PublicKey(pem: pem) }
         } catch {
             throw Failure.invalidPublicKey(error)
         }
-        let credentialUuid = Identifier.make(.credential)
+        let credentialUuid = publicKey == nil ? nil : Identifier.make(.credential)
         let result = Result(
             orgId: Identifier.make(.organization), userId: Identifier.make(.user), username: email, credentialId: credentialUuid,
             credentialUuid: credentialUuid)
@@ -74,11 +77,13 @@ package enum OrganizationBootstrap {
                 UserRecord(
                     id: result.userId, orgId: result.orgId, username: email, name: email, kind: .customerEmployee,
                     createdAt: now))
-            try await store.insertCredential(
-                CredentialRecord(
-                    uuid: result.credentialUuid, orgId: result.orgId, credentialId: result.credentialId,
-                    identityId: result.userId, name: "Initial administrator key", publicKeyPEM: publicKey.pemRepresentation,
-                    fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now))
+            if let publicKey, let credentialUuid {
+                try await store.insertCredential(
+                    CredentialRecord(
+                        uuid: credentialUuid, orgId: result.orgId, credentialId: credentialUuid,
+                        identityId: result.userId, name: "Initial administrator key", publicKeyPEM: publicKey.pemRepresentation,
+                        fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now))
+            }
             try await store.insertAssignment(
                 AssignmentRecord(
                     id: Identifier.make(.assignment), orgId: result.orgId, permissionId: role.id, identityId: result.userId,

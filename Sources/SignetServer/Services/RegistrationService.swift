@@ -24,10 +24,21 @@ struct RegistrationService: Sendable {
 
     /// Gives `user` a new code (the previous one stops working); returns it, to show once.
     func issueCode(for user: UserRecord) async throws -> (code: String, expiresAt: Date) {
-        let code = Base64URL.encode(Identifier.randomBytes(16))
-        let expiresAt = now().addingTimeInterval(codeLifetime)
-        guard try await store.setRegistrationCode(userId: user.id, digest: TokenDigest.of(code), expiresAt: expiresAt) != nil else {
+        guard let issued = try await Self.issueCode(store: store, userId: user.id, lifetime: codeLifetime, now: now()) else {
             throw APIError.notFound("user \(user.id) not found")
+        }
+        return issued
+    }
+
+    /// A new code for `userId`, stored as its digest (the previous one stops working); `nil` when
+    /// there is no such user. Also used by ``SetupLink`` outside a running server.
+    static func issueCode(store: any SignetStore, userId: String, lifetime: TimeInterval, now: Date) async throws -> (
+        code: String, expiresAt: Date
+    )? {
+        let code = Base64URL.encode(Identifier.randomBytes(16))
+        let expiresAt = now.addingTimeInterval(lifetime)
+        guard try await store.setRegistrationCode(userId: userId, digest: TokenDigest.of(code), expiresAt: expiresAt) != nil else {
+            return nil
         }
         return (code, expiresAt)
     }

@@ -24,6 +24,7 @@ struct TokenPresenter: Sendable {
             accessToken: accessToken, dateCreated: token.createdAt, credId: credential?.credentialId ?? "",
             isActive: token.isActive, kind: token.kind, linkedUserId: token.userId, name: token.name, orgId: token.orgId,
             permissionAssignments: try await assignments(of: token.kind == .pat ? token.id : token.userId),
-            publicKey: credential?.publicKeyPEM ?? "", tokenId: token.id, externalId: token.externalId)
+            publicKey: credential?.publicKeyPEM ?? "", tokenId: token.id, externalId: token.externalId,
+            dateExpires: token.expiresAt)
     }
 }

@@ -1,0 +1,28 @@
+// Settings > Audit log: time range and user filters; the token and credential behind each action.
+import { api, busy, el, formatDate, needs, requireSession } from './signet.js';
+
+const form = document.getElementById('audit-filters');
+
+async function load() {
+  const query = new URLSearchParams();
+  if (form.start.value) query.set('startTime', new Date(form.start.value).toISOString());
+  if (form.end.value) query.set('endTime', new Date(form.end.value).toISOString());
+  if (form.userId.value.trim()) query.set('userId', form.userId.value.trim());
+  const list = await api('GET', `/auth/action/logs${query.size ? `?${query}` : ''}`);
+  document.querySelector('#audit-table tbody').replaceChildren(...list.items.map((entry) => el('tr', {},
+    el('td', {}, formatDate(entry.datePerformed ?? entry.dateSigned)),
+    el('td', {}, entry.username ?? entry.userId ?? '—'),
+    el('th', { scope: 'row' }, el('code', {}, `${entry.httpMethod} ${entry.httpPath}`)),
+    el('td', {}, String(entry.responseStatus ?? 'not used')),
+    el('td', {}, `${entry.tokenKind} `, el('code', {}, entry.tokenId)),
+    el('td', {}, `${entry.firstFactorCredential.kind === 'Fido2' ? 'Passkey' : entry.firstFactorCredential.kind ?? ''} `,
+      el('code', {}, entry.firstFactorCredential.credentialUuid)))));
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  document.getElementById('audit-error').textContent = '';
+  busy(document.getElementById('audit-apply'), load, 'audit-error');
+});
+const me = await requireSession();
+if (needs(me, 'Auth:Logs:Read', 'the audit log')) await busy(document.getElementById('audit-apply'), load, 'audit-error');

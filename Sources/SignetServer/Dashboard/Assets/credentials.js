@@ -1,0 +1,55 @@
+// Settings > My credentials: passkeys and keys; add a passkey; deactivate or reactivate one.
+import { api, busy, confirmAction, el, fieldError, formatDate, loadFailed, requireSession, status } from './signet.js';
+import { createPasskey } from './webauthn.js';
+
+const form = document.getElementById('add-passkey');
+
+function toggle(credential) {
+  const label = credential.isActive ? 'Deactivate' : 'Reactivate';
+  const button = el('button', { type: 'button', className: 'secondary small' }, label);
+  button.setAttribute('aria-label', `${label} ${credential.name}`);
+  button.addEventListener('click', async () => {
+    const warning = credential.isActive ? ' Sessions it opened end, and it can no longer sign.' : '';
+    if (!(await confirmAction(`${label} the credential “${credential.name}”?${warning}`, label))) return;
+    await busy(button, async () => {
+      const path = credential.isActive ? '/auth/credentials/deactivate' : '/auth/credentials/activate';
+      await api('PUT', path, { credentialUuid: credential.credentialUuid }, { signed: true });
+      status(`${credential.name}: ${credential.isActive ? 'deactivated' : 'reactivated'}.`, 'ok');
+      await load();
+    });
+  });
+  return button;
+}
+
+async function load() {
+  try {
+    const list = await api('GET', '/auth/credentials');
+    document.querySelector('#credential-table tbody').replaceChildren(...list.items.map((credential) => el('tr', {},
+      el('th', { scope: 'row' }, credential.name),
+      el('td', {}, credential.kind === 'Fido2' ? 'Passkey' : credential.kind),
+      el('td', {}, formatDate(credential.dateCreated)),
+      el('td', {}, el('span', { className: credential.isActive ? 'badge ok' : 'badge off' }, credential.isActive ? 'Active' : 'Inactive')),
+      el('td', {}, el('code', {}, credential.credentialId)),
+      el('td', { className: 'row-actions' }, toggle(credential)))));
+  } catch (error) {
+    loadFailed(error);
+  }
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = form.name.value.trim();
+  fieldError('passkey-name', name ? null : 'Enter a name for the passkey.');
+  if (!name) return;
+  await busy(document.getElementById('add-passkey-button'), async () => {
+    const challenge = await api('POST', '/auth/credentials/init', { kind: 'Fido2' });
+    const credentialInfo = await createPasskey(challenge);
+    await api('POST', '/auth/credentials', {
+      credentialKind: 'Fido2', credentialInfo, credentialName: name, challengeIdentifier: challenge.challengeIdentifier,
+    }, { signed: true });
+    status(`Added the passkey ${name}.`, 'ok');
+    await load();
+  }, 'passkey-name-error');
+});
+await requireSession();
+await load();

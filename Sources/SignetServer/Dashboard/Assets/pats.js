@@ -1,0 +1,152 @@
+// Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
+// the passkey), the token shown once, and deactivate / reactivate / delete.
+import {
+  api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons,
+} from './signet.js';
+import { tokenActions } from './tokens.js';
+
+const form = document.getElementById('pat-form');
+const opener = document.getElementById('new-pat');
+const result = document.getElementById('pat-result');
+const tbody = document.querySelector('#pat-table tbody');
+
+function showForm(open) {
+  form.hidden = !open;
+  opener.setAttribute('aria-expanded', String(open));
+  if (open) {
+    result.hidden = true;
+    form.name.focus();
+  } else {
+    form.reset();
+    document.getElementById('pat-date-field').hidden = true;
+    for (const error of form.querySelectorAll('.error')) error.textContent = '';
+    opener.focus();
+  }
+}
+
+async function loadRoles(me) {
+  const roles = await assignableRoles(me).catch(() => null);
+  if (roles === null) {
+    document.getElementById('pat-role-hint').textContent = 'You may not list roles (Permissions:Read), so the token gets no role of its own.';
+    form.role.disabled = true;
+    return;
+  }
+  for (const role of roles) form.role.append(el('option', { value: role.id }, role.name));
+}
+
+function row(pat) {
+  const role = pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—';
+  return el('tr', { dataset: { tokenId: pat.tokenId } },
+    el('th', { scope: 'row' }, pat.name),
+    el('td', {}, formatDate(pat.dateCreated)),
+    el('td', {}, formatDate(pat.dateExpires, 'never')),
+    el('td', {}, '—'),
+    el('td', {}, el('span', { className: pat.isActive ? 'badge ok' : 'badge off' }, pat.isActive ? 'Active' : 'Inactive')),
+    el('td', {}, role),
+    el('td', {}, el('code', {}, pat.credId)),
+    el('td', { className: 'row-actions' }, ...tokenActions(pat, '/auth/pats', 'personal access token', load)));
+}
+
+async function load() {
+  try {
+    const list = await api('GET', '/auth/pats');
+    tbody.replaceChildren(...list.items.map(row));
+    document.getElementById('pat-empty').hidden = list.items.length > 0;
+  } catch (error) {
+    loadFailed(error);
+  }
+}
+
+/** The request body, or null after marking what is wrong next to each field. */
+function request() {
+  const problems = {
+    'pat-name': form.name.value.trim() ? null : 'Enter a name.',
+    'pat-public-key': pemProblem(form.publicKey.value),
+    'pat-expiration': null,
+  };
+  const body = { name: form.name.value.trim(), publicKey: form.publicKey.value.trim() };
+  if (form.expiration.value === 'date') {
+    const end = form.date.value ? new Date(`${form.date.value}T23:59:59`) : null;
+    const seconds = end ? Math.floor((end.getTime() - Date.now()) / 1000) : NaN;
+    if (!(seconds > 0)) problems['pat-expiration'] = 'Choose a date in the future.';
+    else body.secondsValid = seconds;
+  } else if (form.expiration.value) {
+    body.daysValid = Number(form.expiration.value);
+  }
+  if (form.role.value) body.permissionId = form.role.value;
+  for (const [field, message] of Object.entries(problems)) fieldError(field, message);
+  const first = Object.entries(problems).find(([, message]) => message);
+  if (first) {
+    document.getElementById(first[0] === 'pat-expiration' ? 'pat-expiration' : first[0]).focus();
+    return null;
+  }
+  return body;
+}
+
+function showResult(pat) {
+  const base = location.origin;
+  document.getElementById('pat-token').value = pat.accessToken;
+  document.getElementById('pat-credential').value = pat.credId;
+  document.getElementById('pat-python').textContent = [
+    'import os',
+    'from dfns_sdk import DfnsClient, DfnsClientConfig',
+    'from dfns_sdk.auth import KeySigner',
+    '',
+    `signer = KeySigner(credential_id="${pat.credId}", private_key=open("private.pem").read())`,
+    `client = DfnsClient(DfnsClientConfig(auth_token=os.environ["SIGNET_TOKEN"], base_url="${base}", signer=signer))`,
+    'print(client.auth.list_personal_access_tokens())',
+  ].join('\n');
+  document.getElementById('pat-typescript').textContent = [
+    "import { DfnsApiClient } from '@dfns/sdk'",
+    "import { AsymmetricKeySigner } from '@dfns/sdk-keysigner'",
+    "import { readFileSync } from 'node:fs'",
+    '',
+    `const signer = new AsymmetricKeySigner({ credId: '${pat.credId}', privateKey: readFileSync('private.pem', 'utf8') })`,
+    `const dfns = new DfnsApiClient({ orgId: '${orgId}', baseUrl: '${base}', authToken: process.env.SIGNET_TOKEN!, signer })`,
+    'console.log(await dfns.auth.listPersonalAccessTokens())',
+  ].join('\n');
+  form.hidden = true;
+  opener.setAttribute('aria-expanded', 'false');
+  form.reset();
+  result.hidden = false;
+  result.focus();
+}
+
+opener.addEventListener('click', () => showForm(form.hidden));
+document.getElementById('pat-cancel').addEventListener('click', () => showForm(false));
+form.expiration.addEventListener('change', () => {
+  document.getElementById('pat-date-field').hidden = form.expiration.value !== 'date';
+});
+form.publicKey.addEventListener('blur', () => {
+  if (form.publicKey.value.trim()) fieldError('pat-public-key', pemProblem(form.publicKey.value));
+});
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  document.getElementById('pat-form-error').textContent = '';
+  const body = request();
+  if (!body) return;
+  await busy(document.getElementById('pat-create'), async () => {
+    try {
+      const pat = await api('POST', '/auth/pats', body, { signed: true });
+      showResult(pat);
+      status(`Created ${pat.name}.`, 'ok');
+      await load();
+    } catch (error) {
+      const field = /publicKey|public key|key/i.test(error.message) ? 'pat-public-key' : /permission|role/i.test(error.message) ? 'pat-role' : null;
+      if (field && error.status === 400) {
+        fieldError(field, error.message);
+        document.getElementById(field).focus();
+      } else throw error;
+    }
+  }, 'pat-form-error');
+});
+document.getElementById('pat-done').addEventListener('click', () => {
+  document.getElementById('pat-token').value = '';
+  result.hidden = true;
+  opener.focus();
+});
+wireCopyButtons();
+
+const me = await requireSession();
+if (new URLSearchParams(location.search).has('welcome')) status('Your passkey is registered and you are signed in.', 'ok');
+await Promise.all([load(), loadRoles(me)]);

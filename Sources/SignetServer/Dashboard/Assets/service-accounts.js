@@ -1,0 +1,72 @@
+// Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
+// deactivate / reactivate / delete.
+import { api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons } from './signet.js';
+import { tokenActions } from './tokens.js';
+
+const form = document.getElementById('sa-form');
+const opener = document.getElementById('new-sa');
+const result = document.getElementById('sa-result');
+
+function showForm(open) {
+  form.hidden = !open;
+  opener.setAttribute('aria-expanded', String(open));
+  if (open) form.name.focus();
+  else form.reset();
+}
+
+async function load() {
+  try {
+    const list = await api('GET', '/auth/service-accounts');
+    document.querySelector('#sa-table tbody').replaceChildren(...list.items.map((account) => {
+      const info = account.userInfo;
+      const token = account.accessTokens[0];
+      return el('tr', {},
+        el('th', { scope: 'row' }, info.name),
+        el('td', {}, el('code', {}, info.userId)),
+        el('td', {}, formatDate(token?.dateCreated)),
+        el('td', {}, el('span', { className: info.isActive ? 'badge ok' : 'badge off' }, info.isActive ? 'Active' : 'Inactive')),
+        el('td', {}, info.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
+        el('td', {}, el('code', {}, token?.credId ?? '')),
+        el('td', { className: 'row-actions' },
+          ...tokenActions(info, '/auth/service-accounts', 'service account', load, info.userId, info.isActive)));
+    }));
+  } catch (error) {
+    loadFailed(error);
+  }
+}
+
+async function loadRoles(me) {
+  const roles = await assignableRoles(me).catch(() => null);
+  if (roles === null) form.role.disabled = true;
+  for (const role of roles ?? []) form.role.append(el('option', { value: role.id }, role.name));
+}
+
+opener.addEventListener('click', () => showForm(form.hidden));
+document.getElementById('sa-cancel').addEventListener('click', () => showForm(false));
+document.getElementById('sa-done').addEventListener('click', () => {
+  document.getElementById('sa-token').value = '';
+  result.hidden = true;
+});
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const nameProblem = form.name.value.trim() ? null : 'Enter a name.';
+  const keyProblem = pemProblem(form.publicKey.value);
+  fieldError('sa-name', nameProblem);
+  fieldError('sa-public-key', keyProblem);
+  if (nameProblem || keyProblem) return;
+  const body = { name: form.name.value.trim(), publicKey: form.publicKey.value.trim() };
+  if (form.role.value) body.permissionId = form.role.value;
+  await busy(document.getElementById('sa-create'), async () => {
+    const created = await api('POST', '/auth/service-accounts', body, { signed: true });
+    document.getElementById('sa-token').value = created.accessTokens[0]?.accessToken ?? '';
+    document.getElementById('sa-credential').value = created.accessTokens[0]?.credId ?? '';
+    showForm(false);
+    result.hidden = false;
+    result.focus();
+    status(`Created ${created.userInfo.name}.`, 'ok');
+    await load();
+  }, 'sa-form-error');
+});
+wireCopyButtons();
+const me = await requireSession();
+if (needs(me, 'Auth:ServiceAccounts:Read', 'service accounts')) await Promise.all([load(), loadRoles(me)]);

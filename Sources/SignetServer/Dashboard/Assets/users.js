@@ -1,0 +1,59 @@
+// Settings > Users: invite (the setup link shown once), a new setup link, deactivate / reactivate / delete.
+import { api, busy, el, fieldError, formatDate, loadFailed, needs, orgId, requireSession, status, wireCopyButtons } from './signet.js';
+import { tokenActions } from './tokens.js';
+
+const form = document.getElementById('invite');
+const result = document.getElementById('invite-result');
+
+function showLink(user) {
+  const query = new URLSearchParams({ org: user.orgId || orgId, username: user.username, code: user.registrationCode });
+  document.getElementById('invite-link').value = `${location.origin}/setup?${query}`;
+  document.getElementById('invite-expiry').textContent = formatDate(user.registrationCodeExpiresAt, 'in 4 hours');
+  result.hidden = false;
+  result.focus();
+}
+
+function newLinkButton(user) {
+  const button = el('button', { type: 'button', className: 'secondary small' }, 'New setup link');
+  button.setAttribute('aria-label', `New setup link for ${user.username}`);
+  button.addEventListener('click', () => busy(button, async () => {
+    showLink(await api('PUT', '/auth/registration/code', { orgId: user.orgId, username: user.username }, { signed: true }));
+    status(`A new setup link for ${user.username}; the previous one no longer works.`, 'ok');
+  }));
+  return button;
+}
+
+async function load() {
+  try {
+    const list = await api('GET', '/auth/users');
+    const people = list.items.filter((user) => !user.isServiceAccount);
+    document.querySelector('#user-table tbody').replaceChildren(...people.map((user) => el('tr', {},
+      el('th', { scope: 'row' }, user.username),
+      el('td', {}, el('code', {}, user.userId)),
+      el('td', {}, el('span', { className: user.isActive ? 'badge ok' : 'badge off' }, user.isActive ? 'Active' : 'Inactive')),
+      el('td', {}, user.isRegistered ? 'Yes' : 'Not yet'),
+      el('td', {}, user.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
+      el('td', { className: 'row-actions' }, newLinkButton(user), ' ',
+        ...tokenActions({ name: user.username }, '/auth/users', 'user', load, user.userId, user.isActive)))));
+  } catch (error) {
+    loadFailed(error);
+  }
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const email = form.email.value.trim();
+  const problem = email && form.email.checkValidity() ? null : 'Enter the person’s email address.';
+  fieldError('invite-email', problem);
+  if (problem) return;
+  await busy(document.getElementById('invite-button'), async () => {
+    const user = await api('POST', '/auth/users', { email, kind: 'CustomerEmployee' }, { signed: true });
+    form.reset();
+    showLink(user);
+    status(`Invited ${user.username}.`, 'ok');
+    await load();
+  }, 'invite-email-error');
+});
+wireCopyButtons();
+const me = await requireSession();
+if (needs(me, 'Auth:Users:Read', 'the people of this organisation')) await load();

@@ -1,0 +1,42 @@
+import Hummingbird
+import NIOCore
+import SignetCore
+
+/// A file the dashboard serves under `/assets/`: hand-written JavaScript and CSS compiled into the
+/// binary (`PackageResources`, see Package.swift), so `signet` is the only file to ship. Nothing
+/// on a page comes from anywhere else.
+struct DashboardAsset: Sendable {
+    let contentType: String
+    let body: ByteBuffer
+    /// A strong validator (part of the SHA-256 of the body), so browsers revalidate cheaply.
+    let etag: String
+
+    init(_ bytes: [UInt8], contentType: String) {
+        self.contentType = contentType
+        self.body = ByteBuffer(bytes: bytes)
+        self.etag = "\"" + String(TokenDigest.of(String(decoding: bytes, as: UTF8.self)).prefix(20)) + "\""
+    }
+
+    /// Every asset by the name it is served under.
+    static let all: [String: DashboardAsset] = {
+        let javascript = "text/javascript; charset=utf-8"
+        return [
+            "favicon.svg": DashboardAsset(PackageResources.favicon_svg, contentType: "image/svg+xml"),
+            "signet.css": DashboardAsset(PackageResources.signet_css, contentType: "text/css; charset=utf-8"),
+            "signet.js": DashboardAsset(PackageResources.signet_js, contentType: javascript),
+            "webauthn.js": DashboardAsset(PackageResources.webauthn_js, contentType: javascript),
+            "setup.js": DashboardAsset(PackageResources.setup_js, contentType: javascript),
+            "login.js": DashboardAsset(PackageResources.login_js, contentType: javascript),
+            "pats.js": DashboardAsset(PackageResources.pats_js, contentType: javascript),
+            "tokens.js": DashboardAsset(PackageResources.tokens_js, contentType: javascript),
+            "service-accounts.js": DashboardAsset(PackageResources.service_accounts_js, contentType: javascript),
+            "users.js": DashboardAsset(PackageResources.users_js, contentType: javascript),
+            "roles.js": DashboardAsset(PackageResources.roles_js, contentType: javascript),
+            "credentials.js": DashboardAsset(PackageResources.credentials_js, contentType: javascript),
+            "audit-log.js": DashboardAsset(PackageResources.audit_log_js, contentType: javascript),
+        ]
+    }()
+
+    /// The total size of what a browser downloads for the dashboard, reported in BENCHMARKS.md.
+    static var totalBytes: Int { all.values.reduce(0) { $0 + $1.body.readableBytes } }
+}

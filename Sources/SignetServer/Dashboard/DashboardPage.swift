@@ -1,0 +1,80 @@
+import SignetCore
+
+/// The dashboard's pages: each is the shared layout around its own body, with its own script.
+/// The names follow the Dfns dashboard ("Settings > Developers > Personal Access Tokens").
+enum DashboardPage: CaseIterable, Sendable {
+    case signIn, setup, personalAccessTokens, serviceAccounts, users, roles, credentials, auditLog
+
+    /// Where the page is served.
+    var path: String {
+        switch self {
+        case .signIn: "/login"
+        case .setup: "/setup"
+        case .personalAccessTokens: "/settings/developers/personal-access-tokens"
+        case .serviceAccounts: "/settings/developers/service-accounts"
+        case .users: "/settings/users"
+        case .roles: "/settings/roles"
+        case .credentials: "/settings/credentials"
+        case .auditLog: "/settings/audit-log"
+        }
+    }
+
+    /// The page's heading and the last part of its title.
+    var title: String {
+        switch self {
+        case .signIn: "Sign in"
+        case .setup: "Set up your passkey"
+        case .personalAccessTokens: "Personal Access Tokens"
+        case .serviceAccounts: "Service Accounts"
+        case .users: "Users"
+        case .roles: "Roles"
+        case .credentials: "My credentials"
+        case .auditLog: "Audit log"
+        }
+    }
+
+    /// Where the page sits in the settings, shown above its heading.
+    var breadcrumb: [String] {
+        switch self {
+        case .signIn, .setup: []
+        case .personalAccessTokens, .serviceAccounts: ["Settings", "Developers", title]
+        case .users, .roles, .credentials, .auditLog: ["Settings", title]
+        }
+    }
+
+    /// The page's ES module under `/assets/`.
+    var script: String {
+        switch self {
+        case .signIn: "login.js"
+        case .setup: "setup.js"
+        case .personalAccessTokens: "pats.js"
+        case .serviceAccounts: "service-accounts.js"
+        case .users: "users.js"
+        case .roles: "roles.js"
+        case .credentials: "credentials.js"
+        case .auditLog: "audit-log.js"
+        }
+    }
+
+    /// The page's own HTML, inside `<main>`.
+    var body: String {
+        let bytes: [UInt8] =
+            switch self {
+            case .signIn: PackageResources.login_html
+            case .setup: PackageResources.setup_html
+            case .personalAccessTokens: PackageResources.pats_html
+            case .serviceAccounts: PackageResources.service_accounts_html
+            case .users: PackageResources.users_html
+            case .roles: PackageResources.roles_html
+            case .credentials: PackageResources.credentials_html
+            case .auditLog: PackageResources.audit_log_html
+            }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether the page needs a session (it shows the navigation and sends visitors without one to sign in).
+    var needsSession: Bool { self != .signIn && self != .setup }
+
+    /// The pages in the navigation, in order.
+    static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .credentials, .auditLog]
+}
