@@ -129,6 +129,17 @@ for SCALE in $SCALES; do
     ROWS+=("$SCALE|$HELLO|$PATS|$WHOAMI|$ROUNDS|$(rss_mib)")
 done
 
+# The dashboard: its heaviest page against the API call it makes and the hello-world route, three
+# alternating passes as above; and what a browser downloads (all JavaScript and CSS, uncompressed).
+rm -f "$WORK"/passes-*
+for _ in $(seq "$PASSES"); do
+    SECONDS_PER_LOAD=$PASS_SECONDS wrk_run hello /healthz >>"$WORK/passes-hello"
+    SECONDS_PER_LOAD=$PASS_SECONDS wrk_run page /settings/developers/personal-access-tokens >>"$WORK/passes-page"
+    SECONDS_PER_LOAD=$PASS_SECONDS wrk_run pats /auth/pats >>"$WORK/passes-pats"
+done
+DASHBOARD=("$(median_of_passes hello /healthz)" "$(median_of_passes page /settings/developers/personal-access-tokens)" "$(median_of_passes pats /auth/pats)")
+ASSET_BYTES=$(cat Sources/SignetServer/Dashboard/Assets/*.js Sources/SignetServer/Dashboard/Assets/*.css | wc -c)
+
 
 SOAK_TABLE=""
 if [ "$SOAK_MINUTES" -gt 0 ]; then
@@ -167,4 +178,17 @@ echo "|---|---:|---:|---:|"
 echo "| PAT creation (signed POST /auth/pats) | $(field "$PATCREATE" per_second) | $(field "$PATCREATE" p50_ms) / $(field "$PATCREATE" p99_ms) | $(field "$PATCREATE" server_cpu_us_per_op) |"
 echo "| Login (init + signed login) | $(field "$LOGIN" per_second) | $(field "$LOGIN" p50_ms) / $(field "$LOGIN" p99_ms) | $(field "$LOGIN" server_cpu_us_per_op) |"
 
+echo
+echo "## Dashboard (wrk -t2 -c64, same passes; the page is GET /settings/developers/personal-access-tokens, at the largest scale above)"
+echo
+echo "| Route | req/s | p50 / p99 ms | req/s ÷ GET /auth/pats (target > 1: a page costs less than the API call it makes) |"
+echo "|---|---:|---:|---:|"
+PATS_RPS=$(echo "${DASHBOARD[2]}" | cut -d'|' -f2)
+ROUTES=("GET /healthz" "GET /settings/developers/personal-access-tokens (page)" "GET /auth/pats (API)")
+for I in 0 1 2; do
+    IFS='|' read -r _ RPS P50 P99 <<<"${DASHBOARD[$I]}"
+    echo "| ${ROUTES[$I]} | $RPS | $P50 / $P99 | $(awk -v a="$RPS" -v b="$PATS_RPS" 'BEGIN { printf "%.2f", a / b }') |"
+done
+echo
+echo "All dashboard JavaScript and CSS: $ASSET_BYTES bytes uncompressed (target < 102,400)."
 echo "$SOAK_TABLE"

@@ -127,6 +127,7 @@ struct CommandLineTests {
             try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
             let shown = try await cli.succeed(["users", "create", "--email", "invited@cli.example"])
             #expect(shown.stdout.contains("registration code") && shown.stdout.contains("signet register --url \(url)"))
+            #expect(shown.stdout.contains("setup link") && shown.stdout.contains("\(url)/setup?org=\(orgId)&username=invited%40cli.example&code="))
             let renewed = try await cli.succeed(["users", "registration-code", "--email", "invited@cli.example", "--json"])
             let code =
                 try #require(try JSONSerialization.jsonObject(with: Data(renewed.stdout.utf8)) as? [String: Any])["registrationCode"] as? String

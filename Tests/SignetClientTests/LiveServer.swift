@@ -30,7 +30,7 @@ struct LiveServer: Sendable {
             let result = try await app.test(.live) { client in
                 let server = LiveServer(
                     baseURL: "http://127.0.0.1:\(client.port ?? 0)", orgId: organization.orgId, adminKey: key,
-                    adminCredentialId: organization.credentialId, store: store, directory: directory)
+                    adminCredentialId: organization.credentialId ?? "", store: store, directory: directory)
                 return try await body(server)
             }
             try await store.shutdown()

@@ -23,6 +23,16 @@ struct AuthorizationMatrixTests {
     /// Every route the router serves must have a row (`everyRouteHasARow`). Logout comes last: it ends sessions.
     static let table = """
         GET /healthz                             200 200 200 200 200 200 200 200
+        GET /                                      303 303 303 303 303 303 303 303
+        GET /login                                200 200 200 200 200 200 200 200
+        GET /setup                                200 200 200 200 200 200 200 200
+        GET /settings/developers/personal-access-tokens 200 200 200 200 200 200 200 200
+        GET /settings/developers/service-accounts 200 200 200 200 200 200 200 200
+        GET /settings/users                       200 200 200 200 200 200 200 200
+        GET /settings/roles                       200 200 200 200 200 200 200 200
+        GET /settings/credentials                 200 200 200 200 200 200 200 200
+        GET /settings/audit-log                   200 200 200 200 200 200 200 200
+        GET /assets/{asset}                       200 200 200 200 200 200 200 200
         POST /auth/login/init                    200 200 200 200 200 200 200 200
         POST /auth/login                         200 200 200 200 200 200 200 200
         POST /auth/registration/init             200 200 200 200 200 200 200 200
@@ -33,6 +43,7 @@ struct AuthorizationMatrixTests {
         POST /auth/action                        200 200 200 200 200 401 401 401
         GET /auth/users                          200 200 200 200 200 401 401 401
         GET /auth/users/{user}                   200 200 200 200 200 401 401 401
+        GET /auth/users/{user}/pats              200 200 200 200 200 401 401 401
         POST /auth/users                         200 403 200 403 403 401 401 401
         PUT /auth/users/{user}                   200 403 200 403 403 401 401 401
         PUT /auth/users/{user}/deactivate        200 403 403 403 200 401 401 401

@@ -56,7 +56,7 @@ struct ChallengeBindingTests {
     @Test("A login challenge dies after five wrong answers: the right one is refused after them", arguments: TestDatabase.available)
     func challengeDiesAfterFiveFailures(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
-            let stranger = try TestSigner.generate(.ecdsaP256, credentialId: server.organization.credentialId)
+            let stranger = try TestSigner.generate(.ecdsaP256, credentialId: server.adminCredentialId)
             func wrong(_ challenge: UserActionChallenge) throws -> String {
                 try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try stranger.sign(challenge)))
             }

@@ -106,7 +106,7 @@ struct CredentialTests {
             #expect(try await submit(second, clientData: reusedData, attestation: reusedAttestation).status == .conflict)
             let third = try await challenge()
             let (data, attestation) = try KeyAttestation.make(challenge: third.challenge, key: key)
-            #expect(try await submit(third, clientData: data, attestation: attestation, credId: server.organization.credentialId).status == .conflict)
+            #expect(try await submit(third, clientData: data, attestation: attestation, credId: server.adminCredentialId).status == .conflict)
             // Garbage.
             #expect(try await submit(try await challenge(), clientData: "!!", attestation: "!!").status == .badRequest)
             #expect(try await api.send(.post, "/auth/credentials/init", token: admin.token, body: #"{"kind":"Fido2"}"#).status == .badRequest)
@@ -144,7 +144,7 @@ struct CredentialTests {
     func credentialUuidAsCredId(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
-            #expect(server.organization.credentialId == server.organization.credentialUuid)
+            #expect(server.adminCredentialId == server.adminCredentialUuid)
             let (pat, patIdentity) = try await api.createPat(as: admin)
             #expect(pat.credId.hasPrefix("cr-"))
             let challenge = try await api.send(
@@ -158,7 +158,7 @@ struct CredentialTests {
             let byUuid = Identity(token: rotated.token, signer: rotated.signer.with(credentialId: credential.credentialUuid))
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: byUuid, body: #"{"name":"by-uuid"}"#).status == .ok)
             // Another identity's uuid does not answer.
-            let foreign = Identity(token: rotated.token, signer: rotated.signer.with(credentialId: server.organization.credentialUuid))
+            let foreign = Identity(token: rotated.token, signer: rotated.signer.with(credentialId: server.adminCredentialUuid))
             #expect(try await api.attemptUserAction(as: foreign, path: "/auth/pats/\(pat.tokenId)", payload: "{}").status == .forbidden)
         }
     }
@@ -191,7 +191,7 @@ struct CredentialTests {
             let (_, pat) = try await api.createPat(as: admin)
             let reply = try await api.signed(
                 .put, "/auth/credentials/deactivate", as: pat,
-                body: try api.json(CredentialUuidRequest(credentialUuid: server.organization.credentialUuid)))
+                body: try api.json(CredentialUuidRequest(credentialUuid: server.adminCredentialUuid)))
             #expect(reply.status == .notFound)
             #expect(try await api.send(.get, "/auth/credentials", token: pat.token).decode(ListResponse<Credential>.self).items.count == 1)
         }

@@ -44,15 +44,15 @@ struct LoginTests {
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "ADMIN@example.com", orgId: server.orgId)))
             #expect(reply.status == .ok)
             let challenge = try reply.decode(UserActionChallenge.self)
-            #expect(challenge.allowCredentials.key.map(\.id) == [server.organization.credentialId])
+            #expect(challenge.allowCredentials.key.map(\.id) == [server.adminCredentialId])
             #expect(challenge.supportedCredentialKinds.map(\.kind) == [.key])
-            try await server.store.setCredentialActive(uuid: server.organization.credentialUuid, isActive: false)
+            try await server.store.setCredentialActive(uuid: server.adminCredentialUuid, isActive: false)
             let afterDeactivation = try await api.send(
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
             // No active Key credential: a decoy challenge (usernames are not revealed), never the deactivated credential.
             #expect(afterDeactivation.status == .ok)
             let decoy = try afterDeactivation.decode(UserActionChallenge.self)
-            #expect(!decoy.allowCredentials.key.map(\.id).contains(server.organization.credentialId))
+            #expect(!decoy.allowCredentials.key.map(\.id).contains(server.adminCredentialId))
         }
     }
 
@@ -92,7 +92,7 @@ struct LoginTests {
             let real = try await api.send(
                 .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
             let realChallenge = try real.decode(UserActionChallenge.self)
-            let wrongKey = try signer.with(credentialId: server.organization.credentialId).sign(realChallenge)
+            let wrongKey = try signer.with(credentialId: server.adminCredentialId).sign(realChallenge)
             let wrong = try await api.send(
                 .post, "/auth/login",
                 body: try api.json(SignedChallenge(challengeIdentifier: realChallenge.challengeIdentifier, firstFactor: wrongKey)))
@@ -107,7 +107,7 @@ struct LoginTests {
         try await TestServer.with(database) { server, api in
             let request = try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
             let challenge = try await api.send(.post, "/auth/login/init", body: request).decode(UserActionChallenge.self)
-            let impostor = try TestSigner.generate(.ecdsaP256, credentialId: server.organization.credentialId)
+            let impostor = try TestSigner.generate(.ecdsaP256, credentialId: server.adminCredentialId)
             let forged = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try impostor.sign(challenge))
             let forgedReply = try await api.send(.post, "/auth/login", body: try api.json(forged))
             #expect(forgedReply.status == .unauthorized)

@@ -141,7 +141,7 @@ struct SecurityRegressionTests {
             let prepared = try await api.userAction(as: admin, method: "PUT", path: "/auth/pats/\(pat.tokenId)/deactivate", payload: "")
             let fresh = Identity(token: admin.token, signer: newKey.signer)
             let off = try await api.signed(
-                .put, "/auth/credentials/deactivate", as: fresh, body: #"{"credentialUuid":"\#(server.organization.credentialUuid)"}"#)
+                .put, "/auth/credentials/deactivate", as: fresh, body: #"{"credentialUuid":"\#(server.adminCredentialUuid)"}"#)
             #expect(off.status == .ok, "\(off.body)")
             // The session opened with the deactivated key is over.
             #expect(try await api.send(.get, "/auth/pats", token: admin.token).status == .unauthorized)

@@ -17,7 +17,7 @@ struct UserActionTests {
             let request = try api.json(
                 CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/auth/pats/x"))
             let forUser = try await api.send(.post, "/auth/action/init", token: admin.token, body: request).decode(UserActionChallenge.self)
-            #expect(forUser.allowCredentials.key.map(\.id) == [server.organization.credentialId])
+            #expect(forUser.allowCredentials.key.map(\.id) == [server.adminCredentialId])
             let forPat = try await api.send(.post, "/auth/action/init", token: patIdentity.token, body: request).decode(UserActionChallenge.self)
             #expect(forPat.allowCredentials.key.map(\.id) == [pat.credId])
         }

@@ -105,7 +105,7 @@ struct UserTests {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let adminId = server.organization.userId
-            for (method, path) in [(HTTPMethod.put, "/auth/users/\(adminId)/deactivate"), (.delete, "/auth/users/\(adminId)")] {
+            for (method, path) in [(HTTPRequest.Method.put, "/auth/users/\(adminId)/deactivate"), (.delete, "/auth/users/\(adminId)")] {
                 let reply = try await api.signed(method, path, as: admin)
                 #expect(reply.status == .conflict)
                 #expect(reply.errorMessage?.contains("yourself") == true)
@@ -131,6 +131,26 @@ struct UserTests {
             #expect(revoked.status == .noContent && revoked.body.isEmpty)
         }
     }
-}
 
-typealias HTTPMethod = HTTPRequest.Method
+    @Test(
+        "An administrator sees a person's PATs (never the tokens); someone who holds less gets 403; unknown ids 404",
+        arguments: TestDatabase.available)
+    func personsPats(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, _) = try await api.createPat(as: admin, name: "admins-bot")
+            let (person, signer) = try await api.createUser(as: admin, email: "reader@example.com")
+            let role = try await api.createRole(as: admin, operations: ["Auth:Users:Read", "Auth:Pats:Create"])
+            try await api.assign(role.id, to: person.userId, as: admin)
+            let reader = try await api.session("reader@example.com", orgId: server.orgId, signer: signer)
+            let (readersPat, _) = try await api.createPat(as: reader, name: "readers-bot")
+
+            let seen = try await api.send(.get, "/auth/users/\(person.userId)/pats", token: admin.token)
+            let items = try seen.decode(ListResponse<AccessToken>.self).items
+            #expect(items.map(\.tokenId) == [readersPat.tokenId] && items.allSatisfy { $0.accessToken == nil })
+            let upward = try await api.send(.get, "/auth/users/\(server.organization.userId)/pats", token: reader.token)
+            #expect(upward.status == .forbidden && !upward.body.contains(pat.tokenId), "\(upward.body)")
+            #expect(try await api.send(.get, "/auth/users/us-nobody/pats", token: admin.token).status == .notFound)
+        }
+    }
+}

@@ -108,6 +108,8 @@ def documented_pat_flow(browser, server):
     check(f'credential_id="{credential}"' in browser.find("#pat-python").text and server.base in browser.find("#pat-python").text,
           "the Python snippet has the credential id and base URL filled in")
     check(server.settings["orgId"] in browser.find("#pat-typescript").text, "the TypeScript snippet has the org id filled in")
+    check(browser.find("#pat-signer").text == browser.passkeys()[0]["credentialId"].replace("+", "-").replace("/", "_").rstrip("="),
+          "the result names the passkey that signed the creation")
     browser.shot("pat-created")
     row = browser.find("#pat-table tbody tr")
     check("ci-bot" in row.text and "Active" in row.text and credential in row.text, "the list shows the new token, active, with its credential")
@@ -206,6 +208,23 @@ def service_account(browser, server):
           "dfns_sdk works with the service account's token and sees its credential")
 
 
+def other_pages(browser, server):
+    browser.open(browser.base + "/settings/users")
+    browser.find("button[aria-label='Personal access tokens of admin@signet.local']").click()
+    check("ci-bot" in browser.text("#user-pats-table tbody", "ci-bot"), "an administrator sees a person's PATs on the Users page")
+    browser.shot("users")
+    browser.open(browser.base + "/settings/credentials")
+    check("Passkey" in browser.text("#credential-table tbody", "Passkey"), "My credentials lists the passkey and the initial key")
+    browser.button("Add a passkey and sign with an existing one").click()
+    message = browser.nonempty("#passkey-name-error")
+    check("already holds a passkey" in message, f"a second passkey on the same device is refused with a reason ({message})")
+    browser.shot("credentials")
+    browser.open(browser.base + "/settings/audit-log")
+    rows = browser.text("#audit-table tbody", "POST /auth/pats")
+    check("Passkey" in rows and "PAT" in rows, "the audit log names the token and the credential behind each action")
+    browser.shot("audit-log")
+
+
 def narrow_screen(browser):
     browser.driver.set_window_size(390, 844)
     browser.open(browser.base + PAT_PAGE)
@@ -238,10 +257,8 @@ def main():
         refused_user_verification(first, server)
         print("flow: a service account")
         service_account(first, server)
-        for page in ("/settings/users", "/settings/credentials", "/settings/audit-log"):
-            first.open(first.base + page)
-            first.find("table tbody tr")
-            first.shot(page.rsplit("/", 1)[1])
+        print("flow: users, credentials, audit log")
+        other_pages(first, server)
         narrow_screen(first)
         first.console_clean("end")
     except Exception as failure:  # a Failure, or Selenium's timeout naming what never appeared

@@ -49,6 +49,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rp-name"), help: "Passkeys: the name authenticators show (env SIGNET_RP_NAME).")
     var rpName: String = Environment.value("SIGNET_RP_NAME") ?? "Signet"
 
+    @Option(
+        name: .customLong("registration-webhook"),
+        help: ArgumentHelp(
+            "POST each new registration code (and its setup link) to this https URL, to mail it (env SIGNET_REGISTRATION_WEBHOOK).",
+            discussion: "http:// only to localhost. See the README, 'Inviting people'."))
+    var registrationWebhook: String? = Environment.value("SIGNET_REGISTRATION_WEBHOOK")
+
+    @Option(
+        name: .customLong("registration-webhook-secret-file"),
+        help:
+            "A file whose contents sign each webhook body: X-Signet-Signature: sha256=<HMAC> (env SIGNET_REGISTRATION_WEBHOOK_SECRET holds the secret itself)."
+    )
+    var registrationWebhookSecretFile: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SIGNET_LOG_LEVEL).")
     var logLevel: String = Environment.value("SIGNET_LOG_LEVEL") ?? "info"
 
@@ -59,6 +73,23 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("SIGNET_PORT '\(value)' is not a port number")
         }
         _ = try relyingParty()
+        _ = try webhook()
+    }
+
+    /// The registration webhook, as configured (`nil` without `--registration-webhook`).
+    func webhook() throws -> RegistrationWebhook? {
+        guard let registrationWebhook else { return nil }
+        var secret = Environment.value("SIGNET_REGISTRATION_WEBHOOK_SECRET")
+        if let path = registrationWebhookSecretFile {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
+            secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let setupBase = try relyingParty()?.origins.first
+        do {
+            return try RegistrationWebhook(url: registrationWebhook, secret: secret, setupBase: setupBase)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The passkey relying party: as configured, or for --dev `localhost` on this port; `nil`
@@ -93,13 +124,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if dev {
             let base = try relyingParty()?.origins.first
-            try await SQLStore.with(location.store, logger: logger) { store in try await DevelopmentSetup.announceDashboard(store: store, base: base) }
+            try await SQLStore.with(location.store, logger: logger) { store in try await DevelopmentSetup.announceDashboard(store: store, base: base)
+            }
         }
         let opened = try await SQLStore.open(location.store, logger: logger)
         do {
+            var configuration = ServerConfiguration(host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty())
+            configuration.registrationWebhook = try webhook()
             let app = try await buildApplication(
-                configuration: ServerConfiguration(
-                    host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty()),
+                configuration: configuration,
                 store: opened.store,
                 services: opened.services,
                 logger: logger)

@@ -33,6 +33,8 @@ package struct ServerConfiguration: Sendable {
     /// Passkeys: the WebAuthn relying party and its allowed origins. `nil`: Fido2 credentials are
     /// refused with a 400 that says how to configure them.
     package var relyingParty: RelyingParty?
+    /// Where each new registration code is delivered (`--registration-webhook`), if anywhere.
+    package var registrationWebhook: RegistrationWebhook? = nil
     /// How long a registration code works (4 hours, as Dfns's emailed codes).
     package var registrationCodeLifetime: TimeInterval = 4 * 3600
     /// The current time, read by every service and the authorization cache. Tests move it instead

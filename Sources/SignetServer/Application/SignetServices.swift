@@ -62,7 +62,7 @@ struct SignetServices: Sendable {
             maximumDays: maximumDays, now: now)
         let registration = RegistrationService(
             store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, permissions: permissions, guardrails: guardrails,
-            codeLifetime: configuration.registrationCodeLifetime, now: now)
+            codeLifetime: configuration.registrationCodeLifetime, webhook: configuration.registrationWebhook, now: now)
         self.registration = registration
         self.users = UserService(
             store: store, permissions: permissions, guardrails: guardrails, presenter: userPresenter, registration: registration, now: now)

@@ -13,6 +13,7 @@ import SignetAPI
 /// | `PUT /auth/pats/{tokenId}/activate` | yes | none (own user's PATs) | user; a PAT only itself |
 /// | `PUT /auth/pats/{tokenId}/deactivate` | yes | none (own user's PATs) | user; a PAT only itself |
 /// | `DELETE /auth/pats/{tokenId}` | yes | none (own user's PATs) | user; a PAT only itself |
+/// | `GET /auth/users/{userId}/pats` | no | `Auth:Users:Read` and every operation that person holds (Signet's addition) | user, PAT, service account |
 struct PatController: Sendable {
     let pats: PatService
     let signed: SignedRoutes
@@ -21,6 +22,9 @@ struct PatController: Sendable {
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
         router.get("auth/pats") { _, context in
             try await cache.jsonResponse(.pats(userId: context.caller.userId)) { try await pats.list(caller: context.caller) }
+        }
+        router.get("auth/users/:id/pats") { _, context in
+            JSONResponse(try await pats.list(ofUser: try context.parameters.require("id"), caller: context.caller))
         }
         router.post(
             "auth/pats",

@@ -79,6 +79,26 @@ struct PatService: Sendable {
         return ListResponse(items: items)
     }
 
+    /// `GET /auth/users/{userId}/pats` (Signet's addition, for the dashboard's Users page): another
+    /// person's PATs, never their tokens. The caller needs `Auth:Users:Read` and every operation
+    /// that person holds: whoever could act as them may see what acts for them.
+    func list(ofUser userId: String, caller: Caller) async throws -> ListResponse<AccessToken> {
+        try await permissions.require(.usersRead, for: caller)
+        guard let user = try await store.user(id: userId), ExactText.equals(user.orgId, caller.orgId), !user.isDeleted, !user.isServiceAccount
+        else { throw APIError.notFound("no person \(TextRules.escaped(userId)) in this organisation") }
+        let missing = try await permissions.effective(for: caller).missing(from: try await store.permissions(identityId: user.id))
+        guard missing.isEmpty else {
+            throw APIError.forbidden(
+                "\(caller.errorName) may not see the PATs of \(user.id): they hold operations the caller does not (\(missing.joined(separator: ", ")))"
+            )
+        }
+        var items: [AccessToken] = []
+        for token in try await store.tokens(userId: user.id, kind: .pat) {
+            items.append(try await presenter.present(token, signingIdentityId: token.id))
+        }
+        return ListResponse(items: items)
+    }
+
     /// `GET /auth/pats/{tokenId}`.
     func get(_ tokenId: String, caller: Caller) async throws -> AccessToken {
         let token = try await ownedPat(tokenId, caller: caller, mutating: false)

@@ -15,6 +15,8 @@ struct RegistrationService: Sendable {
     let permissions: PermissionService
     let guardrails: AdminGuard
     let codeLifetime: TimeInterval
+    /// Delivers new codes to the operator's endpoint, when configured.
+    let webhook: RegistrationWebhook?
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -27,12 +29,15 @@ struct RegistrationService: Sendable {
         guard let issued = try await Self.issueCode(store: store, userId: user.id, lifetime: codeLifetime, now: now()) else {
             throw APIError.notFound("user \(user.id) not found")
         }
+        webhook?.deliver(user: user, code: issued.code, expiresAt: issued.expiresAt)
         return issued
     }
 
     /// A new code for `userId`, stored as its digest (the previous one stops working); `nil` when
     /// there is no such user. Also used by ``SetupLink`` outside a running server.
-    static func issueCode(store: any SignetStore, userId: String, lifetime: TimeInterval, now: Date) async throws -> (
+    static func issueCode(
+        store: any SignetStore, userId: String, lifetime: TimeInterval, now: Date
+    ) async throws -> (
         code: String, expiresAt: Date
     )? {
         let code = Base64URL.encode(Identifier.randomBytes(16))

@@ -23,6 +23,9 @@ struct TestServer: Sendable {
     let postgres: (driver: PostgresDriver, url: String, pool: Task<Void, Never>)?
 
     var orgId: String { organization.orgId }
+    /// The first administrator's Key credential (every test server creates one).
+    var adminCredentialId: String { organization.credentialId ?? "" }
+    var adminCredentialUuid: String { organization.credentialUuid ?? "" }
 
     /// Runs `body` with a fresh server on `database` and removes everything afterwards. Router
     /// tests take the database as their argument (`arguments: TestDatabase.available`), so one
@@ -64,7 +67,7 @@ struct TestServer: Sendable {
             store: store, organizationName: "Test org", email: "admin@example.com", publicKeyPEM: signer.publicKeyPEM)
         return TestServer(
             store: store, directory: directory, organization: organization,
-            adminSigner: signer.with(credentialId: organization.credentialId), configuration: configuration, postgres: postgres)
+            adminSigner: signer.with(credentialId: organization.credentialId ?? ""), configuration: configuration, postgres: postgres)
     }
 
     /// Runs `body` against a router built over this server's store (a restart builds a new one). On

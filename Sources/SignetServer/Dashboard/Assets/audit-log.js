@@ -1,7 +1,8 @@
 // Settings > Audit log: time range and user filters; the token and credential behind each action.
-import { api, busy, el, formatDate, needs, requireSession } from './signet.js';
+import { api, busy, el, formatDate, needs, requireSession, fillRows } from './signet.js';
 
 const form = document.getElementById('audit-filters');
+const TOKEN_KINDS = { Token: 'Session', Pat: 'PAT', ServiceAccount: 'Service account' };
 
 async function load() {
   const query = new URLSearchParams();
@@ -9,12 +10,12 @@ async function load() {
   if (form.end.value) query.set('endTime', new Date(form.end.value).toISOString());
   if (form.userId.value.trim()) query.set('userId', form.userId.value.trim());
   const list = await api('GET', `/auth/action/logs${query.size ? `?${query}` : ''}`);
-  document.querySelector('#audit-table tbody').replaceChildren(...list.items.map((entry) => el('tr', {},
+  fillRows(document.querySelector('#audit-table tbody'), list.items.map((entry) => el('tr', {},
     el('td', {}, formatDate(entry.datePerformed ?? entry.dateSigned)),
     el('td', {}, entry.username ?? entry.userId ?? '—'),
     el('th', { scope: 'row' }, el('code', {}, `${entry.httpMethod} ${entry.httpPath}`)),
     el('td', {}, String(entry.responseStatus ?? 'not used')),
-    el('td', {}, `${entry.tokenKind} `, el('code', {}, entry.tokenId)),
+    el('td', {}, `${TOKEN_KINDS[entry.tokenKind] ?? entry.tokenKind} `, el('code', {}, entry.tokenId)),
     el('td', {}, `${entry.firstFactorCredential.kind === 'Fido2' ? 'Passkey' : entry.firstFactorCredential.kind ?? ''} `,
       el('code', {}, entry.firstFactorCredential.credentialUuid)))));
 }

@@ -1,5 +1,5 @@
 // Settings > My credentials: passkeys and keys; add a passkey; deactivate or reactivate one.
-import { api, busy, confirmAction, el, fieldError, formatDate, loadFailed, requireSession, status } from './signet.js';
+import { api, busy, confirmAction, el, fieldError, formatDate, loadFailed, requireSession, status, fillRows } from './signet.js';
 import { createPasskey } from './webauthn.js';
 
 const form = document.getElementById('add-passkey');
@@ -24,7 +24,7 @@ function toggle(credential) {
 async function load() {
   try {
     const list = await api('GET', '/auth/credentials');
-    document.querySelector('#credential-table tbody').replaceChildren(...list.items.map((credential) => el('tr', {},
+    fillRows(document.querySelector('#credential-table tbody'), list.items.map((credential) => el('tr', {},
       el('th', { scope: 'row' }, credential.name),
       el('td', {}, credential.kind === 'Fido2' ? 'Passkey' : credential.kind),
       el('td', {}, formatDate(credential.dateCreated)),

@@ -1,7 +1,7 @@
 // Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons,
+  api, assignableRoles, busy, el, lastSigner, fieldError, formatDate, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows,
 } from './signet.js';
 import { tokenActions } from './tokens.js';
 
@@ -50,7 +50,7 @@ function row(pat) {
 async function load() {
   try {
     const list = await api('GET', '/auth/pats');
-    tbody.replaceChildren(...list.items.map(row));
+    fillRows(tbody, list.items.map(row));
     document.getElementById('pat-empty').hidden = list.items.length > 0;
   } catch (error) {
     loadFailed(error);
@@ -87,6 +87,7 @@ function showResult(pat) {
   const base = location.origin;
   document.getElementById('pat-token').value = pat.accessToken;
   document.getElementById('pat-credential').value = pat.credId;
+  document.getElementById('pat-signer').textContent = lastSigner;
   document.getElementById('pat-python').textContent = [
     'import os',
     'from dfns_sdk import DfnsClient, DfnsClientConfig',

@@ -1,5 +1,5 @@
 // Settings > Roles: create and edit with the operation picker, archive, assign and revoke.
-import { api, busy, confirmAction, el, fieldError, loadFailed, needs, requireSession, status } from './signet.js';
+import { api, busy, confirmAction, el, fieldError, loadFailed, needs, requireSession, status, fillRows } from './signet.js';
 
 const form = document.getElementById('role-form');
 const assignForm = document.getElementById('assign-form');
@@ -39,12 +39,18 @@ async function showAssignments(role) {
   assignForm.identityId.focus();
 }
 
+/** A few operations in full; many behind a disclosure. */
+function operationSummary(operations) {
+  if (operations.length <= 6) return operations.join(', ') || 'none';
+  return el('details', {}, el('summary', {}, `${operations.length} operations`), operations.join(', '));
+}
+
 async function load() {
   try {
     const list = await api('GET', '/permissions');
-    document.querySelector('#role-table tbody').replaceChildren(...list.items.map((role) => el('tr', {},
+    fillRows(document.querySelector('#role-table tbody'), list.items.map((role) => el('tr', {},
       el('th', { scope: 'row' }, role.name),
-      el('td', {}, role.operations.length ? role.operations.join(', ') : 'every operation'),
+      el('td', {}, operationSummary(role.operations)),
       el('td', {}, role.isArchived ? 'Archived' : role.isImmutable ? 'Managed' : 'Active'),
       el('td', { className: 'row-actions' },
         role.isImmutable || role.isArchived ? '' : button('Edit', 'secondary', () => edit(role)), ' ',

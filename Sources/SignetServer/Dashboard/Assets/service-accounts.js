@@ -1,6 +1,6 @@
 // Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
 // deactivate / reactivate / delete.
-import { api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons } from './signet.js';
+import { api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons, fillRows } from './signet.js';
 import { tokenActions } from './tokens.js';
 
 const form = document.getElementById('sa-form');
@@ -17,7 +17,7 @@ function showForm(open) {
 async function load() {
   try {
     const list = await api('GET', '/auth/service-accounts');
-    document.querySelector('#sa-table tbody').replaceChildren(...list.items.map((account) => {
+    fillRows(document.querySelector('#sa-table tbody'), list.items.map((account) => {
       const info = account.userInfo;
       const token = account.accessTokens[0];
       return el('tr', {},

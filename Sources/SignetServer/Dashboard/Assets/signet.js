@@ -48,12 +48,16 @@ export async function api(method, path, body, { signed = false, token = session.
   return data;
 }
 
+/** The credential id of the passkey that signed the last change (shown with its result). */
+export let lastSigner = '';
+
 /** `/auth/action/init`, the passkey, `/auth/action`: the user action that authorises one change. */
 async function signUserAction(method, path, payload, token) {
   const challenge = await api('POST', '/auth/action/init', {
     userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: path, userActionServerKind: 'Api',
   }, { token });
   const firstFactor = await signChallenge(challenge);
+  lastSigner = firstFactor.credentialAssertion.credId;
   const signed = await api('POST', '/auth/action', { challengeIdentifier: challenge.challengeIdentifier, firstFactor }, { token });
   return signed.userAction;
 }
@@ -121,6 +125,13 @@ export function el(tag, properties = {}, ...children) {
   Object.assign(element.dataset, dataset);
   for (const child of children) element.append(child ?? '');
   return element;
+}
+
+/** Puts `rows` into a table's body; each cell is labelled with its column (shown on narrow screens). */
+export function fillRows(tbody, rows) {
+  const headings = [...tbody.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const row of rows) [...row.children].forEach((cell, index) => { cell.dataset.label = headings[index] ?? ''; });
+  tbody.replaceChildren(...rows);
 }
 
 /** A date as the person's locale writes it, or `fallback`. */

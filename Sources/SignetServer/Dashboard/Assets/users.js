@@ -1,5 +1,5 @@
 // Settings > Users: invite (the setup link shown once), a new setup link, deactivate / reactivate / delete.
-import { api, busy, el, fieldError, formatDate, loadFailed, needs, orgId, requireSession, status, wireCopyButtons } from './signet.js';
+import { api, busy, el, fieldError, formatDate, loadFailed, needs, orgId, requireSession, status, wireCopyButtons, fillRows } from './signet.js';
 import { tokenActions } from './tokens.js';
 
 const form = document.getElementById('invite');
@@ -23,17 +23,38 @@ function newLinkButton(user) {
   return button;
 }
 
+/** An administrator's view of a person's PATs (GET /auth/users/{id}/pats, Signet's addition). */
+function patsButton(user) {
+  const button = el('button', { type: 'button', className: 'secondary small' }, 'PATs');
+  button.setAttribute('aria-label', `Personal access tokens of ${user.username}`);
+  button.addEventListener('click', () => busy(button, async () => {
+    const list = await api('GET', `/auth/users/${encodeURIComponent(user.userId)}/pats`);
+    fillRows(document.querySelector('#user-pats-table tbody'), list.items.map((pat) => el('tr', {},
+      el('th', { scope: 'row' }, pat.name),
+      el('td', {}, formatDate(pat.dateCreated)),
+      el('td', {}, formatDate(pat.dateExpires, 'never')),
+      el('td', {}, el('span', { className: pat.isActive ? 'badge ok' : 'badge off' }, pat.isActive ? 'Active' : 'Inactive')),
+      el('td', {}, el('code', {}, pat.credId)))));
+    document.getElementById('user-pats-title').textContent = `Personal access tokens of ${user.username}`;
+    document.getElementById('user-pats-empty').hidden = list.items.length > 0;
+    const panel = document.getElementById('user-pats');
+    panel.hidden = false;
+    panel.focus();
+  }));
+  return button;
+}
+
 async function load() {
   try {
     const list = await api('GET', '/auth/users');
     const people = list.items.filter((user) => !user.isServiceAccount);
-    document.querySelector('#user-table tbody').replaceChildren(...people.map((user) => el('tr', {},
+    fillRows(document.querySelector('#user-table tbody'), people.map((user) => el('tr', {},
       el('th', { scope: 'row' }, user.username),
       el('td', {}, el('code', {}, user.userId)),
       el('td', {}, el('span', { className: user.isActive ? 'badge ok' : 'badge off' }, user.isActive ? 'Active' : 'Inactive')),
       el('td', {}, user.isRegistered ? 'Yes' : 'Not yet'),
       el('td', {}, user.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
-      el('td', { className: 'row-actions' }, newLinkButton(user), ' ',
+      el('td', { className: 'row-actions' }, patsButton(user), ' ', newLinkButton(user), ' ',
         ...tokenActions({ name: user.username }, '/auth/users', 'user', load, user.userId, user.isActive)))));
   } catch (error) {
     loadFailed(error);
@@ -54,6 +75,7 @@ form.addEventListener('submit', async (event) => {
     await load();
   }, 'invite-email-error');
 });
+document.getElementById('user-pats-close').addEventListener('click', () => { document.getElementById('user-pats').hidden = true; });
 wireCopyButtons();
 const me = await requireSession();
 if (needs(me, 'Auth:Users:Read', 'the people of this organisation')) await load();

@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetStore
+import SignetTestFixtures
+import Testing
+
+/// `--registration-webhook`: each new registration code is POSTed, signed, to the operator's endpoint.
+@Suite("Registration webhook")
+struct RegistrationWebhookTests {
+    actor Inbox {
+        var deliveries: [(body: String, signature: String?)] = []
+        func add(_ body: String, _ signature: String?) { deliveries.append((body, signature)) }
+    }
+
+    @Test("A new person's code reaches the webhook once, signed with HMAC-SHA256, with a setup link that works")
+    func delivery() async throws {
+        let inbox = Inbox()
+        let router = Router()
+        router.post("hook") { request, context in
+            let body = try await request.body.collect(upTo: 65536)
+            await inbox.add(String(buffer: body), request.headers[HTTPField.Name("X-Signet-Signature")!])
+            return HTTPResponse.Status.noContent
+        }
+        try await Application(router: router).test(.live) { receiver in
+            var configuration = ServerConfiguration()
+            configuration.relyingParty = try RelyingParty(id: "localhost", name: "Signet", origins: ["http://localhost:8080"])
+            configuration.registrationWebhook = try RegistrationWebhook(
+                url: "http://localhost:\(receiver.port ?? 0)/hook", secret: "s3cret", setupBase: "http://localhost:8080")
+            try await TestServer.with(.sqlite, configuration: configuration) { server, api in
+                let admin = try await server.admin(api)
+                let person = try await RegistrationTests.invite(api, as: admin, email: "mailed@example.com")
+                var deliveries: [(body: String, signature: String?)] = []
+                for _ in 0..<100 where deliveries.isEmpty {
+                    try await Task.sleep(for: .milliseconds(50))
+                    deliveries = await inbox.deliveries
+                }
+                let delivery = try #require(deliveries.first)
+                #expect(deliveries.count == 1)
+                let event = try #require(try JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: String])
+                #expect(event["type"] == "registration.code" && event["userId"] == person.userId && event["username"] == "mailed@example.com")
+                #expect(event["registrationCode"] == person.registrationCode && event["orgId"] == server.orgId)
+                #expect(event["setupLink"]?.hasPrefix("http://localhost:8080/setup?org=\(server.orgId)&username=mailed%40example.com&code=") == true)
+                let expected = HMAC<SHA256>.authenticationCode(for: Array(delivery.body.utf8), using: SymmetricKey(data: Array("s3cret".utf8)))
+                #expect(delivery.signature == "sha256=" + Hex.encode(Array(expected)))
+                let code = try #require(event["registrationCode"])
+                #expect(try await RegistrationTests.initiate(api, server: server, email: "mailed@example.com", code: code).status == .ok)
+            }
+        }
+    }
+
+    @Test("Only https, or http to localhost, may receive codes")
+    func urls() {
+        for refused in ["http://example.com/hook", "ftp://localhost/x", "not a url", "https://"] {
+            #expect(throws: RegistrationWebhook.InvalidURL.self, "\(refused)") { try RegistrationWebhook(url: refused, secret: nil, setupBase: nil) }
+        }
+        for accepted in ["https://mail.example.com/hook", "http://localhost:9000/hook", "http://127.0.0.1/x"] {
+            #expect(throws: Never.self, "\(accepted)") { try RegistrationWebhook(url: accepted, secret: nil, setupBase: nil) }
+        }
+    }
+}
