@@ -138,7 +138,7 @@ for _ in $(seq "$PASSES"); do
     SECONDS_PER_LOAD=$PASS_SECONDS wrk_run pats /auth/pats >>"$WORK/passes-pats"
 done
 DASHBOARD=("$(median_of_passes hello /healthz)" "$(median_of_passes page /settings/developers/personal-access-tokens)" "$(median_of_passes pats /auth/pats)")
-ASSET_BYTES=$(cat Sources/SignetServer/Dashboard/Assets/*.js Sources/SignetServer/Dashboard/Assets/*.css | wc -c)
+ASSET_BYTES=$(cat "$ROOT"/Sources/SignetServer/Dashboard/Assets/*.js "$ROOT"/Sources/SignetServer/Dashboard/Assets/*.css | wc -c)
 
 
 SOAK_TABLE=""

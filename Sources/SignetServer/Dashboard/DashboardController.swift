@@ -17,8 +17,9 @@ import SignetStore
 struct DashboardController: Sendable {
     let renderer: DashboardRenderer
     let store: any SignetStore
-    /// The organisation id, read once the store has one (a store holds one organisation).
-    private let organization = NIOLockedValueBox<String?>(nil)
+    /// The organisation id, read once the store has one (a store holds one organisation), and every
+    /// page rendered for it: a page costs a lookup, not a rendering.
+    private let rendered = NIOLockedValueBox<(orgId: String?, pages: [DashboardPage: ByteBuffer])?>(nil)
 
     init(renderer: DashboardRenderer, store: any SignetStore) {
         self.renderer = renderer
@@ -65,19 +66,21 @@ struct DashboardController: Sendable {
     }
 
     private func page(_ page: DashboardPage) async throws -> Response {
-        let html = renderer.render(page, orgId: try await orgId())
+        let body = try await pages()[page] ?? ByteBuffer()
         var headers = Self.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        let body = ByteBuffer(string: html)
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
-    private func orgId() async throws -> String? {
-        if let known = organization.withLockedValue({ $0 }) { return known }
-        let found = try await store.organizations().first?.id
-        organization.withLockedValue { $0 = found }
-        return found
+    /// The pages, rendered once the organisation is known (before `signet init`, on every request,
+    /// so the pages change as soon as it exists).
+    private func pages() async throws -> [DashboardPage: ByteBuffer] {
+        if let known = rendered.withLockedValue({ $0 }), known.orgId != nil { return known.pages }
+        let orgId = try await store.organizations().first?.id
+        let pages = Dictionary(uniqueKeysWithValues: DashboardPage.allCases.map { ($0, ByteBuffer(string: renderer.render($0, orgId: orgId))) })
+        rendered.withLockedValue { $0 = (orgId, pages) }
+        return pages
     }
 }

@@ -41,6 +41,10 @@ enum InProcessRequests {
                             try await measure.run("request in-process: GET /healthz (hello world)") {
                                 try await request("/healthz", bearer: false)
                             })
+                        results.append(
+                            try await measure.run("request in-process: GET /settings/developers/personal-access-tokens (a dashboard page)") {
+                                try await request("/settings/developers/personal-access-tokens", bearer: false)
+                            })
                     }
                     results.append(
                         try await measure.run("request in-process: GET /auth/pats with a PAT, \(label)") {
