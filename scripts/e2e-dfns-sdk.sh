@@ -27,3 +27,8 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 echo "==> End-to-end test with dfns_sdk $DFNS_SDK_VERSION"
 "$VENV/bin/python" Tests/e2e/dfns_sdk_e2e.py "$SIGNET" "$WORK"
+
+GATEWAY_WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK" "$GATEWAY_WORK"' EXIT
+echo "==> Gateway end-to-end test: dfns_sdk's wallets client through signet serve --gateway to Examples/wallets-upstream"
+"$VENV/bin/python" Tests/e2e/gateway_e2e.py "$SIGNET" "$GATEWAY_WORK"

@@ -23,6 +23,7 @@ struct AuthorizationMatrixTests {
     /// Every route the router serves must have a row (`everyRouteHasARow`). Logout comes last: it ends sessions.
     static let table = """
         GET /healthz                             200 200 200 200 200 200 200 200
+        GET /.well-known/jwks.json               200 200 200 200 200 200 200 200
         GET /                                      303 303 303 303 303 303 303 303
         GET /login                                200 200 200 200 200 200 200 200
         GET /setup                                200 200 200 200 200 200 200 200

@@ -63,6 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var registrationWebhookSecretFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Protect your own API: a YAML file of upstreams, operations and routes (env SIGNET_GATEWAY).",
+            discussion: "Read again on SIGHUP; see the README, 'Protect your API'."))
+    var gateway: String? = Environment.value("SIGNET_GATEWAY")
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SIGNET_LOG_LEVEL).")
     var logLevel: String = Environment.value("SIGNET_LOG_LEVEL") ?? "info"
 
@@ -74,6 +80,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = try relyingParty()
         _ = try webhook()
+        _ = try gatewayConfiguration()
+    }
+
+    /// The gateway configuration, checked (`nil` without `--gateway`).
+    func gatewayConfiguration() throws -> GatewayConfiguration? {
+        guard let gateway else { return nil }
+        do {
+            return try GatewayConfiguration.load(file: gateway)
+        } catch {
+            throw ValidationError("--gateway \(gateway): \(error.description)")
+        }
     }
 
     /// The registration webhook, as configured (`nil` without `--registration-webhook`).
@@ -131,6 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             var configuration = ServerConfiguration(host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty())
             configuration.registrationWebhook = try webhook()
+            configuration.gateway = try gatewayConfiguration()
+            configuration.gatewayFile = gateway
             let app = try await buildApplication(
                 configuration: configuration,
                 store: opened.store,

@@ -73,6 +73,7 @@ public final class TokenAuthority: Sendable {
         var keyIDs: Set<[UInt8]> = []
         var secretSeed: SymmetricKey?
         var currentKID: String?
+        var publicKeys: [(kid: String, x: [UInt8])] = []
         var lastReload: ContinuousClock.Instant?
     }
 
@@ -103,7 +104,21 @@ public final class TokenAuthority: Sendable {
                 state.secretSeed = SymmetricKey(data: oldest.privateKey)
             }
             state.currentKID = current.kid
+            state.publicKeys = material.compactMap { key in
+                (try? Curve25519.Signing.PrivateKey(rawRepresentation: key.privateKey)).map { (key.kid, Array($0.publicKey.rawRepresentation)) }
+            }
         }
+    }
+
+    /// The Ed25519 public key of every signing key (`kid`, raw 32 bytes), as `/.well-known/jwks.json` publishes them.
+    public var publicKeys: [(kid: String, x: [UInt8])] { state.withLockedValue { $0.publicKeys } }
+
+    /// Signs claims with the current key (EdDSA, `kid` in the header): tokens Signet hands to others,
+    /// such as the gateway's identity token, which never verify as Signet's own (other audiences).
+    func sign(_ claims: some JWTPayload) async throws -> String {
+        let (keys, kid) = state.withLockedValue { ($0.keys, $0.currentKID) }
+        guard let keys, let kid else { throw TokenFailure.malformed }
+        return try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
     }
 
     /// A secret for `purpose`, the same on every node and across restarts: derived (HKDF-SHA256)

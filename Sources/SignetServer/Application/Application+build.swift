@@ -28,14 +28,22 @@ package func buildApplication(
         services: services + [
             StoreJanitor(store: store, logger: logger, now: configuration.now),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
-        ],
+        ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.beforeServerStarts {
         try await store.migrate()
         try await signet.tokens.load(try await store.signingKeys())
+        if let gateway = signet.gateway { try await Gateway.checkRoles(of: store, keep: gateway.configuration.operations) }
     }
     return app
+}
+
+/// The gateway's background services: its HTTP client's shutdown, and the reload on `SIGHUP`.
+private func gatewayServices(_ gateway: Gateway?, file: String?, logger: Logger) -> [any Service] {
+    guard let gateway else { return [] }
+    let reloader: [any Service] = file.map { [GatewayReloader(gateway: gateway, file: $0, logger: logger)] } ?? []
+    return [GatewayClientCloser(gateway: gateway)] + reloader
 }
 
 /// The router: middleware, then the public routes, then every route behind the bearer token, whose
@@ -45,7 +53,9 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
+    if let gateway = services.gateway { router.add(middleware: GatewayMiddleware(gateway: gateway)) }
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
+    WellKnownController(tokens: services.tokens).addRoutes(to: router)
     DashboardController(renderer: services.dashboard, store: services.store).addRoutes(to: router)
 
     let auth = AuthController(

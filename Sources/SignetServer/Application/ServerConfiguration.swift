@@ -33,6 +33,10 @@ package struct ServerConfiguration: Sendable {
     /// Passkeys: the WebAuthn relying party and its allowed origins. `nil`: Fido2 credentials are
     /// refused with a 400 that says how to configure them.
     package var relyingParty: RelyingParty?
+    /// The gateway's routes (`--gateway FILE`), if Signet protects an API of the team's own.
+    package var gateway: GatewayConfiguration? = nil
+    /// The file `gateway` was read from, read again on `SIGHUP`.
+    package var gatewayFile: String? = nil
     /// Where each new registration code is delivered (`--registration-webhook`), if anywhere.
     package var registrationWebhook: RegistrationWebhook? = nil
     /// How long a registration code works (4 hours, as Dfns's emailed codes).

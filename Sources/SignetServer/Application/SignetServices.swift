@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import SignetCore
 import SignetStore
 
@@ -29,6 +30,10 @@ struct SignetServices: Sendable {
     let registration: RegistrationService
     /// The dashboard's pages, rendered once.
     let dashboard: DashboardRenderer
+    /// The operations the gateway configuration declares (replaced on reload).
+    let declaredOperations: NIOLockedValueBox<Set<String>>
+    /// Signet in front of the team's own API, when configured.
+    let gateway: Gateway?
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
@@ -66,10 +71,20 @@ struct SignetServices: Sendable {
         self.registration = registration
         self.users = UserService(
             store: store, permissions: permissions, guardrails: guardrails, presenter: userPresenter, registration: registration, now: now)
-        self.roles = RoleService(store: store, permissions: permissions, guardrails: guardrails, now: now)
+        let declaredOperations = NIOLockedValueBox(configuration.gateway?.operations ?? [])
+        self.declaredOperations = declaredOperations
+        self.roles = RoleService(
+            store: store, permissions: permissions, guardrails: guardrails,
+            declaredOperations: { declaredOperations.withLockedValue { $0 } }, now: now)
         self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
+        let authenticator = self.authenticator
+        self.gateway = configuration.gateway.map { gateway in
+            Gateway(
+                configuration: gateway, authenticator: authenticator, permissions: permissions, cache: cache, userActions: userActions,
+                store: store, tokens: tokens, declaredOperations: declaredOperations, now: now, logger: logger)
+        }
         Self.reloadSigningKeysOnChange(store: store, tokens: tokens, cache: cache, logger: logger)
     }
 

@@ -9,6 +9,8 @@ struct RoleService: Sendable {
     let store: any SignetStore
     let permissions: PermissionService
     let guardrails: AdminGuard
+    /// Operations the gateway's configuration declares, assignable next to the built-in ones.
+    let declaredOperations: @Sendable () -> Set<String>
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -27,7 +29,7 @@ struct RoleService: Sendable {
     func create(_ request: CreatePermissionRequest, caller: Caller) async throws -> Permission {
         try await permissions.require(.permissionsCreate, for: caller)
         let name = try Validate.name(request.name)
-        let operations = try Self.operations(request.operations)
+        let operations = try Self.operations(request.operations, declared: declaredOperations())
         if try await store.role(orgId: caller.orgId, name: name).map({ !$0.isArchived }) == true {
             throw APIError.conflict("a permission named '\(name)' already exists", details: ["duplicate": "name"])
         }
@@ -49,7 +51,7 @@ struct RoleService: Sendable {
             role.name = name
         }
         if let requested = request.operations {
-            let operations = try Self.operations(requested)
+            let operations = try Self.operations(requested, declared: declaredOperations())
             let added = Set(operations).subtracting(role.operations)
             if !role.isArchived, !added.isEmpty {
                 try await guardrails.requireCanGrant(PermissionSet(operations: added), caller: caller, what: "operations to \(role.id)")
@@ -145,12 +147,12 @@ struct RoleService: Sendable {
     }
 
     /// Validates operation names and stores them under their current names, deduplicated, in order.
-    static func operations(_ names: [String]) throws -> [String] {
+    static func operations(_ names: [String], declared: Set<String> = []) throws -> [String] {
         guard !names.isEmpty else { throw APIError.badRequest("field 'operations' must list at least one operation") }
         var result: [String] = []
         var unknown: [String] = []
         for name in names {
-            guard let canonical = OperationCatalog.canonicalName(name) else {
+            guard let canonical = OperationCatalog.canonicalName(name) ?? (declared.contains(name) ? name : nil) else {
                 unknown.append(name)
                 continue
             }

@@ -1,0 +1,152 @@
+"""EXAMPLE ONLY: a small wallets service to put behind `signet serve --gateway`.
+
+It answers GET /wallets, POST /wallets and GET /wallets/{walletId} in the Dfns shapes, from memory,
+for the user Signet says the request acts for. It trusts nothing from the client: every request
+must carry `X-Signet-Identity`, an EdDSA JWT that Signet signed for the audience "wallets", checked
+against Signet's public keys (GET /.well-known/jwks.json) with the `cryptography` package. A
+wallet belongs to the user who created it; another user's wallet is a 404.
+
+GET /_stats (not routed through the gateway) tells the tests how many requests arrived and the
+headers of the last one.
+
+usage: python3 wallets_upstream.py --port 9000 --signet http://127.0.0.1:8080 [--audience wallets]
+"""
+import argparse
+import base64
+import json
+import secrets
+import string
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+def b64url(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Identity:
+    """Verifies X-Signet-Identity: signature (a key from Signet's JWKS), issuer, audience, expiry."""
+
+    def __init__(self, signet, audience):
+        self.jwks_url, self.audience, self.keys, self.lock = f"{signet}/.well-known/jwks.json", audience, {}, threading.Lock()
+
+    def refresh(self):
+        with urllib.request.urlopen(self.jwks_url, timeout=5) as answer:
+            keys = json.load(answer)["keys"]
+        with self.lock:
+            self.keys = {k["kid"]: Ed25519PublicKey.from_public_bytes(b64url(k["x"])) for k in keys if k.get("crv") == "Ed25519"}
+
+    def verify(self, token):
+        try:
+            header_part, payload_part, signature_part = token.split(".")
+            header = json.loads(b64url(header_part))
+            if header.get("alg") != "EdDSA":
+                return None
+            if header.get("kid") not in self.keys:
+                self.refresh()  # a rotated key: learn it once
+            key = self.keys.get(header.get("kid"))
+            key.verify(b64url(signature_part), f"{header_part}.{payload_part}".encode())
+            claims = json.loads(b64url(payload_part))
+        except (ValueError, KeyError, AttributeError, InvalidSignature, OSError):
+            return None
+        audience = claims.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.audience not in audiences or claims.get("exp", 0) < time.time() or claims.get("iss") != "signet":
+            return None
+        return claims
+
+
+def wallet_id():
+    alphabet = string.ascii_lowercase + string.digits
+    part = lambda n: "".join(secrets.choice(alphabet) for _ in range(n))
+    return f"wa-{part(5)}-{part(5)}-{part(16)}"
+
+
+class Wallets(BaseHTTPRequestHandler):
+    identity = None
+    wallets = {}  # id -> (owner user id, wallet)
+    stats = {"requests": 0, "lastHeaders": {}}
+    lock = threading.Lock()
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def caller(self):
+        with self.lock:
+            self.stats["requests"] += 1
+            self.stats["lastHeaders"] = {k: v for k, v in self.headers.items()}
+        claims = self.identity.verify(self.headers.get("X-Signet-Identity", ""))
+        if claims is None:
+            self.answer(401, {"error": {"status": 401, "message": "no valid X-Signet-Identity: only Signet may call this service"}})
+        return claims
+
+    def do_GET(self):
+        if self.path == "/_stats":
+            with self.lock:
+                return self.answer(200, self.stats)
+        claims = self.caller()
+        if claims is None:
+            return
+        if self.path.split("?")[0] == "/wallets":
+            with self.lock:
+                mine = [w for owner, w in self.wallets.values() if owner == claims["sub"]]
+            return self.answer(200, {"items": mine})
+        if self.path.startswith("/wallets/"):
+            with self.lock:
+                owner, wallet = self.wallets.get(self.path[len("/wallets/"):], (None, None))
+            if owner != claims["sub"]:
+                return self.answer(404, {"error": {"status": 404, "message": "wallet not found"}})
+            return self.answer(200, wallet)
+        self.answer(404, {"error": {"status": 404, "message": "not found"}})
+
+    def do_POST(self):
+        claims = self.caller()
+        if claims is None:
+            return
+        if self.path != "/wallets":
+            return self.answer(404, {"error": {"status": 404, "message": "not found"}})
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+            network = body["network"]
+        except (ValueError, KeyError):
+            return self.answer(400, {"error": {"status": 400, "message": "network is required"}})
+        wallet = {
+            "id": wallet_id(), "network": network, "address": "0x" + secrets.token_hex(20),
+            "signingKey": {"id": "key-" + secrets.token_hex(8), "scheme": "ECDSA", "curve": "secp256k1", "publicKey": secrets.token_hex(33)},
+            "status": "Active", "dateCreated": datetime.now(timezone.utc).isoformat(), "custodial": True, "tags": [],
+        }
+        if body.get("name"):
+            wallet["name"] = body["name"]
+        with self.lock:
+            self.wallets[wallet["id"]] = (claims["sub"], wallet)
+        self.answer(200, wallet)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Example wallets service behind the Signet gateway")
+    parser.add_argument("--port", type=int, default=9000)
+    parser.add_argument("--signet", default="http://127.0.0.1:8080")
+    parser.add_argument("--audience", default="wallets")
+    options = parser.parse_args()
+    Wallets.identity = Identity(options.signet, options.audience)
+    server = ThreadingHTTPServer(("127.0.0.1", options.port), Wallets)
+    print(f"wallets example listening on 127.0.0.1:{options.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+/// The paths the gateway forwards: route patterns from the configuration, and the one safe reading
+/// of a request path. Framework-free, so the rules that decide what reaches an upstream live in
+/// the security core and are tested alone.
+public enum GatewayPath {
+    /// Why a pattern or a request path was refused.
+    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The segments of a request path, or a refusal when any reading of it could differ from the
+    /// one checked: dot segments (`.`, `..`, also percent-encoded), encoded slashes or backslashes,
+    /// backslashes, empty segments, NUL and control characters, or malformed percent escapes. The
+    /// path is forwarded exactly as received, so what was authorised is what the upstream sees.
+    public static func segments(of path: String) throws(Refusal) -> [Substring] {
+        guard path.first == "/" else { throw Refusal(description: "the path must start with /") }
+        guard path.utf8.count <= 2048 else { throw Refusal(description: "the path is longer than 2048 bytes") }
+        for byte in path.utf8 where byte < 0x21 || byte == 0x7F || byte == UInt8(ascii: "\\") {
+            throw Refusal(description: "the path contains a control character, a space or a backslash")
+        }
+        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        for segment in segments {
+            guard !segment.isEmpty || segments.count == 1 else { throw Refusal(description: "the path has an empty segment (//)") }
+            let decoded = try percentDecoded(segment)
+            guard decoded != [UInt8(ascii: ".")], decoded != [UInt8(ascii: "."), UInt8(ascii: ".")] else {
+                throw Refusal(description: "the path has a dot segment (. or ..)")
+            }
+            guard !decoded.contains(UInt8(ascii: "/")), !decoded.contains(UInt8(ascii: "\\")), !decoded.contains(0) else {
+                throw Refusal(description: "the path has an encoded slash, backslash or NUL")
+            }
+        }
+        return segments == [""] ? [] : segments
+    }
+
+    static func percentDecoded(_ segment: Substring) throws(Refusal) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var iterator = segment.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                throw Refusal(description: "the path has a malformed percent escape")
+            }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// A route's path pattern, such as `/wallets/{walletId}`: literal segments and `{name}` parameters,
+/// each parameter matching exactly one non-empty segment.
+public struct GatewayPathPattern: Sendable, Equatable, CustomStringConvertible {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    let segments: [Segment]
+    public let description: String
+
+    public init(_ pattern: String) throws(GatewayPath.Refusal) {
+        let parts = try GatewayPath.segments(of: pattern)
+        var segments: [Segment] = []
+        for part in parts {
+            if part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 {
+                let name = part.dropFirst().dropLast()
+                guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                    throw GatewayPath.Refusal(description: "the parameter {\(name)} must be letters, digits and _")
+                }
+                segments.append(.parameter(String(name)))
+            } else {
+                guard !part.contains("{") && !part.contains("}") && !part.contains("%") && !part.contains("?") else {
+                    throw GatewayPath.Refusal(description: "the segment '\(part)' must be a literal or a whole {parameter}")
+                }
+                segments.append(.literal(String(part)))
+            }
+        }
+        self.segments = segments
+        self.description = pattern
+    }
+
+    /// Whether a request path's segments (from ``GatewayPath/segments(of:)``) match; literals
+    /// compare byte for byte.
+    public func matches(_ path: [Substring]) -> Bool {
+        guard path.count == segments.count else { return false }
+        for (segment, part) in zip(segments, path) {
+            switch segment {
+            case .literal(let text): guard part.utf8.elementsEqual(text.utf8) else { return false }
+            case .parameter: guard !part.isEmpty else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Whether some path matches both patterns (then two routes with one method are ambiguous).
+    public func overlaps(_ other: GatewayPathPattern) -> Bool {
+        guard segments.count == other.segments.count else { return false }
+        for (mine, theirs) in zip(segments, other.segments) {
+            if case .literal(let a) = mine, case .literal(let b) = theirs, !a.utf8.elementsEqual(b.utf8) { return false }
+        }
+        return true
+    }
+
+    /// The first literal segment (`wallets` for `/wallets/{id}`), to refuse patterns under Signet's own routes.
+    public var firstLiteral: String? {
+        if case .literal(let text) = segments.first { return text }
+        return nil
+    }
+}

@@ -1,0 +1,141 @@
+package import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import SignetAPI
+import SignetCore
+package import SignetStore
+
+/// Signet in front of a team's own API (`signet serve --gateway FILE`): each request that matches a
+/// configured route is authenticated exactly as for Signet's own routes, needs the route's
+/// operation in the caller's effective permissions (user ∩ token), and, for a signed route, a user
+/// action bound to this token, method, path and body, used up before anything is forwarded. Then
+/// ``GatewayForwarder`` sends it on with the identity headers. Everything else is not the gateway's.
+package final class Gateway: Sendable {
+    private let state: NIOLockedValueBox<GatewayConfiguration>
+    let authenticator: BearerAuthenticator
+    let permissions: PermissionService
+    let cache: AuthorizationCache
+    let userActions: UserActionService
+    let store: any SignetStore
+    let forwarder: GatewayForwarder
+    let logger: Logger
+    private let declaredOperations: NIOLockedValueBox<Set<String>>
+
+    init(
+        configuration: GatewayConfiguration, authenticator: BearerAuthenticator, permissions: PermissionService, cache: AuthorizationCache,
+        userActions: UserActionService, store: any SignetStore, tokens: TokenAuthority, declaredOperations: NIOLockedValueBox<Set<String>>,
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
+        self.state = NIOLockedValueBox(configuration)
+        self.declaredOperations = declaredOperations
+        self.authenticator = authenticator
+        self.permissions = permissions
+        self.cache = cache
+        self.userActions = userActions
+        self.store = store
+        self.forwarder = GatewayForwarder(tokens: tokens, now: now)
+        self.logger = logger
+    }
+
+    /// The configuration in force.
+    package var configuration: GatewayConfiguration { state.withLockedValue { $0 } }
+
+    /// Replaces the configuration (on `SIGHUP`), unless a role uses an operation the new one no
+    /// longer declares; then the old one stays and the refusal says which roles.
+    package func reload(_ new: GatewayConfiguration) async throws {
+        try await Self.checkRoles(of: store, keep: new.operations)
+        state.withLockedValue { $0 = new }
+        declaredOperations.withLockedValue { $0 = new.operations }
+    }
+
+    /// Refuses a configuration that drops an operation some role uses (not a built-in one).
+    package static func checkRoles(of store: any SignetStore, keep operations: Set<String>) async throws {
+        var users: [String: [String]] = [:]
+        for organization in try await store.organizations() {
+            for role in try await store.roles(orgId: organization.id, afterId: nil, limit: 100_000) where !role.isArchived {
+                for operation in role.operations where OperationCatalog.canonicalName(operation) == nil && !operations.contains(operation) {
+                    users[operation, default: []].append(role.name)
+                }
+            }
+        }
+        guard users.isEmpty else {
+            let list = users.sorted { $0.key < $1.key }.map { "\($0.key) (roles: \($0.value.joined(separator: ", ")))" }
+            throw GatewayConfiguration.Failure(
+                line: nil, message: "operations used by roles are missing from operations: \(list.joined(separator: "; "))")
+        }
+    }
+
+    /// The gateway's answer to a request it owns, or `nil` when no route matches.
+    func handle(_ request: Request, context: SignetRequestContext) async throws -> Response? {
+        let configuration = self.configuration
+        let path = request.uri.path
+        let segments: [Substring]
+        do {
+            segments = try GatewayPath.segments(of: path)
+        } catch {
+            let first = path.dropFirst().prefix { $0 != "/" }
+            guard configuration.claims(firstSegment: first) else { return nil }
+            throw APIError.badRequest("the path cannot be forwarded: \(error.description)")
+        }
+        guard let route = configuration.route(method: request.method.rawValue, segments: segments),
+            let upstream = configuration.upstreams[route.upstream]
+        else { return nil }
+        guard let caller = try await authenticator.authenticate(request: request, context: context) else {
+            throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
+        }
+        try await authorize(caller, for: route.operation)
+        var request = request
+        let body = try await GatewayForwarder.collect(&request, limit: upstream.maxBodyBytes)
+        var action: UserActionRecord?
+        if route.signed {
+            guard let meaning = SignedPayload.meaning(of: body) else { throw APIError.badRequest("the body of a signed request must be JSON") }
+            let shape = SignedRequestShape(
+                header: request.headers[SignedRoutes.header], method: request.method.rawValue, path: path, query: request.uri.query,
+                body: meaning, unsignedQueryParameters: [])
+            action = try await userActions.consume(shape, caller: caller)
+        }
+        let response: Response
+        do {
+            response = try await forwarder.forward(request, body: body, to: upstream, route: route, caller: caller, action: action)
+        } catch {
+            if let action { await record(ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action) }
+            throw error
+        }
+        if let action { await record(response.status.code, of: action) }
+        return response
+    }
+
+    /// The route's operation in the caller's effective permissions; a refusal says which side lacks it.
+    private func authorize(_ caller: Caller, for operation: String) async throws {
+        guard !(try await permissions.effective(for: caller)).allows(operation) else { return }
+        let userHas = try await cache.permissions(identityId: caller.user.id).allows(operation)
+        var side = "its user does not hold it"
+        if caller.token.kind == .pat {
+            let tokenHas = try await cache.permissions(identityId: caller.token.id).allows(operation)
+            side = userHas ? "the token's roles do not grant it" : tokenHas ? "its user does not hold it" : "neither the user nor the token holds it"
+        }
+        throw APIError.forbidden("\(caller.errorName) is not authorized to perform operation (\(operation)): \(side)")
+    }
+
+    private func record(_ status: Int, of action: UserActionRecord) async {
+        do {
+            try await store.recordUserActionResult(id: action.id, status: status)
+        } catch {
+            logger.error("could not write a gateway user action's status", metadata: ["userAction": "\(action.id)", "status": "\(status)"])
+        }
+    }
+}
+
+/// Puts the gateway in front of the router: requests that match a gateway route are answered by it;
+/// all others go on to Signet's own routes.
+struct GatewayMiddleware: RouterMiddleware {
+    typealias Context = SignetRequestContext
+    let gateway: Gateway
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let response = try await gateway.handle(request, context: context) { return response }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,193 @@
+"""The gateway end to end: the real dfns_sdk calls `wallets.list_wallets()` (the last line of the
+documentation's PAT page) through `signet serve --gateway` to the example wallets upstream, which
+trusts only Signet's X-Signet-Identity.
+
+usage: gateway_e2e.py SIGNET WORK_DIR"""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from dfns_sdk import DfnsClient, DfnsClientConfig
+from dfns_sdk.auth import KeySigner
+from dfns_sdk.types import DfnsError
+
+SIGNET, WORK = sys.argv[1:3]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+failures = []
+
+
+def check(condition, what):
+    print(("  ok   " if condition else "  FAIL ") + what, flush=True)
+    if not condition:
+        failures.append(what)
+
+
+def expect_error(status, what, call):
+    try:
+        call()
+    except DfnsError as error:
+        check(error.status_code == status, f"{what}: {status} (got {error.status_code}: {error.message})")
+        return
+    check(False, f"{what}: {status} (the call succeeded)")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def keypair():
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    return public, private
+
+
+def wait_for(url):
+    for _ in range(300):
+        try:
+            return urllib.request.urlopen(url, timeout=1)
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} never answered")
+
+
+def raw(port, method, path, headers):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest(method, path, skip_accept_encoding=True)
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def login(base_url, org_id, username, credential_id, private):
+    anonymous = DfnsClient(DfnsClientConfig(auth_token="login", base_url=base_url))
+    signer = KeySigner(credential_id=credential_id, private_key=private)
+    challenge = anonymous.auth.create_login_challenge({"username": username, "orgId": org_id})
+    token = anonymous.auth.login({"challengeIdentifier": challenge["challengeIdentifier"], "firstFactor": signer.sign(challenge)})["token"]
+    return DfnsClient(DfnsClientConfig(auth_token=token, base_url=base_url, signer=signer))
+
+
+def pat_client(base_url, owner, name, permission_id=None):
+    public, private = keypair()
+    body = {"name": name, "publicKey": public}
+    if permission_id:
+        body["permissionId"] = permission_id
+    pat = owner.auth.create_personal_access_token(body)
+    return pat, DfnsClient(DfnsClientConfig(
+        auth_token=pat["accessToken"], base_url=base_url, signer=KeySigner(credential_id=pat["credId"], private_key=private)))
+
+
+def run(port, upstream_port):
+    base_url = f"http://127.0.0.1:{port}"
+    stats = lambda: json.load(urllib.request.urlopen(f"http://127.0.0.1:{upstream_port}/_stats"))
+    settings = json.load(open(os.path.join(WORK, "signet-data", "admin.json")))
+    admin = login(base_url, settings["orgId"], settings["username"], settings["credentialId"], open(settings["privateKeyFile"]).read())
+
+    print("the documentation's snippet, through the gateway", flush=True)
+    pat, dfns = pat_client(base_url, admin, "wallet-bot")
+    check(dfns.wallets.list_wallets()["items"] == [], "dfns.wallets.list_wallets() with a PAT reaches the upstream (no wallets yet)")
+    wallet = dfns.wallets.create_wallet({"network": "Ethereum", "name": "treasury"})
+    check(wallet["id"].startswith("wa-") and wallet["name"] == "treasury", "create_wallet, a signed user action, creates a wallet")
+    seen = stats()["lastHeaders"]
+    lower = {k.lower(): v for k, v in seen.items()}
+    check("authorization" not in lower and "x-dfns-useraction" not in lower, "the upstream never sees the bearer token or the user action")
+    check(lower.get("x-signet-token-id") == pat["tokenId"] and lower.get("x-signet-operation") == "Wallets:Create"
+          and bool(lower.get("x-signet-user-action-id")) and lower.get("x-signet-user-id") == settings.get("userId", lower.get("x-signet-user-id")),
+          "the upstream sees who acts: user, token, operation, the user action's id")
+    check([w["id"] for w in dfns.wallets.list_wallets()["items"]] == [wallet["id"]], "the wallet is listed for its owner")
+    check(dfns.wallets.get_wallet(wallet["id"])["id"] == wallet["id"], "get_wallet by id")
+
+    print("forged identity headers and unsigned changes", flush=True)
+    before = stats()["requests"]
+    status, body = raw(port, "GET", "/wallets", {"Authorization": f"Bearer {pat['accessToken']}", "X-Signet-User-Id": "us-forged",
+                                                  "X-Signet-Identity": "forged"})
+    check(status == 200 and stats()["lastHeaders"].get("X-Signet-User-Id") != "us-forged",
+          "client-sent X-Signet-* headers never reach the upstream")
+    status, _ = raw(port, "POST", "/wallets", {"Authorization": f"Bearer {pat['accessToken']}", "Content-Length": "0"})
+    check(status in (400, 403), f"a change without a user action is refused at the gateway ({status})")
+    for path in ("/wallets/../auth/pats", "/wallets/%2e%2e/auth/pats", "/wallets/a%2Fb", "/wallets//x", "/invoices"):
+        status, _ = raw(port, "GET", path, {"Authorization": f"Bearer {pat['accessToken']}"})
+        check(status in (400, 404), f"GET {path} is refused ({status})")
+    status, _ = raw(port, "GET", "/wallets", {})
+    check(status == 401, "no bearer token: 401 at the gateway")
+    check(stats()["requests"] == before + 1, "none of the refused requests reached the upstream")
+
+    print("a read-only role", flush=True)
+    reader_role = admin.permissions.create_permission({"name": "wallet-readers", "operations": ["Wallets:Read"]})
+    _, reader = pat_client(base_url, admin, "wallet-reader", reader_role["id"])
+    check(reader.wallets.list_wallets()["items"] != [], "a PAT with Wallets:Read lists wallets")
+    before = stats()["requests"]
+    expect_error(403, "the read-only PAT creates a wallet", lambda: reader.wallets.create_wallet({"network": "Ethereum"}))
+    check(stats()["requests"] == before, "the refused create never reached the upstream")
+
+    print("another person, and revocation", flush=True)
+    maker_role = admin.permissions.create_permission(
+        {"name": "wallet-makers", "operations": ["Wallets:Read", "Wallets:Create", "Auth:Pats:Create"]})
+    public, private = keypair()
+    person = admin.auth.create_user({"email": "second@gateway.example", "kind": "CustomerEmployee", "publicKey": public})
+    admin.permissions.assign_permission(maker_role["id"], {"identityId": person["userId"]})
+    anonymous = DfnsClient(DfnsClientConfig(auth_token="login", base_url=base_url))
+    credential = anonymous.auth.create_login_challenge(
+        {"username": "second@gateway.example", "orgId": settings["orgId"]})["allowCredentials"]["key"][0]["id"]
+    second = login(base_url, settings["orgId"], "second@gateway.example", credential, private)
+    _, second_pat = pat_client(base_url, second, "second-bot")
+    check(second_pat.wallets.list_wallets()["items"] == [], "the second person sees none of the first person's wallets")
+    expect_error(404, "get_wallet of another person's wallet (the upstream refuses, from the identity headers)",
+                 lambda: second_pat.wallets.get_wallet(wallet["id"]))
+    admin.auth.deactivate_user(person["userId"], {})
+    expect_error(401, "the deactivated person's PAT, on the next request", lambda: second_pat.wallets.list_wallets())
+
+    print("an upstream that is down", flush=True)
+    status, body = raw(port, "GET", "/down", {"Authorization": f"Bearer {pat['accessToken']}"})
+    check(status == 502 and b'"error"' in body, f"an unreachable upstream is a 502 in the error envelope ({status})")
+    jwks = json.load(urllib.request.urlopen(f"{base_url}/.well-known/jwks.json"))
+    check(len(jwks["keys"]) >= 1 and jwks["keys"][0]["crv"] == "Ed25519", "/.well-known/jwks.json publishes the Ed25519 keys")
+
+
+def main():
+    port, upstream_port = free_port(), free_port()
+    configuration = open(os.path.join(ROOT, "Examples", "wallets-upstream", "gateway.yaml")).read()
+    configuration = configuration.replace("127.0.0.1:9000", f"127.0.0.1:{upstream_port}")
+    configuration += "  - method: GET\n    path: /down\n    upstream: down\n    operation: Wallets:Read\n"
+    configuration = configuration.replace("upstreams:\n", "upstreams:\n  down:\n    url: http://127.0.0.1:1\n", 1)
+    gateway_file = os.path.join(WORK, "gateway.yaml")
+    open(gateway_file, "w").write(configuration)
+    upstream = subprocess.Popen([sys.executable, os.path.join(ROOT, "Examples", "wallets-upstream", "wallets_upstream.py"), "--port",
+                                 str(upstream_port), "--signet", f"http://127.0.0.1:{port}"], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([SIGNET, "serve", "--dev", "--database", os.path.join(WORK, "signet-data", "signet.sqlite"), "--port",
+                               str(port), "--gateway", gateway_file], stdout=open(os.path.join(WORK, "gateway-serve.log"), "w"),
+                              stderr=subprocess.STDOUT)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for(f"http://127.0.0.1:{upstream_port}/_stats")
+        run(port, upstream_port)
+    finally:
+        server.terminate()
+        upstream.terminate()
+        upstream.wait(10)
+        started = time.time()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            check(False, "signet serve stops within 30 s of SIGTERM")
+        print(f"server stopped {time.time() - started:.1f} s after SIGTERM", flush=True)
+    if failures:
+        print(f"{len(failures)} gateway check(s) failed", flush=True)
+        sys.exit(1)
+    print("gateway end-to-end test passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()
