@@ -55,6 +55,9 @@ struct CommandLineTests {
             let login = try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
             #expect(login.stdout.contains("Logged in as admin@cli.example"))
             #expect(CommandRunner.mode(cli.directory + "/config/profile.json") == 0o600)
+            let can = try await cli.run(["can", "Auth:Users:Read"])
+            #expect(can.status == 0 && can.stdout.contains("yes") && can.stdout.contains("ManagedFullAdminAccess"), "\(can.stdout)")
+            #expect(try await cli.run(["can", "Wallets:Fly"]).status == 1)
 
             let created = try await cli.succeed(["pat", "create", "--name", "ci", "--algorithm", "rsa"])
             #expect(created.stderr.contains("shown only this once"))

@@ -45,4 +45,10 @@ public struct PermissionsAPI: Sendable {
     public func revoke(_ permissionId: String, assignmentId: String) async throws {
         _ = try await transport.sendRaw(.DELETE, "/permissions/\(permissionId)/assignments/\(assignmentId)", signed: true)
     }
+
+    /// Whether the caller (or, for an administrator, `identityId`: a user, service account or PAT)
+    /// may perform `operation`, and which roles of the user and of the token grant it (Signet only).
+    public func explain(_ operation: String, identityId: String? = nil) async throws -> PermissionExplanation {
+        try await transport.send(.GET, "/auth/permissions/explain", query: [("operation", operation), ("identityId", identityId)])
+    }
 }

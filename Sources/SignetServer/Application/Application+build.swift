@@ -74,6 +74,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     PermissionController(roles: services.roles, signed: services.signed).addRoutes(to: authenticated)
     CredentialController(credentials: services.credentials, signed: services.signed).addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs).addRoutes(to: authenticated)
+    ExplainController(explain: services.explain).addRoutes(to: authenticated)
     registration.addRoutes(to: authenticated)
     return router
 }

@@ -34,6 +34,7 @@ struct SignetServices: Sendable {
     let declaredOperations: NIOLockedValueBox<Set<String>>
     /// Signet in front of the team's own API, when configured.
     let gateway: Gateway?
+    let explain: ExplainService
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
@@ -79,6 +80,7 @@ struct SignetServices: Sendable {
         self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
+        self.explain = ExplainService(store: store, permissions: permissions, declaredOperations: { declaredOperations.withLockedValue { $0 } })
         let authenticator = self.authenticator
         self.gateway = configuration.gateway.map { gateway in
             Gateway(

@@ -111,6 +111,7 @@ struct MatrixFixtures: Sendable {
         var path = template
         let unique = UUID().uuidString.prefix(8).lowercased()
         path = path.replacingOccurrences(of: "{asset}", with: "signet.js")
+        if path == "/auth/permissions/explain" { path += "?operation=Auth:Users:Read" }
         if path.contains("{user}") {
             let (user, _) = try await api.createUser(as: admin, email: "target-\(unique)@example.com")
             path = path.replacingOccurrences(of: "{user}", with: user.userId)
