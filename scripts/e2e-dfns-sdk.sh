@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end test with the public Python dfns_sdk (from PyPI) against a live `signet serve`.
+# End-to-end tests with the public Python dfns_sdk (from PyPI) against a live `signet serve`: the
+# auth API and passkeys, then the gateway (to Examples/wallets-upstream, directly and behind nginx).
 # Creates its own virtual environment under .build/e2e and a scratch folder it removes afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,14 @@ trap 'rm -rf "$WORK"' EXIT
 echo "==> End-to-end test with dfns_sdk $DFNS_SDK_VERSION"
 "$VENV/bin/python" Tests/e2e/dfns_sdk_e2e.py "$SIGNET" "$WORK"
 
+# The gateway test puts Debian's nginx in front of the example upstream (auth_request mode).
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    echo "==> Installing Debian's nginx"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nginx >/dev/null
+fi
 GATEWAY_WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK" "$GATEWAY_WORK"' EXIT
 echo "==> Gateway end-to-end test: dfns_sdk's wallets client through signet serve --gateway to Examples/wallets-upstream"

@@ -141,7 +141,7 @@ def run(port, upstream_port):
     credential = anonymous.auth.create_login_challenge(
         {"username": "second@gateway.example", "orgId": settings["orgId"]})["allowCredentials"]["key"][0]["id"]
     second = login(base_url, settings["orgId"], "second@gateway.example", credential, private)
-    _, second_pat = pat_client(base_url, second, "second-bot")
+    second_token, second_pat = pat_client(base_url, second, "second-bot")
     check(second_pat.wallets.list_wallets()["items"] == [], "the second person sees none of the first person's wallets")
     expect_error(404, "get_wallet of another person's wallet (the upstream refuses, from the identity headers)",
                  lambda: second_pat.wallets.get_wallet(wallet["id"]))
@@ -153,6 +153,61 @@ def run(port, upstream_port):
     check(status == 502 and b'"error"' in body, f"an unreachable upstream is a 502 in the error envelope ({status})")
     jwks = json.load(urllib.request.urlopen(f"{base_url}/.well-known/jwks.json"))
     check(len(jwks["keys"]) >= 1 and jwks["keys"][0]["crv"] == "Ed25519", "/.well-known/jwks.json publishes the Ed25519 keys")
+
+    status, _ = raw(port, "GET", "/auth/check/wallets", {"Authorization": f"Bearer {pat['accessToken']}"})
+    check(status == 200, f"/auth/check/<path> (Envoy ext_authz style) allows GET /wallets ({status})")
+    status, _ = raw(port, "DELETE", "/auth/check/wallets", {"Authorization": f"Bearer {pat['accessToken']}"})
+    check(status == 403, f"/auth/check/<path> refuses a method no route allows ({status})")
+
+    print("nginx auth_request in front of the same upstream", flush=True)
+    nginx_auth_request(port, upstream_port, pat, second_token["accessToken"])
+
+
+def nginx_auth_request(port, upstream_port, pat, reader_token):
+    """nginx (Debian's) in front of the example upstream, asking Signet's /auth/check for each request."""
+    import shutil
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    check(binary is not None, "nginx is installed (scripts/e2e-dfns-sdk.sh installs Debian's)")
+    if binary is None:
+        return
+    nginx_port = free_port()
+    work = os.path.join(WORK, "nginx")
+    os.makedirs(work, exist_ok=True)
+    template = open(os.path.join(ROOT, "Examples", "wallets-upstream", "nginx.conf")).read()
+    for key, value in {"@WORK@": work, "@NGINX_PORT@": str(nginx_port), "@SIGNET_PORT@": str(port), "@UPSTREAM_PORT@": str(upstream_port)}.items():
+        template = template.replace(key, value)
+    if os.geteuid() == 0:
+        template = "user root;\n" + template
+    open(os.path.join(work, "nginx.conf"), "w").write(template)
+    nginx = subprocess.Popen([binary, "-p", work, "-c", os.path.join(work, "nginx.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", nginx_port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        stats = lambda: json.load(urllib.request.urlopen(f"http://127.0.0.1:{upstream_port}/_stats"))
+        bearer = {"Authorization": f"Bearer {pat['accessToken']}"}
+        status, body = raw(nginx_port, "GET", "/wallets", dict(bearer, **{"X-Signet-User-Id": "us-forged"}))
+        seen = {k.lower(): v for k, v in stats()["lastHeaders"].items()}
+        check(status == 200 and json.loads(body)["items"] != [], f"auth_request: GET /wallets through nginx with a PAT ({status})")
+        check(seen.get("x-signet-user-id") not in (None, "us-forged") and "authorization" not in seen,
+              "auth_request: the upstream sees Signet's user id, not the forged one, and no bearer token")
+        before = stats()["requests"]
+        for method, path, headers, expected, what in [
+            ("GET", "/wallets", {}, 401, "no token"),
+            ("GET", "/invoices", bearer, 403, "a path no route allows"),
+            ("GET", "/wallets/../auth/pats", bearer, 403, "a dot segment in the original URI"),
+            ("POST", "/wallets", dict(bearer, **{"Content-Length": "0"}), 403, "a signed route (the check never sees the body)"),
+            ("GET", "/wallets", {"Authorization": f"Bearer {reader_token}"}, 401, "a deactivated person's PAT"),
+        ]:
+            status, _ = raw(nginx_port, method, path, headers)
+            check(status == expected, f"auth_request: {what}: {expected} ({status})")
+        check(stats()["requests"] == before, "auth_request: no refused request reached the upstream")
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
 
 
 def main():

@@ -53,7 +53,10 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
-    if let gateway = services.gateway { router.add(middleware: GatewayMiddleware(gateway: gateway)) }
+    if let gateway = services.gateway {
+        router.add(middleware: GatewayMiddleware(gateway: gateway))
+        GatewayCheckController(gateway: gateway).addRoutes(to: router)
+    }
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
     WellKnownController(tokens: services.tokens).addRoutes(to: router)
     DashboardController(renderer: services.dashboard, store: services.store).addRoutes(to: router)

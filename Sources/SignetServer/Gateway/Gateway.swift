@@ -107,6 +107,37 @@ package final class Gateway: Sendable {
         return response
     }
 
+    /// `/auth/check` (nginx `auth_request`, Envoy `ext_authz`): the decision for a request another
+    /// proxy will forward, given its original method and URI. Answers only 200 (with the identity
+    /// headers), 401 or 403, the codes `auth_request` understands: a path that cannot be read
+    /// safely, or that no route allows, is a 403 (deny by default). A signed route is refused: the
+    /// check never sees the body, so it cannot hold a user action to it; route such requests through
+    /// the gateway itself.
+    func check(method: String, uri: String, request: Request, context: SignetRequestContext) async throws -> Response {
+        let configuration = self.configuration
+        let path = String(uri.prefix { $0 != "?" })
+        guard let segments = try? GatewayPath.segments(of: path) else {
+            throw APIError.forbidden("the original path cannot be checked safely (dot segments, encoded slashes, empty segments)")
+        }
+        guard let route = configuration.route(method: method, segments: segments) else {
+            throw APIError.forbidden("no gateway route allows \(TextRules.escaped(method)) \(TextRules.escaped(path))")
+        }
+        guard let caller = try await authenticator.authenticate(request: request, context: context) else {
+            throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
+        }
+        try await authorize(caller, for: route.operation)
+        guard !route.signed else {
+            throw APIError.forbidden(
+                "\(route.method) \(route.path) needs a signed user action, which an auth_request check cannot hold to the body; send it through the gateway")
+        }
+        var headers = HTTPFields()
+        for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, audience: route.upstream, action: nil) {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers)
+    }
+
     /// The route's operation in the caller's effective permissions; a refusal says which side lacks it.
     private func authorize(_ caller: Caller, for operation: String) async throws {
         guard !(try await permissions.effective(for: caller)).allows(operation) else { return }

@@ -96,20 +96,29 @@ struct GatewayForwarder: Sendable {
             else { continue }
             headers.add(name: field.name.rawName, value: field.value)
         }
-        let identity = IdentityClaims(
-            issuer: tokens.issuer, audience: upstream.name, userId: caller.user.id, username: caller.user.username, orgId: caller.orgId,
-            tokenId: caller.token.id, tokenKind: caller.token.kind.rawValue, operation: route.operation, userActionId: action?.id,
-            issuedAt: now())
-        headers.add(name: "X-Signet-User-Id", value: caller.user.id)
-        headers.add(name: "X-Signet-Username", value: caller.user.username)
-        headers.add(name: "X-Signet-Org-Id", value: caller.orgId)
-        headers.add(name: "X-Signet-Token-Id", value: caller.token.id)
-        headers.add(name: "X-Signet-Token-Kind", value: caller.token.kind.rawValue)
-        headers.add(name: "X-Signet-Operation", value: route.operation)
-        if let action { headers.add(name: "X-Signet-User-Action-Id", value: action.id) }
-        headers.add(name: "X-Signet-Identity", value: try await tokens.identityToken(identity))
+        for (name, value) in try await identityHeaders(caller: caller, route: route, audience: upstream.name, action: action) {
+            headers.add(name: name, value: value)
+        }
         headers.add(name: "X-Forwarded-Proto", value: "http")
         if let host = request.head.authority { headers.add(name: "X-Forwarded-Host", value: host) }
+        return headers
+    }
+
+    /// The identity headers, `X-Signet-Identity` last: what the gateway adds to a forwarded request and
+    /// what `/auth/check` answers with.
+    func identityHeaders(
+        caller: Caller, route: GatewayConfiguration.Route, audience: String, action: UserActionRecord?
+    ) async throws -> [(String, String)] {
+        let identity = IdentityClaims(
+            issuer: tokens.issuer, audience: audience, userId: caller.user.id, username: caller.user.username, orgId: caller.orgId,
+            tokenId: caller.token.id, tokenKind: caller.token.kind.rawValue, operation: route.operation, userActionId: action?.id,
+            issuedAt: now())
+        var headers = [
+            ("X-Signet-User-Id", caller.user.id), ("X-Signet-Username", caller.user.username), ("X-Signet-Org-Id", caller.orgId),
+            ("X-Signet-Token-Id", caller.token.id), ("X-Signet-Token-Kind", caller.token.kind.rawValue), ("X-Signet-Operation", route.operation),
+        ]
+        if let action { headers.append(("X-Signet-User-Action-Id", action.id)) }
+        headers.append(("X-Signet-Identity", try await tokens.identityToken(identity)))
         return headers
     }
 
