@@ -94,7 +94,7 @@ struct PermissionTests {
 
     @Test("OperationName names: current ones kept, legacy ones mapped, unknown ones refused")
     func catalog() {
-        #expect(OperationCatalog.current.count == 138)
+        #expect(OperationCatalog.current.count == 140)
         #expect(OperationCatalog.canonicalName("Auth:Pats:Create") == "Auth:Pats:Create")
         #expect(OperationCatalog.canonicalName("PermissionAssignments:Create") == "Permissions:Assign")
         #expect(OperationCatalog.canonicalName("Auth:Types:Pat") == "Auth:Types:Pat")

@@ -60,10 +60,10 @@ final class Cluster: Sendable {
     func url(_ node: Int) -> String { "http://127.0.0.1:\(ports[node])" }
 
     /// Starts node `index` (on `database`, by default the cluster's) and waits until it answers `/healthz`.
-    func startNode(_ index: Int, database: String? = nil) async throws {
+    func startNode(_ index: Int, database: String? = nil, arguments extra: [String] = []) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"]
+        process.arguments = ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"] + extra
         let log = directory + "/node\(index).log"
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

@@ -41,6 +41,8 @@ struct AuthorizationMatrixTests {
         PUT /auth/registration/code              200 403 200 403 403 401 401 401
         GET /auth/whoami                         200 200 200 200 200 401 401 401
         GET /auth/permissions/explain            200 200 200 200 200 401 401 401
+        POST /oauth2/introspect                  403 403 403 403 403 401 401 401
+        POST /auth/action/verify                 400 403 400 403 403 401 401 401
         POST /auth/action/init                   200 200 200 200 200 401 401 401
         POST /auth/action                        200 200 200 200 200 401 401 401
         GET /auth/users                          200 200 200 200 200 401 401 401

@@ -9,6 +9,7 @@ struct RequestFieldTests {
     /// One instance of every request type with a `knownFields` list.
     static let samples: [any KnownFields & Sendable] = [
         CreateCredentialChallengeRequest(kind: .key),
+        VerifyUserActionRequest(userAction: "u", accessToken: "t", method: "POST", path: "/p", body: ""),
         CreateCredentialRequest(
             credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a"), credentialName: "n",
             challengeIdentifier: "ch"),

@@ -88,6 +88,35 @@ def pat_client(base_url, owner, name, permission_id=None):
         auth_token=pat["accessToken"], base_url=base_url, signer=KeySigner(credential_id=pat["credId"], private_key=private)))
 
 
+def reload(server, gateway_file, text, port, pat, expect_stats, what):
+    """Writes the configuration, sends SIGHUP, and waits for GET /_stats through the gateway to answer as expected."""
+    import signal
+    open(gateway_file, "w").write(text)
+    server.send_signal(signal.SIGHUP)
+    status = None
+    for _ in range(40):
+        time.sleep(0.05)
+        status, _ = raw(port, "GET", "/_stats", {"Authorization": f"Bearer {pat['accessToken']}"})
+        if status == expect_stats:
+            break
+    time.sleep(0.3)  # a refused reload must not change the answer later either
+    status, _ = raw(port, "GET", "/_stats", {"Authorization": f"Bearer {pat['accessToken']}"})
+    check(status == expect_stats, f"{what} (GET /_stats through the gateway: {status})")
+
+
+def reloads(server, gateway_file, port, admin, pat):
+    base = open(gateway_file).read()
+    stats_route = "  - method: GET\n    path: /_stats\n    upstream: wallets\n    operation: Wallets:Read\n"
+    declared = base.replace("routes:\n", "operations: [Invoices:Create]\nroutes:\n", 1)
+    reload(server, gateway_file, declared + stats_route, port, pat, 200, "SIGHUP loads a new route")
+    role = admin.permissions.create_permission({"name": "invoicers", "operations": ["Invoices:Create"]})
+    check(role["operations"] == ["Invoices:Create"], "an operation the configuration declares is assignable in roles")
+    reload(server, gateway_file, base, port, pat, 200, "a file that drops an operation a role uses is refused; the routes in force stay")
+    reload(server, gateway_file, "routes: [", port, pat, 200, "an invalid file is refused; the routes in force stay")
+    check("operations used by roles" in open(os.path.join(WORK, "gateway-serve.log")).read(), "the refusal names the roles that use the operation")
+    reload(server, gateway_file, declared, port, pat, 404, "a valid file without the route removes it")
+
+
 def run(port, upstream_port):
     base_url = f"http://127.0.0.1:{port}"
     stats = lambda: json.load(urllib.request.urlopen(f"http://127.0.0.1:{upstream_port}/_stats"))
@@ -161,6 +190,7 @@ def run(port, upstream_port):
 
     print("nginx auth_request in front of the same upstream", flush=True)
     nginx_auth_request(port, upstream_port, pat, second_token["accessToken"])
+    return admin, pat
 
 
 def nginx_auth_request(port, upstream_port, pat, reader_token):
@@ -226,7 +256,9 @@ def main():
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         wait_for(f"http://127.0.0.1:{upstream_port}/_stats")
-        run(port, upstream_port)
+        admin, pat = run(port, upstream_port)
+        print("reloading the configuration on SIGHUP", flush=True)
+        reloads(server, gateway_file, port, admin, pat)
     finally:
         server.terminate()
         upstream.terminate()

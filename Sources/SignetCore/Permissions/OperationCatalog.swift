@@ -6,7 +6,7 @@
 /// few legacy names with no current equivalent guarded operations that now need no permission;
 /// they are kept as written and grant nothing beyond themselves.
 public enum OperationCatalog {
-    /// Every current operation name, in the order of the Dfns SDK.
+    /// Every current operation name, in the order of the Dfns SDK, then Signet's own two.
     public static let current: [String] = [
         "Auth:Logs:Read",
         "Auth:Users:Create",
@@ -146,6 +146,9 @@ public enum OperationCatalog {
         "Billing:Manage",
         "Activities:Read",
         "Analytics:Read",
+        // Signet's own, for APIs behind another proxy (not Dfns names).
+        "Auth:Tokens:Introspect",
+        "Auth:Actions:Verify",
     ]
 
     /// Legacy names and the current name each one means.

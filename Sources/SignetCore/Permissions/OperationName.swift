@@ -21,4 +21,8 @@ public enum OperationName: String, Sendable, CaseIterable {
     case permissionsRevoke = "Permissions:Revoke"
     case permissionsDelete = "Permissions:Delete"
     case assignmentsRead = "Permissions:Assignments:Read"
+    /// Signet's own: `POST /oauth2/introspect`.
+    case tokensIntrospect = "Auth:Tokens:Introspect"
+    /// Signet's own: `POST /auth/action/verify`.
+    case actionsVerify = "Auth:Actions:Verify"
 }

@@ -78,6 +78,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     CredentialController(credentials: services.credentials, signed: services.signed).addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs).addRoutes(to: authenticated)
     ExplainController(explain: services.explain).addRoutes(to: authenticated)
+    VerificationController(verification: services.verification).addRoutes(to: authenticated)
     registration.addRoutes(to: authenticated)
     return router
 }

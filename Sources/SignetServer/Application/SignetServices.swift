@@ -35,6 +35,7 @@ struct SignetServices: Sendable {
     /// Signet in front of the team's own API, when configured.
     let gateway: Gateway?
     let explain: ExplainService
+    let verification: VerificationService
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
@@ -82,6 +83,7 @@ struct SignetServices: Sendable {
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
         self.explain = ExplainService(store: store, permissions: permissions, declaredOperations: { declaredOperations.withLockedValue { $0 } })
         let authenticator = self.authenticator
+        self.verification = VerificationService(authenticator: authenticator, permissions: permissions, userActions: userActions, tokens: tokens)
         self.gateway = configuration.gateway.map { gateway in
             Gateway(
                 configuration: gateway, authenticator: authenticator, permissions: permissions, cache: cache, userActions: userActions,

@@ -128,7 +128,8 @@ package final class Gateway: Sendable {
         try await authorize(caller, for: route.operation)
         guard !route.signed else {
             throw APIError.forbidden(
-                "\(route.method) \(route.path) needs a signed user action, which an auth_request check cannot hold to the body; send it through the gateway")
+                "\(route.method) \(route.path) needs a signed user action, which an auth_request check cannot hold to the body; send it through the gateway"
+            )
         }
         var headers = HTTPFields()
         for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, audience: route.upstream, action: nil) {

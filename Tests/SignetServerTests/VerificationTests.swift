@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetServer
+import SignetTestFixtures
+import Testing
+
+/// For APIs behind another proxy: `POST /oauth2/introspect` and `POST /auth/action/verify`, asked
+/// by the API's own service account.
+@Suite("Introspection and user-action verification")
+struct VerificationTests {
+    @Test(
+        "Introspection: who an active token acts for and its effective operations; anything else is just inactive", arguments: TestDatabase.available)
+    func introspect(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Auth:Tokens:Introspect"])
+            let (_, service) = try await api.createServiceAccount(as: admin, permissionId: role.id)
+            let readers = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
+            let (pat, asPat) = try await api.createPat(as: admin, permissionId: readers.id)
+            let form = { (token: String) in
+                "token=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&token_type_hint=access_token"
+            }
+
+            let active = try await api.send(
+                .post, "/oauth2/introspect", token: service.token, body: form(asPat.token),
+                headers: [
+                    "Content-Type": "application/x-www-form-urlencoded"
+                ]
+            ).decode(IntrospectionResponse.self)
+            #expect(active.active && active.sub == server.organization.userId && active.tokenId == pat.tokenId && active.tokenType == "Pat")
+            #expect(active.scope == "Auth:Users:Read" && (active.exp ?? 0) > Int(Date().timeIntervalSince1970))
+            for token in ["garbage", "", admin.token + "x"] {
+                let answer = try await api.send(.post, "/oauth2/introspect", token: service.token, body: form(token)).decode(
+                    IntrospectionResponse.self)
+                #expect(!answer.active && answer.sub == nil, "\(token.prefix(10))")
+            }
+            #expect(try await api.send(.post, "/oauth2/introspect", token: admin.token, body: form(asPat.token)).status == .forbidden)
+        }
+    }
+
+    @Test("Verify: a user action is checked against the end user's token, method, path and body, then used up", arguments: TestDatabase.available)
+    func verify(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Auth:Actions:Verify"])
+            let (_, service) = try await api.createServiceAccount(as: admin, permissionId: role.id)
+            let body = #"{"network":"Ethereum"}"#
+            let action = try await api.userAction(as: admin, method: "POST", path: "/wallets?dry=1", payload: body)
+            let request = { (path: String, body: String) in
+                try api.json(VerifyUserActionRequest(userAction: action, accessToken: admin.token, method: "post", path: path, body: body))
+            }
+            #expect(
+                try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets?dry=1", #"{"network":"Bitcoin"}"#))
+                    .status == .forbidden)
+            #expect(try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets", body)).status == .forbidden)
+            let verified = try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets?dry=1", body))
+            let answer = try verified.decode(VerifiedUserAction.self)
+            #expect(answer.userId == server.organization.userId && answer.tokenKind == .login, "\(verified.body)")
+            let replay = try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets?dry=1", body))
+            #expect(replay.status == .forbidden && replay.errorMessage?.contains("already been used") == true, "\(replay.body)")
+        }
+    }
+}
