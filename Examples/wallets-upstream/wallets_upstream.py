@@ -1,6 +1,7 @@
 """EXAMPLE ONLY: a small wallets service to put behind `signet serve --gateway`.
 
-It answers GET /wallets, POST /wallets and GET /wallets/{walletId} in the Dfns shapes, from memory,
+It answers GET /wallets, POST /wallets and GET /wallets/{walletId} in the Dfns shapes (and
+PUT /wallets/{walletId}/notes, to show a streamed body), from memory,
 for the user Signet says the request acts for. It trusts nothing from the client: every request
 must carry `X-Signet-Identity`, an EdDSA JWT that Signet signed for the audience "wallets", checked
 against Signet's public keys (GET /.well-known/jwks.json) with the `cryptography` package. A
@@ -113,6 +114,34 @@ class Wallets(BaseHTTPRequestHandler):
             return self.answer(200, wallet)
         self.answer(404, {"error": {"status": 404, "message": "not found"}})
 
+    def body(self):
+        """The request body, chunked (as the gateway streams bodies of unknown length) or not."""
+        if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+            return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        data = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0], 16)
+            if size == 0:
+                self.rfile.readline()
+                return data
+            data += self.rfile.read(size)
+            self.rfile.readline()
+
+    def do_PUT(self):
+        """PUT /wallets/{walletId}/notes: a note on one of your wallets (any text)."""
+        claims = self.caller()
+        if claims is None:
+            return
+        parts = self.path.split("/")
+        note = self.body()
+        with self.lock:
+            owner, wallet = self.wallets.get(parts[2] if len(parts) == 4 and parts[3] == "notes" else "", (None, None))
+            if owner == claims["sub"]:
+                wallet["note"] = note.decode(errors="replace")
+        if owner != claims["sub"]:
+            return self.answer(404, {"error": {"status": 404, "message": "wallet not found"}})
+        self.answer(200, {"bytes": len(note)})
+
     def do_POST(self):
         claims = self.caller()
         if claims is None:
@@ -120,7 +149,7 @@ class Wallets(BaseHTTPRequestHandler):
         if self.path != "/wallets":
             return self.answer(404, {"error": {"status": 404, "message": "not found"}})
         try:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+            body = json.loads(self.body() or b"{}")
             network = body["network"]
         except (ValueError, KeyError):
             return self.answer(400, {"error": {"status": 400, "message": "network is required"}})

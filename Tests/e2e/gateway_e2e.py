@@ -70,6 +70,14 @@ def raw(port, method, path, headers):
     return response.status, response.read()
 
 
+def raw_bytes(port, data):
+    """Sends bytes as they are (for requests no HTTP library would send) and returns the status code."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(data)
+        answer = connection.recv(65536)
+    return int(answer.split(b" ")[1]) if answer.startswith(b"HTTP/1.1 ") else answer
+
+
 def login(base_url, org_id, username, credential_id, private):
     anonymous = DfnsClient(DfnsClientConfig(auth_token="login", base_url=base_url))
     signer = KeySigner(credential_id=credential_id, private_key=private)
@@ -151,6 +159,34 @@ def run(port, upstream_port):
     status, _ = raw(port, "GET", "/wallets", {})
     check(status == 401, "no bearer token: 401 at the gateway")
     check(stats()["requests"] == before + 1, "none of the refused requests reached the upstream")
+
+    print("request smuggling and bodies", flush=True)
+    before = stats()["requests"]
+    token = pat["accessToken"].encode()
+    status = raw_bytes(port, b"POST /wallets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                       + b"\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    check(status == 400, f"Transfer-Encoding and Content-Length together: 400 ({status})")
+    status = raw_bytes(port, b"PUT /wallets/wa-1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                       + b"\r\nContent-Length: 70000\r\n\r\n" + b"x" * 70000)
+    check(status == 413, f"a Content-Length over the route's maxBodyBytes: 413, nothing forwarded ({status})")
+    chunk = b"x" * 8192
+    body = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(9)) + b"0\r\n\r\n"
+    status = raw_bytes(port, b"PUT /wallets/wa-1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                       + b"\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+    check(status == 413, f"a chunked body that crosses maxBodyBytes while streaming: 413 ({status})")
+    check(stats()["requests"] - before <= 1, "smuggled and oversized requests did not reach the upstream whole")
+    before = stats()["requests"]
+    small = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(2)) + b"0\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"PUT /wallets/{wallet['id']}/notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".encode()
+                           + b"Authorization: Bearer " + token + b"\r\nTransfer-Encoding: chunked\r\n\r\n" + small)
+        answer = b""
+        while chunk_in := connection.recv(65536):
+            answer += chunk_in
+    seen = {k.lower(): v for k, v in stats()["lastHeaders"].items()}
+    check(answer.startswith(b"HTTP/1.1 200") and b'"bytes": 16384' in answer and stats()["requests"] == before + 1,
+          f"a streamed (chunked) unsigned body reaches the upstream whole ({answer[:12]!r})")
+    check(seen.get("x-forwarded-for") == "127.0.0.1", "the upstream gets X-Forwarded-For")
 
     print("a read-only role", flush=True)
     reader_role = admin.permissions.create_permission({"name": "wallet-readers", "operations": ["Wallets:Read"]})
@@ -245,6 +281,7 @@ def main():
     configuration = open(os.path.join(ROOT, "Examples", "wallets-upstream", "gateway.yaml")).read()
     configuration = configuration.replace("127.0.0.1:9000", f"127.0.0.1:{upstream_port}")
     configuration += "  - method: GET\n    path: /down\n    upstream: down\n    operation: Wallets:Read\n"
+    configuration += "  - method: PUT\n    path: /wallets/{walletId}/notes\n    upstream: wallets\n    operation: Wallets:Update\n    signed: false\n"
     configuration = configuration.replace("upstreams:\n", "upstreams:\n  down:\n    url: http://127.0.0.1:1\n", 1)
     gateway_file = os.path.join(WORK, "gateway.yaml")
     open(gateway_file, "w").write(configuration)

@@ -87,18 +87,23 @@ package final class Gateway: Sendable {
         }
         try await authorize(caller, for: route.operation)
         var request = request
-        let body = try await GatewayForwarder.collect(&request, limit: upstream.maxBodyBytes)
         var action: UserActionRecord?
+        let body: GatewayForwarder.Body
         if route.signed {
-            guard let meaning = SignedPayload.meaning(of: body) else { throw APIError.badRequest("the body of a signed request must be JSON") }
+            let bytes = try await GatewayForwarder.collect(&request, limit: upstream.maxBodyBytes)
+            body = .bytes(bytes)
+            guard let meaning = SignedPayload.meaning(of: bytes) else { throw APIError.badRequest("the body of a signed request must be JSON") }
             let shape = SignedRequestShape(
                 header: request.headers[SignedRoutes.header], method: request.method.rawValue, path: path, query: request.uri.query,
                 body: meaning, unsignedQueryParameters: [])
             action = try await userActions.consume(shape, caller: caller)
+        } else {
+            body = try GatewayForwarder.stream(request, limit: upstream.maxBodyBytes)
         }
         let response: Response
         do {
-            response = try await forwarder.forward(request, body: body, to: upstream, route: route, caller: caller, action: action)
+            response = try await forwarder.forward(
+                request, body: body, to: upstream, route: route, caller: caller, action: action, clientAddress: context.remoteAddress?.ipAddress)
         } catch {
             if let action { await record(ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action) }
             throw error

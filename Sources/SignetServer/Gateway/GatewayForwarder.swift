@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import NIOHTTP1
 import SignetAPI
@@ -40,6 +41,20 @@ struct GatewayForwarder: Sendable {
     ]
     static let neverForwarded: Set<String> = ["authorization", "x-dfns-useraction", "host", "content-length"]
 
+    /// What goes to the upstream: a signed request's body as checked, or any other body streamed.
+    enum Body {
+        case bytes([UInt8])
+        case stream(LimitedBody, length: Int?)
+    }
+
+    /// A body streamed on as it arrives, refused (413) past the upstream's limit: at once when its
+    /// `Content-Length` says so, else when the limit is crossed.
+    static func stream(_ request: Request, limit: Int) throws -> Body {
+        let length = request.headers[.contentLength].flatMap(Int.init)
+        if let length, length > limit { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
+        return .stream(LimitedBody(base: request.body, limit: limit), length: length)
+    }
+
     /// Reads the body up to the upstream's limit (413 beyond it).
     static func collect(_ request: inout Request, limit: Int) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
@@ -53,16 +68,22 @@ struct GatewayForwarder: Sendable {
     }
 
     func forward(
-        _ request: Request, body: [UInt8], to upstream: GatewayConfiguration.Upstream, route: GatewayConfiguration.Route,
-        caller: Caller, action: UserActionRecord?
+        _ request: Request, body: Body, to upstream: GatewayConfiguration.Upstream, route: GatewayConfiguration.Route,
+        caller: Caller, action: UserActionRecord?, clientAddress: String?
     ) async throws -> Response {
         var outgoing = HTTPClientRequest(url: upstream.url + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         outgoing.headers = try await headers(of: request, upstream: upstream, route: route, caller: caller, action: action)
-        if !body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        if let clientAddress { outgoing.headers.add(name: "X-Forwarded-For", value: clientAddress) }
+        switch body {
+        case .bytes(let bytes): if !bytes.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: bytes)) }
+        case .stream(let stream, let length): outgoing.body = .stream(stream, length: length.map { .known(Int64($0)) } ?? .unknown)
+        }
         let answer: HTTPClientResponse
         do {
             answer = try await client.execute(outgoing, timeout: .milliseconds(Int64(upstream.timeout * 1000)))
+        } catch let error as APIError {
+            throw error  // the body crossed its limit while streaming
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw APIError(.gatewayTimeout, "the upstream \(upstream.name) did not answer within \(Int(upstream.timeout)) seconds")
         } catch {
@@ -126,4 +147,26 @@ struct GatewayForwarder: Sendable {
     static func connectionNamed(_ value: String?) -> Set<String> {
         Set((value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
     }
+}
+
+/// A request body that fails with 413 once more than `limit` bytes have arrived.
+struct LimitedBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let base: HummingbirdCore.RequestBody
+    let limit: Int
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: HummingbirdCore.RequestBody.AsyncIterator
+        let limit: Int
+        var seen = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard let chunk = try await base.next() else { return nil }
+            seen += chunk.readableBytes
+            guard seen <= limit else { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
+            return chunk
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), limit: limit) }
 }

@@ -1,6 +1,7 @@
 package import Foundation
 package import Hummingbird
 import HummingbirdAuth
+package import NIOCore
 import SignetAPI
 
 /// The request context of every Signet route: Hummingbird's core storage plus the authenticated caller.
@@ -9,10 +10,13 @@ package struct SignetRequestContext: AuthRequestContext, RequestContext {
     /// The caller, once ``BearerAuthenticator`` has accepted the bearer token. Routes behind it
     /// use ``AuthenticatedRequestContext``, where the caller is never optional.
     package var identity: Caller?
+    /// The client's address (the gateway's `X-Forwarded-For`).
+    package let remoteAddress: SocketAddress?
 
     package init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// Bodies are small JSON documents; anything larger is refused before it is read.
