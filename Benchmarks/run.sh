@@ -162,6 +162,28 @@ fi
 PATCREATE=$("$BENCH" load pat-create --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
 LOGIN=$("$BENCH" load login --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
 
+# The gateway: GET /wallets with the PAT through `serve --gateway` (bearer check, the route's operation,
+# identity headers and JWT, forwarding) against the same call straight to the upstream
+# (`signet-bench upstream`, which checks nothing), in alternating passes as above.
+UPSTREAM_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BENCH" upstream --port "$UPSTREAM_PORT" >>"$WORK/upstream.log" 2>&1 &
+UPSTREAM=$!
+printf 'upstreams: { bench: { url: "http://127.0.0.1:%s" } }\nroutes:\n  - { method: GET, path: /wallets, upstream: bench, operation: Wallets:Read }\n  - { method: POST, path: /wallets, upstream: bench, operation: Wallets:Create }\n' \
+    "$UPSTREAM_PORT" >"$WORK/gateway.yaml"
+stop_server
+start_server --gateway "$WORK/gateway.yaml"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/wallets" >/dev/null && break; sleep 0.1; done
+curl -sf -H "Authorization: Bearer $TOKEN" "$URL/wallets" >/dev/null
+rm -f "$WORK"/passes-*
+for _ in $(seq "$PASSES"); do
+    SECONDS_PER_LOAD=$PASS_SECONDS URL="http://127.0.0.1:$UPSTREAM_PORT" wrk_run direct /wallets >>"$WORK/passes-direct"
+    SECONDS_PER_LOAD=$PASS_SECONDS wrk_run gateway /wallets >>"$WORK/passes-gateway"
+done
+GATEWAY_DIRECT=$(median_of_passes direct /wallets)
+GATEWAY_THROUGH=$(median_of_passes gateway /wallets)
+GATEWAY_ROUNDS=$("$BENCH" load gateway-rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+kill "$UPSTREAM" 2>/dev/null || true
+
 echo "## Load ($(nproc) cores; wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes per route, median shown; wrk and the load drivers on the same cores as the server)"
 echo
 echo "| PATs in store | hello req/s | hello p50 / p99 ms | GET /auth/pats req/s | ratio (target ≥ 0.8) | p50 / p99 ms (target p99 < 5) | GET /auth/whoami req/s | whoami / hello | signed rounds/s | round p50 / p99 ms | failed rounds | server CPU µs per round | RSS MiB |"
@@ -178,6 +200,19 @@ echo "|---|---:|---:|---:|"
 echo "| PAT creation (signed POST /auth/pats) | $(field "$PATCREATE" per_second) | $(field "$PATCREATE" p50_ms) / $(field "$PATCREATE" p99_ms) | $(field "$PATCREATE" server_cpu_us_per_op) |"
 echo "| Login (init + signed login) | $(field "$LOGIN" per_second) | $(field "$LOGIN" p50_ms) / $(field "$LOGIN" p99_ms) | $(field "$LOGIN" server_cpu_us_per_op) |"
 
+echo
+echo "## Gateway (wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes, median; upstream: signet-bench upstream on the same cores)"
+echo
+echo "| GET /wallets | req/s | p50 / p99 ms |"
+echo "|---|---:|---:|"
+IFS='|' read -r _ DRPS DP50 DP99 <<<"$GATEWAY_DIRECT"
+IFS='|' read -r _ GRPS GP50 GP99 <<<"$GATEWAY_THROUGH"
+echo "| straight to the upstream | $DRPS | $DP50 / $DP99 |"
+echo "| through the gateway, with a PAT | $GRPS | $GP50 / $GP99 |"
+echo
+echo "Signed round through the gateway (16 clients: POST /auth/action/init, sign, POST /auth/action, POST /wallets forwarded): $(field "$GATEWAY_ROUNDS" per_second)/s, p50 / p99 $(field "$GATEWAY_ROUNDS" p50_ms) / $(field "$GATEWAY_ROUNDS" p99_ms) ms, server CPU $(field "$GATEWAY_ROUNDS" server_cpu_us_per_op) µs per round."
+echo
+echo "Through ÷ straight: $(awk -v a="$GRPS" -v b="$DRPS" 'BEGIN { printf "%.2f", a / b }') (target ≥ 0.6); p99 added: $(awk -v a="$GP99" -v b="$DP99" 'BEGIN { printf "%.2f", a - b }') ms (target < 2)."
 echo
 echo "## Dashboard (wrk -t2 -c64, same passes; the page is GET /settings/developers/personal-access-tokens, at the largest scale above)"
 echo

@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import SignetAPI
 import SignetCore
 
@@ -83,6 +84,15 @@ public struct SignetClient: Sendable {
     }
 
     /// Login, logout, user action signing, and who the caller is.
+    /// Calls a route of your own API through Signet's gateway (`signet serve --gateway`), as the
+    /// Dfns SDKs call theirs: with the bearer token, and for `signed` requests a user action for
+    /// exactly the JSON `body` sent. `method` is `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    public func send<Body: Encodable & Sendable, Response: Decodable & Sendable>(
+        _ method: String, _ path: String, body: Body?, signed: Bool, as type: Response.Type = Response.self
+    ) async throws -> Response {
+        try await transport.send(HTTPMethod(rawValue: method.uppercased()), path, body: body, signed: signed, as: type)
+    }
+
     public var auth: AuthAPI { AuthAPI(transport: transport, organizationID: organizationID) }
     /// Personal access tokens.
     public var personalAccessTokens: PersonalAccessTokensAPI { PersonalAccessTokensAPI(transport: transport) }

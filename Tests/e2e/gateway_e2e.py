@@ -21,6 +21,10 @@ from dfns_sdk.types import DfnsError
 SIGNET, WORK = sys.argv[1:3]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 failures = []
+# An upstream that accepts connections (the kernel's backlog) and never answers.
+SILENT = socket.socket()
+SILENT.bind(("127.0.0.1", 0))
+SILENT.listen(16)
 
 
 def check(condition, what):
@@ -83,7 +87,9 @@ def login(base_url, org_id, username, credential_id, private):
     signer = KeySigner(credential_id=credential_id, private_key=private)
     challenge = anonymous.auth.create_login_challenge({"username": username, "orgId": org_id})
     token = anonymous.auth.login({"challengeIdentifier": challenge["challengeIdentifier"], "firstFactor": signer.sign(challenge)})["token"]
-    return DfnsClient(DfnsClientConfig(auth_token=token, base_url=base_url, signer=signer))
+    client = DfnsClient(DfnsClientConfig(auth_token=token, base_url=base_url, signer=signer))
+    client.session_token = token
+    return client
 
 
 def pat_client(base_url, owner, name, permission_id=None):
@@ -213,9 +219,16 @@ def run(port, upstream_port):
     admin.auth.deactivate_user(person["userId"], {})
     expect_error(401, "the deactivated person's PAT, on the next request", lambda: second_pat.wallets.list_wallets())
 
-    print("an upstream that is down", flush=True)
+    print("an upstream that is down, and one that does not answer", flush=True)
     status, body = raw(port, "GET", "/down", {"Authorization": f"Bearer {pat['accessToken']}"})
     check(status == 502 and b'"error"' in body, f"an unreachable upstream is a 502 in the error envelope ({status})")
+    started = time.time()
+    status, body = raw(port, "GET", "/slow", {"Authorization": f"Bearer {pat['accessToken']}"})
+    check(status == 504 and b'"error"' in body and time.time() - started < 5, f"an upstream slower than its timeout is a 504 ({status})")
+    request = urllib.request.Request(f"{base_url}/auth/action/logs", headers={"Authorization": f"Bearer {admin.session_token}"})
+    logs = json.load(urllib.request.urlopen(request))["items"]
+    creations = [entry for entry in logs if entry["httpPath"] == "/wallets" and entry["httpMethod"] == "POST"]
+    check(any(entry.get("responseStatus") == 200 for entry in creations), "the audit log keeps the upstream's status of a signed gateway request")
     jwks = json.load(urllib.request.urlopen(f"{base_url}/.well-known/jwks.json"))
     check(len(jwks["keys"]) >= 1 and jwks["keys"][0]["crv"] == "Ed25519", "/.well-known/jwks.json publishes the Ed25519 keys")
 
@@ -281,6 +294,8 @@ def main():
     configuration = open(os.path.join(ROOT, "Examples", "wallets-upstream", "gateway.yaml")).read()
     configuration = configuration.replace("127.0.0.1:9000", f"127.0.0.1:{upstream_port}")
     configuration += "  - method: GET\n    path: /down\n    upstream: down\n    operation: Wallets:Read\n"
+    configuration += "  - method: GET\n    path: /slow\n    upstream: slow\n    operation: Wallets:Read\n"
+    configuration = configuration.replace("upstreams:\n", f"upstreams:\n  slow:\n    url: http://127.0.0.1:{SILENT.getsockname()[1]}\n    timeout: 1\n", 1)
     configuration += "  - method: PUT\n    path: /wallets/{walletId}/notes\n    upstream: wallets\n    operation: Wallets:Update\n    signed: false\n"
     configuration = configuration.replace("upstreams:\n", "upstreams:\n  down:\n    url: http://127.0.0.1:1\n", 1)
     gateway_file = os.path.join(WORK, "gateway.yaml")

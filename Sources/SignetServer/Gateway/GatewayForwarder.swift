@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import SignetAPI
@@ -20,6 +20,10 @@ import SignetStore
 struct GatewayForwarder: Sendable {
     let tokens: TokenAuthority
     let now: @Sendable () -> Date
+    /// Identity tokens already signed, reused while they have more than 30 of their 60 seconds left:
+    /// signing one per request would cost more than forwarding it. Requests with a user action get a
+    /// fresh one (it names the action).
+    let identities = IdentityTokenCache()
     /// The gateway's own client: a refused connection fails at once (no retries until the
     /// deadline), so a down upstream is a quick 502; shut down with the server (``GatewayClientCloser``).
     let client: HTTPClient
@@ -29,6 +33,7 @@ struct GatewayForwarder: Sendable {
         self.now = now
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
         configuration.timeout.connect = .seconds(5)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
@@ -41,18 +46,38 @@ struct GatewayForwarder: Sendable {
     ]
     static let neverForwarded: Set<String> = ["authorization", "x-dfns-useraction", "host", "content-length"]
 
-    /// What goes to the upstream: a signed request's body as checked, or any other body streamed.
+    /// What goes to the upstream: nothing, a signed request's body as checked, or any other body streamed.
     enum Body {
+        case none
         case bytes([UInt8])
-        case stream(LimitedBody, length: Int?)
+        /// Chunks as they arrive. Only `feeder` reads the request's body, and the answer waits for it to
+        /// finish, so the body is never read after the handler returns (by Hummingbird draining it).
+        case stream(AsyncThrowingStream<ByteBuffer, any Error>, length: Int?, feeder: Task<Void, any Error>)
     }
 
     /// A body streamed on as it arrives, refused (413) past the upstream's limit: at once when its
-    /// `Content-Length` says so, else when the limit is crossed.
+    /// `Content-Length` says so, else when the limit is crossed. A request without a body sends none.
     static func stream(_ request: Request, limit: Int) throws -> Body {
         let length = request.headers[.contentLength].flatMap(Int.init)
         if let length, length > limit { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
-        return .stream(LimitedBody(base: request.body, limit: limit), length: length)
+        guard (length ?? 0) > 0 || request.headers[.transferEncoding] != nil else { return .none }
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let body = request.body
+        let feeder = Task {
+            var seen = 0
+            do {
+                for try await chunk in body {
+                    seen += chunk.readableBytes
+                    guard seen <= limit else { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
+                    continuation.yield(chunk)
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+                throw error
+            }
+        }
+        return .stream(stream, length: length, feeder: feeder)
     }
 
     /// Reads the body up to the upstream's limit (413 beyond it).
@@ -75,19 +100,22 @@ struct GatewayForwarder: Sendable {
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         outgoing.headers = try await headers(of: request, upstream: upstream, route: route, caller: caller, action: action)
         if let clientAddress { outgoing.headers.add(name: "X-Forwarded-For", value: clientAddress) }
+        var feeder: Task<Void, any Error>?
         switch body {
+        case .none: break
         case .bytes(let bytes): if !bytes.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: bytes)) }
-        case .stream(let stream, let length): outgoing.body = .stream(stream, length: length.map { .known(Int64($0)) } ?? .unknown)
+        case .stream(let stream, let length, let task):
+            outgoing.body = .stream(stream, length: length.map { .known(Int64($0)) } ?? .unknown)
+            feeder = task
         }
         let answer: HTTPClientResponse
         do {
             answer = try await client.execute(outgoing, timeout: .milliseconds(Int64(upstream.timeout * 1000)))
-        } catch let error as APIError {
-            throw error  // the body crossed its limit while streaming
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw APIError(.gatewayTimeout, "the upstream \(upstream.name) did not answer within \(Int(upstream.timeout)) seconds")
+            try await feeder?.value  // the whole body read (or its refusal) before answering
         } catch {
-            throw APIError(.badGateway, "the upstream \(upstream.name) cannot be reached")
+            // The body's own refusal (413) comes first; then the upstream's failure.
+            if let feeder, case .failure(let refusal as APIError) = await feeder.result { throw refusal }
+            throw Self.upstreamFailure(error, upstream)
         }
         var headers = HTTPFields()
         let named = Self.connectionNamed(answer.headers.first(name: "connection"))
@@ -99,6 +127,12 @@ struct GatewayForwarder: Sendable {
             headers.append(HTTPField(name: field, value: value))
         }
         if let length = answer.headers.first(name: "content-length") { headers[.contentLength] = length }
+        // A small answer of known length is read whole (cheaper than streaming it chunk by chunk);
+        // anything else streams.
+        if let length = answer.headers.first(name: "content-length").flatMap(Int.init), length <= 65_536 {
+            let body = try await answer.body.collect(upTo: length)
+            return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
+        }
         return Response(
             status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers,
             body: ResponseBody(asyncSequence: answer.body))
@@ -139,8 +173,24 @@ struct GatewayForwarder: Sendable {
             ("X-Signet-Token-Id", caller.token.id), ("X-Signet-Token-Kind", caller.token.kind.rawValue), ("X-Signet-Operation", route.operation),
         ]
         if let action { headers.append(("X-Signet-User-Action-Id", action.id)) }
-        headers.append(("X-Signet-Identity", try await tokens.identityToken(identity)))
+        let key = "\(caller.token.id)|\(caller.user.id)|\(route.operation)|\(audience)"
+        if action == nil, let cached = identities.token(for: key, now: identity.issuedAt) {
+            headers.append(("X-Signet-Identity", cached))
+        } else {
+            let token = try await tokens.identityToken(identity)
+            if action == nil { identities.store(token, for: key, expiresAt: identity.expiresAt) }
+            headers.append(("X-Signet-Identity", token))
+        }
         return headers
+    }
+
+    /// 504 for an upstream too slow, 502 for one that cannot be reached or fails.
+    static func upstreamFailure(_ error: any Error, _ upstream: GatewayConfiguration.Upstream) -> APIError {
+        if let error = error as? APIError { return error }
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return APIError(.gatewayTimeout, "the upstream \(upstream.name) did not answer within \(Int(upstream.timeout)) seconds")
+        }
+        return APIError(.badGateway, "the upstream \(upstream.name) cannot be reached")
     }
 
     /// The header names a `Connection` header lists (they are hop-by-hop too).
@@ -149,24 +199,22 @@ struct GatewayForwarder: Sendable {
     }
 }
 
-/// A request body that fails with 413 once more than `limit` bytes have arrived.
-struct LimitedBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let base: HummingbirdCore.RequestBody
-    let limit: Int
+/// The identity tokens the gateway reuses (see ``GatewayForwarder/identities``); emptied when it
+/// holds 10,000, so it stays small whatever the traffic.
+final class IdentityTokenCache: Sendable {
+    private let entries = NIOLockedValueBox<[String: (token: String, expiresAt: Date)]>([:])
 
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: HummingbirdCore.RequestBody.AsyncIterator
-        let limit: Int
-        var seen = 0
-
-        mutating func next() async throws -> ByteBuffer? {
-            guard let chunk = try await base.next() else { return nil }
-            seen += chunk.readableBytes
-            guard seen <= limit else { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
-            return chunk
+    func token(for key: String, now: Date) -> String? {
+        entries.withLockedValue { entries in
+            guard let entry = entries[key], entry.expiresAt.timeIntervalSince(now) > 30 else { return nil }
+            return entry.token
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), limit: limit) }
+    func store(_ token: String, for key: String, expiresAt: Date) {
+        entries.withLockedValue { entries in
+            if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (token, expiresAt)
+        }
+    }
 }

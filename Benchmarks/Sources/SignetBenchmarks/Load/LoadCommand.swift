@@ -24,6 +24,7 @@ struct LoadCommand: AsyncParsableCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case rounds
+        case gatewayRounds = "gateway-rounds"
         case patCreate = "pat-create"
         case login
     }
@@ -98,6 +99,18 @@ struct LoadCommand: AsyncParsableCommand {
             let runName = pat.name
             operation = { index in
                 _ = try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: "\(runName)-\(index)"))
+            }
+        case .gatewayRounds:
+            // The signed round through the gateway: user action for POST /wallets, then the request,
+            // forwarded to `signet-bench upstream`.
+            let key = try PrivateKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ecdsaP256)
+            let pat = try await session.personalAccessTokens.create(
+                CreatePersonalAccessTokenRequest(name: "bench-gateway-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation))
+            let client = try SignetClient(
+                baseURL: admin.baseUrl, organizationID: admin.orgId, authToken: pat.accessToken,
+                signer: KeySigner(credentialID: pat.credId, privateKey: key), httpClient: http)
+            operation = { _ in
+                let _: [String: String] = try await client.send("POST", "/wallets", body: ["network": "Ethereum"], signed: true)
             }
         case .patCreate:
             operation = { _ in
