@@ -180,6 +180,11 @@ struct PatTests {
             let reply = try await api.send(.get, "/auth/pats", token: identity.token)
             #expect(reply.status == .unauthorized)
             #expect(reply.errorMessage?.contains("expired") == true)
+            // Its owner sees it expired, and cannot bring it back: a new PAT is the way.
+            let listed = try await api.send(.get, "/auth/pats", token: admin.token).decode(ListResponse<AccessToken>.self)
+            #expect(listed.items.first.flatMap(\.dateExpires).map { $0 < clock.now() } == true)
+            let reactivated = try await api.signed(.put, "/auth/pats/\(listed.items.first?.tokenId ?? "")/activate", as: admin)
+            #expect(reactivated.status == .conflict && reactivated.errorMessage?.contains("create a new one") == true, "\(reactivated.body)")
         }
     }
 

@@ -322,6 +322,10 @@ def main():
             server.kill()
             check(False, "signet serve stops within 30 s of SIGTERM")
         print(f"server stopped {time.time() - started:.1f} s after SIGTERM", flush=True)
+    log = open(os.path.join(WORK, "gateway-serve.log")).read()
+    check("refused" in log and "status=403" in log and "is not authorized to perform operation (Wallets:Create)" in log,
+          "the server log explains each refusal (status and reason)")
+    check("X-Signet-Identity" not in log and "eyJ" not in log, "no token or identity JWT appears in the server log")
     if failures:
         print(f"{len(failures)} gateway check(s) failed", flush=True)
         sys.exit(1)

@@ -42,7 +42,7 @@ struct PatCommand: AsyncParsableCommand {
         func run(client: SignetClient) async throws {
             let pats = try await client.personalAccessTokens.list()
             if options.json { return try Output.json(pats) }
-            Output.table(["TOKEN ID", "NAME", "ACTIVE", "CREATED", "ROLES"], pats.map(PatCommand.row))
+            Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "ROLES"], pats.map(PatCommand.row))
         }
     }
 
@@ -115,16 +115,22 @@ struct PatCommand: AsyncParsableCommand {
 
     static func row(_ pat: AccessToken) -> [String] {
         [
-            pat.tokenId, pat.name, pat.isActive ? "yes" : "no", Output.date(pat.dateCreated),
+            pat.tokenId, pat.name, state(pat), Output.date(pat.dateCreated), pat.dateExpires.map(Output.date) ?? "",
             pat.permissionAssignments.map(\.permissionName).joined(separator: ","),
         ]
+    }
+
+    /// `active`, `inactive` or `expired` (an expired token answers 401 whatever its active flag says).
+    static func state(_ pat: AccessToken, now: Date = Date()) -> String {
+        if let expires = pat.dateExpires, expires <= now { return "expired" }
+        return pat.isActive ? "active" : "inactive"
     }
 
     static func show(_ pat: AccessToken, json: Bool) throws {
         if json { return try Output.json(pat) }
         Output.fields([
-            ("token id", pat.tokenId), ("name", pat.name), ("active", pat.isActive ? "yes" : "no"), ("user", pat.linkedUserId),
-            ("credential", pat.credId), ("created", Output.date(pat.dateCreated)),
+            ("token id", pat.tokenId), ("name", pat.name), ("state", state(pat)), ("user", pat.linkedUserId),
+            ("credential", pat.credId), ("created", Output.date(pat.dateCreated)), ("expires", pat.dateExpires.map(Output.date) ?? ""),
             ("roles", pat.permissionAssignments.map { "\($0.permissionName) (\($0.permissionId))" }.joined(separator: ", ")),
         ])
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SignetCore
 import SignetServer
 import SignetStore
@@ -137,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
                 try await DevelopmentSetup.initialize(store: store, location: location, host: host, port: port)
             } else {
                 print(DevelopmentSetup.uninitialisedNotice(location: location))
+                fflush(nil)
             }
         }
         if dev {
@@ -155,7 +157,20 @@ struct ServeCommand: AsyncParsableCommand {
                 store: opened.store,
                 services: opened.services,
                 logger: logger)
+            let passkeys = try relyingParty()?.id ?? "off"
+            logger.notice(
+                "signet starting",
+                metadata: [
+                    "address": "\(host):\(port)", "store": "\(location.store.description)", "dev": "\(dev)",
+                    "node": "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
+                    "gateway": "\(gateway ?? "off")", "passkeys": "\(passkeys)",
+                ])
             try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            try? await opened.store.shutdown()
+            throw CommandFailure(
+                "port \(port) on \(host) is already in use (another signet, or another program, listens there); stop it or choose another with --port"
+            )
         } catch {
             try? await opened.store.shutdown()
             throw error

@@ -51,6 +51,7 @@ private func gatewayServices(_ gateway: Gateway?, file: String?, logger: Logger)
 func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
     if let gateway = services.gateway {
@@ -69,6 +70,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
 
     let authenticated = router.group()
         .add(middleware: services.authenticator)
+        .add(middleware: TokenExpirationMiddleware())
         .group(context: AuthenticatedRequestContext.self)
     auth.addAuthenticatedRoutes(to: authenticated)
     PatController(pats: services.pats, signed: services.signed, cache: services.cache).addRoutes(to: authenticated)

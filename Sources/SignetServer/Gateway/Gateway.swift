@@ -109,7 +109,9 @@ package final class Gateway: Sendable {
             throw error
         }
         if let action { await record(response.status.code, of: action) }
-        return response
+        var answer = response
+        answer.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
+        return answer
     }
 
     /// `/auth/check` (nginx `auth_request`, Envoy `ext_authz`): the decision for a request another

@@ -19,11 +19,25 @@ struct ErrorMiddleware: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
         } catch {
-            throw Self.apiError(for: error, request: request, context: context)
+            let refusal = Self.apiError(for: error, request: request, context: context)
+            Self.log(refusal, request: request, context: context)
+            throw refusal
         }
+    }
+
+    /// A refusal in the log: its status and reason (the message names ids, never tokens or bodies),
+    /// so a 401 or 403 can be explained from the log alone. Not-found answers stay at debug.
+    static func log(_ refusal: APIError, request: Request, context: Context) {
+        let status = refusal.status.code
+        guard status >= 400, status < 500 else { return }
+        let level: Logger.Level = status == 404 ? .debug : .notice
+        context.logger.log(
+            level: level, "refused",
+            metadata: [
+                "status": "\(status)", "reason": "\(String(refusal.message.prefix(300)))", "method": "\(request.method)",
+                "path": "\(request.uri.path)",
+            ])
     }
 
     static func apiError(for error: any Error, request: Request, context: some RequestContext) -> APIError {

@@ -124,6 +124,11 @@ struct PatService: Sendable {
     /// `PUT /auth/pats/{tokenId}/activate` and `…/deactivate`. Deactivating twice is not an error.
     func setActive(_ tokenId: String, _ isActive: Bool, caller: Caller) async throws -> AccessToken {
         let token = try await ownedPat(tokenId, caller: caller, mutating: true)
+        if isActive, token.expiresAt <= now() {
+            throw APIError.conflict(
+                "personal access token \(token.id) expired at \(ISO8601DateFormatter().string(from: token.expiresAt)) and cannot be reactivated; create a new one",
+                details: ["expired": "true"])
+        }
         guard token.isActive != isActive else { return try await presenter.present(token, signingIdentityId: token.id) }
         return try await present(try await store.setTokenActive(id: token.id, isActive: isActive, at: now()), tokenId)
     }

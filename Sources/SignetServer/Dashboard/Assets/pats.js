@@ -35,16 +35,20 @@ async function loadRoles(me) {
 }
 
 function row(pat) {
+  const expired = pat.dateExpires && new Date(pat.dateExpires) <= new Date();
+  const state = expired ? 'Expired' : pat.isActive ? 'Active' : 'Inactive';
   const role = pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—';
   return el('tr', { dataset: { tokenId: pat.tokenId } },
     el('th', { scope: 'row' }, pat.name),
     el('td', {}, formatDate(pat.dateCreated)),
     el('td', {}, formatDate(pat.dateExpires, 'never')),
     el('td', {}, '—'),
-    el('td', {}, el('span', { className: pat.isActive ? 'badge ok' : 'badge off' }, pat.isActive ? 'Active' : 'Inactive')),
+    el('td', {}, el('span', { className: state === 'Active' ? 'badge ok' : 'badge off' }, state)),
     el('td', {}, role),
     el('td', {}, el('code', {}, pat.credId)),
-    el('td', { className: 'row-actions' }, ...tokenActions(pat, '/auth/pats', 'personal access token', load)));
+    el('td', { className: 'row-actions' }, ...(expired
+      ? tokenActions(pat, '/auth/pats', 'personal access token', load).slice(2)  // an expired token can only be deleted
+      : tokenActions(pat, '/auth/pats', 'personal access token', load))));
 }
 
 async function load() {

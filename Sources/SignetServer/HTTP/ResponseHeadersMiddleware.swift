@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SignetStore
+
+/// `X-Request-Id` on every answer: the caller's own, when it is 1 to 128 letters, digits, `.`, `_`
+/// or `-`, else the id Hummingbird gave the request (the one in the log lines); and, on every answer
+/// to a request authenticated by a token, `Signet-Token-Expiration`, as GitHub sends for its tokens,
+/// so a script sees its token's end coming.
+struct ResponseHeadersMiddleware: RouterMiddleware {
+    typealias Context = SignetRequestContext
+
+    static let requestId = name("X-Request-Id")
+    static let tokenExpiration = name("Signet-Token-Expiration")
+
+    private static func name(_ text: String) -> HTTPField.Name {
+        guard let name = HTTPField.Name(text) else { preconditionFailure("invalid header name \(text)") }
+        return name
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = request.headers[Self.requestId].flatMap(Self.wellFormed) ?? context.id
+        var response = try await Self.answer(request, context: context, next: next)
+        response.headers[Self.requestId] = id
+        return response
+    }
+
+    /// The answer, refusals included (turned into their responses here, so headers can be added).
+    static func answer<C: RequestContext>(_ request: Request, context: C, next: (Request, C) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            return try error.response(from: request, context: context)
+        }
+    }
+
+    static func wellFormed(_ id: String) -> String? {
+        guard (1...128).contains(id.utf8.count),
+            id.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2E || byte == 0x5F
+                    || byte == 0x2D
+            })
+        else { return nil }
+        return id
+    }
+
+    /// `2026-12-30 05:38:00 UTC`, GitHub's form.
+    static func expiration(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: date)
+    }
+}
+
+/// `Signet-Token-Expiration` on every answer to a request authenticated by a token (inside the
+/// bearer check, where the caller is known).
+struct TokenExpirationMiddleware: RouterMiddleware {
+    typealias Context = SignetRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await ResponseHeadersMiddleware.answer(request, context: context, next: next)
+        if let caller = context.identity {
+            response.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
+        }
+        return response
+    }
+}

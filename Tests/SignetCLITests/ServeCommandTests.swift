@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("signet serve, run as a binary")
+struct ServeCommandTests {
+    @Test("A port in use is refused with a message naming it; the startup line is logged")
+    func portInUse() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-serve-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Hold a port.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                guard bind(holder, raw, length) == 0, listen(holder, 1) == 0, getsockname(holder, raw, &length) == 0 else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+            }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let cli = CommandRunner(directory: directory, environment: ["SIGNET_CONFIG_DIR": directory + "/config", "PATH": "/usr/bin:/bin"])
+        let result = try await cli.run(["serve", "--database", "data/s.sqlite", "--port", String(port), "--log-level", "notice"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("port \(port) on 127.0.0.1 is already in use") && result.stderr.contains("--port"), "\(result.stderr)")
+        #expect(result.stderr.contains("signet starting") && result.stderr.contains("store=data/s.sqlite"), "\(result.stderr)")
+    }
+}
