@@ -33,5 +33,14 @@ struct ServeCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("port \(port) on 127.0.0.1 is already in use") && result.stderr.contains("--port"), "\(result.stderr)")
         #expect(result.stderr.contains("signet starting") && result.stderr.contains("store=data/s.sqlite"), "\(result.stderr)")
+
+        // --log-format json: every log line is one JSON object.
+        let json = try await cli.run(["serve", "--database", "data/s.sqlite", "--port", String(port), "--log-format", "json"])
+        let lines = json.stderr.split(separator: "\n").filter { $0.hasPrefix("{") }
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(!lines.isEmpty && objects.count == lines.count, "\(json.stderr)")
+        let starting = objects.first { $0["message"] as? String == "signet starting" }
+        #expect(starting?["level"] as? String == "notice" && starting?["store"] as? String == "data/s.sqlite" && starting?["time"] != nil)
+        #expect(try await cli.run(["serve", "--log-format", "xml"]).status == 2)
     }
 }

@@ -10,7 +10,11 @@ enum DevelopmentSetup {
 
     static func initialize(store: any SignetStore, location: DatabaseLocation, host: String, port: Int) async throws {
         let key = try PrivateKey.generate(.ecdsaP256)
-        let keyPath = (location.dataFolder as NSString).appendingPathComponent("admin.private.pem")
+        // Absolute, so `signet login --from …/admin.json` works from any folder.
+        var keyPath = (location.dataFolder as NSString).appendingPathComponent("admin.private.pem")
+        if !keyPath.hasPrefix("/") {
+            keyPath = URL(fileURLWithPath: keyPath, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        }
         try SecretFile.create(keyPath, contents: key.pemRepresentation + "\n")
         let result = try await OrganizationBootstrap.initialize(
             store: store, organizationName: "Signet development", email: email,

@@ -70,11 +70,15 @@ struct ServeCommand: AsyncParsableCommand {
             discussion: "Read again on SIGHUP; see the README, 'Protect your API'."))
     var gateway: String? = Environment.value("SIGNET_GATEWAY")
 
+    @Option(name: .customLong("log-format"), help: "Log lines as text or json (one object per line; env SIGNET_LOG_FORMAT).")
+    var logFormat: String = Environment.value("SIGNET_LOG_FORMAT") ?? "text"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SIGNET_LOG_LEVEL).")
     var logLevel: String = Environment.value("SIGNET_LOG_LEVEL") ?? "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
         if let value = Environment.value("SIGNET_PORT"), Int(value) == nil {
             throw ValidationError("SIGNET_PORT '\(value)' is not a port number")
@@ -125,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
         var logger = Logger(label: "signet")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let location = try DatabaseLocation(database)
