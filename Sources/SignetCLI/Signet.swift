@@ -17,7 +17,7 @@ struct Signet: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
             PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, CredentialCommand.self,
-            AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self,
+            AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self,
         ])
 
     /// Runs the command with Signet's exit codes: 0 success, 1 refusal or failure, 2 usage error.

@@ -30,14 +30,18 @@ struct AuthorizationCacheTests {
         let clock = TestClock()
         var configuration = ServerConfiguration()
         configuration.now = clock.now
+        // The cache keeps entries far longer than the token lives, so the refusal cannot come from
+        // the entry's own lifetime running out; the token lives long enough in real time for the
+        // warm-up on a loaded machine (3 seconds did not, once).
+        configuration.authorizationCacheLifetime = 3600
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
-            let (_, identity) = try await api.createPat(as: admin, secondsValid: 3)
-            // Warm: the token verifies and its caller is cached (for up to 5 seconds).
+            let (_, identity) = try await api.createPat(as: admin, secondsValid: 120)
+            // Warm: the token verifies and its caller is cached.
             #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
             #expect(try await api.send(.get, "/auth/pats", token: identity.token).status == .ok)
             // The cache's own lifetime has not run out when the token's has.
-            clock.advance(by: 3.2)
+            clock.advance(by: 120.5)
             let reply = try await api.send(.get, "/auth/pats", token: identity.token)
             #expect(reply.status == .unauthorized)
             #expect(reply.errorMessage?.contains("expired") == true)

@@ -100,3 +100,37 @@ func quietLogger() -> Logger {
     logger.logLevel = .warning
     return logger
 }
+
+/// `signet backup`: a consistent online copy of a SQLite store.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy a SQLite store while the server runs (a consistent snapshot; mode 0600).",
+        discussion: """
+            Every write the server acknowledged before the backup started is in the copy. To restore: stop the
+            server and start it with --database FILE (or copy FILE over the store). PostgreSQL: use pg_dump.
+            """)
+    @Option(help: "The store: a SQLite file (env SIGNET_DATABASE).")
+    var database: String = Environment.defaultDatabase
+    @Option(help: "The file to write; it must not exist.")
+    var to: String
+
+    func run() async throws {
+        let location = try DatabaseLocation(database)
+        guard !FileManager.default.fileExists(atPath: to) else { throw UsageError("\(to) exists; a backup never overwrites a file") }
+        guard case .sqlite(let path) = location.store, FileManager.default.fileExists(atPath: path) else {
+            if case .postgres = location.store { throw UsageError("signet backup copies SQLite stores; back up PostgreSQL with pg_dump") }
+            throw UsageError("no store at \(database)")
+        }
+        let target = to
+        do {
+            try await SQLStore.with(location.store, logger: quietLogger()) { store in try await store.backup(to: target) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)  // never leave a partial copy behind
+            throw CommandFailure("the backup failed: \(error)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: to)
+        let size = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? Int) ?? 0
+        print("Backed up \(path) to \(to) (\(size) bytes). Restore: stop the server, then signet serve --database \(to).")
+    }
+}

@@ -13,7 +13,8 @@ enum DevelopmentSetup {
         // Absolute, so `signet login --from …/admin.json` works from any folder.
         var keyPath = (location.dataFolder as NSString).appendingPathComponent("admin.private.pem")
         if !keyPath.hasPrefix("/") {
-            keyPath = URL(fileURLWithPath: keyPath, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+            keyPath =
+                URL(fileURLWithPath: keyPath, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
         }
         try SecretFile.create(keyPath, contents: key.pemRepresentation + "\n")
         let result = try await OrganizationBootstrap.initialize(

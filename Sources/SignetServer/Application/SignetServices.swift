@@ -40,7 +40,8 @@ struct SignetServices: Sendable {
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
         let tokens = TokenAuthority(issuer: configuration.issuer, reloadSource: { try await store.signingKeys() })
-        let cache = AuthorizationCache(store: store, enabled: configuration.authorizationCache, now: now)
+        let cache = AuthorizationCache(
+            store: store, enabled: configuration.authorizationCache, timeToLive: configuration.authorizationCacheLifetime, now: now)
         let permissions = PermissionService(cache: cache)
         let passkeys = PasskeyService(store: store, relyingParty: configuration.relyingParty, now: now)
         let challenges = ChallengeService(

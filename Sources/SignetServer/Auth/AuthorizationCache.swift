@@ -76,10 +76,16 @@ final class AuthorizationCache: Sendable {
     private let store: any SignetStore
     private let enabled: Bool
     private let now: @Sendable () -> Date
+    /// How long an entry lives at most (``timeToLive`` unless a test needs longer).
+    private let entryLifetime: TimeInterval
 
-    init(store: any SignetStore, enabled: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(
+        store: any SignetStore, enabled: Bool = true, timeToLive: TimeInterval = AuthorizationCache.timeToLive,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.enabled = enabled
+        self.entryLifetime = timeToLive
         self.now = now
         store.changes.subscribe { [weak self] _ in self?.invalidate() }
     }
@@ -141,7 +147,7 @@ final class AuthorizationCache: Sendable {
                 defer { self.finishLoading(key, table, generation: generation) }
                 guard let value = try await load() else { return nil }
                 let stillLive = self.store.changes.isLive
-                let entry = Entry(value: value, validUntil: min(validUntil?(value) ?? .distantFuture, now + Self.timeToLive))
+                let entry = Entry(value: value, validUntil: min(validUntil?(value) ?? .distantFuture, now + entryLifetime))
                 self.state.withLockedValue { state in
                     // Kept only if nothing changed since the load began.
                     guard stillLive, state.generation == generation else { return }

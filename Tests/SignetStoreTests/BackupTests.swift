@@ -1,0 +1,52 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SignetCore
+import SignetStore
+import Testing
+
+@Suite("Online backup of a SQLite store")
+struct BackupTests {
+    @Test("A backup taken under write load holds every write acknowledged before it started, and opens as a store")
+    func backupUnderLoad() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-backup-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let serving = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        let acknowledged = NIOLockedValueBox(0)
+        let writer = Task {
+            var index = 0
+            while !Task.isCancelled {
+                index += 1
+                try await serving.insertOrganization(OrganizationRecord(id: "or-load-\(index)", name: "load \(index)", createdAt: Date()))
+                acknowledged.withLockedValue { $0 = index }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        // Another connection (as `signet backup` is another process) copies while the writer runs.
+        let before = acknowledged.withLockedValue { $0 }
+        let copier = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        let copied: Result<Void, any Error>
+        do {
+            try await copier.backup(to: directory + "/copy.sqlite")
+            copied = .success(())
+        } catch {
+            copied = .failure(error)
+        }
+        try await copier.shutdown()
+        try await Task.sleep(for: .milliseconds(100))
+        writer.cancel()
+        _ = await writer.result
+        let after = acknowledged.withLockedValue { $0 }
+        try await serving.shutdown()
+        try copied.get()
+
+        let restored = try await SQLStore.sqlite(path: directory + "/copy.sqlite")
+        let count = try await restored.organizations().count
+        try await restored.shutdown()
+        #expect(before > 0 && count >= before, "acknowledged before the backup: \(before), in the copy: \(count)")
+        #expect(count <= after, "the copy cannot hold writes that never happened")
+        let again = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        await #expect(throws: (any Error).self) { try await again.backup(to: directory + "/copy.sqlite") }  // never over a file
+        try await again.shutdown()
+    }
+}
