@@ -19,31 +19,16 @@ import time
 import urllib.request
 
 from dfns_sdk import DfnsClient, DfnsClientConfig
+from e2e_checks import check, expect_error, failures
 from dfns_sdk.auth import KeySigner
 
 import passkey_e2e
-from dfns_sdk.types import DfnsError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 SIGNET, WORK = sys.argv[1], sys.argv[2]
-failures = []
 
 
-def check(condition, what):
-    print(("  ok   " if condition else "  FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def expect_error(status, what, call):
-    try:
-        call()
-    except DfnsError as error:
-        check(error.status_code == status, f"{what}: {status} (got {error.status_code}: {error.message})")
-        return error
-    check(False, f"{what}: {status} (the call succeeded)")
-    return None
 
 
 def openssl(*args):

@@ -15,31 +15,17 @@ import urllib.request
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from dfns_sdk import DfnsClient, DfnsClientConfig
+from e2e_checks import check, expect_error, failures
 from dfns_sdk.auth import KeySigner
-from dfns_sdk.types import DfnsError
 
 SIGNET, WORK = sys.argv[1:3]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-failures = []
 # An upstream that accepts connections (the kernel's backlog) and never answers.
 SILENT = socket.socket()
 SILENT.bind(("127.0.0.1", 0))
 SILENT.listen(16)
 
 
-def check(condition, what):
-    print(("  ok   " if condition else "  FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def expect_error(status, what, call):
-    try:
-        call()
-    except DfnsError as error:
-        check(error.status_code == status, f"{what}: {status} (got {error.status_code}: {error.message})")
-        return
-    check(False, f"{what}: {status} (the call succeeded)")
 
 
 def free_port():

@@ -89,26 +89,15 @@ struct LoadCommand: AsyncParsableCommand {
         let operation: @Sendable (Int) async throws -> Void
         switch kind {
         case .rounds:
-            let key = try PrivateKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ecdsaP256)
-            let pat = try await session.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "bench-rounds-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation))
-            let client = try SignetClient(
-                baseURL: admin.baseUrl, organizationID: admin.orgId, authToken: pat.accessToken,
-                signer: KeySigner(credentialID: pat.credId, privateKey: key), httpClient: http)
-            let tokenId = pat.tokenId
-            let runName = pat.name
+            let (client, pat) = try await patClient(session: session, admin: admin, http: http, prefix: "bench-rounds")
+            let (tokenId, runName) = (pat.tokenId, pat.name)
             operation = { index in
                 _ = try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: "\(runName)-\(index)"))
             }
         case .gatewayRounds:
             // The signed round through the gateway: user action for POST /wallets, then the request,
             // forwarded to `signet-bench upstream`.
-            let key = try PrivateKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ecdsaP256)
-            let pat = try await session.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "bench-gateway-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation))
-            let client = try SignetClient(
-                baseURL: admin.baseUrl, organizationID: admin.orgId, authToken: pat.accessToken,
-                signer: KeySigner(credentialID: pat.credId, privateKey: key), httpClient: http)
+            let (client, _) = try await patClient(session: session, admin: admin, http: http, prefix: "bench-gateway")
             operation = { _ in
                 let _: [String: String] = try await client.send("POST", "/wallets", body: ["network": "Ethereum"], signed: true)
             }
@@ -132,6 +121,17 @@ struct LoadCommand: AsyncParsableCommand {
             line += String(format: " server_cpu_us_per_op=%.0f", (cpuAfter - cpuBefore) * 1e6 / Double(report.completed))
         }
         return line
+    }
+
+    /// A new PAT of the administrator's (key of `--algorithm`) and a client that signs with it.
+    private func patClient(session: SignetClient, admin: Admin, http: HTTPClient, prefix: String) async throws -> (SignetClient, AccessToken) {
+        let key = try PrivateKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ecdsaP256)
+        let pat = try await session.personalAccessTokens.create(
+            CreatePersonalAccessTokenRequest(name: "\(prefix)-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation))
+        let client = try SignetClient(
+            baseURL: admin.baseUrl, organizationID: admin.orgId, authToken: pat.accessToken,
+            signer: KeySigner(credentialID: pat.credId, privateKey: key), httpClient: http)
+        return (client, pat)
     }
 
     struct Report: CustomStringConvertible {

@@ -1,7 +1,7 @@
 // Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, el, lastSigner, fieldError, formatDate, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows,
+  api, assignableRoles, busy, el, lastSigner, fieldError, formatDate, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm,
 } from './signet.js';
 import { tokenActions } from './tokens.js';
 
@@ -11,17 +11,8 @@ const result = document.getElementById('pat-result');
 const tbody = document.querySelector('#pat-table tbody');
 
 function showForm(open) {
-  form.hidden = !open;
-  opener.setAttribute('aria-expanded', String(open));
-  if (open) {
-    result.hidden = true;
-    form.name.focus();
-  } else {
-    form.reset();
-    document.getElementById('pat-date-field').hidden = true;
-    for (const error of form.querySelectorAll('.error')) error.textContent = '';
-    opener.focus();
-  }
+  if (open) result.hidden = true;
+  toggleForm(form, opener, open, () => { document.getElementById('pat-date-field').hidden = true; });
 }
 
 async function loadRoles(me) {

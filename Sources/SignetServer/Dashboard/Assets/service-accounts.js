@@ -1,6 +1,6 @@
 // Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
 // deactivate / reactivate / delete.
-import { api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons, fillRows } from './signet.js';
+import { api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm } from './signet.js';
 import { tokenActions } from './tokens.js';
 
 const form = document.getElementById('sa-form');
@@ -8,10 +8,7 @@ const opener = document.getElementById('new-sa');
 const result = document.getElementById('sa-result');
 
 function showForm(open) {
-  form.hidden = !open;
-  opener.setAttribute('aria-expanded', String(open));
-  if (open) form.name.focus();
-  else form.reset();
+  toggleForm(form, opener, open);
 }
 
 async function load() {

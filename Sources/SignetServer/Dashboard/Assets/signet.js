@@ -127,6 +127,20 @@ export function el(tag, properties = {}, ...children) {
   return element;
 }
 
+/** Opens or closes a form behind its "New …" button: focus moves into it, or back to the button. */
+export function toggleForm(form, opener, open, onClose = () => {}) {
+  form.hidden = !open;
+  opener.setAttribute('aria-expanded', String(open));
+  if (open) {
+    form.querySelector('input, textarea, select')?.focus();
+  } else {
+    form.reset();
+    for (const error of form.querySelectorAll('.error')) error.textContent = '';
+    onClose();
+    opener.focus();
+  }
+}
+
 /** Puts `rows` into a table's body; each cell is labelled with its column (shown on narrow screens). */
 export function fillRows(tbody, rows) {
   const headings = [...tbody.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
