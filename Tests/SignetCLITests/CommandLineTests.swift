@@ -64,6 +64,9 @@ struct CommandLineTests {
             let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(token.split(separator: ".").count == 3)
             #expect(CommandRunner.mode(cli.directory + "/ci.pem") == 0o600)
+            let duplicate = try await cli.run(["pat", "create", "--name", "ci", "--out", "again"])
+            #expect(duplicate.status == 1 && !FileManager.default.fileExists(atPath: cli.directory + "/again.pem"), "a refused create keeps no key")
+            #expect(!FileManager.default.fileExists(atPath: cli.directory + "/again.public.pem"))
             let pats = try JSONSerialization.jsonObject(with: Data(try await cli.succeed(["pat", "list", "--json"]).stdout.utf8)) as? [[String: Any]]
             let pat = try #require(pats?.first)
             let tokenId = try #require(pat["tokenId"] as? String)

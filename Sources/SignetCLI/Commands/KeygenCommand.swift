@@ -55,6 +55,23 @@ enum KeyFiles {
         return (key.publicKey.pemRepresentation, try write(key, name: name).privateKey)
     }
 
+    /// Runs `create` with a key from ``publicKey(from:orGenerate:name:)``; when the server refuses,
+    /// a keypair generated for it is removed, so the same command can simply be run again.
+    static func creating<T>(
+        from path: String?, orGenerate algorithm: KeygenCommand.Algorithm, name: String, _ create: (String) async throws -> T
+    ) async throws -> (T, privateKeyPath: String?) {
+        let (pem, keyPath) = try publicKey(from: path, orGenerate: algorithm, name: name)
+        do {
+            return (try await create(pem), keyPath)
+        } catch {
+            if let keyPath {
+                try? FileManager.default.removeItem(atPath: keyPath)
+                try? FileManager.default.removeItem(atPath: name + ".public.pem")
+            }
+            throw error
+        }
+    }
+
     /// Prints a new access token on standard output, once, with the warning people must see.
     static func showOnce(_ token: String?) {
         Output.warn("Store this access token now: it is shown only this once and Signet does not keep it.")

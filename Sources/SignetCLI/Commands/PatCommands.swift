@@ -23,9 +23,10 @@ struct PatCommand: AsyncParsableCommand {
         @Option(help: "Lifetime in seconds (wins over --days).") var seconds: Int?
 
         func run(client: SignetClient) async throws {
-            let (pem, keyPath) = try KeyFiles.publicKey(from: publicKey, orGenerate: algorithm, name: out ?? name)
-            let pat = try await client.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days, secondsValid: seconds))
+            let (pat, keyPath) = try await KeyFiles.creating(from: publicKey, orGenerate: algorithm, name: out ?? name) { pem in
+                try await client.personalAccessTokens.create(
+                    CreatePersonalAccessTokenRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days, secondsValid: seconds))
+            }
             if options.json { return try Output.json(pat) }
             KeyFiles.showOnce(pat.accessToken)
             Output.warn("PAT \(pat.tokenId), credential \(pat.credId)\(keyPath.map { ", private key \($0)" } ?? "").")

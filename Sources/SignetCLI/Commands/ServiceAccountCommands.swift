@@ -22,9 +22,10 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @Option(help: "Lifetime of its token in days (1-730, default 730).") var days: Int?
 
         func run(client: SignetClient) async throws {
-            let (pem, keyPath) = try KeyFiles.publicKey(from: publicKey, orGenerate: algorithm, name: out ?? name)
-            let account = try await client.serviceAccounts.create(
-                CreateServiceAccountRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days))
+            let (account, keyPath) = try await KeyFiles.creating(from: publicKey, orGenerate: algorithm, name: out ?? name) { pem in
+                try await client.serviceAccounts.create(
+                    CreateServiceAccountRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days))
+            }
             if options.json { return try Output.json(account) }
             let token = account.accessTokens.first
             KeyFiles.showOnce(token?.accessToken)
