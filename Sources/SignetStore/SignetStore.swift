@@ -54,6 +54,9 @@ package protocol CredentialRepository: Sendable {
     func credentialExists(orgId: String, fingerprint: String) async throws -> Bool
     /// The credentials of an identity that are not deleted, oldest first.
     func credentials(identityId: String) async throws -> [CredentialRecord]
+    /// The credentials (not deleted, oldest first) of every token of `userId` of `kind`, in one
+    /// query whatever their number: a list of PATs reads a fixed number of times.
+    func tokenCredentials(userId: String, kind: TokenKind) async throws -> [CredentialRecord]
     /// Deletes a credential for good (it stays, inactive, for the audit log). `nil` when already deleted or unknown.
     func deleteCredential(uuid: String) async throws -> CredentialRecord?
     /// Stores a passkey's signature counter; `flagged` marks it as possibly cloned (never unmarked here).
@@ -97,6 +100,8 @@ package protocol RoleRepository: Sendable {
     func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord]
     /// The assignments of an identity with their roles, archived roles included.
     func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)]
+    /// The assignments (with their roles) of every token of `userId` of `kind`, in one query.
+    func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)]
     /// What an identity's non-archived roles grant, together.
     func permissions(identityId: String) async throws -> PermissionSet
     /// The active, live people (not service accounts) of an organisation who hold a non-archived

@@ -72,11 +72,7 @@ struct PatService: Sendable {
 
     /// `GET /auth/pats`: the PATs of the caller's user.
     func list(caller: Caller) async throws -> ListResponse<AccessToken> {
-        var items: [AccessToken] = []
-        for token in try await store.tokens(userId: caller.userId, kind: .pat) {
-            items.append(try await presenter.present(token, signingIdentityId: token.id))
-        }
-        return ListResponse(items: items)
+        ListResponse(items: try await presenter.presentPats(of: caller.userId))
     }
 
     /// `GET /auth/users/{userId}/pats` (Signet's addition, for the dashboard's Users page): another
@@ -92,11 +88,7 @@ struct PatService: Sendable {
                 "\(caller.errorName) may not see the PATs of \(user.id): they hold operations the caller does not (\(missing.joined(separator: ", ")))"
             )
         }
-        var items: [AccessToken] = []
-        for token in try await store.tokens(userId: user.id, kind: .pat) {
-            items.append(try await presenter.present(token, signingIdentityId: token.id))
-        }
-        return ListResponse(items: items)
+        return ListResponse(items: try await presenter.presentPats(of: user.id))
     }
 
     /// `GET /auth/pats/{tokenId}`.

@@ -1,6 +1,6 @@
 import Foundation
 import SQLKit
-import SignetAPI
+package import SignetAPI
 import SignetCore
 
 extension SQLStore {
@@ -34,6 +34,18 @@ extension SQLStore {
         try await read { database in
             try await database.raw(
                 "SELECT * FROM credentials WHERE identity_id = \(bind: identityId) AND is_deleted = FALSE ORDER BY created_at, uuid"
+            ).all(decoding: CredentialRecord.self)
+        }
+    }
+
+    package func tokenCredentials(userId: String, kind: TokenKind) async throws -> [CredentialRecord] {
+        try await read { database in
+            try await database.raw(
+                """
+                SELECT c.* FROM credentials c JOIN access_tokens t ON t.id = c.identity_id
+                WHERE t.user_id = \(bind: userId) AND t.kind = \(bind: kind.rawValue) AND t.is_deleted = FALSE AND c.is_deleted = FALSE
+                ORDER BY c.created_at, c.uuid
+                """
             ).all(decoding: CredentialRecord.self)
         }
     }

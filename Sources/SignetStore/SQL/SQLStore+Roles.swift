@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+package import SignetAPI
 package import SignetCore
 
 extension SQLStore {
@@ -76,18 +77,23 @@ extension SQLStore {
     }
 
     package func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)] {
-        // The assignment's columns under an `a_` prefix, the role's as they are.
+        try await assignedRoles(joining: "", where: "a.identity_id = \(bind: identityId)")
+    }
+
+    package func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)] {
+        try await assignedRoles(
+            joining: "JOIN access_tokens t ON t.id = a.identity_id",
+            where: "t.user_id = \(bind: userId) AND t.kind = \(bind: kind.rawValue) AND t.is_deleted = FALSE")
+    }
+
+    /// Assignments with their roles (the assignment's columns under an `a_` prefix, the role's as they are).
+    private func assignedRoles(joining join: String, where condition: SQLQueryString) async throws -> [(AssignmentRecord, RoleRecord)] {
         let assignmentColumns = AssignmentRecord.columns.map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
-        let rows = try await read { database in
-            try await database.raw(
-                """
-                SELECT \(unsafeRaw: assignmentColumns), r.*
-                FROM assignments a JOIN roles r ON r.id = a.permission_id
-                WHERE a.identity_id = \(bind: identityId)
-                ORDER BY a.created_at, a.id
-                """
-            ).all()
-        }
+        var query: SQLQueryString =
+            "SELECT \(unsafeRaw: assignmentColumns), r.* FROM assignments a JOIN roles r ON r.id = a.permission_id \(unsafeRaw: join) WHERE "
+        query.appendInterpolation(condition)
+        query.appendLiteral(" ORDER BY a.created_at, a.id")
+        let rows = try await read { [query] database in try await database.raw(query).all() }
         return try rows.map { row in
             (try row.decode(model: AssignmentRecord.self, prefix: "a_"), try row.decode(model: RoleRecord.self))
         }

@@ -14,17 +14,22 @@ package struct SQLStore: SignetStore {
     let pending: PendingChanges?
     /// Announces committed changes to this process's caches.
     package let changes: ChangeFeed
+    /// How many reading round trips this store made (tests hold a read path to a fixed number of queries).
+    package let reads: ReadCounter
 
     /// A store over `driver`; call ``migrate()`` before using it.
     package init(driver: any DatabaseDriver) {
-        self.init(driver: driver, transactionDatabase: nil, pending: nil, changes: ChangeFeed(live: !driver.isShared))
+        self.init(driver: driver, transactionDatabase: nil, pending: nil, changes: ChangeFeed(live: !driver.isShared), reads: ReadCounter())
     }
 
-    private init(driver: any DatabaseDriver, transactionDatabase: (any SQLDatabase)?, pending: PendingChanges?, changes: ChangeFeed) {
+    private init(
+        driver: any DatabaseDriver, transactionDatabase: (any SQLDatabase)?, pending: PendingChanges?, changes: ChangeFeed, reads: ReadCounter
+    ) {
         self.driver = driver
         self.transactionDatabase = transactionDatabase
         self.pending = pending
         self.changes = changes
+        self.reads = reads
     }
 
     /// Opens the store over `driver`, applying any schema migrations first.
@@ -57,7 +62,7 @@ package struct SQLStore: SignetStore {
         let pending = PendingChanges()
         let result = try await mapUniqueViolation {
             try await driver.transaction { database in
-                try await body(SQLStore(driver: driver, transactionDatabase: database, pending: pending, changes: changes))
+                try await body(SQLStore(driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads))
             }
         }
         for change in pending.drain() { changes.publish(change) }
@@ -75,6 +80,7 @@ package struct SQLStore: SignetStore {
 
     /// Runs read-only statements.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        reads.increment()
         if let transactionDatabase { return try await body(transactionDatabase) }
         return try await driver.withReader(body)
     }
@@ -156,4 +162,14 @@ extension SQLDatabase {
 func jsonText(_ values: [String]) -> String {
     // Encoding an array of strings cannot fail.
     String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+}
+
+/// A count of reading round trips, shared by a store and its transactions.
+package final class ReadCounter: Sendable {
+    private let count = NIOLockedValueBox(0)
+
+    /// The reads so far.
+    package var value: Int { count.withLockedValue { $0 } }
+
+    func increment() { count.withLockedValue { $0 += 1 } }
 }
