@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import HTTPTypes
 import Hummingbird
 import SignetStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `X-Request-Id` on every answer: the caller's own, when it is 1 to 128 letters, digits, `.`, `_`
 /// or `-`, else the id Hummingbird gave the request (the one in the log lines); and, on every answer
@@ -54,7 +55,8 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
     }
 }
 
