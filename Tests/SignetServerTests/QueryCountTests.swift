@@ -17,11 +17,18 @@ struct QueryCountTests {
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let readers = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
+            // The counter also sees the background reads (the signing-key poller, the janitor), which
+            // can land inside a request's window: the fewest of three requests is the request's own.
             let reads = { @Sendable () async throws -> (count: Int, items: [AccessToken]) in
-                let before = server.store.reads.value
-                let reply = try await api.send(.get, "/auth/pats", token: admin.token)
-                let count = server.store.reads.value - before
-                return (count, try reply.decode(ListResponse<AccessToken>.self).items)
+                var fewest = Int.max
+                var items: [AccessToken] = []
+                for _ in 0..<3 {
+                    let before = server.store.reads.value
+                    let reply = try await api.send(.get, "/auth/pats", token: admin.token)
+                    fewest = min(fewest, server.store.reads.value - before)
+                    items = try reply.decode(ListResponse<AccessToken>.self).items
+                }
+                return (fewest, items)
             }
             for index in 0..<2 { _ = try await api.createPat(as: admin, name: "few-\(index)", permissionId: readers.id) }
             let few = try await reads()
