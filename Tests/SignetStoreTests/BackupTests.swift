@@ -21,7 +21,8 @@ struct BackupTests {
                 acknowledged.withLockedValue { $0 = index }
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Some writes first (however loaded the machine is).
+        for _ in 0..<200 where acknowledged.withLockedValue({ $0 }) < 20 { try await Task.sleep(for: .milliseconds(50)) }
         // Another connection (as `signet backup` is another process) copies while the writer runs.
         let before = acknowledged.withLockedValue { $0 }
         let copier = try await SQLStore.sqlite(path: directory + "/signet.sqlite")

@@ -94,7 +94,7 @@ def reload(server, gateway_file, text, port, pat, expect_stats, what):
     open(gateway_file, "w").write(text)
     server.send_signal(signal.SIGHUP)
     status = None
-    for _ in range(40):
+    for _ in range(100):  # up to 5 s on a loaded machine
         time.sleep(0.05)
         status, _ = raw(port, "GET", "/_stats", {"Authorization": f"Bearer {pat['accessToken']}"})
         if status == expect_stats:
