@@ -36,7 +36,4 @@ struct DashboardAsset: Sendable {
             "audit-log.js": DashboardAsset(PackageResources.audit_log_js, contentType: javascript),
         ]
     }()
-
-    /// The total size of what a browser downloads for the dashboard, reported in BENCHMARKS.md.
-    static var totalBytes: Int { all.values.reduce(0) { $0 + $1.body.readableBytes } }
 }
