@@ -230,6 +230,8 @@ finally:
 
 log = open(os.path.join(WORK, "serve.log")).read()
 check(all(p["accessToken"] not in log for p, _ in pats.values()) and token not in log, "no token appears in the server log")
+check("refused" in log and "status=403" in log and "is not authorized to perform operation" in log,
+      "refusals of Signet's own routes are logged with status and reason")
 
 print(f"\n{'FAILED: ' + str(len(failures)) + ' check(s)' if failures else 'all end-to-end checks passed'}")
 sys.exit(1 if failures else 0)

@@ -83,11 +83,11 @@ struct SignetServices: Sendable {
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
         self.explain = ExplainService(store: store, permissions: permissions, declaredOperations: { declaredOperations.withLockedValue { $0 } })
-        let authenticator = self.authenticator
+        let (authenticator, signed) = (self.authenticator, self.signed)
         self.verification = VerificationService(authenticator: authenticator, permissions: permissions, userActions: userActions, tokens: tokens)
         self.gateway = configuration.gateway.map { gateway in
             Gateway(
-                configuration: gateway, authenticator: authenticator, permissions: permissions, cache: cache, userActions: userActions,
+                configuration: gateway, authenticator: authenticator, permissions: permissions, cache: cache, signed: signed,
                 store: store, tokens: tokens, declaredOperations: declaredOperations, now: now, logger: logger)
         }
         Self.reloadSigningKeysOnChange(store: store, tokens: tokens, cache: cache, logger: logger)

@@ -17,7 +17,8 @@ package final class Gateway: Sendable {
     let authenticator: BearerAuthenticator
     let permissions: PermissionService
     let cache: AuthorizationCache
-    let userActions: UserActionService
+    /// Consumes the user actions of signed routes and writes their status to the audit log.
+    let signed: SignedRoutes
     let store: any SignetStore
     let forwarder: GatewayForwarder
     let logger: Logger
@@ -25,7 +26,7 @@ package final class Gateway: Sendable {
 
     init(
         configuration: GatewayConfiguration, authenticator: BearerAuthenticator, permissions: PermissionService, cache: AuthorizationCache,
-        userActions: UserActionService, store: any SignetStore, tokens: TokenAuthority, declaredOperations: NIOLockedValueBox<Set<String>>,
+        signed: SignedRoutes, store: any SignetStore, tokens: TokenAuthority, declaredOperations: NIOLockedValueBox<Set<String>>,
         now: @escaping @Sendable () -> Date, logger: Logger
     ) {
         self.state = NIOLockedValueBox(configuration)
@@ -33,7 +34,7 @@ package final class Gateway: Sendable {
         self.authenticator = authenticator
         self.permissions = permissions
         self.cache = cache
-        self.userActions = userActions
+        self.signed = signed
         self.store = store
         self.forwarder = GatewayForwarder(tokens: tokens, now: now)
         self.logger = logger
@@ -96,7 +97,7 @@ package final class Gateway: Sendable {
             let shape = SignedRequestShape(
                 header: request.headers[SignedRoutes.header], method: request.method.rawValue, path: path, query: request.uri.query,
                 body: meaning, unsignedQueryParameters: [])
-            action = try await userActions.consume(shape, caller: caller)
+            action = try await signed.userActions.consume(shape, caller: caller)
         } else {
             body = try GatewayForwarder.stream(request, limit: upstream.maxBodyBytes)
         }
@@ -105,10 +106,12 @@ package final class Gateway: Sendable {
             response = try await forwarder.forward(
                 request, body: body, to: upstream, route: route, caller: caller, action: action, clientAddress: context.remoteAddress?.ipAddress)
         } catch {
-            if let action { await record(ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action) }
+            if let action {
+                await signed.record(status: ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action)
+            }
             throw error
         }
-        if let action { await record(response.status.code, of: action) }
+        if let action { await signed.record(status: response.status.code, of: action) }
         var answer = response
         answer.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
         return answer
@@ -156,14 +159,6 @@ package final class Gateway: Sendable {
             side = userHas ? "the token's roles do not grant it" : tokenHas ? "its user does not hold it" : "neither the user nor the token holds it"
         }
         throw APIError.forbidden("\(caller.errorName) is not authorized to perform operation (\(operation)): \(side)")
-    }
-
-    private func record(_ status: Int, of action: UserActionRecord) async {
-        do {
-            try await store.recordUserActionResult(id: action.id, status: status)
-        } catch {
-            logger.error("could not write a gateway user action's status", metadata: ["userAction": "\(action.id)", "status": "\(status)"])
-        }
     }
 }
 

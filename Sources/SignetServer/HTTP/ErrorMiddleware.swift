@@ -17,12 +17,20 @@ struct ErrorMiddleware: RouterMiddleware {
     ) async throws
         -> Response
     {
+        try await Self.answer(request, context: context, next: next)
+    }
+
+    /// The answer, or for any error its envelope, the refusal logged once. Also used inside the bearer
+    /// check (``TokenExpirationMiddleware``), which must add a header to refusals too.
+    static func answer(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let refusal = Self.apiError(for: error, request: request, context: context)
-            Self.log(refusal, request: request, context: context)
-            throw refusal
+            let refusal = apiError(for: error, request: request, context: context)
+            log(refusal, request: request, context: context)
+            return try refusal.response(from: request, context: context)
         }
     }
 

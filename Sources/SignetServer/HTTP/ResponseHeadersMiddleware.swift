@@ -24,18 +24,10 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let id = request.headers[Self.requestId].flatMap(Self.wellFormed) ?? context.id
-        var response = try await Self.answer(request, context: context, next: next)
+        // Errors are answers by now (ErrorMiddleware runs inside this one).
+        var response = try await next(request, context)
         response.headers[Self.requestId] = id
         return response
-    }
-
-    /// The answer, refusals included (turned into their responses here, so headers can be added).
-    static func answer<C: RequestContext>(_ request: Request, context: C, next: (Request, C) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as any HTTPResponseError {
-            return try error.response(from: request, context: context)
-        }
     }
 
     static func wellFormed(_ id: String) -> String? {
@@ -66,7 +58,7 @@ struct TokenExpirationMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await ResponseHeadersMiddleware.answer(request, context: context, next: next)
+        var response = try await ErrorMiddleware.answer(request, context: context, next: next)
         if let caller = context.identity {
             response.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
         }

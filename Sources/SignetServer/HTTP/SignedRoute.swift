@@ -57,9 +57,10 @@ struct SignedRoutes: Sendable {
         }
     }
 
-    /// Writes the status to the audit record. The request's outcome stands either way (its change
-    /// is committed or refused already), so a failure here is logged, not returned.
-    private func record(status: Int, of action: UserActionRecord) async {
+    /// Writes the status to the audit record (also for signed gateway requests). The request's
+    /// outcome stands either way (its change is committed or refused already), so a failure here is
+    /// logged, not returned.
+    func record(status: Int, of action: UserActionRecord) async {
         do {
             try await store.recordUserActionResult(id: action.id, status: status)
         } catch {
