@@ -103,6 +103,10 @@ struct AuthorizationCacheTests {
     @Test("Concurrent misses for one key load once; a load begun before a change is not shared after it", arguments: TestDatabase.available)
     func singleLoad(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, _ in
+            // On PostgreSQL the cache works only once the change listener is connected (until then every
+            // read goes to the database, by design); on a loaded machine that can take a moment.
+            for _ in 0..<200 where !server.store.changes.isLive { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(server.store.changes.isLive)
             // Time stands still: no entry expires on its own while the test runs, however slow the machine.
             let frozen = Date()
             let cache = AuthorizationCache(store: server.store, now: { frozen })
