@@ -32,7 +32,9 @@ def b64url(text):
 
 
 class Identity:
-    """Verifies X-Signet-Identity: signature (a key from Signet's JWKS), issuer, audience, expiry."""
+    """Verifies X-Signet-Identity: signature (a key from Signet's JWKS), issuer, audience, expiry, and
+    that it was issued for this very request (htm = the method, htu = the request target received,
+    byte for byte): a token taken from one request is no credential for another."""
 
     def __init__(self, signet, audience):
         self.jwks_url, self.audience, self.keys, self.lock = f"{signet}/.well-known/jwks.json", audience, {}, threading.Lock()
@@ -43,7 +45,7 @@ class Identity:
         with self.lock:
             self.keys = {k["kid"]: Ed25519PublicKey.from_public_bytes(b64url(k["x"])) for k in keys if k.get("crv") == "Ed25519"}
 
-    def verify(self, token):
+    def verify(self, token, method, target):
         try:
             header_part, payload_part, signature_part = token.split(".")
             header = json.loads(b64url(header_part))
@@ -59,6 +61,8 @@ class Identity:
         audience = claims.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         if self.audience not in audiences or claims.get("exp", 0) < time.time() or claims.get("iss") != "signet":
+            return None
+        if claims.get("htm") != method or claims.get("htu") != target:
             return None
         return claims
 
@@ -90,7 +94,7 @@ class Wallets(BaseHTTPRequestHandler):
         with self.lock:
             self.stats["requests"] += 1
             self.stats["lastHeaders"] = {k: v for k, v in self.headers.items()}
-        claims = self.identity.verify(self.headers.get("X-Signet-Identity", ""))
+        claims = self.identity.verify(self.headers.get("X-Signet-Identity", ""), self.command, self.path)
         if claims is None:
             self.answer(401, {"error": {"status": 401, "message": "no valid X-Signet-Identity: only Signet may call this service"}})
         return claims
@@ -148,6 +152,8 @@ class Wallets(BaseHTTPRequestHandler):
             return
         if self.path != "/wallets":
             return self.answer(404, {"error": {"status": 404, "message": "not found"}})
+        if not claims.get("user_action_id"):  # a change must have been signed by the caller
+            return self.answer(403, {"error": {"status": 403, "message": "creating a wallet needs a signed user action"}})
         try:
             body = json.loads(self.body() or b"{}")
             network = body["network"]

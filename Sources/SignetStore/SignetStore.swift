@@ -50,6 +50,9 @@ package protocol CredentialRepository: Sendable {
     func insertCredential(_ credential: CredentialRecord) async throws
     func credential(uuid: String) async throws -> CredentialRecord?
     func credential(orgId: String, credentialId: String) async throws -> CredentialRecord?
+    /// Whether any credential of any organisation, deleted or not, has this `credId` or this `cr-…`
+    /// uuid: the two are one namespace, so a new `credId` can never shadow another credential.
+    func credentialIdentifierTaken(_ identifier: String) async throws -> Bool
     /// Whether any credential of the organisation, active or not, has this key.
     func credentialExists(orgId: String, fingerprint: String) async throws -> Bool
     /// The credentials of an identity that are not deleted, oldest first.
@@ -59,7 +62,8 @@ package protocol CredentialRepository: Sendable {
     func tokenCredentials(userId: String, kind: TokenKind) async throws -> [CredentialRecord]
     /// Deletes a credential for good (it stays, inactive, for the audit log). `nil` when already deleted or unknown.
     func deleteCredential(uuid: String) async throws -> CredentialRecord?
-    /// Stores a passkey's signature counter; `flagged` marks it as possibly cloned (never unmarked here).
+    /// Stores a passkey's signature counter; `flagged` marks it as possibly cloned (never unmarked
+    /// here) and deactivates it: it stays refused until re-enabled with another credential.
     func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws
     func setCredentialActive(uuid: String, isActive: Bool) async throws
 }

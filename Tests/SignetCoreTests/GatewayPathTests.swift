@@ -17,6 +17,37 @@ struct GatewayPathTests {
         #expect(try GatewayPath.segments(of: "/") == [])
     }
 
+    @Test("Every percent-encoded byte in a segment: printable ASCII passes, anything else is refused")
+    func everyEscapedByte() throws {
+        for byte in 0...255 {
+            let escape = "%" + String(byte, radix: 16, uppercase: byte % 2 == 0).leftPadded(2)
+            let path = "/wallets/a\(escape)b"
+            let passes = (0x20..<0x7F).contains(byte) && byte != 0x2F && byte != 0x5C
+            if passes {
+                #expect(try GatewayPath.segments(of: path) == ["wallets", Substring("a\(escape)b")], "\(path)")
+            } else {
+                #expect(throws: GatewayPath.Refusal.self, "\(path)") { try GatewayPath.segments(of: path) }
+            }
+            let queryPasses = (0x20..<0x7F).contains(byte)  // slashes may stand in a query
+            #expect(((try? GatewayPath.checkQuery("x=a\(escape)b")) != nil) == queryPasses, "query \(escape)")
+        }
+    }
+
+    @Test("Overlong UTF-8, raw non-ASCII, # and encoded controls are refused in paths and queries")
+    func encodings() throws {
+        for bad in [
+            "/wallets/%C0%80", "/wallets/%c0%ae", "/wallets/%C0%AE%C0%AE", "/wallets/%E0%80%AF", "/wallets/%F0%80%80%AF", "/wallets/%ED%A0%80",
+            "/wallets/%FF", "/wallets/\u{E9}", "/wallets/#", "/wallets/#/notes", "/wallets/%0d%0a", "/wallets/%09", "/wallets/%1b", "/wallets/%7f",
+        ] {
+            #expect(throws: GatewayPath.Refusal.self, "\(bad)") { try GatewayPath.segments(of: bad) }
+        }
+        for bad in ["a=%FF", "a=%c0%ae", "a=%0d%0a", "a=%09", "%1b=1", "a=%7F", "a=b#c", "a=\u{E9}", "a=%zz", "a=b c", "a=\u{7F}"] {
+            #expect(throws: GatewayPath.Refusal.self, "\(bad)") { try GatewayPath.checkQuery(bad) }
+        }
+        #expect(try GatewayPath.segments(of: "/wallets/caf%C3%A9") == ["wallets", "caf%C3%A9"])
+        try GatewayPath.checkQuery("name=caf%C3%A9&limit=10&admin")
+    }
+
     @Test("Patterns match whole segments, literals byte for byte; overlaps are found")
     func patterns() throws {
         let one = try GatewayPathPattern("/wallets/{walletId}")
@@ -33,4 +64,8 @@ struct GatewayPathTests {
             #expect(throws: GatewayPath.Refusal.self, "\(bad)") { try GatewayPathPattern(bad) }
         }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

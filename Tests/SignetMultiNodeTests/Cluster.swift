@@ -85,11 +85,28 @@ final class Cluster: Sendable {
         throw ClusterError(description: "node \(index) did not start:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
 
-    /// Stops node `index` gracefully (SIGTERM).
+    /// Stops node `index` with SIGTERM, as `systemctl stop` does. A node that has not exited 30
+    /// seconds later (its documented drain is 10) is a failure: it is killed, and the test says which.
     func stopNode(_ index: Int) async {
         guard let process = processes.withLockedValue({ $0.removeValue(forKey: index) }) else { return }
         process.terminate()
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let log = (try? String(contentsOfFile: directory + "/node\(index).log", encoding: .utf8)) ?? ""
+        Issue.record("node \(index) did not exit within 30 s of SIGTERM; killed. Its log ends:\n\(log.suffix(1500))")
+    }
+
+    /// Waits until node `index`'s log contains `text`; false after 30 seconds.
+    func waitForLog(node index: Int, containing text: String) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if ((try? String(contentsOfFile: directory + "/node\(index).log", encoding: .utf8)) ?? "").contains(text) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     func shutdown() async {

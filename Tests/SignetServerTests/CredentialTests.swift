@@ -34,7 +34,13 @@ struct CredentialTests {
                 .post, "/auth/action/init", token: old.token,
                 body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
             ).decode(UserActionChallenge.self)
-            #expect(challenge.allowCredentials.key.map(\.id) == [new.signer.credentialId])
+            // Every id the active key answers to is listed: its credId and its cr-… uuid (the
+            // TypeScript SDK's signer refuses to sign with an id missing from this list).
+            #expect(challenge.allowCredentials.key.map(\.id) == [new.signer.credentialId, credential.credentialUuid])
+            let byUuid = new.signer.with(credentialId: credential.credentialUuid)
+            #expect(
+                try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: Identity(token: new.token, signer: byUuid), body: #"{"name":"by-uuid"}"#)
+                    .status == .ok)
             let byOld = try await api.send(
                 .post, "/auth/action", token: old.token,
                 body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try old.signer.sign(challenge))))

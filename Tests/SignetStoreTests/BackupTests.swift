@@ -26,6 +26,17 @@ struct BackupTests {
         // Another connection (as `signet backup` is another process) copies while the writer runs.
         let before = acknowledged.withLockedValue { $0 }
         let copier = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
+        // Every file and folder that appears beside the store while the copy is written, with its mode.
+        let seen = NIOLockedValueBox<[String: Int]>([:])
+        let watcher = Task {
+            while !Task.isCancelled {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix("signet.sqlite") {
+                    let mode = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.posixPermissions] as? Int) ?? -1
+                    seen.withLockedValue { $0[name] = mode }
+                }
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+        }
         let copied: Result<Void, any Error>
         do {
             try await copier.backup(to: directory + "/copy.sqlite")
@@ -33,7 +44,15 @@ struct BackupTests {
         } catch {
             copied = .failure(error)
         }
+        watcher.cancel()
+        _ = await watcher.result
         try await copier.shutdown()
+        for (name, mode) in seen.withLockedValue({ $0 }) where mode >= 0 {
+            #expect(mode == 0o600 || mode == 0o700, "\(name) was mode \(String(mode, radix: 8)) while the backup was written")
+        }
+        let finalMode = try FileManager.default.attributesOfItem(atPath: directory + "/copy.sqlite")[.posixPermissions] as? Int
+        #expect(finalMode == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasPrefix(".signet-backup") })
         try await Task.sleep(for: .milliseconds(100))
         writer.cancel()
         _ = await writer.result
@@ -48,6 +67,12 @@ struct BackupTests {
         #expect(count <= after, "the copy cannot hold writes that never happened")
         let again = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
         await #expect(throws: (any Error).self) { try await again.backup(to: directory + "/copy.sqlite") }  // never over a file
+        do {
+            try await again.backup(to: directory + "/nodir/x.sqlite")
+            Issue.record("a backup into a missing folder was not refused")
+        } catch let refusal as SQLStore.BackupRefusal {
+            #expect(refusal.description.contains("nodir does not exist"))
+        }
         try await again.shutdown()
     }
 }

@@ -90,12 +90,13 @@ struct LoginCommand: AsyncParsableCommand {
                 if profile.credentialId.isEmpty {
                     let anonymous = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
                     let challenge = try await anonymous.auth.createLoginChallenge(username: email)
-                    guard challenge.allowCredentials.key.count == 1, let only = challenge.allowCredentials.key.first else {
-                        throw UsageError(
-                            "you have several keys; say which one with --credential-id (one of \(challenge.allowCredentials.key.map(\.id).joined(separator: ", ")))"
-                        )
+                    let ids = challenge.allowCredentials.key.map(\.id)
+                    // One key is listed under its credId and its cr-… id (both sign): use the cr-… id.
+                    let signetIds = ids.filter { Identifier.isWellFormed($0, prefix: .credential) }
+                    guard let only = ids.count == 1 ? ids.first : ids.count == 2 && signetIds.count == 1 ? signetIds.first : nil else {
+                        throw UsageError("you have several keys; say which one with --credential-id (one of \(ids.joined(separator: ", ")))")
                     }
-                    profile.credentialId = only.id
+                    profile.credentialId = only
                 }
                 let client = try await SignetClient.login(baseURL: url, organizationID: org, username: email, signer: try profile.signer())
                 profile.token = client.authToken

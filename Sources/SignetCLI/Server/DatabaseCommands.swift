@@ -124,12 +124,13 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let target = to
         do {
+            // The copy is written privately and appears at `to` only once complete (mode 0600).
             try await SQLStore.with(location.store, logger: quietLogger()) { store in try await store.backup(to: target) }
+        } catch let refusal as SQLStore.BackupRefusal {
+            throw CommandFailure("the backup failed: \(refusal.description)")
         } catch {
-            try? FileManager.default.removeItem(atPath: target)  // never leave a partial copy behind
             throw CommandFailure("the backup failed: \(error)")
         }
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: to)
         let size = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? Int) ?? 0
         print("Backed up \(path) to \(to) (\(size) bytes). Restore: stop the server, then signet serve --database \(to).")
     }

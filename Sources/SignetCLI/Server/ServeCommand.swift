@@ -16,6 +16,10 @@ struct ServeCommand: AsyncParsableCommand {
             The store is created on first start. With --dev, a first start on an empty store also creates an
             organisation and its administrator, writes the administrator's private key into the data folder
             (mode 0600) and prints how to log in.
+
+            SIGTERM or SIGINT stops it: no new connections, requests in flight get up to 10 seconds to finish,
+            and the process has exited at most 20 seconds after the signal, whatever hangs (a second signal
+            exits at once).
             """)
 
     @Option(help: "Address to listen on (env SIGNET_HOST).")
@@ -129,9 +133,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if logFormat == "json" { LoggingSystem.bootstrap(JSONLogHandler.init) }
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            EscapingLogHandler(json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label))
+        }
         var logger = Logger(label: "signet")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        Shutdown.watch(logger: logger)
         let location = try DatabaseLocation(database)
         if case .sqlite = location.store { try location.prepare() }
         let (dev, host, port, cache) = (self.dev, self.host, self.port, self.authorizationCache)
@@ -170,7 +178,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "node": "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
                     "gateway": "\(gateway ?? "off")", "passkeys": "\(passkeys)",
                 ])
-            try await app.runService()
+            try await Shutdown.run(app, logger: logger)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             try? await opened.store.shutdown()
             throw CommandFailure(
@@ -181,5 +189,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await opened.store.shutdown()
+        logger.notice("stopped")
     }
 }

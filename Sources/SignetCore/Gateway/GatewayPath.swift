@@ -9,13 +9,16 @@ public enum GatewayPath {
 
     /// The segments of a request path, or a refusal when any reading of it could differ from the
     /// one checked: dot segments (`.`, `..`, also percent-encoded), encoded slashes or backslashes,
-    /// backslashes, empty segments, NUL and control characters, or malformed percent escapes. The
-    /// path is forwarded exactly as received, so what was authorised is what the upstream sees.
+    /// backslashes, empty segments, control characters (raw or percent-encoded), bytes outside
+    /// ASCII, a `#`, malformed percent escapes, or escapes that do not decode to UTF-8 (such as
+    /// `%FF` or the overlong `%C0%AE`). The path is forwarded exactly as received, so what was
+    /// authorised is what the upstream sees.
     public static func segments(of path: String) throws(Refusal) -> [Substring] {
         guard path.first == "/" else { throw Refusal(description: "the path must start with /") }
         guard path.utf8.count <= 2048 else { throw Refusal(description: "the path is longer than 2048 bytes") }
-        for byte in path.utf8 where byte < 0x21 || byte == 0x7F || byte == UInt8(ascii: "\\") {
-            throw Refusal(description: "the path contains a control character, a space or a backslash")
+        try checkRaw(path, what: "path")
+        for byte in path.utf8 where byte == UInt8(ascii: "\\") {
+            throw Refusal(description: "the path contains a backslash")
         }
         let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         for segment in segments {
@@ -24,11 +27,43 @@ public enum GatewayPath {
             guard decoded != [UInt8(ascii: ".")], decoded != [UInt8(ascii: "."), UInt8(ascii: ".")] else {
                 throw Refusal(description: "the path has a dot segment (. or ..)")
             }
-            guard !decoded.contains(UInt8(ascii: "/")), !decoded.contains(UInt8(ascii: "\\")), !decoded.contains(0) else {
-                throw Refusal(description: "the path has an encoded slash, backslash or NUL")
+            guard !decoded.contains(UInt8(ascii: "/")), !decoded.contains(UInt8(ascii: "\\")) else {
+                throw Refusal(description: "the path has an encoded slash or backslash")
             }
+            try checkDecoded(decoded, what: "path")
         }
         return segments == [""] ? [] : segments
+    }
+
+    /// Refuses a query that could be read two ways: control characters (raw or percent-encoded),
+    /// spaces, bytes outside ASCII, a `#`, malformed percent escapes, or escapes that do not decode
+    /// to UTF-8. A query that passes is forwarded byte for byte.
+    public static func checkQuery(_ query: String) throws(Refusal) {
+        guard query.utf8.count <= 4096 else { throw Refusal(description: "the query is longer than 4096 bytes") }
+        try checkRaw(query, what: "query")
+        for part in query.utf8.split(whereSeparator: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "=") }) {
+            try checkDecoded(try percentDecoded(Substring(part)), what: "query")
+        }
+    }
+
+    /// Only visible ASCII, and no `#` (a request target has no fragment, RFC 9112 §3.2).
+    private static func checkRaw(_ text: String, what: String) throws(Refusal) {
+        for byte in text.utf8 where byte < 0x21 || byte >= 0x7F || byte == UInt8(ascii: "#") {
+            throw Refusal(
+                description: byte == UInt8(ascii: "#")
+                    ? "the \(what) contains #, and a request target has no fragment"
+                    : "the \(what) contains a control character, a space or a byte outside ASCII (percent-encode it)")
+        }
+    }
+
+    /// What an escape decodes to must be UTF-8 text without control characters.
+    private static func checkDecoded(_ decoded: [UInt8], what: String) throws(Refusal) {
+        guard !decoded.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw Refusal(description: "the \(what) has a percent-encoded control character")
+        }
+        guard decoded.allSatisfy({ $0 < 0x80 }) || String(validating: decoded, as: UTF8.self) != nil else {
+            throw Refusal(description: "the \(what) has percent escapes that are not UTF-8")
+        }
     }
 
     static func percentDecoded(_ segment: Substring) throws(Refusal) -> [UInt8] {
@@ -40,7 +75,7 @@ public enum GatewayPath {
                 continue
             }
             guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                throw Refusal(description: "the path has a malformed percent escape")
+                throw Refusal(description: "a percent escape is malformed (% must be followed by two hex digits)")
             }
             bytes.append(high << 4 | low)
         }

@@ -4,7 +4,8 @@ import JWTKit
 /// What the gateway tells an upstream about a request it let through, as the `X-Signet-Identity`
 /// JWT (EdDSA, signed by Signet's current key, verifiable with `/.well-known/jwks.json`). The
 /// audience is the upstream's name, so a token meant for one upstream is useless at another; it
-/// lives 60 seconds.
+/// names the request it was issued for (`htm` and `htu`, as DPoP's proofs do), so it is no
+/// credential for any other request; it lives 60 seconds.
 public struct IdentityClaims: Sendable, Equatable, Codable {
     /// `iss`: Signet's issuer.
     public var issuer: String
@@ -21,13 +22,20 @@ public struct IdentityClaims: Sendable, Equatable, Codable {
     public var operation: String
     /// The user action a signed route consumed.
     public var userActionId: String?
+    /// `htm`: the method of the request the token was issued for.
+    public var method: String
+    /// `htu`: the request target the upstream receives (its base path, the path and the query,
+    /// byte for byte as sent).
+    public var target: String
     public var issuedAt: Date
     public var expiresAt: Date
 
     public init(
         issuer: String, audience: String, userId: String, username: String, orgId: String, tokenId: String, tokenKind: String,
-        operation: String, userActionId: String?, issuedAt: Date, lifetime: TimeInterval = 60
+        operation: String, userActionId: String?, method: String, target: String, issuedAt: Date, lifetime: TimeInterval = 60
     ) {
+        self.method = method
+        self.target = target
         self.issuer = issuer
         self.audience = audience
         self.userId = userId
@@ -56,6 +64,8 @@ struct IdentityPayload: JWTPayload {
     var token_kind: String
     var operation: String
     var user_action_id: String?
+    var htm: String
+    var htu: String
 
     init(_ claims: IdentityClaims) {
         iss = IssuerClaim(value: claims.issuer)
@@ -70,6 +80,8 @@ struct IdentityPayload: JWTPayload {
         token_kind = claims.tokenKind
         operation = claims.operation
         user_action_id = claims.userActionId
+        htm = claims.method
+        htu = claims.target
     }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {

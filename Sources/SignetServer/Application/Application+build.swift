@@ -50,14 +50,15 @@ private func gatewayServices(_ gateway: Gateway?, file: String?, logger: Logger)
 /// handlers see an ``AuthenticatedRequestContext`` (the caller is never optional there).
 func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: RequestTargetMiddleware())
+    // The gateway comes before Signet's own body reader: its routes stream bodies up to each
+    // upstream's maxBodyBytes, while Signet's own routes keep their small JSON cap.
+    if let gateway = services.gateway { router.add(middleware: GatewayMiddleware(gateway: gateway)) }
     router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
-    if let gateway = services.gateway {
-        router.add(middleware: GatewayMiddleware(gateway: gateway))
-        GatewayCheckController(gateway: gateway).addRoutes(to: router)
-    }
+    if let gateway = services.gateway { GatewayCheckController(gateway: gateway).addRoutes(to: router) }
     router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
     WellKnownController(tokens: services.tokens).addRoutes(to: router)
     DashboardController(renderer: services.dashboard, store: services.store).addRoutes(to: router)

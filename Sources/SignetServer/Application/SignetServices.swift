@@ -31,7 +31,7 @@ struct SignetServices: Sendable {
     /// The dashboard's pages, rendered once.
     let dashboard: DashboardRenderer
     /// The operations the gateway configuration declares (replaced on reload).
-    let declaredOperations: NIOLockedValueBox<Set<String>>
+    let declaredOperations: DeclaredOperations
     /// Signet in front of the team's own API, when configured.
     let gateway: Gateway?
     let explain: ExplainService
@@ -74,21 +74,22 @@ struct SignetServices: Sendable {
         self.registration = registration
         self.users = UserService(
             store: store, permissions: permissions, guardrails: guardrails, presenter: userPresenter, registration: registration, now: now)
-        let declaredOperations = NIOLockedValueBox(configuration.gateway?.operations ?? [])
+        let declaredOperations = DeclaredOperations(configuration.gateway?.operations ?? [])
         self.declaredOperations = declaredOperations
         self.roles = RoleService(
             store: store, permissions: permissions, guardrails: guardrails,
-            declaredOperations: { declaredOperations.withLockedValue { $0 } }, now: now)
+            declaredOperations: declaredOperations, now: now)
         self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
-        self.explain = ExplainService(store: store, permissions: permissions, declaredOperations: { declaredOperations.withLockedValue { $0 } })
+        self.explain = ExplainService(store: store, permissions: permissions, declaredOperations: { declaredOperations.current })
         let (authenticator, signed) = (self.authenticator, self.signed)
         self.verification = VerificationService(authenticator: authenticator, permissions: permissions, userActions: userActions, tokens: tokens)
         self.gateway = configuration.gateway.map { gateway in
             Gateway(
                 configuration: gateway, authenticator: authenticator, permissions: permissions, cache: cache, signed: signed,
-                store: store, tokens: tokens, declaredOperations: declaredOperations, now: now, logger: logger)
+                store: store, tokens: tokens, declaredOperations: declaredOperations, now: now,
+                bodyTimeout: configuration.bodyTimeout, logger: logger)
         }
         Self.reloadSigningKeysOnChange(store: store, tokens: tokens, cache: cache, logger: logger)
     }

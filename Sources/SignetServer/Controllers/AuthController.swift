@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import SignetAPI
 import SignetCore
@@ -11,6 +12,7 @@ import SignetStore
 /// | `POST /auth/login/init` | no | none | anyone (a bearer token is ignored) |
 /// | `POST /auth/login` | no (answers a login challenge) | none | anyone (a bearer token is ignored) |
 /// | `PUT /auth/logout` | no | none | user or service-account login session (a PAT: 400) |
+/// | `POST /auth/logout` (the TypeScript SDK 0.5's form of the same) | no | none | as `PUT /auth/logout` |
 /// | `GET /auth/whoami` | no | none | user, PAT, service account |
 /// | `POST /auth/action/init` | no | none | user, PAT, service account |
 /// | `POST /auth/action` | no (answers a user-action challenge) | none | user, PAT, service account |
@@ -32,9 +34,12 @@ struct AuthController: Sendable {
 
     /// Routes for an authenticated caller.
     func addAuthenticatedRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
-        router.put("auth/logout") { request, context in
-            let logout = try await RequestBody.read(LogoutRequest.self, from: request, context: context, optional: true)
-            return JSONResponse(try await logins.logout(logout, caller: context.caller))
+        // PUT as the current SDKs send it; POST as the TypeScript SDK 0.5.x did.
+        for method: HTTPRequest.Method in [.put, .post] {
+            router.on("auth/logout", method: method) { request, context in
+                let logout = try await RequestBody.read(LogoutRequest.self, from: request, context: context, optional: true)
+                return JSONResponse(try await logins.logout(logout, caller: context.caller))
+            }
         }
         // A Signet extension: who the caller is and what this request may do.
         router.get("auth/whoami") { _, context in

@@ -22,13 +22,16 @@ package final class Gateway: Sendable {
     let store: any SignetStore
     let forwarder: GatewayForwarder
     let logger: Logger
-    private let declaredOperations: NIOLockedValueBox<Set<String>>
+    /// How long a signed route's body may take to arrive (408 after it).
+    let bodyTimeout: Duration
+    private let declaredOperations: DeclaredOperations
 
     init(
         configuration: GatewayConfiguration, authenticator: BearerAuthenticator, permissions: PermissionService, cache: AuthorizationCache,
-        signed: SignedRoutes, store: any SignetStore, tokens: TokenAuthority, declaredOperations: NIOLockedValueBox<Set<String>>,
-        now: @escaping @Sendable () -> Date, logger: Logger
+        signed: SignedRoutes, store: any SignetStore, tokens: TokenAuthority, declaredOperations: DeclaredOperations,
+        now: @escaping @Sendable () -> Date, bodyTimeout: Duration = .seconds(30), logger: Logger
     ) {
+        self.bodyTimeout = bodyTimeout
         self.state = NIOLockedValueBox(configuration)
         self.declaredOperations = declaredOperations
         self.authenticator = authenticator
@@ -46,9 +49,12 @@ package final class Gateway: Sendable {
     /// Replaces the configuration (on `SIGHUP`), unless a role uses an operation the new one no
     /// longer declares; then the old one stays and the refusal says which roles.
     package func reload(_ new: GatewayConfiguration) async throws {
-        try await Self.checkRoles(of: store, keep: new.operations)
-        state.withLockedValue { $0 = new }
-        declaredOperations.withLockedValue { $0 = new.operations }
+        let (store, state, declared) = (self.store, self.state, self.declaredOperations)
+        try await declared.changing {
+            try await Self.checkRoles(of: store, keep: new.operations)
+            state.withLockedValue { $0 = new }
+            declared.replace(with: new.operations)
+        }
     }
 
     /// Refuses a configuration that drops an operation some role uses (not a built-in one).
@@ -83,15 +89,22 @@ package final class Gateway: Sendable {
         guard let route = configuration.route(method: request.method.rawValue, segments: segments),
             let upstream = configuration.upstreams[route.upstream]
         else { return nil }
+        if let query = request.uri.query {
+            do {
+                try GatewayPath.checkQuery(query)
+            } catch {
+                throw APIError.badRequest("the query cannot be forwarded: \(error.description)")
+            }
+        }
+        let target = try GatewayForwarder.Target(upstream: upstream, path: path, query: request.uri.query)
         guard let caller = try await authenticator.authenticate(request: request, context: context) else {
             throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
         }
         try await authorize(caller, for: route.operation)
-        var request = request
         var action: UserActionRecord?
         let body: GatewayForwarder.Body
         if route.signed {
-            let bytes = try await GatewayForwarder.collect(&request, limit: upstream.maxBodyBytes)
+            let bytes = try await GatewayForwarder.collect(request, limit: upstream.maxBodyBytes, timeout: bodyTimeout)
             body = .bytes(bytes)
             guard let meaning = SignedPayload.meaning(of: bytes) else { throw APIError.badRequest("the body of a signed request must be JSON") }
             let shape = SignedRequestShape(
@@ -104,7 +117,7 @@ package final class Gateway: Sendable {
         let response: Response
         do {
             response = try await forwarder.forward(
-                request, body: body, to: upstream, route: route, caller: caller, action: action, clientAddress: context.remoteAddress?.ipAddress)
+                request, body: body, to: target, route: route, caller: caller, action: action, clientAddress: context.remoteAddress?.ipAddress)
         } catch {
             if let action {
                 await signed.record(status: ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action)
@@ -126,11 +139,17 @@ package final class Gateway: Sendable {
     func check(method: String, uri: String, request: Request, context: SignetRequestContext) async throws -> Response {
         let configuration = self.configuration
         let path = String(uri.prefix { $0 != "?" })
-        guard let segments = try? GatewayPath.segments(of: path) else {
-            throw APIError.forbidden("the original path cannot be checked safely (dot segments, encoded slashes, empty segments)")
+        let query = uri.firstIndex(of: "?").map { String(uri[uri.index(after: $0)...]) }
+        let queryIsSafe = query.map { (try? GatewayPath.checkQuery($0)) != nil } ?? true
+        guard let segments = try? GatewayPath.segments(of: path), queryIsSafe else {
+            throw APIError.forbidden(
+                "the original path cannot be checked safely (dot segments, encoded slashes, empty segments, control characters, #)")
         }
-        guard let route = configuration.route(method: method, segments: segments) else {
+        guard let route = configuration.route(method: method, segments: segments), let upstream = configuration.upstreams[route.upstream] else {
             throw APIError.forbidden("no gateway route allows \(TextRules.escaped(method)) \(TextRules.escaped(path))")
+        }
+        guard let target = try? GatewayForwarder.Target(upstream: upstream, path: path, query: query) else {
+            throw APIError.forbidden("the original path cannot be forwarded exactly as received")
         }
         guard let caller = try await authenticator.authenticate(request: request, context: context) else {
             throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
@@ -142,7 +161,7 @@ package final class Gateway: Sendable {
             )
         }
         var headers = HTTPFields()
-        for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, audience: route.upstream, action: nil) {
+        for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, target: target, action: nil) {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         headers[.cacheControl] = "no-store"

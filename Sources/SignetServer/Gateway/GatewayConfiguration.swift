@@ -20,6 +20,9 @@ package struct GatewayConfiguration: Sendable {
         package var name: String
         /// The base URL, without a trailing slash; the request's path and query are appended.
         package var url: String
+        /// The base URL's path (`/api/v1`, or empty), percent-encoded as written: what the upstream
+        /// receives before the request's own path.
+        package var basePath: String
         package var timeout: TimeInterval
         package var maxBodyBytes: Int
     }
@@ -41,9 +44,22 @@ package struct GatewayConfiguration: Sendable {
         package var description: String { line.map { "line \($0): \(message)" } ?? message }
     }
 
+    /// Which pair of headers carries the original request to `/auth/check` (`check: { headers: … }`):
+    /// the one the deployment's proxy sets. Whatever the setting, a request carrying both pairs
+    /// that disagree is refused, since a proxy passes the other pair on from the client.
+    package enum CheckHeaders: String, Sendable {
+        /// `X-Original-Method` and `X-Original-URI` (nginx `auth_request`).
+        case original = "X-Original"
+        /// `X-Forwarded-Method` and `X-Forwarded-Uri` (Traefik `forwardAuth`).
+        case forwarded = "X-Forwarded"
+        /// Either pair (the default).
+        case either
+    }
+
     package var upstreams: [String: Upstream]
     package var operations: Set<String>
     package var routes: [Route]
+    package var checkHeaders: CheckHeaders = .either
 
     /// First path segments that belong to Signet itself; a gateway route may not start with one.
     static let reserved: Set<String> = [
@@ -80,10 +96,11 @@ package struct GatewayConfiguration: Sendable {
         } catch {
             throw Failure(line: nil, message: "not valid YAML")
         }
-        let top = try mapping(root, "the file", allowed: ["upstreams", "operations", "routes"])
+        let top = try mapping(root, "the file", allowed: ["upstreams", "operations", "routes", "check"])
         var configuration = GatewayConfiguration(upstreams: [:], operations: [], routes: [])
         if let node = top["upstreams"] { configuration.upstreams = try upstreams(node) }
         if let node = top["operations"] { configuration.operations = try operations(node) }
+        if let node = top["check"] { configuration.checkHeaders = try checkHeaders(node) }
         guard let routes = top["routes"]?.sequence else { throw Failure(line: line(root), message: "routes: a list of routes is required") }
         for node in routes { configuration.routes.append(try configuration.route(node)) }
         try configuration.checkOverlaps()
@@ -136,9 +153,23 @@ extension GatewayConfiguration {
             guard maxBody > 0, maxBody <= 64 * 1_048_576 else {
                 throw Failure(line: line(fields["maxBodyBytes"] ?? value), message: "upstream \(name): maxBodyBytes must be 1 to 67108864")
             }
-            upstreams[name] = Upstream(name: name, url: url.hasSuffix("/") ? String(url.dropLast()) : url, timeout: timeout, maxBodyBytes: maxBody)
+            let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+            let basePath = URLComponents(string: base)?.percentEncodedPath ?? ""
+            guard basePath.isEmpty || (try? GatewayPath.segments(of: basePath)) != nil else {
+                throw Failure(line: line(fields["url"] ?? value), message: "upstream \(name): the url's path \(basePath) cannot be forwarded safely")
+            }
+            upstreams[name] = Upstream(name: name, url: base, basePath: basePath, timeout: timeout, maxBodyBytes: maxBody)
         }
         return upstreams
+    }
+
+    static func checkHeaders(_ node: Node) throws(Failure) -> CheckHeaders {
+        let fields = try mapping(node, "check", allowed: ["headers"])
+        let text = try string(fields["headers"], "check: headers", in: node)
+        guard let value = CheckHeaders(rawValue: text), value != .either || text == "either" else {
+            throw Failure(line: line(fields["headers"] ?? node), message: "check: headers must be X-Original, X-Forwarded or either")
+        }
+        return value
     }
 
     static func operations(_ node: Node) throws(Failure) -> Set<String> {

@@ -11,12 +11,16 @@ import SignetStore
 
 /// Sends an authorised request on to its upstream and streams the answer back.
 ///
-/// Never forwarded: `Authorization`, `X-DFNS-USERACTION`, any client-sent `X-Signet-*`, `Host`,
-/// `Content-Length` (set again from the body) and the hop-by-hop headers (RFC 9110 §7.6.1, and any
-/// the `Connection` header names). Added: `X-Signet-User-Id`, `-Username`, `-Org-Id`, `-Token-Id`,
-/// `-Token-Kind`, `-Operation`, `-User-Action-Id` (signed routes), `X-Signet-Identity` (a 60-second
-/// EdDSA JWT of the same facts, audience = the upstream's name), `X-Forwarded-Proto` and
-/// `X-Forwarded-Host`. The path and query go on exactly as received and checked.
+/// Never forwarded: `Authorization`, `X-DFNS-USERACTION`, any client-sent `X-Signet-*`,
+/// `X-Forwarded-*`, `Forwarded`, `X-Real-IP`, the method overrides (`X-HTTP-Method-Override`,
+/// `X-HTTP-Method`, `X-Method-Override`), any header whose name contains `_` (a CGI or WSGI upstream
+/// reads `X_Signet_User_Id` as `X-Signet-User-Id`), `Host`, `Content-Length` (set again from the
+/// body) and the hop-by-hop headers (RFC 9110 §7.6.1, and any the `Connection` header names).
+/// Added: `X-Signet-User-Id`, `-Username`, `-Org-Id`, `-Token-Id`, `-Token-Kind`, `-Operation`,
+/// `-User-Action-Id` (signed routes), `X-Signet-Identity` (a 60-second EdDSA JWT of the same facts
+/// and of the request it was issued for, audience = the upstream's name), `X-Forwarded-For`,
+/// `X-Forwarded-Proto` and `X-Forwarded-Host`. The path and query go on byte for byte as received
+/// and checked (``Target``), or the request is refused.
 struct GatewayForwarder: Sendable {
     let tokens: TokenAuthority
     let now: @Sendable () -> Date
@@ -44,7 +48,16 @@ struct GatewayForwarder: Sendable {
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
         "transfer-encoding", "upgrade",
     ]
-    static let neverForwarded: Set<String> = ["authorization", "x-dfns-useraction", "host", "content-length"]
+    static let neverForwarded: Set<String> = [
+        "authorization", "x-dfns-useraction", "host", "content-length", "forwarded", "x-real-ip", "x-http-method-override", "x-http-method",
+        "x-method-override",
+    ]
+
+    /// Whether a client's header may go on to the upstream (see the type's documentation).
+    static func forwards(_ lower: String, connectionNamed named: Set<String>) -> Bool {
+        !hopByHop.contains(lower) && !neverForwarded.contains(lower) && !named.contains(lower) && !lower.hasPrefix("x-signet-")
+            && !lower.hasPrefix("x-forwarded-") && !lower.utf8.contains(UInt8(ascii: "_"))
+    }
 
     /// What goes to the upstream: nothing, a signed request's body as checked, or any other body streamed.
     enum Body {
@@ -80,25 +93,28 @@ struct GatewayForwarder: Sendable {
         return .stream(stream, length: length, feeder: feeder)
     }
 
-    /// Reads the body up to the upstream's limit (413 beyond it).
-    static func collect(_ request: inout Request, limit: Int) async throws -> [UInt8] {
+    /// Reads the body up to the upstream's limit (413 beyond it), within `timeout` (408 after it).
+    static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)")
         }
         do {
-            return Array(try await request.collectBody(upTo: limit).readableBytesView)
+            return Array(try await BodyDeadlineMiddleware.read(request.body, upTo: limit, within: timeout).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)")
+        } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)")
         }
     }
 
     func forward(
-        _ request: Request, body: Body, to upstream: GatewayConfiguration.Upstream, route: GatewayConfiguration.Route,
+        _ request: Request, body: Body, to target: Target, route: GatewayConfiguration.Route,
         caller: Caller, action: UserActionRecord?, clientAddress: String?
     ) async throws -> Response {
-        var outgoing = HTTPClientRequest(url: upstream.url + request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
+        let upstream = target.upstream
+        var outgoing = HTTPClientRequest(url: target.url)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        outgoing.headers = try await headers(of: request, upstream: upstream, route: route, caller: caller, action: action)
+        outgoing.headers = try await headers(of: request, target: target, route: route, caller: caller, action: action)
         if let clientAddress { outgoing.headers.add(name: "X-Forwarded-For", value: clientAddress) }
         var feeder: Task<Void, any Error>?
         switch body {
@@ -139,19 +155,15 @@ struct GatewayForwarder: Sendable {
     }
 
     private func headers(
-        of request: Request, upstream: GatewayConfiguration.Upstream, route: GatewayConfiguration.Route, caller: Caller,
-        action: UserActionRecord?
+        of request: Request, target: Target, route: GatewayConfiguration.Route, caller: Caller, action: UserActionRecord?
     ) async throws -> HTTPHeaders {
         var headers = HTTPHeaders()
         let named = Self.connectionNamed(request.headers[.connection])
         for field in request.headers {
-            let lower = field.name.canonicalName
-            guard !Self.hopByHop.contains(lower), !Self.neverForwarded.contains(lower), !named.contains(lower), !lower.hasPrefix("x-signet-"),
-                !lower.hasPrefix("x-forwarded-")
-            else { continue }
+            guard Self.forwards(field.name.canonicalName, connectionNamed: named) else { continue }
             headers.add(name: field.name.rawName, value: field.value)
         }
-        for (name, value) in try await identityHeaders(caller: caller, route: route, audience: upstream.name, action: action) {
+        for (name, value) in try await identityHeaders(caller: caller, route: route, target: target, action: action) {
             headers.add(name: name, value: value)
         }
         headers.add(name: "X-Forwarded-Proto", value: "http")
@@ -160,20 +172,25 @@ struct GatewayForwarder: Sendable {
     }
 
     /// The identity headers, `X-Signet-Identity` last: what the gateway adds to a forwarded request and
-    /// what `/auth/check` answers with.
+    /// what `/auth/check` answers with. The token names the request it was issued for (method and
+    /// target), so it is no credential for any other request.
     func identityHeaders(
-        caller: Caller, route: GatewayConfiguration.Route, audience: String, action: UserActionRecord?
+        caller: Caller, route: GatewayConfiguration.Route, target: Target, action: UserActionRecord?
     ) async throws -> [(String, String)] {
         let identity = IdentityClaims(
-            issuer: tokens.issuer, audience: audience, userId: caller.user.id, username: caller.user.username, orgId: caller.orgId,
+            issuer: tokens.issuer, audience: target.upstream.name, userId: caller.user.id, username: caller.user.username, orgId: caller.orgId,
             tokenId: caller.token.id, tokenKind: caller.token.kind.rawValue, operation: route.operation, userActionId: action?.id,
-            issuedAt: now())
+            method: route.method, target: target.requestTarget, issuedAt: now())
         var headers = [
             ("X-Signet-User-Id", caller.user.id), ("X-Signet-Username", caller.user.username), ("X-Signet-Org-Id", caller.orgId),
             ("X-Signet-Token-Id", caller.token.id), ("X-Signet-Token-Kind", caller.token.kind.rawValue), ("X-Signet-Operation", route.operation),
         ]
         if let action { headers.append(("X-Signet-User-Action-Id", action.id)) }
-        let key = "\(caller.token.id)|\(caller.user.id)|\(route.operation)|\(audience)"
+        // Every fact in the token is in the key, and so is the signing key in force.
+        let key = [
+            caller.token.id, caller.user.id, caller.user.username, caller.orgId, caller.token.kind.rawValue, route.operation,
+            route.method, target.upstream.name, target.requestTarget, tokens.currentKeyID ?? "",
+        ].joined(separator: "\u{0}")
         if action == nil, let cached = identities.token(for: key, now: identity.issuedAt) {
             headers.append(("X-Signet-Identity", cached))
         } else {
@@ -196,6 +213,34 @@ struct GatewayForwarder: Sendable {
     /// The header names a `Connection` header lists (they are hop-by-hop too).
     static func connectionNamed(_ value: String?) -> Set<String> {
         Set((value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+    }
+}
+
+extension GatewayForwarder {
+    /// Where an authorised request goes: the upstream's URL for it, and the request target the
+    /// upstream must receive, byte for byte (the upstream's base path, then the path and query as
+    /// received and checked). Refused (400) when the HTTP client would send anything else.
+    struct Target: Sendable {
+        let upstream: GatewayConfiguration.Upstream
+        let url: String
+        let requestTarget: String
+
+        init(upstream: GatewayConfiguration.Upstream, path: String, query: String?) throws {
+            self.upstream = upstream
+            let suffix = path + (query.map { "?" + $0 } ?? "")
+            url = upstream.url + suffix
+            requestTarget = upstream.basePath + suffix
+            guard let parsed = URL(string: url), Self.sentTarget(of: parsed).utf8.elementsEqual(requestTarget.utf8) else {
+                throw APIError.badRequest("the path and query cannot be forwarded exactly as received; percent-encode them plainly")
+            }
+        }
+
+        /// The request target AsyncHTTPClient sends for `url` (its `URL.uri`: the percent-encoded path,
+        /// `/` when Foundation cannot decode it, then `?` and the query).
+        static func sentTarget(of url: URL) -> String {
+            let path = url.path.isEmpty ? "/" : URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? url.path
+            return path + (url.query.map { "?" + $0 } ?? "")
+        }
     }
 }
 

@@ -24,10 +24,14 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var request = request
-        let body = request.body
-        let limit = context.maxUploadSize
-        let timeout = self.timeout
-        let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+        let buffer = try await Self.read(request.body, upTo: context.maxUploadSize, within: timeout)
+        request.body = .init(buffer: buffer)
+        return try await next(request, context)
+    }
+
+    /// The whole body, at most `limit` bytes (413 beyond), within `timeout` (``Timeout`` after it).
+    static func read(_ body: Hummingbird.RequestBody, upTo limit: Int, within timeout: Duration) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await body.collect(upTo: limit) }
             group.addTask {
                 try await Task.sleep(for: timeout)
@@ -37,7 +41,5 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
             guard let first = try await group.next(), let buffer = first else { throw Timeout() }
             return buffer
         }
-        request.body = .init(buffer: buffer)
-        return try await next(request, context)
     }
 }

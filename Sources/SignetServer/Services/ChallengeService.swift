@@ -41,8 +41,16 @@ struct ChallengeService: Sendable {
         let active = credentials.filter(\.isActive)
         return try await issue(
             purpose: purpose, for: Subject(orgId: user.orgId, userId: user.id, username: user.username), tokenId: tokenId,
-            allowedCredentialIds: active.filter { $0.kind == .key }.map(\.credentialId),
+            allowedCredentialIds: Self.keyIds(active),
             passkeyIds: active.filter { $0.kind == .fido2 }.map(\.credentialId), method: method, path: path, payload: payload)
+    }
+
+    /// Every id the active keys among `credentials` may be named by: each one's credId and, where it
+    /// differs, its `cr-…` uuid (the TypeScript SDK's signer checks its own id against this list).
+    static func keyIds(_ credentials: [CredentialRecord]) -> [String] {
+        credentials.filter { $0.isActive && $0.kind == .key }.flatMap { key in
+            key.credentialId.utf8.elementsEqual(key.uuid.utf8) ? [key.credentialId] : [key.credentialId, key.uuid]
+        }
     }
 
     /// Issues a challenge that only the listed credential ids (keys, then passkeys) may answer.
@@ -172,11 +180,14 @@ struct ChallengeService: Sendable {
     /// The credential an assertion names: by its `credId`, or by its `cr-…` uuid (what the Dfns
     /// documentation tells users to give their key signers, also for credentials whose `credId`
     /// is a base64url id from before Signet used the uuid).
+    /// A `cr-…` name is looked up as a uuid first: Signet made it, and a `credId` chosen to equal
+    /// another credential's uuid (refused since, but possibly stored before) must not shadow it.
     private func credential(named name: String, orgId: String) async throws -> CredentialRecord? {
-        if let credential = try await store.credential(orgId: orgId, credentialId: name) { return credential }
-        guard Identifier.isWellFormed(name, prefix: .credential), let credential = try await store.credential(uuid: name),
+        if Identifier.isWellFormed(name, prefix: .credential), let credential = try await store.credential(uuid: name),
             ExactText.equals(credential.orgId, orgId)
-        else { return nil }
-        return credential
+        {
+            return credential
+        }
+        return try await store.credential(orgId: orgId, credentialId: name)
     }
 }

@@ -8,6 +8,8 @@ import SignetCore
 struct LoginDecoy {
     let userId: String
     let credentialId: String
+    /// Its `cr-…` id, listed beside `credentialId` as a real key's is.
+    let credentialUuid: String
 
     /// `nil` before the signing keys (from which the secret is derived) are loaded.
     init?(tokens: TokenAuthority, orgId: String, username: String) {
@@ -18,5 +20,6 @@ struct LoginDecoy {
         }
         userId = Identifier.derived(.user, from: derive("user"))
         credentialId = Base64URL.encode(Identifier.derived(.credentialID, from: derive("credential")))
+        credentialUuid = Identifier.derived(.credential, from: derive("credential-uuid"))
     }
 }

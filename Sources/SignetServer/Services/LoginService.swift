@@ -42,7 +42,7 @@ struct LoginService: Sendable {
         }
         if let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount {
             let credentials = try await store.credentials(identityId: user.id).filter(\.isActive)
-            let keys = credentials.filter { $0.kind == .key }.map(\.credentialId)
+            let keys = ChallengeService.keyIds(credentials)
             let passkeys = credentials.filter { $0.kind == .fido2 }.map(\.credentialId)
             if !keys.isEmpty || !passkeys.isEmpty {
                 return try await challenges.issue(
@@ -53,7 +53,7 @@ struct LoginService: Sendable {
         guard let decoy = LoginDecoy(tokens: tokens, orgId: orgId, username: username) else { throw Self.refused }
         return try await challenges.issue(
             purpose: .login, for: .init(orgId: orgId, userId: decoy.userId, username: username), tokenId: nil,
-            allowedCredentialIds: [decoy.credentialId])
+            allowedCredentialIds: [decoy.credentialId, decoy.credentialUuid])
     }
 
     /// `POST /auth/login`: verifies the signed challenge and opens a 6-hour session.

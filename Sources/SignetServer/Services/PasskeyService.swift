@@ -61,7 +61,7 @@ struct PasskeyService: Sendable {
         let key = verified.publicKey.publicKey
         let credId = Base64URL.encode(verified.credentialId)
         try await Validate.keyIsNew(key, orgId: user.orgId, store: store)
-        if try await store.credential(orgId: user.orgId, credentialId: credId) != nil {
+        if try await store.credentialIdentifierTaken(credId) {
             throw APIError.conflict("this passkey is already registered", details: ["duplicate": "credId"])
         }
         var record = CredentialRecord(
@@ -105,6 +105,10 @@ struct PasskeyService: Sendable {
         } catch let error as WebAuthnError {
             if case .counterNotIncreased(_, let received) = error {
                 try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), credential.signCount), flagged: true)
+                try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
+                throw refuse(
+                    "\(error.description); the passkey \(credential.uuid) is deactivated until you (or an administrator) re-enable it "
+                        + "with another credential (PUT /auth/credentials/activate)")
             }
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)

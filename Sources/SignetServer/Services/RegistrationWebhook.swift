@@ -15,8 +15,18 @@ import SignetStore
 /// `registrationCode`, `expiresAt`, and `setupLink` when passkeys are configured. With a secret,
 /// `X-Signet-Signature: sha256=<hex HMAC-SHA256 of the exact body>` lets the receiver check it
 /// came from Signet. The code is never logged. Delivery is tried 3 times (5 s timeout each, 1 s
-/// then 2 s apart) in the background, so the API answer does not wait for it.
+/// then 2 s apart) in the background, so the API answer does not wait for it. Redirects are never
+/// followed (a 3xx is a failed delivery, not retried): following one would send the code and its
+/// signature to wherever the redirect points, over plain HTTP too.
 package struct RegistrationWebhook: Sendable {
+    /// The webhook's own client: no redirects, no connection retries past the timeout.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Why a webhook URL was refused at start.
     package struct InvalidURL: Error, CustomStringConvertible {
         package let description: String
@@ -81,9 +91,15 @@ package struct RegistrationWebhook: Sendable {
         request.body = .bytes(ByteBuffer(bytes: payload.body))
         for attempt in 1...3 {
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+                let response = try await Self.client.execute(request, timeout: .seconds(5))
                 if (200..<300).contains(response.status.code) {
                     return logger.info("registration webhook delivered", metadata: ["user": "\(userId)", "attempt": "\(attempt)"])
+                }
+                if (300..<400).contains(response.status.code) {
+                    let status = response.status.code
+                    return logger.error(
+                        "registration webhook answered \(status), a redirect, which Signet does not follow; configure the final https URL",
+                        metadata: ["user": "\(userId)"])
                 }
                 logger.warning("registration webhook answered \(response.status.code)", metadata: ["user": "\(userId)", "attempt": "\(attempt)"])
             } catch {

@@ -10,7 +10,9 @@ struct RoleService: Sendable {
     let permissions: PermissionService
     let guardrails: AdminGuard
     /// Operations the gateway's configuration declares, assignable next to the built-in ones.
-    let declaredOperations: @Sendable () -> Set<String>
+    /// Role writes that name operations run inside its ``DeclaredOperations/changing(_:)``, so a
+    /// gateway reload that drops an operation never misses a role written meanwhile.
+    let declaredOperations: DeclaredOperations
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -27,9 +29,13 @@ struct RoleService: Sendable {
     }
 
     func create(_ request: CreatePermissionRequest, caller: Caller) async throws -> Permission {
+        try await declaredOperations.changing { try await createNow(request, caller: caller) }
+    }
+
+    private func createNow(_ request: CreatePermissionRequest, caller: Caller) async throws -> Permission {
         try await permissions.require(.permissionsCreate, for: caller)
         let name = try Validate.name(request.name)
-        let operations = try Self.operations(request.operations, declared: declaredOperations())
+        let operations = try Self.operations(request.operations, declared: declaredOperations.current)
         if try await store.role(orgId: caller.orgId, name: name).map({ !$0.isArchived }) == true {
             throw APIError.conflict("a permission named '\(name)' already exists", details: ["duplicate": "name"])
         }
@@ -41,6 +47,10 @@ struct RoleService: Sendable {
     /// Renames a role or changes its operations. Adding operations grants them to everyone holding
     /// the role, so the caller must hold every operation added.
     func update(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Permission {
+        try await declaredOperations.changing { try await updateNow(id, request, caller: caller) }
+    }
+
+    private func updateNow(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Permission {
         try await permissions.require(.permissionsUpdate, for: caller)
         var role = try await mutableRole(id, caller: caller)
         if let name = request.name {
@@ -51,7 +61,7 @@ struct RoleService: Sendable {
             role.name = name
         }
         if let requested = request.operations {
-            let operations = try Self.operations(requested, declared: declaredOperations())
+            let operations = try Self.operations(requested, declared: declaredOperations.current)
             let added = Set(operations).subtracting(role.operations)
             if !role.isArchived, !added.isEmpty {
                 try await guardrails.requireCanGrant(PermissionSet(operations: added), caller: caller, what: "operations to \(role.id)")
@@ -66,6 +76,10 @@ struct RoleService: Sendable {
     /// Archives (grants nothing from now on) or restores a role. Restoring grants it again, so the
     /// caller must hold everything it grants.
     func archive(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Permission {
+        try await declaredOperations.changing { try await archiveNow(id, request, caller: caller) }
+    }
+
+    private func archiveNow(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Permission {
         try await permissions.require(.permissionsDelete, for: caller)
         var role = try await mutableRole(id, caller: caller)
         guard role.isArchived != request.isArchived else { return Self.present(role) }

@@ -104,7 +104,7 @@ enum Validate {
             throw APIError.badRequest(error.description)
         }
         try await keyIsNew(publicKey, orgId: orgId, store: store)
-        if try await store.credential(orgId: orgId, credentialId: info.credId) != nil {
+        if try await store.credentialIdentifierTaken(info.credId) {
             throw APIError.conflict("credId \(info.credId) is already taken; choose another", details: ["duplicate": "credId"])
         }
         return publicKey

@@ -1,10 +1,12 @@
 /// A first-come, first-served lock for async code: at most one holder at a time.
-actor AsyncLock {
+package actor AsyncLock {
+    package init() {}
+
     private var isLocked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Runs `body` while holding the lock.
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    package func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         do {
             let result = try await body()

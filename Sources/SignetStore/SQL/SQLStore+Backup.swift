@@ -1,4 +1,9 @@
+import Foundation
 import SQLKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension SQLStore {
     /// Why a backup was refused.
@@ -8,14 +13,32 @@ extension SQLStore {
 
     /// A consistent copy of a SQLite store, written to `path` while the store serves (`VACUUM INTO`
     /// reads one snapshot: every write committed before it started is in the copy, none after).
-    /// Writes wait while it copies.
+    /// Writes wait while it copies. The copy holds every secret of the store (token-signing keys
+    /// among them), so no one else may read it at any moment: it is written inside a private folder
+    /// (mode 0700) next to `path`, made mode 0600, then linked to `path`, which must not exist.
     /// PostgreSQL stores are backed up with `pg_dump` (docs/operations.md).
     package func backup(to path: String) async throws {
         guard !driver.isShared else {
             throw BackupRefusal(description: "signet backup copies SQLite stores; back up PostgreSQL with pg_dump (see docs/operations.md)")
         }
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw BackupRefusal(description: "the folder \(folder) does not exist; create it first")
+        }
+        guard !FileManager.default.fileExists(atPath: path) else { throw BackupRefusal(description: "\(path) exists; a backup never overwrites a file") }
+        var template = Array("\(folder)/.signet-backup-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw BackupRefusal(description: "cannot create a private folder in \(folder)") }
+        let staging = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let copy = staging + "/copy.sqlite"
         // On the writing connection (a read-only one may not create the copy): writes wait for the
         // copy, which takes a moment for a store of this size, and nothing half-written is copied.
-        try await driver.withWriter { database in try await database.raw("VACUUM INTO \(bind: path)").run() }
+        try await driver.withWriter { database in try await database.raw("VACUUM INTO \(bind: copy)").run() }
+        guard chmod(copy, 0o600) == 0 else { throw BackupRefusal(description: "cannot make the copy private (mode 0600)") }
+        // link, not rename: it refuses to replace a file that appeared meanwhile.
+        guard link(copy, path) == 0 else {
+            throw BackupRefusal(description: errno == EEXIST ? "\(path) exists; a backup never overwrites a file" : "cannot write \(path)")
+        }
     }
 }

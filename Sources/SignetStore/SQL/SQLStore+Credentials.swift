@@ -22,6 +22,14 @@ extension SQLStore {
         }
     }
 
+    package func credentialIdentifierTaken(_ identifier: String) async throws -> Bool {
+        try await read { database in
+            try await database.raw(
+                "SELECT uuid FROM credentials WHERE credential_id = \(bind: identifier) OR uuid = \(bind: identifier)"
+            ).first() != nil
+        }
+    }
+
     package func credentialExists(orgId: String, fingerprint: String) async throws -> Bool {
         try await read { database in
             try await database.raw(
@@ -58,9 +66,11 @@ extension SQLStore {
 
     package func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws {
         try await write(.credentials) { database in
+            // A flag also deactivates the credential: it stays refused until re-enabled with another one.
             try await database.raw(
                 """
-                UPDATE credentials SET sign_count = \(bind: signCount), is_flagged = (is_flagged OR \(bind: flagged))
+                UPDATE credentials SET sign_count = \(bind: signCount), is_flagged = (is_flagged OR \(bind: flagged)),
+                    is_active = (is_active AND NOT \(bind: flagged))
                 WHERE uuid = \(bind: uuid)
                 """
             ).run()

@@ -18,7 +18,7 @@ struct MatrixFixtures: Sendable {
 
     /// Routes that are not user actions: they are sent without `X-DFNS-USERACTION`.
     static let unsigned: Set<String> = [
-        "POST /auth/login/init", "POST /auth/login", "PUT /auth/logout", "POST /auth/action/init", "POST /auth/action",
+        "POST /auth/login/init", "POST /auth/login", "PUT /auth/logout", "POST /auth/logout", "POST /auth/action/init", "POST /auth/action",
         "POST /auth/credentials/init", "POST /auth/registration/init", "POST /auth/registration",
     ]
 
@@ -51,6 +51,19 @@ struct MatrixFixtures: Sendable {
             "pat": pat, "patNarrow": patNarrow, "sa": sa, "deadUserPat": deadUserPat, "deadSA": deadSA,
         ]
         return MatrixFixtures(server: server, api: api, admin: admin, restrictedUserId: restrictedUser.userId, identities: identities)
+    }
+
+    /// The same callers with new login sessions for the administrator and the restricted user (a
+    /// logout row ends the sessions it is called with).
+    func withFreshSessions() async throws -> MatrixFixtures {
+        var identities = self.identities
+        for (caller, username) in [("admin", server.organization.username), ("restricted", "restricted@example.com")] {
+            guard let identity = identities[caller] else { continue }
+            identities[caller] = Identity(
+                token: try await api.login(username: username, orgId: server.orgId, signer: identity.signer), signer: identity.signer)
+        }
+        return MatrixFixtures(
+            server: server, api: api, admin: identities["admin"] ?? admin, restrictedUserId: restrictedUserId, identities: identities)
     }
 
     /// Fresh objects for one call, made by the administrator, so that calls never interfere; bodies

@@ -1,23 +1,23 @@
 import Foundation
-import Logging
+package import Logging
 
 /// `signet serve --log-format json`: one JSON object per line on standard error, for log shippers:
 /// `time` (ISO 8601, UTC), `level`, `label`, `message`, and every metadata key (nested metadata as
 /// strings). The same lines as the text format, so no secret reaches either.
-struct JSONLogHandler: LogHandler {
+package struct JSONLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-    var metadataProvider: Logger.MetadataProvider?
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String) { self.label = label }
+    package init(label: String) { self.label = label }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var fields: [String: String] = [:]
         for (key, value) in metadata.merging(metadataProvider?.get() ?? [:], uniquingKeysWith: { $1 }).merging(
             event.metadata ?? [:], uniquingKeysWith: { $1 })

@@ -1,0 +1,54 @@
+package import Logging
+import SignetCore
+
+/// Wraps the log handler in use so that no log line carries a raw control character: the message,
+/// every metadata value (nested ones too) and the handler's own metadata are written with
+/// ``TextRules/escaped(_:)`` (`\u{1B}` for ESC, `\u{A}` for a newline). A request can put anything in
+/// a field name, a value or a header; none of it can forge a line or drive a terminal.
+package struct EscapingLogHandler: LogHandler {
+    private var inner: any LogHandler
+
+    package init(_ inner: any LogHandler) { self.inner = inner }
+
+    package var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    package var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = Self.escaped(newValue) }
+    }
+
+    package var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue.map { provider in Logger.MetadataProvider { Self.escaped(provider.get()) } } }
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: TextRules.escaped(key)] = newValue.map(Self.escaped) }
+    }
+
+    package func log(event: LogEvent) {
+        var event = event
+        event.message = "\(TextRules.escaped(event.message.description))"
+        event.metadata = event.metadata.map(Self.escaped)
+        inner.log(event: event)
+    }
+
+    static func escaped(_ metadata: Logger.Metadata) -> Logger.Metadata {
+        var result: Logger.Metadata = [:]
+        for (key, value) in metadata { result[TextRules.escaped(key)] = escaped(value) }
+        return result
+    }
+
+    static func escaped(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let text): .string(TextRules.escaped(text))
+        case .stringConvertible(let item): .string(TextRules.escaped(item.description))
+        case .dictionary(let entries): .dictionary(escaped(entries))
+        case .array(let items): .array(items.map(escaped))
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetTestFixtures
+import Testing
+
+/// The gateway's decisions in process: the route's operation, the signed-route user action, the
+/// identity token and `/auth/check`. Each test fails if the check it names is removed.
+@Suite("Gateway: decisions")
+struct GatewayDecisionTests {
+    /// The claims of a JWT, unverified (the test reads what the gateway wrote).
+    static func claims(_ token: String?) throws -> JSONValue {
+        let parts = try #require(token).split(separator: ".")
+        return try JSONValue(parsing: try #require(Base64URL.decode(String(parts[1]))))
+    }
+
+    @Test("A route's operation is checked (user ∩ token); refused requests reach nothing", arguments: TestDatabase.available)
+    func operation(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, _, upstream in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
+            let (_, narrow) = try await api.createPat(as: admin, permissionId: role.id)
+            let refused = try await api.send(.get, "/wallets", token: narrow.token)
+            #expect(refused.status == .forbidden && refused.errorMessage?.contains("Wallets:Read") == true, "\(refused.body)")
+            #expect(try await api.send(.get, "/wallets", token: nil).status == .unauthorized)
+            #expect(upstream.requests.isEmpty)
+            let readers = try await api.createRole(as: admin, operations: ["Wallets:Read"])
+            let (_, reader) = try await api.createPat(as: admin, permissionId: readers.id)
+            #expect(try await api.send(.get, "/wallets", token: reader.token).status == .ok)
+            #expect(upstream.requests.count == 1)
+        }
+    }
+
+    @Test("A signed route needs a user action bound to it, used up before forwarding", arguments: TestDatabase.available)
+    func signedRoute(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, _, upstream in
+            let admin = try await server.admin(api)
+            let body = #"{"network":"Ethereum"}"#
+            #expect(try await api.send(.post, "/wallets", token: admin.token, body: body).status == .forbidden)  // no user action
+            let action = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: body)
+            let swapped = try await api.send(.post, "/wallets", token: admin.token, body: #"{"network":"Bitcoin"}"#, headers: ["X-DFNS-USERACTION": action])
+            #expect(swapped.status == .forbidden, "a body other than the signed one: \(swapped.body)")
+            #expect(upstream.requests.isEmpty)
+            let fresh = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: body)
+            #expect(try await api.send(.post, "/wallets", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": fresh]).status == .ok)
+            let received = try #require(upstream.requests.last)
+            #expect(received.body == Array(body.utf8))
+            #expect(received.header("X-Signet-User-Action-Id")?.hasPrefix("ua-") == true)
+            #expect(try Self.claims(received.header("X-Signet-Identity"))["user_action_id"] == .string(received.header("X-Signet-User-Action-Id") ?? ""))
+            let replay = try await api.send(.post, "/wallets", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": fresh])
+            #expect(replay.status == .forbidden)
+            #expect(upstream.requests.count == 1)
+        }
+    }
+
+    @Test("The identity token names its audience and the very request it was issued for", arguments: [TestDatabase.Kind.sqlite])
+    func identityToken(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, _, upstream in
+            let admin = try await server.admin(api)
+            #expect(try await api.send(.get, "/wallets/wa-1?view=full", token: admin.token).status == .ok)
+            let received = try #require(upstream.requests.last)
+            let claims = try Self.claims(received.header("X-Signet-Identity"))
+            #expect(claims["aud"] == .array([.string("wallets")]) || claims["aud"] == .string("wallets"))
+            #expect(claims["htm"] == .string("GET") && claims["htu"] == .string(received.target))
+            #expect(claims["operation"] == .string("Wallets:Read") && claims["jti"] != nil)
+            // /auth/check's token for GET /wallets is no token for a POST, nor for another path.
+            let check = try await api.send(
+                .get, "/auth/check", token: admin.token, headers: ["X-Original-Method": "GET", "X-Original-URI": "/wallets"])
+            #expect(check.status == .ok)
+            #expect(upstream.requests.count == 1)
+        }
+    }
+
+    @Test("/auth/check refuses two header pairs that disagree, and reads only the configured pair", arguments: [TestDatabase.Kind.sqlite])
+    func checkHeaders(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, _, _ in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Wallets:Read"])
+            let (_, reader) = try await api.createPat(as: admin, permissionId: role.id)
+            let both = [
+                "X-Original-Method": "GET", "X-Original-URI": "/wallets", "X-Forwarded-Method": "POST", "X-Forwarded-Uri": "/wallets",
+            ]
+            #expect(try await api.send(.get, "/auth/check", token: reader.token, headers: both).status == .badRequest)
+            let mixed = ["X-Original-Method": "GET", "X-Forwarded-Uri": "/wallets"]
+            #expect(try await api.send(.get, "/auth/check", token: reader.token, headers: mixed).status == .badRequest)  // half of each pair
+            let agreeing = ["X-Original-Method": "GET", "X-Original-URI": "/wallets", "X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/wallets"]
+            #expect(try await api.send(.get, "/auth/check", token: reader.token, headers: agreeing).status == .ok)
+            let forwarded = ["X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/wallets"]
+            #expect(try await api.send(.get, "/auth/check", token: reader.token, headers: forwarded).status == .ok)
+        }
+        try await GatewayForwardingTests.withGateway(database, check: "check: { headers: X-Original }") { server, api, _, _ in
+            let admin = try await server.admin(api)
+            let forwarded = ["X-Forwarded-Method": "GET", "X-Forwarded-Uri": "/wallets"]
+            #expect(try await api.send(.get, "/auth/check", token: admin.token, headers: forwarded).status == .forbidden)
+            let original = ["X-Original-Method": "GET", "X-Original-URI": "/wallets"]
+            let check = try await api.send(.get, "/auth/check", token: admin.token, headers: original)
+            #expect(check.status == .ok)
+        }
+    }
+}
