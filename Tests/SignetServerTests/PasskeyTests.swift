@@ -36,13 +36,14 @@ struct PasskeyTests {
 
     /// Logs in with the passkey; returns the reply of `/auth/login`.
     static func passkeyLogin(
-        _ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil, userVerified: Bool = true
+        _ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil, userVerified: Bool = true,
+        listed: Bool = true
     ) async throws -> Reply {
         let challenge = try await api.send(
             .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
         ).decode(UserActionChallenge.self)
-        #expect(challenge.allowCredentials.webauthn.map(\.id) == [authenticator.credId])
-        #expect(challenge.supportedCredentialKinds.map(\.kind).contains(.fido2))
+        #expect(challenge.allowCredentials.webauthn.map(\.id) == (listed ? [authenticator.credId] : []))
+        #expect(challenge.supportedCredentialKinds.map(\.kind).contains(.fido2) == listed)
         let assertion = try authenticator.assert(
             challenge: challenge.challenge, userId: server.organization.userId, userVerified: userVerified, counter: counter)
         let answer = SignedChallenge(
@@ -164,7 +165,14 @@ struct PasskeyTests {
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .ok)
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1).status == .unauthorized)
             let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
-            #expect(stored.isFlagged && stored.signCount >= 2)
+            #expect(stored.isFlagged && stored.signCount >= 2 && !stored.isActive)
+            // A possible clone stays refused, whatever counter it shows next, until re-enabled with another credential.
+            let later = try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1000, listed: false)
+            #expect(later.status == .unauthorized, "\(later.body)")
+            let activate = try await api.signed(
+                .put, "/auth/credentials/activate", as: admin, body: try api.json(CredentialUuidRequest(credentialUuid: stored.uuid)))
+            #expect(activate.status == .ok, "\(activate.body)")
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1001).status == .ok)
 
             // Replaying an answered login (same assertion, same counter) is refused as a replay: it cannot flag anyone's passkey.
             let fresh = SoftwareAuthenticator(rpId: "localhost", origin: Self.origin)

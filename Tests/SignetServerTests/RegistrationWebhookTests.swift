@@ -54,6 +54,37 @@ struct RegistrationWebhookTests {
         }
     }
 
+    @Test("A webhook that redirects is not followed: the redirect's target receives nothing")
+    func redirectsRefused() async throws {
+        let inbox = Inbox()
+        let redirected = Inbox()
+        let router = Router()
+        router.post("hook") { request, _ in
+            _ = try await request.body.collect(upTo: 65536)
+            await inbox.add("hit", nil)
+            return Response(status: .temporaryRedirect, headers: [.location: "/second"])
+        }
+        router.post("second") { request, _ in
+            await redirected.add(String(buffer: try await request.body.collect(upTo: 65536)), nil)
+            return HTTPResponse.Status.noContent
+        }
+        try await Application(router: router).test(.live) { receiver in
+            var configuration = ServerConfiguration()
+            configuration.registrationWebhook = try RegistrationWebhook(
+                url: "http://127.0.0.1:\(receiver.port ?? 0)/hook", secret: "s3cret", setupBase: nil)
+            try await TestServer.with(.sqlite, configuration: configuration) { server, api in
+                let admin = try await server.admin(api)
+                _ = try await RegistrationTests.invite(api, as: admin, email: "redirected@example.com")
+                for _ in 0..<600 where await inbox.deliveries.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+                #expect(await inbox.deliveries.count == 1)
+                // A client that follows would have sent the second request right after the first answer.
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(await redirected.deliveries.isEmpty, "the code was re-posted to the redirect's target")
+                #expect(await inbox.deliveries.count == 1, "a redirect is not retried")
+            }
+        }
+    }
+
     @Test("Only https, or http to localhost, may receive codes")
     func urls() {
         for refused in ["http://example.com/hook", "ftp://localhost/x", "not a url", "https://"] {

@@ -10,7 +10,13 @@ package struct JSONLogHandler: LogHandler {
     package var metadata: Logger.Metadata = [:]
     package var metadataProvider: Logger.MetadataProvider?
 
-    package init(label: String) { self.label = label }
+    /// Where each line goes (standard error; tests capture it).
+    let write: @Sendable ([UInt8]) -> Void
+
+    package init(label: String, write: @escaping @Sendable ([UInt8]) -> Void = { FileHandle.standardError.write(Data($0)) }) {
+        self.label = label
+        self.write = write
+    }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -30,8 +36,7 @@ package struct JSONLogHandler: LogHandler {
         fields["message"] = "\(event.message)"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(fields) else { return }
-        line.append(UInt8(ascii: "\n"))
-        FileHandle.standardError.write(line)
+        guard let line = try? encoder.encode(fields) else { return }
+        write(Array(line) + [UInt8(ascii: "\n")])
     }
 }

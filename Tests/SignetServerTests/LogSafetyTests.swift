@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOConcurrencyHelpers
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetTestFixtures
+import Testing
+
+/// What reaches the log: never a secret a URL carries, never a raw control character.
+@Suite("Log safety")
+struct LogSafetyTests {
+    /// Collects formatted lines, as a text log handler would write them.
+    struct Capture: LogHandler {
+        let lines: NIOLockedValueBox<[String]>
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.withLockedValue { $0.append("\(event.level) \(event.message) \(fields.joined(separator: " "))") }
+        }
+    }
+
+    /// Runs `body` against a server whose log lines (escaped as `signet serve` escapes them) land in the returned box.
+    static func withCapturedLog(
+        json: Bool, _ body: @Sendable (TestServer, APIClient) async throws -> Void
+    ) async throws -> [String] {
+        let lines = NIOLockedValueBox<[String]>([])
+        let inner: any LogHandler =
+            json
+            ? JSONLogHandler(label: "signet", write: { bytes in lines.withLockedValue { $0.append(String(decoding: bytes, as: UTF8.self)) } })
+            : Capture(lines: lines)
+        var logger = Logger(label: "signet") { _ in EscapingLogHandler(inner) }
+        logger.logLevel = .trace
+        var configuration = ServerConfiguration()
+        configuration.relyingParty = try RelyingParty(id: "localhost", name: "Signet", origins: ["http://localhost:8080"])
+        let server = try await TestServer.make(.sqlite, configuration: configuration)
+        do {
+            let app = try await buildApplication(configuration: configuration, store: server.store, logger: logger)
+            try await app.test(.router) { client in try await body(server, APIClient(client: client)) }
+            try await server.close()
+        } catch {
+            try? await server.close()
+            throw error
+        }
+        return lines.withLockedValue { $0 }
+    }
+
+    @Test("The setup link's one-time code never reaches the log (only the query's keys do)", arguments: [false, true])
+    func setupCodeNotLogged(json: Bool) async throws {
+        let code = NIOLockedValueBox("")
+        let lines = try await Self.withCapturedLog(json: json) { server, api in
+            let admin = try await server.admin(api)
+            let person = try await RegistrationTests.invite(api, as: admin, email: "logged@example.com")
+            let secret = try #require(person.registrationCode)
+            code.withLockedValue { $0 = secret }
+            let page = try await api.send(.get, "/setup?org=\(server.orgId)&username=logged%40example.com&code=\(secret)")
+            #expect(page.status == .ok)
+            #expect(try await RegistrationTests.initiate(api, server: server, email: "logged@example.com", code: secret).status == .ok)
+            #expect(try await api.send(.get, "/auth/pats?paginationToken=\(secret)&limit=1", token: admin.token).status != .internalServerError)
+        }
+        let secret = code.withLockedValue { $0 }
+        #expect(!secret.isEmpty && lines.contains { $0.contains("/setup") && $0.contains("code") })
+        #expect(!lines.contains { $0.contains(secret) }, "the registration code reached the log")
+    }
+
+    @Test("Every C0 character and DEL, in a field name, a value or a header, is escaped in every log line", arguments: [false, true])
+    func controlCharactersEscaped(json: Bool) async throws {
+        let lines = try await Self.withCapturedLog(json: json) { server, api in
+            for scalar in Array(0x00...0x1F) + [0x7F] {
+                let character = String(Character(Unicode.Scalar(UInt8(scalar))))
+                let escapedJSON = String(format: "\\u%04x", scalar)
+                let injected = #"{"\#(escapedJSON)[2J\n<fake line>":1,"username":"a\#(escapedJSON)b","orgId":"\#(escapedJSON)"}"#
+                let reply = try await api.send(.post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b"])
+                #expect(reply.status == .badRequest, "U+\(scalar): \(reply.status)")
+                _ = try await api.send(.get, "/auth/pats/to-\(escapedJSON)?x\(escapedJSON)=1", token: "x\(escapedJSON)")
+            }
+            _ = server
+        }
+        #expect(lines.contains { $0.contains("unknown field") }, "the refusals were logged")
+        for line in lines {
+            let body = json ? String(line.dropLast()) : line  // the JSON handler ends each line with one newline
+            #expect(!body.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "a raw control character in: \(line.debugDescription)")
+            if json { #expect((try? JSONSerialization.jsonObject(with: Data(body.utf8))) != nil, "not one JSON object: \(line)") }
+        }
+    }
+}
