@@ -61,17 +61,8 @@ final class Cluster: Sendable {
 
     /// Starts node `index` (on `database`, by default the cluster's) and waits until it answers `/healthz`.
     func startNode(_ index: Int, database: String? = nil, arguments extra: [String] = []) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"] + extra
+        try launch(index, database: database, arguments: extra)
         let log = directory + "/node\(index).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        processes.withLockedValue { $0[index] = process }
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url(index) + "/healthz"), timeout: .seconds(1)),
@@ -85,6 +76,24 @@ final class Cluster: Sendable {
         throw ClusterError(description: "node \(index) did not start:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
 
+    /// Starts node `index`'s process (its output goes to `node<index>.log`) without waiting for it.
+    func launch(_ index: Int, database: String? = nil, arguments extra: [String] = []) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"] + extra
+        let log = directory + "/node\(index).log"
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes.withLockedValue { $0[index] = process }
+    }
+
+    /// The text node `index` has logged so far.
+    func log(_ index: Int) -> String { (try? String(contentsOfFile: directory + "/node\(index).log", encoding: .utf8)) ?? "" }
+
     /// Stops node `index` with SIGTERM, as `systemctl stop` does. A node that has not exited 30
     /// seconds later (its documented drain is 10) is a failure: it is killed, and the test says which.
     func stopNode(_ index: Int) async {
@@ -95,15 +104,14 @@ final class Cluster: Sendable {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let log = (try? String(contentsOfFile: directory + "/node\(index).log", encoding: .utf8)) ?? ""
-        Issue.record("node \(index) did not exit within 30 s of SIGTERM; killed. Its log ends:\n\(log.suffix(1500))")
+        Issue.record("node \(index) did not exit within 30 s of SIGTERM; killed. Its log ends:\n\(log(index).suffix(1500))")
     }
 
     /// Waits until node `index`'s log contains `text`; false after 30 seconds.
     func waitForLog(node index: Int, containing text: String) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if ((try? String(contentsOfFile: directory + "/node\(index).log", encoding: .utf8)) ?? "").contains(text) { return true }
+            if log(index).contains(text) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false

@@ -142,7 +142,7 @@ struct MultiNodeTests {
             try await Self.terminateListeners(cluster.databaseURL)
             // Once B knows its listener is gone, it reads the database: the very next request after a
             // revocation is refused, however long the listener takes to come back.
-            #expect(await cluster.waitForLog(node: 1, containing: "change listener disconnected"))
+            #expect(await cluster.waitForLog(node: 1, containing: "change listener disconnected"), "\(cluster.log(1).suffix(2000))")
             _ = try await adminA.personalAccessTokens.deactivate(pat.tokenId)
             await #expect(throws: (any Error).self) { _ = try await patOnB.auth.whoami() }
             _ = try await adminA.personalAccessTokens.activate(pat.tokenId)
@@ -179,6 +179,6 @@ struct MultiNodeTests {
         let admin = try #require(TestDatabase.postgresURL)
         try await TestDatabase.execute(
             admin,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND query LIKE 'LISTEN%'")
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND application_name = 'signet-change-listener'")
     }
 }

@@ -223,6 +223,23 @@ def run(port, upstream_port):
     status, _ = raw(port, "DELETE", "/auth/check/wallets", {"Authorization": f"Bearer {pat['accessToken']}"})
     check(status == 403, f"/auth/check/<path> refuses a method no route allows ({status})")
 
+    print("an identity token is no credential for another request", flush=True)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/auth/check/wallets", headers={"Authorization": f"Bearer {pat['accessToken']}"})
+    answer = connection.getresponse()
+    answer.read()
+    identity = answer.getheader("X-Signet-Identity")
+    connection.close()
+    check(answer.status == 200 and bool(identity), "/auth/check answers with an identity token for GET /wallets")
+    for method, path, body in [("POST", "/wallets", b'{"network":"Ethereum"}'), ("GET", f"/wallets/{wallet['id']}", None),
+                               ("GET", "/wallets?all=1", None)]:
+        replay = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=10)
+        headers = {"X-Signet-Identity": identity, "Content-Type": "application/json"}
+        replay.request(method, path, body=body, headers=headers)
+        status = replay.getresponse().status
+        replay.close()
+        check(status == 401, f"the token from GET /wallets, replayed to the upstream as {method} {path}: refused ({status})")
+
     print("nginx auth_request in front of the same upstream", flush=True)
     nginx_auth_request(port, upstream_port, pat, second_token["accessToken"])
     return admin, pat

@@ -20,6 +20,9 @@ package struct PostgresChangeListener: Service {
     var heartbeatInterval: Duration = .seconds(2)
     var heartbeatTimeout: Duration = .seconds(2)
 
+    /// The `application_name` of the listening connection (`pg_stat_activity` shows it).
+    package static let applicationName = "signet-change-listener"
+
     package init(driver: PostgresDriver, feed: ChangeFeed, logger: Logger) {
         self.location = driver.location
         self.feed = feed
@@ -46,9 +49,11 @@ package struct PostgresChangeListener: Service {
     }
 
     private func listenOnce(connectionID: Int) async throws {
+        var configuration = try location.connectionConfiguration()
+        // Named, so that an operator (and the tests) can tell it from the pool's connections.
+        configuration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
         let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try location.connectionConfiguration(), id: connectionID,
-            logger: logger)
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: connectionID, logger: logger)
         defer { Task { try? await connection.close() } }
         let notifications = try await connection.listen(PostgresDriver.channel)
         feed.setLive(true)
