@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `POST /auth/registration/init`: a person created by an administrator starts registering their
 /// first credential with the one-time code they were given.

@@ -36,8 +36,8 @@ struct CommandRunner: Sendable {
         let id = UUID().uuidString
         let outPath = directory + "/.out-\(id)"
         let errPath = directory + "/.err-\(id)"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

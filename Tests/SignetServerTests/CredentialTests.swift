@@ -124,6 +124,39 @@ struct CredentialTests {
         }
     }
 
+    @Test("A credId may not be another credential's cr-… uuid or credId, in this organisation or another", arguments: TestDatabase.available)
+    func credIdSquatting(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (_, pat) = try await api.createPat(as: admin)
+            // A credential of another organisation in the same store.
+            let otherKey = try PrivateKey.generate(.ed25519).publicKey
+            try await server.store.insertOrganization(OrganizationRecord(id: "or-other", name: "Other", createdAt: Date()))
+            let other = CredentialRecord(
+                uuid: Identifier.make(.credential), orgId: "or-other", credentialId: Base64URL.encode(Identifier.randomBytes(32)),
+                identityId: Identifier.make(.user), kind: .key, name: "theirs", publicKeyPEM: otherKey.pemRepresentation,
+                fingerprint: otherKey.fingerprint, algorithm: otherKey.algorithm, createdAt: Date())
+            try await server.store.insertCredential(other)
+            // The administrator's second key: its credId and its cr-… uuid differ.
+            let (second, secondIdentity) = try await api.addCredential(for: admin)
+            #expect(second.credentialUuid != second.credentialId)
+            for taken in [second.credentialUuid, second.credentialId, server.adminCredentialId, other.uuid, other.credentialId] {
+                let challenge = try await api.send(.post, "/auth/credentials/init", token: pat.token, body: #"{"kind":"Key"}"#)
+                    .decode(CredentialChallenge.self)
+                let (data, attestation) = try KeyAttestation.make(challenge: challenge.challenge, key: try PrivateKey.generate(.ecdsaP256))
+                let request = CreateCredentialRequest(
+                    credentialInfo: KeyCredentialInfo(credId: taken, clientData: data, attestationData: attestation), credentialName: "squat",
+                    challengeIdentifier: challenge.challengeIdentifier)
+                let reply = try await api.signed(.post, "/auth/credentials", as: pat, body: try api.json(request))
+                #expect(reply.status == .conflict, "credId \(taken): \(reply.body)")
+            }
+            // The administrator still signs with that key's uuid.
+            let byUuid = Identity(token: admin.token, signer: secondIdentity.signer.with(credentialId: second.credentialUuid))
+            let role = try await api.signed(.post, "/permissions", as: byUuid, body: #"{"name":"after-squat","operations":["Auth:Users:Read"]}"#)
+            #expect(role.status == .ok, "\(role.body)")
+        }
+    }
+
     @Test("A key a PAT adds shows in the very next GET /auth/pats: no stale cache", arguments: TestDatabase.available)
     func newKeyIsListedAtOnce(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in

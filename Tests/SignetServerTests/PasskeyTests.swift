@@ -166,6 +166,13 @@ struct PasskeyTests {
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1).status == .unauthorized)
             let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
             #expect(stored.isFlagged && stored.signCount >= 2 && !stored.isActive)
+            // The audit log records it, with the refused assertion as evidence.
+            let logs = try await api.send(.get, "/auth/action/logs", token: admin.token).decode(ListResponse<AuditLog>.self)
+            #expect(
+                logs.items.contains {
+                    $0.httpPath == "/auth/login" && $0.responseStatus == 401 && $0.firstFactorCredential.credentialUuid == stored.uuid
+                        && $0.firstFactorCredential.assertion?.authenticatorData?.isEmpty == false
+                })
             // A possible clone stays refused, whatever counter it shows next, until re-enabled with another credential.
             let later = try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1000, listed: false)
             #expect(later.status == .unauthorized, "\(later.body)")

@@ -42,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("rp-id"),
         help: "Passkeys: the WebAuthn relying party id, a domain such as example.com (env SIGNET_RP_ID). With --dev: localhost.")
-    var rpId: String? = Environment.value("SIGNET_RP_ID")
+    var rpIdOption: String?
+    var rpId: String? { rpIdOption ?? Environment.value("SIGNET_RP_ID") }
 
     @Option(
         name: .customLong("origin"),
@@ -59,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "POST each new registration code (and its setup link) to this https URL, to mail it (env SIGNET_REGISTRATION_WEBHOOK).",
             discussion: "http:// only to localhost. See the README, 'Inviting people'."))
-    var registrationWebhook: String? = Environment.value("SIGNET_REGISTRATION_WEBHOOK")
+    var registrationWebhookOption: String?
+    var registrationWebhook: String? { registrationWebhookOption ?? Environment.value("SIGNET_REGISTRATION_WEBHOOK") }
 
     @Option(
         name: .customLong("registration-webhook-secret-file"),
@@ -69,10 +71,12 @@ struct ServeCommand: AsyncParsableCommand {
     var registrationWebhookSecretFile: String?
 
     @Option(
+        name: .customLong("gateway"),
         help: ArgumentHelp(
             "Protect your own API: a YAML file of upstreams, operations and routes (env SIGNET_GATEWAY).",
             discussion: "Read again on SIGHUP; see the README, 'Protect your API'."))
-    var gateway: String? = Environment.value("SIGNET_GATEWAY")
+    var gatewayOption: String?
+    var gateway: String? { gatewayOption ?? Environment.value("SIGNET_GATEWAY") }
 
     @Option(name: .customLong("log-format"), help: "Log lines as text or json (one object per line; env SIGNET_LOG_FORMAT).")
     var logFormat: String = Environment.value("SIGNET_LOG_FORMAT") ?? "text"

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import NIOHTTP1
 public import SignetAPI
 public import SignetCore

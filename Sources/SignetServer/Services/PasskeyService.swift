@@ -106,6 +106,7 @@ struct PasskeyService: Sendable {
             if case .counterNotIncreased(_, let received) = error {
                 try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), credential.signCount), flagged: true)
                 try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
+                try await recordFlag(credential, assertion: assertion, challenge: challenge, reason: error.description)
                 throw refuse(
                     "\(error.description); the passkey \(credential.uuid) is deactivated until you (or an administrator) re-enable it "
                         + "with another credential (PUT /auth/credentials/activate)")
@@ -113,6 +114,25 @@ struct PasskeyService: Sendable {
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)
         }
+    }
+
+    /// The audit log's record of a passkey flagged as a possible clone: the refused ceremony, with the
+    /// assertion as evidence (it never authorises anything: no token names it).
+    private func recordFlag(_ credential: CredentialRecord, assertion: CredentialAssertion, challenge: ChallengeRecord, reason: String)
+        async throws
+    {
+        let now = self.now()
+        let event = ["event": "PasskeyFlagged", "credentialUuid": credential.uuid, "reason": reason + "; the passkey is deactivated"]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var record = UserActionRecord(
+            id: Identifier.make(.userAction), orgId: credential.orgId, userId: credential.identityId, tokenId: challenge.tokenId ?? "",
+            tokenKind: .login, credentialUuid: credential.uuid, challengeId: challenge.id, httpMethod: "POST",
+            httpPath: challenge.purpose == .login ? "/auth/login" : "/auth/action",
+            payload: String(decoding: try encoder.encode(event), as: UTF8.self), clientData: assertion.clientData, signature: assertion.signature,
+            createdAt: now, expiresAt: now, usedAt: now, resultStatus: challenge.purpose == .login ? 401 : 403)
+        record.authenticatorData = assertion.authenticatorData ?? ""
+        try await store.insertUserAction(record)
     }
 
     private static func decode(_ text: String, field: String) throws -> [UInt8] {

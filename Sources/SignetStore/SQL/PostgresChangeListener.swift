@@ -55,21 +55,22 @@ package struct PostgresChangeListener: Service {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: connectionID, logger: logger)
         defer { Task { try? await connection.close() } }
-        let notifications = try await connection.listen(PostgresDriver.channel)
-        feed.setLive(true)
-        logger.info("listening for changes from other nodes")
         let feed = self.feed
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for try await notification in notifications {
-                    feed.publish(StoreChange(rawValue: notification.payload) ?? .authorization)
+        try await connection.listen(on: PostgresDriver.channel) { notifications in
+            feed.setLive(true)
+            logger.info("listening for changes from other nodes")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await notification in notifications {
+                        feed.publish(StoreChange(rawValue: notification.payload) ?? .authorization)
+                    }
+                    throw PostgresListenerEnded()
                 }
-                throw PostgresListenerEnded()
+                group.addTask { try await heartbeat(on: connection) }
+                // Whichever ends first (both only end by failing) takes the other down.
+                defer { group.cancelAll() }
+                try await group.next()
             }
-            group.addTask { try await heartbeat(on: connection) }
-            // Whichever ends first (both only end by failing) takes the other down.
-            defer { group.cancelAll() }
-            try await group.next()
         }
         throw PostgresListenerEnded()
     }
@@ -79,7 +80,7 @@ package struct PostgresChangeListener: Service {
         let logger = self.logger
         while !Task.isCancelled {
             try await Task.sleep(for: heartbeatInterval)
-            let alive = try await withThrowingTaskGroup(of: Bool.self) { group -> Bool in
+            let alive = await withThrowingTaskGroup(of: Bool.self) { group -> Bool in
                 group.addTask {
                     _ = try await connection.query("SELECT 1", logger: logger)
                     return true
