@@ -16,6 +16,14 @@ public struct Credential: Codable, Sendable, Equatable {
     public var relyingPartyId: String
     /// Empty for Key credentials.
     public var origin: String
+    /// Passkeys only (a Signet extension): BE, whether the passkey may be backed up (synced); fixed
+    /// when it was made.
+    public var backupEligible: Bool?
+    /// Passkeys only (a Signet extension): BS, whether it was backed up at its latest use.
+    public var backedUp: Bool?
+    /// Passkeys only (a Signet extension): set once its signature counter went backwards (a
+    /// possible clone); it was deactivated then.
+    public var isFlagged: Bool?
 
     public init(
         kind: CredentialKind, credentialId: String, credentialUuid: String, dateCreated: Date, isActive: Bool, name: String,

@@ -66,6 +66,8 @@ package protocol CredentialRepository: Sendable {
     /// here) and deactivates it: it stays refused until re-enabled with another credential.
     func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws
     func setCredentialActive(uuid: String, isActive: Bool) async throws
+    /// Stores a passkey's BS (backed up) flag as its latest assertion showed it.
+    func recordBackupState(uuid: String, backedUp: Bool) async throws
 }
 
 /// Access tokens (logins, PATs, service-account tokens).

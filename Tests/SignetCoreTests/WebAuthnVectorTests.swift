@@ -33,7 +33,8 @@ struct WebAuthnVectorTests {
             signature: try signature ?? bytes(vector.assertion.signature), publicKey: key,
             issuedChallenge: challenge ?? vector.assertion.challenge, relyingParty: try relyingParty ?? Self.relyingParty(vector),
             storedSignCount: stored, userHandle: try userHandle ?? vector.assertion.userHandle.map(bytes),
-            expectedUserHandle: try bytes(vector.registration.userId))
+            expectedUserHandle: try bytes(vector.registration.userId)
+        ).signCount
     }
 
     @Test("The file holds the eight vectors: ES256, EdDSA, RS256; none, packed x5c, packed self")

@@ -19,7 +19,7 @@ struct PasskeyTests {
 
     /// Adds a passkey for `identity` (signed with its key); returns the authenticator and the response.
     static func addPasskey(
-        _ api: APIClient, as identity: Identity, encoding: SoftwareAuthenticator.ChallengeEncoding = .browser
+        _ api: APIClient, as identity: Identity, encoding: SoftwareAuthenticator.ChallengeEncoding = .browser, backupFlags: UInt8 = 0
     )
         async throws -> (SoftwareAuthenticator, Reply, CredentialChallenge)
     {
@@ -27,7 +27,7 @@ struct PasskeyTests {
             .post, "/auth/credentials/init", token: identity.token, body: try api.json(CreateCredentialChallengeRequest(kind: .fido2))
         ).decode(CredentialChallenge.self)
         let authenticator = SoftwareAuthenticator(rpId: "localhost", origin: origin)
-        let info = authenticator.register(challenge: options.challenge, encoding: encoding)
+        let info = authenticator.register(challenge: options.challenge, encoding: encoding, backupFlags: backupFlags)
         let request = CreateCredentialRequest(
             credentialKind: .fido2, credentialInfo: info, credentialName: "laptop", challengeIdentifier: options.challengeIdentifier)
         let reply = try await api.signed(.post, "/auth/credentials", as: identity, body: try api.json(request))
@@ -37,7 +37,7 @@ struct PasskeyTests {
     /// Logs in with the passkey; returns the reply of `/auth/login`.
     static func passkeyLogin(
         _ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil, userVerified: Bool = true,
-        listed: Bool = true
+        listed: Bool = true, backupFlags: UInt8 = 0
     ) async throws -> Reply {
         let challenge = try await api.send(
             .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
@@ -45,7 +45,8 @@ struct PasskeyTests {
         #expect(challenge.allowCredentials.webauthn.map(\.id) == (listed ? [authenticator.credId] : []))
         #expect(challenge.supportedCredentialKinds.map(\.kind).contains(.fido2) == listed)
         let assertion = try authenticator.assert(
-            challenge: challenge.challenge, userId: server.organization.userId, userVerified: userVerified, counter: counter)
+            challenge: challenge.challenge, userId: server.organization.userId, userVerified: userVerified, counter: counter,
+            backupFlags: backupFlags)
         let answer = SignedChallenge(
             challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))
         return try await api.send(.post, "/auth/login", body: try api.json(answer))
@@ -157,8 +158,14 @@ struct PasskeyTests {
             #expect(wrongOrigin.status == .forbidden && wrongOrigin.errorMessage?.contains("origin") == true)
             let noUV = try await submit(authenticator.register(challenge: options.challenge, userVerified: false))
             #expect(noUV.status == .forbidden && noUV.errorMessage?.contains("UV") == true)
+            // BS without BE is forbidden (WebAuthn L3 §6.1).
+            let backedUpOnly = try await submit(authenticator.register(challenge: options.challenge, backupFlags: SoftwareAuthenticator.backedUp))
+            #expect(backedUpOnly.status == .forbidden && backedUpOnly.errorMessage?.contains("BS") == true, "\(backedUpOnly.body)")
             #expect(try await submit(authenticator.register(challenge: options.challenge)).status == .ok)
 
+            // BE never changes for a credential; BS may, and is stored (My credentials shows it).
+            let eligible = try await Self.passkeyLogin(api, server: server, authenticator: authenticator, backupFlags: SoftwareAuthenticator.backupEligible)
+            #expect(eligible.status == .unauthorized, "\(eligible.body)")  // logins refuse in one generic message
             // Login: without UV refused; a counter that does not go up is refused and flags the passkey.
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, userVerified: false).status == .unauthorized)
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .ok)
@@ -201,6 +208,27 @@ struct PasskeyTests {
             let replay = try await api.send(.post, "/auth/login", body: answer)
             #expect(replay.status == .unauthorized && replay.errorMessage?.contains("already been answered") == true)
             #expect(try await server.store.credential(orgId: server.orgId, credentialId: fresh.credId)?.isFlagged == false)
+        }
+    }
+
+    @Test("A synced passkey's backup state is stored at each use and shown with the credential", arguments: TestDatabase.available)
+    func backupState(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (authenticator, reply, _) = try await Self.addPasskey(api, as: admin, backupFlags: SoftwareAuthenticator.backupEligible)
+            #expect(reply.status == .ok)
+            func listed() async throws -> Credential? {
+                try await api.send(.get, "/auth/credentials", token: admin.token).decode(ListResponse<Credential>.self).items.first { $0.kind == .fido2 }
+            }
+            let registered = try await listed()
+            #expect(registered?.backupEligible == true && registered?.backedUp == false)
+            let both = SoftwareAuthenticator.backupEligible | SoftwareAuthenticator.backedUp
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, backupFlags: both).status == .ok)
+            let synced = try await listed()
+            #expect(synced?.backedUp == true && synced?.isFlagged == false)
+            // BE dropped at a later use: refused, nothing stored.
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .unauthorized)
+            #expect(try await listed()?.backupEligible == true)
         }
     }
 

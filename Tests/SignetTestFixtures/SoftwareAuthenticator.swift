@@ -26,9 +26,15 @@ public final class SoftwareAuthenticator: Sendable {
     /// `PublicKeyCredential.id`.
     public var credId: String { Base64URL.encode(credentialId) }
 
+    /// BE (backup eligible) in authenticator data flags.
+    public static let backupEligible: UInt8 = 0x08
+    /// BS (backed up).
+    public static let backedUp: UInt8 = 0x10
+
     /// `navigator.credentials.create`, as the Dfns signer returns it.
     public func register(
-        challenge: String, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, origin: String? = nil
+        challenge: String, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, origin: String? = nil,
+        backupFlags: UInt8 = 0
     ) -> KeyCredentialInfo {
         let clientData = clientDataJSON(type: "webauthn.create", challenge: challenge, encoding: encoding, origin: origin)
         let x = Array(key.publicKey.x963Representation.dropFirst().prefix(32))
@@ -39,7 +45,7 @@ public final class SoftwareAuthenticator: Sendable {
                 (key: CBOREncoder.int(-1), value: .unsigned(1)), (key: CBOREncoder.int(-2), value: .bytes(x)),
                 (key: CBOREncoder.int(-3), value: .bytes(y)),
             ]))
-        let flags: UInt8 = 0x41 | (userVerified ? 0x04 : 0)
+        let flags: UInt8 = 0x41 | (userVerified ? 0x04 : 0) | backupFlags
         let authData =
             rpIdHash + [flags, 0, 0, 0, 0] + Array(repeating: 0, count: 16) + [UInt8(credentialId.count >> 8), UInt8(credentialId.count & 0xff)]
             + credentialId + coseKey
@@ -53,7 +59,8 @@ public final class SoftwareAuthenticator: Sendable {
 
     /// `navigator.credentials.get`, as the Dfns signer returns it; the counter goes up by one unless `counter` is given.
     public func assert(
-        challenge: String, userId: String? = nil, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, counter fixed: UInt32? = nil
+        challenge: String, userId: String? = nil, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, counter fixed: UInt32? = nil,
+        backupFlags: UInt8 = 0
     ) throws -> CredentialAssertion {
         let clientData = clientDataJSON(type: "webauthn.get", challenge: challenge, encoding: encoding, origin: nil)
         let count =
@@ -62,7 +69,7 @@ public final class SoftwareAuthenticator: Sendable {
                 value += 1
                 return value
             }
-        let flags: UInt8 = 0x01 | (userVerified ? 0x04 : 0)
+        let flags: UInt8 = 0x01 | (userVerified ? 0x04 : 0) | backupFlags
         let authData = rpIdHash + [flags, UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
         let signature = try key.signature(for: authData + Array(SHA256.hash(data: clientData)))
         return CredentialAssertion(

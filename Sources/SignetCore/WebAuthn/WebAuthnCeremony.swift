@@ -15,6 +15,14 @@ public struct VerifiedRegistration: Sendable {
     public let origin: String
 }
 
+/// An assertion that passed every check of W3C WebAuthn §7.2: what to store.
+public struct VerifiedAssertion: Sendable, Equatable {
+    /// The authenticator's new signature counter.
+    public let signCount: UInt32
+    /// BS: whether the credential is backed up now (it may change between assertions; BE may not).
+    public let backedUp: Bool
+}
+
 /// The WebAuthn ceremonies (W3C WebAuthn Level 2 §7.1 and §7.2) applied to the Dfns fields.
 public enum WebAuthn {
     /// The largest attestation object accepted.
@@ -46,6 +54,7 @@ public enum WebAuthn {
         guard ConstantTime.equals(authenticatorData.rpIdHash, relyingParty.idHash) else { throw .wrongRelyingParty }
         guard authenticatorData.userPresent else { throw .missingFlag("UP (user present)") }
         guard authenticatorData.userVerified || !requireUserVerification else { throw .missingFlag("UV (user verified)") }
+        try checkBackupFlags(authenticatorData, storedBackupEligible: nil)
         guard let credential = authenticatorData.attestedCredential else { throw .missingFlag("AT (attested credential data)") }
         guard ConstantTime.equals(credential.credentialId, credentialId) else { throw .credentialIdMismatch }
         guard offeredAlgorithms.contains(credential.publicKey.algorithm) else {
@@ -73,15 +82,16 @@ public enum WebAuthn {
     }
 
     /// Verifies an assertion (`navigator.credentials.get`) by a registered credential; returns the
-    /// authenticator's new signature counter, to store.
+    /// authenticator's new signature counter and backup state, to store.
     /// - Parameters:
     ///   - storedSignCount: the counter stored for the credential.
+    ///   - storedBackupEligible: the BE flag stored at registration, which never changes for a credential.
     ///   - userHandle: the assertion's `userHandle`, decoded, if sent; `expectedUserHandle` the user's.
     public static func verifyAssertion(
         clientData clientDataBytes: [UInt8], authenticatorData authenticatorDataBytes: [UInt8], signature: [UInt8],
         publicKey: PublicKey, issuedChallenge: String, relyingParty: RelyingParty, storedSignCount: UInt32,
-        userHandle: [UInt8]?, expectedUserHandle: [UInt8], requireUserVerification: Bool = true
-    ) throws(WebAuthnError) -> UInt32 {
+        userHandle: [UInt8]?, expectedUserHandle: [UInt8], storedBackupEligible: Bool? = nil, requireUserVerification: Bool = true
+    ) throws(WebAuthnError) -> VerifiedAssertion {
         let clientData = try CollectedClientData(clientDataBytes)
         try clientData.check(type: "webauthn.get", issuedChallenge: issuedChallenge, relyingParty: relyingParty)
         let authenticatorData = try AuthenticatorData(authenticatorDataBytes)
@@ -92,12 +102,22 @@ public enum WebAuthn {
         guard authenticatorData.userPresent else { throw .missingFlag("UP (user present)") }
         guard authenticatorData.userVerified || !requireUserVerification else { throw .missingFlag("UV (user verified)") }
         if let userHandle, !ConstantTime.equals(userHandle, expectedUserHandle) { throw .wrongUserHandle }
+        try checkBackupFlags(authenticatorData, storedBackupEligible: storedBackupEligible)
         let signed = authenticatorData.raw + Array(SHA256.hash(data: clientData.raw))
         guard publicKey.isValidSignature(signature, for: signed) else { throw .badSignature }
         let received = authenticatorData.signCount
         if received != 0 || storedSignCount != 0, received <= storedSignCount {
             throw .counterNotIncreased(stored: storedSignCount, received: received)
         }
-        return received
+        return VerifiedAssertion(signCount: received, backedUp: authenticatorData.backedUp)
+    }
+
+    /// WebAuthn Level 3 §6.1: BS (backed up) may be set only with BE (backup eligible), and BE is
+    /// fixed when the credential is made.
+    static func checkBackupFlags(_ data: AuthenticatorData, storedBackupEligible: Bool?) throws(WebAuthnError) {
+        guard !data.backedUp || data.backupEligible else { throw .backupFlags("BS (backed up) is set without BE (backup eligible)") }
+        if let stored = storedBackupEligible, stored != data.backupEligible {
+            throw .backupFlags("BE (backup eligible) was \(stored) at registration and is \(data.backupEligible) now; it never changes")
+        }
     }
 }

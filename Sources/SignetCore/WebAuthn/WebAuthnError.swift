@@ -33,6 +33,8 @@ public enum WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible {
     case counterNotIncreased(stored: UInt32, received: UInt32)
     /// `userHandle` is not the user's handle.
     case wrongUserHandle
+    /// The backup flags contradict WebAuthn (BS without BE) or the credential's stored BE.
+    case backupFlags(String)
 
     public var description: String {
         switch self {
@@ -53,6 +55,7 @@ public enum WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible {
         case .counterNotIncreased(let stored, let received):
             return "the authenticator's signature counter went from \(stored) to \(received): the credential may have been cloned"
         case .wrongUserHandle: return "userHandle is not this user's"
+        case .backupFlags(let reason): return "authenticatorData backup flags are not valid: \(reason)"
         }
     }
 }

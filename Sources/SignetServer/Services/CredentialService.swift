@@ -143,9 +143,15 @@ struct CredentialService: Sendable {
     }
 
     static func present(_ credential: CredentialRecord) -> Credential {
-        Credential(
+        var presented = Credential(
             kind: credential.kind, credentialId: credential.credentialId, credentialUuid: credential.uuid,
             dateCreated: credential.createdAt, isActive: credential.isActive, name: credential.name,
             publicKey: credential.publicKeyPEM, relyingPartyId: credential.relyingPartyId, origin: credential.origin)
+        if credential.kind == .fido2 {
+            presented.backupEligible = credential.backupEligible
+            presented.backedUp = credential.backedUp
+            presented.isFlagged = credential.isFlagged
+        }
+        return presented
     }
 }

@@ -94,14 +94,15 @@ struct PasskeyService: Sendable {
         }
         let stored = UInt32(clamping: credential.signCount)
         do {
-            let count = try WebAuthn.verifyAssertion(
+            let verified = try WebAuthn.verifyAssertion(
                 clientData: try Self.decode(assertion.clientData, field: "credentialAssertion.clientData"),
                 authenticatorData: try Self.decode(authenticatorData, field: "credentialAssertion.authenticatorData"),
                 signature: try Self.decode(assertion.signature, field: "credentialAssertion.signature"), publicKey: publicKey,
                 issuedChallenge: challenge.challenge, relyingParty: relyingParty, storedSignCount: stored,
                 userHandle: try assertion.userHandle.map { try Self.decode($0, field: "credentialAssertion.userHandle") },
-                expectedUserHandle: Self.userHandle(credential.identityId))
-            try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(count), flagged: false)
+                expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
+            try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount), flagged: false)
+            if verified.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: verified.backedUp) }
         } catch let error as WebAuthnError {
             if case .counterNotIncreased(_, let received) = error {
                 try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), credential.signCount), flagged: true)

@@ -77,6 +77,12 @@ extension SQLStore {
         }
     }
 
+    package func recordBackupState(uuid: String, backedUp: Bool) async throws {
+        try await write(.credentials) { database in
+            try await database.raw("UPDATE credentials SET backed_up = \(bind: backedUp) WHERE uuid = \(bind: uuid)").run()
+        }
+    }
+
     package func deleteCredential(uuid: String) async throws -> CredentialRecord? {
         try await write(.credentials) { database in
             try await database.raw(

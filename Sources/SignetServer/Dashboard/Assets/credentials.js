@@ -21,15 +21,23 @@ function toggle(credential) {
   return button;
 }
 
+// A passkey's backup state: synced (backed up), may sync, or bound to one device.
+function kind(credential) {
+  if (credential.kind !== 'Fido2') return credential.kind;
+  if (credential.backedUp) return 'Passkey (synced)';
+  return credential.backupEligible ? 'Passkey (may sync)' : 'Passkey (this device only)';
+}
+
 async function load() {
   try {
     const list = await api('GET', '/auth/credentials');
     fillRows(document.querySelector('#credential-table tbody'), list.items.map((credential) => el('tr', {},
       el('th', { scope: 'row' }, credential.name),
-      el('td', {}, credential.kind === 'Fido2' ? 'Passkey' : credential.kind),
+      el('td', {}, kind(credential)),
       el('td', {}, formatDate(credential.dateCreated)),
-      el('td', {}, el('span', { className: credential.isActive ? 'badge ok' : 'badge off' }, credential.isActive ? 'Active' : 'Inactive')),
-      el('td', {}, el('code', {}, credential.credentialId)),
+      el('td', {}, el('span', { className: credential.isActive ? 'badge ok' : 'badge off' }, credential.isActive ? 'Active' : 'Inactive'),
+        credential.isFlagged ? el('span', { className: 'badge off' }, 'Possibly cloned') : ''),
+      el('td', {}, el('code', {}, credential.credentialUuid)),
       el('td', { className: 'row-actions' }, toggle(credential)))));
   } catch (error) {
     loadFailed(error);
