@@ -42,6 +42,11 @@ struct GatewayDecisionTests {
             let action = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: body)
             let swapped = try await api.send(.post, "/wallets", token: admin.token, body: #"{"network":"Bitcoin"}"#, headers: ["X-DFNS-USERACTION": action])
             #expect(swapped.status == .forbidden, "a body other than the signed one: \(swapped.body)")
+            // Through the gateway, no body and {} are different requests (an upstream may read them differently).
+            let signedEmpty = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: "")
+            #expect(try await api.send(.post, "/wallets", token: admin.token, body: "{}", headers: ["X-DFNS-USERACTION": signedEmpty]).status == .forbidden)
+            let signedObject = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: "{}")
+            #expect(try await api.send(.post, "/wallets", token: admin.token, body: nil, headers: ["X-DFNS-USERACTION": signedObject]).status == .forbidden)
             #expect(upstream.requests.isEmpty)
             let fresh = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: body)
             #expect(try await api.send(.post, "/wallets", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": fresh]).status == .ok)

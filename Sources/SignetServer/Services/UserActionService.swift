@@ -93,6 +93,12 @@ struct UserActionService: Sendable {
         guard SignedPayload.matches(signed: record.payload, bodyMeaning: request.body) else {
             throw APIError.forbidden("the request body is not the payload that was signed")
         }
+        if let empty = request.bodyIsEmpty, empty != RequestBody.isEmpty(Array(record.payload.utf8)) {
+            throw APIError.forbidden(
+                empty
+                    ? "the request has no body but {} was signed; here they are different requests: sign exactly what you send"
+                    : "the request has a body but an empty payload was signed; sign exactly what you send")
+        }
         guard let credential = try await store.credential(uuid: record.credentialUuid), credential.isActive else {
             throw APIError.forbidden("the credential that signed this user action has been deactivated; sign the request again")
         }
@@ -115,6 +121,10 @@ struct SignedRequestShape: Sendable {
     let query: String?
     /// The body, read with ``SignedPayload/meaning(of:)``.
     let body: JSONValue
+    /// Whether the body was empty, where an empty body and `{}` are different requests (gateway
+    /// routes: an upstream may read them differently); `nil` on Signet's own routes, which read an
+    /// empty body as `{}`, so there the two are the same request and either signature admits both.
+    var bodyIsEmpty: Bool? = nil
     /// Query parameters this route accepts although they were not signed, because they change
     /// nothing (`force`, which `dfns_sdk` adds to some deletions, bypasses approval policies, which
     /// Signet does not have). Each may only be `true` or `false`.
