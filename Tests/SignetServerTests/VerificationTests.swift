@@ -61,4 +61,33 @@ struct VerificationTests {
             #expect(replay.status == .forbidden && replay.errorMessage?.contains("already been used") == true, "\(replay.body)")
         }
     }
+
+    @Test("A user action is spent only where it was signed for: Signet, a gateway upstream, or a verifying API", arguments: TestDatabase.available)
+    func audiences(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, _, upstream in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Auth:Actions:Verify"])
+            let (_, service) = try await api.createServiceAccount(as: admin, permissionId: role.id)
+            func verify(_ action: String, _ method: String, _ path: String, _ body: String) async throws -> Reply {
+                let request = VerifyUserActionRequest(userAction: action, accessToken: admin.token, method: method, path: path, body: body)
+                return try await api.send(.post, "/auth/action/verify", token: service.token, body: try api.json(request))
+            }
+            // Signed for a gateway route: a verifier cannot spend it; the gateway still can.
+            let wallet = #"{"network":"Ethereum"}"#
+            let forGateway = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: wallet)
+            let stolen = try await verify(forGateway, "POST", "/wallets", wallet)
+            #expect(stolen.status == .forbidden && stolen.errorMessage?.contains("upstream wallets") == true, "\(stolen.body)")
+            #expect(try await api.send(.post, "/wallets", token: admin.token, body: wallet, headers: ["X-DFNS-USERACTION": forGateway]).status == .ok)
+            // Signed for Signet's own route: a verifier cannot spend it.
+            let roleBody = #"{"name":"audience","operations":["Wallets:Read"]}"#
+            let forSignet = try await api.userAction(as: admin, method: "POST", path: "/permissions", payload: roleBody)
+            #expect(try await verify(forSignet, "POST", "/permissions", roleBody).status == .forbidden)
+            #expect(try await api.send(.post, "/permissions", token: admin.token, body: roleBody, headers: ["X-DFNS-USERACTION": forSignet]).status == .ok)
+            // Signed for another API's path: only a verifier spends it.
+            let invoice = #"{"amount":1}"#
+            let forVerifier = try await api.userAction(as: admin, method: "POST", path: "/invoices", payload: invoice)
+            #expect(try await verify(forVerifier, "POST", "/invoices", invoice).status == .ok)
+            #expect(upstream.requests.count == 1)
+        }
+    }
 }

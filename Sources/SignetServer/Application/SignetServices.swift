@@ -46,8 +46,12 @@ struct SignetServices: Sendable {
         let passkeys = PasskeyService(store: store, relyingParty: configuration.relyingParty, now: now)
         let challenges = ChallengeService(
             store: store, tokens: tokens, lifetime: configuration.challengeLifetime, passkeys: passkeys, now: now)
+        let gatewayConfiguration = NIOLockedValueBox<Gateway?>(nil)
         let userActions = UserActionService(
-            store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime, now: now)
+            store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime, now: now,
+            audience: { method, path in
+                UserActionService.audience(method: method, path: path, gateway: gatewayConfiguration.withLockedValue { $0 }?.configuration)
+            })
         let presenter = TokenPresenter(store: store)
         let userPresenter = UserPresenter(store: store, tokens: presenter)
         let guardrails = AdminGuard(store: store, permissions: permissions)
@@ -91,6 +95,7 @@ struct SignetServices: Sendable {
                 store: store, tokens: tokens, declaredOperations: declaredOperations, now: now,
                 bodyTimeout: configuration.bodyTimeout, logger: logger)
         }
+        gatewayConfiguration.withLockedValue { $0 = self.gateway }
         Self.reloadSigningKeysOnChange(store: store, tokens: tokens, cache: cache, logger: logger)
     }
 

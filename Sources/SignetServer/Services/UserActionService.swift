@@ -13,6 +13,8 @@ struct UserActionService: Sendable {
     let lifetime: TimeInterval
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
+    /// Where a signed request of this method and path will be used (see ``UserActionRecord/audience``).
+    let audience: @Sendable (_ method: String, _ path: String) -> String
 
     static let methods: Set<String> = ["POST", "PUT", "DELETE", "GET"]
 
@@ -56,6 +58,7 @@ struct UserActionService: Sendable {
             clientData: verified.assertion.clientData, signature: verified.assertion.signature, createdAt: now,
             expiresAt: now.addingTimeInterval(lifetime))
         record.authenticatorData = verified.assertion.authenticatorData ?? ""
+        record.audience = audience(record.httpMethod, String(record.httpPath.prefix { $0 != "?" }))
         try await store.insertUserAction(record)
         let token = try await tokens.mint(
             audience: .userAction, id: record.id, username: caller.user.username,
@@ -90,6 +93,9 @@ struct UserActionService: Sendable {
             throw APIError.forbidden("the user action was signed by another caller")
         }
         try request.requireBinding(signedMethod: record.httpMethod, signedPath: record.httpPath)
+        guard ExactText.equals(record.audience, request.audience) else {
+            throw APIError.forbidden("the user action was signed for \(Self.describe(record.audience)), not for \(Self.describe(request.audience))")
+        }
         guard SignedPayload.matches(signed: record.payload, bodyMeaning: request.body) else {
             throw APIError.forbidden("the request body is not the payload that was signed")
         }
@@ -109,6 +115,35 @@ struct UserActionService: Sendable {
     }
 }
 
+extension UserActionService {
+    /// Signet's own routes.
+    static let signet = "signet"
+    /// An API that checks user actions with `POST /auth/action/verify`.
+    static let verifier = "verifier"
+
+    /// A gateway route to `upstream`.
+    static func upstream(_ name: String) -> String { "upstream:" + name }
+
+    /// Where a request will be used: Signet's own paths, a gateway route's upstream, or else an API
+    /// that verifies it itself.
+    static func audience(method: String, path: String, gateway: GatewayConfiguration?) -> String {
+        let first = path.dropFirst().prefix { $0 != "/" }
+        if GatewayConfiguration.reserved.contains(String(first)) { return signet }
+        if let gateway, let segments = try? GatewayPath.segments(of: path), let route = gateway.route(method: method, segments: segments) {
+            return upstream(route.upstream)
+        }
+        return verifier
+    }
+
+    static func describe(_ audience: String) -> String {
+        switch audience {
+        case signet: "Signet's own routes"
+        case verifier: "an API that verifies it (POST /auth/action/verify)"
+        default: "the gateway's upstream \(audience.dropFirst("upstream:".count))"
+        }
+    }
+}
+
 /// What a signed request must match: its method, path, query and body, and which query parameters
 /// the route tolerates unsigned.
 struct SignedRequestShape: Sendable {
@@ -121,6 +156,9 @@ struct SignedRequestShape: Sendable {
     let query: String?
     /// The body, read with ``SignedPayload/meaning(of:)``.
     let body: JSONValue
+    /// Where it is being used (``UserActionService/audience(method:path:gateway:)``): it must be where
+    /// the action was signed for.
+    var audience = UserActionService.signet
     /// Whether the body was empty, where an empty body and `{}` are different requests (gateway
     /// routes: an upstream may read them differently); `nil` on Signet's own routes, which read an
     /// empty body as `{}`, so there the two are the same request and either signature admits both.

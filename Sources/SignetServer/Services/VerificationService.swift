@@ -31,7 +31,8 @@ struct VerificationService: Sendable {
             throw APIError.badRequest("body is not JSON (send \"\" for none)")
         }
         let shape = SignedRequestShape(
-            header: request.userAction, method: request.method.uppercased(), path: path, query: query, body: meaning, unsignedQueryParameters: [])
+            header: request.userAction, method: request.method.uppercased(), path: path, query: query, body: meaning,
+            audience: UserActionService.verifier, unsignedQueryParameters: [])
         let action = try await userActions.consume(shape, caller: subject)
         return VerifiedUserAction(
             userActionId: action.id, userId: subject.user.id, username: subject.user.username, orgId: subject.orgId, tokenId: subject.token.id,

@@ -23,6 +23,9 @@ package struct UserActionRecord: StoreRow, Equatable {
     package var signature: String
     /// For a passkey: the authenticator data it signed, base64url ("" for keys).
     package var authenticatorData = ""
+    /// Where the action may be used: `signet` (Signet's own routes), `upstream:<name>` (a gateway
+    /// route to that upstream) or `verifier` (an API that checks it with `POST /auth/action/verify`).
+    package var audience = "signet"
     @Milliseconds package var createdAt: Date
     @Milliseconds package var expiresAt: Date
     @OptionalMilliseconds package var usedAt: Date?
@@ -69,6 +72,7 @@ package struct UserActionRecord: StoreRow, Equatable {
         case clientData = "client_data"
         case signature
         case authenticatorData = "authenticator_data"
+        case audience
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case usedAt = "used_at"

@@ -104,6 +104,9 @@ enum Migrations {
                 "ALTER TABLE challenges ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
             ]
         ),
+        // Version 3: each user action names where it may be used (Signet, one gateway upstream, or a
+        // verifying API), so one signed for one cannot be spent at another.
+        (3, ["ALTER TABLE user_actions ADD COLUMN audience TEXT NOT NULL DEFAULT 'signet'"]),
     ]
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key
