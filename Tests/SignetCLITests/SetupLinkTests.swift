@@ -21,7 +21,12 @@ struct SetupLinkTests {
         let shown = try await cli.succeed([
             "init", "--database", "data/s.sqlite", "--org-name", "Links", "--email", "a+b@links.example", "--url", "https://signet.links.example",
         ])
-        #expect(shown.stdout.contains("--rp-id signet.links.example --origin https://signet.links.example"))
+        #expect(shown.stdout.contains("--rp-id signet.links.example --origin https://signet.links.example,"))
+        // A link to this machine on another port: the next command listens there.
+        let local = try await cli.succeed([
+            "init", "--database", "data/local.sqlite", "--org-name", "Local", "--email", "a@local.example", "--url", "http://localhost:8081",
+        ])
+        #expect(local.stdout.contains("--rp-id localhost --origin http://localhost:8081 --port 8081,"), "\(local.stdout)")
         let line = try #require(shown.stdout.split(separator: "\n").first { $0.contains("setup link") })
         let text = try #require(line.split(separator: " ").last)
         let link = try #require(URLComponents(string: String(text)))

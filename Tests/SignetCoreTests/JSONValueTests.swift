@@ -15,6 +15,15 @@ struct JSONValueTests {
         #expect(try JSONValue(parsing: #""\ud83d\ude00""#) == .string("😀"))
     }
 
+    @Test("Strings and keys compare by Unicode scalars, never by canonical equivalence")
+    func scalarEquality() throws {
+        // KELVIN SIGN and K, and é precomposed and decomposed: String == calls each pair equal.
+        #expect(try JSONValue(parsing: #"{"name":"K"}"#) != JSONValue(parsing: #"{"name":"\u212A"}"#))
+        #expect(try JSONValue(parsing: #"{"K":1}"#) != JSONValue(parsing: #"{"\u212A":1}"#))
+        #expect(try JSONValue(parsing: #"["\u00e9"]"#) != JSONValue(parsing: #"["e\u0301"]"#))
+        #expect(try JSONValue(parsing: #"{"\u00e9":"x"}"#) != JSONValue(parsing: #"{"e\u0301":"x"}"#))
+    }
+
     @Test(
         "Refuses what parsers disagree on",
         arguments: [

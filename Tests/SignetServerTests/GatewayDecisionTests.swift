@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import SignetAPI
 import SignetCore
 import SignetServer
@@ -71,9 +72,12 @@ struct GatewayDecisionTests {
             #expect(claims["htm"] == .string("GET") && claims["htu"] == .string(received.target))
             #expect(claims["operation"] == .string("Wallets:Read") && claims["jti"] != nil)
             // /auth/check's token for GET /wallets is no token for a POST, nor for another path.
-            let check = try await api.send(
-                .get, "/auth/check", token: admin.token, headers: ["X-Original-Method": "GET", "X-Original-URI": "/wallets"])
+            let check = try await api.client.execute(
+                uri: "/auth/check", method: .get,
+                headers: [.authorization: "Bearer \(admin.token)", HTTPField.Name("X-Original-Method")!: "GET", HTTPField.Name("X-Original-URI")!: "/wallets"])
             #expect(check.status == .ok)
+            let checked = try Self.claims(check.headers[HTTPField.Name("X-Signet-Identity")!])
+            #expect(checked["htm"] == .string("GET") && checked["htu"] == .string("/api/v1/wallets"), "\(checked)")
             #expect(upstream.requests.count == 1)
         }
     }

@@ -80,11 +80,13 @@ struct LogSafetyTests {
                 let injected = #"{"\#(escapedJSON)[2J\n<fake line>":1,"username":"a\#(escapedJSON)b","orgId":"\#(escapedJSON)"}"#
                 let reply = try await api.send(.post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b"])
                 #expect(reply.status == .badRequest, "U+\(scalar): \(reply.status)")
-                _ = try await api.send(.get, "/auth/pats/to-\(escapedJSON)?x\(escapedJSON)=1", token: "x\(escapedJSON)")
+                // A backslash sequence that would read as an escaped newline once logged.
+                _ = try await api.send(.post, "/auth/registration/init", body: #"{"\\u{A}forged":1}"#)
             }
             _ = server
         }
         #expect(lines.contains { $0.contains("unknown field") }, "the refusals were logged")
+        #expect(!lines.contains { $0.contains(#"\u{A}forged"#) && !$0.contains(#"\\u{A}forged"#) }, "a literal backslash was not doubled")
         for line in lines {
             let body = json ? String(line.dropLast()) : line  // the JSON handler ends each line with one newline
             #expect(!body.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "a raw control character in: \(line.debugDescription)")

@@ -81,7 +81,8 @@ struct VerificationTests {
             // Signed for Signet's own route: a verifier cannot spend it.
             let roleBody = #"{"name":"audience","operations":["Wallets:Read"]}"#
             let forSignet = try await api.userAction(as: admin, method: "POST", path: "/permissions", payload: roleBody)
-            #expect(try await verify(forSignet, "POST", "/permissions", roleBody).status == .forbidden)
+            let spent = try await verify(forSignet, "POST", "/permissions", roleBody)
+            #expect(spent.status == .forbidden && spent.errorMessage?.contains("Signet's own routes") == true, "\(spent.body)")
             #expect(try await api.send(.post, "/permissions", token: admin.token, body: roleBody, headers: ["X-DFNS-USERACTION": forSignet]).status == .ok)
             // Signed for another API's path: only a verifier spends it.
             let invoice = #"{"amount":1}"#

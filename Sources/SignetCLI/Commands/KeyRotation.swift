@@ -19,7 +19,7 @@ enum KeyRotation {
         var profile = try Profile.current()
         let oldSigner = try profile.signer()
         let credentials = try await client.credentials.list()
-        guard let old = credentials.first(where: { $0.credentialId == profile.credentialId }) else {
+        guard let old = credentials.first(where: { $0.credentialId == profile.credentialId || $0.credentialUuid == profile.credentialId }) else {
             throw UsageError("credential \(profile.credentialId) is not among yours; check SIGNET_CREDENTIAL_ID")
         }
         let key = try PrivateKey.generate(algorithm ?? oldSigner.algorithm)
@@ -29,11 +29,11 @@ enum KeyRotation {
         let credential = try await client.credentials.add(key: key, name: "rotated \(stamp)")
         let rotated = try SignetClient(
             baseURL: profile.url, organizationID: profile.orgId, authToken: client.authToken,
-            signer: KeySigner(credentialID: credential.credentialId, privateKey: key))
+            signer: KeySigner(credentialID: credential.credentialUuid, privateKey: key))
         _ = try await rotated.credentials.deactivate(old.credentialUuid)
         if let stored = try Profile.stored(), stored.credentialId == profile.credentialId {
             profile = stored
-            profile.credentialId = credential.credentialId
+            profile.credentialId = credential.credentialUuid  // the cr-… id, as every page and table shows it
             profile.privateKeyPath =
                 paths.privateKey.hasPrefix("/") ? paths.privateKey : FileManager.default.currentDirectoryPath + "/" + paths.privateKey
             try profile.save()
@@ -45,7 +45,7 @@ enum KeyRotation {
 
     static func report(_ result: Result, json: Bool) throws {
         if json { return try Output.json(result) }
-        print("New key \(result.privateKeyPath) is credential \(result.credentialId); credential \(result.deactivatedCredentialUuid) is deactivated.")
-        print("The token is unchanged. If you use variables: SIGNET_PRIVATE_KEY=\(result.privateKeyPath) SIGNET_CREDENTIAL_ID=\(result.credentialId)")
+        print("New key \(result.privateKeyPath) is credential \(result.credentialUuid); credential \(result.deactivatedCredentialUuid) is deactivated.")
+        print("The token is unchanged. If you use variables: SIGNET_PRIVATE_KEY=\(result.privateKeyPath) SIGNET_CREDENTIAL_ID=\(result.credentialUuid)")
     }
 }

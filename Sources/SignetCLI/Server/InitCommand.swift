@@ -45,6 +45,15 @@ struct InitCommand: AsyncParsableCommand {
         else { throw ValidationError("--url '\(url)' is not an http(s) address such as https://signet.example.com") }
     }
 
+    /// ` --port N` when `--url` names this machine with a port other than serve's default: serve must
+    /// listen where the setup link points.
+    private var portOption: String {
+        guard let components = URLComponents(string: url), let port = components.port, port != 8080,
+            ["localhost", "127.0.0.1", "[::1]", "::1"].contains(components.host ?? "")
+        else { return "" }
+        return " --port \(port)"
+    }
+
     /// The passkey relying party id `serve` needs for the setup link: the host of `--url`.
     private var rpId: String { URLComponents(string: url)?.host ?? "localhost" }
 
@@ -84,7 +93,7 @@ struct InitCommand: AsyncParsableCommand {
                   organisation   \(result.orgId)
                   administrator  \(result.username) (\(result.userId))
                   \(result.credentialId.map { "credential id  \($0)   (the credId your key signer uses)" } ?? "setup link     \(result.setupLink ?? "")")
-                Next: signet serve --database \(database)\(result.setupLink == nil ? "" : " --rp-id \(rpId) --origin \(url)"), \
+                Next: signet serve --database \(database)\(result.setupLink == nil ? "" : " --rp-id \(rpId) --origin \(url)\(portOption)"), \
                 then \(result.setupLink == nil ? "log in with your key" : "open the setup link within 4 hours to register your passkey")
                 """)
         }

@@ -9,16 +9,17 @@ public enum GatewayPath {
 
     /// The segments of a request path, or a refusal when any reading of it could differ from the
     /// one checked: dot segments (`.`, `..`, also percent-encoded), encoded slashes or backslashes,
-    /// backslashes, empty segments, control characters (raw or percent-encoded), bytes outside
-    /// ASCII, a `#`, malformed percent escapes, or escapes that do not decode to UTF-8 (such as
-    /// `%FF` or the overlong `%C0%AE`). The path is forwarded exactly as received, so what was
-    /// authorised is what the upstream sees.
+    /// backslashes, `;` (path parameters: `..;/` climbs on servers that strip them), empty
+    /// segments, control characters (raw or percent-encoded), a `#`, malformed percent escapes, and
+    /// escapes of `%` or of any byte outside ASCII (a second decoding, or Unicode normalisation of
+    /// `%EF%BC%8E` into `.`, could read them otherwise). The path is forwarded exactly as received,
+    /// so what was authorised is what the upstream sees.
     public static func segments(of path: String) throws(Refusal) -> [Substring] {
         guard path.first == "/" else { throw Refusal(description: "the path must start with /") }
         guard path.utf8.count <= 2048 else { throw Refusal(description: "the path is longer than 2048 bytes") }
         try checkRaw(path, what: "path")
-        for byte in path.utf8 where byte == UInt8(ascii: "\\") {
-            throw Refusal(description: "the path contains a backslash")
+        for byte in path.utf8 where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ";") {
+            throw Refusal(description: "the path contains a backslash or a ; (path parameters, which some servers strip: ..;/ climbs)")
         }
         let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         for segment in segments {
@@ -29,6 +30,11 @@ public enum GatewayPath {
             }
             guard !decoded.contains(UInt8(ascii: "/")), !decoded.contains(UInt8(ascii: "\\")) else {
                 throw Refusal(description: "the path has an encoded slash or backslash")
+            }
+            // %25 would let a second decoding (an upstream's, a proxy's) see a different path; bytes
+            // outside ASCII may fold into dots or slashes under Unicode normalisation (．．).
+            guard !decoded.contains(UInt8(ascii: "%")), decoded.allSatisfy({ $0 < 0x80 }) else {
+                throw Refusal(description: "the path has an encoded % or encoded bytes outside ASCII, which a second decoding could read otherwise")
             }
             try checkDecoded(decoded, what: "path")
         }

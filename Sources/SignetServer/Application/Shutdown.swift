@@ -32,16 +32,23 @@ package enum Shutdown {
                 signals += 1
                 guard serving.withLockedValue({ $0 }), signals == 1 else {
                     logger.notice("stopped", metadata: ["signal": "\(signal)", "forced": "\(signals > 1)"])
-                    exit(signals > 1 ? 1 : 0)
+                    end(signals > 1 ? 1 : 0)
                 }
                 logger.notice("stopping", metadata: ["signal": "\(signal)", "drain": "\(drain)"])
                 Task.detached {
                     try? await Task.sleep(for: limit)
                     logger.critical("stopped: the server did not stop within \(limit) of the signal; exiting")
-                    exit(1)
+                    end(1)
                 }
             }
         }
+    }
+
+    /// Ends the process now, output flushed, without running exit handlers while other threads still
+    /// run (they could crash on what the handlers tear down).
+    private static func end(_ status: Int32) -> Never {
+        fflush(nil)
+        _exit(status)
     }
 
     /// Runs `service` (the application) until a signal stops it, with the drain and cancellation bounds.

@@ -34,6 +34,9 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
+    // Unexpected errors are logged with `String(describing:)`, never `reflecting:`: PostgresNIO's
+    // debug description carries the SQL, its bound values and the server's DETAIL.
+
     /// A refusal in the log: its status and reason (the message names ids, never tokens or bodies),
     /// so a 401 or 403 can be explained from the log alone. Not-found answers stay at debug.
     static func log(_ refusal: APIError, request: Request, context: Context) {
@@ -77,7 +80,7 @@ struct ErrorMiddleware: RouterMiddleware {
         default:
             context.logger.error(
                 "request failed unexpectedly",
-                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(String(String(reflecting: error).prefix(500)))"])
+                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(String(String(describing: error).prefix(500)))"])
             return APIError(.internalServerError, "internal error (request \(context.id)); the server log has the details")
         }
     }

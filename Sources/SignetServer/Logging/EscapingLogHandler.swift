@@ -1,10 +1,12 @@
+import Foundation
 package import Logging
 import SignetCore
 
 /// Wraps the log handler in use so that no log line carries a raw control character: the message,
-/// every metadata value (nested ones too) and the handler's own metadata are written with
-/// ``TextRules/escaped(_:)`` (`\u{1B}` for ESC, `\u{A}` for a newline). A request can put anything in
-/// a field name, a value or a header; none of it can forge a line or drive a terminal.
+/// every metadata value (nested ones too), an attached error and the handler's own metadata are
+/// written with ``escaped(_:)`` (`\u{1B}` for ESC, `\u{A}` for a newline, and `\\` for a backslash,
+/// so no one can write text that looks like an escaped newline). A request can put anything in a
+/// field name, a value or a header; none of it can forge a line or drive a terminal.
 package struct EscapingLogHandler: LogHandler {
     private var inner: any LogHandler
 
@@ -27,26 +29,36 @@ package struct EscapingLogHandler: LogHandler {
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { inner[metadataKey: key] }
-        set { inner[metadataKey: TextRules.escaped(key)] = newValue.map(Self.escaped) }
+        set { inner[metadataKey: Self.escaped(key)] = newValue.map(Self.escaped) }
     }
 
     package func log(event: LogEvent) {
         var event = event
-        event.message = "\(TextRules.escaped(event.message.description))"
-        event.metadata = event.metadata.map(Self.escaped)
+        event.message = "\(Self.escaped(event.message.description))"
+        var metadata = event.metadata.map(Self.escaped) ?? [:]
+        if let error = event.error {
+            metadata["error"] = .string(Self.escaped(String(describing: error)))
+            event.error = nil
+        }
+        event.metadata = metadata.isEmpty ? nil : metadata
         inner.log(event: event)
+    }
+
+    /// `text` with backslashes doubled and every forbidden scalar written as `\u{…}`.
+    static func escaped(_ text: String) -> String {
+        TextRules.escaped(text.contains("\\") ? text.replacingOccurrences(of: "\\", with: "\\\\") : text)
     }
 
     static func escaped(_ metadata: Logger.Metadata) -> Logger.Metadata {
         var result: Logger.Metadata = [:]
-        for (key, value) in metadata { result[TextRules.escaped(key)] = escaped(value) }
+        for (key, value) in metadata { result[escaped(key)] = escaped(value) }
         return result
     }
 
     static func escaped(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
         switch value {
-        case .string(let text): .string(TextRules.escaped(text))
-        case .stringConvertible(let item): .string(TextRules.escaped(item.description))
+        case .string(let text): .string(escaped(text))
+        case .stringConvertible(let item): .string(escaped(item.description))
         case .dictionary(let entries): .dictionary(escaped(entries))
         case .array(let items): .array(items.map(escaped))
         }

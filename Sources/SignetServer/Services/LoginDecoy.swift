@@ -8,8 +8,10 @@ import SignetCore
 struct LoginDecoy {
     let userId: String
     let credentialId: String
-    /// Its `cr-…` id, listed beside `credentialId` as a real key's is.
-    let credentialUuid: String
+    /// The ids its challenge lists: real keys show one id (a key Signet registered, whose credId is
+    /// its `cr-…` uuid) or two (a credId of the client's, then the uuid); each username gets one
+    /// shape or the other, derived like the ids, so the shape says nothing.
+    let listedIds: [String]
 
     /// `nil` before the signing keys (from which the secret is derived) are loaded.
     init?(tokens: TokenAuthority, orgId: String, username: String) {
@@ -20,6 +22,7 @@ struct LoginDecoy {
         }
         userId = Identifier.derived(.user, from: derive("user"))
         credentialId = Base64URL.encode(Identifier.derived(.credentialID, from: derive("credential")))
-        credentialUuid = Identifier.derived(.credential, from: derive("credential-uuid"))
+        let uuid = Identifier.derived(.credential, from: derive("credential-uuid"))
+        listedIds = derive("shape")[0] & 1 == 0 ? [uuid] : [credentialId, uuid]
     }
 }

@@ -53,7 +53,7 @@ struct LoginService: Sendable {
         guard let decoy = LoginDecoy(tokens: tokens, orgId: orgId, username: username) else { throw Self.refused }
         return try await challenges.issue(
             purpose: .login, for: .init(orgId: orgId, userId: decoy.userId, username: username), tokenId: nil,
-            allowedCredentialIds: [decoy.credentialId, decoy.credentialUuid])
+            allowedCredentialIds: decoy.listedIds)
     }
 
     /// `POST /auth/login`: verifies the signed challenge and opens a 6-hour session.

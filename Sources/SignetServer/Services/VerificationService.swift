@@ -32,7 +32,7 @@ struct VerificationService: Sendable {
         }
         let shape = SignedRequestShape(
             header: request.userAction, method: request.method.uppercased(), path: path, query: query, body: meaning,
-            audience: UserActionService.verifier, unsignedQueryParameters: [])
+            audience: UserActionService.verifier, bodyIsEmpty: RequestBody.isEmpty(Array(request.body.utf8)), unsignedQueryParameters: [])
         let action = try await userActions.consume(shape, caller: subject)
         return VerifiedUserAction(
             userActionId: action.id, userId: subject.user.id, username: subject.user.username, orgId: subject.orgId, tokenId: subject.token.id,

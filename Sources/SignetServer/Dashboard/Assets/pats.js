@@ -84,6 +84,8 @@ function showResult(pat) {
   document.getElementById('pat-credential').value = pat.credId;
   document.getElementById('pat-signer').textContent = lastSigner;
   document.getElementById('pat-python').textContent = [
+    '# pip install dfns_sdk',
+    '# export SIGNET_TOKEN=<the access token above>; private.pem is the key whose public half you pasted',
     'import os',
     'from dfns_sdk import DfnsClient, DfnsClientConfig',
     'from dfns_sdk.auth import KeySigner',
@@ -93,6 +95,8 @@ function showResult(pat) {
     'print(client.auth.list_personal_access_tokens())',
   ].join('\n');
   document.getElementById('pat-typescript').textContent = [
+    '// npm install @dfns/sdk @dfns/sdk-keysigner tsx',
+    '// save as main.mts (an ES module, for the top-level await); run: SIGNET_TOKEN=<the access token above> npx tsx main.mts',
     "import { DfnsApiClient } from '@dfns/sdk'",
     "import { AsymmetricKeySigner } from '@dfns/sdk-keysigner'",
     "import { readFileSync } from 'node:fs'",

@@ -9,6 +9,9 @@ const params = new URLSearchParams(location.search);
 const org = params.get('org') || orgId;
 form.username.value = params.get('username') ?? '';
 form.code.value = params.get('code') ?? '';
+// What the link carries is not to be edited: only the passkey's name is the person's to choose.
+form.username.readOnly = params.has('username');
+form.code.readOnly = params.has('code');
 // The code is a secret: keep it out of the history and of anything the address bar shows later.
 if (params.has('code')) history.replaceState(null, '', '/setup');
 if (form.username.value) document.getElementById('setup-for').textContent =
