@@ -15,11 +15,13 @@ struct WebAuthnVectorTests {
         try RelyingParty(id: vector.rpId, name: "Signet", origins: [vector.origin])
     }
 
-    static func register(_ vector: WebAuthnVector, relyingParty: RelyingParty? = nil, challenge: String? = nil) throws -> VerifiedRegistration {
+    static func register(
+        _ vector: WebAuthnVector, relyingParty: RelyingParty? = nil, challenge: String? = nil, now: Date = Date()
+    ) throws -> VerifiedRegistration {
         try WebAuthn.verifyRegistration(
             clientData: try bytes(vector.registration.clientDataJSON), attestationObject: try bytes(vector.registration.attestationObject),
             credentialId: try bytes(vector.registration.rawId), issuedChallenge: challenge ?? vector.registration.challenge,
-            relyingParty: try relyingParty ?? Self.relyingParty(vector))
+            relyingParty: try relyingParty ?? Self.relyingParty(vector), now: now)
     }
 
     /// The assertion, with any one part replaced.
@@ -50,8 +52,18 @@ struct WebAuthnVectorTests {
         #expect(verified.signCount == vector.decoded.registration.authData.signCount)
         #expect(Hex.encode(verified.aaguid) == vector.decoded.registration.authData.aaguidHex)
         #expect(verified.origin == vector.origin)
-        let expected = vector.decoded.registration.fmt == "none" ? "none" : vector.name.hasSuffix("self") ? "packed self" : "packed x5c"
+        let expected =
+            vector.decoded.registration.fmt == "none"
+            ? "none" : vector.name.hasSuffix("self") ? "packed self" : "packed x5c (certificate not chained to a trusted root)"
         #expect(verified.attestation == expected)
+    }
+
+    @Test("A packed attestation certificate outside its validity period is refused", arguments: vectors)
+    func certificateValidity(vector: WebAuthnVector) throws {
+        guard try Self.register(vector).attestation.hasPrefix("packed x5c") else { return }
+        for moment in [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 32_503_680_000)] {  // 1970 and 3000
+            #expect(throws: WebAuthnError.self) { try Self.register(vector, now: moment) }
+        }
     }
 
     @Test("Every assertion verifies with the registered key and returns the new counter", arguments: vectors)

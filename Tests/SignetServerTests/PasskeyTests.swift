@@ -37,7 +37,7 @@ struct PasskeyTests {
     /// Logs in with the passkey; returns the reply of `/auth/login`.
     static func passkeyLogin(
         _ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil, userVerified: Bool = true,
-        listed: Bool = true, backupFlags: UInt8 = 0
+        listed: Bool = true, backupFlags: UInt8 = 0, rpIdOverride: String? = nil
     ) async throws -> Reply {
         let challenge = try await api.send(
             .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
@@ -46,7 +46,7 @@ struct PasskeyTests {
         #expect(challenge.supportedCredentialKinds.map(\.kind).contains(.fido2) == listed)
         let assertion = try authenticator.assert(
             challenge: challenge.challenge, userId: server.organization.userId, userVerified: userVerified, counter: counter,
-            backupFlags: backupFlags)
+            backupFlags: backupFlags, rpIdOverride: rpIdOverride)
         let answer = SignedChallenge(
             challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))
         return try await api.send(.post, "/auth/login", body: try api.json(answer))
@@ -156,6 +156,9 @@ struct PasskeyTests {
             }
             let wrongOrigin = try await submit(authenticator.register(challenge: options.challenge, origin: "http://localhost:9999"))
             #expect(wrongOrigin.status == .forbidden && wrongOrigin.errorMessage?.contains("origin") == true)
+            let otherParty = SoftwareAuthenticator(rpId: "evil.example", origin: Self.origin)
+            let wrongRp = try await submit(otherParty.register(challenge: options.challenge))
+            #expect(wrongRp.status == .forbidden && wrongRp.errorMessage?.contains("rpIdHash") == true, "\(wrongRp.body)")
             let noUV = try await submit(authenticator.register(challenge: options.challenge, userVerified: false))
             #expect(noUV.status == .forbidden && noUV.errorMessage?.contains("UV") == true)
             // BS without BE is forbidden (WebAuthn L3 §6.1).
@@ -163,6 +166,8 @@ struct PasskeyTests {
             #expect(backedUpOnly.status == .forbidden && backedUpOnly.errorMessage?.contains("BS") == true, "\(backedUpOnly.body)")
             #expect(try await submit(authenticator.register(challenge: options.challenge)).status == .ok)
 
+            // An assertion made for another relying party (its rpIdHash) is refused.
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, rpIdOverride: "evil.example").status == .unauthorized)
             // BE never changes for a credential; BS may, and is stored (My credentials shows it).
             let eligible = try await Self.passkeyLogin(api, server: server, authenticator: authenticator, backupFlags: SoftwareAuthenticator.backupEligible)
             #expect(eligible.status == .unauthorized, "\(eligible.body)")  // logins refuse in one generic message

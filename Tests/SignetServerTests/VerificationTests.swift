@@ -36,6 +36,11 @@ struct VerificationTests {
                 #expect(!answer.active && answer.sub == nil, "\(token.prefix(10))")
             }
             #expect(try await api.send(.post, "/oauth2/introspect", token: admin.token, body: form(asPat.token)).status == .forbidden)
+            // A deactivated PAT is inactive at once.
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)/deactivate", as: admin).status == .ok)
+            let deactivated = try await api.send(.post, "/oauth2/introspect", token: service.token, body: form(asPat.token))
+                .decode(IntrospectionResponse.self)
+            #expect(!deactivated.active && deactivated.sub == nil)
         }
     }
 

@@ -60,7 +60,7 @@ public final class SoftwareAuthenticator: Sendable {
     /// `navigator.credentials.get`, as the Dfns signer returns it; the counter goes up by one unless `counter` is given.
     public func assert(
         challenge: String, userId: String? = nil, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, counter fixed: UInt32? = nil,
-        backupFlags: UInt8 = 0
+        backupFlags: UInt8 = 0, rpIdOverride: String? = nil
     ) throws -> CredentialAssertion {
         let clientData = clientDataJSON(type: "webauthn.get", challenge: challenge, encoding: encoding, origin: nil)
         let count =
@@ -70,7 +70,8 @@ public final class SoftwareAuthenticator: Sendable {
                 return value
             }
         let flags: UInt8 = 0x01 | (userVerified ? 0x04 : 0) | backupFlags
-        let authData = rpIdHash + [flags, UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
+        let hash = rpIdOverride.map { Array(SHA256.hash(data: Array($0.utf8))) } ?? rpIdHash
+        let authData = hash + [flags, UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
         let signature = try key.signature(for: authData + Array(SHA256.hash(data: clientData)))
         return CredentialAssertion(
             credId: credId, clientData: Base64URL.encode(clientData), signature: Base64URL.encode(signature.derRepresentation),

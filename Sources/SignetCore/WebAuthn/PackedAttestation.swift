@@ -1,3 +1,4 @@
+import Foundation
 import SwiftASN1
 import X509
 
@@ -11,10 +12,13 @@ enum PackedAttestation {
     /// The AAGUID certificate extension (`id-fido-gen-ce-aaguid`).
     static let aaguidExtension: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 45_724, 1, 1, 4]
 
-    /// Verifies the statement; returns `"packed x5c"` or `"packed self"`.
+    /// What is recorded for a certificate-signed statement: exactly what was verified.
+    static let certificateAttestation = "packed x5c (certificate not chained to a trusted root)"
+
+    /// Verifies the statement; returns ``certificateAttestation`` or `"packed self"`.
     static func verify(
         _ statement: CBORValue, authenticatorData: AuthenticatorData, clientDataHash: [UInt8],
-        credential: AuthenticatorData.AttestedCredential
+        credential: AuthenticatorData.AttestedCredential, now: Date
     ) throws(WebAuthnError) -> String {
         guard let alg = statement["alg"]?.intValue, let signature = statement["sig"]?.bytesValue else {
             throw .badAttestation("a packed statement needs alg and sig")
@@ -55,7 +59,10 @@ enum PackedAttestation {
             throw .badAttestation("the signature does not verify with the attestation certificate")
         }
         try checkLeaf(leaf, aaguid: credential.aaguid)
-        return "packed x5c"
+        guard leaf.notValidBefore <= now, now <= leaf.notValidAfter else {
+            throw .badAttestation("the attestation certificate is not valid now (valid from \(leaf.notValidBefore) to \(leaf.notValidAfter))")
+        }
+        return certificateAttestation
     }
 
     /// W3C WebAuthn §8.2.1: version 3; subject C, O, OU "Authenticator Attestation", CN; not a CA;

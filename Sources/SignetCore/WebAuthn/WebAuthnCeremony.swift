@@ -1,4 +1,5 @@
 import Crypto
+public import Foundation
 
 /// A passkey registration that passed every check of W3C WebAuthn §7.1: what to store.
 public struct VerifiedRegistration: Sendable {
@@ -9,7 +10,7 @@ public struct VerifiedRegistration: Sendable {
     public let userVerified: Bool
     public let backupEligible: Bool
     public let backedUp: Bool
-    /// `none`, `packed self` or `packed x5c`.
+    /// `none`, `packed self` or `packed x5c (certificate not chained to a trusted root)`.
     public let attestation: String
     /// The origin the ceremony ran on.
     public let origin: String
@@ -34,7 +35,8 @@ public enum WebAuthn {
     ///   - requireUserVerification: whether UV must be set (Signet asks for `required`).
     public static func verifyRegistration(
         clientData clientDataBytes: [UInt8], attestationObject: [UInt8], credentialId: [UInt8], issuedChallenge: String,
-        relyingParty: RelyingParty, offeredAlgorithms: [Int] = COSEKey.supportedAlgorithms, requireUserVerification: Bool = true
+        relyingParty: RelyingParty, offeredAlgorithms: [Int] = COSEKey.supportedAlgorithms, requireUserVerification: Bool = true,
+        now: Date = Date()
     ) throws(WebAuthnError) -> VerifiedRegistration {
         let clientData = try CollectedClientData(clientDataBytes)
         try clientData.check(type: "webauthn.create", issuedChallenge: issuedChallenge, relyingParty: relyingParty)
@@ -70,7 +72,7 @@ public enum WebAuthn {
             attestation = "none"
         case "packed":
             attestation = try PackedAttestation.verify(
-                statement, authenticatorData: authenticatorData, clientDataHash: clientDataHash, credential: credential)
+                statement, authenticatorData: authenticatorData, clientDataHash: clientDataHash, credential: credential, now: now)
         default:
             throw .unsupportedAttestation(format)
         }

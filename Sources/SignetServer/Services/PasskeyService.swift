@@ -54,7 +54,7 @@ struct PasskeyService: Sendable {
             verified = try WebAuthn.verifyRegistration(
                 clientData: try Self.decode(info.clientData, field: "credentialInfo.clientData"),
                 attestationObject: try Self.decode(info.attestationData, field: "credentialInfo.attestationData"),
-                credentialId: credentialId, issuedChallenge: challenge.challenge, relyingParty: relyingParty)
+                credentialId: credentialId, issuedChallenge: challenge.challenge, relyingParty: relyingParty, now: now())
         } catch {
             throw Self.apiError(error, refusing: "the passkey registration is refused")
         }
