@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests with the public Python dfns_sdk (from PyPI) against a live `signet serve`: the
-# auth API and passkeys, then the gateway (to Examples/wallets-upstream, directly and behind nginx).
+# auth API and passkeys, then the gateway (to Examples/wallets-upstream, directly and behind nginx),
+# then the README's recipes in the order written.
 # Creates its own virtual environment under .build/e2e and a scratch folder it removes afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,3 +42,8 @@ GATEWAY_WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK" "$GATEWAY_WORK"' EXIT
 echo "==> Gateway end-to-end test: dfns_sdk's wallets client through signet serve --gateway to Examples/wallets-upstream"
 "$VENV/bin/python" Tests/e2e/gateway_e2e.py "$SIGNET" "$GATEWAY_WORK"
+
+RECIPES_WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK" "$GATEWAY_WORK" "$RECIPES_WORK"' EXIT
+echo "==> The README's recipes, in the order written (command line, Swift SDK, Python SDK)"
+"$VENV/bin/python" Tests/e2e/readme_recipes.py "$SIGNET" "$RECIPES_WORK" "$VENV"
