@@ -4,11 +4,24 @@ import { api, busy, el, formatDate, needs, requireSession, fillRows } from './si
 const form = document.getElementById('audit-filters');
 const TOKEN_KINDS = { Token: 'Session', Pat: 'PAT', ServiceAccount: 'Service account' };
 
+/** The id of the person or service account with this email (the filter takes either). */
+async function userIdOf(email) {
+  const wanted = email.toLowerCase();
+  let page = await api('GET', '/auth/users?limit=100');
+  for (;;) {
+    const found = page.items.find((user) => user.username.toLowerCase() === wanted);
+    if (found) return found.userId;
+    if (!page.nextPageToken) throw new Error(`No user has the email ${email}.`);
+    page = await api('GET', `/auth/users?limit=100&paginationToken=${encodeURIComponent(page.nextPageToken)}`);
+  }
+}
+
 async function load() {
   const query = new URLSearchParams();
   if (form.start.value) query.set('startTime', new Date(form.start.value).toISOString());
   if (form.end.value) query.set('endTime', new Date(form.end.value).toISOString());
-  if (form.userId.value.trim()) query.set('userId', form.userId.value.trim());
+  const who = form.userId.value.trim();
+  if (who) query.set('userId', who.includes('@') ? await userIdOf(who) : who);
   const list = await api('GET', `/auth/action/logs${query.size ? `?${query}` : ''}`);
   fillRows(document.querySelector('#audit-table tbody'), list.items.map((entry) => el('tr', {},
     el('td', {}, formatDate(entry.datePerformed ?? entry.dateSigned)),

@@ -83,6 +83,11 @@ function showResult(pat) {
   document.getElementById('pat-token').value = pat.accessToken;
   document.getElementById('pat-credential').value = pat.credId;
   document.getElementById('pat-signer').textContent = lastSigner;
+  // The same id as everywhere else: the passkey's cr-… id and name, not its WebAuthn id.
+  api('GET', '/auth/credentials').then((list) => {
+    const passkey = list.items.find((credential) => credential.credentialId === lastSigner);
+    if (passkey) document.getElementById('pat-signer').textContent = `${passkey.name} (${passkey.credentialUuid})`;
+  }).catch(() => {});
   document.getElementById('pat-python').textContent = [
     '# pip install dfns_sdk',
     '# export SIGNET_TOKEN=<the access token above>; private.pem is the key whose public half you pasted',

@@ -27,8 +27,14 @@ function explain(error) {
       return new PasskeyError('The passkey did not sign: the request was cancelled, timed out, or your device could not verify you.');
     case 'InvalidStateError':
       return new PasskeyError('This device already holds a passkey for this account.');
-    case 'SecurityError':
+    case 'SecurityError': {
+      const rpId = relyingPartyId();
+      if (rpId && location.hostname !== rpId && !location.hostname.endsWith(`.${rpId}`)) {
+        const here = `${location.protocol}//${rpId}${location.port ? `:${location.port}` : ''}${location.pathname}${location.search}`;
+        return new PasskeyError(`Passkeys here belong to ${rpId}, not ${location.hostname}: open ${here} instead.`);
+      }
       return new PasskeyError('This page is not on the origin the server allows for passkeys (check --rp-id and --origin).');
+    }
     default:
       return new PasskeyError(`The passkey could not be used: ${error?.message ?? error}`);
   }
