@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Cache what authorises requests, emptied on every change (env SIGNET_AUTHORIZATION_CACHE=off to disable).")
     var authorizationCache = Environment.value("SIGNET_AUTHORIZATION_CACHE") != "off"
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Accept Fast Auth, one-request signed writes (env SIGNET_FAST_AUTH=off to refuse them with FastAuthDisabled).")
+    var fastAuth = Environment.value("SIGNET_FAST_AUTH") != "off"
+
     @Option(
         name: .customLong("rp-id"),
         help: "Passkeys: the WebAuthn relying party id, a domain such as example.com (env SIGNET_RP_ID). With --dev: localhost.")
@@ -167,6 +172,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             var configuration = ServerConfiguration(host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty())
             configuration.registrationWebhook = try webhook()
+            configuration.fastAuth = fastAuth
             configuration.gateway = try gatewayConfiguration()
             configuration.gatewayFile = gateway
             let app = try await buildApplication(

@@ -41,6 +41,9 @@ package struct ServerConfiguration: Sendable {
     package var registrationWebhook: RegistrationWebhook? = nil
     /// How long a registration code works (4 hours, as Dfns's emailed codes).
     package var registrationCodeLifetime: TimeInterval = 4 * 3600
+    /// Whether signed routes accept Fast Auth (one-request signed writes); `--no-fast-auth` refuses
+    /// them with `details.kind = "FastAuthDisabled"`, as Dfns does.
+    package var fastAuth = true
     /// How long the authorization cache keeps an entry at most (5 seconds; tests lengthen it).
     package var authorizationCacheLifetime: TimeInterval = 5
     /// The current time, read by every service and the authorization cache. Tests move it instead

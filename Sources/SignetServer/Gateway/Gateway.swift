@@ -109,7 +109,8 @@ package final class Gateway: Sendable {
             guard let meaning = SignedPayload.meaning(of: bytes) else { throw APIError.badRequest("the body of a signed request must be JSON") }
             let shape = SignedRequestShape(
                 header: request.headers[SignedRoutes.header], method: request.method.rawValue, path: path, query: request.uri.query,
-                body: meaning, audience: UserActionService.upstream(route.upstream), bodyIsEmpty: RequestBody.isEmpty(bytes),
+                body: meaning, audience: UserActionService.upstream(route.upstream),
+                fastAuth: UserActionService.fastAuthRequest(request, body: bytes, orgId: caller.orgId), bodyIsEmpty: RequestBody.isEmpty(bytes),
                 unsignedQueryParameters: [])
             action = try await signed.userActions.consume(shape, caller: caller)
         } else {

@@ -42,7 +42,9 @@ struct SignedRoutes: Sendable {
             }
             let shape = SignedRequestShape(
                 header: request.headers[Self.header], method: request.method.rawValue, path: request.uri.path,
-                query: request.uri.query, body: meaning, unsignedQueryParameters: unsignedQueryParameters)
+                query: request.uri.query, body: meaning,
+                fastAuth: UserActionService.fastAuthRequest(request, body: bytes, orgId: caller.orgId),
+                unsignedQueryParameters: unsignedQueryParameters)
             let action = try await userActions.consume(shape, caller: caller)
             let signed = SignedRequest(caller: caller, body: bytes, action: action)
             do {

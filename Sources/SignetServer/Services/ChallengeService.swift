@@ -182,7 +182,7 @@ struct ChallengeService: Sendable {
     /// is a base64url id from before Signet used the uuid).
     /// A `cr-…` name is looked up as a uuid first: Signet made it, and a `credId` chosen to equal
     /// another credential's uuid (refused since, but possibly stored before) must not shadow it.
-    private func credential(named name: String, orgId: String) async throws -> CredentialRecord? {
+    func credential(named name: String, orgId: String) async throws -> CredentialRecord? {
         if Identifier.isWellFormed(name, prefix: .credential), let credential = try await store.credential(uuid: name),
             ExactText.equals(credential.orgId, orgId)
         {

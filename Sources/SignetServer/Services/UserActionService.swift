@@ -15,6 +15,8 @@ struct UserActionService: Sendable {
     let now: @Sendable () -> Date
     /// Where a signed request of this method and path will be used (see ``UserActionRecord/audience``).
     let audience: @Sendable (_ method: String, _ path: String) -> String
+    /// Whether one-request signed writes (Fast Auth) are accepted (`--no-fast-auth` turns them off).
+    var fastAuthEnabled = true
 
     static let methods: Set<String> = ["POST", "PUT", "DELETE", "GET"]
 
@@ -76,8 +78,9 @@ struct UserActionService: Sendable {
     func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
         guard let header = request.header, !header.isEmpty else {
             throw APIError.forbidden(
-                "this request must be signed: send X-DFNS-USERACTION (from POST /auth/action/init, then POST /auth/action)")
+                "this request must be signed: send X-DFNS-USERACTION (from POST /auth/action/init, then POST /auth/action, or Fast Auth)")
         }
+        if FastAuth.isFastAuth(header) { return try await consumeFastAuth(header, request, caller: caller) }
         let claims: TokenClaims
         do {
             claims = try await tokens.verify(header, audience: .userAction)
@@ -159,6 +162,8 @@ struct SignedRequestShape: Sendable {
     /// Where it is being used (``UserActionService/audience(method:path:gateway:)``): it must be where
     /// the action was signed for.
     var audience = UserActionService.signet
+    /// The request as received, for Fast Auth (`nil` where Fast Auth is not accepted).
+    var fastAuth: FastAuth.Request? = nil
     /// Whether the body was empty, where an empty body and `{}` are different requests (gateway
     /// routes: an upstream may read them differently); `nil` on Signet's own routes, which read an
     /// empty body as `{}`, so there the two are the same request and either signature admits both.

@@ -105,8 +105,16 @@ enum Migrations {
             ]
         ),
         // Version 3: each user action names where it may be used (Signet, one gateway upstream, or a
-        // verifying API), so one signed for one cannot be spent at another.
-        (3, ["ALTER TABLE user_actions ADD COLUMN audience TEXT NOT NULL DEFAULT 'signet'"]),
+        // verifying API), so one signed for one cannot be spent at another. Fast Auth nonces are
+        // remembered, one row each (the primary key decides single use, on every node).
+        (
+            3,
+            [
+                "ALTER TABLE user_actions ADD COLUMN audience TEXT NOT NULL DEFAULT 'signet'",
+                "CREATE TABLE fast_auth_nonces (nonce TEXT PRIMARY KEY, org_id TEXT NOT NULL, expires_at BIGINT NOT NULL)",
+                "CREATE INDEX fast_auth_nonces_expiry ON fast_auth_nonces (expires_at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key

@@ -38,8 +38,20 @@ extension SQLStore {
         }
     }
 
+    package func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date) async throws -> Bool {
+        do {
+            try await write(.fastAuthNonces) { database in
+                try await database.insertRow(FastAuthNonceRow(nonce: nonce, orgId: orgId, expiresAt: expiry))
+            }
+            return true
+        } catch StoreError.conflict {
+            return false
+        }
+    }
+
     package func purgeExpired(before date: Date) async throws -> Int {
-        try await write(.challenges, .userActions) { database in
+        try await write(.challenges, .userActions, .fastAuthNonces) { database in
+            try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
             let challenges = try await database.raw(
                 "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
             ).all().count

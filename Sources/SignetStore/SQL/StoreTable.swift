@@ -15,6 +15,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case challenges
     case userActions = "user_actions"
     case signingKeys = "signing_keys"
+    case fastAuthNonces = "fast_auth_nonces"
     case schemaMigrations = "schema_migrations"
 
     /// What a committed write to this table announces to the caches of every node, or `nil` when
@@ -26,7 +27,8 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .organizations, .users, .credentials, .accessTokens, .roles, .assignments: .authorization
         case .signingKeys: .signingKeys
         // Read on each request straight from the database, never cached.
-        case .challenges, .userActions, .schemaMigrations: nil
+        // Bookkeeping: a nonce changes nothing any cache holds.
+        case .challenges, .userActions, .fastAuthNonces, .schemaMigrations: nil
         }
     }
 
@@ -43,6 +45,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .challenges: ChallengeRecord.self
         case .userActions: UserActionRecord.self
         case .signingKeys: SigningKeyRow.self
+        case .fastAuthNonces: FastAuthNonceRow.self
         case .schemaMigrations: nil
         }
     }

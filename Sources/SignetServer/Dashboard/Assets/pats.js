@@ -31,8 +31,8 @@ function row(pat) {
   const role = pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—';
   return el('tr', { dataset: { tokenId: pat.tokenId } },
     el('th', { scope: 'row' }, pat.name),
-    el('td', {}, formatDate(pat.dateCreated)),
-    el('td', {}, formatDate(pat.dateExpires, 'never')),
+    el('td', { className: 'date' }, formatDate(pat.dateCreated)),
+    el('td', { className: 'date' }, formatDate(pat.dateExpires, 'never')),
     el('td', {}, '—'),
     el('td', {}, el('span', { className: state === 'Active' ? 'badge ok' : 'badge off' }, state)),
     el('td', {}, role),

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetStore
+import SignetTestFixtures
+import Testing
+
+/// Fast Auth: a signed write in one request (`../shared/spec/dfns-fast-auth.md`).
+@Suite("Fast Auth: one-request signed writes")
+struct FastAuthTests {
+    /// Renames `pat` with Fast Auth as `identity`, signing `header` (by default for this very request).
+    static func rename(
+        _ api: APIClient, server: TestServer, pat: AccessToken, as identity: Identity, name: String = "renamed",
+        edit: (inout FastAuthHeader) -> Void = { _ in }, members: [String: String] = [:], credId: String? = nil, send body: String? = nil
+    ) async throws -> Reply {
+        let json = #"{"name":"\#(name)"}"#
+        var header = FastAuthHeader(method: "PUT", path: "/auth/pats/\(pat.tokenId)", body: Array(json.utf8), orgId: server.orgId)
+        edit(&header)
+        let value = try header.header(identity.signer, members: members, credId: credId)
+        return try await api.send(.put, "/auth/pats/\(pat.tokenId)", token: identity.token, body: body ?? json, headers: ["X-DFNS-USERACTION": value, "Host": "localhost"])
+    }
+
+    @Test("Each key type signs a write in one request; the audit log keeps the assertion", arguments: TestDatabase.available, KeyAlgorithm.allCases)
+    func accepted(database: TestDatabase.Kind, algorithm: KeyAlgorithm) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, asPat) = try await api.createPat(as: admin, algorithm: algorithm)
+            let reply = try await Self.rename(api, server: server, pat: pat, as: asPat, name: "fast-\(algorithm)")
+            #expect(reply.status == .ok, "\(reply.body)")
+            #expect(try reply.decode(AccessToken.self).name == "fast-\(algorithm)")
+            let logs = try await api.send(.get, "/auth/action/logs", token: admin.token).decode(ListResponse<AuditLog>.self)
+            let entry = try #require(logs.items.first { $0.httpPath == "/auth/pats/\(pat.tokenId)" && $0.tokenId == pat.tokenId })
+            #expect(entry.responseStatus == 200 && entry.firstFactorCredential.assertion?.clientData.isEmpty == false)
+            // The three-request flow works beside it.
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: asPat, body: #"{"name":"slow"}"#).status == .ok)
+        }
+    }
+
+    @Test("Refused, with nothing applied: a replay, a swapped body, each member changed, a stale or future time, a bad nonce", arguments: TestDatabase.available)
+    func refusals(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, asPat) = try await api.createPat(as: admin, algorithm: .ed25519)
+            let nonce = Array(repeating: UInt8(7), count: 16)
+            #expect(try await Self.rename(api, server: server, pat: pat, as: asPat, edit: { $0.nonce = nonce }).status == .ok)
+            let replay = try await Self.rename(api, server: server, pat: pat, as: asPat, edit: { $0.nonce = nonce })
+            #expect(replay.status == .forbidden && replay.errorMessage?.contains("already used") == true, "\(replay.body)")
+            let cases: [(String, (inout FastAuthHeader) -> Void, [String: String], String?)] = [
+                ("swapped body", { _ in }, [:], #"{"name":"evil"}"#),
+                ("method", { $0.method = "POST" }, [:], nil),
+                ("path", { $0.path += "?x=1" }, [:], nil),
+                ("host", { $0.host = "evil.example" }, [:], nil),
+                ("org", { $0.orgId = "or-other" }, [:], nil),
+                ("payloadHash", { _ in }, ["payloadHash": Base64URL.encode(Array(repeating: 0, count: 32))], nil),
+                ("stale", { $0.timestamp = Date().addingTimeInterval(-360) }, [:], nil),
+                ("future", { $0.timestamp = Date().addingTimeInterval(360) }, [:], nil),
+                ("short nonce", { $0.nonce = [1, 2, 3] }, [:], nil),
+                ("extra member", { _ in }, ["extra": "x"], nil),
+                ("numeric timestamp", { _ in }, ["timestamp": "12.5"], nil),
+            ]
+            for (what, edit, members, body) in cases {
+                let reply = try await Self.rename(api, server: server, pat: pat, as: asPat, name: "x-\(what)", edit: edit, members: members, send: body)
+                #expect(reply.status == .forbidden, "\(what): \(reply.status) \(reply.body)")
+            }
+            #expect(try await server.store.token(id: pat.tokenId)?.name == "renamed")
+            let garbage = try await api.send(
+                .put, "/auth/pats/\(pat.tokenId)", token: asPat.token, body: #"{"name":"g"}"#, headers: ["X-DFNS-USERACTION": "bm90LWpzb24"])
+            #expect(garbage.status == .forbidden)
+        }
+    }
+
+    @Test("Only an active Key credential of the bearer's own identity signs; --no-fast-auth refuses with FastAuthDisabled", arguments: TestDatabase.available)
+    func credentials(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, asPat) = try await api.createPat(as: admin)
+            let (_, other) = try await api.createPat(as: admin)
+            // Another PAT's bearer with this PAT's key, and this PAT's bearer with another's key.
+            let borrowed = Identity(token: other.token, signer: asPat.signer)
+            #expect(try await Self.rename(api, server: server, pat: pat, as: borrowed).status == .forbidden)
+            let foreignKey = Identity(token: asPat.token, signer: other.signer)
+            #expect(try await Self.rename(api, server: server, pat: pat, as: foreignKey).status == .forbidden)
+            // By its cr-… id too; then deactivated (with a second key signing).
+            let (second, withSecond) = try await api.addCredential(for: asPat)
+            #expect(try await Self.rename(api, server: server, pat: pat, as: withSecond, credId: second.credentialUuid).status == .ok)
+            let oldUuid = try #require(try await server.store.credential(orgId: server.orgId, credentialId: asPat.signer.credentialId)?.uuid)
+            #expect(
+                try await api.signed(.put, "/auth/credentials/deactivate", as: withSecond, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
+                    .status == .ok)
+            let deactivated = try await Self.rename(api, server: server, pat: pat, as: asPat)
+            #expect(deactivated.status == .forbidden && deactivated.errorMessage?.contains("deactivated") == true, "\(deactivated.body)")
+        }
+        var off = ServerConfiguration()
+        off.fastAuth = false
+        try await TestServer.with(database, configuration: off) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, asPat) = try await api.createPat(as: admin)
+            let refused = try await Self.rename(api, server: server, pat: pat, as: asPat)
+            #expect(refused.status == .forbidden && refused.body.contains("FastAuthDisabled"), "\(refused.body)")
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: asPat, body: #"{"name":"slow"}"#).status == .ok)
+        }
+    }
+}
