@@ -61,6 +61,32 @@ struct GatewayDecisionTests {
         }
     }
 
+    @Test("Fast Auth signs a gateway write in one request; a replay reaches nothing", arguments: TestDatabase.available)
+    func fastAuth(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, port, upstream in
+            let admin = try await server.admin(api)
+            let (_, asPat) = try await api.createPat(as: admin)
+            let body = #"{"network":"Ethereum"}"#
+            let header = try FastAuthHeader(method: "POST", host: "127.0.0.1", path: "/wallets", body: Array(body.utf8), orgId: server.orgId)
+                .header(asPat.signer)
+            func send() async throws -> String {
+                let connection = try RawConnection(port: port)
+                defer { connection.close() }
+                connection.send(
+                    "POST /wallets HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(asPat.token)\r\nX-DFNS-USERACTION: \(header)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+                return await connection.readAll()
+            }
+            let first = try await send()
+            #expect(first.hasPrefix("HTTP/1.1 200"), "\(first.prefix(300))")
+            let received = try #require(upstream.requests.last)
+            #expect(received.header("X-Signet-User-Action-Id")?.hasPrefix("ua-") == true && received.body == Array(body.utf8))
+            let replay = try await send()
+            #expect(replay.hasPrefix("HTTP/1.1 403") && replay.contains("already used"), "\(replay.prefix(300))")
+            #expect(upstream.requests.count == 1)
+        }
+    }
+
     @Test("The identity token names its audience and the very request it was issued for", arguments: [TestDatabase.Kind.sqlite])
     func identityToken(database: TestDatabase.Kind) async throws {
         try await GatewayForwardingTests.withGateway(database) { server, api, _, upstream in
