@@ -9,8 +9,17 @@ public protocol Signer: Sendable {
     func sign(_ challenge: UserActionChallenge) async throws -> Factor
 }
 
+/// A signer that can also sign a Fast Auth request (one request, no challenge from the server): it
+/// signs the clientData bytes the client built. Key credentials can; passkeys cannot.
+public protocol FastAuthSigner: Signer {
+    /// The credential id the server knows the key by.
+    var credentialID: String { get }
+    /// The signature over `clientData`, and the `algorithm` member to send (`nil` for Ed25519).
+    func signFastAuth(_ clientData: [UInt8]) async throws -> (signature: [UInt8], algorithm: String?)
+}
+
 /// Signs with a Key credential's private key, exactly as the Dfns key signers do.
-public struct KeySigner: Signer {
+public struct KeySigner: FastAuthSigner {
     /// Why a key signer refused to sign.
     public enum Failure: Error, Sendable, CustomStringConvertible {
         /// The challenge does not list this signer's credential, so the server would refuse the signature.
@@ -44,6 +53,10 @@ public struct KeySigner: Signer {
 
     /// The algorithm of the key.
     public var algorithm: KeyAlgorithm { privateKey.algorithm }
+
+    public func signFastAuth(_ clientData: [UInt8]) async throws -> (signature: [UInt8], algorithm: String?) {
+        (try privateKey.signature(for: clientData), privateKey.algorithm == .ed25519 ? nil : "SHA256")
+    }
 
     public func sign(_ challenge: UserActionChallenge) async throws -> Factor {
         let allowed = challenge.allowCredentials.key.map(\.id)

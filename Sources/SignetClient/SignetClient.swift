@@ -12,8 +12,10 @@ import SignetCore
 /// let pats = try await client.personalAccessTokens.list()
 /// ```
 ///
-/// Requests that change something are signed transparently: the client asks for a challenge,
-/// has the signer sign it, and sends the request with the resulting `X-DFNS-USERACTION`.
+/// Requests that change something are signed transparently: with a ``KeySigner`` the client signs
+/// the request itself (Fast Auth, one request); otherwise, or with `Configuration.fastAuth` off, it
+/// asks for a challenge, has the signer sign it, and sends the request with the resulting
+/// `X-DFNS-USERACTION`.
 public struct SignetClient: Sendable {
     /// Timeouts, retries and limits.
     public struct Configuration: Sendable {
@@ -26,6 +28,10 @@ public struct SignetClient: Sendable {
         public var retryDelay: Duration
         /// The largest response accepted, in bytes.
         public var maximumResponseSize: Int
+        /// Whether changes are signed with Fast Auth (one request; the default, when the signer is a
+        /// ``FastAuthSigner``) or with the three-request flow (`/auth/action/init`, `/auth/action`,
+        /// the request), which every Dfns-compatible server accepts.
+        public var fastAuth = true
 
         public init(
             timeout: Duration = .seconds(30), readAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), maximumResponseSize: Int = 16 << 20
@@ -56,7 +62,9 @@ public struct SignetClient: Sendable {
         self.organizationID = organizationID
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        self.transport = Transport(baseURL: base, authToken: authToken, signer: signer, configuration: configuration, httpClient: httpClient)
+        self.transport = Transport(
+            baseURL: base, organizationID: organizationID, authToken: authToken, signer: signer, configuration: configuration,
+            httpClient: httpClient)
     }
 
     /// Logs in with a Key credential and returns a client holding the session token (valid 6 hours).

@@ -3,10 +3,12 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SignetAPI
+import SignetCore
 
 /// How the client talks HTTP: timeouts, retries of idempotent reads, and the signing flow.
 struct Transport: Sendable {
     let baseURL: String
+    let organizationID: String
     let authToken: String?
     let signer: (any Signer)?
     let configuration: SignetClient.Configuration
@@ -33,12 +35,16 @@ struct Transport: Sendable {
         // The exact bytes sent are the exact payload signed.
         let bytes = try body.map { try SignetJSON.encoder().encode($0) }
         var headers = HTTPHeaders()
+        let url = baseURL + path + Self.queryString(query)
         if signed {
             guard let signer else { throw SignetClientError.signerRequired }
-            let payload = bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            headers.add(name: "X-DFNS-USERACTION", value: try await userAction(method: method.rawValue, path: path, payload: payload, signer: signer))
+            if configuration.fastAuth, let fast = signer as? any FastAuthSigner {
+                headers.add(name: "X-DFNS-USERACTION", value: try await fastAuth(method: method.rawValue, url: url, body: bytes ?? Data(), signer: fast))
+            } else {
+                let payload = bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                headers.add(name: "X-DFNS-USERACTION", value: try await userAction(method: method.rawValue, path: path, payload: payload, signer: signer))
+            }
         }
-        let url = baseURL + path + Self.queryString(query)
         // Only reads are retried: a signed request's user action is single use.
         let attempts = method == .GET ? max(1, configuration.readAttempts) : 1
         var lastError: any Error = SignetClientError.transport("no attempt made")
@@ -53,6 +59,18 @@ struct Transport: Sendable {
             try await Task.sleep(for: configuration.retryDelay * attempt)
         }
         throw lastError
+    }
+
+    /// A Fast Auth header for the request to `url`: host and target as they will be sent, the body's
+    /// hash, this client's organisation, a fresh nonce, now.
+    func fastAuth(method: String, url: String, body: Data, signer: any FastAuthSigner) async throws -> String {
+        guard let parsed = URL(string: url), let host = parsed.host else { throw SignetClientError.transport("\(url) is not a URL") }
+        let path = parsed.path.isEmpty ? "/" : URLComponents(url: parsed, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? parsed.path
+        let request = FastAuth.Request(
+            method: method, host: host, target: path + (parsed.query.map { "?" + $0 } ?? ""), body: Array(body), orgId: organizationID)
+        let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
+        let (signature, algorithm) = try await signer.signFastAuth(clientData)
+        return FastAuth.header(credId: signer.credentialID, clientData: clientData, signature: signature, algorithm: algorithm)
     }
 
     /// `/auth/action/init`, the signer, then `/auth/action`: the user action for one request.

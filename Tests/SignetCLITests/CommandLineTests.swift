@@ -78,6 +78,10 @@ struct CommandLineTests {
             let asPat = ["SIGNET_TOKEN": token, "SIGNET_PRIVATE_KEY": cli.directory + "/ci.pem", "SIGNET_CREDENTIAL_ID": credId]
             #expect(try await cli.succeed(["whoami", "--json"], environment: asPat).json()["tokenKind"] as? String == "Pat")
             try await cli.succeed(["pat", "update", tokenId, "--name", "ci-signed-by-pat"], environment: asPat)
+            // The three-request flow, on request (Fast Auth is the default).
+            try await cli.succeed(["pat", "update", tokenId, "--name", "ci-three-requests", "--no-fast-auth"], environment: asPat)
+            let slow = try await cli.succeed(["pat", "update", tokenId, "--name", "ci-env"], environment: asPat.merging(["SIGNET_FAST_AUTH": "off"]) { $1 })
+            #expect(slow.status == 0)
 
             let rotation = try await cli.succeed(["pat", "rotate-key", "--json"], environment: asPat).json()
             let newKey = try #require(rotation["privateKeyPath"] as? String)

@@ -153,11 +153,22 @@ struct SignetClientTests {
             await #expect(throws: SignetClientError.self) {
                 try await unsigned.permissions.create(CreatePermissionRequest(name: "x", operations: ["Wallets:Read"]))
             }
-            let stranger = try SignetClient(
-                baseURL: server.baseURL, organizationID: server.orgId, authToken: admin.authToken,
-                signer: KeySigner(credentialID: "not-mine", privateKey: try PrivateKey.generate(.ed25519)))
+            let strangerKey = KeySigner(credentialID: "not-mine", privateKey: try PrivateKey.generate(.ed25519))
+            // Fast Auth (the default): the server refuses the credential.
+            let stranger = try SignetClient(baseURL: server.baseURL, organizationID: server.orgId, authToken: admin.authToken, signer: strangerKey)
+            do {
+                _ = try await stranger.permissions.create(CreatePermissionRequest(name: "x", operations: ["Wallets:Read"]))
+                Issue.record("a stranger's key signed")
+            } catch let error as SignetClientError where error.errorType == .server {
+                #expect(error.status == 403 && error.message?.contains("not-mine") == true, "\(error)")
+            }
+            // The three-request flow: the signer itself sees its credential is not allowed.
+            var slow = SignetClient.Configuration()
+            slow.fastAuth = false
+            let slowStranger = try SignetClient(
+                baseURL: server.baseURL, organizationID: server.orgId, authToken: admin.authToken, signer: strangerKey, configuration: slow)
             await #expect(throws: KeySigner.Failure.self) {
-                try await stranger.permissions.create(CreatePermissionRequest(name: "x", operations: ["Wallets:Read"]))
+                try await slowStranger.permissions.create(CreatePermissionRequest(name: "x", operations: ["Wallets:Read"]))
             }
         }
     }

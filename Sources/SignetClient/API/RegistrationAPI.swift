@@ -22,7 +22,7 @@ extension SignetClient {
                 credId: credentialId ?? Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestation),
             credentialName: credentialName)
         let registering = Transport(
-            baseURL: anonymous.transport.baseURL, authToken: challenge.temporaryAuthenticationToken, signer: nil,
+            baseURL: anonymous.transport.baseURL, organizationID: organizationID, authToken: challenge.temporaryAuthenticationToken, signer: nil,
             configuration: configuration, httpClient: anonymous.transport.httpClient)
         return try await registering.send(.POST, "/auth/registration", body: RegisterRequest(firstFactorCredential: credential))
     }

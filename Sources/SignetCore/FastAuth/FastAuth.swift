@@ -125,6 +125,39 @@ public enum FastAuth {
         guard skew >= -window else { throw .stale("more than \(Int(window)) seconds old") }
     }
 
+    /// The clientData a client signs for `request` (`{"type":"key.get","challenge":C}`, C the
+    /// base64url JSON of the spec's seven members), as the Dfns TypeScript SDK builds it.
+    public static func clientData(for request: Request, timestamp: Date, nonce: [UInt8]) -> [UInt8] {
+        let members = [
+            "timestamp": String(Int64((timestamp.timeIntervalSince1970 * 1000).rounded(.down))), "nonce": Base64URL.encode(nonce),
+            "host": request.host.lowercased(), "method": request.method, "path": request.target,
+            "payloadHash": Base64URL.encode(Array(SHA256.hash(data: request.body))), "orgId": request.orgId,
+        ]
+        let challenge = Base64URL.encode(encoded(members))
+        return Array(#"{"type":"key.get","challenge":"\#(challenge)"}"#.utf8)
+    }
+
+    /// The `X-DFNS-USERACTION` value for a signed clientData.
+    public static func header(credId: String, clientData: [UInt8], signature: [UInt8], algorithm: String?) -> String {
+        struct Assertion: Encodable {
+            let credId: String, clientData: String, signature: String, algorithm: String?
+        }
+        struct Whole: Encodable {
+            let kind = "Key"
+            let credentialAssertion: Assertion
+        }
+        let assertion = Assertion(
+            credId: credId, clientData: Base64URL.encode(clientData), signature: Base64URL.encode(signature), algorithm: algorithm)
+        return Base64URL.encode(encoded(Whole(credentialAssertion: assertion)))
+    }
+
+    private static func encoded(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings and optional strings always encode.
+        return (try? encoder.encode(value)).map { Array($0) } ?? []
+    }
+
     /// Verifies the signature over the clientData bytes with the credential's key.
     public static func verifySignature(_ assertion: Assertion, publicKey: PublicKey) throws(Failure) {
         guard let clientData = Base64URL.decode(assertion.clientData), let signature = Base64URL.decode(assertion.signature) else {
