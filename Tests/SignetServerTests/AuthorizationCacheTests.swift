@@ -111,12 +111,19 @@ struct AuthorizationCacheTests {
             let frozen = Date()
             let cache = AuthorizationCache(store: server.store, now: { frozen })
             let loads = NIOLockedValueBox(0)
+            // The second load waits for the test to release it: it is in flight, however slow the machine.
+            let released = NIOLockedValueBox(false)
             let render: @Sendable () async throws -> ByteBuffer = {
                 let count = loads.withLockedValue { value -> Int in
                     value += 1
                     return value
                 }
-                try await Task.sleep(for: .milliseconds(200))
+                if count == 2 {
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while !released.withLockedValue({ $0 }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+                } else {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
                 return ByteBuffer(string: "load \(count)")
             }
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
@@ -129,9 +136,11 @@ struct AuthorizationCacheTests {
             // A change while a load is in flight: later requests do not wait for that load.
             cache.invalidate()
             async let early = cache.response("k", render: render)
-            try await Task.sleep(for: .milliseconds(50))
+            let deadline = ContinuousClock.now + .seconds(30)
+            while loads.withLockedValue({ $0 }) < 2 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             cache.invalidate()
             let late = String(buffer: try await cache.response("k", render: render))
+            released.withLockedValue { $0 = true }
             #expect(String(buffer: try await early) == "load 2")
             #expect(late == "load 3")
             // The second load began before the last change and was not kept; the third began after it and was.

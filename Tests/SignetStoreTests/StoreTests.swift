@@ -226,7 +226,9 @@ struct StoreTests {
                         order.withLockedValue { $0.append("first out") }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(100))
+                // The second asks once the first holds the lock (however slow the machine).
+                let deadline = ContinuousClock.now + .seconds(30)
+                while order.withLockedValue({ $0.isEmpty }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
                 group.addTask {
                     try await harness.withSecondStore { other in
                         try await other.transaction { transaction in

@@ -78,7 +78,7 @@ enum WriteScenario {
         ),
         ("recordSignCount(uuid)", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7, flagged: true) }),
         ("recordBackupState(uuid)", { store, f in try await store.recordBackupState(uuid: f.credentialUuid, backedUp: true) }),
-        ("useFastAuthNonce(nonce)", { store, f in _ = try await store.useFastAuthNonce("n-\(UUID())", orgId: f.orgId, until: Date()) }),
+        ("useFastAuthNonce(_)", { store, f in _ = try await store.useFastAuthNonce("n-\(UUID())", orgId: f.orgId, until: Date()) }),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),
         ("deleteCredential(uuid)", { store, f in _ = try await store.deleteCredential(uuid: f.credentialUuid) }),
         (
