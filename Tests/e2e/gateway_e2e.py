@@ -15,6 +15,7 @@ import urllib.request
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from dfns_sdk import DfnsClient, DfnsClientConfig
+import fast_auth
 from e2e_checks import check, expect_error, failures
 from dfns_sdk.auth import KeySigner
 
@@ -84,6 +85,7 @@ def pat_client(base_url, owner, name, permission_id=None):
     if permission_id:
         body["permissionId"] = permission_id
     pat = owner.auth.create_personal_access_token(body)
+    pat["privateKey"] = private  # kept by the test for its Fast Auth requests
     return pat, DfnsClient(DfnsClientConfig(
         auth_token=pat["accessToken"], base_url=base_url, signer=KeySigner(credential_id=pat["credId"], private_key=private)))
 
@@ -117,6 +119,31 @@ def reloads(server, gateway_file, port, admin, pat):
     reload(server, gateway_file, declared, port, pat, 404, "a valid file without the route removes it")
 
 
+def fast_auth_checks(port, upstream_port, pat, org_id, stats):
+    """Fast Auth through the gateway and on Signet's own routes: accepted once, a replay refused."""
+    body = b'{"network":"Bitcoin","name":"fast"}'
+    value = fast_auth.header(pat["privateKey"], pat["credId"], "POST", "127.0.0.1", "/wallets", body, org_id)
+    headers = {"Authorization": f"Bearer {pat['accessToken']}", "X-DFNS-USERACTION": value, "Content-Type": "application/json"}
+    before = stats()["requests"]
+    for attempt, expected in [("first", 200), ("replayed", 403)]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", "/wallets", body=body, headers=headers)
+        answer = connection.getresponse()
+        text = answer.read()
+        connection.close()
+        check(answer.status == expected, f"POST /wallets with Fast Auth, {attempt}: {expected} ({answer.status} {text[:120]!r})")
+    check(stats()["requests"] == before + 1, "only the first Fast Auth request reached the upstream")
+    rename = json.dumps({"name": "fast-renamed"}).encode()
+    path = f"/auth/pats/{pat['tokenId']}"
+    value = fast_auth.header(pat["privateKey"], pat["credId"], "PUT", "127.0.0.1", path, rename, org_id)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("PUT", path, body=rename, headers=dict(headers, **{"X-DFNS-USERACTION": value}))
+    answer = connection.getresponse()
+    renamed = json.loads(answer.read() or b"{}")
+    connection.close()
+    check(answer.status == 200 and renamed.get("name") == "fast-renamed", f"PUT {path} (Signet's own route) with Fast Auth: 200")
+
+
 def run(port, upstream_port):
     base_url = f"http://127.0.0.1:{port}"
     stats = lambda: json.load(urllib.request.urlopen(f"http://127.0.0.1:{upstream_port}/_stats"))
@@ -136,6 +163,9 @@ def run(port, upstream_port):
           "the upstream sees who acts: user, token, operation, the user action's id")
     check([w["id"] for w in dfns.wallets.list_wallets()["items"]] == [wallet["id"]], "the wallet is listed for its owner")
     check(dfns.wallets.get_wallet(wallet["id"])["id"] == wallet["id"], "get_wallet by id")
+
+    print("Fast Auth: one-request signed writes, from a client written from the spec", flush=True)
+    fast_auth_checks(port, upstream_port, pat, settings["orgId"], stats)
 
     print("forged identity headers and unsigned changes", flush=True)
     before = stats()["requests"]
