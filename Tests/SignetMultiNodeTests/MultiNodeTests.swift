@@ -88,7 +88,7 @@ struct MultiNodeTests {
         await cluster.shutdown()
     }
 
-    @Test("The same user action sent to two nodes at once succeeds at most once")
+    @Test("The same user action, or Fast Auth request, sent to two nodes at once succeeds at most once")
     func singleUseAcrossNodes() async throws {
         let cluster = try await Cluster.start(nodes: 2)
         do {
@@ -117,6 +117,31 @@ struct MultiNodeTests {
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
                 #expect(statuses.sorted() == [200, 403], "round \(round): \(statuses)")
+            }
+            // The same Fast Auth request sent to both nodes at once: its nonce is used once, on one of them.
+            let token = try #require(adminA.authToken)
+            for round in 0..<5 {
+                let body = #"{"name":"fast-race-\#(round)","operations":["Wallets:Read"]}"#
+                let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                    let request = FastAuth.Request(method: "POST", host: "127.0.0.1", target: "/permissions", body: Array(body.utf8), orgId: cluster.orgId)
+                    let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
+                    let header = FastAuth.header(
+                        credId: cluster.adminCredentialId, clientData: clientData, signature: try cluster.adminKey.signature(for: clientData),
+                        algorithm: nil)
+                    for node in [0, 1] {
+                        group.addTask {
+                            var outgoing = HTTPClientRequest(url: cluster.url(node) + "/permissions")
+                            outgoing.method = .POST
+                            outgoing.headers.add(name: "Authorization", value: "Bearer \(token)")
+                            outgoing.headers.add(name: "X-DFNS-USERACTION", value: header)
+                            outgoing.headers.add(name: "Content-Type", value: "application/json")
+                            outgoing.body = .bytes(ByteBuffer(string: body))
+                            return try await HTTPClient.shared.execute(outgoing, timeout: .seconds(10)).status.code
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses.sorted() == [200, 403], "Fast Auth round \(round): \(statuses)")
             }
         } catch {
             await cluster.shutdown()
