@@ -126,6 +126,8 @@ for SCALE in $SCALES; do
     PATS=$(median_of_passes pats /auth/pats)
     WHOAMI=$(median_of_passes whoami /auth/whoami)
     ROUNDS=$("$BENCH" load rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+    FAST=$("$BENCH" load fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+    echo "$FAST" >> "$WORK/fast-writes"
     ROWS+=("$SCALE|$HELLO|$PATS|$WHOAMI|$ROUNDS|$(rss_mib)")
 done
 
@@ -182,6 +184,7 @@ done
 GATEWAY_DIRECT=$(median_of_passes direct /wallets)
 GATEWAY_THROUGH=$(median_of_passes gateway /wallets)
 GATEWAY_ROUNDS=$("$BENCH" load gateway-rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
+GATEWAY_FAST=$("$BENCH" load gateway-fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
 kill "$UPSTREAM" 2>/dev/null || true
 
 echo "## Load ($(nproc) cores; wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes per route, median shown; wrk and the load drivers on the same cores as the server)"
@@ -194,6 +197,11 @@ for ROW in "${ROWS[@]}"; do
     WRATIO=$(awk -v a="$WRPS" -v b="$HRPS" 'BEGIN { printf "%.2f", a / b }')
     echo "| $SCALE | $HRPS | $HP50 / $HP99 | $PRPS | $RATIO | $PP50 / $PP99 | $WRPS | $WRATIO | $(field "$ROUND" per_second) | $(field "$ROUND" p50_ms) / $(field "$ROUND" p99_ms) | $(field "$ROUND" failed) | $(field "$ROUND" server_cpu_us_per_op) | $RSS |"
 done
+echo
+echo "Fast Auth writes (16 clients; PUT /auth/pats/{id} signed in one request), per scale above, in order:"
+while read -r FAST; do
+    echo "- $(field "$FAST" per_second)/s, p50 / p99 $(field "$FAST" p50_ms) / $(field "$FAST" p99_ms) ms, $(field "$FAST" failed) failed, server CPU $(field "$FAST" server_cpu_us_per_op) µs per write"
+done < "$WORK/fast-writes"
 echo
 echo "| Operation (16 clients, ${SECONDS_PER_LOAD}s) | per second | p50 / p99 ms | server CPU µs per op |"
 echo "|---|---:|---:|---:|"
@@ -211,6 +219,8 @@ echo "| straight to the upstream | $DRPS | $DP50 / $DP99 |"
 echo "| through the gateway, with a PAT | $GRPS | $GP50 / $GP99 |"
 echo
 echo "Signed round through the gateway (16 clients: POST /auth/action/init, sign, POST /auth/action, POST /wallets forwarded): $(field "$GATEWAY_ROUNDS" per_second)/s, p50 / p99 $(field "$GATEWAY_ROUNDS" p50_ms) / $(field "$GATEWAY_ROUNDS" p99_ms) ms, server CPU $(field "$GATEWAY_ROUNDS" server_cpu_us_per_op) µs per round."
+echo
+echo "Fast Auth write through the gateway (16 clients, POST /wallets in one request): $(field "$GATEWAY_FAST" per_second)/s, p50 / p99 $(field "$GATEWAY_FAST" p50_ms) / $(field "$GATEWAY_FAST" p99_ms) ms, server CPU $(field "$GATEWAY_FAST" server_cpu_us_per_op) µs per write."
 echo
 echo "Through ÷ straight: $(awk -v a="$GRPS" -v b="$DRPS" 'BEGIN { printf "%.2f", a / b }') (target ≥ 0.6); p99 added: $(awk -v a="$GP99" -v b="$DP99" 'BEGIN { printf "%.2f", a - b }') ms (target < 2)."
 echo

@@ -15,7 +15,9 @@ struct LoadCommand: AsyncParsableCommand {
         abstract: "Signed rounds, PAT creations or logins per second against a running server (127.0.0.1 only).",
         discussion: """
             rounds:     POST /auth/action/init, POST /auth/action, then PUT /auth/pats/{id} (renaming the PAT),
-                        signed by a PAT this command creates with a fresh key.
+                        signed by a PAT this command creates with a fresh key (the three-request flow).
+            fast-writes: the same rename in one request, signed with Fast Auth.
+            gateway-rounds / gateway-fast-writes: POST /wallets through the gateway, three requests or one.
             pat-create: POST /auth/pats (signed) with a fresh key each time, as the administrator.
             login:      POST /auth/login/init, then POST /auth/login, as the administrator.
             The administrator's settings come from the admin.json that `signet serve --dev` writes.
@@ -24,12 +26,14 @@ struct LoadCommand: AsyncParsableCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case rounds
+        case fastWrites = "fast-writes"
         case gatewayRounds = "gateway-rounds"
+        case gatewayFastWrites = "gateway-fast-writes"
         case patCreate = "pat-create"
         case login
     }
 
-    @Argument(help: "What to drive: rounds, pat-create or login.")
+    @Argument(help: "What to drive: rounds, fast-writes, gateway-rounds, gateway-fast-writes, pat-create or login.")
     var kind: Kind
 
     @Option(help: "The admin.json written by `signet serve --dev`.")
@@ -84,20 +88,26 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     private func drive(admin: Admin, signer: KeySigner, http: HTTPClient) async throws -> String {
+        // The administrator's session signs PAT creation with the three requests, as in earlier runs.
+        var threeRequests = SignetClient.Configuration()
+        threeRequests.fastAuth = false
         let session = try await SignetClient.login(
-            baseURL: admin.baseUrl, organizationID: admin.orgId, username: admin.username, signer: signer, httpClient: http)
+            baseURL: admin.baseUrl, organizationID: admin.orgId, username: admin.username, signer: signer, configuration: threeRequests,
+            httpClient: http)
         let operation: @Sendable (Int) async throws -> Void
         switch kind {
-        case .rounds:
-            let (client, pat) = try await patClient(session: session, admin: admin, http: http, prefix: "bench-rounds")
+        case .rounds, .fastWrites:
+            let (client, pat) = try await patClient(
+                session: session, admin: admin, http: http, prefix: "bench-rounds", fastAuth: kind == .fastWrites)
             let (tokenId, runName) = (pat.tokenId, pat.name)
             operation = { index in
                 _ = try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: "\(runName)-\(index)"))
             }
-        case .gatewayRounds:
+        case .gatewayRounds, .gatewayFastWrites:
             // The signed round through the gateway: user action for POST /wallets, then the request,
-            // forwarded to `signet-bench upstream`.
-            let (client, _) = try await patClient(session: session, admin: admin, http: http, prefix: "bench-gateway")
+            // forwarded to `signet-bench upstream` (or the one Fast Auth request).
+            let (client, _) = try await patClient(
+                session: session, admin: admin, http: http, prefix: "bench-gateway", fastAuth: kind == .gatewayFastWrites)
             operation = { _ in
                 let _: [String: String] = try await client.send("POST", "/wallets", body: ["network": "Ethereum"], signed: true)
             }
@@ -124,13 +134,17 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     /// A new PAT of the administrator's (key of `--algorithm`) and a client that signs with it.
-    private func patClient(session: SignetClient, admin: Admin, http: HTTPClient, prefix: String) async throws -> (SignetClient, AccessToken) {
+    private func patClient(
+        session: SignetClient, admin: Admin, http: HTTPClient, prefix: String, fastAuth: Bool
+    ) async throws -> (SignetClient, AccessToken) {
+        var configuration = SignetClient.Configuration()
+        configuration.fastAuth = fastAuth
         let key = try PrivateKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ecdsaP256)
         let pat = try await session.personalAccessTokens.create(
             CreatePersonalAccessTokenRequest(name: "\(prefix)-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation))
         let client = try SignetClient(
             baseURL: admin.baseUrl, organizationID: admin.orgId, authToken: pat.accessToken,
-            signer: KeySigner(credentialID: pat.credId, privateKey: key), httpClient: http)
+            signer: KeySigner(credentialID: pat.credId, privateKey: key), configuration: configuration, httpClient: http)
         return (client, pat)
     }
 
