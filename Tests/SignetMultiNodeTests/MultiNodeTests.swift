@@ -94,6 +94,7 @@ struct MultiNodeTests {
         do {
             let adminA = try await cluster.admin(at: 0)
             let signer = KeySigner(credentialID: cluster.adminCredentialId, privateKey: cluster.adminKey)
+            let token = try #require(adminA.authToken)
             for round in 0..<5 {
                 let body = #"{"name":"race-\#(round)","operations":["Wallets:Read"]}"#
                 let challenge = try await adminA.auth.createUserActionChallenge(
@@ -101,46 +102,18 @@ struct MultiNodeTests {
                 let userAction = try await adminA.auth.signUserActionChallenge(
                     SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
                 ).userAction
-                let token = try #require(adminA.authToken)
-                let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
-                    for node in [0, 1] {
-                        group.addTask {
-                            var request = HTTPClientRequest(url: cluster.url(node) + "/permissions")
-                            request.method = .POST
-                            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                            request.headers.add(name: "X-DFNS-USERACTION", value: userAction)
-                            request.headers.add(name: "Content-Type", value: "application/json")
-                            request.body = .bytes(ByteBuffer(string: body))
-                            return try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code
-                        }
-                    }
-                    return try await group.reduce(into: []) { $0.append($1) }
-                }
+                let statuses = try await Self.postToBoth(cluster, token: token, userAction: userAction, body: body)
                 #expect(statuses.sorted() == [200, 403], "round \(round): \(statuses)")
             }
             // The same Fast Auth request sent to both nodes at once: its nonce is used once, on one of them.
-            let token = try #require(adminA.authToken)
             for round in 0..<5 {
                 let body = #"{"name":"fast-race-\#(round)","operations":["Wallets:Read"]}"#
-                let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
-                    let request = FastAuth.Request(method: "POST", host: "127.0.0.1", target: "/permissions", body: Array(body.utf8), orgId: cluster.orgId)
-                    let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
-                    let header = FastAuth.header(
-                        credId: cluster.adminCredentialId, clientData: clientData, signature: try cluster.adminKey.signature(for: clientData),
-                        algorithm: nil)
-                    for node in [0, 1] {
-                        group.addTask {
-                            var outgoing = HTTPClientRequest(url: cluster.url(node) + "/permissions")
-                            outgoing.method = .POST
-                            outgoing.headers.add(name: "Authorization", value: "Bearer \(token)")
-                            outgoing.headers.add(name: "X-DFNS-USERACTION", value: header)
-                            outgoing.headers.add(name: "Content-Type", value: "application/json")
-                            outgoing.body = .bytes(ByteBuffer(string: body))
-                            return try await HTTPClient.shared.execute(outgoing, timeout: .seconds(10)).status.code
-                        }
-                    }
-                    return try await group.reduce(into: []) { $0.append($1) }
-                }
+                let request = FastAuth.Request(method: "POST", host: "127.0.0.1", target: "/permissions", body: Array(body.utf8), orgId: cluster.orgId)
+                let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
+                let header = FastAuth.header(
+                    credId: cluster.adminCredentialId, clientData: clientData, signature: try cluster.adminKey.signature(for: clientData),
+                    algorithm: nil)
+                let statuses = try await Self.postToBoth(cluster, token: token, userAction: header, body: body)
                 #expect(statuses.sorted() == [200, 403], "Fast Auth round \(round): \(statuses)")
             }
         } catch {
@@ -196,6 +169,24 @@ struct MultiNodeTests {
             throw error
         }
         await cluster.shutdown()
+    }
+
+    /// `POST /permissions` with `userAction` sent to nodes 0 and 1 at once; the two statuses.
+    static func postToBoth(_ cluster: Cluster, token: String, userAction: String, body: String) async throws -> [UInt] {
+        try await withThrowingTaskGroup(of: UInt.self) { group in
+            for node in [0, 1] {
+                group.addTask {
+                    var request = HTTPClientRequest(url: cluster.url(node) + "/permissions")
+                    request.method = .POST
+                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    request.headers.add(name: "X-DFNS-USERACTION", value: userAction)
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(string: body))
+                    return try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
     }
 
     /// Ends every connection that is listening for Signet's changes.

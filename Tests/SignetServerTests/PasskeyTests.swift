@@ -193,7 +193,13 @@ struct PasskeyTests {
             #expect(activate.status == .ok, "\(activate.body)")
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1001).status == .ok)
 
-            // Replaying an answered login (same assertion, same counter) is refused as a replay: it cannot flag anyone's passkey.
+        }
+    }
+
+    @Test("Replaying an answered login is refused as a replay: it cannot flag anyone's passkey", arguments: TestDatabase.available)
+    func replayedLogin(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try Self.configuration()) { server, api in
+            let admin = try await server.admin(api)
             let fresh = SoftwareAuthenticator(rpId: "localhost", origin: Self.origin)
             let secondOptions = try await api.send(
                 .post, "/auth/credentials/init", token: admin.token, body: try api.json(CreateCredentialChallengeRequest(kind: .fido2))

@@ -26,17 +26,7 @@ struct BackupTests {
         // Another connection (as `signet backup` is another process) copies while the writer runs.
         let before = acknowledged.withLockedValue { $0 }
         let copier = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
-        // Every file and folder that appears beside the store while the copy is written, with its mode.
-        let seen = NIOLockedValueBox<[String: Int]>([:])
-        let watcher = Task {
-            while !Task.isCancelled {
-                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix("signet.sqlite") {
-                    let mode = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.posixPermissions] as? Int) ?? -1
-                    seen.withLockedValue { $0[name] = mode }
-                }
-                try? await Task.sleep(for: .milliseconds(1))
-            }
-        }
+        let (seen, watcher) = Self.watchModes(in: directory)
         let copied: Result<Void, any Error>
         do {
             try await copier.backup(to: directory + "/copy.sqlite")
@@ -74,5 +64,20 @@ struct BackupTests {
             #expect(refusal.description.contains("nodir does not exist"))
         }
         try await again.shutdown()
+    }
+
+    /// Every file and folder that appears beside the store (until the task is cancelled), with its mode.
+    static func watchModes(in directory: String) -> (NIOLockedValueBox<[String: Int]>, Task<Void, Never>) {
+        let seen = NIOLockedValueBox<[String: Int]>([:])
+        let watcher = Task {
+            while !Task.isCancelled {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix("signet.sqlite") {
+                    let mode = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.posixPermissions] as? Int) ?? -1
+                    seen.withLockedValue { $0[name] = mode }
+                }
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+        }
+        return (seen, watcher)
     }
 }
