@@ -12,12 +12,13 @@ import Testing
 struct GatewayForwardingTests {
     /// Runs `body` with a live server whose gateway forwards to `upstream` under the base path `/api/v1`.
     static func withGateway(
-        _ database: TestDatabase.Kind, check: String = "",
+        _ database: TestDatabase.Kind, check: String = "", configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestServer, APIClient, Int, RecordingUpstream) async throws -> Void
     ) async throws {
         let upstream = try RecordingUpstream()
         defer { upstream.close() }
         var configuration = ServerConfiguration()
+        configure(&configuration)
         configuration.gateway = try GatewayConfiguration.parse(
             """
             upstreams:
