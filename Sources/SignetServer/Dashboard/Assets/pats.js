@@ -1,7 +1,7 @@
 // Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, el, lastSigner, fieldError, formatDate, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm,
+  api, assignableRoles, busy, dateCell, el, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm,
 } from './signet.js';
 import { tokenActions } from './tokens.js';
 
@@ -31,8 +31,8 @@ function row(pat) {
   const role = pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—';
   return el('tr', { dataset: { tokenId: pat.tokenId } },
     el('th', { scope: 'row' }, pat.name),
-    el('td', { className: 'date' }, formatDate(pat.dateCreated)),
-    el('td', { className: 'date' }, formatDate(pat.dateExpires, 'never')),
+    dateCell(pat.dateCreated),
+    dateCell(pat.dateExpires, 'never'),
     el('td', {}, '—'),
     el('td', {}, el('span', { className: state === 'Active' ? 'badge ok' : 'badge off' }, state)),
     el('td', {}, role),

@@ -155,6 +155,13 @@ export function formatDate(value, fallback = '—') {
   return Number.isNaN(date.getTime()) ? fallback : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A table cell with the day (the full date and time in its tooltip): dates stay on one line. */
+export function dateCell(value, fallback = '—') {
+  const date = value ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) return el('td', { className: 'date' }, fallback);
+  return el('td', { className: 'date', title: formatDate(value) }, date.toLocaleDateString(undefined, { dateStyle: 'medium' }));
+}
+
 /** Wires every `[data-copy]` button to copy its target field's value. */
 export function wireCopyButtons(root = document) {
   for (const button of root.querySelectorAll('[data-copy]')) {
