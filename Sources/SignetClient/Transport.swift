@@ -46,7 +46,7 @@ struct Transport: Sendable {
             }
         }
         // Only reads are retried: a signed request's user action is single use.
-        let attempts = method == .GET ? max(1, configuration.readAttempts) : 1
+        let attempts = method == .GET && !signed ? max(1, configuration.readAttempts) : 1
         var lastError: any Error = SignetClientError.transport("no attempt made")
         for attempt in 1...attempts {
             try Task.checkCancellation()

@@ -58,16 +58,60 @@ struct FastAuthTests {
                 ("future", { $0.timestamp = Date().addingTimeInterval(360) }, [:], nil),
                 ("short nonce", { $0.nonce = [1, 2, 3] }, [:], nil),
                 ("extra member", { _ in }, ["extra": "x"], nil),
-                ("numeric timestamp", { _ in }, ["timestamp": "12.5"], nil),
+                ("fractional timestamp", { _ in }, ["timestamp": "1764700000000.5"], nil),
+                ("short timestamp", { _ in }, ["timestamp": "1764700000"], nil),
+                ("upper-case host signed", { $0.host = "LOCALHOST" }, [:], nil),
             ]
             for (what, edit, members, body) in cases {
                 let reply = try await Self.rename(api, server: server, pat: pat, as: asPat, name: "x-\(what)", edit: edit, members: members, send: body)
                 #expect(reply.status == .forbidden, "\(what): \(reply.status) \(reply.body)")
             }
             #expect(try await server.store.token(id: pat.tokenId)?.name == "renamed")
+            // A signature by the right credential over other bytes, and a refusal uses up no nonce:
+            // the genuine request with the same nonce still works afterwards.
+            let reuse = Array(repeating: UInt8(9), count: 16)
+            let forged = try await Self.rename(api, server: server, pat: pat, as: asPat, name: "forged", edit: { $0.nonce = reuse }, send: #"{"name":"other"}"#)
+            #expect(forged.status == .forbidden)
+            var header = FastAuthHeader(method: "PUT", path: "/auth/pats/\(pat.tokenId)", body: Array(#"{"name":"sig"}"#.utf8), orgId: server.orgId)
+            header.nonce = Array(repeating: UInt8(8), count: 16)
+            let genuine = try header.header(asPat.signer)
+            let tampered = try Self.withSignature(of: genuine, replacedBy: try asPat.signer.key.signature(for: Array("other bytes".utf8)))
+            let badSignature = try await api.send(
+                .put, "/auth/pats/\(pat.tokenId)", token: asPat.token, body: #"{"name":"sig"}"#, headers: ["X-DFNS-USERACTION": tampered, "Host": "localhost"])
+            #expect(badSignature.status == .forbidden && badSignature.errorMessage?.contains("signature") == true, "\(badSignature.body)")
+            #expect(try await Self.rename(api, server: server, pat: pat, as: asPat, name: "forged", edit: { $0.nonce = reuse }).status == .ok)
             let garbage = try await api.send(
                 .put, "/auth/pats/\(pat.tokenId)", token: asPat.token, body: #"{"name":"g"}"#, headers: ["X-DFNS-USERACTION": "bm90LWpzb24"])
             #expect(garbage.status == .forbidden)
+        }
+    }
+
+    /// `header` with its signature replaced.
+    static func withSignature(of header: String, replacedBy signature: [UInt8]) throws -> String {
+        let bytes = try #require(Base64URL.decode(header))
+        var whole = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        var assertion = try #require(whole["credentialAssertion"] as? [String: Any])
+        assertion["signature"] = Base64URL.encode(signature)
+        whole["credentialAssertion"] = assertion
+        return Base64URL.encode(Array(try JSONSerialization.data(withJSONObject: whole)))
+    }
+
+    @Test("A person's login session and a service account sign with their own keys", arguments: TestDatabase.available)
+    func otherCallers(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let body = #"{"name":"fast-role","operations":["Wallets:Read"]}"#
+            let header = try FastAuthHeader(method: "POST", path: "/permissions", body: Array(body.utf8), orgId: server.orgId).header(admin.signer)
+            let reply = try await api.send(.post, "/permissions", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": header, "Host": "localhost"])
+            #expect(reply.status == .ok, "\(reply.body)")
+            let makers = try await api.createRole(as: admin, operations: ["Permissions:Create", "Wallets:Read"])
+            let (_, asAccount) = try await api.createServiceAccount(as: admin, permissionId: makers.id)
+            let roleByAccount = #"{"name":"fast-account-role","operations":["Wallets:Read"]}"#
+            let signed = try FastAuthHeader(method: "POST", path: "/permissions", body: Array(roleByAccount.utf8), orgId: server.orgId)
+                .header(asAccount.signer)
+            let created = try await api.send(
+                .post, "/permissions", token: asAccount.token, body: roleByAccount, headers: ["X-DFNS-USERACTION": signed, "Host": "localhost"])
+            #expect(created.status == .ok, "\(created.body)")
         }
     }
 

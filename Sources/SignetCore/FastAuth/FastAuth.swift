@@ -95,9 +95,9 @@ public enum FastAuth {
         guard let bytes = Base64URL.decode(encoded), let challenge = try? JSONValue(parsing: bytes), let keys = challenge.objectKeys,
             keys == required.union(["orgId"]) || keys == required.union(["tenantId"])
         else { throw .malformed("the challenge must be base64url JSON of timestamp, nonce, host, method, path, payloadHash and orgId") }
-        guard let time = challenge["timestamp"]?.stringValue, time.utf8.count <= 16, time.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            let timestamp = Int64(time)
-        else { throw .malformed("timestamp must be milliseconds since 1970, as a string of digits") }
+        guard let time = challenge["timestamp"]?.stringValue, time.utf8.count == 13, time.utf8.first != UInt8(ascii: "0"),
+            time.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let timestamp = Int64(time)
+        else { throw .malformed("timestamp must be milliseconds since 1970, as a string of 13 digits") }
         guard let nonce = challenge["nonce"]?.stringValue, nonce.utf8.count == 22, Base64URL.decode(nonce)?.count == 16 else {
             throw .malformed("nonce must be base64url of 16 random bytes (22 characters)")
         }
@@ -114,9 +114,13 @@ public enum FastAuth {
     /// host compared lower-case), and the timestamp with `now`.
     public static func check(_ assertion: Assertion, against request: Request, now: Date) throws(Failure) {
         func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
-        guard same(assertion.method, request.method) else { throw .mismatch("method \(assertion.method) was signed") }
-        guard same(assertion.path, request.target) else { throw .mismatch("path was signed as \(assertion.path)") }
-        guard same(assertion.host.lowercased(), request.host.lowercased()) else { throw .mismatch("host \(assertion.host) was signed") }
+        // The signed texts are the caller's: quoted escaped and short in a refusal (which is logged).
+        func quoted(_ text: String) -> String { TextRules.escaped(String(text.prefix(100))) }
+        guard same(assertion.method, request.method) else { throw .mismatch("method \(quoted(assertion.method)) was signed") }
+        guard same(assertion.path, request.target) else { throw .mismatch("path was signed as \(quoted(assertion.path))") }
+        // The client lower-cases the host it signs; the request's Host is lower-cased in ASCII only.
+        let host = String(decoding: request.host.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        guard same(assertion.host, host) else { throw .mismatch("host \(quoted(assertion.host)) was signed") }
         guard same(assertion.orgId, request.orgId) else { throw .mismatch("the organisation is not the token's") }
         let digest = Base64URL.encode(Array(SHA256.hash(data: request.body)))
         guard same(assertion.payloadHash, digest) else { throw .mismatch("payloadHash is not the SHA-256 of the body received") }
@@ -163,8 +167,16 @@ public enum FastAuth {
         guard let clientData = Base64URL.decode(assertion.clientData), let signature = Base64URL.decode(assertion.signature) else {
             throw .malformed("clientData and signature must be base64url")
         }
-        guard let digest = SignatureDigest(hint: assertion.algorithm) else {
-            throw .malformed("algorithm \(assertion.algorithm ?? "") is not one Signet verifies (SHA256, SHA384, SHA512)")
+        // The algorithm agrees with the key: none for Ed25519, which signs the bytes; exactly SHA256,
+        // SHA384 or SHA512 for P-256 and RSA.
+        let digest: SignatureDigest
+        switch (publicKey.algorithm, assertion.algorithm) {
+        case (.ed25519, nil): digest = .sha256
+        case (.ed25519, _): throw .malformed("an Ed25519 key signs without an algorithm member")
+        case (_, "SHA256"): digest = .sha256
+        case (_, "SHA384"): digest = .sha384
+        case (_, "SHA512"): digest = .sha512
+        default: throw .malformed("algorithm must be SHA256, SHA384 or SHA512 for this key")
         }
         guard publicKey.isValidSignature(signature, for: clientData, digest: digest) else { throw .badSignature }
     }

@@ -38,7 +38,9 @@ extension UserActionService {
                 details: ["kind": "FastAuthDisabled"])
         }
         guard let request = shape.fastAuth else {
-            throw APIError.forbidden("Fast Auth is not accepted here; send a user action from POST /auth/action/init and POST /auth/action")
+            throw APIError(
+                .forbidden, "Fast Auth is not accepted here; send a user action from POST /auth/action/init and POST /auth/action",
+                details: ["kind": "FastAuthDisabled"])
         }
         let assertion: FastAuth.Assertion
         do {
