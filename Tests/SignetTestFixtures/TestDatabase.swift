@@ -45,7 +45,23 @@ public enum TestDatabase {
         try await administer(url, sql)
     }
 
+    /// Runs `sql`, tried up to five times over about ten seconds: on a machine busy with every test
+    /// at once, connecting or `CREATE DATABASE` can fail for a moment. The last failure is thrown
+    /// with PostgreSQL's own words (the tests' database holds no secret).
     private static func administer(_ url: String, _ sql: String) async throws {
+        var failure: (any Error)?
+        for attempt in 0..<5 {
+            do {
+                return try await administerOnce(url, sql)
+            } catch {
+                failure = error
+                try await Task.sleep(for: .milliseconds(500 * (attempt + 1)))
+            }
+        }
+        throw PostgresTestError(description: "\(sql.prefix(60)): \(failure.map { String(reflecting: $0) } ?? "failed")")
+    }
+
+    private static func administerOnce(_ url: String, _ sql: String) async throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw PostgresTestError(description: "cannot read \(url)")
         }
