@@ -113,6 +113,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ], path: "Tests/SignetTestFixtures", exclude: ["webauthn-sample.json"], swiftSettings: strictSettings),
         .testTarget(
             name: "SignetMultiNodeTests",
@@ -147,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SignetCLITests",
             dependencies: [
-                "SignetServer", "SignetStore", "SignetCLI",
+                "SignetServer", "SignetStore", "SignetCLI", "SignetTestFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ], swiftSettings: strictSettings),

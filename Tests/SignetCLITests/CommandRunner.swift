@@ -1,4 +1,5 @@
 import Foundation
+import SignetTestFixtures
 import Testing
 
 /// Runs the built `signet` binary.
@@ -28,28 +29,15 @@ struct CommandRunner: Sendable {
     }
 
     func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment.merging(extra) { $1 }
         let id = UUID().uuidString
         let outPath = directory + "/.out-\(id)"
         let errPath = directory + "/.err-\(id)"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        let process = try ChildProcess(
+            executable: Self.binary, arguments: arguments, environment: environment.merging(extra) { $1 },
+            directory: directory, output: outPath, error: errPath)
+        let status = await process.exitStatus()
         let result = Result(
-            status: process.terminationStatus,
+            status: status,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
         try? FileManager.default.removeItem(atPath: outPath)

@@ -16,7 +16,7 @@ final class Cluster: Sendable {
     let orgId: String
     let adminKey: PrivateKey
     let adminCredentialId: String
-    private let processes: NIOLockedValueBox<[Int: Process]>
+    private let processes: NIOLockedValueBox<[Int: ChildProcess]>
 
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["SIGNET_BINARY"], !path.isEmpty { return path }
@@ -78,16 +78,10 @@ final class Cluster: Sendable {
 
     /// Starts node `index`'s process (its output goes to `node<index>.log`) without waiting for it.
     func launch(_ index: Int, database: String? = nil, arguments extra: [String] = []) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"] + extra
-        let log = directory + "/node\(index).log"
-        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ChildProcess(
+            executable: Self.binary,
+            arguments: ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"] + extra,
+            output: directory + "/node\(index).log", append: true)
         processes.withLockedValue { $0[index] = process }
     }
 
@@ -98,12 +92,12 @@ final class Cluster: Sendable {
     /// seconds later (its documented drain is 10) is a failure: it is killed, and the test says which.
     func stopNode(_ index: Int) async {
         guard let process = processes.withLockedValue({ $0.removeValue(forKey: index) }) else { return }
-        process.terminate()
+        process.send(SIGTERM)
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        _ = await process.exitStatus()
         Issue.record("node \(index) did not exit within 30 s of SIGTERM; killed. Its log ends:\n\(log(index).suffix(1500))")
     }
 
@@ -138,21 +132,17 @@ final class Cluster: Sendable {
     /// Runs the `signet` binary to completion and returns its standard output.
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ClusterError(description: "signet \(arguments.first ?? "") failed: \(String(decoding: errors, as: UTF8.self))")
+        let id = UUID().uuidString
+        let outPath = NSTemporaryDirectory() + "signet-run-\(id).out"
+        let errPath = NSTemporaryDirectory() + "signet-run-\(id).err"
+        defer { for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
+        let status = try ChildProcess(executable: binary, arguments: arguments, output: outPath, error: errPath).waitUntilExit()
+        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            throw ClusterError(description: "signet \(arguments.first ?? "") failed (\(status)): \(errors)")
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     static func freePort() throws -> Int {
