@@ -129,6 +129,8 @@ let package = Package(
             dependencies: [
                 "SignetAPI", "SignetCore", "SignetStore", "SignetTestFixtures",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ], swiftSettings: strictSettings),
         .testTarget(
             name: "SignetCoreTests",

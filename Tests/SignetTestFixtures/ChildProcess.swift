@@ -44,6 +44,20 @@ public final class ChildProcess: Sendable {
         // The child gets 0, 1 and 2 only, as Foundation.Process gives it (where glibc can say so).
         if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
 
+        // As Foundation.Process does: the child starts with no signal blocked and every signal's
+        // default action (the test runner's threads block some, and ignored signals stay ignored
+        // across exec), so SIGTERM reaches a node as it would under systemd.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         let argv = ([executable] + arguments).map { strdup($0) }
         let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
         defer { (argv + envp).forEach { free($0) } }
@@ -53,7 +67,7 @@ public final class ChildProcess: Sendable {
         let result = argvArray.withUnsafeMutableBufferPointer { argvBuffer in
             envpArray.withUnsafeMutableBufferPointer { envpBuffer -> Int32 in
                 guard let argvPointer = argvBuffer.baseAddress, let envpPointer = envpBuffer.baseAddress else { return EINVAL }
-                return posix_spawn(&child, executable, &actions, nil, argvPointer, envpPointer)
+                return posix_spawn(&child, executable, &actions, &attributes, argvPointer, envpPointer)
             }
         }
         guard result == 0 else { throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(result)))") }

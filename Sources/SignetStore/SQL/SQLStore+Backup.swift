@@ -13,7 +13,7 @@ extension SQLStore {
 
     /// A consistent copy of a SQLite store, written to `path` while the store serves (`VACUUM INTO`
     /// reads one snapshot: every write committed before it started is in the copy, none after).
-    /// Writes wait while it copies. The copy holds every secret of the store (token-signing keys
+    /// Writes go on while it copies. The copy holds every secret of the store (token-signing keys
     /// among them), so no one else may read it at any moment: it is written inside a private folder
     /// (mode 0700) next to `path`, made mode 0600, then linked to `path`, which must not exist.
     /// PostgreSQL stores are backed up with `pg_dump` (docs/operations.md).
@@ -32,9 +32,11 @@ extension SQLStore {
         let staging = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let copy = staging + "/copy.sqlite"
-        // On the writing connection (a read-only one may not create the copy): writes wait for the
-        // copy, which takes a moment for a store of this size, and nothing half-written is copied.
-        try await driver.withWriter { database in try await database.raw("VACUUM INTO \(bind: copy)").run() }
+        // On a connection of its own (a read-only one may not create the copy, and the writer's are
+        // inside transactions): it copies one snapshot, so nothing half-written is copied, and writes
+        // go on meanwhile.
+        guard let sqlite = driver as? SQLiteDriver else { throw BackupRefusal(description: "signet backup copies SQLite stores") }
+        try await sqlite.withOwnConnection { database in try await database.raw("VACUUM INTO \(bind: copy)").run() }
         guard chmod(copy, 0o600) == 0 else { throw BackupRefusal(description: "cannot make the copy private (mode 0600)") }
         // link, not rename: it refuses to replace a file that appeared meanwhile.
         guard link(copy, path) == 0 else {

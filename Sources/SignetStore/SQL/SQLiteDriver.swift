@@ -6,7 +6,8 @@ import NIOPosix
 package import SQLKit
 import SQLiteKit
 
-/// SQLite in one file: a single writer connection behind a lock (SQLite has one writer anyway) and
+/// SQLite in one file: a single writer connection whose transactions share commits (``GroupCommit``:
+/// SQLite has one writer anyway, and with `synchronous = FULL` each commit waits for the disk) and
 /// read-only connections that, in WAL mode, read the last committed state without waiting for it.
 package final class SQLiteDriver: DatabaseDriver {
     private let writer: SQLiteConnection
@@ -14,12 +15,17 @@ package final class SQLiteDriver: DatabaseDriver {
     /// The driver's own threads: SQLite blocks a thread while it waits for a lock, and on a shared
     /// pool two stores waiting on each other could starve the one holding the lock.
     private let threads: NIOThreadPool
-    private let writeLock = AsyncLock()
+    private let batch: GroupCommit
+    private let path: String
+    private let logger: Logger
     private let readerLocks: [AsyncLock]
     private let nextReader = ReaderCounter()
 
     /// Opens (creating if needed) the database at `path`. The file is created readable by its owner only.
-    package static func open(path: String, readers readerCount: Int = 2, logger: Logger) async throws -> SQLiteDriver {
+    /// `groupCommit` decides how transactions share commits (tests pass one that never cuts a batch).
+    package static func open(
+        path: String, readers readerCount: Int = 2, logger: Logger, groupCommit: GroupCommit = GroupCommit()
+    ) async throws -> SQLiteDriver {
         try createPrivately(path: path)
         let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
         threads.start()
@@ -51,10 +57,15 @@ package final class SQLiteDriver: DatabaseDriver {
             try? await threads.shutdownGracefully()
             throw error
         }
-        return SQLiteDriver(writer: writer, readers: readers, threads: threads)
+        return SQLiteDriver(path: path, logger: logger, batch: groupCommit, writer: writer, readers: readers, threads: threads)
     }
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
+    private init(
+        path: String, logger: Logger, batch: GroupCommit, writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool
+    ) {
+        self.path = path
+        self.batch = batch
+        self.logger = logger
         self.writer = writer
         self.readers = readers
         self.readerLocks = readers.map { _ in AsyncLock() }
@@ -80,23 +91,82 @@ package final class SQLiteDriver: DatabaseDriver {
         return try await readerLocks[index].withLock { try await body(database) }
     }
 
+    /// A single statement is a transaction of one: it shares a commit like any other.
     package func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let database = writer.sql()
-        return try await writeLock.withLock { try await body(database) }
+        try await transaction(body)
     }
 
+    /// Runs `body` in its own savepoint of the current batch and answers once the batch's commit is
+    /// durable (``GroupCommit``): its changes are applied entirely, after the commit, or not at all.
     package func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let database = writer.sql()
-        return try await writeLock.withLock {
-            try await database.raw("BEGIN IMMEDIATE").run()
+        if await batch.enter() {
             do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
+                try await database.raw("BEGIN IMMEDIATE").run()
             } catch {
-                try? await database.raw("ROLLBACK").run()
+                await batch.leave()
                 throw error
             }
+            await batch.opened()
+        }
+        let outcome = try await runMember(body, on: database)
+        switch await batch.turn() {
+        case .commit:
+            do {
+                try await database.raw("COMMIT").run()
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                await batch.finish(error)
+                throw error
+            }
+            await batch.finish(nil)
+        case .handOff:
+            if case .failure(let error) = outcome {
+                await batch.leave()
+                throw error
+            }
+            try await batch.awaitCommit()
+        }
+        return try outcome.get()
+    }
+
+    /// Runs one member of the batch inside `SAVEPOINT`: on failure only its own changes are undone.
+    /// If even that fails, SQLite has rolled the whole transaction back: the batch is lost, every
+    /// member waiting for it gets the error, and so does this one (thrown).
+    private func runMember<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase) async throws -> T, on database: any SQLDatabase
+    ) async throws -> Result<T, any Error> {
+        do {
+            try await database.raw("SAVEPOINT signet_member").run()
+            let result = try await body(database)
+            try await database.raw("RELEASE signet_member").run()
+            return .success(result)
+        } catch {
+            do {
+                try await database.raw("ROLLBACK TO signet_member").run()
+                try await database.raw("RELEASE signet_member").run()
+                return .failure(error)
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                await batch.finish(error)
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` on a connection of its own, opened for it and closed after: for `VACUUM INTO`,
+    /// which cannot run inside the writer's transactions and reads one snapshot without blocking them.
+    package func withOwnConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        do {
+            try await connection.sql().raw("PRAGMA busy_timeout = 5000").run()
+            let result = try await body(connection.sql())
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
