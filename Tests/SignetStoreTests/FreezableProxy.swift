@@ -26,7 +26,8 @@ final class FreezableProxy: Sendable {
         guard bound else { throw POSIXError(.EADDRINUSE) }
         self.listener = listener
         port = Int(UInt16(bigEndian: address.sin_port))
-        DispatchQueue.global().async { [self] in
+        // Threads of their own: these loops block for the proxy's whole life.
+        Thread.detachNewThread { [self] in
             while true {
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else { return }
@@ -61,7 +62,7 @@ final class FreezableProxy: Sendable {
     }
 
     private func pump(from source: Int32, to destination: Int32) {
-        DispatchQueue.global().async { [self] in
+        Thread.detachNewThread { [self] in
             var buffer = [UInt8](repeating: 0, count: 16_384)
             while true {
                 let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }

@@ -4,7 +4,8 @@ package import SQLKit
 package protocol DatabaseDriver: Sendable {
     /// Runs statements that only read, outside any transaction.
     func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
-    /// Runs a single writing statement (atomic on its own), outside any transaction.
+    /// Runs single writing statements, each atomic on its own (a driver may commit several callers'
+    /// statements together, answering each only once the commit has returned).
     func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside one transaction: committed if it returns, rolled back if it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T

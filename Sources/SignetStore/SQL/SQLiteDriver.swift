@@ -22,9 +22,10 @@ package final class SQLiteDriver: DatabaseDriver {
     private let nextReader = ReaderCounter()
 
     /// Opens (creating if needed) the database at `path`. The file is created readable by its owner only.
-    /// `groupCommit` decides how transactions share commits (tests pass one that never cuts a batch).
+    /// A commit carries at most `batchMembers` transactions, and a batch stays open at most
+    /// `batchAge` while others keep arriving (tests pass limits that never cut a batch).
     package static func open(
-        path: String, readers readerCount: Int = 2, logger: Logger, groupCommit: GroupCommit = GroupCommit()
+        path: String, readers readerCount: Int = 2, logger: Logger, batchMembers: Int = 256, batchAge: Duration = .milliseconds(20)
     ) async throws -> SQLiteDriver {
         try createPrivately(path: path)
         let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
@@ -57,7 +58,7 @@ package final class SQLiteDriver: DatabaseDriver {
             try? await threads.shutdownGracefully()
             throw error
         }
-        return SQLiteDriver(path: path, logger: logger, batch: groupCommit, writer: writer, readers: readers, threads: threads)
+        return SQLiteDriver(path: path, logger: logger, batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge), writer: writer, readers: readers, threads: threads)
     }
 
     private init(
@@ -91,67 +92,89 @@ package final class SQLiteDriver: DatabaseDriver {
         return try await readerLocks[index].withLock { try await body(database) }
     }
 
-    /// A single statement is a transaction of one: it shares a commit like any other.
+    /// Single statements, each atomic on its own as in autocommit mode, sharing a commit like any
+    /// transaction (without a savepoint of their own: SQLite undoes a statement that breaks a
+    /// constraint by itself; any other failure is treated as the loss of the whole batch).
     package func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transaction(body)
+        try await member(body, savepoint: false)
     }
 
-    /// Runs `body` in its own savepoint of the current batch and answers once the batch's commit is
-    /// durable (``GroupCommit``): its changes are applied entirely, after the commit, or not at all.
+    /// Runs `body` in its own savepoint of the current batch and answers once the batch's commit has
+    /// returned (``GroupCommit``): its changes are applied entirely, by that commit, or not at all.
     package func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await member(body, savepoint: true)
+    }
+
+    private func member<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T, savepoint: Bool) async throws -> T {
         let database = writer.sql()
-        if await batch.enter() {
+        if case .open(let rollBackFirst) = await batch.enter() {
             do {
+                if rollBackFirst { try? await database.raw("ROLLBACK").run() }
                 try await database.raw("BEGIN IMMEDIATE").run()
             } catch {
-                await batch.leave()
+                await batch.openFailed()
                 throw error
             }
             await batch.opened()
         }
-        let outcome = try await runMember(body, on: database)
-        switch await batch.turn() {
-        case .commit:
+        let outcome = try await runMember(body, on: database, savepoint: savepoint)
+        if try await batch.done() {
             do {
                 try await database.raw("COMMIT").run()
             } catch {
-                try? await database.raw("ROLLBACK").run()
-                await batch.finish(error)
+                await batch.finish(error, rolledBack: (try? await database.raw("ROLLBACK").run()) != nil)
                 throw error
             }
             await batch.finish(nil)
-        case .handOff:
-            if case .failure(let error) = outcome {
-                await batch.leave()
-                throw error
-            }
-            try await batch.awaitCommit()
         }
         return try outcome.get()
     }
 
-    /// Runs one member of the batch inside `SAVEPOINT`: on failure only its own changes are undone.
-    /// If even that fails, SQLite has rolled the whole transaction back: the batch is lost, every
-    /// member waiting for it gets the error, and so does this one (thrown).
+    /// Runs one member of the batch, inside `SAVEPOINT` when `savepoint`: on failure only its own
+    /// changes are undone. If that cannot be done, SQLite has rolled the whole transaction back (or
+    /// may have): the batch is lost, every member waiting for it gets the error, and so does this
+    /// one (thrown, with the original cause).
     private func runMember<T: Sendable>(
-        _ body: @Sendable (any SQLDatabase) async throws -> T, on database: any SQLDatabase
+        _ body: @Sendable (any SQLDatabase) async throws -> T, on database: any SQLDatabase, savepoint: Bool
     ) async throws -> Result<T, any Error> {
         do {
-            try await database.raw("SAVEPOINT signet_member").run()
+            if savepoint { try await database.raw("SAVEPOINT signet_member").run() }
             let result = try await body(database)
-            try await database.raw("RELEASE signet_member").run()
+            if savepoint { try await database.raw("RELEASE signet_member").run() }
             return .success(result)
         } catch {
             do {
-                try await database.raw("ROLLBACK TO signet_member").run()
-                try await database.raw("RELEASE signet_member").run()
+                if savepoint {
+                    try await database.raw("ROLLBACK TO signet_member").run()
+                    try await database.raw("RELEASE signet_member").run()
+                } else if !Self.undoesItself(error) {
+                    throw error
+                }
                 return .failure(error)
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                await batch.finish(error)
-                throw error
+            } catch let rollbackError {
+                let rolledBack = (try? await database.raw("ROLLBACK").run()) != nil
+                let lost = BatchLost(cause: error, rollback: rollbackError)
+                await batch.finish(lost, rolledBack: rolledBack)
+                throw lost
             }
         }
+    }
+
+    /// Whether SQLite undid the failed statement alone and left the transaction as it was: a
+    /// constraint refusal does (ON CONFLICT ABORT); anything else may have ended the transaction.
+    private static func undoesItself(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        switch error.reason {
+        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintNotNullFailed, .constraintCheckFailed,
+            .constraintForeignKeyFailed:
+            return true
+        default: return false
+        }
+    }
+
+    /// How many batches have committed, and how many writers wait for the connection (for tests).
+    package var writerStatistics: (commits: Int, queued: Int) {
+        get async { (await batch.commits, await batch.queued) }
     }
 
     /// Runs `body` on a connection of its own, opened for it and closed after: for `VACUUM INTO`,
@@ -205,4 +228,15 @@ private final class ReaderCounter: Sendable {
             return current & Int.max
         }
     }
+}
+
+/// The batch's transaction was rolled back under it (SQLite does so on some I/O errors): nothing of
+/// any member was applied.
+package struct BatchLost: Error, CustomStringConvertible {
+    /// The error that ended the member's work.
+    package let cause: any Error
+    /// Why its savepoint could not be rolled back.
+    package let rollback: any Error
+
+    package var description: String { "the write transaction was rolled back: \(cause) (then: \(rollback))" }
 }

@@ -42,10 +42,11 @@ final class RawConnection: Sendable {
         if !wasClosed { Glibc.close(descriptor) }
     }
 
-    /// Runs a blocking read off the cooperative thread pool.
+    /// Runs a blocking read on a thread of its own (neither the cooperative pool nor Dispatch's few
+    /// global threads, which parallel tests blocked in reads would exhaust).
     private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
+            Thread.detachNewThread { continuation.resume(returning: body()) }
         }
     }
 

@@ -50,7 +50,9 @@ final class RecordingUpstream: Sendable {
             while true {
                 let connection = accept(descriptor, nil, nil)
                 guard connection >= 0 else { return }  // closed
-                DispatchQueue.global().async { Self.serve(connection, record: record) }
+                // A thread of its own per connection: a kept-alive connection blocks in recv for up to
+                // 30 s, and parallel tests on Dispatch's few global threads would wait on each other.
+                Thread.detachNewThread { Self.serve(connection, record: record) }
             }
         }
     }
