@@ -6,6 +6,10 @@ package enum StoreChange: String, Sendable {
     case authorization
     /// The keys that sign tokens.
     case signingKeys
+    /// Only details that lists show (a token's name or external id): nothing that decides who may
+    /// do what, so caches drop what they rendered and keep verified callers and permissions.
+    /// Written only by writes whose columns are all ``StoreTable/detailColumns``.
+    case details
 }
 
 /// Tells subscribers when the store changes: right after a local commit, and (over PostgreSQL)

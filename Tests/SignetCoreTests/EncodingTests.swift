@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SignetCore
@@ -18,6 +19,38 @@ struct EncodingTests {
         #expect(Base64URL.decode("abcde") == nil)
         #expect(Base64URL.decode("ab c") == nil)
         #expect(Base64URL.decode("a===") == nil)
+    }
+
+    @Test("Base64url agrees with Foundation's base64 on random bytes and on random strings, padded or not")
+    func base64urlAgreesWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...70, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let standard = Data(bytes).base64EncodedString()
+            let url = standard.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            #expect(Base64URL.encode(bytes) == url.replacingOccurrences(of: "=", with: ""))
+            #expect(Base64URL.decode(url) == bytes)
+        }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ .")
+        for _ in 0..<5000 {
+            let text = String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "A" })
+            #expect(Base64URL.decode(text) == Self.referenceDecode(text), "\(text)")
+        }
+    }
+
+    /// The decoder as it was, over Foundation: what the hand-written one must agree with.
+    static func referenceDecode(_ string: String) -> [UInt8]? {
+        var body = Substring(string)
+        while body.hasSuffix("=") { body = body.dropLast() }
+        let padding = string.utf8.count - body.utf8.count
+        let urlAlphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        guard padding <= 2, body.utf8.allSatisfy({ urlAlphabet.contains($0) }) else { return nil }
+        let remainder = body.utf8.count % 4
+        guard remainder != 1 else { return nil }
+        if padding > 0 && (body.utf8.count + padding) % 4 != 0 { return nil }
+        var standard = body.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        if remainder > 0 { standard += String(repeating: "=", count: 4 - remainder) }
+        return Data(base64Encoded: standard).map { Array($0) }
     }
 
     @Test("Identifiers have the Dfns shape and do not repeat")

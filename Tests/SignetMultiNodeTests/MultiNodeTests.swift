@@ -61,6 +61,20 @@ struct MultiNodeTests {
             Self.report("role narrowed on A, refused on C after", narrowed)
             #expect(narrowed != nil)
 
+            // Rename the PAT on A (a change of details only, which keeps C's verified callers): C's
+            // list shows the new name, and the deactivation below still acts on C's next request.
+            let adminOnC = try cluster.client(adminA, signer: adminSigner, at: 2)
+            #expect(try await adminOnC.personalAccessTokens.list().contains { $0.name == "ci" })  // warms C's list
+            _ = try await adminA.personalAccessTokens.update(pat.tokenId, UpdatePersonalAccessTokenRequest(name: "renamed"))
+            let renameStart = ContinuousClock.now
+            var listed = false
+            while !listed && ContinuousClock.now - renameStart < .seconds(30) {
+                listed = try await adminOnC.personalAccessTokens.list().contains { $0.name == "renamed" }
+                if !listed { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            Self.report("PAT renamed on A, new name listed on C after", listed ? ContinuousClock.now - renameStart : nil)
+            #expect(listed)
+
             // Deactivate the PAT on A: refused on C.
             _ = try await patOnC.auth.whoami()
             _ = try await adminA.personalAccessTokens.deactivate(pat.tokenId)

@@ -25,6 +25,35 @@ struct AuthorizationCacheTests {
         #expect(Set(CachedResponse.examples.map(\.key)).count == CachedResponse.examples.count)
     }
 
+    @Test("A change of details only (a rename) drops rendered responses and keeps permissions; any other change empties all")
+    func detailsKeepPermissions() async throws {
+        try await TestServer.with(.sqlite) { server, _ in
+            let cache = AuthorizationCache(store: server.store)
+            let evaluations = NIOLockedValueBox(0)
+            let renders = NIOLockedValueBox(0)
+            @Sendable func touch() async throws {
+                _ = try await cache.effectivePermissions(tokenId: "to-example") {
+                    evaluations.withLockedValue { $0 += 1 }
+                    return .none
+                }
+                _ = try await cache.response("pats:us-example") {
+                    renders.withLockedValue { $0 += 1 }
+                    return ByteBuffer()
+                }
+            }
+            try await touch()
+            try await touch()
+            #expect(evaluations.withLockedValue { $0 } == 1 && renders.withLockedValue { $0 } == 1, "warm")
+            server.store.changes.publish(.details)
+            try await touch()
+            #expect(evaluations.withLockedValue { $0 } == 1, "a rename keeps permission sets")
+            #expect(renders.withLockedValue { $0 } == 2, "a rename drops what lists showed")
+            server.store.changes.publish(.authorization)
+            try await touch()
+            #expect(evaluations.withLockedValue { $0 } == 2 && renders.withLockedValue { $0 } == 3, "anything else empties all")
+        }
+    }
+
     @Test("A token served from the cache is refused as soon as it expires", arguments: TestDatabase.available)
     func expiryWhileCached(database: TestDatabase.Kind) async throws {
         let clock = TestClock()

@@ -12,7 +12,8 @@ import SignetStore
 /// Correctness rules, in order of importance:
 /// - Any committed change to users, tokens, roles, assignments or credentials empties the cache:
 ///   on this node right after the commit, on other nodes when PostgreSQL delivers the change
-///   notification (milliseconds later). A change of signing keys empties it too.
+///   notification (milliseconds later). A change of signing keys empties it too. A change of
+///   details only (a token renamed: ``StoreChange/details``) drops the rendered responses only.
 /// - While the change feed is not live (the notification connection is down), nothing is served
 ///   from or stored in the cache: every read goes to the database.
 /// - A value read from the database is stored only if no invalidation happened since the read
@@ -87,12 +88,27 @@ final class AuthorizationCache: Sendable {
         self.enabled = enabled
         self.entryLifetime = timeToLive
         self.now = now
-        store.changes.subscribe { [weak self] _ in self?.invalidate() }
+        store.changes.subscribe { [weak self] change in
+            if change == .details {
+                self?.invalidateResponses()
+            } else {
+                self?.invalidate()
+            }
+        }
     }
 
     /// Empties the cache.
     func invalidate() {
         state.withLockedValue { $0.removeAll() }
+    }
+
+    /// Drops the rendered responses only, after a change of what lists show (``StoreChange/details``):
+    /// verified callers and permission sets stay, since nothing that decides who may do what changed.
+    func invalidateResponses() {
+        state.withLockedValue { state in
+            state.generation &+= 1
+            state.responses.removeAll()
+        }
     }
 
     /// The caller that presented the token with this digest, verified by `verify` when not cached.

@@ -30,7 +30,7 @@ extension SQLStore {
     ) async throws
         -> AccessTokenRecord?
     {
-        try await write(.accessTokens) { database in
+        try await write(details: .accessTokens) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET name = \(bind: name), external_id = \(bind: externalId),

@@ -89,7 +89,19 @@ package struct SQLStore: SignetStore {
     /// `tables` names every table the statement changes; each table decides what is announced to
     /// the caches of this and other processes (``StoreTable/change``).
     func write<T: Sendable>(_ tables: StoreTable..., body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let announced = Set(tables.compactMap(\.change))
+        try await write(announcing: Set(tables.compactMap(\.change)), body: body)
+    }
+
+    /// Runs one writing statement that sets only `table`'s ``StoreTable/detailColumns`` (a rename),
+    /// announcing ``StoreChange/details``: what lists show changes, who may do what does not.
+    func write<T: Sendable>(details table: StoreTable, body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        precondition(!table.detailColumns.isEmpty, "\(table.rawValue) has no detail columns")
+        return try await write(announcing: [.details], body: body)
+    }
+
+    private func write<T: Sendable>(
+        announcing announced: Set<StoreChange>, body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         let driver = self.driver
         if let transactionDatabase {
             let result = try await mapUniqueViolation { try await body(transactionDatabase) }

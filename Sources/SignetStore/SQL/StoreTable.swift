@@ -32,6 +32,17 @@ package enum StoreTable: String, CaseIterable, Sendable {
         }
     }
 
+    /// Columns whose change decides nothing about who may do what, only what lists show. A write
+    /// that sets only these (``SQLStore/write(details:body:)``) announces ``StoreChange/details``
+    /// instead of ``change``; `WriteAnnouncementTests` watches, with triggers on the other columns,
+    /// that such a write really sets nothing else.
+    package var detailColumns: Set<String> {
+        switch self {
+        case .accessTokens: ["name", "external_id", "updated_at"]
+        default: []
+        }
+    }
+
     /// The `Codable` type of the table's rows, or `nil` for the migrations' own bookkeeping
     /// (which `signet migrate` does not copy: the target applies its own migrations).
     package var rowType: (any StoreRow.Type)? {
