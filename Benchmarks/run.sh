@@ -8,6 +8,8 @@
 #   --soak-minutes M   after the passes, M more minutes of GET /auth/pats at the largest scale,
 #                      resident memory sampled every minute (default 0: no soak)
 #   --quick            the micro-benchmarks only, 20 ms each: proves they build and run (CI)
+#   --database KIND    sqlite (default) or postgres: the throwaway cluster of the tests
+#                      (scripts/with-postgres; default scales then "10 10000")
 #
 # What it does: builds `signet` and `signet-bench` in release (SIGNET_BENCHMARKS=1), prints the
 # micro-benchmarks, then starts `signet serve --dev` on a fresh SQLite store and, for each scale,
@@ -22,18 +24,31 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECONDS_PER_LOAD=10
 SCALES="10 10000 1000000"
+DATABASE=sqlite
 SOAK_MINUTES=0
 QUICK=0
+ARGUMENTS=("$@")
+SCALES_GIVEN=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) SECONDS_PER_LOAD=$2; shift 2 ;;
-        --scales) SCALES=$2; shift 2 ;;
+        --scales) SCALES=$2; SCALES_GIVEN=1; shift 2 ;;
         --soak-minutes) SOAK_MINUTES=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --database) DATABASE=$2; shift 2 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+case "$DATABASE" in
+    sqlite) ;;
+    postgres)
+        # Under the tests' throwaway cluster (which runs with fsync off: commits cost no disk flush).
+        if [ -z "${SIGNET_TEST_POSTGRES_URL:-}" ]; then exec scripts/with-postgres "$0" "${ARGUMENTS[@]}"; fi
+        [ "$SCALES_GIVEN" = 1 ] || SCALES="10 10000" ;;
+    *) echo "--database must be sqlite or postgres" >&2; exit 2 ;;
+esac
 
 if [ "$QUICK" = 1 ]; then
     SIGNET_BENCHMARKS=1 swift build --product signet-bench >/dev/null
@@ -57,12 +72,13 @@ trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
 DB="$WORK/signet-data/signet.sqlite"
+[ "$DATABASE" = postgres ] && DB="$SIGNET_TEST_POSTGRES_URL"
 export SIGNET_CONFIG_DIR="$WORK/config"
 cd "$WORK"
 
 echo "## Micro-benchmarks (release, one core each)"
 echo
-"$BENCH" micro
+"$BENCH" micro | tee "$WORK/micro.md"
 echo
 
 start_server() { # [--dev]
@@ -130,6 +146,10 @@ for SCALE in $SCALES; do
     echo "$FAST" >> "$WORK/fast-writes"
     ROWS+=("$SCALE|$HELLO|$PATS|$WHOAMI|$ROUNDS|$(rss_mib)")
 done
+# Signed writes against their bound, and reads under a 10% write mix, at the largest scale.
+. "$ROOT/Benchmarks/signed-writes.sh"
+mixed_load
+SIGNED_TABLE=$(signed_writes_table "$(echo "$HELLO" | cut -d'|' -f2)" "$FAST" "$ROUNDS")
 
 # The dashboard: its heaviest page against the API call it makes and the hello-world route, three
 # alternating passes as above; and what a browser downloads (all JavaScript and CSS, uncompressed).
@@ -187,7 +207,7 @@ GATEWAY_ROUNDS=$("$BENCH" load gateway-rounds --from signet-data/admin.json --se
 GATEWAY_FAST=$("$BENCH" load gateway-fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
 kill "$UPSTREAM" 2>/dev/null || true
 
-echo "## Load ($(nproc) cores; wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes per route, median shown; wrk and the load drivers on the same cores as the server)"
+echo "## Load ($(nproc) cores, $DATABASE; wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes per route, median shown; wrk and the load drivers on the same cores as the server)"
 echo
 echo "| PATs in store | hello req/s | hello p50 / p99 ms | GET /auth/pats req/s | ratio (target ≥ 0.8) | p50 / p99 ms (target p99 < 5) | GET /auth/whoami req/s | whoami / hello | signed rounds/s | round p50 / p99 ms | failed rounds | server CPU µs per round | RSS MiB |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -209,6 +229,7 @@ echo "| PAT creation (signed POST /auth/pats) | $(field "$PATCREATE" per_second)
 echo "| Login (init + signed login) | $(field "$LOGIN" per_second) | $(field "$LOGIN" p50_ms) / $(field "$LOGIN" p99_ms) | $(field "$LOGIN" server_cpu_us_per_op) |"
 
 echo
+echo "$SIGNED_TABLE"
 echo "## Gateway (wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes, median; upstream: signet-bench upstream on the same cores)"
 echo
 echo "| GET /wallets | req/s | p50 / p99 ms |"

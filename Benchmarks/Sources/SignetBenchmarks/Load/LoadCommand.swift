@@ -48,6 +48,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "The server's process id, to report its CPU time per operation.")
     var serverPid: Int32?
 
+    @Option(help: "At most this many operations per second in all, evenly spaced (0: as fast as they go). For mixed loads.")
+    var rate: Double = 0
+
     @Option(help: "Key algorithm of the signing PAT (rounds): ECDSA-P256, Ed25519 or RSA.")
     var algorithm: String = KeyAlgorithm.ecdsaP256.rawValue
 
@@ -63,6 +66,7 @@ struct LoadCommand: AsyncParsableCommand {
         guard seconds > 0, seconds <= 600, concurrency > 0, concurrency <= 1024 else {
             throw ValidationError("--seconds must be in (0, 600] and --concurrency in 1…1024")
         }
+        guard rate >= 0, rate <= 1_000_000 else { throw ValidationError("--rate must be in [0, 1000000]") }
         guard KeyAlgorithm(rawValue: algorithm) != nil else { throw ValidationError("--algorithm must be ECDSA-P256, Ed25519 or RSA") }
     }
 
@@ -124,7 +128,7 @@ struct LoadCommand: AsyncParsableCommand {
             }
         }
         let cpuBefore = serverPid.flatMap(Self.cpuSeconds(pid:))
-        let report = try await Self.measure(seconds: seconds, concurrency: concurrency, operation)
+        let report = try await Self.measure(seconds: seconds, concurrency: concurrency, rate: rate, operation)
         let cpuAfter = serverPid.flatMap(Self.cpuSeconds(pid:))
         var line = "RESULT \(kind.rawValue) " + report.description
         if let cpuBefore, let cpuAfter, report.completed > 0 {
@@ -167,9 +171,10 @@ struct LoadCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs `operation` from `concurrency` tasks until `seconds` have passed.
+    /// Runs `operation` from `concurrency` tasks until `seconds` have passed; with a `rate`, the
+    /// operations start evenly spaced at that many per second.
     static func measure(
-        seconds: Double, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void
+        seconds: Double, concurrency: Int, rate: Double = 0, _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws
         -> Report
     {
@@ -186,6 +191,11 @@ struct LoadCommand: AsyncParsableCommand {
                         let index = counter.withLockedValue { value -> Int in
                             value += 1
                             return value
+                        }
+                        if rate > 0 {
+                            let slot = start + .nanoseconds(Int64(Double(index - 1) / rate * 1e9))
+                            guard slot < deadline else { break }
+                            if slot > clock.now { try await Task.sleep(until: slot, clock: clock) }
                         }
                         let began = clock.now
                         do {
