@@ -131,9 +131,11 @@ package protocol ChallengeRepository: Sendable {
 
 /// Signed user actions and the audit trail they form.
 package protocol UserActionRepository: Sendable {
-    /// Records a Fast Auth nonce as used until `expiry`; `false` when it was used before (on any
-    /// node: the database's primary key decides).
-    func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date) async throws -> Bool
+    /// Records a Fast Auth nonce as used until `expiry` and, in the same write, the request's audit
+    /// record; `false` (and nothing recorded) when the nonce was used before (on any node: the
+    /// database's primary key decides). The nonce is written first: if the record then fails, the
+    /// request fails and its nonce stays spent, never the reverse.
+    func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date, recording action: UserActionRecord) async throws -> Bool
     func insertUserAction(_ action: UserActionRecord) async throws
     func userAction(id: String) async throws -> UserActionRecord?
     /// Marks the action used. Returns `false` when it was already used or has expired: a user action

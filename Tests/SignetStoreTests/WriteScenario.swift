@@ -78,7 +78,6 @@ enum WriteScenario {
         ),
         ("recordSignCount(uuid)", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7, flagged: true) }),
         ("recordBackupState(uuid)", { store, f in try await store.recordBackupState(uuid: f.credentialUuid, backedUp: true) }),
-        ("useFastAuthNonce(_)", { store, f in _ = try await store.useFastAuthNonce("n-\(UUID())", orgId: f.orgId, until: Date()) }),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),
         ("deleteCredential(uuid)", { store, f in _ = try await store.deleteCredential(uuid: f.credentialUuid) }),
         (
@@ -137,6 +136,17 @@ enum WriteScenario {
                         id: f.actionId, orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, tokenKind: .login, credentialUuid: f.credentialUuid,
                         challengeId: f.challengeId, httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "cd", signature: "s",
                         createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+            }
+        ),
+        (
+            "useFastAuthNonce(_)",
+            { store, f in
+                _ = try await store.useFastAuthNonce(
+                    "n-\(UUID())", orgId: f.orgId, until: Date(),
+                    recording: UserActionRecord(
+                        id: Identifier.make(.userAction), orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, tokenKind: .pat,
+                        credentialUuid: f.credentialUuid, challengeId: "fast-auth:n", httpMethod: "PUT", httpPath: "/p", payload: "",
+                        clientData: "cd", signature: "s", createdAt: f.now, expiresAt: f.now, usedAt: f.now))
             }
         ),
         ("consumeUserAction(id)", { store, f in _ = try await store.consumeUserAction(id: f.actionId, at: f.now) }),

@@ -63,9 +63,6 @@ extension UserActionService {
             throw APIError.forbidden(error.description)
         }
         let signedAt = Date(timeIntervalSince1970: Double(assertion.timestamp) / 1000)
-        guard try await store.useFastAuthNonce(assertion.nonce, orgId: caller.orgId, until: signedAt.addingTimeInterval(FastAuth.window)) else {
-            throw APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again")
-        }
         let now = self.now()
         var record = UserActionRecord(
             id: Identifier.make(.userAction), orgId: caller.orgId, userId: caller.userId, tokenId: caller.token.id, tokenKind: caller.token.kind,
@@ -73,7 +70,12 @@ extension UserActionService {
             payload: String(decoding: request.body, as: UTF8.self), clientData: assertion.clientData, signature: assertion.signature,
             createdAt: now, expiresAt: now, usedAt: now)
         record.audience = shape.audience
-        try await store.insertUserAction(record)
+        // One write: the nonce's single use and the audit record that keeps the assertion.
+        guard try await store.useFastAuthNonce(
+            assertion.nonce, orgId: caller.orgId, until: signedAt.addingTimeInterval(FastAuth.window), recording: record)
+        else {
+            throw APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again")
+        }
         return record
     }
 }

@@ -38,10 +38,13 @@ extension SQLStore {
         }
     }
 
-    package func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date) async throws -> Bool {
+    package func useFastAuthNonce(
+        _ nonce: String, orgId: String, until expiry: Date, recording action: UserActionRecord
+    ) async throws -> Bool {
         do {
-            try await write(.fastAuthNonces) { database in
+            try await write(.fastAuthNonces, .userActions) { database in
                 try await database.insertRow(FastAuthNonceRow(nonce: nonce, orgId: orgId, expiresAt: expiry))
+                try await database.insertRow(action)
             }
             return true
         } catch StoreError.conflict {
