@@ -182,6 +182,7 @@ if Context.environment["SIGNET_BENCHMARKS"] == "1" {
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Benchmarks/Sources/SignetBenchmarks", swiftSettings: strictSettings))
 }

@@ -230,6 +230,7 @@ echo "| Login (init + signed login) | $(field "$LOGIN" per_second) | $(field "$L
 
 echo
 echo "$SIGNED_TABLE"
+echo
 echo "## Gateway (wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes, median; upstream: signet-bench upstream on the same cores)"
 echo
 echo "| GET /wallets | req/s | p50 / p99 ms |"

@@ -24,6 +24,7 @@ struct MicroCommand: AsyncParsableCommand {
         results += try await Self.signatures(measure)
         results += try await Self.permissions(measure)
         results += try await InProcessRequests.measure(measure)
+        results += try await GroupCommitWrites.measure(measure)
         print("| Operation (one core) | µs/op | ops/s |")
         print("|---|---:|---:|")
         for result in results {
