@@ -51,7 +51,7 @@ struct SignetServices: Sendable {
             store: store, tokens: tokens, challenges: challenges, lifetime: configuration.userActionLifetime, now: now,
             audience: { method, path in
                 UserActionService.audience(method: method, path: path, gateway: gatewayConfiguration.withLockedValue { $0 }?.configuration)
-            }, fastAuthEnabled: configuration.fastAuth)
+            }, fastAuthEnabled: configuration.fastAuth, cache: cache)
         let presenter = TokenPresenter(store: store)
         let userPresenter = UserPresenter(store: store, tokens: presenter)
         let guardrails = AdminGuard(store: store, permissions: permissions)

@@ -33,6 +33,13 @@ final class AuthorizationCache: Sendable {
         let expiresAt: Date
     }
 
+    /// A credential and its key, parsed once: what Fast Auth checks a signed write against.
+    struct SigningCredential: Sendable {
+        let record: CredentialRecord
+        /// `nil` when the stored key no longer parses (the write is refused).
+        let publicKey: PublicKey?
+    }
+
     private struct Entry<Value: Sendable>: Sendable {
         let value: Value
         let validUntil: Date
@@ -63,9 +70,11 @@ final class AuthorizationCache: Sendable {
         var permissions = Table<String, PermissionSet>()
         var effective = Table<String, PermissionSet>()
         var responses = Table<String, ByteBuffer>()
+        var credentials = Table<String, SigningCredential>()
 
         mutating func removeAll() {
             generation &+= 1
+            credentials.removeAll()
             callers.removeAll()
             permissions.removeAll()
             effective.removeAll()
@@ -130,6 +139,18 @@ final class AuthorizationCache: Sendable {
     /// A token's effective permissions, computed by `evaluate` when not cached.
     func effectivePermissions(tokenId: String, evaluate: @escaping @Sendable () async throws -> PermissionSet) async throws -> PermissionSet {
         try await cached(tokenId, \.effective, now: now(), load: evaluate) ?? .none
+    }
+
+    /// The credential `name` (a credential id or uuid) of `orgId` with its parsed key, read by
+    /// `load` when not cached. Any change to credentials empties the cache (they announce
+    /// authorization), so a deactivated or deleted credential is refused on the next request.
+    func signingCredential(
+        named name: String, orgId: String, load: @escaping @Sendable () async throws -> CredentialRecord?
+    ) async throws -> SigningCredential? {
+        try await cached(orgId + "\u{0}" + name, \.credentials, now: now()) {
+            guard let record = try await load() else { return nil }
+            return SigningCredential(record: record, publicKey: try? PublicKey(pem: record.publicKeyPEM))
+        }
     }
 
     /// A rendered response body, keyed by what it depends on, built by `render` when not cached.

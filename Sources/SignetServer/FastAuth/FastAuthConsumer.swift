@@ -30,6 +30,15 @@ extension UserActionService {
         return String(authority.prefix { $0 != ":" })
     }
 
+    /// The credential a Fast Auth header names, with its parsed key (from the cache when there is one).
+    private func signingCredential(named name: String, orgId: String) async throws -> AuthorizationCache.SigningCredential? {
+        let challenges = self.challenges
+        let load: @Sendable () async throws -> CredentialRecord? = { try await challenges.credential(named: name, orgId: orgId) }
+        if let cache { return try await cache.signingCredential(named: name, orgId: orgId, load: load) }
+        guard let record = try await load() else { return nil }
+        return AuthorizationCache.SigningCredential(record: record, publicKey: try? PublicKey(pem: record.publicKeyPEM))
+    }
+
     /// Checks a Fast Auth header against the request and uses its nonce up; returns the audit record.
     func consumeFastAuth(_ header: String, _ shape: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
         guard fastAuthEnabled else {
@@ -50,11 +59,15 @@ extension UserActionService {
             throw APIError.forbidden(error.description)
         }
         let credId = TextRules.escaped(assertion.credId)
-        guard let credential = try await challenges.credential(named: assertion.credId, orgId: caller.orgId), credential.kind == .key,
-            ExactText.equals(credential.identityId, caller.signingIdentityId)
-        else { throw APIError.forbidden("credential \(credId) is not a Key credential of this caller") }
+        guard let found = try await signingCredential(named: assertion.credId, orgId: caller.orgId) else {
+            throw APIError.forbidden("credential \(credId) is not a Key credential of this caller")
+        }
+        let credential = found.record
+        guard credential.kind == .key, ExactText.equals(credential.identityId, caller.signingIdentityId) else {
+            throw APIError.forbidden("credential \(credId) is not a Key credential of this caller")
+        }
         guard credential.isActive else { throw APIError.forbidden("credential \(credId) has been deactivated") }
-        guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
+        guard let publicKey = found.publicKey else {
             throw APIError.forbidden("credential \(credId) has a key Signet no longer accepts; register a new key")
         }
         do {

@@ -17,6 +17,8 @@ struct UserActionService: Sendable {
     let audience: @Sendable (_ method: String, _ path: String) -> String
     /// Whether one-request signed writes (Fast Auth) are accepted (`--no-fast-auth` turns them off).
     var fastAuthEnabled = true
+    /// Keeps Fast Auth's credentials and parsed keys between requests (emptied by any credential change).
+    var cache: AuthorizationCache?
 
     static let methods: Set<String> = ["POST", "PUT", "DELETE", "GET"]
 
