@@ -18,7 +18,7 @@ function showForm(open) {
 async function loadRoles(me) {
   const roles = await assignableRoles(me).catch(() => null);
   if (roles === null) {
-    document.getElementById('pat-role-hint').textContent = 'You may not list roles (Permissions:Read), so the token gets no role of its own.';
+    document.getElementById('pat-role-hint').textContent = 'You may not list roles (Permissions:Read), so the token gets the roles you hold now.';
     form.role.disabled = true;
     return;
   }
