@@ -67,6 +67,10 @@ class Identity:
         return claims
 
 
+# The operation the gateway's route must have checked, per method (gateway.yaml's routes).
+OPERATIONS = {"GET": {"Wallets:Read"}, "POST": {"Wallets:Create"}, "PUT": {"Wallets:Update"}}
+
+
 def wallet_id():
     alphabet = string.ascii_lowercase + string.digits
     part = lambda n: "".join(secrets.choice(alphabet) for _ in range(n))
@@ -97,6 +101,10 @@ class Wallets(BaseHTTPRequestHandler):
         claims = self.identity.verify(self.headers.get("X-Signet-Identity", ""), self.command, self.path)
         if claims is None:
             self.answer(401, {"error": {"status": 401, "message": "no valid X-Signet-Identity: only Signet may call this service"}})
+        elif claims.get("operation") not in OPERATIONS.get(self.command, ()):
+            # Defence in depth: the gateway checked the operation; this service checks it was the one it expects.
+            self.answer(403, {"error": {"status": 403, "message": f"operation {claims.get('operation')} does not allow {self.command}"}})
+            return None
         return claims
 
     def do_GET(self):

@@ -23,11 +23,13 @@ struct GatewayForwardingTests {
             """
             upstreams:
               wallets: { url: "\(upstream.url(path: "/api/v1"))", timeout: 10, maxBodyBytes: 2097152 }
+              files: { url: "\(upstream.url(path: "/files-api"))" }
             routes:
               - { method: GET, path: /wallets, upstream: wallets, operation: Wallets:Read }
               - { method: GET, path: "/wallets/{walletId}", upstream: wallets, operation: Wallets:Read }
               - { method: POST, path: /wallets, upstream: wallets, operation: Wallets:Create }
               - { method: PUT, path: "/wallets/{walletId}/notes", upstream: wallets, operation: Wallets:Tags:Add, signed: false }
+              - { method: PUT, path: "/files/{fileId}", upstream: files, operation: Wallets:Tags:Add, signed: false }
             \(check)
             """)
         try await TestServer.withLive(database, configuration: configuration) { server, api, port in
@@ -114,6 +116,11 @@ struct GatewayForwardingTests {
             let tooLarge = String(repeating: "n", count: 2_097_153)
             #expect(try await api.send(.put, "/wallets/wa-1/notes", token: admin.token, body: tooLarge).status == .contentTooLarge)
             #expect(upstream.requests.count == before)
+            // An upstream without maxBodyBytes takes 1 MiB, and not a byte more.
+            #expect(try await api.send(.put, "/files/f-1", token: admin.token, body: mebibyte).status == .ok)
+            #expect(upstream.requests.last?.body.count == 1_048_576)
+            let overDefault = try await api.send(.put, "/files/f-1", token: admin.token, body: mebibyte + "n")
+            #expect(overDefault.status == .contentTooLarge && upstream.requests.count == before + 1)
             // Signet's own routes keep their small cap.
             #expect(try await api.send(.post, "/auth/action/init", token: admin.token, body: mebibyte).status == .contentTooLarge)
         }

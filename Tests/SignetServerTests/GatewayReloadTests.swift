@@ -77,4 +77,27 @@ struct GatewayReloadTests {
             throw error
         }
     }
+
+    @Test("After a service account is renamed, the next identity token carries the new name", arguments: [TestDatabase.Kind.sqlite])
+    func renamedServiceAccount(database: TestDatabase.Kind) async throws {
+        try await GatewayForwardingTests.withGateway(database) { server, api, _, upstream in
+            let admin = try await server.admin(api)
+            let role = try await api.createRole(as: admin, operations: ["Wallets:Read"])
+            let (account, service) = try await api.createServiceAccount(as: admin, permissionId: role.id)
+            func username() async throws -> String {
+                #expect(try await api.send(.get, "/wallets", token: service.token).status == .ok)
+                let token = try #require(upstream.requests.last?.header("X-Signet-Identity"))
+                let claims = try JSONValue(parsing: try #require(Base64URL.decode(String(token.split(separator: ".")[1]))))
+                let name = claims["username"]?.stringValue ?? ""
+                #expect(upstream.requests.last?.header("X-Signet-Username") == name)
+                return name
+            }
+            #expect(try await username() == account.userInfo.username)
+            let rename = UpdateServiceAccountRequest(name: "renamed-sa")
+            let renamed = try await api.signed(.put, "/auth/service-accounts/\(account.userInfo.userId)", as: admin, body: try api.json(rename))
+            #expect(renamed.status == .ok, "\(renamed.body)")
+            // A cached identity token (30 s) would still name the account as before.
+            #expect(try await username() == "renamed-sa")
+        }
+    }
 }

@@ -78,14 +78,19 @@ struct LogSafetyTests {
                 let character = String(Character(Unicode.Scalar(UInt8(scalar))))
                 let escapedJSON = String(format: "\\u%04x", scalar)
                 let injected = #"{"\#(escapedJSON)[2J\n<fake line>":1,"username":"a\#(escapedJSON)b","orgId":"\#(escapedJSON)"}"#
-                let reply = try await api.send(.post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b"])
+                let reply = try await api.send(.post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b", "X-Request-Id": "r\(character)1"])
                 #expect(reply.status == .badRequest, "U+\(scalar): \(reply.status)")
+                // A value the refusal quotes (an enum's invalid value), so it reaches the log line.
+                let value = #"{"challengeIdentifier":"c","firstFactor":{"kind":"zq\#(escapedJSON)[2J\n<fake line>zq"}}"#
+                let quoted = try await api.send(.post, "/auth/login", body: value)
+                #expect(quoted.status == .badRequest && quoted.errorMessage?.contains("zq") == true, "U+\(scalar): \(quoted.body)")
                 // A backslash sequence that would read as an escaped newline once logged.
                 _ = try await api.send(.post, "/auth/registration/init", body: #"{"\\u{A}forged":1}"#)
             }
             _ = server
         }
         #expect(lines.contains { $0.contains("unknown field") }, "the refusals were logged")
+        #expect(lines.filter { $0.contains("zq") && $0.contains("fake line") }.count >= 33, "each quoted value reached a log line")
         #expect(!lines.contains { $0.contains(#"\u{A}forged"#) && !$0.contains(#"\\u{A}forged"#) }, "a literal backslash was not doubled")
         for line in lines {
             let body = json ? String(line.dropLast()) : line  // the JSON handler ends each line with one newline

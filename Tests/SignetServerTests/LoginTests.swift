@@ -157,6 +157,10 @@ struct LoginTests {
             #expect(try await api.send(.get, "/auth/pats", token: third.token).status == .unauthorized)
             // Logging out does not end the user's PATs.
             #expect(try await api.send(.get, "/auth/pats", token: pat.token).status == .ok)
+            // POST, as the TypeScript SDK 0.5 sends it, ends the session too.
+            let fourth = try await server.admin(api)
+            #expect(try await api.send(.post, "/auth/logout", token: fourth.token).status == .ok)
+            #expect(try await api.send(.get, "/auth/pats", token: fourth.token).status == .unauthorized)
         }
     }
 }

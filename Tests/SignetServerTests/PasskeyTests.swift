@@ -175,7 +175,9 @@ struct PasskeyTests {
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, userVerified: false).status == .unauthorized)
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .ok)
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .ok)
-            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1).status == .unauthorized)
+            let regressed = try await Self.passkeyLogin(api, server: server, authenticator: authenticator, counter: 1)
+            #expect(regressed.status == .unauthorized && regressed.errorMessage?.contains("possible clone") == true, "\(regressed.body)")
+            #expect(regressed.errorMessage?.contains("deactivated until you (or an administrator) re-enable it") == true)
             let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
             #expect(stored.isFlagged && stored.signCount >= 2 && !stored.isActive)
             // The audit log records it, with the refused assertion as evidence.
@@ -240,6 +242,10 @@ struct PasskeyTests {
             // BE dropped at a later use: refused, nothing stored.
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator).status == .unauthorized)
             #expect(try await listed()?.backupEligible == true)
+            // BS without BE at a use: refused as at registration.
+            let backedUpOnly = SoftwareAuthenticator.backedUp
+            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, backupFlags: backedUpOnly).status == .unauthorized)
+            #expect(try await listed()?.backedUp == true)
         }
     }
 

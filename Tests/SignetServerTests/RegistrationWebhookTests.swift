@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import SignetAPI
 import SignetCore
 import SignetServer
@@ -59,16 +60,19 @@ struct RegistrationWebhookTests {
         let inbox = Inbox()
         let redirected = Inbox()
         let router = Router()
+        let port = NIOLockedValueBox(0)
         router.post("hook") { request, _ in
             _ = try await request.body.collect(upTo: 65536)
             await inbox.add("hit", nil)
-            return Response(status: .temporaryRedirect, headers: [.location: "/second"])
+            // An absolute URL to another name of the loopback interface, as an attacker would send.
+            return Response(status: .temporaryRedirect, headers: [.location: "http://localhost:\(port.withLockedValue { $0 })/second"])
         }
         router.post("second") { request, _ in
             await redirected.add(String(buffer: try await request.body.collect(upTo: 65536)), nil)
             return HTTPResponse.Status.noContent
         }
         try await Application(router: router).test(.live) { receiver in
+            port.withLockedValue { $0 = receiver.port ?? 0 }
             var configuration = ServerConfiguration()
             configuration.registrationWebhook = try RegistrationWebhook(
                 url: "http://127.0.0.1:\(receiver.port ?? 0)/hook", secret: "s3cret", setupBase: nil)
@@ -77,8 +81,9 @@ struct RegistrationWebhookTests {
                 _ = try await RegistrationTests.invite(api, as: admin, email: "redirected@example.com")
                 for _ in 0..<600 where await inbox.deliveries.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
                 #expect(await inbox.deliveries.count == 1)
-                // A client that follows would have sent the second request right after the first answer.
-                try await Task.sleep(for: .milliseconds(500))
+                // A client that follows would have sent the second request right after the first answer
+                // (an absence has no event to wait for: two seconds is ample time for one local request).
+                try await Task.sleep(for: .seconds(2))
                 #expect(await redirected.deliveries.isEmpty, "the code was re-posted to the redirect's target")
                 #expect(await inbox.deliveries.count == 1, "a redirect is not retried")
             }

@@ -93,6 +93,13 @@ struct VerificationTests {
             let invoice = #"{"amount":1}"#
             let forVerifier = try await api.userAction(as: admin, method: "POST", path: "/invoices", payload: invoice)
             #expect(try await verify(forVerifier, "POST", "/invoices", invoice).status == .ok)
+            // No body and {} are different requests to a verifying API, as through the gateway.
+            let forNoBody = try await api.userAction(as: admin, method: "POST", path: "/invoices/close", payload: "")
+            #expect(try await verify(forNoBody, "POST", "/invoices/close", "{}").status == .forbidden)
+            #expect(try await verify(forNoBody, "POST", "/invoices/close", "").status == .ok)
+            let forEmptyObject = try await api.userAction(as: admin, method: "POST", path: "/invoices/close", payload: "{}")
+            #expect(try await verify(forEmptyObject, "POST", "/invoices/close", "").status == .forbidden)
+            #expect(try await verify(forEmptyObject, "POST", "/invoices/close", "{}").status == .ok)
             #expect(upstream.requests.count == 1)
         }
     }

@@ -61,8 +61,10 @@ struct LoginService: Sendable {
         let verified = try await challenges.verify(
             answer, purpose: .login, tokenId: nil,
             refuse: { reason in
-                // Expiry and reuse apply alike to real and decoy challenges; everything else is one answer.
-                reason.hasPrefix("the challenge") ? APIError.unauthorized("login failed: \(reason)") : Self.refused
+                // Expiry and reuse apply alike to real and decoy challenges; a flagged passkey is told only
+                // to whoever signed with it; everything else is one answer.
+                reason.hasPrefix("the challenge") || reason.hasPrefix(PasskeyService.possibleClone)
+                    ? APIError.unauthorized("login failed: \(reason)") : Self.refused
             })
         guard let user = try await store.user(id: verified.userId), user.isActive, !user.isDeleted, !user.isServiceAccount else {
             throw Self.refused

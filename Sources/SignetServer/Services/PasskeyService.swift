@@ -77,6 +77,10 @@ struct PasskeyService: Sendable {
         return record
     }
 
+    /// How the refusal of a passkey flagged as a possible clone begins. A login passes it on instead of
+    /// its one generic refusal: the signature verified, so only the authenticator's holder reads it.
+    static let possibleClone = "possible clone: "
+
     /// Checks a passkey's assertion for `challenge`, then stores its signature counter. A counter
     /// that went backwards flags the credential (a possible clone) and is refused.
     func verify(
@@ -109,8 +113,8 @@ struct PasskeyService: Sendable {
                 try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
                 try await recordFlag(credential, assertion: assertion, challenge: challenge, reason: error.description)
                 throw refuse(
-                    "\(error.description); the passkey \(credential.uuid) is deactivated until you (or an administrator) re-enable it "
-                        + "with another credential (PUT /auth/credentials/activate)")
+                    Self.possibleClone + "\(error.description); the passkey \(credential.uuid) is deactivated until you (or an administrator) "
+                        + "re-enable it with another credential (PUT /auth/credentials/activate)")
             }
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)

@@ -10,6 +10,11 @@ import SQLiteKit
 /// SQLite has one writer anyway, and with `synchronous = FULL` each commit waits for the disk) and
 /// read-only connections that, in WAL mode, read the last committed state without waiting for it.
 package final class SQLiteDriver: DatabaseDriver {
+    /// How long a statement waits for a lock another process holds (`signet backup`, `signet
+    /// migrate`, a second process migrating at start-up): 30 s, long enough for any transaction of
+    /// theirs on a loaded machine (5 s was exceeded once by concurrent migrations under load).
+    static let busyTimeout = "PRAGMA busy_timeout = 30000"
+
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     /// The driver's own threads: SQLite blocks a thread while it waits for a lock, and on a shared
@@ -42,13 +47,13 @@ package final class SQLiteDriver: DatabaseDriver {
         do {
             // busy_timeout first: switching to WAL takes the database lock, which another process may hold.
             // FULL durability: a committed write (a revoked token) survives a power cut.
-            for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+            for pragma in [Self.busyTimeout, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
                 try await writer.sql().raw(SQLQueryString(pragma)).run()
             }
             for _ in 0..<max(1, readerCount) {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: eventLoop)
                 readers.append(reader)
-                try await reader.sql().raw("PRAGMA busy_timeout = 5000").run()
+                try await reader.sql().raw(SQLQueryString(Self.busyTimeout)).run()
                 try await reader.sql().raw("PRAGMA query_only = 1").run()
             }
         } catch {
@@ -183,7 +188,7 @@ package final class SQLiteDriver: DatabaseDriver {
         let connection = try await SQLiteConnection.open(
             storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         do {
-            try await connection.sql().raw("PRAGMA busy_timeout = 5000").run()
+            try await connection.sql().raw(SQLQueryString(Self.busyTimeout)).run()
             let result = try await body(connection.sql())
             try await connection.close()
             return result

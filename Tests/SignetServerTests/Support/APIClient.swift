@@ -21,7 +21,13 @@ struct Reply: Sendable {
 
 /// The test client, with the Dfns flows built in.
 struct APIClient: Sendable {
-    let client: any TestClientProtocol
+    let client: any RequestSender
+
+    /// Through Hummingbird's in-process router.
+    init(client: any TestClientProtocol) { self.client = FrameworkSender(client: client) }
+
+    /// Over a real socket.
+    init(socket: TestClient) { self.client = SocketSender(client: socket) }
 
     func send(
         _ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: String? = nil,

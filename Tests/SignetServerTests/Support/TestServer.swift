@@ -100,9 +100,35 @@ struct TestServer: Sendable {
     }
 
     /// Like ``run(_:)``, over a real socket: `body` also gets the port, for raw HTTP.
+    /// The client's read timeout is one only a real failure reaches (``SocketSender``).
     func runLive<T: Sendable>(_ body: @Sendable (APIClient, Int) async throws -> T) async throws -> T {
-        let app = try await buildApplication(configuration: configuration, store: store)
-        return try await app.test(.live) { client in try await body(APIClient(client: client), try #require(client.port)) }
+        var configuration = self.configuration
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = try await buildApplication(configuration: configuration, store: store, onServerRunning: { portSink.yield($0) })
+        var logger = Logger(label: "signet.test")
+        logger.logLevel = .error
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: SocketSender.readTimeout))
+            client.connect()
+            do {
+                let result = try await body(APIClient(socket: client), port)
+                try await client.shutdown()
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                try? await client.shutdown()
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
     }
 
     func close() async throws {
