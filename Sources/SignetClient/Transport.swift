@@ -27,6 +27,16 @@ struct Transport: Sendable {
         }
     }
 
+    /// A request to a catalogue route: method, path and signing come from `endpoint`; `parameters`
+    /// fill its path template in order, each escaped to stay one segment.
+    func send<Body: Encodable & Sendable, Response: Decodable & Sendable>(
+        _ endpoint: Endpoint<Body, Response>, _ parameters: String..., query: [(String, String?)] = [], body: Body? = nil
+    ) async throws -> Response {
+        try await send(
+            HTTPMethod(rawValue: endpoint.method.rawValue), endpoint.path.filled(parameters), query: query, body: body, signed: endpoint.signed,
+            as: Response.self)
+    }
+
     /// A request whose answer is not read (or is empty).
     func sendRaw(
         _ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], body: (some Encodable & Sendable)? = Empty?.none,
@@ -76,12 +86,11 @@ struct Transport: Sendable {
     /// `/auth/action/init`, the signer, then `/auth/action`: the user action for one request.
     func userAction(method: String, path: String, payload: String, signer: any Signer) async throws -> String {
         let pathOnly = String(path.prefix { $0 != "?" })
-        let challenge: UserActionChallenge = try await send(
-            .POST, "/auth/action/init",
+        let challenge = try await send(
+            Endpoints.actionInit,
             body: CreateUserActionChallengeRequest(userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: pathOnly))
         let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
-        let response: UserActionResponse = try await send(.POST, "/auth/action", body: answer)
-        return response.userAction
+        return try await send(Endpoints.action, body: answer).userAction
     }
 
     private func execute(_ method: HTTPMethod, url: String, headers extra: HTTPHeaders, body: Data?) async throws -> Data {

@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 public import SignetAPI
 
 /// Login, logout, user action signing, and who the caller is.
@@ -9,32 +8,32 @@ public struct AuthAPI: Sendable {
 
     /// `POST /auth/login/init`.
     public func createLoginChallenge(username: String) async throws -> UserActionChallenge {
-        try await transport.send(.POST, "/auth/login/init", body: LoginChallengeRequest(username: username, orgId: organizationID))
+        try await transport.send(Endpoints.loginInit, body: LoginChallengeRequest(username: username, orgId: organizationID))
     }
 
     /// `POST /auth/login`.
     public func login(_ answer: SignedChallenge) async throws -> LoginResponse {
-        try await transport.send(.POST, "/auth/login", body: answer)
+        try await transport.send(Endpoints.login, body: answer)
     }
 
     /// `PUT /auth/logout`: ends this session, or every session of the user.
     @discardableResult
     public func logout(allSessions: Bool = false) async throws -> MessageResponse {
-        try await transport.send(.PUT, "/auth/logout", body: LogoutRequest(allSessions: allSessions))
+        try await transport.send(Endpoints.logout, body: LogoutRequest(allSessions: allSessions))
     }
 
     /// `POST /auth/action/init`, for callers that sign elsewhere (delegated signing).
     public func createUserActionChallenge(_ request: CreateUserActionChallengeRequest) async throws -> UserActionChallenge {
-        try await transport.send(.POST, "/auth/action/init", body: request)
+        try await transport.send(Endpoints.actionInit, body: request)
     }
 
     /// `POST /auth/action`.
     public func signUserActionChallenge(_ answer: SignedChallenge) async throws -> UserActionResponse {
-        try await transport.send(.POST, "/auth/action", body: answer)
+        try await transport.send(Endpoints.action, body: answer)
     }
 
     /// `GET /auth/whoami` (Signet only): identity, token expiry and effective permissions.
     public func whoami() async throws -> WhoAmI {
-        try await transport.send(.GET, "/auth/whoami")
+        try await transport.send(Endpoints.whoami)
     }
 }

@@ -1,5 +1,4 @@
 public import Foundation
-import NIOHTTP1
 public import SignetAPI
 public import SignetCore
 
@@ -8,17 +7,17 @@ public struct CredentialsAPI: Sendable {
     let transport: Transport
 
     public func list() async throws -> [Credential] {
-        try await transport.send(.GET, "/auth/credentials", as: ListResponse<Credential>.self).items
+        try await transport.send(Endpoints.listCredentials).items
     }
 
     /// `POST /auth/credentials/init`.
     public func createChallenge(kind: CredentialKind = .key) async throws -> CredentialChallenge {
-        try await transport.send(.POST, "/auth/credentials/init", body: CreateCredentialChallengeRequest(kind: kind))
+        try await transport.send(Endpoints.credentialInit, body: CreateCredentialChallengeRequest(kind: kind))
     }
 
     /// `POST /auth/credentials` with a prepared attestation.
     public func create(_ request: CreateCredentialRequest) async throws -> Credential {
-        try await transport.send(.POST, "/auth/credentials", body: request, signed: true)
+        try await transport.send(Endpoints.createCredential, body: request)
     }
 
     /// Adds `key` as a new Key credential of the caller: asks for a challenge, attests with `key`,
@@ -35,11 +34,11 @@ public struct CredentialsAPI: Sendable {
     }
 
     public func activate(_ credentialUuid: String) async throws -> MessageResponse {
-        try await transport.send(.PUT, "/auth/credentials/activate", body: CredentialUuidRequest(credentialUuid: credentialUuid), signed: true)
+        try await transport.send(Endpoints.activateCredential, body: CredentialUuidRequest(credentialUuid: credentialUuid))
     }
 
     public func deactivate(_ credentialUuid: String) async throws -> MessageResponse {
-        try await transport.send(.PUT, "/auth/credentials/deactivate", body: CredentialUuidRequest(credentialUuid: credentialUuid), signed: true)
+        try await transport.send(Endpoints.deactivateCredential, body: CredentialUuidRequest(credentialUuid: credentialUuid))
     }
 }
 
@@ -50,13 +49,12 @@ public struct AuditLogsAPI: Sendable {
     public func list(startTime: Date? = nil, endTime: Date? = nil, userId: String? = nil) async throws -> [AuditLog] {
         let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         return try await transport.send(
-            .GET, "/auth/action/logs",
-            query: [("startTime", startTime?.formatted(format)), ("endTime", endTime?.formatted(format)), ("userId", userId)],
-            as: ListResponse<AuditLog>.self
+            Endpoints.listAuditLogs,
+            query: [("startTime", startTime?.formatted(format)), ("endTime", endTime?.formatted(format)), ("userId", userId)]
         ).items
     }
 
     public func get(_ id: String) async throws -> AuditLog {
-        try await transport.send(.GET, "/auth/action/logs/\(id)")
+        try await transport.send(Endpoints.getAuditLog, id)
     }
 }

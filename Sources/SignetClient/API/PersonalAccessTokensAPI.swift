@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 public import SignetAPI
 
 /// `/auth/pats`.
@@ -7,31 +6,31 @@ public struct PersonalAccessTokensAPI: Sendable {
     let transport: Transport
 
     public func list() async throws -> [AccessToken] {
-        try await transport.send(.GET, "/auth/pats", as: ListResponse<AccessToken>.self).items
+        try await transport.send(Endpoints.listPats).items
     }
 
     /// Creates a PAT; the response's `accessToken` is shown this once.
     public func create(_ request: CreatePersonalAccessTokenRequest) async throws -> AccessToken {
-        try await transport.send(.POST, "/auth/pats", body: request, signed: true)
+        try await transport.send(Endpoints.createPat, body: request)
     }
 
     public func get(_ tokenId: String) async throws -> AccessToken {
-        try await transport.send(.GET, "/auth/pats/\(tokenId)")
+        try await transport.send(Endpoints.getPat, tokenId)
     }
 
     public func update(_ tokenId: String, _ request: UpdatePersonalAccessTokenRequest) async throws -> AccessToken {
-        try await transport.send(.PUT, "/auth/pats/\(tokenId)", body: request, signed: true)
+        try await transport.send(Endpoints.updatePat, tokenId, body: request)
     }
 
     public func activate(_ tokenId: String) async throws -> AccessToken {
-        try await transport.send(.PUT, "/auth/pats/\(tokenId)/activate", signed: true)
+        try await transport.send(Endpoints.activatePat, tokenId)
     }
 
     public func deactivate(_ tokenId: String) async throws -> AccessToken {
-        try await transport.send(.PUT, "/auth/pats/\(tokenId)/deactivate", signed: true)
+        try await transport.send(Endpoints.deactivatePat, tokenId)
     }
 
     public func delete(_ tokenId: String) async throws -> AccessToken {
-        try await transport.send(.DELETE, "/auth/pats/\(tokenId)", signed: true)
+        try await transport.send(Endpoints.deletePat, tokenId)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 public import SignetAPI
 public import SignetCore
 
@@ -12,8 +11,8 @@ extension SignetClient {
         credentialId: String? = nil, credentialName: String? = nil, configuration: Configuration = Configuration()
     ) async throws -> RegisterResponse {
         let anonymous = try SignetClient(baseURL: baseURL, organizationID: organizationID, authToken: nil, configuration: configuration)
-        let challenge: RegistrationChallenge = try await anonymous.transport.send(
-            .POST, "/auth/registration/init",
+        let challenge = try await anonymous.transport.send(
+            Endpoints.registrationInit,
             body: RegistrationChallengeRequest(orgId: organizationID, username: username, registrationCode: registrationCode))
         let (clientData, attestation) = try KeyAttestation.make(challenge: challenge.challenge, key: privateKey)
         let credential = RegistrationCredential(
@@ -24,7 +23,7 @@ extension SignetClient {
         let registering = Transport(
             baseURL: anonymous.transport.baseURL, organizationID: organizationID, authToken: challenge.temporaryAuthenticationToken, signer: nil,
             configuration: configuration, httpClient: anonymous.transport.httpClient)
-        return try await registering.send(.POST, "/auth/registration", body: RegisterRequest(firstFactorCredential: credential))
+        return try await registering.send(Endpoints.register, body: RegisterRequest(firstFactorCredential: credential))
     }
 }
 
@@ -32,7 +31,6 @@ extension UsersAPI {
     /// `PUT /auth/registration/code` (signed): a new one-time registration code for a person; the
     /// previous one stops working. The answer shows it once, in `registrationCode`.
     public func newRegistrationCode(username: String, organizationID: String) async throws -> User {
-        try await transport.send(
-            .PUT, "/auth/registration/code", body: RegistrationCodeRequest(username: username, orgId: organizationID), signed: true)
+        try await transport.send(Endpoints.newRegistrationCode, body: RegistrationCodeRequest(username: username, orgId: organizationID))
     }
 }

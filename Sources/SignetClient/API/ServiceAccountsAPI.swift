@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 public import SignetAPI
 
 /// `/auth/service-accounts`.
@@ -7,31 +6,31 @@ public struct ServiceAccountsAPI: Sendable {
     let transport: Transport
 
     public func list() async throws -> [ServiceAccount] {
-        try await transport.send(.GET, "/auth/service-accounts", as: ListResponse<ServiceAccount>.self).items
+        try await transport.send(Endpoints.listServiceAccounts).items
     }
 
     /// Creates a service account; `accessTokens[0].accessToken` is shown this once.
     public func create(_ request: CreateServiceAccountRequest) async throws -> ServiceAccount {
-        try await transport.send(.POST, "/auth/service-accounts", body: request, signed: true)
+        try await transport.send(Endpoints.createServiceAccount, body: request)
     }
 
     public func get(_ id: String) async throws -> ServiceAccount {
-        try await transport.send(.GET, "/auth/service-accounts/\(id)")
+        try await transport.send(Endpoints.getServiceAccount, id)
     }
 
     public func update(_ id: String, _ request: UpdateServiceAccountRequest) async throws -> ServiceAccount {
-        try await transport.send(.PUT, "/auth/service-accounts/\(id)", body: request, signed: true)
+        try await transport.send(Endpoints.updateServiceAccount, id, body: request)
     }
 
     public func activate(_ id: String) async throws -> ServiceAccount {
-        try await transport.send(.PUT, "/auth/service-accounts/\(id)/activate", signed: true)
+        try await transport.send(Endpoints.activateServiceAccount, id)
     }
 
     public func deactivate(_ id: String) async throws -> ServiceAccount {
-        try await transport.send(.PUT, "/auth/service-accounts/\(id)/deactivate", signed: true)
+        try await transport.send(Endpoints.deactivateServiceAccount, id)
     }
 
     public func delete(_ id: String) async throws -> ServiceAccount {
-        try await transport.send(.DELETE, "/auth/service-accounts/\(id)", signed: true)
+        try await transport.send(Endpoints.deleteServiceAccount, id)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 public import SignetAPI
 
 /// `/auth/users`.
@@ -9,7 +8,7 @@ public struct UsersAPI: Sendable {
     /// One page of users.
     public func list(kind: UserKind? = nil, limit: Int? = nil, paginationToken: String? = nil) async throws -> ListResponse<User> {
         try await transport.send(
-            .GET, "/auth/users", query: [("kind", kind?.rawValue), ("limit", limit.map(String.init)), ("paginationToken", paginationToken)])
+            Endpoints.listUsers, query: [("kind", kind?.rawValue), ("limit", limit.map(String.init)), ("paginationToken", paginationToken)])
     }
 
     /// Every user, following `nextPageToken`.
@@ -25,26 +24,26 @@ public struct UsersAPI: Sendable {
     }
 
     public func create(_ request: CreateUserRequest) async throws -> User {
-        try await transport.send(.POST, "/auth/users", body: request, signed: true)
+        try await transport.send(Endpoints.createUser, body: request)
     }
 
     public func get(_ userId: String) async throws -> User {
-        try await transport.send(.GET, "/auth/users/\(userId)")
+        try await transport.send(Endpoints.getUser, userId)
     }
 
     public func update(_ userId: String, _ request: UpdateUserRequest) async throws -> User {
-        try await transport.send(.PUT, "/auth/users/\(userId)", body: request, signed: true)
+        try await transport.send(Endpoints.updateUser, userId, body: request)
     }
 
     public func activate(_ userId: String) async throws -> User {
-        try await transport.send(.PUT, "/auth/users/\(userId)/activate", signed: true)
+        try await transport.send(Endpoints.activateUser, userId)
     }
 
     public func deactivate(_ userId: String) async throws -> User {
-        try await transport.send(.PUT, "/auth/users/\(userId)/deactivate", signed: true)
+        try await transport.send(Endpoints.deactivateUser, userId)
     }
 
     public func delete(_ userId: String) async throws -> User {
-        try await transport.send(.DELETE, "/auth/users/\(userId)", signed: true)
+        try await transport.send(Endpoints.deleteUser, userId)
     }
 }

@@ -59,14 +59,14 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     if let gateway = services.gateway { router.add(middleware: GatewayMiddleware(gateway: gateway)) }
     router.add(middleware: BodyDeadlineMiddleware(timeout: services.configuration.bodyTimeout))
     if let gateway = services.gateway { GatewayCheckController(gateway: gateway).addRoutes(to: router) }
-    router.get("healthz") { _, _ in JSONResponse(MessageResponse(message: "ok")) }
     WellKnownController(tokens: services.tokens).addRoutes(to: router)
     DashboardController(renderer: services.dashboard, store: services.store).addRoutes(to: router)
 
+    let routes = EndpointRoutes(signed: services.signed, permissions: services.permissions)
     let auth = AuthController(
-        logins: services.logins, userActions: services.userActions, permissions: services.permissions, cache: services.cache)
+        logins: services.logins, userActions: services.userActions, permissions: services.permissions, cache: services.cache, routes: routes)
     auth.addPublicRoutes(to: router)
-    let registration = RegistrationController(registration: services.registration, signed: services.signed)
+    let registration = RegistrationController(registration: services.registration, routes: routes)
     registration.addPublicRoutes(to: router)
 
     let authenticated = router.group()
@@ -74,14 +74,14 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
         .add(middleware: TokenExpirationMiddleware())
         .group(context: AuthenticatedRequestContext.self)
     auth.addAuthenticatedRoutes(to: authenticated)
-    PatController(pats: services.pats, signed: services.signed, cache: services.cache).addRoutes(to: authenticated)
-    ServiceAccountController(accounts: services.serviceAccounts, signed: services.signed).addRoutes(to: authenticated)
-    UserController(users: services.users, signed: services.signed).addRoutes(to: authenticated)
-    PermissionController(roles: services.roles, signed: services.signed).addRoutes(to: authenticated)
-    CredentialController(credentials: services.credentials, signed: services.signed).addRoutes(to: authenticated)
-    AuditLogController(auditLogs: services.auditLogs).addRoutes(to: authenticated)
-    ExplainController(explain: services.explain).addRoutes(to: authenticated)
-    VerificationController(verification: services.verification).addRoutes(to: authenticated)
+    PatController(pats: services.pats, routes: routes, cache: services.cache).addRoutes(to: authenticated)
+    ServiceAccountController(accounts: services.serviceAccounts, routes: routes).addRoutes(to: authenticated)
+    UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
+    PermissionController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
+    CredentialController(credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
+    AuditLogController(auditLogs: services.auditLogs, routes: routes).addRoutes(to: authenticated)
+    ExplainController(explain: services.explain, routes: routes).addRoutes(to: authenticated)
+    VerificationController(verification: services.verification, routes: routes).addRoutes(to: authenticated)
     registration.addRoutes(to: authenticated)
     return router
 }

@@ -3,22 +3,18 @@ import SignetAPI
 
 /// `/auth/action/logs`: the audit log of signed user actions, naming the user and the token.
 ///
-/// | Route | Signed | Permission | Who may call |
-/// |---|---|---|---|
-/// | `GET /auth/action/logs` | no | `Auth:Logs:Read` | user, PAT, service account |
-/// | `GET /auth/action/logs/{id}` | no | `Auth:Logs:Read` | user, PAT, service account |
+/// Its routes, whether each is signed, the operation it requires and who may call it are its
+/// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
 struct AuditLogController: Sendable {
     let auditLogs: AuditLogService
+    let routes: EndpointRoutes
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
-        router.get("auth/action/logs") { request, context in
-            let query = request.uri.queryParameters
-            return JSONResponse(
-                try await auditLogs.list(
-                    startTime: query.get("startTime"), endTime: query.get("endTime"), userId: query.get("userId"), caller: context.caller))
+        routes.add(Endpoints.listAuditLogs, to: router) { call in
+            let query = call.request.uri.queryParameters
+            return try await auditLogs.list(
+                startTime: query.get("startTime"), endTime: query.get("endTime"), userId: query.get("userId"), caller: call.caller)
         }
-        router.get("auth/action/logs/:id") { _, context in
-            JSONResponse(try await auditLogs.get(try context.parameters.require("id"), caller: context.caller))
-        }
+        routes.add(Endpoints.getAuditLog, to: router) { call in try await auditLogs.get(try call.parameter("id"), caller: call.caller) }
     }
 }

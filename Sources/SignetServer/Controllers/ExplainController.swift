@@ -3,19 +3,16 @@ import SignetAPI
 
 /// `/auth/permissions/explain` (Signet's addition): why an operation is allowed or refused.
 ///
-/// | Route | Signed | Permission | Who may call |
-/// |---|---|---|---|
-/// | `GET /auth/permissions/explain?operation=X` | no | none (about the caller itself) | user, PAT, service account |
-/// | `GET /auth/permissions/explain?operation=X&identityId=ID` | no | `Permissions:Read` and `Auth:Users:Read` | user, PAT, service account |
+/// Its routes, whether each is signed, the operation it requires and who may call it are its
+/// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
 struct ExplainController: Sendable {
     let explain: ExplainService
+    let routes: EndpointRoutes
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
-        router.get("auth/permissions/explain") { request, context in
-            let query = request.uri.queryParameters
-            return JSONResponse(
-                try await explain.explain(
-                    operation: query.get("operation"), identityId: query.get("identityId"), caller: context.caller))
+        routes.add(Endpoints.explain, to: router) { call in
+            let query = call.request.uri.queryParameters
+            return try await explain.explain(operation: query.get("operation"), identityId: query.get("identityId"), caller: call.caller)
         }
     }
 }

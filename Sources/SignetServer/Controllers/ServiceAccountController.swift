@@ -3,53 +3,25 @@ import SignetAPI
 
 /// `/auth/service-accounts`.
 ///
-/// | Route | Signed | Permission | Who may call |
-/// |---|---|---|---|
-/// | `GET /auth/service-accounts` | no | `Auth:ServiceAccounts:Read` | user, PAT, service account |
-/// | `POST /auth/service-accounts` | yes | `Auth:ServiceAccounts:Create` (+ `Permissions:Assign` with `permissionId`) | user, PAT, service account |
-/// | `GET /auth/service-accounts/{id}` | no | `Auth:ServiceAccounts:Read` | user, PAT, service account |
-/// | `PUT /auth/service-accounts/{id}` | yes | `Auth:ServiceAccounts:Update` | user, PAT, service account |
-/// | `PUT /auth/service-accounts/{id}/activate` | yes | `Auth:ServiceAccounts:Activate` | user, PAT, service account |
-/// | `PUT /auth/service-accounts/{id}/deactivate` | yes | `Auth:ServiceAccounts:Deactivate` | CustomerEmployee login or service account (never a PAT); not itself |
-/// | `DELETE /auth/service-accounts/{id}` | yes (`force` may be unsigned) | `Auth:ServiceAccounts:Delete` | user, PAT, service account; not itself |
+/// Its routes, whether each is signed, the operation it requires and who may call it are its
+/// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
 struct ServiceAccountController: Sendable {
     let accounts: ServiceAccountService
-    let signed: SignedRoutes
+    let routes: EndpointRoutes
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
-        router.get("auth/service-accounts") { _, context in
-            JSONResponse(try await accounts.list(caller: context.caller))
+        routes.add(Endpoints.listServiceAccounts, to: router) { call in try await accounts.list(caller: call.caller) }
+        routes.add(Endpoints.createServiceAccount, to: router) { call in try await accounts.create(call.body, caller: call.caller) }
+        routes.add(Endpoints.getServiceAccount, to: router) { call in try await accounts.get(try call.parameter("id"), caller: call.caller) }
+        routes.add(Endpoints.updateServiceAccount, to: router) { call in
+            try await accounts.update(try call.parameter("id"), call.body, caller: call.caller)
         }
-        router.post(
-            "auth/service-accounts",
-            use: signed.handler { signed, _, _ in
-                JSONResponse(
-                    try await accounts.create(try RequestBody.decode(CreateServiceAccountRequest.self, from: signed.body), caller: signed.caller))
-            })
-        router.get("auth/service-accounts/:id") { _, context in
-            JSONResponse(try await accounts.get(try context.parameters.require("id"), caller: context.caller))
+        routes.add(Endpoints.activateServiceAccount, to: router) { call in
+            try await accounts.setActive(try call.parameter("id"), true, caller: call.caller)
         }
-        router.put(
-            "auth/service-accounts/:id",
-            use: signed.handler { signed, _, context in
-                let request = try RequestBody.decode(UpdateServiceAccountRequest.self, from: signed.body)
-                return JSONResponse(try await accounts.update(try context.parameters.require("id"), request, caller: signed.caller))
-            })
-        router.put(
-            "auth/service-accounts/:id/activate",
-            use: signed.handler { signed, _, context in
-                JSONResponse(try await accounts.setActive(try context.parameters.require("id"), true, caller: signed.caller))
-            })
-        router.put(
-            "auth/service-accounts/:id/deactivate",
-            use: signed.handler { signed, _, context in
-                _ = try RequestBody.decodeOptional(DeactivateServiceAccountRequest.self, from: signed.body)
-                return JSONResponse(try await accounts.setActive(try context.parameters.require("id"), false, caller: signed.caller))
-            })
-        router.delete(
-            "auth/service-accounts/:id",
-            use: signed.handler(unsignedQueryParameters: ["force"]) { signed, _, context in
-                JSONResponse(try await accounts.delete(try context.parameters.require("id"), caller: signed.caller))
-            })
+        routes.add(Endpoints.deactivateServiceAccount, to: router) { call in
+            try await accounts.setActive(try call.parameter("id"), false, caller: call.caller)
+        }
+        routes.add(Endpoints.deleteServiceAccount, to: router) { call in try await accounts.delete(try call.parameter("id"), caller: call.caller) }
     }
 }

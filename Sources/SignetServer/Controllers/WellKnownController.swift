@@ -1,15 +1,15 @@
 import Hummingbird
+import SignetAPI
 import SignetCore
 
 /// Public metadata.
 ///
-/// | Route | Signed | Permission | Who may call |
-/// |---|---|---|---|
-/// | `GET /.well-known/jwks.json` | no | none | anyone: the public keys that verify `X-Signet-Identity` |
+/// Its routes, whether each is signed, the operation it requires and who may call it are its
+/// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
 struct WellKnownController: Sendable {
     let tokens: TokenAuthority
 
     func addRoutes(to router: some RouterMethods<SignetRequestContext>) {
-        router.get(".well-known/jwks.json") { _, _ in JSONResponse(tokens.jwks()) }
+        EndpointRoutes.addPublic(Endpoints.jwks, to: router, responding: { _, _ in JSONResponse(tokens.jwks()) })
     }
 }

@@ -3,8 +3,9 @@ import NIOCore
 import SignetCore
 
 /// A file the dashboard serves under `/assets/`: hand-written JavaScript and CSS compiled into the
-/// binary (`PackageResources`, see Package.swift), so `signet` is the only file to ship. Nothing
-/// on a page comes from anywhere else.
+/// binary (`PackageResources`, see Package.swift), so `signet` is the only file to ship, and the
+/// endpoint catalogue rendered as a module (``EndpointsModule``). Nothing on a page comes from
+/// anywhere else.
 struct DashboardAsset: Sendable {
     let contentType: String
     let body: ByteBuffer
@@ -34,6 +35,7 @@ struct DashboardAsset: Sendable {
             "roles.js": DashboardAsset(PackageResources.roles_js, contentType: javascript),
             "credentials.js": DashboardAsset(PackageResources.credentials_js, contentType: javascript),
             "audit-log.js": DashboardAsset(PackageResources.audit_log_js, contentType: javascript),
+            "endpoints.js": DashboardAsset(Array(EndpointsModule.javascript.utf8), contentType: javascript),
         ]
     }()
 }

@@ -14,7 +14,6 @@ struct AuditLogService: Sendable {
 
     /// `GET /auth/action/logs?startTime&endTime&userId`, newest first, at most 1000.
     func list(startTime: String?, endTime: String?, userId: String?, caller: Caller) async throws -> ListResponse<AuditLog> {
-        try await permissions.require(.logsRead, for: caller)
         let start = try Self.date(startTime, field: "startTime") ?? Date(timeIntervalSince1970: 0)
         let end = try Self.date(endTime, field: "endTime") ?? now()
         guard start <= end else { throw APIError.badRequest("startTime must not be after endTime") }
@@ -31,7 +30,6 @@ struct AuditLogService: Sendable {
 
     /// `GET /auth/action/logs/{id}`.
     func get(_ id: String, caller: Caller) async throws -> AuditLog {
-        try await permissions.require(.logsRead, for: caller)
         guard Identifier.isWellFormed(id, prefix: .userAction), let action = try await store.userAction(id: id),
             action.orgId == caller.orgId, action.usedAt != nil
         else { throw APIError.notFound("audit log \(id) not found") }

@@ -19,12 +19,11 @@ struct PatService: Sendable {
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
-    /// `POST /auth/pats`.
+    /// `POST /auth/pats` (the route has required `Auth:Pats:Create`).
     func create(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
         guard caller.isUserLogin, caller.user.kind == .customerEmployee || caller.user.kind == .endUser else {
             throw PermissionService.denied(.patsCreate, caller)
         }
-        try await permissions.require(.patsCreate, for: caller)
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: request.secondsValid, maximumDays: maximumDays)
@@ -78,8 +77,8 @@ struct PatService: Sendable {
     /// `GET /auth/users/{userId}/pats` (Signet's addition, for the dashboard's Users page): another
     /// person's PATs, never their tokens. The caller needs `Auth:Users:Read` and every operation
     /// that person holds: whoever could act as them may see what acts for them.
+    /// The route has required `Auth:Users:Read`.
     func list(ofUser userId: String, caller: Caller) async throws -> ListResponse<AccessToken> {
-        try await permissions.require(.usersRead, for: caller)
         guard let user = try await store.user(id: userId), ExactText.equals(user.orgId, caller.orgId), !user.isDeleted, !user.isServiceAccount
         else { throw APIError.notFound("no person \(TextRules.escaped(userId)) in this organisation") }
         let missing = try await permissions.effective(for: caller).missing(from: try await store.permissions(identityId: user.id))

@@ -51,7 +51,6 @@ struct RegistrationService: Sendable {
     /// `PUT /auth/registration/code` (signed): a new code for a person. The caller must hold every
     /// operation the person holds: a code lets whoever has it add a credential to that account.
     func newCode(_ request: RegistrationCodeRequest, caller: Caller) async throws -> User {
-        try await permissions.require(.usersUpdate, for: caller)
         guard ExactText.equals(request.orgId, caller.orgId), let user = try await store.user(orgId: caller.orgId, username: request.username),
             !user.isServiceAccount, !user.isDeleted
         else { throw APIError.notFound("no person \(TextRules.escaped(request.username)) in organisation \(TextRules.escaped(request.orgId))") }

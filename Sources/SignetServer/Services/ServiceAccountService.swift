@@ -16,7 +16,6 @@ struct ServiceAccountService: Sendable {
     let now: @Sendable () -> Date
 
     func list(caller: Caller) async throws -> ListResponse<ServiceAccount> {
-        try await permissions.require(.serviceAccountsRead, for: caller)
         var items: [ServiceAccount] = []
         var afterId: String?
         while true {
@@ -29,7 +28,6 @@ struct ServiceAccountService: Sendable {
     }
 
     func get(_ id: String, caller: Caller) async throws -> ServiceAccount {
-        try await permissions.require(.serviceAccountsRead, for: caller)
         return try await presenter.serviceAccount(try await account(id, caller: caller))
     }
 
@@ -82,7 +80,6 @@ struct ServiceAccountService: Sendable {
     }
 
     func update(_ id: String, _ request: UpdateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
-        try await permissions.require(.serviceAccountsUpdate, for: caller)
         let user = try await account(id, caller: caller)
         var username = user.username
         var name = user.name
@@ -121,7 +118,6 @@ struct ServiceAccountService: Sendable {
 
     /// `DELETE`: the account and its tokens end for good; the records stay for the audit log.
     func delete(_ id: String, caller: Caller) async throws -> ServiceAccount {
-        try await permissions.require(.serviceAccountsDelete, for: caller)
         var user = try await account(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
         try await store.transaction { [user] store in try await store.retire(user, tokenKind: .serviceAccount, at: now()) }

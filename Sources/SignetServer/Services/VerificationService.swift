@@ -15,7 +15,6 @@ struct VerificationService: Sendable {
     /// `POST /auth/action/verify`: checks the user action against the end user's token, method,
     /// path (with its query) and body exactly as the API received them, and uses it up.
     func verify(body: [UInt8], caller: Caller) async throws -> VerifiedUserAction {
-        try await permissions.require(.actionsVerify, for: caller)
         let request = try RequestBody.decode(VerifyUserActionRequest.self, from: body)
         let subject: Caller
         do {

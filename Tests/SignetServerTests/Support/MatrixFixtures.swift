@@ -16,11 +16,12 @@ struct MatrixFixtures: Sendable {
         var signed: Bool
     }
 
-    /// Routes that are not user actions: they are sent without `X-DFNS-USERACTION`.
-    static let unsigned: Set<String> = [
-        "POST /auth/login/init", "POST /auth/login", "PUT /auth/logout", "POST /auth/logout", "POST /auth/action/init", "POST /auth/action",
-        "POST /auth/credentials/init", "POST /auth/registration/init", "POST /auth/registration",
-    ]
+    /// Whether the catalogue marks the route as a signed user action (the dashboard's pages and
+    /// assets, not in it, are not).
+    static func isSigned(_ route: String) -> Bool {
+        let shape = AuthorizationMatrixTests.shape(route)
+        return Endpoints.all.first { AuthorizationMatrixTests.shape($0.route) == shape }?.signed ?? false
+    }
 
     let server: TestServer
     let api: APIClient
@@ -72,7 +73,7 @@ struct MatrixFixtures: Sendable {
         let unique = UUID().uuidString.prefix(8).lowercased()
         let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
         let method = HTTPRequest.Method(rawValue: parts[0]) ?? .get
-        var call = Call(method: method, path: try await fill(parts[1]), body: nil, signed: method != .get && !Self.unsigned.contains(route))
+        var call = Call(method: method, path: try await fill(parts[1]), body: nil, signed: Self.isSigned(route))
         let key = try TestSigner.generate(.ed25519).publicKeyPEM
         switch route {
         case "POST /auth/login/init":

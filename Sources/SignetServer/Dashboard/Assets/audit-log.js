@@ -1,5 +1,5 @@
 // Settings > Audit log: time range and user filters; the token and credential behind each action.
-import { api, busy, el, formatDate, needs, requireSession, fillRows } from './signet.js';
+import { api, busy, endpoints, el, formatDate, needs, requireSession, fillRows } from './signet.js';
 
 const form = document.getElementById('audit-filters');
 const TOKEN_KINDS = { Token: 'Session', Pat: 'PAT', ServiceAccount: 'Service account' };
@@ -7,12 +7,12 @@ const TOKEN_KINDS = { Token: 'Session', Pat: 'PAT', ServiceAccount: 'Service acc
 /** The id of the person or service account with this email (the filter takes either). */
 async function userIdOf(email) {
   const wanted = email.toLowerCase();
-  let page = await api('GET', '/auth/users?limit=100');
+  let page = await api(endpoints.listUsers, { query: { limit: 100 } });
   for (;;) {
     const found = page.items.find((user) => user.username.toLowerCase() === wanted);
     if (found) return found.userId;
     if (!page.nextPageToken) throw new Error(`No user has the email ${email}.`);
-    page = await api('GET', `/auth/users?limit=100&paginationToken=${encodeURIComponent(page.nextPageToken)}`);
+    page = await api(endpoints.listUsers, { query: { limit: 100, paginationToken: page.nextPageToken } });
   }
 }
 
@@ -22,7 +22,7 @@ async function load() {
   if (form.end.value) query.set('endTime', new Date(form.end.value).toISOString());
   const who = form.userId.value.trim();
   if (who) query.set('userId', who.includes('@') ? await userIdOf(who) : who);
-  const list = await api('GET', `/auth/action/logs${query.size ? `?${query}` : ''}`);
+  const list = await api(endpoints.listAuditLogs, { query: Object.fromEntries(query) });
   fillRows(document.querySelector('#audit-table tbody'), list.items.map((entry) => el('tr', {},
     el('td', {}, formatDate(entry.datePerformed ?? entry.dateSigned)),
     el('td', {}, entry.username ?? entry.userId ?? '—'),

@@ -1,5 +1,5 @@
 // Settings > My credentials: passkeys and keys; add a passkey; deactivate or reactivate one.
-import { api, busy, confirmAction, el, fieldError, formatDate, loadFailed, requireSession, status, fillRows } from './signet.js';
+import { api, busy, confirmAction, el, endpoints, fieldError, formatDate, loadFailed, requireSession, status, fillRows } from './signet.js';
 import { createPasskey } from './webauthn.js';
 
 const form = document.getElementById('add-passkey');
@@ -12,8 +12,8 @@ function toggle(credential) {
     const warning = credential.isActive ? ' Sessions it opened end, and it can no longer sign.' : '';
     if (!(await confirmAction(`${label} the credential “${credential.name}”?${warning}`, label))) return;
     await busy(button, async () => {
-      const path = credential.isActive ? '/auth/credentials/deactivate' : '/auth/credentials/activate';
-      await api('PUT', path, { credentialUuid: credential.credentialUuid }, { signed: true });
+      const route = credential.isActive ? endpoints.deactivateCredential : endpoints.activateCredential;
+      await api(route, { body: { credentialUuid: credential.credentialUuid } });
       status(`${credential.name}: ${credential.isActive ? 'deactivated' : 'reactivated'}.`, 'ok');
       await load();
     });
@@ -30,7 +30,7 @@ function kind(credential) {
 
 async function load() {
   try {
-    const list = await api('GET', '/auth/credentials');
+    const list = await api(endpoints.listCredentials);
     fillRows(document.querySelector('#credential-table tbody'), list.items.map((credential) => el('tr', {},
       el('th', { scope: 'row' }, credential.name),
       el('td', {}, kind(credential)),
@@ -50,11 +50,11 @@ form.addEventListener('submit', async (event) => {
   fieldError('passkey-name', name ? null : 'Enter a name for the passkey.');
   if (!name) return;
   await busy(document.getElementById('add-passkey-button'), async () => {
-    const challenge = await api('POST', '/auth/credentials/init', { kind: 'Fido2' });
+    const challenge = await api(endpoints.credentialInit, { body: { kind: 'Fido2' } });
     const credentialInfo = await createPasskey(challenge);
-    await api('POST', '/auth/credentials', {
+    await api(endpoints.createCredential, { body: {
       credentialKind: 'Fido2', credentialInfo, credentialName: name, challengeIdentifier: challenge.challengeIdentifier,
-    }, { signed: true });
+    } });
     status(`Added the passkey ${name}.`, 'ok');
     await load();
   }, 'passkey-name-error');

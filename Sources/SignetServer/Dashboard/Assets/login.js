@@ -1,5 +1,5 @@
 // Sign in: with an email (the passkeys of that account), or usernameless (a passkey on this device).
-import { api, busy, fieldError, orgId, session, status } from './signet.js';
+import { api, busy, endpoints, fieldError, orgId, session, status } from './signet.js';
 import { requirePasskeys, signChallenge } from './webauthn.js';
 
 const form = document.getElementById('sign-in');
@@ -9,9 +9,9 @@ const params = new URLSearchParams(location.search);
 export async function signIn(username) {
   if (!orgId) throw new Error('This server has no organisation yet: run signet init, or start it with --dev.');
   const request = username ? { username, orgId } : { orgId };
-  const challenge = await api('POST', '/auth/login/init', request, { token: null });
+  const challenge = await api(endpoints.loginInit, { body: request, token: null });
   const firstFactor = await signChallenge(challenge);
-  const login = await api('POST', '/auth/login', { challengeIdentifier: challenge.challengeIdentifier, firstFactor }, { token: null });
+  const login = await api(endpoints.login, { body: { challengeIdentifier: challenge.challengeIdentifier, firstFactor }, token: null });
   session.start(login.token);
 }
 

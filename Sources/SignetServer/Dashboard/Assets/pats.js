@@ -1,9 +1,9 @@
 // Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, dateCell, el, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm,
+  api, assignableRoles, busy, dateCell, el, endpoints, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm,
 } from './signet.js';
-import { tokenActions } from './tokens.js';
+import { actionsOf, tokenActions } from './tokens.js';
 
 const form = document.getElementById('pat-form');
 const opener = document.getElementById('new-pat');
@@ -38,13 +38,13 @@ function row(pat) {
     el('td', {}, role),
     el('td', {}, el('code', {}, pat.credId)),
     el('td', { className: 'row-actions' }, ...(expired
-      ? tokenActions(pat, '/auth/pats', 'personal access token', load).slice(2)  // an expired token can only be deleted
-      : tokenActions(pat, '/auth/pats', 'personal access token', load))));
+      ? tokenActions(pat, actionsOf.pat, 'personal access token', load).slice(2)  // an expired token can only be deleted
+      : tokenActions(pat, actionsOf.pat, 'personal access token', load))));
 }
 
 async function load() {
   try {
-    const list = await api('GET', '/auth/pats');
+    const list = await api(endpoints.listPats);
     fillRows(tbody, list.items.map(row));
     document.getElementById('pat-empty').hidden = list.items.length > 0;
   } catch (error) {
@@ -84,7 +84,7 @@ function showResult(pat) {
   document.getElementById('pat-credential').value = pat.credId;
   document.getElementById('pat-signer').textContent = lastSigner;
   // The same id as everywhere else: the passkey's cr-… id and name, not its WebAuthn id.
-  api('GET', '/auth/credentials').then((list) => {
+  api(endpoints.listCredentials).then((list) => {
     const passkey = list.items.find((credential) => credential.credentialId === lastSigner);
     if (passkey) document.getElementById('pat-signer').textContent = `${passkey.name} (${passkey.credentialUuid})`;
   }).catch(() => {});
@@ -132,7 +132,7 @@ form.addEventListener('submit', async (event) => {
   if (!body) return;
   await busy(document.getElementById('pat-create'), async () => {
     try {
-      const pat = await api('POST', '/auth/pats', body, { signed: true });
+      const pat = await api(endpoints.createPat, { body });
       showResult(pat);
       status(`Created ${pat.name}.`, 'ok');
       await load();

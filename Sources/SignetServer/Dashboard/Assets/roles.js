@@ -1,5 +1,5 @@
 // Settings > Roles: create and edit with the operation picker, archive, assign and revoke.
-import { api, busy, confirmAction, el, fieldError, loadFailed, needs, requireSession, status, fillRows } from './signet.js';
+import { api, busy, confirmAction, el, endpoints, fieldError, loadFailed, needs, requireSession, status, fillRows } from './signet.js';
 
 const form = document.getElementById('role-form');
 const assignForm = document.getElementById('assign-form');
@@ -26,13 +26,13 @@ async function showAssignments(role) {
   assigning = role;
   assignForm.hidden = false;
   document.getElementById('assign-title').textContent = `Assignments of ${role.name}`;
-  const list = await api('GET', `/permissions/${encodeURIComponent(role.id)}/assignments`);
+  const list = await api(endpoints.listAssignments, { params: [role.id] });
   document.getElementById('assignment-list').replaceChildren(...list.items.map((assignment) => el('li', {},
     el('code', {}, assignment.identityId), ' ',
     button('Revoke', 'danger', async (node) => {
       if (!(await confirmAction(`Revoke ${role.name} from ${assignment.identityId}?`, 'Revoke'))) return;
       await busy(node, async () => {
-        await api('DELETE', `/permissions/${encodeURIComponent(role.id)}/assignments/${encodeURIComponent(assignment.id)}`, undefined, { signed: true });
+        await api(endpoints.revokeRole, { params: [role.id, assignment.id] });
         await showAssignments(role);
       });
     }))));
@@ -47,7 +47,7 @@ function operationSummary(operations) {
 
 async function load() {
   try {
-    const list = await api('GET', '/permissions');
+    const list = await api(endpoints.listRoles);
     fillRows(document.querySelector('#role-table tbody'), list.items.map((role) => el('tr', {},
       el('th', { scope: 'row' }, role.name),
       el('td', {}, operationSummary(role.operations)),
@@ -58,7 +58,7 @@ async function load() {
         role.isImmutable || role.isArchived ? '' : button('Archive', 'danger', async (node) => {
           if (!(await confirmAction(`Archive the role ${role.name}? Its assignments stop granting anything.`, 'Archive'))) return;
           await busy(node, async () => {
-            await api('PUT', `/permissions/${encodeURIComponent(role.id)}/archive`, { isArchived: true }, { signed: true });
+            await api(endpoints.archiveRole, { params: [role.id], body: { isArchived: true } });
             await load();
           });
         })))));
@@ -82,8 +82,8 @@ form.addEventListener('submit', async (event) => {
   if (!name || !operations.length) return;
   await busy(document.getElementById('role-save'), async () => {
     const id = form.roleId.value;
-    if (id) await api('PUT', `/permissions/${encodeURIComponent(id)}`, { name, operations }, { signed: true });
-    else await api('POST', '/permissions', { name, operations }, { signed: true });
+    if (id) await api(endpoints.updateRole, { params: [id], body: { name, operations } });
+    else await api(endpoints.createRole, { body: { name, operations } });
     form.hidden = true;
     status(`Saved the role ${name}.`, 'ok');
     await load();
@@ -95,7 +95,7 @@ assignForm.addEventListener('submit', async (event) => {
   fieldError('assign-identity', identityId ? null : 'Enter the id of a user, service account or token.');
   if (!identityId || !assigning) return;
   await busy(document.getElementById('assign-button'), async () => {
-    await api('POST', `/permissions/${encodeURIComponent(assigning.id)}/assignments`, { identityId }, { signed: true });
+    await api(endpoints.assignRole, { params: [assigning.id], body: { identityId } });
     assignForm.reset();
     status(`Assigned ${assigning.name} to ${identityId}.`, 'ok');
     await showAssignments(assigning);

@@ -1,7 +1,7 @@
 // Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
 // deactivate / reactivate / delete.
-import { api, assignableRoles, busy, el, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm } from './signet.js';
-import { tokenActions } from './tokens.js';
+import { api, assignableRoles, busy, el, endpoints, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm } from './signet.js';
+import { actionsOf, tokenActions } from './tokens.js';
 
 const form = document.getElementById('sa-form');
 const opener = document.getElementById('new-sa');
@@ -13,7 +13,7 @@ function showForm(open) {
 
 async function load() {
   try {
-    const list = await api('GET', '/auth/service-accounts');
+    const list = await api(endpoints.listServiceAccounts);
     fillRows(document.querySelector('#sa-table tbody'), list.items.map((account) => {
       const info = account.userInfo;
       const token = account.accessTokens[0];
@@ -25,7 +25,7 @@ async function load() {
         el('td', {}, info.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
         el('td', {}, el('code', {}, token?.credId ?? '')),
         el('td', { className: 'row-actions' },
-          ...tokenActions(info, '/auth/service-accounts', 'service account', load, info.userId, info.isActive)));
+          ...tokenActions(info, actionsOf.serviceAccount, 'service account', load, info.userId, info.isActive)));
     }));
   } catch (error) {
     loadFailed(error);
@@ -54,7 +54,7 @@ form.addEventListener('submit', async (event) => {
   const body = { name: form.name.value.trim(), publicKey: form.publicKey.value.trim() };
   if (form.role.value) body.permissionId = form.role.value;
   await busy(document.getElementById('sa-create'), async () => {
-    const created = await api('POST', '/auth/service-accounts', body, { signed: true });
+    const created = await api(endpoints.createServiceAccount, { body });
     document.getElementById('sa-token').value = created.accessTokens[0]?.accessToken ?? '';
     document.getElementById('sa-credential').value = created.accessTokens[0]?.credId ?? '';
     showForm(false);

@@ -1,6 +1,6 @@
 // First run and invitations: the setup link carries the organisation, the person's email and a
 // one-time code; the page registers a passkey with them and signs the person in.
-import { api, busy, fieldError, orgId, status } from './signet.js';
+import { api, busy, endpoints, fieldError, orgId, status } from './signet.js';
 import { createPasskey, requirePasskeys } from './webauthn.js';
 import { signIn } from './login.js';
 
@@ -31,11 +31,12 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   await busy(document.getElementById('register-button'), async () => {
-    const challenge = await api('POST', '/auth/registration/init', { orgId: org, username, registrationCode: code }, { token: null });
+    const challenge = await api(endpoints.registrationInit, { body: { orgId: org, username, registrationCode: code }, token: null });
     const credentialInfo = await createPasskey(challenge);
-    await api('POST', '/auth/registration', {
-      firstFactorCredential: { credentialKind: 'Fido2', credentialInfo, credentialName: name },
-    }, { token: challenge.temporaryAuthenticationToken });
+    await api(endpoints.register, {
+      body: { firstFactorCredential: { credentialKind: 'Fido2', credentialInfo, credentialName: name } },
+      token: challenge.temporaryAuthenticationToken,
+    });
     status('Passkey registered. Signing you in…');
     await signIn(username);
     location.assign('/settings/developers/personal-access-tokens?welcome=1');

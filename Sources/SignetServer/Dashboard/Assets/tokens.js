@@ -1,14 +1,23 @@
-// Row actions shared by PATs and service accounts: deactivate or reactivate, and delete, each
-// confirmed in a dialog and signed with the passkey.
-import { api, confirmAction, el, status } from './signet.js';
+// Row actions shared by PATs, service accounts and users: deactivate or reactivate, and delete,
+// each confirmed in a dialog and signed with the passkey.
+import { api, confirmAction, el, endpoints, status } from './signet.js';
+
+/** The catalogue routes that act on one PAT, service account or user. */
+export const actionsOf = {
+  pat: { activate: endpoints.activatePat, deactivate: endpoints.deactivatePat, remove: endpoints.deletePat },
+  serviceAccount: {
+    activate: endpoints.activateServiceAccount, deactivate: endpoints.deactivateServiceAccount, remove: endpoints.deleteServiceAccount,
+  },
+  user: { activate: endpoints.activateUser, deactivate: endpoints.deactivateUser, remove: endpoints.deleteUser },
+};
 
 /**
- * The buttons for one token. `base` is its collection (`/auth/pats` or `/auth/service-accounts`),
- * `id` its id there; `reload` refreshes the list afterwards.
+ * The buttons for one item. `routes` are its entry of `actionsOf`, `id` its id there; `reload`
+ * refreshes the list afterwards.
  */
-export function tokenActions(item, base, noun, reload, id = item.tokenId, active = item.isActive) {
+export function tokenActions(item, routes, noun, reload, id = item.tokenId, active = item.isActive) {
   const name = item.name;
-  const act = (label, verb, method, path) => {
+  const act = (label, verb, route) => {
     const button = el('button', { type: 'button', className: verb === 'delete' ? 'danger small' : 'secondary small' }, label);
     button.setAttribute('aria-label', `${label} ${name}`);
     button.addEventListener('click', async () => {
@@ -16,7 +25,7 @@ export function tokenActions(item, base, noun, reload, id = item.tokenId, active
       if (!(await confirmAction(`${label} the ${noun} “${name}”?${consequence} You will sign this with your passkey.`, label))) return;
       button.disabled = true;
       try {
-        await api(method, path, undefined, { signed: true });
+        await api(route, { params: [id] });
         status(`${name}: ${verb === 'delete' ? 'deleted' : verb === 'deactivate' ? 'deactivated' : 'reactivated'}.`, 'ok');
         await reload();
       } catch (error) {
@@ -26,10 +35,9 @@ export function tokenActions(item, base, noun, reload, id = item.tokenId, active
     });
     return button;
   };
-  const path = `${base}/${encodeURIComponent(id)}`;
   return [
-    active ? act('Deactivate', 'deactivate', 'PUT', `${path}/deactivate`) : act('Reactivate', 'activate', 'PUT', `${path}/activate`),
+    active ? act('Deactivate', 'deactivate', routes.deactivate) : act('Reactivate', 'activate', routes.activate),
     ' ',
-    act('Delete', 'delete', 'DELETE', path),
+    act('Delete', 'delete', routes.remove),
   ];
 }

@@ -1,6 +1,6 @@
 // Settings > Users: invite (the setup link shown once), a new setup link, deactivate / reactivate / delete.
-import { api, busy, el, fieldError, formatDate, loadFailed, needs, orgId, requireSession, status, wireCopyButtons, fillRows } from './signet.js';
-import { tokenActions } from './tokens.js';
+import { api, busy, el, endpoints, fieldError, formatDate, loadFailed, needs, orgId, requireSession, status, wireCopyButtons, fillRows } from './signet.js';
+import { actionsOf, tokenActions } from './tokens.js';
 
 const form = document.getElementById('invite');
 const result = document.getElementById('invite-result');
@@ -17,7 +17,7 @@ function newLinkButton(user) {
   const button = el('button', { type: 'button', className: 'secondary small' }, 'New setup link');
   button.setAttribute('aria-label', `New setup link for ${user.username}`);
   button.addEventListener('click', () => busy(button, async () => {
-    showLink(await api('PUT', '/auth/registration/code', { orgId: user.orgId, username: user.username }, { signed: true }));
+    showLink(await api(endpoints.newRegistrationCode, { body: { orgId: user.orgId, username: user.username } }));
     status(`A new setup link for ${user.username}; the previous one no longer works.`, 'ok');
   }));
   return button;
@@ -28,7 +28,7 @@ function patsButton(user) {
   const button = el('button', { type: 'button', className: 'secondary small' }, 'PATs');
   button.setAttribute('aria-label', `Personal access tokens of ${user.username}`);
   button.addEventListener('click', () => busy(button, async () => {
-    const list = await api('GET', `/auth/users/${encodeURIComponent(user.userId)}/pats`);
+    const list = await api(endpoints.listUserPats, { params: [user.userId] });
     fillRows(document.querySelector('#user-pats-table tbody'), list.items.map((pat) => el('tr', {},
       el('th', { scope: 'row' }, pat.name),
       el('td', {}, formatDate(pat.dateCreated)),
@@ -46,7 +46,7 @@ function patsButton(user) {
 
 async function load() {
   try {
-    const list = await api('GET', '/auth/users');
+    const list = await api(endpoints.listUsers);
     const people = list.items.filter((user) => !user.isServiceAccount);
     fillRows(document.querySelector('#user-table tbody'), people.map((user) => el('tr', {},
       el('th', { scope: 'row' }, user.username),
@@ -55,7 +55,7 @@ async function load() {
       el('td', {}, user.isRegistered ? 'Yes' : 'Not yet'),
       el('td', {}, user.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
       el('td', { className: 'row-actions' }, patsButton(user), ' ', newLinkButton(user), ' ',
-        ...tokenActions({ name: user.username }, '/auth/users', 'user', load, user.userId, user.isActive)))));
+        ...tokenActions({ name: user.username }, actionsOf.user, 'user', load, user.userId, user.isActive)))));
   } catch (error) {
     loadFailed(error);
   }
@@ -68,7 +68,7 @@ form.addEventListener('submit', async (event) => {
   fieldError('invite-email', problem);
   if (problem) return;
   await busy(document.getElementById('invite-button'), async () => {
-    const user = await api('POST', '/auth/users', { email, kind: 'CustomerEmployee' }, { signed: true });
+    const user = await api(endpoints.createUser, { body: { email, kind: 'CustomerEmployee' } });
     form.reset();
     showLink(user);
     status(`Invited ${user.username}.`, 'ok');

@@ -1,0 +1,104 @@
+/// One route of Signet's HTTP API, with its policy: the single statement of its method, path,
+/// whether it is a signed user action, the operation it requires, who may call it and how it is
+/// counted against abuse limits. The server registers its routes from these, the Swift SDK sends
+/// through them, the dashboard's scripts read them (`/assets/endpoints.js`), and the tests take
+/// their routes from ``Endpoints/all``.
+///
+/// `Body` is what the route reads (``NoBody`` for none, ``RawBody`` for bytes its service parses
+/// itself), `Response` what it answers.
+public struct Endpoint<Body: Sendable, Response: Sendable>: Sendable {
+    /// The route's policy, without its types.
+    public let rule: EndpointRule
+
+    /// Declares a route. `name` is how scripts and documentation call it (`createPat`).
+    public init(
+        _ name: String, _ method: EndpointMethod, _ path: PathTemplate, signed: Bool = false, operation: String? = nil,
+        callers: EndpointCallers = .tokenHolders, rate: RateClass, bodyOptional: Bool = false, unsignedQuery: Set<String> = []
+    ) {
+        rule = EndpointRule(
+            name: name, method: method, path: path, signed: signed, operation: operation, callers: callers, rate: rate,
+            bodyOptional: bodyOptional, unsignedQuery: unsignedQuery)
+    }
+
+    /// The route's method.
+    public var method: EndpointMethod { rule.method }
+    /// The route's path template.
+    public var path: PathTemplate { rule.path }
+    /// Whether the request must carry a user action (`X-DFNS-USERACTION`).
+    public var signed: Bool { rule.signed }
+}
+
+/// A route's policy: everything about it but its body and response types.
+public struct EndpointRule: Sendable, Hashable {
+    /// The route's name in scripts and documentation (`createPat`).
+    public let name: String
+    /// Its HTTP method.
+    public let method: EndpointMethod
+    /// Its path, with `{parameters}`.
+    public let path: PathTemplate
+    /// Whether the request must carry a user action signed for it, used up before the handler runs.
+    public let signed: Bool
+    /// The operation the caller must hold (user ∩ token), checked at the route; `nil` when the rule
+    /// is not static (the service decides, e.g. "every operation that person holds").
+    public let operation: String?
+    /// Who may call it.
+    public let callers: EndpointCallers
+    /// How it counts against abuse limits.
+    public let rate: RateClass
+    /// Whether an empty body reads as `{}` (otherwise a route with a body type requires one).
+    public let bodyOptional: Bool
+    /// Query parameters a signed route accepts although they were not signed (`force` on deletes).
+    public let unsignedQuery: Set<String>
+
+    /// `METHOD /path/{parameter}`, as the README and the tests write routes.
+    public var route: String { "\(method.rawValue) \(path)" }
+}
+
+/// The HTTP methods Signet's API uses.
+public enum EndpointMethod: String, Sendable, Hashable, CaseIterable {
+    case GET, POST, PUT, DELETE
+}
+
+/// Who may call a route. The services hold the detailed rules (a PAT changes only itself, say);
+/// this is the part a client can know in advance.
+public enum EndpointCallers: String, Sendable, Hashable, CaseIterable {
+    /// Anyone, with or without a token (a bearer token is ignored).
+    case anyone
+    /// The person registering, with the temporary token of `POST /auth/registration/init`.
+    case registering
+    /// Any valid access token: a login session, a PAT or a service account's token.
+    case tokenHolders
+    /// A person's login session only (not a PAT, not a service account).
+    case personLogin
+    /// A login session, a person's or a service account's (not a PAT).
+    case loginSession
+    /// A service account's token only.
+    case serviceAccount
+}
+
+/// How a route counts against abuse limits.
+public enum RateClass: String, Sendable, Hashable, CaseIterable {
+    /// Serves anyone and reveals nothing (health, public keys).
+    case open
+    /// Proves who someone is (login, registration): the credential-guessing bucket.
+    case authentication
+    /// Reads for a token holder.
+    case read
+    /// Changes, or steps of signing one.
+    case write
+}
+
+/// The body of a route that reads none.
+public struct NoBody: Codable, Sendable, Equatable {
+    /// No body.
+    public init() {}
+}
+
+/// The body of a route whose service reads the bytes itself (a form, or a body it must keep exact).
+public struct RawBody: Sendable, Equatable {
+    /// The bytes as received.
+    public let bytes: [UInt8]
+
+    /// Wraps received bytes.
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import SignetAPI
+import Testing
+
+/// `docs/api-routes.md` is rendered from the endpoint catalogue, so the list people read is the
+/// list the server serves. Run with `SIGNET_REGENERATE_DOCS=1` to rewrite it after changing the
+/// catalogue.
+@Suite("Endpoint documentation")
+struct EndpointDocumentationTests {
+    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/api-routes.md").standardized
+
+    static func render() -> String {
+        var lines = [
+            "# Signet's API routes",
+            "",
+            "Rendered from the endpoint catalogue (`Sources/SignetAPI/Endpoints/`), which the server registers its",
+            "routes from, the Swift SDK sends through, and the dashboard's scripts read (`/assets/endpoints.js`).",
+            "`EndpointDocumentationTests` fails when this file and the catalogue differ; regenerate it with",
+            "`SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests`.",
+            "",
+            "**Signed**: the request must carry `X-DFNS-USERACTION` (a user action signed for it, or Fast Auth), used",
+            "up before anything changes. **Operation**: what the caller must hold (user ∩ token), checked at the route;",
+            "\"—\" where none is needed or the rule depends on the request (the service decides, see the source).",
+            "**Callers**: `anyone` (no token), `registering` (the registration's temporary token), `tokenHolders` (a",
+            "login session, a PAT or a service account), `personLogin`, `loginSession`, `serviceAccount`.",
+            "**Rate**: the abuse-limit class (`open`, `authentication`, `read`, `write`).",
+            "",
+            "| Name | Route | Signed | Operation | Callers | Rate |",
+            "|---|---|---|---|---|---|",
+        ]
+        for rule in Endpoints.all {
+            let operation = rule.operation.map { "`\($0)`" } ?? "—"
+            let unsigned = rule.unsignedQuery.isEmpty ? "" : " (`\(rule.unsignedQuery.sorted().joined(separator: "`, `"))` may be unsigned)"
+            lines.append(
+                "| `\(rule.name)` | `\(rule.route)` | \(rule.signed ? "yes" + unsigned : "no") | \(operation) | \(rule.callers.rawValue) | \(rule.rate.rawValue) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("docs/api-routes.md is the catalogue")
+    func documentationIsCurrent() throws {
+        let rendered = Self.render()
+        if ProcessInfo.processInfo.environment["SIGNET_REGENERATE_DOCS"] == "1" {
+            try rendered.write(to: Self.file, atomically: true, encoding: .utf8)
+        }
+        let written = try String(contentsOf: Self.file, encoding: .utf8)
+        #expect(written == rendered, "docs/api-routes.md differs from the catalogue: SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests")
+    }
+}
