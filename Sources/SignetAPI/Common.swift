@@ -9,7 +9,9 @@ public struct ErrorResponse: Codable, Sendable, Equatable {
     public init(error: ErrorBody) { self.error = error }
 }
 
-/// The inside of ``ErrorResponse``.
+/// The inside of ``ErrorResponse``. `status`, `message` and `details` are as Dfns sends them; `id`,
+/// `field` and `operation` are Signet's, for clients that act on a refusal without reading its
+/// words (the message is for people and may be reworded; these are stable).
 public struct ErrorBody: Codable, Sendable, Equatable {
     /// The HTTP status, repeated for clients that only see the body.
     public var status: Int
@@ -17,13 +19,56 @@ public struct ErrorBody: Codable, Sendable, Equatable {
     public var message: String
     /// Machine-readable detail, such as the field that conflicted.
     public var details: [String: String]?
+    /// What kind of refusal this is (``RefusalID``), stable across releases.
+    public var id: String?
+    /// The request field at fault, as the request names it (`publicKey`, `firstFactor.kind`).
+    public var field: String?
+    /// The operation the caller lacks, on ``RefusalID/operationNotGranted``.
+    public var operation: String?
 
     /// Creates an error body.
-    public init(status: Int, message: String, details: [String: String]? = nil) {
+    public init(
+        status: Int, message: String, details: [String: String]? = nil, id: String? = nil, field: String? = nil, operation: String? = nil
+    ) {
         self.status = status
         self.message = message
         self.details = details
+        self.id = id
+        self.field = field
+        self.operation = operation
     }
+}
+
+/// The stable kinds of refusal in ``ErrorBody/id``. A client switches on these, never on messages.
+public enum RefusalID: String, Sendable, CaseIterable {
+    /// A field is missing, malformed or out of range (``ErrorBody/field`` names it).
+    case invalidField = "invalid_field"
+    /// The body names a field the route does not accept (``ErrorBody/field`` names the first).
+    case unknownField = "unknown_field"
+    /// The body is not the JSON object the route reads.
+    case invalidBody = "invalid_body"
+    /// Something with this value exists already (``ErrorBody/field`` names the field).
+    case duplicate
+    /// The caller lacks an operation (``ErrorBody/operation`` names it).
+    case operationNotGranted = "operation_not_granted"
+    /// The route is a user action and the request carries none.
+    case userActionRequired = "user_action_required"
+    /// No valid access token.
+    case notAuthenticated = "not_authenticated"
+    /// Allowed to nobody in this situation (another refusal than a missing operation).
+    case forbidden
+    /// No such object, or not one the caller may see.
+    case notFound = "not_found"
+    /// The request conflicts with the object's state.
+    case conflict
+    /// The body is larger than the route accepts.
+    case bodyTooLarge = "body_too_large"
+    /// Any other refusal of bad input.
+    case badRequest = "bad_request"
+    /// The request took too long to arrive.
+    case timeout
+    /// The server failed; the log has the details.
+    case internalError = "internal_error"
 }
 
 /// A list, with `nextPageToken` on the lists that page.

@@ -1,4 +1,5 @@
 public import Foundation
+public import SignetAPI
 
 /// What can go wrong when calling a Signet (or Dfns) server.
 ///
@@ -48,18 +49,35 @@ public struct SignetClientError: Error, Sendable, Equatable, CustomStringConvert
     public let body: Data?
     /// More about a transport failure, an unreadable answer, or an organisation mismatch.
     public let detail: String?
+    /// For a Signet server's refusal, its stable kind (`operation_not_granted`, `invalid_field`, …;
+    /// see `RefusalID`): act on this, never on ``message``. `nil` from servers that send none.
+    public let refusalID: String?
+    /// For a refusal of bad input, the request field at fault (`publicKey`, `firstFactor.kind`).
+    public let field: String?
+    /// For a refusal for a missing operation, the operation (`Wallets:Create`).
+    public let operation: String?
 
-    init(_ errorType: ErrorType, status: Int? = nil, message: String? = nil, body: Data? = nil, detail: String? = nil) {
+    init(
+        _ errorType: ErrorType, status: Int? = nil, message: String? = nil, body: Data? = nil, detail: String? = nil, refusal: ErrorBody? = nil
+    ) {
         self.errorType = errorType
         self.status = status
         self.message = message
         self.body = body
         self.detail = detail
+        self.refusalID = refusal?.id
+        self.field = refusal?.field
+        self.operation = refusal?.operation
     }
 
     /// The server refused the request.
     public static func server(status: Int, message: String) -> SignetClientError {
         SignetClientError(.server, status: status, message: message)
+    }
+
+    /// The server refused the request with an error envelope.
+    public static func server(status: Int, refusal: ErrorBody) -> SignetClientError {
+        SignetClientError(.server, status: status, message: refusal.message, refusal: refusal)
     }
 
     /// The operation is waiting for a policy approval (HTTP 202).

@@ -119,6 +119,9 @@ struct Transport: Sendable {
         case 200..<300 where response.status.code != 202: return data
         case 202: throw SignetClientError.policyPending(body: data)
         default:
+            if let envelope = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
+                throw SignetClientError.server(status: Int(response.status.code), refusal: envelope.error)
+            }
             throw SignetClientError.server(status: Int(response.status.code), message: Self.message(in: data, status: response.status))
         }
     }

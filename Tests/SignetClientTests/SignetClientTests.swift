@@ -87,7 +87,8 @@ struct SignetClientTests {
                 _ = try await dev.users.list()
                 Issue.record("a revoked role still granted access")
             } catch let error as SignetClientError {
-                #expect(error.status == 403)
+                // What a program acts on is named, not worded.
+                #expect(error.status == 403 && error.refusalID == "operation_not_granted" && error.operation == "Auth:Users:Read", "\(error)")
             }
             #expect(try await admin.users.deactivate(user.userId).isActive == false)
             #expect(try await admin.users.activate(user.userId).isActive)

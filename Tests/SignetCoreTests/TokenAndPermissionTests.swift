@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 import SignetAPI
 import Testing
 
@@ -30,6 +31,18 @@ struct TokenTests {
         #expect(payload["https://custom/app_metadata"]?["tokenKind"] == .string("Pat"))
         #expect(payload["https://custom/username"] == .string("a@example.com"))
         #expect(payload["aud"] == .string("dfns:auth:user"))
+    }
+
+    @Test("Expiry follows the authority's clock: moving it past exp refuses the token, no sleeping")
+    func injectedClock() async throws {
+        let clock = NIOLockedValueBox(Date())
+        let authority = try await TokenAuthority(issuer: "signet", keys: [], current: .generate(), now: { clock.withLockedValue { $0 } })
+        let start = clock.withLockedValue { $0 }
+        let token = try await authority.mint(audience: .access, id: "to-1", username: "a", metadata: metadata, expiresAt: start.addingTimeInterval(60))
+        let claims = try await authority.verify(token, audience: .access)
+        #expect(claims.iat.value == Date(timeIntervalSince1970: start.timeIntervalSince1970.rounded(.down)))
+        clock.withLockedValue { $0 = start.addingTimeInterval(61) }
+        await #expect(throws: TokenFailure.expired) { try await authority.verify(token, audience: .access) }
     }
 
     @Test("Expired, tampered and foreign tokens are refused; older keys still verify")

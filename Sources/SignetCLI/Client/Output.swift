@@ -57,8 +57,9 @@ enum Output {
         switch (error.errorType, error.status) {
         case (.server, 401):
             return "\(error.message ?? "") (HTTP 401): the token is not accepted; run signet login again, or check SIGNET_TOKEN"
-        case (.server, 403) where (error.message ?? "").contains("is not authorized to perform operation"):
-            return "\(error.message ?? "") (HTTP 403): a role with that operation is needed; see what grants it with signet can <operation>"
+        case (.server, 403) where error.operation != nil:
+            let operation = error.operation ?? ""
+            return "\(error.message ?? "") (HTTP 403): a role with \(operation) is needed; see what grants it with signet can \(operation)"
         case (.server, 403):
             return
                 "\(error.message ?? "") (HTTP 403): check the key that signs (SIGNET_PRIVATE_KEY, SIGNET_CREDENTIAL_ID; signet whoami shows the token) and try again"

@@ -67,6 +67,8 @@ public final class TokenAuthority: Sendable {
     public static let maximumTokenLength = 8192
     private let state = NIOLockedValueBox<State>(State())
     private let reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])?
+    /// The current time, for `iat` and the expiry check (injectable, so tests move it instead of sleeping).
+    private let now: @Sendable () -> Date
 
     private struct State {
         var keys: JWTKeyCollection?
@@ -77,15 +79,21 @@ public final class TokenAuthority: Sendable {
         var lastReload: ContinuousClock.Instant?
     }
 
-    /// An authority with no keys yet; call ``load(_:)`` before minting.
-    public init(issuer: String, reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])? = nil) {
+    /// An authority with no keys yet; call ``load(_:)`` before minting. `now` is the clock that
+    /// stamps `iat` and decides expiry.
+    public init(
+        issuer: String, now: @escaping @Sendable () -> Date = { Date() }, reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])? = nil
+    ) {
         self.issuer = issuer
+        self.now = now
         self.reloadSource = reloadSource
     }
 
     /// An authority over the given keys; `current` signs new tokens, all of them verify.
-    public convenience init(issuer: String, keys material: [SigningKeyMaterial], current: SigningKeyMaterial) async throws {
-        self.init(issuer: issuer)
+    public convenience init(
+        issuer: String, keys material: [SigningKeyMaterial], current: SigningKeyMaterial, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
+        self.init(issuer: issuer, now: now)
         try await load(material + [current])
     }
 
@@ -132,11 +140,12 @@ public final class TokenAuthority: Sendable {
     /// The id of the key that signs new tokens.
     public var currentKeyID: String? { state.withLockedValue { $0.currentKID } }
 
-    /// Mints a token. `expiresAt` is written to `exp`.
+    /// Mints a token. `expiresAt` is written to `exp`; `issuedAt` defaults to the authority's clock.
     public func mint(
         audience: TokenAudience, id: String, username: String, metadata: AppMetadata,
-        issuedAt: Date = Date(), expiresAt: Date
+        issuedAt: Date? = nil, expiresAt: Date
     ) async throws -> String {
+        let issuedAt = issuedAt ?? now()
         let (keys, kid) = state.withLockedValue { ($0.keys, $0.currentKID) }
         guard let keys, let kid else { throw TokenFailure.malformed }
         let claims = TokenClaims(
@@ -191,6 +200,8 @@ public final class TokenAuthority: Sendable {
         } catch {
             throw .malformed
         }
+        // Expiry by this authority's clock (jwt-kit's own check reads the system clock).
+        guard claims.exp.value > now() else { throw .expired }
         guard claims.iss.value == issuer, claims.aud.value == [audience.rawValue] else { throw .wrongAudience }
         return claims
     }

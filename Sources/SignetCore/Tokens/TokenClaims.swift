@@ -71,7 +71,9 @@ public struct TokenClaims: JWTPayload, Equatable {
         self.appMetadata = metadata
     }
 
-    /// Called by jwt-kit after the signature verifies: refuses expired tokens.
+    /// Called by jwt-kit after the signature verifies. Expiry is checked by ``TokenAuthority`` with
+    /// its injected clock (a token that expired by the system clock is refused here too, so a
+    /// clock set in the past never revives one).
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
     }

@@ -39,7 +39,7 @@ struct SignetServices: Sendable {
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
-        let tokens = TokenAuthority(issuer: configuration.issuer, reloadSource: { try await store.signingKeys() })
+        let tokens = TokenAuthority(issuer: configuration.issuer, now: configuration.now, reloadSource: { try await store.signingKeys() })
         let cache = AuthorizationCache(
             store: store, enabled: configuration.authorizationCache, timeToLive: configuration.authorizationCacheLifetime, now: now)
         let permissions = PermissionService(cache: cache)

@@ -31,7 +31,7 @@ enum RequestBody {
 
     /// Decodes a required JSON object body as `T`. Unknown fields are refused when `T` lists its fields.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        guard !isEmpty(bytes) else { throw APIError.badRequest("a JSON object body is required") }
+        guard !isEmpty(bytes) else { throw APIError(.badRequest, "a JSON object body is required", id: .invalidBody) }
         return try decodeObject(type, from: bytes)
     }
 
@@ -45,30 +45,44 @@ enum RequestBody {
         do {
             json = try JSONValue(parsing: bytes)
         } catch {
-            throw APIError.badRequest("the body is not valid JSON: \(error.description)")
+            throw APIError(.badRequest, "the body is not valid JSON: \(error.description)", id: .invalidBody)
         }
-        guard let keys = json.objectKeys else { throw APIError.badRequest("the body must be a JSON object") }
+        guard let keys = json.objectKeys else { throw APIError(.badRequest, "the body must be a JSON object", id: .invalidBody) }
         if let known = (T.self as? any KnownFields.Type)?.knownFields {
             let unknown = keys.subtracting(known).sorted()
             guard unknown.isEmpty else {
-                throw APIError.badRequest(
+                throw APIError(
+                    .badRequest,
                     "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); "
-                        + "accepted fields are \(known.sorted().joined(separator: ", "))")
+                        + "accepted fields are \(known.sorted().joined(separator: ", "))", id: .unknownField, field: unknown.first)
             }
         }
         do {
             return try SignetJSON.decoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw APIError.badRequest(describe(error))
+            throw refusal(error)
         }
+    }
+
+    /// A decoding failure as a refusal naming the field at fault.
+    static func refusal(_ error: DecodingError) -> APIError {
+        let field: String
+        switch error {
+        case .keyNotFound(let key, let context): field = path(context.codingPath, key)
+        case .valueNotFound(_, let context), .typeMismatch(_, let context), .dataCorrupted(let context): field = path(context.codingPath)
+        @unknown default: field = ""
+        }
+        return field.isEmpty ? APIError(.badRequest, describe(error), id: .invalidBody) : .invalid(field, describe(error))
+    }
+
+    /// A coding path as the request writes it: `firstFactor.kind`, `operations[2]`.
+    private static func path(_ codingPath: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
+        let keys = (codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        return keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 
     /// A decoding failure in words: which field, and what was expected.
     static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
-            let keys = (codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        }
         switch error {
         case .keyNotFound(let key, let context):
             return "field '\(path(context.codingPath, key))' is required"

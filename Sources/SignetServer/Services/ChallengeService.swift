@@ -134,7 +134,7 @@ struct ChallengeService: Sendable {
             throw APIError.badRequest("firstFactor.kind '\(kind.rawValue)' is not supported; Signet verifies Key and Fido2 credentials")
         }
         guard let assertion = answer.firstFactor.credentialAssertion else {
-            throw APIError.badRequest("field 'firstFactor.credentialAssertion' is required")
+            throw APIError.invalid("firstFactor.credentialAssertion", "field 'firstFactor.credentialAssertion' is required")
         }
         let credId = TextRules.escaped(assertion.credId)
         // A login challenge issued for no one is answered by a discoverable passkey, which must say whose it is.

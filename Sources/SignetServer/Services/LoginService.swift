@@ -32,13 +32,13 @@ struct LoginService: Sendable {
                 purpose: .login, for: .init(orgId: orgId, userId: "", username: ""), tokenId: nil, allowedCredentialIds: [])
         }
         guard !username.isEmpty, username.utf8.count <= 254 else {
-            throw APIError.badRequest("field 'username' is required (the user's email), unless you log in with a discoverable passkey")
+            throw APIError.invalid("username", "field 'username' is required (the user's email), unless you log in with a discoverable passkey")
         }
         guard TextRules.forbiddenScalar(in: username) == nil else {
-            throw APIError.badRequest("field 'username' must not contain control, format or separator characters")
+            throw APIError.invalid("username", "field 'username' must not contain control, format or separator characters")
         }
         guard let orgId = request.orgId, !orgId.isEmpty, orgId.utf8.count <= 128 else {
-            throw APIError.badRequest("field 'orgId' is required")
+            throw APIError.invalid("orgId", "field 'orgId' is required")
         }
         if let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount {
             let credentials = try await store.credentials(identityId: user.id).filter(\.isActive)

@@ -91,7 +91,7 @@ struct PasskeyService: Sendable {
             throw refuse("this passkey belongs to relying party \(credential.relyingPartyId), not \(relyingParty.id)")
         }
         guard let authenticatorData = assertion.authenticatorData else {
-            throw APIError.badRequest("field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential")
+            throw APIError.invalid("firstFactor.credentialAssertion.authenticatorData", "field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential")
         }
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
             throw refuse("this passkey's key is no longer accepted; register a new passkey")
@@ -141,7 +141,7 @@ struct PasskeyService: Sendable {
     }
 
     private static func decode(_ text: String, field: String) throws -> [UInt8] {
-        guard let bytes = Base64URL.decode(text), !bytes.isEmpty else { throw APIError.badRequest("field '\(field)' must be base64url") }
+        guard let bytes = Base64URL.decode(text), !bytes.isEmpty else { throw APIError.invalid(field, "field '\(field)' must be base64url") }
         return bytes
     }
 

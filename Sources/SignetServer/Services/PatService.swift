@@ -27,7 +27,7 @@ struct PatService: Sendable {
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: request.secondsValid, maximumDays: maximumDays)
-        let publicKey = try PublicKey(pem: request.publicKey)
+        let publicKey = try Validate.publicKey(request.publicKey)
         var role: RoleRecord?
         if let permissionId = request.permissionId {
             role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)

@@ -1,3 +1,4 @@
+import HTTPTypes
 import SignetAPI
 import SignetCore
 import SignetStore
@@ -27,6 +28,8 @@ struct PermissionService: Sendable {
 
     /// The Dfns refusal: `"<kind> <id> is not authorized to perform operation (<Operation>)"`.
     static func denied(_ operation: OperationName, _ caller: Caller) -> APIError {
-        .forbidden("\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))")
+        APIError(
+            .forbidden, "\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))", id: .operationNotGranted,
+            operation: operation.rawValue)
     }
 }

@@ -154,7 +154,7 @@ struct RoleService: Sendable {
 
     /// Validates operation names and stores them under their current names, deduplicated, in order.
     static func operations(_ names: [String], declared: Set<String> = []) throws -> [String] {
-        guard !names.isEmpty else { throw APIError.badRequest("field 'operations' must list at least one operation") }
+        guard !names.isEmpty else { throw APIError.invalid("operations", "field 'operations' must list at least one operation") }
         var result: [String] = []
         var unknown: [String] = []
         for name in names {

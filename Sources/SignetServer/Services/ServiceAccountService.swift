@@ -38,7 +38,7 @@ struct ServiceAccountService: Sendable {
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: nil, maximumDays: maximumDays)
-        let publicKey = try PublicKey(pem: request.publicKey)
+        let publicKey = try Validate.publicKey(request.publicKey)
         var role: RoleRecord?
         if let permissionId = request.permissionId {
             try await permissions.require(.permissionsAssign, for: caller)

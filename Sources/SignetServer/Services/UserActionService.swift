@@ -1,3 +1,4 @@
+import HTTPTypes
 import Foundation
 import JWTKit
 import SignetAPI
@@ -79,8 +80,10 @@ struct UserActionService: Sendable {
     /// Nothing is consumed when a check fails; the single use itself is decided by the database.
     func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
         guard let header = request.header, !header.isEmpty else {
-            throw APIError.forbidden(
-                "this request must be signed: send X-DFNS-USERACTION (from POST /auth/action/init, then POST /auth/action, or Fast Auth)")
+            throw APIError(
+                .forbidden,
+                "this request must be signed: send X-DFNS-USERACTION (from POST /auth/action/init, then POST /auth/action, or Fast Auth)",
+                id: .userActionRequired)
         }
         if FastAuth.isFastAuth(header) { return try await consumeFastAuth(header, request, caller: caller) }
         let claims: TokenClaims

@@ -46,9 +46,9 @@ struct UserService: Sendable {
             throw APIError.badRequest("isSSORequired must be false: Signet has no single sign-on")
         }
         let email = request.email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard OrganizationBootstrap.isEmail(email) else { throw APIError.badRequest("field 'email' is not an email address") }
+        guard OrganizationBootstrap.isEmail(email) else { throw APIError.invalid("email", "field 'email' is not an email address") }
         let externalId = try Validate.externalId(request.externalId)
-        let publicKey = try request.publicKey.map { try PublicKey(pem: $0) }
+        let publicKey = try request.publicKey.map { try Validate.publicKey($0) }
         if try await store.user(orgId: caller.orgId, username: email) != nil {
             throw APIError.conflict("a user with email \(email) already exists", details: ["duplicate": "email"])
         }

@@ -23,7 +23,7 @@ enum Validate {
         do {
             try TextRules.check(value, maximumCharacters: maximumCharacters, maximumBytes: maximumBytes)
         } catch {
-            throw APIError.badRequest("field '\(field)' \(error.description)")
+            throw APIError.invalid(field, "field '\(field)' \(error.description)")
         }
     }
 
@@ -41,28 +41,37 @@ enum Validate {
         let maximumSeconds = maximumDays * 86_400
         if let seconds {
             guard seconds > 0, seconds <= maximumSeconds else {
-                throw APIError.badRequest("field 'secondsValid' must be between 1 and \(maximumSeconds)")
+                throw APIError.invalid("secondsValid", "field 'secondsValid' must be between 1 and \(maximumSeconds)")
             }
             return TimeInterval(seconds)
         }
         if let days {
             guard days > 0, days <= maximumDays else {
-                throw APIError.badRequest("field 'daysValid' must be between 1 and \(maximumDays)")
+                throw APIError.invalid("daysValid", "field 'daysValid' must be between 1 and \(maximumDays)")
             }
             return TimeInterval(days * 86_400)
         }
         return TimeInterval(maximumSeconds)
     }
 
+    /// A public key in PEM from the request field `field` (a 400 naming it when it is not one Signet accepts).
+    static func publicKey(_ pem: String, field: String = "publicKey") throws -> PublicKey {
+        do {
+            return try PublicKey(pem: pem)
+        } catch let error as KeyParsingError {
+            throw APIError.invalid(field, error.description)
+        }
+    }
+
     /// A role of the organisation that can be assigned: it exists and is not archived.
     static func assignableRole(_ permissionId: String, orgId: String, store: any SignetStore) async throws -> RoleRecord {
         guard Identifier.isWellFormed(permissionId, prefix: .permission) else {
-            throw APIError.badRequest("field 'permissionId' must be a permission id (pm-…)")
+            throw APIError.invalid("permissionId", "field 'permissionId' must be a permission id (pm-…)")
         }
         guard let role = try await store.role(id: permissionId), role.orgId == orgId else {
-            throw APIError.notFound("permission \(permissionId) not found")
+            throw APIError.notFound("permission \(permissionId) not found").with(field: "permissionId")
         }
-        guard !role.isArchived else { throw APIError.badRequest("permission \(permissionId) is archived") }
+        guard !role.isArchived else { throw APIError.invalid("permissionId", "permission \(permissionId) is archived") }
         return role
     }
 
@@ -78,7 +87,7 @@ enum Validate {
     /// A client-chosen `credId`: 16 to 128 base64url characters.
     static func credId(_ credId: String) throws {
         guard (16...128).contains(credId.utf8.count), Base64URL.decode(credId) != nil else {
-            throw APIError.badRequest("credentialInfo.credId must be 16 to 128 base64url characters")
+            throw APIError.invalid("credentialInfo.credId", "credentialInfo.credId must be 16 to 128 base64url characters")
         }
     }
 

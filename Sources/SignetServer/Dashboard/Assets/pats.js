@@ -5,6 +5,11 @@ import {
 } from './signet.js';
 import { actionsOf, tokenActions } from './tokens.js';
 
+/** The form control of each request field a refusal can name. */
+const PAT_FIELDS = {
+  name: 'pat-name', publicKey: 'pat-public-key', permissionId: 'pat-role', daysValid: 'pat-expiration', secondsValid: 'pat-expiration',
+};
+
 const form = document.getElementById('pat-form');
 const opener = document.getElementById('new-pat');
 const result = document.getElementById('pat-result');
@@ -137,8 +142,9 @@ form.addEventListener('submit', async (event) => {
       status(`Created ${pat.name}.`, 'ok');
       await load();
     } catch (error) {
-      const field = /publicKey|public key|key/i.test(error.message) ? 'pat-public-key' : /permission|role/i.test(error.message) ? 'pat-role' : null;
-      if (field && error.status === 400) {
+      // The refusal names the request field at fault (`error.field`); its words are for people.
+      const field = PAT_FIELDS[error.field];
+      if (field && (error.id === 'invalid_field' || error.id === 'duplicate')) {
         fieldError(field, error.message);
         document.getElementById(field).focus();
       } else throw error;

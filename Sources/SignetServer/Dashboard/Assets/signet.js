@@ -21,11 +21,18 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN),
 };
 
-/** A refusal from the API, with its status and the server's message. */
+/**
+ * A refusal from the API: its status, the server's message (for people), and what scripts act on:
+ * `id` (a stable kind such as `invalid_field`), `field` (the request field at fault) and
+ * `operation` (the operation the caller lacks).
+ */
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, { id = null, field = null, operation = null } = {}) {
     super(message);
     this.status = status;
+    this.id = id;
+    this.field = field;
+    this.operation = operation;
   }
 }
 
@@ -65,7 +72,8 @@ async function send(method, path, body, signed, token) {
   }
   if (!response.ok) {
     if (response.status === 401 && token && token === session.token() && path !== '/auth/logout') expired();
-    throw new ApiError(response.status, data?.error?.message ?? `The server answered ${response.status}.`);
+    const refusal = data?.error ?? {};
+    throw new ApiError(response.status, refusal.message ?? `The server answered ${response.status}.`, refusal);
   }
   return data;
 }

@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import SignetTestFixtures
+import Testing
+
+@testable import SignetServer
+
+/// Refusals machines can read: each carries a stable `id`, and the `field` or `operation` at fault,
+/// beside the Dfns `status` and `message` (whose words stay as they were).
+@Suite("Refusals with ids")
+struct RefusalTests {
+    static func refusal(_ reply: Reply) throws -> ErrorBody { try reply.decode(ErrorResponse.self).error }
+
+    @Test("Bad input names its field; a missing operation names the operation", arguments: TestDatabase.available)
+    func refusalsNameWhatIsWrong(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            func createPat(_ body: String) async throws -> ErrorBody {
+                try Self.refusal(try await api.signed(.post, "/auth/pats", as: admin, body: body))
+            }
+            let key = try TestSigner.generate(.ed25519).publicKeyPEM
+            let badKey = try await createPat(try api.json(CreatePersonalAccessTokenRequest(name: "k", publicKey: "not a key")))
+            #expect(badKey.status == 400 && badKey.id == "invalid_field" && badKey.field == "publicKey", "\(badKey)")
+            let unknown = try await createPat(#"{"name":"k","publicKey":"x","colour":"red"}"#)
+            #expect(unknown.id == "unknown_field" && unknown.field == "colour", "\(unknown)")
+            let missing = try await createPat(try api.json(["publicKey": key]))
+            #expect(missing.id == "invalid_field" && missing.field == "name" && missing.message == "field 'name' is required", "\(missing)")
+            let days = try await createPat(try api.json(CreatePersonalAccessTokenRequest(name: "k", publicKey: key, daysValid: 100_000)))
+            #expect(days.id == "invalid_field" && days.field == "daysValid", "\(days)")
+            let role = try await createPat(try api.json(CreatePersonalAccessTokenRequest(name: "k", publicKey: key, permissionId: "nope")))
+            #expect(role.id == "invalid_field" && role.field == "permissionId", "\(role)")
+            let (pat, _) = try await api.createPat(as: admin, name: "taken")
+            let duplicate = try await createPat(try api.json(CreatePersonalAccessTokenRequest(name: pat.name, publicKey: key)))
+            #expect(duplicate.status == 409 && duplicate.id == "duplicate" && duplicate.field == "name" && duplicate.details?["duplicate"] == "name")
+
+            // A PAT limited to reading users may not create roles: the operation is named, the Dfns words kept.
+            let reader = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
+            let (narrowPat, narrow) = try await api.createPat(as: admin, permissionId: reader.id)
+            let denied = try Self.refusal(
+                try await api.signed(.post, "/permissions", as: narrow, body: #"{"name":"r","operations":["Auth:Users:Read"]}"#))
+            #expect(denied.status == 403 && denied.id == "operation_not_granted" && denied.operation == "Permissions:Create", "\(denied)")
+            #expect(denied.message == "Pat \(narrowPat.tokenId) is not authorized to perform operation (Permissions:Create)")
+
+            let unsigned = try Self.refusal(try await api.send(.post, "/permissions", token: admin.token, body: "{}"))
+            #expect(unsigned.id == "user_action_required", "\(unsigned)")
+            #expect(try Self.refusal(try await api.send(.get, "/auth/pats")).id == "not_authenticated")
+            #expect(try Self.refusal(try await api.send(.get, "/auth/pats/to-nothing", token: admin.token)).id == "not_found")
+            let notJSON = try Self.refusal(try await api.send(.post, "/auth/login/init", body: "{"))
+            #expect(notJSON.id == "invalid_body" && notJSON.field == nil, "\(notJSON)")
+            let enumValue = try Self.refusal(try await api.send(.post, "/auth/login", body: #"{"challengeIdentifier":"c","firstFactor":{"kind":"Nope"}}"#))
+            #expect(enumValue.id == "invalid_field" && enumValue.field == "firstFactor.kind", "\(enumValue)")
+        }
+    }
+
+    @Test("Every kind of refusal the server sends is one clients can name")
+    func idsAreDeclared() {
+        let statuses: [HTTPResponse.Status] = [.badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .conflict, .contentTooLarge, .internalServerError]
+        for status in statuses {
+            #expect(RefusalID(rawValue: APIError(status, "x").refusalID.rawValue) != nil)
+        }
+    }
+}
