@@ -49,10 +49,12 @@ struct Transport: Sendable {
         if signed {
             guard let signer else { throw SignetClientError.signerRequired }
             if configuration.fastAuth, let fast = signer as? any FastAuthSigner {
-                headers.add(name: "X-DFNS-USERACTION", value: try await fastAuth(method: method.rawValue, url: url, body: bytes ?? Data(), signer: fast))
+                headers.add(
+                    name: "X-DFNS-USERACTION", value: try await fastAuth(method: method.rawValue, url: url, body: bytes ?? Data(), signer: fast))
             } else {
                 let payload = bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                headers.add(name: "X-DFNS-USERACTION", value: try await userAction(method: method.rawValue, path: path, payload: payload, signer: signer))
+                headers.add(
+                    name: "X-DFNS-USERACTION", value: try await userAction(method: method.rawValue, path: path, payload: payload, signer: signer))
             }
         }
         // Only reads are retried: a signed request's user action is single use.

@@ -38,7 +38,8 @@ struct TokenTests {
         let clock = NIOLockedValueBox(Date())
         let authority = try await TokenAuthority(issuer: "signet", keys: [], current: .generate(), now: { clock.withLockedValue { $0 } })
         let start = clock.withLockedValue { $0 }
-        let token = try await authority.mint(audience: .access, id: "to-1", username: "a", metadata: metadata, expiresAt: start.addingTimeInterval(60))
+        let token = try await authority.mint(
+            audience: .access, id: "to-1", username: "a", metadata: metadata, expiresAt: start.addingTimeInterval(60))
         let claims = try await authority.verify(token, audience: .access)
         #expect(claims.iat.value == Date(timeIntervalSince1970: start.timeIntervalSince1970.rounded(.down)))
         clock.withLockedValue { $0 = start.addingTimeInterval(61) }

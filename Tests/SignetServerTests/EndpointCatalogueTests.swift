@@ -36,6 +36,21 @@ struct EndpointCatalogueTests {
         }
     }
 
+    /// The changes that are not user actions, written out here rather than read from the catalogue,
+    /// so that an entry losing `signed: true` by mistake fails a test (logins, the signing flow
+    /// itself, challenges, and the checks APIs call).
+    static let unsignedChanges: Set<String> = [
+        "POST /auth/login/init", "POST /auth/login", "PUT /auth/logout", "POST /auth/logout", "POST /auth/action/init", "POST /auth/action",
+        "POST /auth/credentials/init", "POST /auth/registration/init", "POST /auth/registration", "POST /oauth2/introspect",
+        "POST /auth/action/verify",
+    ]
+
+    @Test("Every change is a signed user action but the few written out here")
+    func changesAreSigned() {
+        let unsigned = Set(Endpoints.all.filter { $0.method != .GET && !$0.signed }.map(\.route))
+        #expect(unsigned == Self.unsignedChanges, "unsigned changes: \(unsigned.symmetricDifference(Self.unsignedChanges).sorted())")
+    }
+
     @Test("Each entry is well formed: a unique name scripts can use, a known operation, signing only where it means something")
     func entriesAreWellFormed() {
         let names = Endpoints.all.map(\.name)
@@ -50,7 +65,9 @@ struct EndpointCatalogueTests {
             let safe = "\(rule.path)\(rule.operation ?? "")".allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/{}.:-".contains($0)) }
             #expect(safe, "\(rule.route)")
             let open = rule.callers == .anyone || rule.callers == .registering
-            #expect(!open || (!rule.signed && rule.operation == nil), "\(rule.route): a route without a token can neither be signed nor need an operation")
+            #expect(
+                !open || (!rule.signed && rule.operation == nil), "\(rule.route): a route without a token can neither be signed nor need an operation"
+            )
         }
     }
 
@@ -79,7 +96,9 @@ struct EndpointCatalogueTests {
         #expect(Endpoints.revokeRole.path.description == "/permissions/{id}/assignments/{assignmentId}")
     }
 
-    @Test("Every route the catalogue marks as signed refuses a request without a user action, before anything else", arguments: [TestDatabase.Kind.sqlite])
+    @Test(
+        "Every route the catalogue marks as signed refuses a request without a user action, before anything else",
+        arguments: [TestDatabase.Kind.sqlite])
     func signedMeansSigned(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

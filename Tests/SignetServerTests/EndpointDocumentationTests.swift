@@ -22,17 +22,20 @@ struct EndpointDocumentationTests {
             "up before anything changes. **Operation**: what the caller must hold (user ∩ token), checked at the route;",
             "\"—\" where none is needed or the rule depends on the request (the service decides, see the source).",
             "**Callers**: `anyone` (no token), `registering` (the registration's temporary token), `tokenHolders` (a",
-            "login session, a PAT or a service account), `personLogin`, `loginSession`, `serviceAccount`.",
-            "**Rate**: the abuse-limit class (`open`, `authentication`, `read`, `write`).",
+            "login session, a PAT or a service account), `personLogin`, `loginSession`, `serviceAccount`,",
+            "`notPat` (a login session or a service account). The server checks the token and `serviceAccount` at the",
+            "route; the finer kinds, and the rules under **Also**, are the services'.",
+            "**Rate**: the abuse-limit class (`open`, `authentication`, `read`, `write`), declared for the abuse limits to come.",
             "",
-            "| Name | Route | Signed | Operation | Callers | Rate |",
-            "|---|---|---|---|---|---|",
+            "| Name | Route | Signed | Operation | Callers | Rate | Also |",
+            "|---|---|---|---|---|---|---|",
         ]
         for rule in Endpoints.all {
             let operation = rule.operation.map { "`\($0)`" } ?? "—"
             let unsigned = rule.unsignedQuery.isEmpty ? "" : " (`\(rule.unsignedQuery.sorted().joined(separator: "`, `"))` may be unsigned)"
             lines.append(
-                "| `\(rule.name)` | `\(rule.route)` | \(rule.signed ? "yes" + unsigned : "no") | \(operation) | \(rule.callers.rawValue) | \(rule.rate.rawValue) |")
+                "| `\(rule.name)` | `\(rule.route)` | \(rule.signed ? "yes" + unsigned : "no") | \(operation) | \(rule.callers.rawValue) | \(rule.rate.rawValue) | \(rule.note ?? "") |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -44,6 +47,8 @@ struct EndpointDocumentationTests {
             try rendered.write(to: Self.file, atomically: true, encoding: .utf8)
         }
         let written = try String(contentsOf: Self.file, encoding: .utf8)
-        #expect(written == rendered, "docs/api-routes.md differs from the catalogue: SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests")
+        #expect(
+            written == rendered,
+            "docs/api-routes.md differs from the catalogue: SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests")
     }
 }

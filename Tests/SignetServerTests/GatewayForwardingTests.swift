@@ -37,7 +37,9 @@ struct GatewayForwardingTests {
         }
     }
 
-    @Test("Every percent-encoded byte in a segment is forwarded byte for byte under the base path, or refused and not forwarded", arguments: [TestDatabase.Kind.sqlite])
+    @Test(
+        "Every percent-encoded byte in a segment is forwarded byte for byte under the base path, or refused and not forwarded",
+        arguments: [TestDatabase.Kind.sqlite])
     func everyByte(database: TestDatabase.Kind) async throws {
         try await Self.withGateway(database) { server, api, _, upstream in
             let admin = try await server.admin(api)
@@ -73,7 +75,8 @@ struct GatewayForwardingTests {
             let admin = try await server.admin(api)
             for line in ["PUT /wallets/#/notes", "GET /wallets/#", "GET /wallets#x", "GET /auth/pats#x"] {
                 let connection = try RawConnection(port: port)
-                connection.send("\(line) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(admin.token)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                connection.send(
+                    "\(line) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(admin.token)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 let answer = await connection.readAll()
                 #expect(answer.hasPrefix("HTTP/1.1 400"), "\(line): \(answer.prefix(200))")
                 connection.close()
@@ -96,9 +99,10 @@ struct GatewayForwardingTests {
             #expect(received.header("Custom-Header") == "kept")
             #expect(received.header("X-Signet-User-Id")?.hasPrefix("us-") == true && received.header("X-Signet-User-Id") != "us-evil")
             #expect(received.header("X-Forwarded-For") == "127.0.0.1")
-            for name in ["X_Signet_User_Id", "X_Forwarded_For", "Forwarded", "X-Real-IP", "X-HTTP-Method-Override", "X-HTTP-Method",
-                "X-Method-Override", "X-DFNS-USERACTION", "Authorization"]
-            {
+            for name in [
+                "X_Signet_User_Id", "X_Forwarded_For", "Forwarded", "X-Real-IP", "X-HTTP-Method-Override", "X-HTTP-Method",
+                "X-Method-Override", "X-DFNS-USERACTION", "Authorization",
+            ] {
                 #expect(received.header(name) == nil, "\(name) was forwarded")
             }
             #expect(!received.headerLines.contains { $0.contains("evil") || $0.contains("10.0.0.1") })

@@ -5,15 +5,18 @@ import HummingbirdTesting
 import Logging
 import SignetAPI
 import SignetCore
-@testable import SignetServer
 import SignetStore
 import SignetTestFixtures
 import Testing
 
+@testable import SignetServer
+
 /// What changes while the gateway runs: the signing key its identity tokens carry, and its routes.
 @Suite("Gateway: keys and reloads")
 struct GatewayReloadTests {
-    @Test("After a signing-key rotation the identity token is signed with the new key (no cached token outlives it)", arguments: [TestDatabase.Kind.sqlite])
+    @Test(
+        "After a signing-key rotation the identity token is signed with the new key (no cached token outlives it)",
+        arguments: [TestDatabase.Kind.sqlite])
     func rotatedKey(database: TestDatabase.Kind) async throws {
         try await GatewayForwardingTests.withGateway(database, configure: { $0.signingKeyPollInterval = .milliseconds(100) }) {
             server, api, _, upstream in

@@ -78,7 +78,8 @@ struct LogSafetyTests {
                 let character = String(Character(Unicode.Scalar(UInt8(scalar))))
                 let escapedJSON = String(format: "\\u%04x", scalar)
                 let injected = #"{"\#(escapedJSON)[2J\n<fake line>":1,"username":"a\#(escapedJSON)b","orgId":"\#(escapedJSON)"}"#
-                let reply = try await api.send(.post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b", "X-Request-Id": "r\(character)1"])
+                let reply = try await api.send(
+                    .post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b", "X-Request-Id": "r\(character)1"])
                 #expect(reply.status == .badRequest, "U+\(scalar): \(reply.status)")
                 // A value the refusal quotes (an enum's invalid value), so it reaches the log line.
                 let value = #"{"challengeIdentifier":"c","firstFactor":{"kind":"zq\#(escapedJSON)[2J\n<fake line>zq"}}"#

@@ -167,9 +167,11 @@ struct PasskeyTests {
             #expect(try await submit(authenticator.register(challenge: options.challenge)).status == .ok)
 
             // An assertion made for another relying party (its rpIdHash) is refused.
-            #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, rpIdOverride: "evil.example").status == .unauthorized)
+            #expect(
+                try await Self.passkeyLogin(api, server: server, authenticator: authenticator, rpIdOverride: "evil.example").status == .unauthorized)
             // BE never changes for a credential; BS may, and is stored (My credentials shows it).
-            let eligible = try await Self.passkeyLogin(api, server: server, authenticator: authenticator, backupFlags: SoftwareAuthenticator.backupEligible)
+            let eligible = try await Self.passkeyLogin(
+                api, server: server, authenticator: authenticator, backupFlags: SoftwareAuthenticator.backupEligible)
             #expect(eligible.status == .unauthorized, "\(eligible.body)")  // logins refuse in one generic message
             // Login: without UV refused; a counter that does not go up is refused and flags the passkey.
             #expect(try await Self.passkeyLogin(api, server: server, authenticator: authenticator, userVerified: false).status == .unauthorized)
@@ -231,7 +233,9 @@ struct PasskeyTests {
             let (authenticator, reply, _) = try await Self.addPasskey(api, as: admin, backupFlags: SoftwareAuthenticator.backupEligible)
             #expect(reply.status == .ok)
             func listed() async throws -> Credential? {
-                try await api.send(.get, "/auth/credentials", token: admin.token).decode(ListResponse<Credential>.self).items.first { $0.kind == .fido2 }
+                try await api.send(.get, "/auth/credentials", token: admin.token).decode(ListResponse<Credential>.self).items.first {
+                    $0.kind == .fido2
+                }
             }
             let registered = try await listed()
             #expect(registered?.backupEligible == true && registered?.backedUp == false)

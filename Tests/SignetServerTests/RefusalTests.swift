@@ -49,14 +49,29 @@ struct RefusalTests {
             #expect(try Self.refusal(try await api.send(.get, "/auth/pats/to-nothing", token: admin.token)).id == "not_found")
             let notJSON = try Self.refusal(try await api.send(.post, "/auth/login/init", body: "{"))
             #expect(notJSON.id == "invalid_body" && notJSON.field == nil, "\(notJSON)")
-            let enumValue = try Self.refusal(try await api.send(.post, "/auth/login", body: #"{"challengeIdentifier":"c","firstFactor":{"kind":"Nope"}}"#))
+            let enumValue = try Self.refusal(
+                try await api.send(.post, "/auth/login", body: #"{"challengeIdentifier":"c","firstFactor":{"kind":"Nope"}}"#))
             #expect(enumValue.id == "invalid_field" && enumValue.field == "firstFactor.kind", "\(enumValue)")
+        }
+    }
+
+    @Test("What the route knows of its callers comes first: a registration without its token, introspection by a person")
+    func callersFirst() async throws {
+        try await TestServer.with(.sqlite) { server, api in
+            let admin = try await server.admin(api)
+            let anonymous = try await api.send(.post, "/auth/registration", body: "{")
+            #expect(
+                anonymous.status == .unauthorized && anonymous.errorMessage?.contains("temporaryAuthenticationToken") == true, "\(anonymous.body)")
+            let person = try Self.refusal(try await api.send(.post, "/oauth2/introspect", token: admin.token, body: "token=x"))
+            #expect(person.status == 403 && person.id == "forbidden" && person.message.contains("for service accounts"), "\(person)")
         }
     }
 
     @Test("Every kind of refusal the server sends is one clients can name")
     func idsAreDeclared() {
-        let statuses: [HTTPResponse.Status] = [.badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .conflict, .contentTooLarge, .internalServerError]
+        let statuses: [HTTPResponse.Status] = [
+            .badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .conflict, .contentTooLarge, .internalServerError,
+        ]
         for status in statuses {
             #expect(RefusalID(rawValue: APIError(status, "x").refusalID.rawValue) != nil)
         }

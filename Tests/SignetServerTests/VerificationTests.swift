@@ -88,7 +88,9 @@ struct VerificationTests {
             let forSignet = try await api.userAction(as: admin, method: "POST", path: "/permissions", payload: roleBody)
             let spent = try await verify(forSignet, "POST", "/permissions", roleBody)
             #expect(spent.status == .forbidden && spent.errorMessage?.contains("Signet's own routes") == true, "\(spent.body)")
-            #expect(try await api.send(.post, "/permissions", token: admin.token, body: roleBody, headers: ["X-DFNS-USERACTION": forSignet]).status == .ok)
+            #expect(
+                try await api.send(.post, "/permissions", token: admin.token, body: roleBody, headers: ["X-DFNS-USERACTION": forSignet]).status == .ok
+            )
             // Signed for another API's path: only a verifier spends it.
             let invoice = #"{"amount":1}"#
             let forVerifier = try await api.userAction(as: admin, method: "POST", path: "/invoices", payload: invoice)

@@ -13,11 +13,12 @@ public struct Endpoint<Body: Sendable, Response: Sendable>: Sendable {
     /// Declares a route. `name` is how scripts and documentation call it (`createPat`).
     public init(
         _ name: String, _ method: EndpointMethod, _ path: PathTemplate, signed: Bool = false, operation: String? = nil,
-        callers: EndpointCallers = .tokenHolders, rate: RateClass, bodyOptional: Bool = false, unsignedQuery: Set<String> = []
+        callers: EndpointCallers = .tokenHolders, rate: RateClass, bodyOptional: Bool = false, unsignedQuery: Set<String> = [],
+        note: String? = nil
     ) {
         rule = EndpointRule(
             name: name, method: method, path: path, signed: signed, operation: operation, callers: callers, rate: rate,
-            bodyOptional: bodyOptional, unsignedQuery: unsignedQuery)
+            bodyOptional: bodyOptional, unsignedQuery: unsignedQuery, note: note)
     }
 
     /// The route's method.
@@ -38,17 +39,23 @@ public struct EndpointRule: Sendable, Hashable {
     public let path: PathTemplate
     /// Whether the request must carry a user action signed for it, used up before the handler runs.
     public let signed: Bool
-    /// The operation the caller must hold (user ∩ token), checked at the route; `nil` when the rule
-    /// is not static (the service decides, e.g. "every operation that person holds").
+    /// The operation the caller must hold (user ∩ token), checked at the route; `nil` when none is
+    /// needed. Rules that depend on the request (every operation a person holds, say) are the
+    /// service's, and ``note`` states them.
     public let operation: String?
-    /// Who may call it.
+    /// Who may call it. The server enforces the token (none for ``EndpointCallers/anyone``, the
+    /// temporary one for `registering`, an access token otherwise) and ``EndpointCallers/serviceAccount``
+    /// at the route; the finer kinds are the services' rules, stated here for clients and docs.
     public let callers: EndpointCallers
-    /// How it counts against abuse limits.
+    /// How it will count against abuse limits: declared now, enforced once the limits exist
+    /// (the hardening issue).
     public let rate: RateClass
     /// Whether an empty body reads as `{}` (otherwise a route with a body type requires one).
     public let bodyOptional: Bool
     /// Query parameters a signed route accepts although they were not signed (`force` on deletes).
     public let unsignedQuery: Set<String>
+    /// The rules beyond these fields, in words (`a PAT may change only itself`), for the docs.
+    public let note: String?
 
     /// `METHOD /path/{parameter}`, as the README and the tests write routes.
     public var route: String { "\(method.rawValue) \(path)" }
@@ -72,6 +79,8 @@ public enum EndpointCallers: String, Sendable, Hashable, CaseIterable {
     case personLogin
     /// A login session, a person's or a service account's (not a PAT).
     case loginSession
+    /// A person's login session or a service account's token, never a PAT.
+    case notPat
     /// A service account's token only.
     case serviceAccount
 }

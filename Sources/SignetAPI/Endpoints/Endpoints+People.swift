@@ -2,7 +2,8 @@ extension Endpoints {
     // MARK: Users
 
     /// `GET /auth/users` (`?kind=`, paginated).
-    public static let listUsers = Endpoint<NoBody, ListResponse<UserInfo>>("listUsers", .GET, "/auth/users", operation: "Auth:Users:Read", rate: .read)
+    public static let listUsers = Endpoint<NoBody, ListResponse<UserInfo>>(
+        "listUsers", .GET, "/auth/users", operation: "Auth:Users:Read", rate: .read)
     /// `POST /auth/users`: invites a person (a registration code).
     public static let createUser = Endpoint<CreateUserRequest, UserInfo>(
         "createUser", .POST, "/auth/users", signed: true, operation: "Auth:Users:Create", rate: .write)
@@ -16,10 +17,11 @@ extension Endpoints {
         "activateUser", .PUT, "/auth/users/{id}/activate", signed: true, operation: "Auth:Users:Activate", rate: .write)
     /// `PUT /auth/users/{id}/deactivate`: never by a PAT, never oneself.
     public static let deactivateUser = Endpoint<NoBody, UserInfo>(
-        "deactivateUser", .PUT, "/auth/users/{id}/deactivate", signed: true, operation: "Auth:Users:Deactivate", rate: .write)
+        "deactivateUser", .PUT, "/auth/users/{id}/deactivate", signed: true, operation: "Auth:Users:Deactivate", callers: .notPat,
+        rate: .write, note: "a CustomerEmployee login or a service account; not oneself")
     /// `DELETE /auth/users/{id}`: never oneself.
     public static let deleteUser = Endpoint<NoBody, UserInfo>(
-        "deleteUser", .DELETE, "/auth/users/{id}", signed: true, operation: "Auth:Users:Delete", rate: .write)
+        "deleteUser", .DELETE, "/auth/users/{id}", signed: true, operation: "Auth:Users:Delete", rate: .write, note: "not oneself")
 
     // MARK: Registration
 
@@ -32,7 +34,8 @@ extension Endpoints {
     /// `PUT /auth/registration/code`: a new code for a person (the caller also needs every operation
     /// that person holds; the service checks that part).
     public static let newRegistrationCode = Endpoint<RegistrationCodeRequest, UserInfo>(
-        "newRegistrationCode", .PUT, "/auth/registration/code", signed: true, operation: "Auth:Users:Update", rate: .write)
+        "newRegistrationCode", .PUT, "/auth/registration/code", signed: true, operation: "Auth:Users:Update", rate: .write,
+        note: "and every operation that person holds")
 
     // MARK: The caller's credentials
 
@@ -49,10 +52,10 @@ extension Endpoints {
         "activateCredential", .PUT, "/auth/credentials/activate", signed: true, rate: .write)
     /// `PUT /auth/credentials/deactivate`: never the last active one.
     public static let deactivateCredential = Endpoint<CredentialUuidRequest, MessageResponse>(
-        "deactivateCredential", .PUT, "/auth/credentials/deactivate", signed: true, rate: .write)
+        "deactivateCredential", .PUT, "/auth/credentials/deactivate", signed: true, rate: .write, note: "never the last active one")
     /// `DELETE /auth/credentials/{credentialUuid}`: never the last active one.
     public static let deleteCredential = Endpoint<NoBody, EmptyResponse>(
-        "deleteCredential", .DELETE, "/auth/credentials/{credentialUuid}", signed: true, rate: .write)
+        "deleteCredential", .DELETE, "/auth/credentials/{credentialUuid}", signed: true, rate: .write, note: "never the last active one")
 
     static let people: [EndpointRule] = [
         listUsers.rule, createUser.rule, getUser.rule, updateUser.rule, activateUser.rule, deactivateUser.rule, deleteUser.rule,

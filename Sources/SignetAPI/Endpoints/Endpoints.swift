@@ -1,6 +1,6 @@
 /// Signet's HTTP API, one entry per route: the catalogue ``Endpoint`` describes. Adding a route is
-/// an entry here (and in ``all``), its handler, and its tests; `EndpointCatalogueTests` fails when
-/// the router and this list disagree.
+/// an entry here (and in its resource's list, which ``all`` joins), its handler, and its tests;
+/// `EndpointCatalogueTests` fails when the router and this list disagree.
 ///
 /// Operations are named as the Dfns API names them (`Auth:Pats:Create`); the server checks a
 /// route's operation before its handler runs, after a signed route's user action is used up.
@@ -21,10 +21,10 @@ public enum Endpoints {
     public static let login = Endpoint<SignedChallenge, LoginResponse>("login", .POST, "/auth/login", callers: .anyone, rate: .authentication)
     /// `PUT /auth/logout`: ends the session (or all of them).
     public static let logout = Endpoint<LogoutRequest, MessageResponse>(
-        "logout", .PUT, "/auth/logout", callers: .loginSession, rate: .write, bodyOptional: true)
+        "logout", .PUT, "/auth/logout", callers: .loginSession, rate: .write, bodyOptional: true, note: "a PAT: 400")
     /// `POST /auth/logout`: the TypeScript SDK 0.5's form of ``logout``.
     public static let logoutPost = Endpoint<LogoutRequest, MessageResponse>(
-        "logoutPost", .POST, "/auth/logout", callers: .loginSession, rate: .write, bodyOptional: true)
+        "logoutPost", .POST, "/auth/logout", callers: .loginSession, rate: .write, bodyOptional: true, note: "a PAT: 400")
     /// `GET /auth/whoami` (Signet's): who the caller is and what it may do.
     public static let whoami = Endpoint<NoBody, WhoAmI>("whoami", .GET, "/auth/whoami", rate: .read)
     /// `POST /auth/action/init`: a challenge to sign a user action.
@@ -46,7 +46,8 @@ public enum Endpoints {
     public static let getAuditLog = Endpoint<NoBody, AuditLog>(
         "getAuditLog", .GET, "/auth/action/logs/{id}", operation: "Auth:Logs:Read", rate: .read)
     /// `GET /auth/permissions/explain?operation=X[&identityId=ID]` (Signet's).
-    public static let explain = Endpoint<NoBody, PermissionExplanation>("explain", .GET, "/auth/permissions/explain", rate: .read)
+    public static let explain = Endpoint<NoBody, PermissionExplanation>(
+        "explain", .GET, "/auth/permissions/explain", rate: .read, note: "with identityId: Permissions:Read and Auth:Users:Read")
     /// `POST /oauth2/introspect` (RFC 7662, a form).
     public static let introspect = Endpoint<RawBody, IntrospectionResponse>(
         "introspect", .POST, "/oauth2/introspect", operation: "Auth:Tokens:Introspect", callers: .serviceAccount, rate: .read)

@@ -25,12 +25,13 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible, Express
 
     /// `/auth/pats/{tokenId}`.
     public var description: String {
-        "/" + segments.map { segment in
-            switch segment {
-            case .literal(let text): return text
-            case .parameter(let name): return "{\(name)}"
-            }
-        }.joined(separator: "/")
+        "/"
+            + segments.map { segment in
+                switch segment {
+                case .literal(let text): return text
+                case .parameter(let name): return "{\(name)}"
+                }
+            }.joined(separator: "/")
     }
 
     /// The parameters' names, in order.
@@ -44,13 +45,14 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible, Express
     public func filled(_ values: [String]) -> String {
         precondition(values.count == parameterNames.count, "\(self) takes \(parameterNames.count) values, not \(values.count)")
         var remaining = values[...]
-        return "/" + segments.map { segment in
-            switch segment {
-            case .literal(let text): return text
-            case .parameter:
-                return Self.escaped(remaining.popFirst() ?? "")
-            }
-        }.joined(separator: "/")
+        return "/"
+            + segments.map { segment in
+                switch segment {
+                case .literal(let text): return text
+                case .parameter:
+                    return Self.escaped(remaining.popFirst() ?? "")
+                }
+            }.joined(separator: "/")
     }
 
     /// `value` percent-encoded except for RFC 3986's unreserved characters; a value of only dots is

@@ -13,10 +13,8 @@ struct RegistrationController: Sendable {
     func addPublicRoutes(to router: some RouterMethods<SignetRequestContext>) {
         EndpointRoutes.addPublic(Endpoints.registrationInit, to: router) { body, _ in try await registration.initiate(body) }
         EndpointRoutes.addPublic(Endpoints.register, to: router) { body, request in
-            guard let header = request.headers[.authorization], let token = BearerAuthenticator.bearerToken(header) else {
-                throw APIError.unauthorized(
-                    "Not Authorized: send the temporaryAuthenticationToken of POST /auth/registration/init as the bearer token")
-            }
+            // The route has refused a request without a bearer token before reading its body.
+            let token = request.headers[.authorization].flatMap(BearerAuthenticator.bearerToken) ?? ""
             return try await registration.register(body, temporaryToken: token)
         }
     }

@@ -49,12 +49,15 @@ struct EndpointRoutes: Sendable {
             router.on(
                 rule.path.routerPath, method: rule.method.http,
                 use: signed.handler(unsignedQueryParameters: rule.unsignedQuery) { signed, request, context in
+                    try Self.admit(signed.caller, to: rule)
                     if let operation { try await permissions.require(operation, for: signed.caller) }
                     let body = try EndpointBodyReader.read(Body.self, from: signed.body, optional: rule.bodyOptional)
-                    return try await handler(EndpointCall(body: body, caller: signed.caller, action: signed.action, request: request, context: context))
+                    return try await handler(
+                        EndpointCall(body: body, caller: signed.caller, action: signed.action, request: request, context: context))
                 })
         } else {
             router.on(rule.path.routerPath, method: rule.method.http) { request, context in
+                try Self.admit(context.caller, to: rule)
                 if let operation { try await permissions.require(operation, for: context.caller) }
                 let body = try await EndpointBodyReader.read(Body.self, from: request, context: context, optional: rule.bodyOptional)
                 return try await handler(EndpointCall(body: body, caller: context.caller, action: nil, request: request, context: context))
@@ -81,8 +84,21 @@ struct EndpointRoutes: Sendable {
             (rule.callers == .anyone || rule.callers == .registering) && !rule.signed && rule.operation == nil,
             "\(rule.route) is for token holders: add it behind the authenticator")
         router.on(rule.path.routerPath, method: rule.method.http) { request, context in
+            // The registration's temporary token comes before anything is read.
+            if rule.callers == .registering, request.headers[.authorization].flatMap(BearerAuthenticator.bearerToken) == nil {
+                throw APIError.unauthorized(
+                    "Not Authorized: send the temporaryAuthenticationToken of POST /auth/registration/init as the bearer token")
+            }
             let body = try await EndpointBodyReader.read(Body.self, from: request, context: context, optional: rule.bodyOptional)
             return try await handler(body, request)
+        }
+    }
+
+    /// The part of ``EndpointRule/callers`` checked at the route, before the operation (so that a
+    /// caller of the wrong kind is not told to get an operation that would not help).
+    static func admit(_ caller: Caller, to rule: EndpointRule) throws {
+        if rule.callers == .serviceAccount, caller.token.kind != .serviceAccount {
+            throw APIError.forbidden("\(caller.errorName): \(rule.route) is for service accounts (an API's own identity)")
         }
     }
 

@@ -91,7 +91,9 @@ struct PasskeyService: Sendable {
             throw refuse("this passkey belongs to relying party \(credential.relyingPartyId), not \(relyingParty.id)")
         }
         guard let authenticatorData = assertion.authenticatorData else {
-            throw APIError.invalid("firstFactor.credentialAssertion.authenticatorData", "field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential")
+            throw APIError.invalid(
+                "firstFactor.credentialAssertion.authenticatorData",
+                "field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential")
         }
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
             throw refuse("this passkey's key is no longer accepted; register a new passkey")
@@ -123,7 +125,9 @@ struct PasskeyService: Sendable {
 
     /// The audit log's record of a passkey flagged as a possible clone: the refused ceremony, with the
     /// assertion as evidence (it never authorises anything: no token names it).
-    private func recordFlag(_ credential: CredentialRecord, assertion: CredentialAssertion, challenge: ChallengeRecord, reason: String)
+    private func recordFlag(
+        _ credential: CredentialRecord, assertion: CredentialAssertion, challenge: ChallengeRecord, reason: String
+    )
         async throws
     {
         let now = self.now()

@@ -34,7 +34,6 @@ struct ServiceAccountService: Sendable {
     /// `POST /auth/service-accounts`: the account, its Key credential, its token and its role, in one transaction.
     func create(_ request: CreateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
         guard caller.user.kind == .customerEmployee else { throw PermissionService.denied(.serviceAccountsCreate, caller) }
-        try await permissions.require(.serviceAccountsCreate, for: caller)
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: nil, maximumDays: maximumDays)
@@ -106,7 +105,6 @@ struct ServiceAccountService: Sendable {
                 throw PermissionService.denied(operation, caller)
             }
         }
-        try await permissions.require(operation, for: caller)
         let user = try await account(id, caller: caller)
         if !isActive { try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate") }
         guard user.isActive != isActive else { return try await presenter.serviceAccount(user) }

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import JWTKit
 import SignetAPI
 import SignetCore

@@ -95,7 +95,6 @@ struct UserService: Sendable {
         guard caller.token.kind != .pat, caller.user.kind == .customerEmployee else {
             throw PermissionService.denied(.usersDeactivate, caller)
         }
-        try await permissions.require(.usersDeactivate, for: caller)
         let user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate")
         guard user.isActive else { return try await presenter.present(user) }

@@ -44,7 +44,6 @@ struct VerificationService: Sendable {
         guard caller.token.kind == .serviceAccount else {
             throw APIError.forbidden("\(caller.errorName): token introspection is for service accounts (the API's own identity)")
         }
-        try await permissions.require(.tokensIntrospect, for: caller)
         guard let token = Self.formValue("token", in: body), let subject = try? await authenticator.authenticate(token: token),
             ExactText.equals(subject.orgId, caller.orgId)
         else { return IntrospectionResponse(active: false) }

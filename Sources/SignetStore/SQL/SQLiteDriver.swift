@@ -63,7 +63,9 @@ package final class SQLiteDriver: DatabaseDriver {
             try? await threads.shutdownGracefully()
             throw error
         }
-        return SQLiteDriver(path: path, logger: logger, batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge), writer: writer, readers: readers, threads: threads)
+        return SQLiteDriver(
+            path: path, logger: logger, batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge), writer: writer, readers: readers,
+            threads: threads)
     }
 
     private init(
