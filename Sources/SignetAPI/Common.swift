@@ -67,6 +67,8 @@ public enum RefusalID: String, Sendable, CaseIterable {
     case badRequest = "bad_request"
     /// The request took too long to arrive.
     case timeout
+    /// The gateway's upstream did not answer, or not in time (502, 504): worth trying again later.
+    case upstreamUnavailable = "upstream_unavailable"
     /// The server failed; the log has the details.
     case internalError = "internal_error"
 }

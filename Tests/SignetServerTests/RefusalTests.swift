@@ -67,6 +67,26 @@ struct RefusalTests {
         }
     }
 
+    @Test("A malformed answer to a login challenge gets the one login refusal, for real and unknown users alike")
+    func malformedLoginAnswers() async throws {
+        try await TestServer.with(.sqlite) { server, api in
+            func answer(_ username: String, clientData: String, signature: String, algorithm: String?) async throws -> Reply {
+                let request = try api.json(LoginChallengeRequest(username: username, orgId: server.orgId))
+                let challenge = try await api.send(.post, "/auth/login/init", body: request).decode(UserActionChallenge.self)
+                let credId = try #require(challenge.allowCredentials.key.first?.id)
+                let assertion = CredentialAssertion(credId: credId, clientData: clientData, signature: signature, algorithm: algorithm)
+                let body = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .key, credentialAssertion: assertion))
+                return try await api.send(.post, "/auth/login", body: try api.json(body))
+            }
+            for (clientData, signature, algorithm) in [("!!!", "AAAA", nil), ("e30", "!!!", nil), ("e30", "AAAA", "MD5")] as [(String, String, String?)] {
+                let real = try await answer(server.organization.username, clientData: clientData, signature: signature, algorithm: algorithm)
+                let unknown = try await answer("nobody@example.com", clientData: clientData, signature: signature, algorithm: algorithm)
+                #expect(real.status == .unauthorized && real.status == unknown.status, "\(real.body) / \(unknown.body)")
+                #expect(real.errorMessage == unknown.errorMessage, "a real user's refusal differs: \(real.body) / \(unknown.body)")
+            }
+        }
+    }
+
     @Test("Every kind of refusal the server sends is one clients can name")
     func idsAreDeclared() {
         let statuses: [HTTPResponse.Status] = [

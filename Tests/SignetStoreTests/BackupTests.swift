@@ -76,7 +76,7 @@ struct BackupTests {
             while !Task.isCancelled {
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix("signet.sqlite") {
                     let mode = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.posixPermissions] as? Int) ?? -1
-                    seen.withLockedValue { $0[name, default: []].insert(mode) }
+                    seen.withLockedValue { _ = $0[name, default: []].insert(mode) }
                 }
                 try? await Task.sleep(for: .milliseconds(1))
             }

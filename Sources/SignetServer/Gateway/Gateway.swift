@@ -179,7 +179,9 @@ package final class Gateway: Sendable {
             let tokenHas = try await cache.permissions(identityId: caller.token.id).allows(operation)
             side = userHas ? "the token's roles do not grant it" : tokenHas ? "its user does not hold it" : "neither the user nor the token holds it"
         }
-        throw APIError.forbidden("\(caller.errorName) is not authorized to perform operation (\(operation)): \(side)")
+        throw APIError(
+            .forbidden, "\(caller.errorName) is not authorized to perform operation (\(operation)): \(side)", id: .operationNotGranted,
+            operation: operation)
     }
 }
 

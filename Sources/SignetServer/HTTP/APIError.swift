@@ -60,6 +60,7 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case 408: return .timeout
         case 409: return .conflict
         case 413: return .bodyTooLarge
+        case 502, 503, 504: return .upstreamUnavailable
         case 500...: return .internalError
         default: return .badRequest
         }

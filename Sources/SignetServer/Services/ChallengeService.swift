@@ -154,6 +154,13 @@ struct ChallengeService: Sendable {
         return (credential, assertion)
     }
 
+    /// A malformed answer: a 400 that says what is wrong, except to a login challenge, where it gets
+    /// the login's one refusal (a decoy challenge names no real credential, so a 400 only for real
+    /// ones would tell a stranger which usernames exist).
+    static func malformed(_ message: String, challenge: ChallengeRecord, refuse: (String) -> APIError) -> APIError {
+        challenge.purpose == .login ? refuse(message) : APIError.badRequest(message)
+    }
+
     /// Checks a Key credential's signature over `clientData`.
     private func verifyKey(
         _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
@@ -167,11 +174,11 @@ struct ChallengeService: Sendable {
                 clientData: assertion.clientData, signature: assertion.signature, algorithmHint: assertion.algorithm,
                 publicKey: publicKey, expectedChallenge: challenge.challenge)
         } catch .clientDataNotBase64URL {
-            throw APIError.badRequest(KeyAssertion.Failure.clientDataNotBase64URL.description)
+            throw Self.malformed(KeyAssertion.Failure.clientDataNotBase64URL.description, challenge: challenge, refuse: refuse)
         } catch .signatureNotBase64URL {
-            throw APIError.badRequest(KeyAssertion.Failure.signatureNotBase64URL.description)
+            throw Self.malformed(KeyAssertion.Failure.signatureNotBase64URL.description, challenge: challenge, refuse: refuse)
         } catch .unsupportedAlgorithmHint(let hint) {
-            throw APIError.badRequest(KeyAssertion.Failure.unsupportedAlgorithmHint(hint).description)
+            throw Self.malformed(KeyAssertion.Failure.unsupportedAlgorithmHint(hint).description, challenge: challenge, refuse: refuse)
         } catch {
             throw refuse(error.description)
         }

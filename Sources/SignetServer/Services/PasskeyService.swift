@@ -1,3 +1,4 @@
+import HTTPTypes
 import Foundation
 import SignetAPI
 import SignetCore
@@ -86,6 +87,18 @@ struct PasskeyService: Sendable {
     func verify(
         _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
     ) async throws {
+        do {
+            try await verifyAnswer(assertion, by: credential, challenge: challenge, refuse: refuse)
+        } catch let error as APIError where error.status == .badRequest && challenge.purpose == .login {
+            // A malformed answer to a login gets the login's one refusal: a decoy challenge names no
+            // real passkey, so a 400 only for real ones would tell a stranger which usernames exist.
+            throw refuse(error.message)
+        }
+    }
+
+    private func verifyAnswer(
+        _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
+    ) async throws {
         let relyingParty = try requireRelyingParty()
         guard ExactText.equals(credential.relyingPartyId, relyingParty.id) else {
             throw refuse("this passkey belongs to relying party \(credential.relyingPartyId), not \(relyingParty.id)")
@@ -101,11 +114,11 @@ struct PasskeyService: Sendable {
         let stored = UInt32(clamping: credential.signCount)
         do {
             let verified = try WebAuthn.verifyAssertion(
-                clientData: try Self.decode(assertion.clientData, field: "credentialAssertion.clientData"),
-                authenticatorData: try Self.decode(authenticatorData, field: "credentialAssertion.authenticatorData"),
-                signature: try Self.decode(assertion.signature, field: "credentialAssertion.signature"), publicKey: publicKey,
+                clientData: try Self.decode(assertion.clientData, field: "firstFactor.credentialAssertion.clientData"),
+                authenticatorData: try Self.decode(authenticatorData, field: "firstFactor.credentialAssertion.authenticatorData"),
+                signature: try Self.decode(assertion.signature, field: "firstFactor.credentialAssertion.signature"), publicKey: publicKey,
                 issuedChallenge: challenge.challenge, relyingParty: relyingParty, storedSignCount: stored,
-                userHandle: try assertion.userHandle.map { try Self.decode($0, field: "credentialAssertion.userHandle") },
+                userHandle: try assertion.userHandle.map { try Self.decode($0, field: "firstFactor.credentialAssertion.userHandle") },
                 expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
             try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount), flagged: false)
             if verified.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: verified.backedUp) }

@@ -22,7 +22,7 @@ struct PatService: Sendable {
     /// `POST /auth/pats` (the route has required `Auth:Pats:Create`).
     func create(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
         guard caller.isUserLogin, caller.user.kind == .customerEmployee || caller.user.kind == .endUser else {
-            throw PermissionService.denied(.patsCreate, caller)
+            throw PermissionService.deniedToKind(.patsCreate, caller)
         }
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)

@@ -26,6 +26,12 @@ struct PermissionService: Sendable {
         return permissions
     }
 
+    /// The Dfns refusal for a caller of a kind that may never do this (a PAT creating a PAT, say),
+    /// whatever its roles: Dfns' words, but no `operation` to ask for, since no role would help.
+    static func deniedToKind(_ operation: OperationName, _ caller: Caller) -> APIError {
+        APIError(.forbidden, "\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))", id: .forbidden)
+    }
+
     /// The Dfns refusal: `"<kind> <id> is not authorized to perform operation (<Operation>)"`.
     static func denied(_ operation: OperationName, _ caller: Caller) -> APIError {
         APIError(

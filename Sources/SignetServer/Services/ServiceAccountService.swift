@@ -33,7 +33,7 @@ struct ServiceAccountService: Sendable {
 
     /// `POST /auth/service-accounts`: the account, its Key credential, its token and its role, in one transaction.
     func create(_ request: CreateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
-        guard caller.user.kind == .customerEmployee else { throw PermissionService.denied(.serviceAccountsCreate, caller) }
+        guard caller.user.kind == .customerEmployee else { throw PermissionService.deniedToKind(.serviceAccountsCreate, caller) }
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: nil, maximumDays: maximumDays)
@@ -102,7 +102,7 @@ struct ServiceAccountService: Sendable {
         if !isActive {
             // Dfns: PATs and end users may not deactivate service accounts.
             guard caller.token.kind != .pat, caller.user.kind == .customerEmployee else {
-                throw PermissionService.denied(operation, caller)
+                throw PermissionService.deniedToKind(operation, caller)
             }
         }
         let user = try await account(id, caller: caller)

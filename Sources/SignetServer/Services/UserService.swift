@@ -93,7 +93,7 @@ struct UserService: Sendable {
     func deactivate(_ id: String, caller: Caller) async throws -> User {
         // Dfns: PATs and end users may not deactivate users.
         guard caller.token.kind != .pat, caller.user.kind == .customerEmployee else {
-            throw PermissionService.denied(.usersDeactivate, caller)
+            throw PermissionService.deniedToKind(.usersDeactivate, caller)
         }
         let user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate")

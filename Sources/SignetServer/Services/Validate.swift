@@ -58,7 +58,7 @@ enum Validate {
     static func publicKey(_ pem: String, field: String = "publicKey") throws -> PublicKey {
         do {
             return try PublicKey(pem: pem)
-        } catch let error as KeyParsingError {
+        } catch {
             throw APIError.invalid(field, error.description)
         }
     }

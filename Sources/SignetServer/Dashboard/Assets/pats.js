@@ -143,7 +143,7 @@ form.addEventListener('submit', async (event) => {
       await load();
     } catch (error) {
       // The refusal names the request field at fault (`error.field`); its words are for people.
-      const field = PAT_FIELDS[error.field];
+      const field = Object.hasOwn(PAT_FIELDS, error.field ?? '') ? PAT_FIELDS[error.field] : null;
       if (field && (error.id === 'invalid_field' || error.id === 'duplicate')) {
         fieldError(field, error.message);
         document.getElementById(field).focus();
