@@ -57,6 +57,8 @@ package protocol CredentialRepository: Sendable {
     func credentialExists(orgId: String, fingerprint: String) async throws -> Bool
     /// The credentials of an identity that are not deleted, oldest first.
     func credentials(identityId: String) async throws -> [CredentialRecord]
+    /// The credentials (not deleted, oldest first) of each of `identityIds`, in one query.
+    func credentials(identityIds: [String]) async throws -> [CredentialRecord]
     /// The credentials (not deleted, oldest first) of every token of `userId` of `kind`, in one
     /// query whatever their number: a list of PATs reads a fixed number of times.
     func tokenCredentials(userId: String, kind: TokenKind) async throws -> [CredentialRecord]
@@ -76,6 +78,8 @@ package protocol AccessTokenRepository: Sendable {
     func token(id: String) async throws -> AccessTokenRecord?
     /// Live (not deleted) tokens of a user of one kind, oldest first.
     func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord]
+    /// Live tokens of `kind` of each of `userIds`, oldest first, in one query.
+    func tokens(userIds: [String], kind: TokenKind) async throws -> [AccessTokenRecord]
     // Each write changes only its own columns, conditionally on the row's current state, and
     // returns the row as it now is: no lifecycle column is ever written back from an earlier read,
     // so a rename racing a deactivation or a deletion cannot undo it.
@@ -106,6 +110,8 @@ package protocol RoleRepository: Sendable {
     func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord]
     /// The assignments of an identity with their roles, archived roles included.
     func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)]
+    /// The assignments with their roles (archived ones included) of each of `identityIds`, in one query.
+    func assignedRoles(identityIds: [String]) async throws -> [(AssignmentRecord, RoleRecord)]
     /// The assignments (with their roles) of every token of `userId` of `kind`, in one query.
     func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)]
     /// What an identity's non-archived roles grant, together.

@@ -6,8 +6,8 @@ import SignetStore
 import SignetTestFixtures
 import Testing
 
-/// Reads that must not grow with the data: a cold `GET /auth/pats` reads the same number of times
-/// for 2 PATs as for 22 (no query per PAT).
+/// Reads that must not grow with the data: a cold list reads the same number of times for 2 items
+/// as for 22 (no query per item): PATs, users, service accounts.
 @Suite("Query counts")
 struct QueryCountTests {
     @Test("A cold GET /auth/pats reads a fixed number of times whatever the number of PATs", arguments: TestDatabase.available)
@@ -45,6 +45,54 @@ struct QueryCountTests {
                 single.permissionAssignments == many.items[2].permissionAssignments,
                 "\(single.permissionAssignments) vs \(many.items[2].permissionAssignments)")
             #expect(many.items.filter { $0.name.hasPrefix("many-") && $0.permissionAssignments.map(\.permissionId) == [readers.id] }.count == 10)
+        }
+    }
+
+    @Test("Cold lists of users and of service accounts read a fixed number of times whatever their length", arguments: TestDatabase.available)
+    func userListReadsAreFixed(database: TestDatabase.Kind) async throws {
+        var configuration = ServerConfiguration()
+        configuration.authorizationCache = false
+        try await TestServer.with(database, configuration: configuration) { server, api in
+            let admin = try await server.admin(api)
+            let readers = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
+            func fewestReads(_ path: String) async throws -> (count: Int, body: String) {
+                var fewest = Int.max
+                var body = ""
+                for _ in 0..<3 {
+                    let before = server.store.reads.value
+                    let reply = try await api.send(.get, path, token: admin.token)
+                    fewest = min(fewest, server.store.reads.value - before)
+                    body = reply.body
+                }
+                return (fewest, body)
+            }
+            func add(_ range: Range<Int>) async throws {
+                for index in range {
+                    _ = try await RegistrationTests.invite(api, as: admin, email: "person-\(index)@example.com")
+                    _ = try await api.createServiceAccount(as: admin, name: "sa-\(index)", permissionId: index.isMultiple(of: 2) ? readers.id : nil)
+                }
+            }
+            try await add(0..<2)
+            let fewUsers = try await fewestReads("/auth/users?limit=100")
+            let fewAccounts = try await fewestReads("/auth/service-accounts")
+            try await add(2..<22)
+            let manyUsers = try await fewestReads("/auth/users?limit=100")
+            let manyAccounts = try await fewestReads("/auth/service-accounts")
+            #expect(manyUsers.count == fewUsers.count, "reads for 3 users: \(fewUsers.count), for 23: \(manyUsers.count)")
+            #expect(manyAccounts.count == fewAccounts.count, "reads for 2 service accounts: \(fewAccounts.count), for 22: \(manyAccounts.count)")
+            // A list's item is what the single route answers.
+            let users = try SignetJSON.decoder().decode(ListResponse<UserInfo>.self, from: Data(manyUsers.body.utf8)).items
+            #expect(users.count == 23)
+            for user in users.suffix(3) {
+                #expect(try await api.send(.get, "/auth/users/\(user.userId)", token: admin.token).decode(UserInfo.self) == user)
+            }
+            let accounts = try SignetJSON.decoder().decode(ListResponse<ServiceAccount>.self, from: Data(manyAccounts.body.utf8)).items
+            #expect(accounts.count == 22 && accounts.allSatisfy { $0.accessTokens.count == 1 })
+            for account in accounts.suffix(3) {
+                let single = try await api.send(.get, "/auth/service-accounts/\(account.userInfo.userId)", token: admin.token)
+                #expect(try single.decode(ServiceAccount.self) == account)
+            }
+            #expect(accounts.filter { $0.userInfo.permissionAssignments.map(\.permissionId) == [readers.id] }.count == 11)
         }
     }
 }

@@ -20,7 +20,7 @@ struct ServiceAccountService: Sendable {
         var afterId: String?
         while true {
             let page = try await store.users(orgId: caller.orgId, serviceAccounts: true, kind: nil, afterId: afterId, limit: 500)
-            for user in page { items.append(try await presenter.serviceAccount(user)) }
+            items += try await presenter.serviceAccounts(page)
             guard page.count == 500, let last = page.last else { break }
             afterId = last.id
         }

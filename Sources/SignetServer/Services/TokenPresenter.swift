@@ -31,7 +31,8 @@ struct TokenPresenter: Sendable {
             roles: try await store.assignedRoles(identityId: token.kind == .pat ? token.id : token.userId), accessToken: accessToken)
     }
 
-    private func present(
+    /// The token as the API returns it, from relations already read (the batch presenters' form).
+    func present(
         _ token: AccessTokenRecord, credentials: [CredentialRecord], roles: [(AssignmentRecord, RoleRecord)], accessToken: String?
     ) -> AccessToken {
         let credential = credentials.last(where: \.isActive) ?? credentials.first { $0.uuid == token.credentialUuid }

@@ -26,9 +26,7 @@ struct UserService: Sendable {
             orgId: caller.orgId, serviceAccounts: false, kind: kindFilter, afterId: pagination.afterId,
             limit: pagination.fetchLimit)
         let page = pagination.page(users, id: \.id)
-        var items: [User] = []
-        for user in page.items { items.append(try await presenter.present(user)) }
-        return ListResponse(items: items, nextPageToken: page.nextPageToken)
+        return ListResponse(items: try await presenter.present(page.items), nextPageToken: page.nextPageToken)
     }
 
     func get(_ id: String, caller: Caller) async throws -> User {

@@ -46,6 +46,18 @@ extension SQLStore {
         }
     }
 
+    package func credentials(identityIds: [String]) async throws -> [CredentialRecord] {
+        guard !identityIds.isEmpty else { return [] }
+        return try await read { database in
+            try await database.raw(
+                """
+                SELECT * FROM credentials WHERE identity_id IN (\(binds: identityIds)) AND is_deleted = FALSE
+                ORDER BY created_at, uuid
+                """
+            ).all(decoding: CredentialRecord.self)
+        }
+    }
+
     package func tokenCredentials(userId: String, kind: TokenKind) async throws -> [CredentialRecord] {
         try await read { database in
             try await database.raw(

@@ -80,6 +80,11 @@ extension SQLStore {
         try await assignedRoles(joining: "", where: "a.identity_id = \(bind: identityId)")
     }
 
+    package func assignedRoles(identityIds: [String]) async throws -> [(AssignmentRecord, RoleRecord)] {
+        guard !identityIds.isEmpty else { return [] }
+        return try await assignedRoles(joining: "", where: "a.identity_id IN (\(binds: identityIds))")
+    }
+
     package func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)] {
         try await assignedRoles(
             joining: "JOIN access_tokens t ON t.id = a.identity_id",

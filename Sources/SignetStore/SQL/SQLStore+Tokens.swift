@@ -13,6 +13,19 @@ extension SQLStore {
         }
     }
 
+    package func tokens(userIds: [String], kind: TokenKind) async throws -> [AccessTokenRecord] {
+        guard !userIds.isEmpty else { return [] }
+        return try await read { database in
+            try await database.raw(
+                """
+                SELECT * FROM access_tokens WHERE user_id IN (\(binds: userIds)) AND kind = \(bind: kind.rawValue)
+                    AND is_deleted = FALSE
+                ORDER BY created_at, id
+                """
+            ).all(decoding: AccessTokenRecord.self)
+        }
+    }
+
     package func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord] {
         try await read { database in
             try await database.raw(
