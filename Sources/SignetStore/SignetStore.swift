@@ -25,6 +25,8 @@ package protocol OrganizationRepository: Sendable {
 package protocol UserRepository: Sendable {
     func insertUser(_ user: UserRecord) async throws
     func user(id: String) async throws -> UserRecord?
+    /// The users (service accounts and deleted ones included) among `ids`, in one query.
+    func users(ids: [String]) async throws -> [UserRecord]
     /// A live (not deleted) user by username, case-insensitively.
     func user(orgId: String, username: String) async throws -> UserRecord?
     /// Renames a live user or service account; only these columns change. `nil` when it is gone.
@@ -49,6 +51,8 @@ package protocol CredentialRepository: Sendable {
     /// Throws ``StoreError/conflict(_:)`` when the key or credId is already registered in the organisation.
     func insertCredential(_ credential: CredentialRecord) async throws
     func credential(uuid: String) async throws -> CredentialRecord?
+    /// The credentials (deleted ones included) among `uuids`, in one query.
+    func credentials(uuids: [String]) async throws -> [CredentialRecord]
     func credential(orgId: String, credentialId: String) async throws -> CredentialRecord?
     /// Whether any credential of any organisation, deleted or not, has this `credId` or this `cr-…`
     /// uuid: the two are one namespace, so a new `credId` can never shadow another credential.

@@ -95,4 +95,42 @@ struct QueryCountTests {
             #expect(accounts.filter { $0.userInfo.permissionAssignments.map(\.permissionId) == [readers.id] }.count == 11)
         }
     }
+
+    @Test("A cold audit log reads a fixed number of times whatever the number of credentials in it", arguments: TestDatabase.available)
+    func auditLogReadsAreFixed(database: TestDatabase.Kind) async throws {
+        var configuration = ServerConfiguration()
+        configuration.authorizationCache = false
+        try await TestServer.with(database, configuration: configuration) { server, api in
+            let admin = try await server.admin(api)
+            func fewestReads() async throws -> (count: Int, body: String) {
+                var fewest = Int.max
+                var body = ""
+                for _ in 0..<3 {
+                    let before = server.store.reads.value
+                    let reply = try await api.send(.get, "/auth/action/logs", token: admin.token)
+                    fewest = min(fewest, server.store.reads.value - before)
+                    body = reply.body
+                }
+                return (fewest, body)
+            }
+            // Each PAT renames itself: an entry signed by a credential of its own.
+            func act(_ range: Range<Int>) async throws {
+                for index in range {
+                    let (pat, identity) = try await api.createPat(as: admin, name: "log-\(index)")
+                    let rename = try api.json(UpdatePersonalAccessTokenRequest(name: "log-\(index)-renamed"))
+                    #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: identity, body: rename).status == .ok)
+                }
+            }
+            try await act(0..<2)
+            let few = try await fewestReads()
+            try await act(2..<22)
+            let many = try await fewestReads()
+            #expect(many.count == few.count, "reads for 4 entries: \(few.count), for 44: \(many.count)")
+            let entries = try SignetJSON.decoder().decode(ListResponse<AuditLog>.self, from: Data(many.body.utf8)).items
+            #expect(entries.count >= 44 && Set(entries.map(\.firstFactorCredential.credentialUuid)).count >= 23)
+            for entry in entries.prefix(3) {
+                #expect(try await api.send(.get, "/auth/action/logs/\(entry.id)", token: admin.token).decode(AuditLog.self) == entry)
+            }
+        }
+    }
 }

@@ -22,10 +22,7 @@ struct AuditLogService: Sendable {
         }
         let actions = try await store.performedUserActions(
             orgId: caller.orgId, from: start, to: end, userId: userId, limit: Self.maximumItems)
-        var presenter = Presenter(store: store)
-        var items: [AuditLog] = []
-        for action in actions { items.append(try await presenter.present(action)) }
-        return ListResponse(items: items)
+        return ListResponse(items: try await Presenter.present(actions, store: store))
     }
 
     /// `GET /auth/action/logs/{id}`.
@@ -33,8 +30,10 @@ struct AuditLogService: Sendable {
         guard Identifier.isWellFormed(id, prefix: .userAction), let action = try await store.userAction(id: id),
             action.orgId == caller.orgId, action.usedAt != nil
         else { throw APIError.notFound("audit log \(id) not found") }
-        var presenter = Presenter(store: store)
-        return try await presenter.present(action)
+        guard let entry = try await Presenter.present([action], store: store).first else {
+            throw APIError.notFound("audit log \(id) not found")
+        }
+        return entry
     }
 
     /// The dates a query may name, as Unix seconds: 1970-01-01 to 9999-12-31T23:59:59Z.
@@ -60,21 +59,19 @@ struct AuditLogService: Sendable {
         return date
     }
 
-    /// Builds entries, looking each user and credential up once.
-    private struct Presenter {
-        let store: any SignetStore
-        var users: [String: UserRecord?] = [:]
-        var credentials: [String: CredentialRecord?] = [:]
+    /// Builds entries a batch at a time: one read for their users and one for their credentials,
+    /// whatever the number of entries.
+    private enum Presenter {
+        static func present(_ actions: [UserActionRecord], store: any SignetStore) async throws -> [AuditLog] {
+            let users = Dictionary(
+                try await store.users(ids: Array(Set(actions.map(\.userId)))).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let credentials = Dictionary(
+                try await store.credentials(uuids: Array(Set(actions.map(\.credentialUuid)))).map { ($0.uuid, $0) },
+                uniquingKeysWith: { first, _ in first })
+            return actions.map { entry($0, user: users[$0.userId], credential: credentials[$0.credentialUuid]) }
+        }
 
-        init(store: any SignetStore) { self.store = store }
-
-        mutating func present(_ action: UserActionRecord) async throws -> AuditLog {
-            if users[action.userId] == nil { users[action.userId] = try await store.user(id: action.userId) }
-            if credentials[action.credentialUuid] == nil {
-                credentials[action.credentialUuid] = try await store.credential(uuid: action.credentialUuid)
-            }
-            let user = users[action.userId] ?? nil
-            let credential = credentials[action.credentialUuid] ?? nil
+        static func entry(_ action: UserActionRecord, user: UserRecord?, credential: CredentialRecord?) -> AuditLog {
             let digest = Hex.sha256(action.payload.utf8)
             return AuditLog(
                 id: action.id, action: "\(action.httpMethod) \(action.httpPath)", actionToken: action.id, userId: action.userId,

@@ -14,6 +14,13 @@ extension SQLStore {
         }
     }
 
+    package func credentials(uuids: [String]) async throws -> [CredentialRecord] {
+        guard !uuids.isEmpty else { return [] }
+        return try await read { database in
+            try await database.raw("SELECT * FROM credentials WHERE uuid IN (\(binds: uuids))").all(decoding: CredentialRecord.self)
+        }
+    }
+
     package func credential(orgId: String, credentialId: String) async throws -> CredentialRecord? {
         try await read { database in
             try await database.raw(

@@ -13,6 +13,13 @@ extension SQLStore {
         }
     }
 
+    package func users(ids: [String]) async throws -> [UserRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try await read { database in
+            try await database.raw("SELECT * FROM users WHERE id IN (\(binds: ids))").all(decoding: UserRecord.self)
+        }
+    }
+
     package func user(orgId: String, username: String) async throws -> UserRecord? {
         try await read { database in
             try await database.raw(
