@@ -51,15 +51,19 @@ public struct AccessToken: Codable, Sendable, Equatable {
     /// When it stops working (Signet's addition; a token created without an expiry lives the
     /// server's longest lifetime, 730 days by default).
     public var dateExpires: Date?
+    /// When it was last presented (Signet's addition), absent when never. Recorded at most once a
+    /// minute per token and node, and a list may show it up to the server's cache lifetime late.
+    public var dateLastUsed: Date?
 
     /// Creates a token object.
     public init(
         accessToken: String? = nil, dateCreated: Date, credId: String, isActive: Bool, kind: TokenKind,
         linkedUserId: String, linkedAppId: String = "", name: String, orgId: String,
         permissionAssignments: [PermissionAssignmentInfo], publicKey: String, tokenId: String, externalId: String? = nil,
-        dateExpires: Date? = nil
+        dateExpires: Date? = nil, dateLastUsed: Date? = nil
     ) {
         self.dateExpires = dateExpires
+        self.dateLastUsed = dateLastUsed
         self.accessToken = accessToken
         self.dateCreated = dateCreated
         self.credId = credId

@@ -35,13 +35,6 @@ package protocol UserRepository: Sendable {
     func setUserActive(id: String, isActive: Bool, at: Date) async throws -> UserRecord?
     /// Marks a user deleted (and inactive) for good. `nil` when it was already deleted or is unknown.
     func deleteUser(id: String, at: Date) async throws -> UserRecord?
-    /// Gives a live user a new one-time registration code (its digest), replacing any earlier one. `nil` when gone.
-    func setRegistrationCode(userId: String, digest: String, expiresAt: Date) async throws -> UserRecord?
-    /// Uses up a live user's registration code if `digest` is it and it has not expired, and marks the
-    /// user registered. `false` when it was not (already used, replaced, expired): decided by the database.
-    func consumeRegistrationCode(userId: String, digest: String, at: Date) async throws -> Bool
-    /// Counts a wrong registration code tried for a user; at ``maximumFailures`` the code dies.
-    func recordRegistrationCodeFailure(userId: String) async throws
     /// Live users of an organisation ordered by id, after `afterId`, at most `limit`.
     func users(orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int) async throws -> [UserRecord]
 }
@@ -68,12 +61,37 @@ package protocol CredentialRepository: Sendable {
     func tokenCredentials(userId: String, kind: TokenKind) async throws -> [CredentialRecord]
     /// Deletes a credential for good (it stays, inactive, for the audit log). `nil` when already deleted or unknown.
     func deleteCredential(uuid: String) async throws -> CredentialRecord?
-    /// Stores a passkey's signature counter; `flagged` marks it as possibly cloned (never unmarked
-    /// here) and deactivates it: it stays refused until re-enabled with another credential.
-    func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws
+    /// Marks a passkey as possibly cloned (never unmarked here) and deactivates it: it stays refused
+    /// until re-enabled with another credential.
+    func flagCredential(uuid: String) async throws
     func setCredentialActive(uuid: String, isActive: Bool) async throws
     /// Stores a passkey's BS (backed up) flag as its latest assertion showed it.
     func recordBackupState(uuid: String, backedUp: Bool) async throws
+}
+
+/// Bookkeeping (``CredentialCounterRow``, ``RegistrationCodeRow``, ``TokenUsageRow``): writes that
+/// announce nothing, so they leave every cache warm. Whatever decides access is written to the
+/// authorization tables in the same call (a used code registers its user).
+package protocol BookkeepingRepository: Sendable {
+    /// Gives a live user a new one-time registration code (its digest), replacing any earlier one and
+    /// its failures. `nil` when the user is gone.
+    func setRegistrationCode(userId: String, digest: String, expiresAt: Date) async throws -> UserRecord?
+    /// The user's outstanding registration code, expired or not.
+    func registrationCode(userId: String) async throws -> RegistrationCodeRow?
+    /// Uses up a live user's registration code if `digest` is it and it has not expired, and marks the
+    /// user registered. `false` when it was not (already used, replaced, expired): decided by the database.
+    func consumeRegistrationCode(userId: String, digest: String, at: Date) async throws -> Bool
+    /// Counts a wrong registration code tried for a user; at ``maximumFailures`` the code dies.
+    func recordRegistrationCodeFailure(userId: String) async throws
+    /// A passkey's signature counter as last seen: the greater of its count at registration and at its
+    /// latest use.
+    func signCount(of credential: CredentialRecord) async throws -> Int64
+    /// Raises a passkey's signature counter to `signCount`; it never goes back, even when two answers race.
+    func recordSignCount(uuid: String, signCount: Int64) async throws
+    /// Records that a token was presented at `date` (a later time only: never moved back).
+    func recordTokenUse(id: String, at date: Date) async throws
+    /// When each of `tokenIds` was last presented, for those used since the record began.
+    func lastUses(tokenIds: [String]) async throws -> [String: Date]
 }
 
 /// Access tokens (logins, PATs, service-account tokens).
@@ -134,8 +152,8 @@ package protocol ChallengeRepository: Sendable {
     func consumeChallenge(id: String, at: Date) async throws -> Bool
     /// Counts a wrong answer to a challenge; at ``maximumFailures`` the challenge dies (as if answered).
     func recordChallengeFailure(id: String, at: Date) async throws
-    /// Deletes challenges, and user actions never used, that expired before `date`. Used user actions
-    /// are the audit trail and stay. Returns how many records were deleted.
+    /// Deletes challenges, registration codes, Fast Auth nonces, and user actions never used, that
+    /// expired before `date`. Used user actions are the audit trail and stay. Returns how many records were deleted.
     func purgeExpired(before date: Date) async throws -> Int
 }
 
@@ -165,7 +183,7 @@ package protocol SigningKeyRepository: Sendable {
 
 /// Everything Signet persists, with transactions across it.
 package protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
-    RoleRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
+    BookkeepingRepository, RoleRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T

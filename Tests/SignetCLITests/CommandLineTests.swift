@@ -73,7 +73,7 @@ struct CommandLineTests {
             let credId = try #require(pat["credId"] as? String)
             #expect(pat["accessToken"] == nil)
             let table = try await cli.succeed(["pat", "list"]).stdout
-            #expect(table.contains("EXPIRES") && table.contains("active"), "\(table)")
+            #expect(table.contains("EXPIRES") && table.contains("LAST USED") && table.contains("active"), "\(table)")
 
             let asPat = ["SIGNET_TOKEN": token, "SIGNET_PRIVATE_KEY": cli.directory + "/ci.pem", "SIGNET_CREDENTIAL_ID": credId]
             #expect(try await cli.succeed(["whoami", "--json"], environment: asPat).json()["tokenKind"] as? String == "Pat")

@@ -21,6 +21,9 @@ struct AuthorizationCacheTests {
             for table in response.sources {
                 #expect(table.change == .authorization, "\(response.key) reads \(table.rawValue)")
             }
+            for table in response.bookkeepingSources {
+                #expect(table.change == nil && !response.sources.contains(table), "\(response.key) reads \(table.rawValue)")
+            }
         }
         #expect(Set(CachedResponse.examples.map(\.key)).count == CachedResponse.examples.count)
     }

@@ -76,7 +76,8 @@ enum WriteScenario {
                         publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
             }
         ),
-        ("recordSignCount(uuid)", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7, flagged: true) }),
+        ("recordSignCount(uuid)", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7) }),
+        ("flagCredential(uuid)", { store, f in try await store.flagCredential(uuid: f.credentialUuid) }),
         ("recordBackupState(uuid)", { store, f in try await store.recordBackupState(uuid: f.credentialUuid, backedUp: true) }),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),
         ("deleteCredential(uuid)", { store, f in _ = try await store.deleteCredential(uuid: f.credentialUuid) }),
@@ -96,6 +97,7 @@ enum WriteScenario {
         ),
         ("setTokenActive(id)", { store, f in _ = try await store.setTokenActive(id: f.tokenId, isActive: true, at: f.now) }),
         ("deactivateLoginSessions(userId)", { store, f in try await store.deactivateLoginSessions(userId: f.userId, at: f.now) }),
+        ("recordTokenUse(id)", { store, f in try await store.recordTokenUse(id: f.tokenId, at: f.now) }),
         ("deleteToken(id)", { store, f in _ = try await store.deleteToken(id: f.tokenId, at: f.now) }),
         (
             "insertRole(_)",

@@ -43,7 +43,7 @@ struct PatCommand: AsyncParsableCommand {
         func run(client: SignetClient) async throws {
             let pats = try await client.personalAccessTokens.list()
             if options.json { return try Output.json(pats) }
-            Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "ROLES"], pats.map(PatCommand.row))
+            Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLES"], pats.map(PatCommand.row))
         }
     }
 
@@ -117,6 +117,7 @@ struct PatCommand: AsyncParsableCommand {
     static func row(_ pat: AccessToken) -> [String] {
         [
             pat.tokenId, pat.name, state(pat), Output.date(pat.dateCreated), pat.dateExpires.map(Output.date) ?? "",
+            pat.dateLastUsed.map(Output.date) ?? "never",
             pat.permissionAssignments.map(\.permissionName).joined(separator: ","),
         ]
     }

@@ -61,7 +61,8 @@ struct SignetServices: Sendable {
         self.logger = logger
         self.tokens = tokens
         self.cache = cache
-        self.authenticator = BearerAuthenticator(tokens: tokens, cache: cache, store: store, now: now)
+        self.authenticator = BearerAuthenticator(
+            tokens: tokens, cache: cache, store: store, now: now, usage: TokenUsageRecorder(store: store, now: now, logger: logger))
         self.permissions = permissions
         self.userActions = userActions
         self.logins = LoginService(

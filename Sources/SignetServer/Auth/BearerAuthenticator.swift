@@ -26,6 +26,8 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
     let store: any SignetStore
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
+    /// Where each token's last use is recorded (bookkeeping: no cache is emptied).
+    let usage: TokenUsageRecorder
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
         guard let authorization = request.headers[.authorization] else {
@@ -56,7 +58,9 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
             throw APIError.unauthorized("Not Authorized: \(TokenFailure.malformed.description)")
         }
         let hash = TokenDigest.hash(token)
-        return try await cache.caller(digest: hash) { try await verify(token, hash: hash) }
+        let caller = try await cache.caller(digest: hash) { try await verify(token, hash: hash) }
+        await usage.noteUse(of: caller.token.id)
+        return caller
     }
 
     /// The full check, with no cache in front of the signature or the token record.

@@ -26,6 +26,15 @@ enum CachedResponse: Sendable, Hashable {
         }
     }
 
+    /// Bookkeeping tables the response also reads. They announce nothing, so what it shows from them
+    /// (a token's last use) may be up to the cache's lifetime old; never anything that decides access.
+    var bookkeepingSources: Set<StoreTable> {
+        switch self {
+        case .pats: [.tokenUsage]
+        case .whoami: []
+        }
+    }
+
     /// One of each case, for tests that check every response.
     static let examples: [CachedResponse] = [.pats(userId: "us-example"), .whoami(tokenId: "to-example")]
 }

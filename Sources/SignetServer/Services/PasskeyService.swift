@@ -111,7 +111,8 @@ struct PasskeyService: Sendable {
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
             throw refuse("this passkey's key is no longer accepted; register a new passkey")
         }
-        let stored = UInt32(clamping: credential.signCount)
+        let storedCount = try await store.signCount(of: credential)
+        let stored = UInt32(clamping: storedCount)
         do {
             let verified = try WebAuthn.verifyAssertion(
                 clientData: try Self.decode(assertion.clientData, field: "firstFactor.credentialAssertion.clientData"),
@@ -120,11 +121,12 @@ struct PasskeyService: Sendable {
                 issuedChallenge: challenge.challenge, relyingParty: relyingParty, storedSignCount: stored,
                 userHandle: try assertion.userHandle.map { try Self.decode($0, field: "firstFactor.credentialAssertion.userHandle") },
                 expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
-            try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount), flagged: false)
+            try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount))
             if verified.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: verified.backedUp) }
         } catch let error as WebAuthnError {
             if case .counterNotIncreased(_, let received) = error {
-                try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), credential.signCount), flagged: true)
+                try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), storedCount))
+                try await store.flagCredential(uuid: credential.uuid)
                 try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
                 try await recordFlag(credential, assertion: assertion, challenge: challenge, reason: error.description)
                 throw refuse(

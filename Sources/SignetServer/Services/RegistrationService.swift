@@ -63,8 +63,9 @@ struct RegistrationService: Sendable {
     /// `POST /auth/registration/init`: checks the code and answers a challenge for a passkey or a key.
     func initiate(_ request: RegistrationChallengeRequest) async throws -> RegistrationChallenge {
         guard let user = try await store.user(orgId: request.orgId, username: request.username), user.isActive, !user.isServiceAccount,
-            let digest = user.registrationCodeDigest, let expiresAt = user.registrationCodeExpiresAt, expiresAt > now()
+            let code = try await store.registrationCode(userId: user.id), code.expiresAt > now()
         else { throw Self.refused }
+        let digest = code.digest
         guard ConstantTime.equals(TokenDigest.of(request.registrationCode), digest) else {
             // A wrong guess counts against the code: it dies at the fifth.
             try await store.recordRegistrationCodeFailure(userId: user.id)

@@ -59,11 +59,14 @@ struct UserPresenter: Sendable {
     /// account's credentials and holds the account's roles, so the tokens need no reads of their own.
     func serviceAccounts(_ users: [UserRecord], accessToken: String? = nil) async throws -> [ServiceAccount] {
         let relations = try await relations(of: users)
-        let tokensByUser = Dictionary(grouping: try await store.tokens(userIds: users.map(\.id), kind: .serviceAccount), by: \.userId)
+        let allTokens = try await store.tokens(userIds: users.map(\.id), kind: .serviceAccount)
+        let tokensByUser = Dictionary(grouping: allTokens, by: \.userId)
+        let lastUses = try await store.lastUses(tokenIds: allTokens.map(\.id))
         return users.map { user in
             let items = (tokensByUser[user.id] ?? []).map { token in
                 tokens.present(
-                    token, credentials: relations.credentials[user.id] ?? [], roles: relations.roles[user.id] ?? [], accessToken: accessToken)
+                    token, credentials: relations.credentials[user.id] ?? [], roles: relations.roles[user.id] ?? [], accessToken: accessToken,
+                    lastUsed: lastUses[token.id])
             }
             return ServiceAccount(userInfo: info(user, relations), accessTokens: items)
         }

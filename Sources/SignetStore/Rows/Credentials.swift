@@ -26,7 +26,8 @@ package struct CredentialRecord: StoreRow, Equatable {
     /// Passkeys: the authenticator model (AAGUID, hex), and which attestation it gave.
     package var aaguid = ""
     package var attestation = ""
-    /// Passkeys: the authenticator's signature counter, as last seen.
+    /// Passkeys: the authenticator's signature counter at registration. Later uses raise it in the
+    /// bookkeeping table (``CredentialCounterRow``); the counter is the greater of the two.
     package var signCount: Int64 = 0
     /// Set when a passkey's counter went backwards: the authenticator may have been cloned.
     package var isFlagged = false

@@ -23,12 +23,6 @@ package struct UserRecord: StoreRow, Equatable {
     package var createdBy: String?
     @Milliseconds package var createdAt: Date
     @Milliseconds package var updatedAt: Date
-    /// The digest (``TokenDigest``) of the user's one-time registration code, while one is outstanding.
-    package var registrationCodeDigest: String?
-    /// When that code stops working.
-    @OptionalMilliseconds package var registrationCodeExpiresAt: Date? = nil
-    /// Wrong codes tried since the code was issued; the code dies at ``maximumFailures``.
-    package var registrationCodeFailures = 0
 
     package init(
         id: String, orgId: String, username: String, name: String, kind: UserKind, isActive: Bool = true,
@@ -74,8 +68,5 @@ package struct UserRecord: StoreRow, Equatable {
         case createdBy = "created_by"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-        case registrationCodeDigest = "registration_code_digest"
-        case registrationCodeExpiresAt = "registration_code_expires_at"
-        case registrationCodeFailures = "registration_code_failures"
     }
 }

@@ -115,6 +115,32 @@ enum Migrations {
                 "CREATE INDEX fast_auth_nonces_expiry ON fast_auth_nonces (expires_at)",
             ]
         ),
+        // Version 4: bookkeeping moves out of the tables that decide who may do what, so writing it
+        // empties no cache: passkey counters (the column in credentials keeps the count at
+        // registration), registration codes (moved from users, with their failures) and last use.
+        (
+            4,
+            [
+                "CREATE TABLE credential_counters (credential_uuid TEXT PRIMARY KEY, sign_count BIGINT NOT NULL)",
+                """
+                INSERT INTO credential_counters (credential_uuid, sign_count)
+                SELECT uuid, sign_count FROM credentials WHERE sign_count > 0
+                """,
+                """
+                CREATE TABLE registration_codes (
+                    user_id TEXT PRIMARY KEY, digest TEXT NOT NULL, expires_at BIGINT NOT NULL, failures INTEGER NOT NULL)
+                """,
+                """
+                INSERT INTO registration_codes (user_id, digest, expires_at, failures)
+                SELECT id, registration_code_digest, registration_code_expires_at, registration_code_failures FROM users
+                WHERE registration_code_digest IS NOT NULL AND registration_code_expires_at IS NOT NULL
+                """,
+                "ALTER TABLE users DROP COLUMN registration_code_digest",
+                "ALTER TABLE users DROP COLUMN registration_code_expires_at",
+                "ALTER TABLE users DROP COLUMN registration_code_failures",
+                "CREATE TABLE token_usage (token_id TEXT PRIMARY KEY, last_used_at BIGINT NOT NULL)",
+            ]
+        ),
     ]
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key

@@ -83,19 +83,9 @@ extension SQLStore {
         }
     }
 
-    package func recordSignCount(uuid: String, signCount: Int64, flagged: Bool) async throws {
+    package func flagCredential(uuid: String) async throws {
         try await write(.credentials) { database in
-            // A flag also deactivates the credential: it stays refused until re-enabled with another one.
-            // The counter never goes back, even when two answers race.
-            try await database.raw(
-                """
-                UPDATE credentials
-                SET sign_count = CASE WHEN sign_count > \(bind: signCount) THEN sign_count ELSE \(bind: signCount) END,
-                    is_flagged = (is_flagged OR \(bind: flagged)),
-                    is_active = (is_active AND NOT \(bind: flagged))
-                WHERE uuid = \(bind: uuid)
-                """
-            ).run()
+            try await database.raw("UPDATE credentials SET is_flagged = TRUE, is_active = FALSE WHERE uuid = \(bind: uuid)").run()
         }
     }
 

@@ -53,8 +53,9 @@ extension SQLStore {
     }
 
     package func purgeExpired(before date: Date) async throws -> Int {
-        try await write(.challenges, .userActions, .fastAuthNonces) { database in
+        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes) { database in
             try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
+            try await database.raw("DELETE FROM registration_codes WHERE expires_at < \(bind: date.milliseconds)").run()
             let challenges = try await database.raw(
                 "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
             ).all().count

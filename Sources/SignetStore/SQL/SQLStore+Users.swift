@@ -96,43 +96,4 @@ extension SQLStore {
             return try await database.raw(query).all(decoding: UserRecord.self)
         }
     }
-
-    package func setRegistrationCode(userId: String, digest: String, expiresAt: Date) async throws -> UserRecord? {
-        try await write(.users) { database in
-            try await database.raw(
-                """
-                UPDATE users SET registration_code_digest = \(bind: digest), registration_code_expires_at = \(bind: expiresAt.milliseconds),
-                    registration_code_failures = 0
-                WHERE id = \(bind: userId) AND is_deleted = FALSE
-                RETURNING *
-                """
-            ).first(decoding: UserRecord.self)
-        }
-    }
-
-    package func consumeRegistrationCode(userId: String, digest: String, at date: Date) async throws -> Bool {
-        try await write(.users) { database in
-            try await database.raw(
-                """
-                UPDATE users SET registration_code_digest = NULL, registration_code_expires_at = NULL, is_registered = TRUE
-                WHERE id = \(bind: userId) AND registration_code_digest = \(bind: digest)
-                    AND registration_code_expires_at > \(bind: date.milliseconds) AND is_deleted = FALSE
-                RETURNING id
-                """
-            ).first() != nil
-        }
-    }
-
-    package func recordRegistrationCodeFailure(userId: String) async throws {
-        try await write(.users) { database in
-            try await database.raw(
-                """
-                UPDATE users SET registration_code_failures = registration_code_failures + 1,
-                    registration_code_digest = CASE WHEN registration_code_failures + 1 >= \(bind: maximumFailures) THEN NULL
-                        ELSE registration_code_digest END
-                WHERE id = \(bind: userId) AND registration_code_digest IS NOT NULL
-                """
-            ).run()
-        }
-    }
 }

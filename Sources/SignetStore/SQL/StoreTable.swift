@@ -16,6 +16,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case userActions = "user_actions"
     case signingKeys = "signing_keys"
     case fastAuthNonces = "fast_auth_nonces"
+    case credentialCounters = "credential_counters"
+    case registrationCodes = "registration_codes"
+    case tokenUsage = "token_usage"
     case schemaMigrations = "schema_migrations"
 
     /// What a committed write to this table announces to the caches of every node, or `nil` when
@@ -27,8 +30,10 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .organizations, .users, .credentials, .accessTokens, .roles, .assignments: .authorization
         case .signingKeys: .signingKeys
         // Read on each request straight from the database, never cached.
-        // Bookkeeping: a nonce changes nothing any cache holds.
-        case .challenges, .userActions, .fastAuthNonces, .schemaMigrations: nil
+        case .challenges, .userActions, .schemaMigrations: nil
+        // Bookkeeping (Rows/Bookkeeping.swift): use, not access. Written on busy paths, announced
+        // nowhere; a response showing it (a token's last use) is stale for up to the cache's lifetime.
+        case .fastAuthNonces, .credentialCounters, .registrationCodes, .tokenUsage: nil
         }
     }
 
@@ -57,6 +62,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .userActions: UserActionRecord.self
         case .signingKeys: SigningKeyRow.self
         case .fastAuthNonces: FastAuthNonceRow.self
+        case .credentialCounters: CredentialCounterRow.self
+        case .registrationCodes: RegistrationCodeRow.self
+        case .tokenUsage: TokenUsageRow.self
         case .schemaMigrations: nil
         }
     }

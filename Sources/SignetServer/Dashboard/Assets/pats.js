@@ -38,7 +38,7 @@ function row(pat) {
     el('th', { scope: 'row' }, pat.name),
     dateCell(pat.dateCreated),
     dateCell(pat.dateExpires, 'never'),
-    el('td', {}, '—'),
+    dateCell(pat.dateLastUsed, 'never'),
     el('td', {}, el('span', { className: state === 'Active' ? 'badge ok' : 'badge off' }, state)),
     el('td', {}, role),
     el('td', {}, el('code', {}, pat.credId)),

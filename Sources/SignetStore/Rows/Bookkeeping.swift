@@ -1,0 +1,54 @@
+package import Foundation
+
+// Bookkeeping: facts the server keeps about use, not about who may do what. Their tables announce
+// nothing (``StoreTable/change`` is `nil`), so writing them on a busy path leaves every cache on
+// every node warm. What decides access stays in the authorization tables: a counter that went
+// back flags and deactivates its credential there, and a used-up code registers its user there.
+
+/// A passkey's signature counter, raised at each use and never lowered.
+package struct CredentialCounterRow: StoreRow, Equatable {
+    package var credentialUuid: String
+    package var signCount: Int64
+
+    package static let table = StoreTable.credentialCounters
+    package static let primaryKey = CodingKeys.credentialUuid
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case credentialUuid = "credential_uuid"
+        case signCount = "sign_count"
+    }
+}
+
+/// A person's outstanding one-time registration code, kept only as its digest (``TokenDigest``).
+package struct RegistrationCodeRow: StoreRow, Equatable {
+    package var userId: String
+    package var digest: String
+    /// When the code stops working (also set to the past when it has been guessed wrong too often).
+    @Milliseconds package var expiresAt: Date
+    /// Wrong codes tried since it was issued; the code dies at ``maximumFailures``.
+    package var failures: Int
+
+    package static let table = StoreTable.registrationCodes
+    package static let primaryKey = CodingKeys.userId
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case userId = "user_id"
+        case digest
+        case expiresAt = "expires_at"
+        case failures
+    }
+}
+
+/// When a token was last presented, recorded at most about once a minute per token and node.
+package struct TokenUsageRow: StoreRow, Equatable {
+    package var tokenId: String
+    @Milliseconds package var lastUsedAt: Date
+
+    package static let table = StoreTable.tokenUsage
+    package static let primaryKey = CodingKeys.tokenId
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case tokenId = "token_id"
+        case lastUsedAt = "last_used_at"
+    }
+}

@@ -1,0 +1,101 @@
+package import Foundation
+import SQLKit
+
+// Bookkeeping tables announce nothing (StoreTable.change is nil): these writes leave every cache
+// warm. Each is an upsert or a conditional update, so racing writers never move a value back.
+extension SQLStore {
+    package func setRegistrationCode(userId: String, digest: String, expiresAt: Date) async throws -> UserRecord? {
+        try await write(.registrationCodes) { database in
+            guard
+                let user = try await database.raw("SELECT * FROM users WHERE id = \(bind: userId) AND is_deleted = FALSE")
+                    .first(decoding: UserRecord.self)
+            else { return nil }
+            try await database.raw(
+                """
+                INSERT INTO registration_codes (user_id, digest, expires_at, failures)
+                VALUES (\(bind: userId), \(bind: digest), \(bind: expiresAt.milliseconds), 0)
+                ON CONFLICT (user_id) DO UPDATE SET digest = excluded.digest, expires_at = excluded.expires_at, failures = 0
+                """
+            ).run()
+            return user
+        }
+    }
+
+    package func registrationCode(userId: String) async throws -> RegistrationCodeRow? {
+        try await read { database in
+            try await database.raw("SELECT * FROM registration_codes WHERE user_id = \(bind: userId)").first(decoding: RegistrationCodeRow.self)
+        }
+    }
+
+    package func consumeRegistrationCode(userId: String, digest: String, at date: Date) async throws -> Bool {
+        // Registering the user is an authorization change; the code itself is bookkeeping.
+        try await write(.registrationCodes, .users) { database in
+            let used = try await database.raw(
+                """
+                DELETE FROM registration_codes
+                WHERE user_id = \(bind: userId) AND digest = \(bind: digest) AND expires_at > \(bind: date.milliseconds)
+                RETURNING user_id
+                """
+            ).first()
+            guard used != nil else { return false }
+            return try await database.raw(
+                "UPDATE users SET is_registered = TRUE WHERE id = \(bind: userId) AND is_deleted = FALSE RETURNING id"
+            ).first() != nil
+        }
+    }
+
+    package func recordRegistrationCodeFailure(userId: String) async throws {
+        try await write(.registrationCodes) { database in
+            // At the last allowed failure the code expires at once (the janitor deletes it later).
+            try await database.raw(
+                """
+                UPDATE registration_codes SET failures = failures + 1,
+                    expires_at = CASE WHEN failures + 1 >= \(bind: maximumFailures) THEN 0 ELSE expires_at END
+                WHERE user_id = \(bind: userId)
+                """
+            ).run()
+        }
+    }
+
+    package func signCount(of credential: CredentialRecord) async throws -> Int64 {
+        let latest = try await read { database in
+            try await database.raw("SELECT * FROM credential_counters WHERE credential_uuid = \(bind: credential.uuid)")
+                .first(decoding: CredentialCounterRow.self)
+        }
+        return max(credential.signCount, latest?.signCount ?? 0)
+    }
+
+    package func recordSignCount(uuid: String, signCount: Int64) async throws {
+        try await write(.credentialCounters) { database in
+            try await database.raw(
+                """
+                INSERT INTO credential_counters (credential_uuid, sign_count) VALUES (\(bind: uuid), \(bind: signCount))
+                ON CONFLICT (credential_uuid) DO UPDATE SET sign_count = CASE
+                    WHEN credential_counters.sign_count > excluded.sign_count THEN credential_counters.sign_count
+                    ELSE excluded.sign_count END
+                """
+            ).run()
+        }
+    }
+
+    package func recordTokenUse(id: String, at date: Date) async throws {
+        try await write(.tokenUsage) { database in
+            try await database.raw(
+                """
+                INSERT INTO token_usage (token_id, last_used_at) VALUES (\(bind: id), \(bind: date.milliseconds))
+                ON CONFLICT (token_id) DO UPDATE SET last_used_at = CASE
+                    WHEN token_usage.last_used_at > excluded.last_used_at THEN token_usage.last_used_at
+                    ELSE excluded.last_used_at END
+                """
+            ).run()
+        }
+    }
+
+    package func lastUses(tokenIds: [String]) async throws -> [String: Date] {
+        guard !tokenIds.isEmpty else { return [:] }
+        let rows = try await read { database in
+            try await database.raw("SELECT * FROM token_usage WHERE token_id IN (\(binds: tokenIds))").all(decoding: TokenUsageRow.self)
+        }
+        return Dictionary(rows.map { ($0.tokenId, $0.lastUsedAt) }, uniquingKeysWith: max)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetTestFixtures
+import Testing
+
+@testable import SignetStore
+
+/// Bookkeeping (counters, registration codes, last use) lives in tables that announce nothing: a
+/// write there leaves every cache on every node warm. What decides access still announces.
+@Suite("Bookkeeping")
+struct BookkeepingTests {
+    /// Each bookkeeping write, on rows the scenario left behind.
+    static let writes: [(String, WriteScenario.Write)] = [
+        ("recordSignCount", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 9) }),
+        ("recordTokenUse", { store, f in try await store.recordTokenUse(id: f.tokenId, at: f.now.addingTimeInterval(5)) }),
+        (
+            "setRegistrationCode",
+            { store, f in _ = try await store.setRegistrationCode(userId: f.userId, digest: "c", expiresAt: f.now.addingTimeInterval(60)) }
+        ),
+        ("recordRegistrationCodeFailure", { store, f in try await store.recordRegistrationCodeFailure(userId: f.userId) }),
+    ]
+
+    @Test("Bookkeeping writes change only bookkeeping tables and announce nothing", arguments: TestDatabase.available)
+    func announceNothing(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
+            let probe = try await WriteProbe.install(on: store)
+            for (_, write) in WriteScenario.writes { try await write(store, probe.fixture) }
+            for (name, write) in Self.writes {
+                try await probe.reset()
+                try await write(store, probe.fixture)
+                let touched = try await probe.touchedTables()
+                #expect(!touched.isEmpty, "\(name) changed nothing: the test does not exercise it")
+                #expect(touched.allSatisfy { StoreTable(rawValue: $0)?.change == nil }, "\(name) changed \(touched.sorted())")
+                #expect(probe.published().isEmpty, "\(name) announced \(probe.published())")
+            }
+            // Using up a code registers its user: that is an authorization change, and is announced.
+            try await probe.reset()
+            _ = try await store.setRegistrationCode(userId: probe.fixture.userId, digest: "u", expiresAt: probe.fixture.now.addingTimeInterval(60))
+            #expect(try await store.consumeRegistrationCode(userId: probe.fixture.userId, digest: "u", at: probe.fixture.now))
+            #expect(probe.published() == [.authorization])
+        }
+    }
+
+    @Test("Counters and last use never move back; a code dies at its fifth wrong guess and is used once", arguments: TestDatabase.available)
+    func valuesOnlyAdvance(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
+            let f = try await WriteScenario.Fixture.seed(store)
+            let key = try PrivateKey.generate(.ed25519).publicKey
+            var credential = CredentialRecord(
+                uuid: f.credentialUuid, orgId: f.orgId, credentialId: "c", identityId: f.userId, kind: .fido2, name: "k",
+                publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now)
+            credential.signCount = 4
+            try await store.insertCredential(credential)
+            #expect(try await store.signCount(of: credential) == 4, "the count at registration")
+            try await store.recordSignCount(uuid: credential.uuid, signCount: 9)
+            try await store.recordSignCount(uuid: credential.uuid, signCount: 6)
+            #expect(try await store.signCount(of: credential) == 9)
+
+            try await store.recordTokenUse(id: f.tokenId, at: f.now.addingTimeInterval(10))
+            try await store.recordTokenUse(id: f.tokenId, at: f.now)
+            #expect(try await store.lastUses(tokenIds: [f.tokenId, "to-unused"]) == [f.tokenId: f.now.addingTimeInterval(10)])
+
+            let until = f.now.addingTimeInterval(60)
+            _ = try await store.setRegistrationCode(userId: f.userId, digest: "d", expiresAt: until)
+            for _ in 0..<(maximumFailures - 1) { try await store.recordRegistrationCodeFailure(userId: f.userId) }
+            #expect(try await store.registrationCode(userId: f.userId)?.expiresAt == until, "alive after four wrong guesses")
+            try await store.recordRegistrationCodeFailure(userId: f.userId)
+            #expect(try await !store.consumeRegistrationCode(userId: f.userId, digest: "d", at: f.now), "dead at the fifth")
+            _ = try await store.setRegistrationCode(userId: f.userId, digest: "e", expiresAt: until)
+            #expect(try await store.registrationCode(userId: f.userId)?.failures == 0, "a new code starts afresh")
+            #expect(try await store.consumeRegistrationCode(userId: f.userId, digest: "e", at: f.now))
+            #expect(try await !store.consumeRegistrationCode(userId: f.userId, digest: "e", at: f.now), "used once")
+            #expect(try await store.registrationCode(userId: f.userId) == nil)
+            _ = try await store.setRegistrationCode(userId: f.userId, digest: "x", expiresAt: f.now)
+            _ = try await store.purgeExpired(before: f.now.addingTimeInterval(1))
+            #expect(try await store.registrationCode(userId: f.userId) == nil, "the janitor removes expired codes")
+        }
+    }
+}
