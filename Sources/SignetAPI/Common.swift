@@ -103,10 +103,18 @@ public struct EmptyResponse: Codable, Sendable, Equatable {
 }
 
 /// Request types that refuse fields they do not know, as the Dfns API does for creates
-/// (`additionalProperties: false`).
-public protocol KnownFields {
+/// (`additionalProperties: false`). The accepted fields are the type's `CodingKeys`, declared
+/// `CaseIterable` (as the store's row types declare their columns): a field is named once.
+public protocol KnownFields: Decodable {
+    /// The JSON keys, one case per property.
+    associatedtype CodingKeys: CodingKey & CaseIterable
     /// The top-level JSON keys the type accepts.
     static var knownFields: Set<String> { get }
+}
+
+extension KnownFields {
+    /// The `CodingKeys`' names.
+    public static var knownFields: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
 }
 
 /// The JSON coders Signet's server and clients share: ISO-8601 dates with milliseconds in UTC

@@ -46,7 +46,10 @@ public struct CreateCredentialChallengeRequest: Codable, Sendable, Equatable, Kn
     /// `Key` (the only kind Signet verifies).
     public var kind: CredentialKind
 
-    public static let knownFields: Set<String> = ["kind"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind
+    }
 
     public init(kind: CredentialKind = .key) { self.kind = kind }
 }
@@ -154,7 +157,10 @@ public struct CreateCredentialRequest: Codable, Sendable, Equatable, KnownFields
     public var credentialName: String
     public var challengeIdentifier: String
 
-    public static let knownFields: Set<String> = ["credentialKind", "credentialInfo", "credentialName", "challengeIdentifier"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case credentialKind, credentialInfo, credentialName, challengeIdentifier
+    }
 
     public init(credentialKind: CredentialKind = .key, credentialInfo: KeyCredentialInfo, credentialName: String, challengeIdentifier: String) {
         self.credentialKind = credentialKind
@@ -168,7 +174,10 @@ public struct CreateCredentialRequest: Codable, Sendable, Equatable, KnownFields
 public struct CredentialUuidRequest: Codable, Sendable, Equatable, KnownFields {
     public var credentialUuid: String
 
-    public static let knownFields: Set<String> = ["credentialUuid"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case credentialUuid
+    }
 
     public init(credentialUuid: String) { self.credentialUuid = credentialUuid }
 }

@@ -37,7 +37,10 @@ public struct CreatePermissionRequest: Codable, Sendable, Equatable, KnownFields
     /// At least one operation name (current or legacy Dfns names).
     public var operations: [String]
 
-    public static let knownFields: Set<String> = ["name", "operations"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, operations
+    }
 
     public init(name: String, operations: [String]) {
         self.name = name
@@ -50,7 +53,10 @@ public struct UpdatePermissionRequest: Codable, Sendable, Equatable, KnownFields
     public var name: String?
     public var operations: [String]?
 
-    public static let knownFields: Set<String> = ["name", "operations"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, operations
+    }
 
     public init(name: String? = nil, operations: [String]? = nil) {
         self.name = name
@@ -63,7 +69,10 @@ public struct ArchivePermissionRequest: Codable, Sendable, Equatable, KnownField
     /// `true` archives, `false` restores.
     public var isArchived: Bool
 
-    public static let knownFields: Set<String> = ["isArchived"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case isArchived
+    }
 
     public init(isArchived: Bool) { self.isArchived = isArchived }
 }
@@ -93,7 +102,10 @@ public struct Assignment: Codable, Sendable, Equatable {
 public struct CreateAssignmentRequest: Codable, Sendable, Equatable, KnownFields {
     public var identityId: String
 
-    public static let knownFields: Set<String> = ["identityId"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case identityId
+    }
 
     public init(identityId: String) { self.identityId = identityId }
 }

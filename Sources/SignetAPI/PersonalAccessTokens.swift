@@ -95,7 +95,10 @@ public struct CreatePersonalAccessTokenRequest: Codable, Sendable, Equatable, Kn
     /// Lifetime in seconds; wins over `daysValid`.
     public var secondsValid: Int?
 
-    public static let knownFields: Set<String> = ["name", "publicKey", "permissionId", "externalId", "daysValid", "secondsValid"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, publicKey, permissionId, externalId, daysValid, secondsValid
+    }
 
     /// Creates the request.
     public init(
@@ -118,7 +121,10 @@ public struct UpdatePersonalAccessTokenRequest: Codable, Sendable, Equatable, Kn
     /// A new external reference.
     public var externalId: String?
 
-    public static let knownFields: Set<String> = ["name", "externalId"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, externalId
+    }
 
     /// Creates the request.
     public init(name: String? = nil, externalId: String? = nil) {

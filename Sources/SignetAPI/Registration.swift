@@ -8,7 +8,10 @@ public struct RegistrationChallengeRequest: Codable, Sendable, Equatable, KnownF
     public var username: String
     public var registrationCode: String
 
-    public static let knownFields: Set<String> = ["orgId", "username", "registrationCode"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case orgId, username, registrationCode
+    }
 
     public init(orgId: String, username: String, registrationCode: String) {
         self.orgId = orgId
@@ -81,7 +84,10 @@ public struct RegisterRequest: Codable, Sendable, Equatable, KnownFields {
     public var secondFactorCredential: RegistrationCredential?
     public var recoveryCredential: RegistrationCredential?
 
-    public static let knownFields: Set<String> = ["firstFactorCredential", "secondFactorCredential", "recoveryCredential"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case firstFactorCredential, secondFactorCredential, recoveryCredential
+    }
 
     public init(firstFactorCredential: RegistrationCredential) {
         self.firstFactorCredential = firstFactorCredential
@@ -131,7 +137,10 @@ public struct RegistrationCodeRequest: Codable, Sendable, Equatable, KnownFields
     public var username: String
     public var orgId: String
 
-    public static let knownFields: Set<String> = ["username", "orgId"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case username, orgId
+    }
 
     public init(username: String, orgId: String) {
         self.username = username

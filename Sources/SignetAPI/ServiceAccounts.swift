@@ -22,7 +22,10 @@ public struct CreateServiceAccountRequest: Codable, Sendable, Equatable, KnownFi
     /// Lifetime of its token in days, 1 to 730 (default 730).
     public var daysValid: Int?
 
-    public static let knownFields: Set<String> = ["name", "publicKey", "permissionId", "externalId", "daysValid"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, publicKey, permissionId, externalId, daysValid
+    }
 
     public init(name: String, publicKey: String, permissionId: String? = nil, externalId: String? = nil, daysValid: Int? = nil) {
         self.name = name
@@ -38,7 +41,10 @@ public struct UpdateServiceAccountRequest: Codable, Sendable, Equatable, KnownFi
     public var name: String?
     public var externalId: String?
 
-    public static let knownFields: Set<String> = ["name", "externalId"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, externalId
+    }
 
     public init(name: String? = nil, externalId: String? = nil) {
         self.name = name
@@ -51,7 +57,10 @@ public struct DeactivateServiceAccountRequest: Codable, Sendable, Equatable, Kno
     /// Accepted for compatibility; Signet has no approval policies to bypass.
     public var force: Bool?
 
-    public static let knownFields: Set<String> = ["force"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case force
+    }
 
     public init(force: Bool? = nil) { self.force = force }
 }

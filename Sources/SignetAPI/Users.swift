@@ -65,7 +65,10 @@ public struct CreateUserRequest: Codable, Sendable, Equatable, KnownFields {
     /// Must be `false` or absent: Signet has no SSO.
     public var isSSORequired: Bool?
 
-    public static let knownFields: Set<String> = ["email", "kind", "publicKey", "externalId", "isSSORequired"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case email, kind, publicKey, externalId, isSSORequired
+    }
 
     public init(email: String, kind: UserKind = .customerEmployee, publicKey: String? = nil, externalId: String? = nil) {
         self.email = email
@@ -79,7 +82,10 @@ public struct CreateUserRequest: Codable, Sendable, Equatable, KnownFields {
 public struct UpdateUserRequest: Codable, Sendable, Equatable, KnownFields {
     public var isSSORequired: Bool
 
-    public static let knownFields: Set<String> = ["isSSORequired"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case isSSORequired
+    }
 
     public init(isSSORequired: Bool) { self.isSSORequired = isSSORequired }
 }

@@ -12,7 +12,10 @@ public struct VerifyUserActionRequest: Codable, Sendable, Equatable, KnownFields
     public var path: String
     public var body: String
 
-    public static let knownFields: Set<String> = ["userAction", "accessToken", "method", "path", "body"]
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case userAction, accessToken, method, path, body
+    }
 
     public init(userAction: String, accessToken: String, method: String, path: String, body: String) {
         self.userAction = userAction

@@ -78,18 +78,22 @@ package protocol BookkeepingRepository: Sendable {
     func setRegistrationCode(userId: String, digest: String, expiresAt: Date) async throws -> UserRecord?
     /// The user's outstanding registration code, expired or not.
     func registrationCode(userId: String) async throws -> RegistrationCodeRow?
-    /// Uses up a live user's registration code if `digest` is it and it has not expired, and marks the
-    /// user registered. `false` when it was not (already used, replaced, expired): decided by the database.
+    /// Uses up a live, active user's registration code if `digest` is it and it has not expired, and
+    /// marks the user registered, in one transaction. `false` when it was not (already used, replaced,
+    /// expired): decided by the database. Throws ``StoreError/notFound`` (and uses nothing up) when
+    /// the user was deleted or deactivated meanwhile.
     func consumeRegistrationCode(userId: String, digest: String, at: Date) async throws -> Bool
     /// Counts a wrong registration code tried for a user; at ``maximumFailures`` the code dies.
     func recordRegistrationCodeFailure(userId: String) async throws
     /// A passkey's signature counter as last seen: the greater of its count at registration and at its
     /// latest use.
     func signCount(of credential: CredentialRecord) async throws -> Int64
-    /// Raises a passkey's signature counter to `signCount`; it never goes back, even when two answers race.
-    func recordSignCount(uuid: String, signCount: Int64) async throws
-    /// Records that a token was presented at `date` (a later time only: never moved back).
-    func recordTokenUse(id: String, at date: Date) async throws
+    /// Raises a passkey's signature counter to `signCount`, as a compare-and-set: `false` when it was
+    /// already there or beyond (another answer raised it meanwhile), and then nothing is written.
+    func recordSignCount(uuid: String, signCount: Int64) async throws -> Bool
+    /// Records when tokens were last presented (later times only: a record never moves back), in one
+    /// statement per 400 tokens.
+    func recordTokenUses(_ uses: [String: Date]) async throws
     /// When each of `tokenIds` was last presented, for those used since the record began.
     func lastUses(tokenIds: [String]) async throws -> [String: Date]
 }
@@ -153,7 +157,8 @@ package protocol ChallengeRepository: Sendable {
     /// Counts a wrong answer to a challenge; at ``maximumFailures`` the challenge dies (as if answered).
     func recordChallengeFailure(id: String, at: Date) async throws
     /// Deletes challenges, registration codes, Fast Auth nonces, and user actions never used, that
-    /// expired before `date`. Used user actions are the audit trail and stay. Returns how many records were deleted.
+    /// expired before `date`, and the last uses of tokens deleted or expired before it. Used user
+    /// actions are the audit trail and stay. Returns how many records were deleted.
     func purgeExpired(before date: Date) async throws -> Int
 }
 

@@ -12,8 +12,8 @@ import Testing
 struct BookkeepingTests {
     /// Each bookkeeping write, on rows the scenario left behind.
     static let writes: [(String, WriteScenario.Write)] = [
-        ("recordSignCount", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 9) }),
-        ("recordTokenUse", { store, f in try await store.recordTokenUse(id: f.tokenId, at: f.now.addingTimeInterval(5)) }),
+        ("recordSignCount", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 9) }),
+        ("recordTokenUses", { store, f in try await store.recordTokenUses([f.tokenId: f.now.addingTimeInterval(5), "to-other": f.now]) }),
         (
             "setRegistrationCode",
             { store, f in _ = try await store.setRegistrationCode(userId: f.userId, digest: "c", expiresAt: f.now.addingTimeInterval(60)) }
@@ -53,13 +53,18 @@ struct BookkeepingTests {
             credential.signCount = 4
             try await store.insertCredential(credential)
             #expect(try await store.signCount(of: credential) == 4, "the count at registration")
-            try await store.recordSignCount(uuid: credential.uuid, signCount: 9)
-            try await store.recordSignCount(uuid: credential.uuid, signCount: 6)
+            #expect(try await store.recordSignCount(uuid: credential.uuid, signCount: 9))
+            #expect(try await !store.recordSignCount(uuid: credential.uuid, signCount: 9), "a compare-and-set: one answer per value")
+            #expect(try await !store.recordSignCount(uuid: credential.uuid, signCount: 6))
             #expect(try await store.signCount(of: credential) == 9)
 
-            try await store.recordTokenUse(id: f.tokenId, at: f.now.addingTimeInterval(10))
-            try await store.recordTokenUse(id: f.tokenId, at: f.now)
+            try await store.recordTokenUses([f.tokenId: f.now.addingTimeInterval(10)])
+            try await store.recordTokenUses([f.tokenId: f.now])
             #expect(try await store.lastUses(tokenIds: [f.tokenId, "to-unused"]) == [f.tokenId: f.now.addingTimeInterval(10)])
+            // More tokens than one statement binds: written and read in chunks.
+            let many = Dictionary(uniqueKeysWithValues: (0..<1_000).map { ("to-\($0)", f.now.addingTimeInterval(Double($0))) })
+            try await store.recordTokenUses(many)
+            #expect(try await store.lastUses(tokenIds: Array(many.keys)) == many)
 
             let until = f.now.addingTimeInterval(60)
             _ = try await store.setRegistrationCode(userId: f.userId, digest: "d", expiresAt: until)
@@ -72,6 +77,11 @@ struct BookkeepingTests {
             #expect(try await store.consumeRegistrationCode(userId: f.userId, digest: "e", at: f.now))
             #expect(try await !store.consumeRegistrationCode(userId: f.userId, digest: "e", at: f.now), "used once")
             #expect(try await store.registrationCode(userId: f.userId) == nil)
+            // A person deactivated meanwhile: refused, and the code is not used up.
+            _ = try await store.setRegistrationCode(userId: f.userId, digest: "g", expiresAt: until)
+            _ = try await store.setUserActive(id: f.userId, isActive: false, at: f.now)
+            await #expect(throws: StoreError.notFound) { try await store.consumeRegistrationCode(userId: f.userId, digest: "g", at: f.now) }
+            #expect(try await store.registrationCode(userId: f.userId)?.digest == "g")
             _ = try await store.setRegistrationCode(userId: f.userId, digest: "x", expiresAt: f.now)
             _ = try await store.purgeExpired(before: f.now.addingTimeInterval(1))
             #expect(try await store.registrationCode(userId: f.userId) == nil, "the janitor removes expired codes")

@@ -178,7 +178,8 @@ struct WriteProbe: Sendable {
         return Set(
             parts.compactMap { part -> String? in
                 let body = part.components(separatedBy: "\n    }\n").first ?? part
-                guard body.contains("try await write("), let open = part.firstIndex(of: "(") else { return nil }
+                guard body.contains("try await write(") || body.contains("try await store.write("), let open = part.firstIndex(of: "(")
+                else { return nil }
                 let name = part[..<open]
                 let firstLabel = part[part.index(after: open)...].drop { $0.isWhitespace }.prefix { $0 != ":" && $0 != " " && $0 != ")" }
                 return "\(name)(\(firstLabel))"

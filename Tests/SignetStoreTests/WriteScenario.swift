@@ -76,7 +76,7 @@ enum WriteScenario {
                         publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
             }
         ),
-        ("recordSignCount(uuid)", { store, f in try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7) }),
+        ("recordSignCount(uuid)", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7) }),
         ("flagCredential(uuid)", { store, f in try await store.flagCredential(uuid: f.credentialUuid) }),
         ("recordBackupState(uuid)", { store, f in try await store.recordBackupState(uuid: f.credentialUuid, backedUp: true) }),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),
@@ -97,7 +97,7 @@ enum WriteScenario {
         ),
         ("setTokenActive(id)", { store, f in _ = try await store.setTokenActive(id: f.tokenId, isActive: true, at: f.now) }),
         ("deactivateLoginSessions(userId)", { store, f in try await store.deactivateLoginSessions(userId: f.userId, at: f.now) }),
-        ("recordTokenUse(id)", { store, f in try await store.recordTokenUse(id: f.tokenId, at: f.now) }),
+        ("recordTokenUses(_)", { store, f in try await store.recordTokenUses([f.tokenId: f.now]) }),
         ("deleteToken(id)", { store, f in _ = try await store.deleteToken(id: f.tokenId, at: f.now) }),
         (
             "insertRole(_)",

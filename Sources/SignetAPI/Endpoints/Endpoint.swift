@@ -18,7 +18,8 @@ public struct Endpoint<Body: Sendable, Response: Sendable>: Sendable {
     ) {
         rule = EndpointRule(
             name: name, method: method, path: path, signed: signed, operation: operation, callers: callers, rate: rate,
-            bodyOptional: bodyOptional, unsignedQuery: unsignedQuery, note: note)
+            bodyOptional: bodyOptional, unsignedQuery: unsignedQuery, note: note, bodyType: String(describing: Body.self),
+            bodyFields: (Body.self as? any KnownFields.Type)?.knownFields)
     }
 
     /// The route's method.
@@ -56,6 +57,10 @@ public struct EndpointRule: Sendable, Hashable {
     public let unsignedQuery: Set<String>
     /// The rules beyond these fields, in words (`a PAT may change only itself`), for the docs.
     public let note: String?
+    /// The name of the body's type (`NoBody` for none, `RawBody` for bytes the service parses).
+    public let bodyType: String
+    /// The body's accepted fields when it refuses others (``KnownFields``), from its `CodingKeys`.
+    public let bodyFields: Set<String>?
 
     /// `METHOD /path/{parameter}`, as the README and the tests write routes.
     public var route: String { "\(method.rawValue) \(path)" }

@@ -27,6 +27,7 @@ package func buildApplication(
             availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)),
         services: services + [
             StoreJanitor(store: store, logger: logger, now: configuration.now),
+            TokenUsageFlusher(recorder: signet.authenticator.usage, interval: .seconds(configuration.tokenUsageFlushInterval)),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
         ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

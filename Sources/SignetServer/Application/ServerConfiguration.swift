@@ -46,6 +46,8 @@ package struct ServerConfiguration: Sendable {
     package var fastAuth = true
     /// How long the authorization cache keeps an entry at most (5 seconds; tests lengthen it).
     package var authorizationCacheLifetime: TimeInterval = 5
+    /// How often the tokens' last uses noted in memory are written (``TokenUsageFlusher``).
+    package var tokenUsageFlushInterval: TimeInterval = 10
     /// The current time, read by every service and the authorization cache. Tests move it instead
     /// of sleeping; a server uses the system clock.
     package var now: @Sendable () -> Date = { Date() }

@@ -62,7 +62,7 @@ struct SignetServices: Sendable {
         self.tokens = tokens
         self.cache = cache
         self.authenticator = BearerAuthenticator(
-            tokens: tokens, cache: cache, store: store, now: now, usage: TokenUsageRecorder(store: store, now: now, logger: logger))
+            tokens: tokens, cache: cache, store: store, now: now, usage: TokenUsageRecorder(store: store, logger: logger))
         self.permissions = permissions
         self.userActions = userActions
         self.logins = LoginService(

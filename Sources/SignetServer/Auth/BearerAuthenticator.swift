@@ -26,7 +26,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
     let store: any SignetStore
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
-    /// Where each token's last use is recorded (bookkeeping: no cache is emptied).
+    /// Where each token's last use is noted (bookkeeping, written in the background: no cache is emptied).
     let usage: TokenUsageRecorder
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
@@ -59,7 +59,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         }
         let hash = TokenDigest.hash(token)
         let caller = try await cache.caller(digest: hash) { try await verify(token, hash: hash) }
-        await usage.noteUse(of: caller.token.id)
+        usage.noteUse(of: caller.token, at: now())
         return caller
     }
 

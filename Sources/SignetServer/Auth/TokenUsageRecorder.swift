@@ -1,44 +1,76 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import ServiceLifecycle
+import SignetAPI
 import SignetStore
 
-/// Records when each token was last presented, in a bookkeeping table (``StoreTable/tokenUsage``)
-/// whose writes empty no cache, and at most once per ``interval`` per token on this node: a token
-/// read a thousand times a minute costs one write a minute. A failed write is logged and retried at
-/// the token's next use; it never fails the request.
+/// Keeps when each PAT and service-account token was last presented, in a bookkeeping table
+/// (``StoreTable/tokenUsage``) whose writes empty no cache. A request only notes the use in memory,
+/// at most once per ``interval`` per token on this node, and never waits for the database:
+/// ``TokenUsageFlusher`` writes what was noted, as one batch, every few seconds and at shutdown. A
+/// failed write is kept for the next flush; it never fails a request.
 final class TokenUsageRecorder: Sendable {
-    /// The shortest time between two records of one token's use on this node.
+    /// The shortest time between two notes of one token's use on this node.
     static let interval: TimeInterval = 60
-    /// How many tokens are remembered before those outside the interval are forgotten.
+    /// How many tokens' notes are remembered; past it they are forgotten together (one extra note each).
     static let remembered = 100_000
 
-    private let store: any SignetStore
-    private let now: @Sendable () -> Date
-    private let logger: Logger
-    private let recorded = NIOLockedValueBox<[String: Date]>([:])
+    private struct State {
+        /// When each token's use was last noted.
+        var noted: [String: Date] = [:]
+        /// Uses noted and not yet written.
+        var pending: [String: Date] = [:]
+    }
 
-    init(store: any SignetStore, now: @escaping @Sendable () -> Date, logger: Logger) {
+    private let store: any SignetStore
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State())
+
+    init(store: any SignetStore, logger: Logger) {
         self.store = store
-        self.now = now
         self.logger = logger
     }
 
-    /// Notes that `tokenId` was presented now, writing it when the last record is older than ``interval``.
-    func noteUse(of tokenId: String) async {
-        let now = self.now()
-        let due = recorded.withLockedValue { times -> Bool in
-            if let last = times[tokenId], last <= now, now.timeIntervalSince(last) < Self.interval { return false }
-            if times.count >= Self.remembered { times = times.filter { now.timeIntervalSince($0.value) < Self.interval } }
-            times[tokenId] = now
-            return true
+    /// Notes that `token` was presented at `date`. PATs and service-account tokens only (sessions
+    /// show no last use). Takes a lock briefly; never touches the database.
+    func noteUse(of token: AccessTokenRecord, at date: Date) {
+        guard token.kind == .pat || token.kind == .serviceAccount else { return }
+        state.withLockedValue { state in
+            if let last = state.noted[token.id], last <= date, date.timeIntervalSince(last) < Self.interval { return }
+            if state.noted.count >= Self.remembered { state.noted.removeAll(keepingCapacity: true) }
+            state.noted[token.id] = date
+            state.pending[token.id] = max(state.pending[token.id] ?? date, date)
         }
-        guard due else { return }
+    }
+
+    /// Writes the uses noted since the last flush. When the write fails they are kept (merged with
+    /// newer ones) for the next flush, and one warning is logged.
+    func flush() async {
+        let batch = state.withLockedValue { state in
+            defer { state.pending.removeAll() }
+            return state.pending
+        }
+        guard !batch.isEmpty else { return }
         do {
-            try await store.recordTokenUse(id: tokenId, at: now)
+            try await store.recordTokenUses(batch)
         } catch {
-            recorded.withLockedValue { _ = $0.removeValue(forKey: tokenId) }
-            logger.warning("could not record a token's use", metadata: ["tokenId": "\(tokenId)", "error": "\(String(describing: error))"])
+            state.withLockedValue { state in state.pending.merge(batch) { max($0, $1) } }
+            logger.warning(
+                "could not record tokens' last use; will retry", metadata: ["tokens": "\(batch.count)", "error": "\(String(describing: error))"])
+        }
+    }
+}
+
+/// Writes the token uses ``TokenUsageRecorder`` noted, every `interval`, and once more at shutdown.
+struct TokenUsageFlusher: Service {
+    let recorder: TokenUsageRecorder
+    let interval: Duration
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await recorder.flush()
         }
     }
 }

@@ -111,31 +111,43 @@ struct PasskeyService: Sendable {
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
             throw refuse("this passkey's key is no longer accepted; register a new passkey")
         }
-        let storedCount = try await store.signCount(of: credential)
-        let stored = UInt32(clamping: storedCount)
+        let stored = UInt32(clamping: try await store.signCount(of: credential))
+        let verified: VerifiedAssertion
         do {
-            let verified = try WebAuthn.verifyAssertion(
+            verified = try WebAuthn.verifyAssertion(
                 clientData: try Self.decode(assertion.clientData, field: "firstFactor.credentialAssertion.clientData"),
                 authenticatorData: try Self.decode(authenticatorData, field: "firstFactor.credentialAssertion.authenticatorData"),
                 signature: try Self.decode(assertion.signature, field: "firstFactor.credentialAssertion.signature"), publicKey: publicKey,
                 issuedChallenge: challenge.challenge, relyingParty: relyingParty, storedSignCount: stored,
                 userHandle: try assertion.userHandle.map { try Self.decode($0, field: "firstFactor.credentialAssertion.userHandle") },
                 expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
-            try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount))
-            if verified.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: verified.backedUp) }
         } catch let error as WebAuthnError {
-            if case .counterNotIncreased(_, let received) = error {
-                try await store.recordSignCount(uuid: credential.uuid, signCount: max(Int64(received), storedCount))
-                try await store.flagCredential(uuid: credential.uuid)
-                try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
-                try await recordFlag(credential, assertion: assertion, challenge: challenge, reason: error.description)
-                throw refuse(
-                    Self.possibleClone + "\(error.description); the passkey \(credential.uuid) is deactivated until you (or an administrator) "
-                        + "re-enable it with another credential (PUT /auth/credentials/activate)")
-            }
+            if case .counterNotIncreased = error { throw try await flag(credential, assertion, challenge, error.description, refuse) }
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)
         }
+        // A compare-and-set: two answers carrying one counter value cannot both pass (a counter of 0
+        // means the authenticator keeps none).
+        let raised = try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount))
+        if !raised && verified.signCount > 0 {
+            let reason = "another answer raised the authenticator's signature counter to \(verified.signCount) or beyond at the same time"
+            throw try await flag(credential, assertion, challenge, reason, refuse)
+        }
+        if verified.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: verified.backedUp) }
+    }
+
+    /// Flags a passkey as a possible clone: deactivated (first, so nothing later can leave it usable),
+    /// its sessions ended, the refused ceremony in the audit log. Returns the refusal to throw.
+    private func flag(
+        _ credential: CredentialRecord, _ assertion: CredentialAssertion, _ challenge: ChallengeRecord, _ reason: String,
+        _ refuse: (String) -> APIError
+    ) async throws -> APIError {
+        try await store.flagCredential(uuid: credential.uuid)
+        try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())
+        try await recordFlag(credential, assertion: assertion, challenge: challenge, reason: reason)
+        return refuse(
+            Self.possibleClone + "\(reason); the passkey \(credential.uuid) is deactivated until you (or an administrator) "
+                + "re-enable it with another credential (PUT /auth/credentials/activate)")
     }
 
     /// The audit log's record of a passkey flagged as a possible clone: the refused ceremony, with the

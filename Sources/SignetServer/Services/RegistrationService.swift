@@ -105,11 +105,15 @@ struct RegistrationService: Sendable {
             throw APIError.badRequest("credentialKind '\(submitted.credentialKind.rawValue)' is not supported; register a Fido2 or Key credential")
         }
         let now = self.now()
-        try await store.transaction { store in
-            guard try await store.consumeChallenge(id: challenge.id, at: now),
-                try await store.consumeRegistrationCode(userId: user.id, digest: challenge.payload ?? "", at: now)
-            else { throw Self.refused }
-            try await store.insertCredential(credential)
+        do {
+            try await store.transaction { store in
+                guard try await store.consumeChallenge(id: challenge.id, at: now),
+                    try await store.consumeRegistrationCode(userId: user.id, digest: challenge.payload ?? "", at: now)
+                else { throw Self.refused }
+                try await store.insertCredential(credential)
+            }
+        } catch StoreError.notFound {
+            throw Self.refused  // the person was deleted or deactivated meanwhile: nothing was used up
         }
         return RegisterResponse(
             credential: .init(uuid: credential.uuid, kind: credential.kind, name: credential.name),

@@ -28,19 +28,24 @@ extension SQLStore {
     }
 
     package func consumeRegistrationCode(userId: String, digest: String, at date: Date) async throws -> Bool {
-        // Registering the user is an authorization change; the code itself is bookkeeping.
-        try await write(.registrationCodes, .users) { database in
-            let used = try await database.raw(
-                """
-                DELETE FROM registration_codes
-                WHERE user_id = \(bind: userId) AND digest = \(bind: digest) AND expires_at > \(bind: date.milliseconds)
-                RETURNING user_id
-                """
-            ).first()
-            guard used != nil else { return false }
-            return try await database.raw(
-                "UPDATE users SET is_registered = TRUE WHERE id = \(bind: userId) AND is_deleted = FALSE RETURNING id"
-            ).first() != nil
+        // Registering the user is an authorization change; the code itself is bookkeeping. One
+        // transaction: the code is never used up without its user being registered.
+        try await sqlTransaction { store in
+            try await store.write(.registrationCodes, .users) { database in
+                let used = try await database.raw(
+                    """
+                    DELETE FROM registration_codes
+                    WHERE user_id = \(bind: userId) AND digest = \(bind: digest) AND expires_at > \(bind: date.milliseconds)
+                    RETURNING user_id
+                    """
+                ).first()
+                guard used != nil else { return false }
+                let registered = try await database.raw(
+                    "UPDATE users SET is_registered = TRUE WHERE id = \(bind: userId) AND is_deleted = FALSE AND is_active = TRUE RETURNING id"
+                ).first()
+                guard registered != nil else { throw StoreError.notFound }  // rolls the code back: nothing is used up
+                return true
+            }
         }
     }
 
@@ -65,37 +70,51 @@ extension SQLStore {
         return max(credential.signCount, latest?.signCount ?? 0)
     }
 
-    package func recordSignCount(uuid: String, signCount: Int64) async throws {
+    package func recordSignCount(uuid: String, signCount: Int64) async throws -> Bool {
         try await write(.credentialCounters) { database in
             try await database.raw(
                 """
                 INSERT INTO credential_counters (credential_uuid, sign_count) VALUES (\(bind: uuid), \(bind: signCount))
-                ON CONFLICT (credential_uuid) DO UPDATE SET sign_count = CASE
-                    WHEN credential_counters.sign_count > excluded.sign_count THEN credential_counters.sign_count
-                    ELSE excluded.sign_count END
+                ON CONFLICT (credential_uuid) DO UPDATE SET sign_count = excluded.sign_count
+                    WHERE credential_counters.sign_count < excluded.sign_count
+                RETURNING sign_count
                 """
-            ).run()
+            ).first() != nil
         }
     }
 
-    package func recordTokenUse(id: String, at date: Date) async throws {
-        try await write(.tokenUsage) { database in
-            try await database.raw(
-                """
-                INSERT INTO token_usage (token_id, last_used_at) VALUES (\(bind: id), \(bind: date.milliseconds))
-                ON CONFLICT (token_id) DO UPDATE SET last_used_at = CASE
-                    WHEN token_usage.last_used_at > excluded.last_used_at THEN token_usage.last_used_at
-                    ELSE excluded.last_used_at END
-                """
-            ).run()
+    package func recordTokenUses(_ uses: [String: Date]) async throws {
+        let rows = uses.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: rows.count, by: 400) {
+            let chunk = rows[start..<min(start + 400, rows.count)]
+            try await write(.tokenUsage) { database in
+                var query = SQLQueryString("INSERT INTO token_usage (token_id, last_used_at) VALUES ")
+                for (index, use) in chunk.enumerated() {
+                    query.appendLiteral(index == 0 ? "(" : ", (")
+                    query.appendInterpolation(bind: use.key)
+                    query.appendLiteral(", ")
+                    query.appendInterpolation(bind: use.value.milliseconds)
+                    query.appendLiteral(")")
+                }
+                query.appendLiteral(
+                    """
+                     ON CONFLICT (token_id) DO UPDATE SET last_used_at = excluded.last_used_at
+                        WHERE token_usage.last_used_at < excluded.last_used_at
+                    """)
+                try await database.raw(query).run()
+            }
         }
     }
 
     package func lastUses(tokenIds: [String]) async throws -> [String: Date] {
-        guard !tokenIds.isEmpty else { return [:] }
-        let rows = try await read { database in
-            try await database.raw("SELECT * FROM token_usage WHERE token_id IN (\(binds: tokenIds))").all(decoding: TokenUsageRow.self)
+        var uses: [String: Date] = [:]
+        for start in stride(from: 0, to: tokenIds.count, by: 400) {
+            let chunk = Array(tokenIds[start..<min(start + 400, tokenIds.count)])
+            let rows = try await read { database in
+                try await database.raw("SELECT * FROM token_usage WHERE token_id IN (\(binds: chunk))").all(decoding: TokenUsageRow.self)
+            }
+            for row in rows { uses[row.tokenId] = row.lastUsedAt }
         }
-        return Dictionary(rows.map { ($0.tokenId, $0.lastUsedAt) }, uniquingKeysWith: max)
+        return uses
     }
 }

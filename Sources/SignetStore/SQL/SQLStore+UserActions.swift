@@ -53,9 +53,15 @@ extension SQLStore {
     }
 
     package func purgeExpired(before date: Date) async throws -> Int {
-        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes) { database in
+        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .tokenUsage) { database in
             try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
             try await database.raw("DELETE FROM registration_codes WHERE expires_at < \(bind: date.milliseconds)").run()
+            try await database.raw(
+                """
+                DELETE FROM token_usage WHERE token_id IN (
+                    SELECT id FROM access_tokens WHERE is_deleted = TRUE OR expires_at < \(bind: date.milliseconds))
+                """
+            ).run()
             let challenges = try await database.raw(
                 "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
             ).all().count

@@ -56,6 +56,11 @@ package struct SQLStore: SignetStore {
     }
 
     package func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T {
+        try await sqlTransaction(body)
+    }
+
+    /// ``transaction(_:)`` for the store's own methods, which need the SQL store inside it.
+    func sqlTransaction<T: Sendable>(_ body: @Sendable (SQLStore) async throws -> T) async throws -> T {
         if transactionDatabase != nil { return try await body(self) }
         let driver = self.driver
         let changes = self.changes
