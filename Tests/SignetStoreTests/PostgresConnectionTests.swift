@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import SignetTestFixtures
 import Testing
 
@@ -20,6 +21,15 @@ struct PostgresConnectionTests {
             try PostgresLocation(url: "postgres://u:p@db.example.com/signet?sslmode=verify-full&sslrootcert=/ca.pem").rootCertificatePath == "/ca.pem"
         )
         #expect(throws: PostgresURLError.self) { try PostgresLocation(url: "postgres://u:p@db.example.com/signet?sslmode=sometimes") }
+    }
+
+    @Test("pool_size caps a node's connections: 20 unless the URL says, from 1 to 500")
+    func poolSize() throws {
+        #expect(try PostgresLocation(url: "postgres://u:p@127.0.0.1/signet").clientConfiguration.options.maximumConnections == 20)
+        #expect(try PostgresLocation(url: "postgres://u:p@127.0.0.1/signet?pool_size=5").clientConfiguration.options.maximumConnections == 5)
+        for bad in ["0", "501", "ten", ""] {
+            #expect(throws: PostgresURLError.self, "\(bad)") { try PostgresLocation(url: "postgres://u:p@127.0.0.1/signet?pool_size=\(bad)") }
+        }
     }
 
     @Test(

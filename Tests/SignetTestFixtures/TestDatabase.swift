@@ -31,6 +31,9 @@ public enum TestDatabase {
         let name = "signet_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await administer(base, "CREATE DATABASE \(name)")
         components.path = "/" + name
+        // Every test runs at once against one cluster (max_connections=300, scripts/with-postgres):
+        // ten connections per store leave room for all of them.
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "pool_size", value: "10")]
         return components.string ?? base
     }
 

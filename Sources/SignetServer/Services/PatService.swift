@@ -32,9 +32,7 @@ struct PatService: Sendable {
         if let permissionId = request.permissionId {
             role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
         }
-        if try await store.tokens(userId: caller.userId, kind: .pat).contains(where: { $0.name == name }) {
-            throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
-        }
+        try await requireUnusedName(name, userId: caller.userId, except: nil)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
 
         let now = self.now()
@@ -56,17 +54,42 @@ struct PatService: Sendable {
         } else {
             roleIds = try await store.assignedRoles(identityId: caller.userId).filter { !$0.1.isArchived }.map(\.1.id)
         }
+        try await nameRaceIsConflict(name, userId: caller.userId, except: nil) {
+            try await insert(record, credential: credential, roleIds: roleIds, now: now)
+        }
+        return try await presenter.present(record, signingIdentityId: tokenId, accessToken: accessToken)
+    }
+
+    private func insert(_ record: AccessTokenRecord, credential: CredentialRecord, roleIds: [String], now: Date) async throws {
+        let (orgId, tokenId) = (record.orgId, record.id)
         try await store.transaction { store in
             try await store.insertCredential(credential)
             try await store.insertToken(record)
             for roleId in Set(roleIds) {
                 try await store.insertAssignment(
                     AssignmentRecord(
-                        id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: roleId, identityId: tokenId,
-                        createdAt: now))
+                        id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: tokenId, createdAt: now))
             }
         }
-        return try await presenter.present(record, signingIdentityId: tokenId, accessToken: accessToken)
+    }
+
+    /// A 409 naming the field when the user has a live PAT of that name (``AccessTokenRecord/nameKey``).
+    private func requireUnusedName(_ name: String, userId: String, except tokenId: String?) async throws {
+        let key = AccessTokenRecord.key(for: name)
+        if try await store.tokens(userId: userId, kind: .pat).contains(where: { $0.id != tokenId && AccessTokenRecord.key(for: $0.name) == key }) {
+            throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
+        }
+    }
+
+    /// Runs a write; when the database refuses it as a duplicate and the name is now taken (another
+    /// request won the race past ``requireUnusedName(_:userId:except:)``), the same friendly 409.
+    private func nameRaceIsConflict<T>(_ name: String, userId: String, except tokenId: String?, _ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch StoreError.conflict(let detail) {
+            try await requireUnusedName(name, userId: userId, except: tokenId)
+            throw StoreError.conflict(detail)
+        }
     }
 
     /// `GET /auth/pats`: the PATs of the caller's user.
@@ -102,13 +125,12 @@ struct PatService: Sendable {
         var name = token.name
         if let requested = request.name {
             name = try Validate.name(requested)
-            let others = try await store.tokens(userId: token.userId, kind: .pat).filter { $0.id != token.id }
-            if others.contains(where: { $0.name == name }) {
-                throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
-            }
+            try await requireUnusedName(name, userId: token.userId, except: token.id)
         }
         let externalId = request.externalId != nil ? try Validate.externalId(request.externalId) : token.externalId
-        let updated = try await store.updateTokenDetails(id: token.id, name: name, externalId: externalId, at: now())
+        let updated = try await nameRaceIsConflict(name, userId: token.userId, except: token.id) {
+            try await store.updateTokenDetails(id: token.id, name: name, externalId: externalId, at: now())
+        }
         return try await present(updated, tokenId)
     }
 

@@ -13,7 +13,10 @@ package struct AccessTokenRecord: StoreRow, Equatable {
     package var userId: String
     /// The credential minted with a PAT or service account; `nil` for logins.
     package var credentialUuid: String?
-    package var name: String
+    package var name: String { didSet { nameKey = Self.key(for: name) } }
+    /// What makes two names the same: their canonical composition (NFC), so "é" typed either way is
+    /// one name. A live PAT's is unique per user (an index), whatever two requests race.
+    package private(set) var nameKey: String
     package var externalId: String?
     package var isActive: Bool
     package var isDeleted: Bool
@@ -34,6 +37,7 @@ package struct AccessTokenRecord: StoreRow, Equatable {
         self.userId = userId
         self.credentialUuid = credentialUuid
         self.name = name
+        self.nameKey = Self.key(for: name)
         self.externalId = externalId
         self.isActive = isActive
         self.isDeleted = isDeleted
@@ -42,6 +46,9 @@ package struct AccessTokenRecord: StoreRow, Equatable {
         self.updatedAt = updatedAt ?? createdAt
         self.expiresAt = expiresAt
     }
+
+    /// The uniqueness key of a token name (``nameKey``).
+    package static func key(for name: String) -> String { name.precomposedStringWithCanonicalMapping }
 
     package static let table = StoreTable.accessTokens
     package static let primaryKey = CodingKeys.id
@@ -53,6 +60,7 @@ package struct AccessTokenRecord: StoreRow, Equatable {
         case userId = "user_id"
         case credentialUuid = "credential_uuid"
         case name
+        case nameKey = "name_key"
         case externalId = "external_id"
         case isActive = "is_active"
         case isDeleted = "is_deleted"

@@ -141,12 +141,32 @@ enum Migrations {
                 "CREATE TABLE token_usage (token_id TEXT PRIMARY KEY, last_used_at BIGINT NOT NULL)",
             ]
         ),
+        // Version 5: a PAT's name is unique per user in the database, not only by a check before the
+        // insert (two requests could race past it). The key is the name's canonical composition
+        // (NFC); rows written before keep their name as it was, and a duplicate a race left behind
+        // keeps its name but gets a key of its own, so the index can be built.
+        (
+            5,
+            [
+                "ALTER TABLE access_tokens ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
+                "UPDATE access_tokens SET name_key = name",
+                """
+                UPDATE access_tokens SET name_key = name_key || ' #' || id
+                WHERE kind = 'Pat' AND is_deleted = FALSE AND EXISTS (
+                    SELECT 1 FROM access_tokens other
+                    WHERE other.user_id = access_tokens.user_id AND other.kind = 'Pat' AND other.is_deleted = FALSE
+                        AND other.name_key = access_tokens.name_key AND other.id < access_tokens.id)
+                """,
+                "CREATE UNIQUE INDEX access_tokens_pat_name ON access_tokens (user_id, name_key) WHERE kind = 'Pat' AND is_deleted = FALSE",
+            ]
+        ),
     ]
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key
     /// exists, all in one transaction under the driver's setup lock: when several nodes start at
     /// once, one does the work and the others find it done.
-    static func apply(using driver: any DatabaseDriver) async throws {
+    /// `through` stops after that version (upgrade tests build an older store with it).
+    static func apply(using driver: any DatabaseDriver, through last: Int = .max) async throws {
         try await driver.transaction { database in
             try await driver.lockForSetup(on: database)
             try await database.raw(
@@ -155,7 +175,7 @@ enum Migrations {
             let applied = Set(
                 try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            for migration in all where !applied.contains(migration.version) {
+            for migration in all where !applied.contains(migration.version) && migration.version <= last {
                 for statement in migration.statements {
                     try await database.raw(SQLQueryString(statement)).run()
                 }

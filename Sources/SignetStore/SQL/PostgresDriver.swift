@@ -82,6 +82,8 @@ struct PostgresLocation: Sendable {
     let password: String?
     let database: String?
     let tls: TLSMode
+    /// `pool_size`: the most connections this node opens (20 unless the URL says; 1 to 500).
+    let maximumConnections: Int
     /// `sslrootcert`: a CA file that the server's certificate must chain to.
     let rootCertificatePath: String?
 
@@ -97,6 +99,11 @@ struct PostgresLocation: Sendable {
         // between a node and the database could strip TLS and read the token-signing keys.
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? (isLoopback ? "prefer" : "require")
         self.rootCertificatePath = components.queryItems?.first { $0.name == "sslrootcert" }?.value
+        let poolSize = components.queryItems?.first { $0.name == "pool_size" }?.value
+        guard let size = Int(poolSize ?? "20"), (1...500).contains(size) else {
+            throw PostgresURLError(description: "pool_size '\(poolSize ?? "")' must be a whole number from 1 to 500")
+        }
+        self.maximumConnections = size
         self.host = host
         self.port = components.port ?? 5432
         self.username = user.removingPercentEncoding ?? user
@@ -135,7 +142,7 @@ struct PostgresLocation: Sendable {
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
-        configuration.options.maximumConnections = 20
+        configuration.options.maximumConnections = maximumConnections
         return configuration
     }
 

@@ -43,7 +43,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
     /// that such a write really sets nothing else.
     package var detailColumns: Set<String> {
         switch self {
-        case .accessTokens: ["name", "external_id", "updated_at"]
+        case .accessTokens: ["name", "name_key", "external_id", "updated_at"]
         default: []
         }
     }
