@@ -28,6 +28,7 @@ struct DashboardAsset: Sendable {
             "webauthn.js": DashboardAsset(PackageResources.webauthn_js, contentType: javascript),
             "setup.js": DashboardAsset(PackageResources.setup_js, contentType: javascript),
             "login.js": DashboardAsset(PackageResources.login_js, contentType: javascript),
+            "signin.js": DashboardAsset(PackageResources.signin_js, contentType: javascript),
             "pats.js": DashboardAsset(PackageResources.pats_js, contentType: javascript),
             "tokens.js": DashboardAsset(PackageResources.tokens_js, contentType: javascript),
             "service-accounts.js": DashboardAsset(PackageResources.service_accounts_js, contentType: javascript),

@@ -1,9 +1,10 @@
 // Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, dateCell, el, endpoints, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm,
+  api, assignableRoles, busy, dateText, el, endpoints, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, rowFrom, status,
+  wireCopyButtons, fillRows, toggleForm,
 } from './signet.js';
-import { actionsOf, tokenActions } from './tokens.js';
+import { actionsOf, patState, tokenActions } from './tokens.js';
 
 /** The form control of each request field a refusal can name. */
 const PAT_FIELDS = {
@@ -31,20 +32,18 @@ async function loadRoles(me) {
 }
 
 function row(pat) {
-  const expired = pat.dateExpires && new Date(pat.dateExpires) <= new Date();
-  const state = expired ? 'Expired' : pat.isActive ? 'Active' : 'Inactive';
-  const role = pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—';
-  return el('tr', { dataset: { tokenId: pat.tokenId } },
-    el('th', { scope: 'row' }, pat.name),
-    dateCell(pat.dateCreated),
-    dateCell(pat.dateExpires, 'never'),
-    dateCell(pat.dateLastUsed, 'never'),
-    el('td', {}, el('span', { className: state === 'Active' ? 'badge ok' : 'badge off' }, state)),
-    el('td', {}, role),
-    el('td', {}, el('code', {}, pat.credId)),
-    el('td', { className: 'row-actions' }, ...(expired
-      ? tokenActions(pat, actionsOf.pat, 'personal access token', load).slice(2)  // an expired token can only be deleted
-      : tokenActions(pat, actionsOf.pat, 'personal access token', load))));
+  const { expired, badge } = patState(pat);
+  const actions = tokenActions(pat, actionsOf.pat, 'personal access token', load);
+  return rowFrom('pat-row', {
+    name: pat.name,
+    created: dateText(pat.dateCreated),
+    expires: dateText(pat.dateExpires, 'never'),
+    lastUsed: dateText(pat.dateLastUsed, 'never'),
+    status: badge,
+    roles: pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—',
+    credential: el('code', {}, pat.credId),
+    actions: expired ? actions.slice(2) : actions,  // an expired token can only be deleted
+  }, { tokenId: pat.tokenId });
 }
 
 async function load() {

@@ -2,7 +2,7 @@
 // one-time code; the page registers a passkey with them and signs the person in.
 import { api, busy, endpoints, fieldError, orgId, status } from './signet.js';
 import { createPasskey, requirePasskeys } from './webauthn.js';
-import { signIn } from './login.js';
+import { signIn } from './signin.js';
 
 const form = document.getElementById('setup');
 const params = new URLSearchParams(location.search);

@@ -106,8 +106,7 @@ export async function requireSession() {
   }
   document.getElementById('sign-out')?.addEventListener('click', signOut);
   const me = await api(endpoints.whoami);
-  const who = document.getElementById('who');
-  if (who) who.textContent = me.username;
+  document.getElementById('who')?.replaceChildren(me.username);
   return me;
 }
 
@@ -185,11 +184,23 @@ export function formatDate(value, fallback = '—') {
   return Number.isNaN(date.getTime()) ? fallback : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** A table cell with the day (the full date and time in its tooltip): dates stay on one line. */
-export function dateCell(value, fallback = '—') {
+/** The day as a `<time>` (the full date and time in its tooltip), or `fallback`: dates stay on one line. */
+export function dateText(value, fallback = '—') {
   const date = value ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) return el('td', { className: 'date' }, fallback);
-  return el('td', { className: 'date', title: formatDate(value) }, date.toLocaleDateString(undefined, { dateStyle: 'medium' }));
+  if (!date || Number.isNaN(date.getTime())) return fallback;
+  return el('time', { dateTime: date.toISOString(), title: formatDate(value) }, date.toLocaleDateString(undefined, { dateStyle: 'medium' }));
+}
+
+/**
+ * A table row from the page's `<template id="…">`: each `[data-field]` element gets
+ * `values[field]` (text, an element, or a list of them; '—' when absent). A column is one edit:
+ * its heading and its cell are in the page's HTML, and scripts only supply values.
+ */
+export function rowFrom(templateId, values, dataset = {}) {
+  const row = document.getElementById(templateId).content.firstElementChild.cloneNode(true);
+  Object.assign(row.dataset, dataset);
+  for (const cell of row.querySelectorAll('[data-field]')) cell.replaceChildren(...[].concat(values[cell.dataset.field] ?? '—'));
+  return row;
 }
 
 /** Wires every `[data-copy]` button to copy its target field's value. */

@@ -11,6 +11,13 @@ export const actionsOf = {
   user: { activate: endpoints.activateUser, deactivate: endpoints.deactivateUser, remove: endpoints.deleteUser },
 };
 
+/** A PAT's state as both PAT lists show it: an expired token answers 401 whatever its active flag says. */
+export function patState(pat) {
+  const expired = Boolean(pat.dateExpires) && new Date(pat.dateExpires) <= new Date();
+  const label = expired ? 'Expired' : pat.isActive ? 'Active' : 'Inactive';
+  return { expired, badge: el('span', { className: label === 'Active' ? 'badge ok' : 'badge off' }, label) };
+}
+
 /**
  * The buttons for one item. `routes` are its entry of `actionsOf`, `id` its id there; `reload`
  * refreshes the list afterwards.

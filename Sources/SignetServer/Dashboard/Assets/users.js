@@ -1,6 +1,8 @@
 // Settings > Users: invite (the setup link shown once), a new setup link, deactivate / reactivate / delete.
-import { api, busy, el, endpoints, fieldError, formatDate, loadFailed, needs, orgId, requireSession, status, wireCopyButtons, fillRows } from './signet.js';
-import { actionsOf, tokenActions } from './tokens.js';
+import {
+  api, busy, dateText, el, endpoints, fieldError, formatDate, loadFailed, needs, orgId, requireSession, rowFrom, status, wireCopyButtons, fillRows,
+} from './signet.js';
+import { actionsOf, patState, tokenActions } from './tokens.js';
 
 const form = document.getElementById('invite');
 const result = document.getElementById('invite-result');
@@ -29,12 +31,14 @@ function patsButton(user) {
   button.setAttribute('aria-label', `Personal access tokens of ${user.username}`);
   button.addEventListener('click', () => busy(button, async () => {
     const list = await api(endpoints.listUserPats, { params: [user.userId] });
-    fillRows(document.querySelector('#user-pats-table tbody'), list.items.map((pat) => el('tr', {},
-      el('th', { scope: 'row' }, pat.name),
-      el('td', {}, formatDate(pat.dateCreated)),
-      el('td', {}, formatDate(pat.dateExpires, 'never')),
-      el('td', {}, el('span', { className: pat.isActive ? 'badge ok' : 'badge off' }, pat.isActive ? 'Active' : 'Inactive')),
-      el('td', {}, el('code', {}, pat.credId)))));
+    fillRows(document.querySelector('#user-pats-table tbody'), list.items.map((pat) => rowFrom('user-pat-row', {
+      name: pat.name,
+      created: dateText(pat.dateCreated),
+      expires: dateText(pat.dateExpires, 'never'),
+      lastUsed: dateText(pat.dateLastUsed, 'never'),
+      status: patState(pat).badge,
+      credential: el('code', {}, pat.credId),
+    }, { tokenId: pat.tokenId })));
     document.getElementById('user-pats-title').textContent = `Personal access tokens of ${user.username}`;
     document.getElementById('user-pats-empty').hidden = list.items.length > 0;
     const panel = document.getElementById('user-pats');

@@ -1,0 +1,75 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import SignetServer
+
+/// The dashboard's scripts and pages agree: every element a script reaches by id is in the page
+/// that loads it, and every table filled from a `<template>` has one cell per heading.
+@Suite("Dashboard scripts and markup agree")
+struct DashboardMarkupTests {
+    /// The scripts a page loads: its own module and, transitively, what it imports.
+    static func scripts(of html: String) -> Set<String> {
+        var loaded = Set(html.matches(of: /<script[^>]*src="\/assets\/([a-z.-]+\.js)"/).map { String($0.1) })
+        var queue = Array(loaded)
+        while let name = queue.popLast() {
+            for match in source(name).matches(of: /from '\.\/([a-z.-]+\.js)'/) where loaded.insert(String(match.1)).inserted {
+                queue.append(String(match.1))
+            }
+        }
+        return loaded
+    }
+
+    static func source(_ asset: String) -> String {
+        DashboardAsset.all[asset].map { String(buffer: $0.body) } ?? ""
+    }
+
+    /// The ids a script names literally: `getElementById('x')` (but not `getElementById('x')?.`,
+    /// which allows its absence), `querySelector('#x …')`, `fieldError('x', …)`, `rowFrom('x', …)`,
+    /// and `busy(…, 'x')` error targets.
+    static func ids(named script: String) -> Set<String> {
+        let patterns = [
+            /getElementById\('([A-Za-z0-9_-]+)'\)(?!\?\.)/, /querySelector(?:All)?\('#([A-Za-z0-9_-]+)/, /fieldError\('([A-Za-z0-9_-]+)'/,
+            /rowFrom\('([A-Za-z0-9_-]+)'/, /\}, '([a-z0-9-]+-error)'\)/,
+        ]
+        return Set(patterns.flatMap { pattern in script.matches(of: pattern).map { String($0.1) } })
+    }
+
+    @Test("Every id a page's scripts name exists in that page")
+    func idsExist() {
+        let renderer = DashboardRenderer(relyingPartyId: "localhost")
+        var checked = 0
+        for page in DashboardPage.allCases {
+            let html = renderer.render(page, orgId: "or-test")
+            let present = Set(html.matches(of: /\sid="([^"]+)"/).map { String($0.1) })
+            for script in Self.scripts(of: html) {
+                let missing = Self.ids(named: Self.source(script)).subtracting(present)
+                checked += 1
+                #expect(missing.isEmpty, "\(page): \(script) names \(missing.sorted()), which the page lacks")
+            }
+            for match in html.matches(of: /data-copy="([^"]+)"/) {
+                #expect(present.contains(String(match.1)), "\(page): a copy button targets the missing #\(match.1)")
+            }
+        }
+        #expect(checked >= DashboardPage.allCases.count * 2, "each page loads its module and signet.js")
+    }
+
+    @Test("A table filled from a <template> has one cell per heading, each named by data-field")
+    func templatesMatchHeadings() throws {
+        let renderer = DashboardRenderer(relyingPartyId: "localhost")
+        var templates = 0
+        for page in DashboardPage.allCases {
+            let html = renderer.render(page, orgId: "or-test")
+            for match in html.matches(of: /<template id="([a-z-]+)">(.*?)<\/template>/) {
+                templates += 1
+                let before = html[..<match.range.lowerBound]
+                let thead = try #require(before.ranges(of: "<thead>").last.map { html[$0.lowerBound...].prefix { $0 != "\n" } })
+                let headings = thead.ranges(of: "<th scope=\"col\"").count
+                let cells = match.2.matches(of: /<t[hd][^>]*data-field="([A-Za-z]+)"/).map { String($0.1) }
+                #expect(cells.count == headings, "\(page): template \(match.1) has \(cells.count) fields for \(headings) headings")
+                #expect(Set(cells).count == cells.count, "\(page): template \(match.1) names a field twice")
+            }
+        }
+        #expect(templates >= 2)
+    }
+}
