@@ -166,16 +166,7 @@ struct MultiNodeTests {
             _ = try await patOnB.auth.whoami()
             #expect(try await cluster.client(adminA, signer: signer, at: 1).auth.whoami().tokenKind == .login)
 
-            // Rotate the signing key: new logins on A are signed with it and verify on B; old tokens still verify.
-            let rotated = try Cluster.run(["signing-keys", "rotate", "--database", cluster.databaseURL, "--json"])
-            let kid = try #require((try JSONSerialization.jsonObject(with: Data(rotated.utf8)) as? [String: Any])?["kid"] as? String)
-            try await Task.sleep(for: .milliseconds(300))
-            let fresh = try await cluster.admin(at: 0)
-            let freshToken = try #require(fresh.authToken)
-            let header = try JSONValue(parsing: try #require(Base64URL.decode(String(freshToken.split(separator: ".")[0]))))
-            #expect(header["kid"] == .string(kid))
-            #expect(try await cluster.client(fresh, signer: signer, at: 1).auth.whoami().tokenKind == .login)
-            #expect(try await patOnB.auth.whoami().tokenKind == .pat)
+            try await Self.rotateSigningKey(cluster, signer: signer, patOnB: patOnB)
             let logB = (try? String(contentsOfFile: cluster.directory + "/node1.log", encoding: .utf8)) ?? ""
             #expect(!logB.contains("critical") && !logB.contains(" error "), "\(logB.suffix(2000))")
         } catch {
@@ -183,6 +174,28 @@ struct MultiNodeTests {
             throw error
         }
         await cluster.shutdown()
+    }
+
+    /// Rotates the signing key: new logins on node A are signed with it and verify on node B; old
+    /// tokens still verify.
+    static func rotateSigningKey(_ cluster: Cluster, signer: KeySigner, patOnB: SignetClient) async throws {
+        let rotated = try Cluster.run(["signing-keys", "rotate", "--database", cluster.databaseURL, "--json"])
+        let kid = try #require((try JSONSerialization.jsonObject(with: Data(rotated.utf8)) as? [String: Any])?["kid"] as? String)
+        // Node A hears of the key by NOTIFY (or its poller): wait for a login signed with it, up to a
+        // deadline only a real failure reaches.
+        func kidOf(_ token: String?) -> JSONValue? {
+            guard let encoded = token?.split(separator: ".").first, let header = Base64URL.decode(String(encoded)) else { return nil }
+            return (try? JSONValue(parsing: header))?["kid"]
+        }
+        var fresh = try await cluster.admin(at: 0)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while kidOf(fresh.authToken) != .string(kid) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            fresh = try await cluster.admin(at: 0)
+        }
+        #expect(kidOf(fresh.authToken) == .string(kid))
+        #expect(try await cluster.client(fresh, signer: signer, at: 1).auth.whoami().tokenKind == .login)
+        #expect(try await patOnB.auth.whoami().tokenKind == .pat)
     }
 
     /// `POST /permissions` with `userAction` sent to nodes 0 and 1 at once; the two statuses.

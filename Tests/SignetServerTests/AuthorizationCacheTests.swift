@@ -145,6 +145,7 @@ struct AuthorizationCacheTests {
             let loads = NIOLockedValueBox(0)
             // The second load waits for the test to release it: it is in flight, however slow the machine.
             let released = NIOLockedValueBox(false)
+            let asked = NIOLockedValueBox(0)
             let render: @Sendable () async throws -> ByteBuffer = {
                 let count = loads.withLockedValue { value -> Int in
                     value += 1
@@ -154,12 +155,19 @@ struct AuthorizationCacheTests {
                     let deadline = ContinuousClock.now + .seconds(30)
                     while !released.withLockedValue({ $0 }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
                 } else {
-                    try await Task.sleep(for: .milliseconds(200))
+                    // The first load lasts until all twenty requests have asked (a signal, not a pause).
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while asked.withLockedValue({ $0 }) < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
                 }
                 return ByteBuffer(string: "load \(count)")
             }
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<20 { group.addTask { String(buffer: try await cache.response("k", render: render)) } }
+                for _ in 0..<20 {
+                    group.addTask {
+                        asked.withLockedValue { $0 += 1 }
+                        return String(buffer: try await cache.response("k", render: render))
+                    }
+                }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(loads.withLockedValue { $0 } == 1)

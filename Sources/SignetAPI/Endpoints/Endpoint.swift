@@ -19,7 +19,7 @@ public struct Endpoint<Body: Sendable, Response: Sendable>: Sendable {
         rule = EndpointRule(
             name: name, method: method, path: path, signed: signed, operation: operation, callers: callers, rate: rate,
             bodyOptional: bodyOptional, unsignedQuery: unsignedQuery, note: note, bodyType: String(describing: Body.self),
-            bodyFields: (Body.self as? any KnownFields.Type)?.knownFields)
+            bodyFields: (Body.self as? any KnownFields.Type)?.knownFields, responseType: String(describing: Response.self))
     }
 
     /// The route's method.
@@ -61,6 +61,8 @@ public struct EndpointRule: Sendable, Hashable {
     public let bodyType: String
     /// The body's accepted fields when it refuses others (``KnownFields``), from its `CodingKeys`.
     public let bodyFields: Set<String>?
+    /// The name of the response's type (`ListResponse<AccessToken>` for a list).
+    public let responseType: String
 
     /// `METHOD /path/{parameter}`, as the README and the tests write routes.
     public var route: String { "\(method.rawValue) \(path)" }

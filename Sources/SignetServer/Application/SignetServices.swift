@@ -82,8 +82,7 @@ struct SignetServices: Sendable {
         let declaredOperations = DeclaredOperations(configuration.gateway?.operations ?? [])
         self.declaredOperations = declaredOperations
         self.roles = RoleService(
-            store: store, permissions: permissions, guardrails: guardrails,
-            declaredOperations: declaredOperations, now: now)
+            store: store, permissions: permissions, guardrails: guardrails, declaredOperations: declaredOperations, now: now)
         self.credentials = CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
         self.auditLogs = AuditLogService(store: store, permissions: permissions, now: now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import SignetServer
+import SignetStore
+import SignetTestFixtures
+import Testing
+
+/// Every list route reads a fixed number of times whatever the number of items: the catalogue's
+/// lists are measured here or in ``QueryCountTests`` (which also checks their items).
+@Suite("Query counts of every list")
+struct ListQueryCountTests {
+    /// The lists ``QueryCountTests`` measures, with their contents.
+    static let measuredWithContents: Set<String> = ["listPats", "listUsers", "listServiceAccounts", "listAuditLogs"]
+    /// The lists measured here.
+    static let measuredHere = ["listUserPats", "listCredentials", "listRoles", "listAssignments"]
+
+    @Test("Every list route of the catalogue has a query-count test")
+    func everyListIsMeasured() {
+        let lists = Set(Endpoints.all.filter { $0.responseType.hasPrefix("ListResponse<") }.map(\.name))
+        #expect(lists == Self.measuredWithContents.union(Self.measuredHere))
+    }
+
+    @Test("A cold list reads as often for 22 items as for 2", arguments: TestDatabase.available, Self.measuredHere)
+    func fixedReads(database: TestDatabase.Kind, list: String) async throws {
+        var configuration = ServerConfiguration()
+        configuration.authorizationCache = false
+        try await TestServer.with(database, configuration: configuration) { server, api in
+            let admin = try await server.admin(api)
+            let role = try await server.addRole("Listed", operations: ["Auth:Users:Read"])
+            let adminId = server.organization.userId
+            let path =
+                switch list {
+                case "listUserPats": "/auth/users/\(adminId)/pats"
+                case "listCredentials": "/auth/credentials"
+                case "listRoles": "/permissions?limit=100"
+                default: "/permissions/\(role.id)/assignments?limit=100"
+                }
+            func add(_ range: Range<Int>) async throws {
+                for index in range {
+                    switch list {
+                    case "listUserPats": _ = try await api.createPat(as: admin, name: "pat-\(index)")
+                    case "listCredentials":
+                        let key = try PrivateKey.generate(.ed25519).publicKey
+                        try await server.store.insertCredential(
+                            CredentialRecord(
+                                uuid: Identifier.make(.credential), orgId: server.orgId, credentialId: "key-\(index)", identityId: adminId,
+                                name: "key \(index)", publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint,
+                                algorithm: key.algorithm, createdAt: Date()))
+                    case "listRoles": _ = try await server.addRole("role-\(index)", operations: ["Auth:Users:Read"])
+                    default: try await server.assign(role, to: Identifier.make(.user))
+                    }
+                }
+            }
+            // The fewest reads of three requests: background readers (the key poller, the janitor)
+            // can land inside one request's window, never inside all three.
+            func measure() async throws -> (reads: Int, items: Int) {
+                var fewest = Int.max
+                var items = 0
+                for _ in 0..<3 {
+                    let before = server.store.reads.value
+                    let reply = try await api.send(.get, path, token: admin.token)
+                    fewest = min(fewest, server.store.reads.value - before)
+                    #expect(reply.status == .ok, "\(path): \(reply.body)")
+                    let object = try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any]
+                    items = (object?["items"] as? [Any])?.count ?? -1
+                }
+                return (fewest, items)
+            }
+            try await add(0..<2)
+            let few = try await measure()
+            try await add(2..<22)
+            let many = try await measure()
+            #expect(many.items - few.items == 20, "\(list): \(few.items) then \(many.items) items")
+            #expect(many.reads == few.reads, "\(list): \(few.reads) reads for \(few.items) items, \(many.reads) for \(many.items)")
+        }
+    }
+}
