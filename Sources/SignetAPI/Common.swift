@@ -67,6 +67,8 @@ public enum RefusalID: String, Sendable, CaseIterable {
     case badRequest = "bad_request"
     /// The request took too long to arrive.
     case timeout
+    /// Too many requests (429): `Retry-After` says when to try again.
+    case rateLimited = "rate_limited"
     /// The gateway's upstream did not answer, or not in time (502, 504): worth trying again later.
     case upstreamUnavailable = "upstream_unavailable"
     /// The server failed; the log has the details.

@@ -83,8 +83,9 @@ package protocol BookkeepingRepository: Sendable {
     /// expired): decided by the database. Throws ``StoreError/notFound`` (and uses nothing up) when
     /// the user was deleted or deactivated meanwhile.
     func consumeRegistrationCode(userId: String, digest: String, at: Date) async throws -> Bool
-    /// Counts a wrong registration code tried for a user; at ``maximumFailures`` the code dies.
-    func recordRegistrationCodeFailure(userId: String) async throws
+    /// Counts a wrong guess against the user's code whose digest is `digest` (not against a newer
+    /// one); at ``maximumFailures`` the code dies.
+    func recordRegistrationCodeFailure(userId: String, digest: String) async throws
     /// A passkey's signature counter as last seen: the greater of its count at registration and at its
     /// latest use.
     func signCount(of credential: CredentialRecord) async throws -> Int64

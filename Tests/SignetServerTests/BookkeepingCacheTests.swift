@@ -27,6 +27,8 @@ struct BookkeepingCacheTests {
         configuration.authorizationCacheLifetime = 3600
         configuration.tokenUsageFlushInterval = 0.05
         try await TestServer.with(database, configuration: configuration) { server, api in
+            // On PostgreSQL the cache serves nothing until the change listener is connected (by design).
+            #expect(try await Self.eventually { server.store.changes.isLive })
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin, name: "used")
             let invited = try await RegistrationTests.invite(api, as: admin, email: "new@example.com")

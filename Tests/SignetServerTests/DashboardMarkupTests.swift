@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SignetAPI
 import Testing
 
 @testable import SignetServer
@@ -54,6 +55,31 @@ struct DashboardMarkupTests {
         #expect(checked >= DashboardPage.allCases.count * 2, "each page loads its module and signet.js")
     }
 
+    @Test("A form's controls name request fields its catalogue endpoints accept, so a refusal's field finds its control")
+    func requestFieldsExist() throws {
+        let renderer = DashboardRenderer(relyingPartyId: "localhost")
+        let rules = Dictionary(uniqueKeysWithValues: Endpoints.all.map { ($0.name, $0) })
+        var marked = 0
+        for page in DashboardPage.allCases {
+            let html = renderer.render(page, orgId: "or-test")
+            for form in html.matches(of: /<form [^>]*data-endpoint="([A-Za-z ]+)"[^>]*>(.*?)<\/form>/.dotMatchesNewlines()) {
+                for name in form.1.split(separator: " ").map(String.init) {
+                    let fields = try #require(rules[name]?.bodyFields, "\(page): data-endpoint names \(name), which has no listed body fields")
+                    for control in form.2.matches(of: /data-request-field="([A-Za-z ]+)"/) {
+                        for field in control.1.split(separator: " ").map(String.init) {
+                            marked += 1
+                            #expect(fields.contains(field), "\(page): \(name) accepts no field \(field)")
+                        }
+                    }
+                }
+            }
+            // A control marked outside such a form would never be found by a refusal.
+            let outside = html.replacing(/<form [^>]*data-endpoint="[^"]*"[^>]*>.*?<\/form>/.dotMatchesNewlines(), with: "")
+            #expect(!outside.contains("data-request-field"), "\(page): a data-request-field outside a form with data-endpoint")
+        }
+        #expect(marked >= 10)
+    }
+
     @Test("A table filled from a <template> has one cell per heading, each named by data-field")
     func templatesMatchHeadings() throws {
         let renderer = DashboardRenderer(relyingPartyId: "localhost")
@@ -65,9 +91,11 @@ struct DashboardMarkupTests {
                 let before = html[..<match.range.lowerBound]
                 let thead = try #require(before.ranges(of: "<thead>").last.map { html[$0.lowerBound...].prefix { $0 != "\n" } })
                 let headings = thead.ranges(of: "<th scope=\"col\"").count
-                let cells = match.2.matches(of: /<t[hd][^>]*data-field="([A-Za-z]+)"/).map { String($0.1) }
-                #expect(cells.count == headings, "\(page): template \(match.1) has \(cells.count) fields for \(headings) headings")
-                #expect(Set(cells).count == cells.count, "\(page): template \(match.1) names a field twice")
+                let cells = match.2.matches(of: /<t[hd][\s>]/).count
+                let fields = match.2.matches(of: /<t[hd][^>]*data-field="([A-Za-z]+)"/).map { String($0.1) }
+                #expect(cells == headings, "\(page): template \(match.1) has \(cells) cells for \(headings) headings")
+                #expect(fields.count == cells, "\(page): a cell of template \(match.1) has no data-field")
+                #expect(Set(fields).count == fields.count, "\(page): template \(match.1) names a field twice")
             }
         }
         #expect(templates >= 2)

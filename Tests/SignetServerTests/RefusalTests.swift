@@ -1,5 +1,8 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
 import SignetAPI
 import SignetCore
 import SignetTestFixtures
@@ -90,10 +93,26 @@ struct RefusalTests {
     @Test("Every kind of refusal the server sends is one clients can name")
     func idsAreDeclared() {
         let statuses: [HTTPResponse.Status] = [
-            .badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .conflict, .contentTooLarge, .internalServerError,
+            .badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .conflict, .contentTooLarge, .tooManyRequests,
+            .internalServerError,
         ]
         for status in statuses {
             #expect(RefusalID(rawValue: APIError(status, "x").refusalID.rawValue) != nil)
+        }
+    }
+
+    @Test("A refusal that waiting would cure says when to try again: Retry-After and the rate_limited id")
+    func retryAfter() async throws {
+        let router = Router()
+        router.get("/limited") { _, _ -> String in throw APIError(.tooManyRequests, "too many requests").retrying(after: 7) }
+        router.get("/refused") { _, _ -> String in throw APIError.forbidden("no") }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/limited", method: .get) { response in
+                #expect(response.status == .tooManyRequests && response.headers[.retryAfter] == "7")
+                let error = try SignetJSON.decoder().decode(ErrorResponse.self, from: Data(String(buffer: response.body).utf8)).error
+                #expect(error.id == RefusalID.rateLimited.rawValue)
+            }
+            try await client.execute(uri: "/refused", method: .get) { response in #expect(response.headers[.retryAfter] == nil) }
         }
     }
 }

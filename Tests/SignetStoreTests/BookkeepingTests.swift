@@ -18,7 +18,7 @@ struct BookkeepingTests {
             "setRegistrationCode",
             { store, f in _ = try await store.setRegistrationCode(userId: f.userId, digest: "c", expiresAt: f.now.addingTimeInterval(60)) }
         ),
-        ("recordRegistrationCodeFailure", { store, f in try await store.recordRegistrationCodeFailure(userId: f.userId) }),
+        ("recordRegistrationCodeFailure", { store, f in try await store.recordRegistrationCodeFailure(userId: f.userId, digest: "c") }),
     ]
 
     @Test("Bookkeeping writes change only bookkeeping tables and announce nothing", arguments: TestDatabase.available)
@@ -68,9 +68,11 @@ struct BookkeepingTests {
 
             let until = f.now.addingTimeInterval(60)
             _ = try await store.setRegistrationCode(userId: f.userId, digest: "d", expiresAt: until)
-            for _ in 0..<(maximumFailures - 1) { try await store.recordRegistrationCodeFailure(userId: f.userId) }
+            for _ in 0..<(maximumFailures - 1) { try await store.recordRegistrationCodeFailure(userId: f.userId, digest: "d") }
             #expect(try await store.registrationCode(userId: f.userId)?.expiresAt == until, "alive after four wrong guesses")
-            try await store.recordRegistrationCodeFailure(userId: f.userId)
+            try await store.recordRegistrationCodeFailure(userId: f.userId, digest: "an older code")
+            #expect(try await store.registrationCode(userId: f.userId)?.failures == 4, "a guess at an older code counts against no newer one")
+            try await store.recordRegistrationCodeFailure(userId: f.userId, digest: "d")
             #expect(try await !store.consumeRegistrationCode(userId: f.userId, digest: "d", at: f.now), "dead at the fifth")
             _ = try await store.setRegistrationCode(userId: f.userId, digest: "e", expiresAt: until)
             #expect(try await store.registrationCode(userId: f.userId)?.failures == 0, "a new code starts afresh")

@@ -52,18 +52,27 @@ struct UpgradeTests {
             #expect(try await store.signCount(of: credential) == 7)
             #expect(try await !store.recordSignCount(uuid: "cr-a", signCount: 7), "the counter carried over still refuses a repeat")
             // A race had left two live PATs named "dup": both keep their name, and the index holds from now on.
-            let pats = try await store.tokens(userId: "us-a", kind: .pat)
-            #expect(pats.map(\.name).sorted() == ["dup", "dup"])
+            let pats = try await store.tokens(userId: "us-a", kind: .pat).filter { $0.name == "dup" }
+            #expect(pats.count == 2)
             #expect(Set(pats.map(\.nameKey)).count == 2)
             let third = AccessTokenRecord(
                 id: "to-c", orgId: "or-a", kind: .pat, userId: "us-a", credentialUuid: nil, name: "dup", tokenDigest: "d3",
                 createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
             await #expect(throws: StoreError.self) { try await store.insertToken(third) }
+            // A name stored decomposed before the index is held by it in its composed form.
+            let composed = AccessTokenRecord(
+                id: "to-m", orgId: "or-a", kind: .pat, userId: "us-a", credentialUuid: nil, name: "Caf\u{E9}", tokenDigest: "dm",
+                createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+            await #expect(throws: StoreError.self) { try await store.insertToken(composed) }
+            // Changing only the external id of the duplicate keeps its own key (the index would refuse "dup").
+            let renamed = try await store.updateTokenDetails(id: "to-b", name: "dup", externalId: "ext", at: Date())
+            #expect(renamed?.externalId == "ext" && renamed?.nameKey == pats.first { $0.id == "to-b" }?.nameKey)
         }
     }
 
     /// Rows in the version-3 schema: a person with an outstanding code (two wrong guesses), one
-    /// without, a passkey whose counter reached 7, two live PATs of one name and a deleted one.
+    /// without, a passkey whose counter reached 7, two live PATs of one name, a deleted one, and one
+    /// whose name is stored decomposed ("Cafe" and U+0301).
     static let version3Rows = [
         "INSERT INTO organizations (id, name, created_at) VALUES ('or-a', 'Org', 0)",
         """
@@ -85,7 +94,8 @@ struct UpgradeTests {
             updated_at, expires_at)
         VALUES ('to-a', 'or-a', 'Pat', 'us-a', NULL, 'dup', TRUE, FALSE, 'd1', 0, 0, 4000000000000),
             ('to-b', 'or-a', 'Pat', 'us-a', NULL, 'dup', TRUE, FALSE, 'd2', 0, 0, 4000000000000),
-            ('to-x', 'or-a', 'Pat', 'us-a', NULL, 'dup', FALSE, TRUE, 'd0', 0, 0, 4000000000000)
+            ('to-x', 'or-a', 'Pat', 'us-a', NULL, 'dup', FALSE, TRUE, 'd0', 0, 0, 4000000000000),
+            ('to-n', 'or-a', 'Pat', 'us-a', NULL, 'Cafe\u{301}', TRUE, FALSE, 'dn', 0, 0, 4000000000000)
         """,
     ]
 }

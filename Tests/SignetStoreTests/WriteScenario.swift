@@ -61,7 +61,7 @@ enum WriteScenario {
             "recordRegistrationCodeFailure(userId)",
             { store, f in
                 _ = try await store.setRegistrationCode(userId: f.otherUserId, digest: "e", expiresAt: f.now.addingTimeInterval(60))
-                try await store.recordRegistrationCodeFailure(userId: f.otherUserId)
+                try await store.recordRegistrationCodeFailure(userId: f.otherUserId, digest: "e")
             }
         ),
         ("setUserActive(id)", { store, f in _ = try await store.setUserActive(id: f.otherUserId, isActive: false, at: f.now) }),

@@ -31,7 +31,7 @@ public enum TestDatabase {
         let name = "signet_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await administer(base, "CREATE DATABASE \(name)")
         components.path = "/" + name
-        // Every test runs at once against one cluster (max_connections=300, scripts/with-postgres):
+        // Every test runs at once against one cluster (max_connections=400, scripts/with-postgres):
         // ten connections per store leave room for all of them.
         components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "pool_size", value: "10")]
         return components.string ?? base
@@ -48,17 +48,21 @@ public enum TestDatabase {
         try await administer(url, sql)
     }
 
-    /// Runs `sql`, tried up to five times over about ten seconds: on a machine busy with every test
-    /// at once, connecting or `CREATE DATABASE` can fail for a moment. The last failure is thrown
-    /// with PostgreSQL's own words (the tests' database holds no secret).
+    /// Runs `sql`, tried again for up to two minutes: on a machine busy with every test at once,
+    /// connecting or `CREATE DATABASE` can fail for a while (the cluster's connections all taken,
+    /// "too many clients", until other tests finish). The last failure is thrown with PostgreSQL's
+    /// own words (the tests' database holds no secret).
     private static func administer(_ url: String, _ sql: String) async throws {
         var failure: (any Error)?
-        for attempt in 0..<5 {
+        let deadline = ContinuousClock.now + .seconds(120)
+        var attempt = 0
+        while attempt == 0 || ContinuousClock.now < deadline {
             do {
                 return try await administerOnce(url, sql)
             } catch {
                 failure = error
-                try await Task.sleep(for: .milliseconds(500 * (attempt + 1)))
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(min(5_000, 250 * attempt * attempt)))
             }
         }
         throw PostgresTestError(description: "\(sql.prefix(60)): \(failure.map { String(reflecting: $0) } ?? "failed")")

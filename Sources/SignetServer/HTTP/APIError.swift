@@ -14,6 +14,9 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     package var field: String?
     /// The operation the caller lacks.
     package var operation: String?
+    /// Seconds after which the same request may succeed (a rate limit, a node not ready), sent as
+    /// `Retry-After`; `nil` when waiting would not help.
+    package var retryAfter: Int?
 
     package init(
         _ status: HTTPResponse.Status, _ message: String, details: [String: String]? = nil, id: RefusalID? = nil, field: String? = nil,
@@ -41,6 +44,13 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         APIError(.badRequest, message, id: .invalidField, field: field)
     }
 
+    /// The same refusal, telling the client to try again after `seconds` (`Retry-After`).
+    package func retrying(after seconds: Int) -> APIError {
+        var copy = self
+        copy.retryAfter = seconds
+        return copy
+    }
+
     /// The same refusal, naming the field at fault.
     package func with(field: String) -> APIError {
         var copy = self
@@ -60,6 +70,7 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case 408: return .timeout
         case 409: return .conflict
         case 413: return .bodyTooLarge
+        case 429: return .rateLimited
         case 502, 503, 504: return .upstreamUnavailable
         case 500...: return .internalError
         default: return .badRequest
@@ -72,6 +83,7 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
                 status: Int(status.code), message: message, details: details, id: refusalID.rawValue, field: field, operation: operation))
         var response = try context.responseEncoder.encode(body, from: request, context: context)
         response.status = status
+        if let retryAfter { response.headers[.retryAfter] = String(max(0, retryAfter)) }
         return response
     }
 }

@@ -110,10 +110,16 @@ struct ChallengeService: Sendable {
                 throw refuse("the challenge was issued to another caller")
             }
         }
-        let credential: CredentialRecord
-        let assertion: CredentialAssertion
+        let checked: Checked
         do {
-            (credential, assertion) = try await check(answer, challenge: challenge, identityId: identityId, refuse: refuse)
+            checked = try await check(answer, challenge: challenge, identityId: identityId, refuse: refuse)
+        } catch let regressed as PasskeyService.CounterNotIncreased {
+            // A fresh answer whose counter did not go up is a clone; a copy of an answer accepted
+            // meanwhile finds its challenge used and is only a replay.
+            guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
+                throw refuse("the challenge has already been answered or has expired; ask for a new one")
+            }
+            throw try await passkeys.flag(regressed.credential, regressed.assertion, challenge, regressed.reason, refuse)
         } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
             // A wrong answer counts against the challenge: it dies at the fifth.
             try await store.recordChallengeFailure(id: challenge.id, at: now())
@@ -122,13 +128,22 @@ struct ChallengeService: Sendable {
         guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
             throw refuse("the challenge has already been answered or has expired; ask for a new one")
         }
-        return Answer(challenge: challenge, credential: credential, assertion: assertion)
+        if let use = checked.passkeyUse { try await passkeys.record(use, of: checked.credential, refuse: refuse) }
+        return Answer(challenge: challenge, credential: checked.credential, assertion: checked.assertion)
+    }
+
+    /// A verified answer, before its challenge is used up.
+    private struct Checked {
+        let credential: CredentialRecord
+        let assertion: CredentialAssertion
+        /// A passkey's counter and backup state, stored once the challenge is used up.
+        let passkeyUse: PasskeyService.PasskeyUse?
     }
 
     /// Checks that an answer comes from a credential allowed to answer `challenge`, and verifies its signature.
     private func check(
         _ answer: SignedChallenge, challenge: ChallengeRecord, identityId: String?, refuse: (String) -> APIError
-    ) async throws -> (CredentialRecord, CredentialAssertion) {
+    ) async throws -> Checked {
         let kind = answer.firstFactor.kind
         guard kind == .key || kind == .fido2 else {
             throw APIError.badRequest("firstFactor.kind '\(kind.rawValue)' is not supported; Signet verifies Key and Fido2 credentials")
@@ -147,11 +162,11 @@ struct ChallengeService: Sendable {
         else { throw refuse("credential \(credId) may not answer this challenge") }
         guard credential.isActive else { throw refuse("credential \(credId) has been deactivated") }
         if kind == .fido2 {
-            try await passkeys.verify(assertion, by: credential, challenge: challenge, refuse: refuse)
-        } else {
-            try verifyKey(assertion, by: credential, challenge: challenge, refuse: refuse)
+            let use = try await passkeys.verify(assertion, by: credential, challenge: challenge, refuse: refuse)
+            return Checked(credential: credential, assertion: assertion, passkeyUse: use)
         }
-        return (credential, assertion)
+        try verifyKey(assertion, by: credential, challenge: challenge, refuse: refuse)
+        return Checked(credential: credential, assertion: assertion, passkeyUse: nil)
     }
 
     /// A malformed answer: a 400 that says what is wrong, except to a login challenge, where it gets

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import SignetAPI
 import SignetCore
 import SignetStore
@@ -82,13 +82,14 @@ struct PasskeyService: Sendable {
     /// its one generic refusal: the signature verified, so only the authenticator's holder reads it.
     static let possibleClone = "possible clone: "
 
-    /// Checks a passkey's assertion for `challenge`, then stores its signature counter. A counter
-    /// that went backwards flags the credential (a possible clone) and is refused.
+    /// Checks a passkey's assertion for `challenge`; what it leaves to store is returned, for
+    /// ``record(_:of:refuse:)`` once the challenge is used up. A counter that did not go up flags the
+    /// credential (a possible clone) and is refused.
     func verify(
         _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
-    ) async throws {
+    ) async throws -> PasskeyUse {
         do {
-            try await verifyAnswer(assertion, by: credential, challenge: challenge, refuse: refuse)
+            return try await verifyAnswer(assertion, by: credential, challenge: challenge, refuse: refuse)
         } catch let error as APIError where error.status == .badRequest && challenge.purpose == .login {
             // A malformed answer to a login gets the login's one refusal: a decoy challenge names no
             // real passkey, so a 400 only for real ones would tell a stranger which usernames exist.
@@ -96,9 +97,27 @@ struct PasskeyService: Sendable {
         }
     }
 
+    /// What a verified assertion leaves to store once its challenge is used up (``record(_:of:refuse:)``).
+    struct PasskeyUse: Sendable {
+        let signCount: UInt32
+        let backedUp: Bool
+    }
+
+    /// Stores a verified use, after its challenge was used up (so two copies of one answer never get
+    /// here both). The counter is a compare-and-set: another answer that raised it as far meanwhile
+    /// (two ceremonies at once, or a clone used at the same moment) makes this one a refusal to
+    /// retry; a counter that went back is caught, and flagged, by ``verify(_:by:challenge:refuse:)``.
+    func record(_ use: PasskeyUse, of credential: CredentialRecord, refuse: (String) -> APIError) async throws {
+        let raised = try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(use.signCount))
+        if !raised && use.signCount > 0 {
+            throw refuse("another answer raised this passkey's signature counter to \(use.signCount) at the same moment; sign again")
+        }
+        if use.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: use.backedUp) }
+    }
+
     private func verifyAnswer(
         _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
-    ) async throws {
+    ) async throws -> PasskeyUse {
         let relyingParty = try requireRelyingParty()
         guard ExactText.equals(credential.relyingPartyId, relyingParty.id) else {
             throw refuse("this passkey belongs to relying party \(credential.relyingPartyId), not \(relyingParty.id)")
@@ -122,23 +141,27 @@ struct PasskeyService: Sendable {
                 userHandle: try assertion.userHandle.map { try Self.decode($0, field: "firstFactor.credentialAssertion.userHandle") },
                 expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
         } catch let error as WebAuthnError {
-            if case .counterNotIncreased = error { throw try await flag(credential, assertion, challenge, error.description, refuse) }
+            if case .counterNotIncreased = error {
+                throw CounterNotIncreased(credential: credential, assertion: assertion, reason: error.description)
+            }
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)
         }
-        // A compare-and-set: two answers carrying one counter value cannot both pass (a counter of 0
-        // means the authenticator keeps none).
-        let raised = try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(verified.signCount))
-        if !raised && verified.signCount > 0 {
-            let reason = "another answer raised the authenticator's signature counter to \(verified.signCount) or beyond at the same time"
-            throw try await flag(credential, assertion, challenge, reason, refuse)
-        }
-        if verified.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: verified.backedUp) }
+        return PasskeyUse(signCount: verified.signCount, backedUp: verified.backedUp)
+    }
+
+    /// A verified signature whose counter did not go up. Flagged only once the caller has used up its
+    /// challenge: a second copy of an answer already accepted (its counter stored meanwhile) is a
+    /// replay, refused as one, not a clone.
+    struct CounterNotIncreased: Error {
+        let credential: CredentialRecord
+        let assertion: CredentialAssertion
+        let reason: String
     }
 
     /// Flags a passkey as a possible clone: deactivated (first, so nothing later can leave it usable),
     /// its sessions ended, the refused ceremony in the audit log. Returns the refusal to throw.
-    private func flag(
+    func flag(
         _ credential: CredentialRecord, _ assertion: CredentialAssertion, _ challenge: ChallengeRecord, _ reason: String,
         _ refuse: (String) -> APIError
     ) async throws -> APIError {

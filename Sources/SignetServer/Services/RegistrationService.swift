@@ -68,7 +68,7 @@ struct RegistrationService: Sendable {
         let digest = code.digest
         guard ConstantTime.equals(TokenDigest.of(request.registrationCode), digest) else {
             // A wrong guess counts against the code: it dies at the fifth.
-            try await store.recordRegistrationCodeFailure(userId: user.id)
+            try await store.recordRegistrationCodeFailure(userId: user.id, digest: digest)
             throw Self.refused
         }
         let challenge = try await challenges.issue(

@@ -162,6 +162,36 @@ enum Migrations {
         ),
     ]
 
+    /// Migration 5's step that SQL cannot take: each live PAT's key becomes its name's canonical
+    /// composition (NFC), so names stored before in another form are held by the index too. A name
+    /// that then clashes with an older PAT of the same person keeps a key of its own (`name #id`).
+    /// Changed keys pass through a unique temporary value, so no step trips the index.
+    static func normalisePatNameKeys(_ database: any SQLDatabase) async throws {
+        let rows = try await database.raw(
+            "SELECT id, user_id, name, name_key FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE ORDER BY id"
+        ).all()
+        var taken = Set<[String]>()
+        var changes: [(id: String, key: String)] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            let user = try row.decode(column: "user_id", as: String.self)
+            var key = AccessTokenRecord.key(for: try row.decode(column: "name", as: String.self))
+            if !taken.insert([user, key]).inserted {
+                key += " #" + id
+                taken.insert([user, key])
+            }
+            // By scalars: Swift's == would call the composed and decomposed forms equal and change nothing.
+            let stored = try row.decode(column: "name_key", as: String.self)
+            if !key.unicodeScalars.elementsEqual(stored.unicodeScalars) { changes.append((id, key)) }
+        }
+        for change in changes {
+            try await database.raw("UPDATE access_tokens SET name_key = \(bind: "migrating #" + change.id) WHERE id = \(bind: change.id)").run()
+        }
+        for change in changes {
+            try await database.raw("UPDATE access_tokens SET name_key = \(bind: change.key) WHERE id = \(bind: change.id)").run()
+        }
+    }
+
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key
     /// exists, all in one transaction under the driver's setup lock: when several nodes start at
     /// once, one does the work and the others find it done.
@@ -179,6 +209,7 @@ enum Migrations {
                 for statement in migration.statements {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
+                if migration.version == 5 { try await normalisePatNameKeys(database) }
                 try await database.raw(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: migration.version), \(bind: now))"
                 ).run()

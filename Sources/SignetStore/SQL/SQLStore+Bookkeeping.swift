@@ -28,35 +28,39 @@ extension SQLStore {
     }
 
     package func consumeRegistrationCode(userId: String, digest: String, at date: Date) async throws -> Bool {
-        // Registering the user is an authorization change; the code itself is bookkeeping. One
-        // transaction: the code is never used up without its user being registered.
+        // Registering the user is an authorization change, announced; the code itself is bookkeeping,
+        // so a code that does not match announces nothing. One transaction: the code is never used
+        // up without its user being registered.
         try await sqlTransaction { store in
-            try await store.write(.registrationCodes, .users) { database in
-                let used = try await database.raw(
+            let used = try await store.write(.registrationCodes) { database in
+                try await database.raw(
                     """
                     DELETE FROM registration_codes
                     WHERE user_id = \(bind: userId) AND digest = \(bind: digest) AND expires_at > \(bind: date.milliseconds)
                     RETURNING user_id
                     """
-                ).first()
-                guard used != nil else { return false }
-                let registered = try await database.raw(
-                    "UPDATE users SET is_registered = TRUE WHERE id = \(bind: userId) AND is_deleted = FALSE AND is_active = TRUE RETURNING id"
-                ).first()
-                guard registered != nil else { throw StoreError.notFound }  // rolls the code back: nothing is used up
-                return true
+                ).first() != nil
             }
+            guard used else { return false }
+            let registered = try await store.write(.users) { database in
+                try await database.raw(
+                    "UPDATE users SET is_registered = TRUE WHERE id = \(bind: userId) AND is_deleted = FALSE AND is_active = TRUE RETURNING id"
+                ).first() != nil
+            }
+            guard registered else { throw StoreError.notFound }  // rolls the code back: nothing is used up
+            return true
         }
     }
 
-    package func recordRegistrationCodeFailure(userId: String) async throws {
+    package func recordRegistrationCodeFailure(userId: String, digest: String) async throws {
         try await write(.registrationCodes) { database in
-            // At the last allowed failure the code expires at once (the janitor deletes it later).
+            // Only against the code that was guessed (a new one starts afresh). At the last allowed
+            // failure the code expires at once (the janitor deletes it later).
             try await database.raw(
                 """
                 UPDATE registration_codes SET failures = failures + 1,
                     expires_at = CASE WHEN failures + 1 >= \(bind: maximumFailures) THEN 0 ELSE expires_at END
-                WHERE user_id = \(bind: userId)
+                WHERE user_id = \(bind: userId) AND digest = \(bind: digest)
                 """
             ).run()
         }

@@ -46,8 +46,8 @@ extension SQLStore {
         try await write(details: .accessTokens) { database in
             try await database.raw(
                 """
-                UPDATE access_tokens SET name = \(bind: name), name_key = \(bind: AccessTokenRecord.key(for: name)),
-                    external_id = \(bind: externalId),
+                UPDATE access_tokens SET name_key = CASE WHEN name = \(bind: name) THEN name_key ELSE \(bind: AccessTokenRecord.key(for: name)) END,
+                    name = \(bind: name), external_id = \(bind: externalId),
                     updated_at = \(bind: date.milliseconds)
                 WHERE id = \(bind: id) AND is_deleted = FALSE
                 RETURNING *

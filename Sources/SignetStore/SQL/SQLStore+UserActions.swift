@@ -56,10 +56,12 @@ extension SQLStore {
         try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .tokenUsage) { database in
             try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
             try await database.raw("DELETE FROM registration_codes WHERE expires_at < \(bind: date.milliseconds)").run()
+            // Driven by the small table: each recorded use looks up its own token.
             try await database.raw(
                 """
-                DELETE FROM token_usage WHERE token_id IN (
-                    SELECT id FROM access_tokens WHERE is_deleted = TRUE OR expires_at < \(bind: date.milliseconds))
+                DELETE FROM token_usage WHERE EXISTS (
+                    SELECT 1 FROM access_tokens t WHERE t.id = token_usage.token_id
+                        AND (t.is_deleted = TRUE OR t.expires_at < \(bind: date.milliseconds)))
                 """
             ).run()
             let challenges = try await database.raw(

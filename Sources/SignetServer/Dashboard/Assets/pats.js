@@ -6,11 +6,6 @@ import {
 } from './signet.js';
 import { actionsOf, patState, tokenActions } from './tokens.js';
 
-/** The form control of each request field a refusal can name. */
-const PAT_FIELDS = {
-  name: 'pat-name', publicKey: 'pat-public-key', permissionId: 'pat-role', daysValid: 'pat-expiration', secondsValid: 'pat-expiration',
-};
-
 const form = document.getElementById('pat-form');
 const opener = document.getElementById('new-pat');
 const result = document.getElementById('pat-result');
@@ -134,20 +129,12 @@ form.addEventListener('submit', async (event) => {
   document.getElementById('pat-form-error').textContent = '';
   const body = request();
   if (!body) return;
+  // A refusal naming a request field shows next to the control marked with it (data-request-field).
   await busy(document.getElementById('pat-create'), async () => {
-    try {
-      const pat = await api(endpoints.createPat, { body });
-      showResult(pat);
-      status(`Created ${pat.name}.`, 'ok');
-      await load();
-    } catch (error) {
-      // The refusal names the request field at fault (`error.field`); its words are for people.
-      const field = Object.hasOwn(PAT_FIELDS, error.field ?? '') ? PAT_FIELDS[error.field] : null;
-      if (field && (error.id === 'invalid_field' || error.id === 'duplicate')) {
-        fieldError(field, error.message);
-        document.getElementById(field).focus();
-      } else throw error;
-    }
+    const pat = await api(endpoints.createPat, { body });
+    showResult(pat);
+    status(`Created ${pat.name}.`, 'ok');
+    await load();
   }, 'pat-form-error');
 });
 document.getElementById('pat-done').addEventListener('click', () => {

@@ -235,14 +235,31 @@ export function pemProblem(text) {
   return null;
 }
 
-/** Runs `task` with `button` disabled, showing any error in `errorTarget` (a field id) or the status line. */
+/**
+ * The control of `form` a refusal names: the server's `error.field` matched against the controls'
+ * `data-request-field` (space-separated request fields), for invalid and duplicate values.
+ */
+function controlNamedBy(form, error) {
+  if (!form || !error.field || !['invalid_field', 'duplicate'].includes(error.id)) return null;
+  return [...form.querySelectorAll('[data-request-field]')].find((control) => control.dataset.requestField.split(' ').includes(error.field)) ?? null;
+}
+
+/**
+ * Runs `task` with `button` disabled. A refusal that names a request field is shown next to the
+ * control of the button's form marked with that field (`data-request-field`); any other error in
+ * `errorTarget` (an element id) or the status line.
+ */
 export async function busy(button, task, errorTarget) {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
     return await task();
   } catch (error) {
-    if (errorTarget) document.getElementById(errorTarget).textContent = error.message;
+    const control = controlNamedBy(button.form, error);
+    if (control) {
+      fieldError(control, error.message);
+      control.focus();
+    } else if (errorTarget) document.getElementById(errorTarget).textContent = error.message;
     else status(error.message, 'error');
     return undefined;
   } finally {

@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetServer
+import SignetStore
+import SignetTestFixtures
+import Testing
+
+/// Passkey answers that arrive at the same moment: the challenge is used up before the counter is
+/// stored, so a duplicate submit never looks like a clone; two answers with one counter value never
+/// both open a session.
+@Suite("Passkey answers that race")
+struct PasskeyRaceTests {
+    /// A login answer from `authenticator` to a fresh challenge, as a request body.
+    static func answer(_ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil) async throws -> String {
+        let challenge = try await api.send(
+            .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
+        ).decode(UserActionChallenge.self)
+        let assertion = try authenticator.assert(challenge: challenge.challenge, userId: server.organization.userId, counter: counter)
+        return try api.json(
+            SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion)))
+    }
+
+    static func sendAtOnce(_ api: APIClient, _ bodies: [String]) async throws -> [UInt] {
+        try await withThrowingTaskGroup(of: UInt.self) { group in
+            for body in bodies { group.addTask { UInt(try await api.send(.post, "/auth/login", body: body).status.code) } }
+            return try await group.reduce(into: [UInt]()) { $0.append($1) }.sorted()
+        }
+    }
+
+    @Test("Two copies of one answer sent at once: one session, one refusal, and the passkey stays active", arguments: TestDatabase.available)
+    func duplicateAnswer(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try PasskeyTests.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (authenticator, added, _) = try await PasskeyTests.addPasskey(api, as: admin)
+            #expect(added.status == .ok, "\(added.body)")
+            for round in 0..<5 {
+                let body = try await Self.answer(api, server: server, authenticator: authenticator)
+                #expect(try await Self.sendAtOnce(api, [body, body]) == [200, 401], "round \(round)")
+            }
+            let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
+            #expect(stored.isActive && !stored.isFlagged)
+        }
+    }
+
+    @Test("Two answers to two challenges with one counter value, sent at once: at most one session", arguments: TestDatabase.available)
+    func oneCounterValue(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try PasskeyTests.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (authenticator, added, _) = try await PasskeyTests.addPasskey(api, as: admin)
+            #expect(added.status == .ok, "\(added.body)")
+            for round in 0..<3 {
+                let counter = UInt32(100 * (round + 1))
+                let first = try await Self.answer(api, server: server, authenticator: authenticator, counter: counter)
+                let second = try await Self.answer(api, server: server, authenticator: authenticator, counter: counter)
+                let statuses = try await Self.sendAtOnce(api, [first, second])
+                #expect(statuses.filter { $0 == 200 }.count <= 1 && statuses.contains(401), "round \(round): \(statuses)")
+                // Whichever way they raced, the passkey is usable again only after an administrator's
+                // re-enabling when it was flagged; re-enable it for the next round.
+                let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
+                if !stored.isActive { try await server.store.setCredentialActive(uuid: stored.uuid, isActive: true) }
+            }
+        }
+    }
+}
