@@ -1,6 +1,9 @@
 // Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
 // deactivate / reactivate / delete.
-import { api, assignableRoles, busy, el, endpoints, fieldError, formatDate, loadFailed, needs, pemProblem, requireSession, status, wireCopyButtons, fillRows, toggleForm } from './signet.js';
+import {
+  api, assignableRoles, busy, dateText, el, endpoints, fieldError, loadFailed, needs, pemProblem, requireSession, rowFrom, status, wireCopyButtons,
+  fillRows, toggleForm,
+} from './signet.js';
 import { actionsOf, tokenActions } from './tokens.js';
 
 const form = document.getElementById('sa-form');
@@ -17,15 +20,16 @@ async function load() {
     fillRows(document.querySelector('#sa-table tbody'), list.items.map((account) => {
       const info = account.userInfo;
       const token = account.accessTokens[0];
-      return el('tr', {},
-        el('th', { scope: 'row' }, info.name),
-        el('td', {}, el('code', {}, info.userId)),
-        el('td', {}, formatDate(token?.dateCreated)),
-        el('td', {}, el('span', { className: info.isActive ? 'badge ok' : 'badge off' }, info.isActive ? 'Active' : 'Inactive')),
-        el('td', {}, info.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
-        el('td', {}, el('code', {}, token?.credId ?? '')),
-        el('td', { className: 'row-actions' },
-          ...tokenActions(info, actionsOf.serviceAccount, 'service account', load, info.userId, info.isActive)));
+      return rowFrom('sa-row', {
+        name: info.name,
+        id: el('code', {}, info.userId),
+        created: dateText(token?.dateCreated),
+        lastUsed: dateText(token?.dateLastUsed, 'never'),
+        status: el('span', { className: info.isActive ? 'badge ok' : 'badge off' }, info.isActive ? 'Active' : 'Inactive'),
+        roles: info.permissionAssignments.map((a) => a.permissionName).join(', ') || '—',
+        credential: el('code', {}, token?.credId ?? ''),
+        actions: tokenActions(info, actionsOf.serviceAccount, 'service account', load, info.userId, info.isActive),
+      });
     }));
   } catch (error) {
     loadFailed(error);
