@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "SignetAPI", "SignetCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -143,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "SignetClientTests",
             dependencies: [
-                "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient",
+                "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient", "SignetTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ], swiftSettings: strictSettings),

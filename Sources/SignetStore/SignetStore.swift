@@ -89,9 +89,12 @@ package protocol BookkeepingRepository: Sendable {
     /// A passkey's signature counter as last seen: the greater of its count at registration and at its
     /// latest use.
     func signCount(of credential: CredentialRecord) async throws -> Int64
-    /// Raises a passkey's signature counter to `signCount`, as a compare-and-set: `false` when it was
-    /// already there or beyond (another answer raised it meanwhile), and then nothing is written.
-    func recordSignCount(uuid: String, signCount: Int64) async throws -> Bool
+    /// The latest stored use of a passkey's counter (`nil` before its first use since registration).
+    func counter(of credential: CredentialRecord) async throws -> CredentialCounterRow?
+    /// Raises a passkey's signature counter to `signCount`, recorded at `date`, as a compare-and-set:
+    /// `false` when it was already there or beyond (another answer raised it meanwhile), and then
+    /// nothing is written.
+    func recordSignCount(uuid: String, signCount: Int64, at date: Date) async throws -> Bool
     /// Records when tokens were last presented (later times only: a record never moves back), in one
     /// statement per 400 tokens.
     func recordTokenUses(_ uses: [String: Date]) async throws

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @testable import SignetCLI
@@ -29,7 +30,7 @@ struct CommandLineTests {
         let orgId = try #require(initialized["orgId"] as? String)
         let store = try await SQLStore.sqlite(path: directory + "/data/signet.sqlite")
         do {
-            let app = try await buildApplication(configuration: ServerConfiguration(port: 0), store: store)
+            let app = try await buildApplication(configuration: ServerConfiguration(port: 0), store: store, logger: TestLogging.server())
             try await app.test(.live) { client in
                 try await body(runner, "http://127.0.0.1:\(client.port ?? 0)", orgId)
             }

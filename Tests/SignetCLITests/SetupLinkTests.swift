@@ -5,6 +5,7 @@ import HummingbirdTesting
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 import Testing
 
 @Suite("Setup links printed by the command line")
@@ -38,7 +39,7 @@ struct SetupLinkTests {
         let store = try await SQLStore.sqlite(path: directory + "/data/s.sqlite")
         do {
             let party = try RelyingParty(id: "signet.links.example", name: "Links", origins: ["https://signet.links.example"])
-            let app = try await buildApplication(configuration: ServerConfiguration(port: 0, relyingParty: party), store: store)
+            let app = try await buildApplication(configuration: ServerConfiguration(port: 0, relyingParty: party), store: store, logger: TestLogging.server())
             try await app.test(.router) { client in
                 for (attempt, expected) in [(code + "x", HTTPResponse.Status.unauthorized), (code, .ok)] {
                     let body = #"{"orgId": "\#(org)", "username": "a+b@links.example", "registrationCode": "\#(attempt)"}"#

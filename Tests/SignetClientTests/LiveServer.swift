@@ -6,6 +6,7 @@ import SignetClient
 import SignetCore
 import SignetServer
 import SignetStore
+import SignetTestFixtures
 
 /// A Signet server listening on a loopback port for one test, with its administrator's key.
 struct LiveServer: Sendable {
@@ -25,7 +26,7 @@ struct LiveServer: Sendable {
         let key = try PrivateKey.generate(.ecdsaP256)
         let organization = try await OrganizationBootstrap.initialize(
             store: store, organizationName: "Live", email: "admin@example.com", publicKeyPEM: key.publicKey.pemRepresentation)
-        let app = try await buildApplication(configuration: ServerConfiguration(port: 0), store: store)
+        let app = try await buildApplication(configuration: ServerConfiguration(port: 0), store: store, logger: TestLogging.server())
         do {
             let result = try await app.test(.live) { client in
                 let server = LiveServer(

@@ -43,7 +43,7 @@ struct PasskeyRaceTests {
         }
     }
 
-    @Test("Two answers to two challenges with one counter value, sent at once: at most one session", arguments: TestDatabase.available)
+    @Test("Two answers to two challenges with one counter value, sent at once: the passkey is flagged whichever wins", arguments: TestDatabase.available)
     func oneCounterValue(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database, configuration: try PasskeyTests.configuration()) { server, api in
             let admin = try await server.admin(api)
@@ -55,11 +55,38 @@ struct PasskeyRaceTests {
                 let second = try await Self.answer(api, server: server, authenticator: authenticator, counter: counter)
                 let statuses = try await Self.sendAtOnce(api, [first, second])
                 #expect(statuses.filter { $0 == 200 }.count <= 1 && statuses.contains(401), "round \(round): \(statuses)")
-                // Whichever way they raced, the passkey is usable again only after an administrator's
-                // re-enabling when it was flagged; re-enable it for the next round.
+                // One counter value on two signatures is a clone, whether the second was caught by its
+                // signature check or by the compare-and-set; re-enable the passkey for the next round.
                 let stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
-                if !stored.isActive { try await server.store.setCredentialActive(uuid: stored.uuid, isActive: true) }
+                #expect(stored.isFlagged && !stored.isActive, "round \(round)")
+                try await server.store.setCredentialActive(uuid: stored.uuid, isActive: true)
             }
+        }
+    }
+
+    @Test("A late answer (the authenticator signed two challenges, the later arrived first) is refused, not flagged; a lower count on a newer challenge is", arguments: TestDatabase.available)
+    func lateAnswer(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database, configuration: try PasskeyTests.configuration()) { server, api in
+            let admin = try await server.admin(api)
+            let (authenticator, added, _) = try await PasskeyTests.addPasskey(api, as: admin)
+            #expect(added.status == .ok, "\(added.body)")
+            let earlier = try await Self.answer(api, server: server, authenticator: authenticator, counter: 50)
+            let later = try await Self.answer(api, server: server, authenticator: authenticator, counter: 60)
+            #expect(try await api.send(.post, "/auth/login", body: later).status == .ok)
+            let late = try await api.send(.post, "/auth/login", body: earlier)
+            #expect(late.status == .unauthorized, "\(late.body)")
+            var stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
+            #expect(stored.isActive && !stored.isFlagged, "a late answer is no clone")
+            #expect(try await api.send(.post, "/auth/login", body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 61)).status == .ok)
+
+            // The next challenge is issued after count 61 was stored (a later millisecond: the stored
+            // time and the challenge's are compared at that precision), so 55 can only be a clone.
+            let recorded = try #require(try await server.store.counter(of: stored)).recordedAt
+            while Date().timeIntervalSince(recorded) < 0.002 { try await Task.sleep(for: .milliseconds(1)) }
+            let cloned = try await api.send(.post, "/auth/login", body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 55))
+            #expect(cloned.status == .unauthorized, "\(cloned.body)")
+            stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
+            #expect(stored.isFlagged && !stored.isActive)
         }
     }
 }

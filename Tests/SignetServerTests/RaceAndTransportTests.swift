@@ -184,7 +184,7 @@ struct ConnectionLimitTests {
         configuration.port = 0
         configuration.maximumConnections = 1
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try await buildApplication(configuration: configuration, store: server.store) { port in
+        let app = try await buildApplication(configuration: configuration, store: server.store, logger: TestLogging.server()) { port in
             portContinuation.yield(port)
         }
         let running = Task { try await app.runService() }

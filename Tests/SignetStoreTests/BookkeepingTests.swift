@@ -12,7 +12,7 @@ import Testing
 struct BookkeepingTests {
     /// Each bookkeeping write, on rows the scenario left behind.
     static let writes: [(String, WriteScenario.Write)] = [
-        ("recordSignCount", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 9) }),
+        ("recordSignCount", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 9, at: Date()) }),
         ("recordTokenUses", { store, f in try await store.recordTokenUses([f.tokenId: f.now.addingTimeInterval(5), "to-other": f.now]) }),
         (
             "setRegistrationCode",
@@ -53,9 +53,9 @@ struct BookkeepingTests {
             credential.signCount = 4
             try await store.insertCredential(credential)
             #expect(try await store.signCount(of: credential) == 4, "the count at registration")
-            #expect(try await store.recordSignCount(uuid: credential.uuid, signCount: 9))
-            #expect(try await !store.recordSignCount(uuid: credential.uuid, signCount: 9), "a compare-and-set: one answer per value")
-            #expect(try await !store.recordSignCount(uuid: credential.uuid, signCount: 6))
+            #expect(try await store.recordSignCount(uuid: credential.uuid, signCount: 9, at: Date()))
+            #expect(try await !store.recordSignCount(uuid: credential.uuid, signCount: 9, at: Date()), "a compare-and-set: one answer per value")
+            #expect(try await !store.recordSignCount(uuid: credential.uuid, signCount: 6, at: Date()))
             #expect(try await store.signCount(of: credential) == 9)
 
             try await store.recordTokenUses([f.tokenId: f.now.addingTimeInterval(10)])

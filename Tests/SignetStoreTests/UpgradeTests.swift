@@ -50,7 +50,7 @@ struct UpgradeTests {
             #expect(try await store.registrationCode(userId: "us-b") == nil, "no code, no row")
             let credential = try #require(try await store.credential(uuid: "cr-a"))
             #expect(try await store.signCount(of: credential) == 7)
-            #expect(try await !store.recordSignCount(uuid: "cr-a", signCount: 7), "the counter carried over still refuses a repeat")
+            #expect(try await !store.recordSignCount(uuid: "cr-a", signCount: 7, at: Date()), "the counter carried over still refuses a repeat")
             // A race had left two live PATs named "dup": both keep their name, and the index holds from now on.
             let pats = try await store.tokens(userId: "us-a", kind: .pat).filter { $0.name == "dup" }
             #expect(pats.count == 2)
@@ -59,6 +59,11 @@ struct UpgradeTests {
                 id: "to-c", orgId: "or-a", kind: .pat, userId: "us-a", credentialUuid: nil, name: "dup", tokenDigest: "d3",
                 createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
             await #expect(throws: StoreError.self) { try await store.insertToken(third) }
+            // The composed twin of a decomposed name, and a name that looks like a suffixed key, upgrade too.
+            let keys = Dictionary(uniqueKeysWithValues: try await store.tokens(userId: "us-a", kind: .pat).map { ($0.id, $0.nameKey) })
+            #expect(keys["to-n"].map { Array($0.unicodeScalars) } == Array("Caf\u{E9}".unicodeScalars))
+            #expect(keys["to-p"].map { Array($0.unicodeScalars) } == Array("Caf\u{E9}\u{1}to-p".unicodeScalars))
+            #expect(keys["to-q"] == "dup #to-b" && keys["to-b"] == "dup\u{1}to-b")
             // A name stored decomposed before the index is held by it in its composed form.
             let composed = AccessTokenRecord(
                 id: "to-m", orgId: "or-a", kind: .pat, userId: "us-a", credentialUuid: nil, name: "Caf\u{E9}", tokenDigest: "dm",
@@ -71,8 +76,9 @@ struct UpgradeTests {
     }
 
     /// Rows in the version-3 schema: a person with an outstanding code (two wrong guesses), one
-    /// without, a passkey whose counter reached 7, two live PATs of one name, a deleted one, and one
-    /// whose name is stored decomposed ("Cafe" and U+0301).
+    /// without, a passkey whose counter reached 7, two live PATs of one name, a deleted one, one
+    /// whose name is stored decomposed ("Cafe" and U+0301) and its composed twin, and one named
+    /// like a key the migration could have given a duplicate.
     static let version3Rows = [
         "INSERT INTO organizations (id, name, created_at) VALUES ('or-a', 'Org', 0)",
         """
@@ -95,7 +101,9 @@ struct UpgradeTests {
         VALUES ('to-a', 'or-a', 'Pat', 'us-a', NULL, 'dup', TRUE, FALSE, 'd1', 0, 0, 4000000000000),
             ('to-b', 'or-a', 'Pat', 'us-a', NULL, 'dup', TRUE, FALSE, 'd2', 0, 0, 4000000000000),
             ('to-x', 'or-a', 'Pat', 'us-a', NULL, 'dup', FALSE, TRUE, 'd0', 0, 0, 4000000000000),
-            ('to-n', 'or-a', 'Pat', 'us-a', NULL, 'Cafe\u{301}', TRUE, FALSE, 'dn', 0, 0, 4000000000000)
+            ('to-n', 'or-a', 'Pat', 'us-a', NULL, 'Cafe\u{301}', TRUE, FALSE, 'dn', 0, 0, 4000000000000),
+            ('to-p', 'or-a', 'Pat', 'us-a', NULL, 'Caf\u{E9}', TRUE, FALSE, 'dp', 0, 0, 4000000000000),
+            ('to-q', 'or-a', 'Pat', 'us-a', NULL, 'dup #to-b', TRUE, FALSE, 'dq', 0, 0, 4000000000000)
         """,
     ]
 }

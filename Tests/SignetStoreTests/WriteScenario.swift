@@ -76,7 +76,7 @@ enum WriteScenario {
                         publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
             }
         ),
-        ("recordSignCount(uuid)", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7) }),
+        ("recordSignCount(uuid)", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7, at: Date()) }),
         ("flagCredential(uuid)", { store, f in try await store.flagCredential(uuid: f.credentialUuid) }),
         ("recordBackupState(uuid)", { store, f in try await store.recordBackupState(uuid: f.credentialUuid, backedUp: true) }),
         ("setCredentialActive(uuid)", { store, f in try await store.setCredentialActive(uuid: f.credentialUuid, isActive: false) }),

@@ -119,6 +119,9 @@ struct ChallengeService: Sendable {
             guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
                 throw refuse("the challenge has already been answered or has expired; ask for a new one")
             }
+            guard try await passkeys.isClone(regressed, challenge: challenge) else {
+                throw refuse("\(regressed.reason): this answer is older than the passkey's last use; sign again")
+            }
             throw try await passkeys.flag(regressed.credential, regressed.assertion, challenge, regressed.reason, refuse)
         } catch let error as APIError where error.status == .unauthorized || error.status == .forbidden {
             // A wrong answer counts against the challenge: it dies at the fifth.
@@ -128,7 +131,9 @@ struct ChallengeService: Sendable {
         guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
             throw refuse("the challenge has already been answered or has expired; ask for a new one")
         }
-        if let use = checked.passkeyUse { try await passkeys.record(use, of: checked.credential, refuse: refuse) }
+        if let use = checked.passkeyUse {
+            try await passkeys.record(use, of: checked.credential, assertion: checked.assertion, challenge: challenge, refuse: refuse)
+        }
         return Answer(challenge: challenge, credential: checked.credential, assertion: checked.assertion)
     }
 

@@ -104,15 +104,36 @@ struct PasskeyService: Sendable {
     }
 
     /// Stores a verified use, after its challenge was used up (so two copies of one answer never get
-    /// here both). The counter is a compare-and-set: another answer that raised it as far meanwhile
-    /// (two ceremonies at once, or a clone used at the same moment) makes this one a refusal to
-    /// retry; a counter that went back is caught, and flagged, by ``verify(_:by:challenge:refuse:)``.
-    func record(_ use: PasskeyUse, of credential: CredentialRecord, refuse: (String) -> APIError) async throws {
-        let raised = try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(use.signCount))
+    /// here both). The counter is a compare-and-set. When another answer raised it meanwhile: to the
+    /// same value, two signatures carry one counter value, which a genuine authenticator never makes
+    /// (a clone: flagged); beyond it, two ceremonies ran at once and this answer lost (refused, to
+    /// sign again). A counter that went back before this answer was checked is caught by
+    /// ``verify(_:by:challenge:refuse:)``.
+    func record(
+        _ use: PasskeyUse, of credential: CredentialRecord, assertion: CredentialAssertion, challenge: ChallengeRecord,
+        refuse: (String) -> APIError
+    ) async throws {
+        let raised = try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(use.signCount), at: now())
         if !raised && use.signCount > 0 {
-            throw refuse("another answer raised this passkey's signature counter to \(use.signCount) at the same moment; sign again")
+            let stored = try await store.counter(of: credential)?.signCount ?? credential.signCount
+            guard stored > Int64(use.signCount) else {
+                let reason = "another answer carried the same signature counter value \(use.signCount)"
+                throw try await flag(credential, assertion, challenge, reason, refuse)
+            }
+            throw refuse("another answer raised this passkey's signature counter to \(stored) at the same moment; sign again")
         }
         if use.backedUp != credential.backedUp { try await store.recordBackupState(uuid: credential.uuid, backedUp: use.backedUp) }
+    }
+
+    /// Whether an answer whose counter did not go up must flag its passkey, once its challenge is used
+    /// up. A counter below the stored one on an answer to a challenge issued no later than that count
+    /// was stored may be a late answer from the genuine authenticator (it signed two challenges and
+    /// the later one arrived first): refused, not flagged. A genuine authenticator answers a challenge
+    /// issued after its last stored use with a higher count, so anything else is a clone.
+    func isClone(_ regressed: CounterNotIncreased, challenge: ChallengeRecord) async throws -> Bool {
+        guard regressed.received < regressed.stored, regressed.received > 0 else { return true }
+        guard let counter = try await store.counter(of: regressed.credential) else { return true }
+        return challenge.createdAt > counter.recordedAt
     }
 
     private func verifyAnswer(
@@ -141,8 +162,9 @@ struct PasskeyService: Sendable {
                 userHandle: try assertion.userHandle.map { try Self.decode($0, field: "firstFactor.credentialAssertion.userHandle") },
                 expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
         } catch let error as WebAuthnError {
-            if case .counterNotIncreased = error {
-                throw CounterNotIncreased(credential: credential, assertion: assertion, reason: error.description)
+            if case .counterNotIncreased(let stored, let received) = error {
+                throw CounterNotIncreased(
+                    credential: credential, assertion: assertion, reason: error.description, stored: stored, received: received)
             }
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)
@@ -157,6 +179,8 @@ struct PasskeyService: Sendable {
         let credential: CredentialRecord
         let assertion: CredentialAssertion
         let reason: String
+        let stored: UInt32
+        let received: UInt32
     }
 
     /// Flags a passkey as a possible clone: deactivated (first, so nothing later can leave it usable),

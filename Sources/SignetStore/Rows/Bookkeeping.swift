@@ -9,6 +9,8 @@ package import Foundation
 package struct CredentialCounterRow: StoreRow, Equatable {
     package var credentialUuid: String
     package var signCount: Int64
+    /// When that count was stored: an answer to a challenge issued before then may be late, not cloned.
+    @Milliseconds package var recordedAt: Date
 
     package static let table = StoreTable.credentialCounters
     package static let primaryKey = CodingKeys.credentialUuid
@@ -16,6 +18,7 @@ package struct CredentialCounterRow: StoreRow, Equatable {
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case credentialUuid = "credential_uuid"
         case signCount = "sign_count"
+        case recordedAt = "recorded_at"
     }
 }
 

@@ -121,10 +121,10 @@ enum Migrations {
         (
             4,
             [
-                "CREATE TABLE credential_counters (credential_uuid TEXT PRIMARY KEY, sign_count BIGINT NOT NULL)",
+                "CREATE TABLE credential_counters (credential_uuid TEXT PRIMARY KEY, sign_count BIGINT NOT NULL, recorded_at BIGINT NOT NULL)",
                 """
-                INSERT INTO credential_counters (credential_uuid, sign_count)
-                SELECT uuid, sign_count FROM credentials WHERE sign_count > 0
+                INSERT INTO credential_counters (credential_uuid, sign_count, recorded_at)
+                SELECT uuid, sign_count, created_at FROM credentials WHERE sign_count > 0
                 """,
                 """
                 CREATE TABLE registration_codes (
@@ -143,53 +143,42 @@ enum Migrations {
         ),
         // Version 5: a PAT's name is unique per user in the database, not only by a check before the
         // insert (two requests could race past it). The key is the name's canonical composition
-        // (NFC); rows written before keep their name as it was, and a duplicate a race left behind
-        // keeps its name but gets a key of its own, so the index can be built.
+        // (NFC), computed in Swift (``normalisePatNameKeys(_:)``) before the index is built.
         (
             5,
             [
                 "ALTER TABLE access_tokens ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
                 "UPDATE access_tokens SET name_key = name",
-                """
-                UPDATE access_tokens SET name_key = name_key || ' #' || id
-                WHERE kind = 'Pat' AND is_deleted = FALSE AND EXISTS (
-                    SELECT 1 FROM access_tokens other
-                    WHERE other.user_id = access_tokens.user_id AND other.kind = 'Pat' AND other.is_deleted = FALSE
-                        AND other.name_key = access_tokens.name_key AND other.id < access_tokens.id)
-                """,
-                "CREATE UNIQUE INDEX access_tokens_pat_name ON access_tokens (user_id, name_key) WHERE kind = 'Pat' AND is_deleted = FALSE",
             ]
         ),
     ]
 
-    /// Migration 5's step that SQL cannot take: each live PAT's key becomes its name's canonical
-    /// composition (NFC), so names stored before in another form are held by the index too. A name
-    /// that then clashes with an older PAT of the same person keeps a key of its own (`name #id`).
-    /// Changed keys pass through a unique temporary value, so no step trips the index.
+    /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its
+    /// name's canonical composition (NFC), compared by scalars (Swift's `==` calls the composed and
+    /// decomposed forms equal). A name that clashes with an older PAT of the same person (a race
+    /// before the index) keeps its name and gets the key `name U+0001 id`: names may hold no control
+    /// character, so that key can be no one's name and no other row's key.
     static func normalisePatNameKeys(_ database: any SQLDatabase) async throws {
         let rows = try await database.raw(
             "SELECT id, user_id, name, name_key FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE ORDER BY id"
         ).all()
         var taken = Set<[String]>()
-        var changes: [(id: String, key: String)] = []
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
             let user = try row.decode(column: "user_id", as: String.self)
             var key = AccessTokenRecord.key(for: try row.decode(column: "name", as: String.self))
             if !taken.insert([user, key]).inserted {
-                key += " #" + id
+                key += "\u{1}" + id
                 taken.insert([user, key])
             }
-            // By scalars: Swift's == would call the composed and decomposed forms equal and change nothing.
             let stored = try row.decode(column: "name_key", as: String.self)
-            if !key.unicodeScalars.elementsEqual(stored.unicodeScalars) { changes.append((id, key)) }
+            if !key.unicodeScalars.elementsEqual(stored.unicodeScalars) {
+                try await database.raw("UPDATE access_tokens SET name_key = \(bind: key) WHERE id = \(bind: id)").run()
+            }
         }
-        for change in changes {
-            try await database.raw("UPDATE access_tokens SET name_key = \(bind: "migrating #" + change.id) WHERE id = \(bind: change.id)").run()
-        }
-        for change in changes {
-            try await database.raw("UPDATE access_tokens SET name_key = \(bind: change.key) WHERE id = \(bind: change.id)").run()
-        }
+        try await database.raw(
+            "CREATE UNIQUE INDEX access_tokens_pat_name ON access_tokens (user_id, name_key) WHERE kind = 'Pat' AND is_deleted = FALSE"
+        ).run()
     }
 
     /// Applies the migrations the database has not seen yet, then makes sure a token-signing key

@@ -67,19 +67,23 @@ extension SQLStore {
     }
 
     package func signCount(of credential: CredentialRecord) async throws -> Int64 {
-        let latest = try await read { database in
+        max(credential.signCount, try await counter(of: credential)?.signCount ?? 0)
+    }
+
+    package func counter(of credential: CredentialRecord) async throws -> CredentialCounterRow? {
+        try await read { database in
             try await database.raw("SELECT * FROM credential_counters WHERE credential_uuid = \(bind: credential.uuid)")
                 .first(decoding: CredentialCounterRow.self)
         }
-        return max(credential.signCount, latest?.signCount ?? 0)
     }
 
-    package func recordSignCount(uuid: String, signCount: Int64) async throws -> Bool {
+    package func recordSignCount(uuid: String, signCount: Int64, at date: Date) async throws -> Bool {
         try await write(.credentialCounters) { database in
             try await database.raw(
                 """
-                INSERT INTO credential_counters (credential_uuid, sign_count) VALUES (\(bind: uuid), \(bind: signCount))
-                ON CONFLICT (credential_uuid) DO UPDATE SET sign_count = excluded.sign_count
+                INSERT INTO credential_counters (credential_uuid, sign_count, recorded_at)
+                VALUES (\(bind: uuid), \(bind: signCount), \(bind: date.milliseconds))
+                ON CONFLICT (credential_uuid) DO UPDATE SET sign_count = excluded.sign_count, recorded_at = excluded.recorded_at
                     WHERE credential_counters.sign_count < excluded.sign_count
                 RETURNING sign_count
                 """

@@ -79,7 +79,7 @@ struct TestServer: Sendable {
             logger.logLevel = .error
             services.append(PostgresChangeListener(driver: postgres.driver, feed: store.changes, logger: logger))
         }
-        let app = try await buildApplication(configuration: configuration, store: store, services: services)
+        let app = try await buildApplication(configuration: configuration, store: store, services: services, logger: TestLogging.server())
         return try await app.test(.router) { client in try await body(APIClient(client: client)) }
     }
 
@@ -106,7 +106,8 @@ struct TestServer: Sendable {
         configuration.host = "127.0.0.1"
         configuration.port = 0
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let app = try await buildApplication(configuration: configuration, store: store, onServerRunning: { portSink.yield($0) })
+        let app = try await buildApplication(
+            configuration: configuration, store: store, logger: TestLogging.server(), onServerRunning: { portSink.yield($0) })
         var logger = Logger(label: "signet.test")
         logger.logLevel = .error
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
