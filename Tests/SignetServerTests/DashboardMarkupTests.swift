@@ -65,7 +65,10 @@ struct DashboardMarkupTests {
             for form in html.matches(of: /<form [^>]*data-endpoint="([A-Za-z ]+)"[^>]*>(.*?)<\/form>/.dotMatchesNewlines()) {
                 for name in form.1.split(separator: " ").map(String.init) {
                     let fields = try #require(rules[name]?.bodyFields, "\(page): data-endpoint names \(name), which has no listed body fields")
-                    for control in form.2.matches(of: /data-request-field="([A-Za-z ]+)"/) {
+                    for control in form.2.matches(of: /<[a-z]+ [^>]*data-request-field="([A-Za-z ]+)"[^>]*>/) {
+                        // fieldError writes the refusal into the control's `<id>-error` element.
+                        let id = control.0.firstMatch(of: /\sid="([^"]+)"/).map { String($0.1) }
+                        #expect(id.map { html.contains("id=\"\($0)-error\"") } == true, "\(page): \(control.0) has no id-error element")
                         for field in control.1.split(separator: " ").map(String.init) {
                             marked += 1
                             #expect(fields.contains(field), "\(page): \(name) accepts no field \(field)")
@@ -86,10 +89,15 @@ struct DashboardMarkupTests {
         var templates = 0
         for page in DashboardPage.allCases {
             let html = renderer.render(page, orgId: "or-test")
-            for match in html.matches(of: /<template id="([a-z-]+)">(.*?)<\/template>/) {
+            let matches = html.matches(of: /<template id="([a-z-]+)">(.*?)<\/template>/.dotMatchesNewlines())
+            #expect(matches.count == html.ranges(of: "<template").count, "\(page): a <template> this test cannot read")
+            for match in matches {
                 templates += 1
                 let before = html[..<match.range.lowerBound]
-                let thead = try #require(before.ranges(of: "<thead>").last.map { html[$0.lowerBound...].prefix { $0 != "\n" } })
+                let thead = try #require(
+                    before.ranges(of: "<thead>").last.flatMap { start in
+                        html[start.lowerBound...].firstRange(of: "</thead>").map { html[start.lowerBound..<$0.lowerBound] }
+                    })
                 let headings = thead.ranges(of: "<th scope=\"col\"").count
                 let cells = match.2.matches(of: /<t[hd][\s>]/).count
                 let fields = match.2.matches(of: /<t[hd][^>]*data-field="([A-Za-z]+)"/).map { String($0.1) }

@@ -52,3 +52,15 @@ struct EndpointDocumentationTests {
             "docs/api-routes.md differs from the catalogue: SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests")
     }
 }
+
+/// The README's list of refusal kinds is the one ``RefusalID`` declares: a program acts on them.
+@Suite("Refusal kinds in the README")
+struct RefusalDocumentationTests {
+    @Test("The README names every RefusalID")
+    func everyKindIsListed() throws {
+        let readme = try String(contentsOf: EndpointDocumentationTests.file.deletingLastPathComponent().appendingPathComponent("../README.md"), encoding: .utf8)
+        for kind in RefusalID.allCases {
+            #expect(readme.contains("`\(kind.rawValue)`"), "README.md does not list the refusal kind \(kind.rawValue)")
+        }
+    }
+}

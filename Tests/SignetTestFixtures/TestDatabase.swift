@@ -48,24 +48,36 @@ public enum TestDatabase {
         try await administer(url, sql)
     }
 
-    /// Runs `sql`, tried again for up to two minutes: on a machine busy with every test at once,
-    /// connecting or `CREATE DATABASE` can fail for a while (the cluster's connections all taken,
-    /// "too many clients", until other tests finish). The last failure is thrown with PostgreSQL's
-    /// own words (the tests' database holds no secret).
+    /// Runs `sql`, tried again for up to two minutes when the failure is the cluster being busy: on a
+    /// machine running every test at once, connecting or `CREATE DATABASE` can fail for a while (the
+    /// cluster's connections all taken, "too many clients", or the template database in use) until
+    /// other tests finish. Any other failure is thrown at once, with PostgreSQL's own words (the
+    /// tests' database holds no secret).
     private static func administer(_ url: String, _ sql: String) async throws {
-        var failure: (any Error)?
         let deadline = ContinuousClock.now + .seconds(120)
         var attempt = 0
-        while attempt == 0 || ContinuousClock.now < deadline {
+        while true {
             do {
                 return try await administerOnce(url, sql)
+            } catch let error as PSQLError where attempt > 0 && error.serverInfo?[.sqlState] == "42P04" {
+                return  // an earlier attempt created the database, and its answer was lost
             } catch {
-                failure = error
+                guard isBusy(error), ContinuousClock.now < deadline else {
+                    throw PostgresTestError(description: "\(sql.prefix(60)): \(String(reflecting: error))")
+                }
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(min(5_000, 250 * attempt * attempt)))
             }
         }
-        throw PostgresTestError(description: "\(sql.prefix(60)): \(failure.map { String(reflecting: $0) } ?? "failed")")
+    }
+
+    /// Whether a failure is the cluster being busy for now: too many connections (53300), the
+    /// template database in use (55006), starting up (57P03), or no answer at all (the connection
+    /// refused or cut).
+    private static func isBusy(_ error: any Error) -> Bool {
+        if error is PostgresTestError { return false }
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return true }
+        return ["53300", "55006", "57P03"].contains(state)
     }
 
     private static func administerOnce(_ url: String, _ sql: String) async throws {

@@ -244,18 +244,26 @@ function controlNamedBy(form, error) {
   return [...form.querySelectorAll('[data-request-field]')].find((control) => control.dataset.requestField.split(' ').includes(error.field)) ?? null;
 }
 
+/** The form a button submits: a plain button inside a form (Revoke in a list) sends its own request. */
+function submittedForm(button) {
+  return button.type === 'submit' ? button.form : null;
+}
+
 /**
  * Runs `task` with `button` disabled. A refusal that names a request field is shown next to the
- * control of the button's form marked with that field (`data-request-field`); any other error in
- * `errorTarget` (an element id) or the status line.
+ * control marked with that field (`data-request-field`) in the form the button submits, whose
+ * earlier refusals are cleared first; any other error in `errorTarget` (an element id) or the
+ * status line.
  */
 export async function busy(button, task, errorTarget) {
+  const form = submittedForm(button);
+  for (const control of form?.querySelectorAll('[data-request-field]') ?? []) fieldError(control);
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
     return await task();
   } catch (error) {
-    const control = controlNamedBy(button.form, error);
+    const control = controlNamedBy(form, error);
     if (control) {
       fieldError(control, error.message);
       control.focus();
