@@ -27,11 +27,11 @@ struct DashboardMarkupTests {
 
     /// The ids a script names literally: `getElementById('x')` (but not `getElementById('x')?.`,
     /// which allows its absence), `querySelector('#x …')`, `fieldError('x', …)`, `rowFrom('x', …)`,
-    /// and `busy(…, 'x')` error targets.
+    /// `toggleForm('x', …)`, and `busy(…, 'x')` error targets.
     static func ids(named script: String) -> Set<String> {
         let patterns = [
             /getElementById\('([A-Za-z0-9_-]+)'\)(?!\?\.)/, /querySelector(?:All)?\('#([A-Za-z0-9_-]+)/, /fieldError\('([A-Za-z0-9_-]+)'/,
-            /rowFrom\('([A-Za-z0-9_-]+)'/, /\}, '([a-z0-9-]+-error)'\)/,
+            /rowFrom\('([A-Za-z0-9_-]+)'/, /toggleForm\('([A-Za-z0-9_-]+)'/, /\}, '([a-z0-9-]+-error)'\)/,
         ]
         return Set(patterns.flatMap { pattern in script.matches(of: pattern).map { String($0.1) } })
     }
@@ -48,8 +48,12 @@ struct DashboardMarkupTests {
                 checked += 1
                 #expect(missing.isEmpty, "\(page): \(script) names \(missing.sorted()), which the page lacks")
             }
-            for match in html.matches(of: /data-copy="([^"]+)"/) {
-                #expect(present.contains(String(match.1)), "\(page): a copy button targets the missing #\(match.1)")
+            for match in html.matches(of: /data-(copy|toggle|close)="([^"]+)"/) {
+                #expect(present.contains(String(match.2)), "\(page): a data-\(match.1) button targets the missing #\(match.2)")
+            }
+            if html.contains("data-toggle=\"") || html.contains("data-copy=\"") || html.contains("data-close=\"") {
+                let wired = Self.scripts(of: html).contains { Self.source($0).contains("wireBehaviours()") }
+                #expect(wired, "\(page): its data- buttons are never wired (no script calls wireBehaviours())")
             }
         }
         #expect(checked >= DashboardPage.allCases.count * 2, "each page loads its module and signet.js")

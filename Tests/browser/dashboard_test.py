@@ -143,6 +143,18 @@ def read_only_role(browser, server):
     browser.shot("role-form")
     browser.button("Save and sign with your passkey").click()
     browser.text("#role-table tbody", "read-only")
+    check(browser.js("return document.getElementById('role-form').hidden"), "a saved role closes its form")
+    browser.find("button[aria-label='Edit read-only']").click()
+    browser.text("#role-form-title", "Edit read-only")
+    check(browser.find("#new-role").get_attribute("aria-expanded") == "true" and browser.find("#role-name").get_attribute("value") == "read-only",
+          "Edit opens the role's form filled in (data-toggle marks New role expanded)")
+    browser.find("#role-cancel").click()
+    check(browser.js("return document.getElementById('role-form').hidden") and browser.find("#new-role").get_attribute("aria-expanded") == "false",
+          "Cancel (data-close) closes it")
+    browser.find("button[aria-label='Assignments of read-only']").click()
+    browser.text("#assign-title", "Assignments of read-only")
+    browser.find("#assign-close").click()
+    check(browser.js("return document.getElementById('assign-form').hidden"), "the assignments panel opens and closes")
     public, private = keypair("p256")
     create_pat(browser, "reader", public, expiration="7", role="read-only")
     token = browser.find("#pat-token").get_attribute("value")

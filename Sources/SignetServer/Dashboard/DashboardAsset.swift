@@ -25,6 +25,7 @@ struct DashboardAsset: Sendable {
             "favicon.svg": DashboardAsset(PackageResources.favicon_svg, contentType: "image/svg+xml"),
             "signet.css": DashboardAsset(PackageResources.signet_css, contentType: "text/css; charset=utf-8"),
             "signet.js": DashboardAsset(PackageResources.signet_js, contentType: javascript),
+            "behaviours.js": DashboardAsset(PackageResources.behaviours_js, contentType: javascript),
             "webauthn.js": DashboardAsset(PackageResources.webauthn_js, contentType: javascript),
             "setup.js": DashboardAsset(PackageResources.setup_js, contentType: javascript),
             "login.js": DashboardAsset(PackageResources.login_js, contentType: javascript),

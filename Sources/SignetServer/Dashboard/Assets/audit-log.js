@@ -1,5 +1,5 @@
 // Settings > Audit log: time range and user filters; the token and credential behind each action.
-import { api, busy, endpoints, el, formatDate, needs, requireSession, fillRows } from './signet.js';
+import { api, busy, endpoints, el, formatDate, needs, requireSession, rowFrom, fillRows } from './signet.js';
 
 const form = document.getElementById('audit-filters');
 const TOKEN_KINDS = { Token: 'Session', Pat: 'PAT', ServiceAccount: 'Service account' };
@@ -23,14 +23,17 @@ async function load() {
   const who = form.userId.value.trim();
   if (who) query.set('userId', who.includes('@') ? await userIdOf(who) : who);
   const list = await api(endpoints.listAuditLogs, { query: Object.fromEntries(query) });
-  fillRows(document.querySelector('#audit-table tbody'), list.items.map((entry) => el('tr', {},
-    el('td', {}, formatDate(entry.datePerformed ?? entry.dateSigned)),
-    el('td', {}, entry.username ?? entry.userId ?? '—'),
-    el('th', { scope: 'row' }, el('code', {}, `${entry.httpMethod} ${entry.httpPath}`)),
-    el('td', {}, String(entry.responseStatus ?? 'not used')),
-    el('td', {}, `${TOKEN_KINDS[entry.tokenKind] ?? entry.tokenKind} `, el('code', {}, entry.tokenId)),
-    el('td', {}, `${entry.firstFactorCredential.kind === 'Fido2' ? 'Passkey' : entry.firstFactorCredential.kind ?? ''} `,
-      el('code', {}, entry.firstFactorCredential.credentialUuid)))));
+  fillRows(document.querySelector('#audit-table tbody'), list.items.map((entry) => rowFrom('audit-row', {
+    when: formatDate(entry.datePerformed ?? entry.dateSigned),
+    user: entry.username ?? entry.userId ?? '—',
+    action: el('code', {}, `${entry.httpMethod} ${entry.httpPath}`),
+    status: String(entry.responseStatus ?? 'not used'),
+    token: [`${TOKEN_KINDS[entry.tokenKind] ?? entry.tokenKind} `, el('code', {}, entry.tokenId)],
+    signer: [
+      `${entry.firstFactorCredential.kind === 'Fido2' ? 'Passkey' : entry.firstFactorCredential.kind ?? ''} `,
+      el('code', {}, entry.firstFactorCredential.credentialUuid),
+    ],
+  })));
 }
 
 form.addEventListener('submit', (event) => {

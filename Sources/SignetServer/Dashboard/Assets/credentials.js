@@ -1,24 +1,23 @@
 // Settings > My credentials: passkeys and keys; add a passkey; deactivate or reactivate one.
-import { api, busy, confirmAction, el, endpoints, fieldError, formatDate, loadFailed, requireSession, status, fillRows } from './signet.js';
+import { actionButton } from './behaviours.js';
+import { api, busy, dateText, el, endpoints, fieldError, loadFailed, requireSession, rowFrom, status, fillRows } from './signet.js';
 import { createPasskey } from './webauthn.js';
 
 const form = document.getElementById('add-passkey');
 
 function toggle(credential) {
   const label = credential.isActive ? 'Deactivate' : 'Reactivate';
-  const button = el('button', { type: 'button', className: 'secondary small' }, label);
-  button.setAttribute('aria-label', `${label} ${credential.name}`);
-  button.addEventListener('click', async () => {
-    const warning = credential.isActive ? ' Sessions it opened end, and it can no longer sign.' : '';
-    if (!(await confirmAction(`${label} the credential “${credential.name}”?${warning}`, label))) return;
-    await busy(button, async () => {
+  const warning = credential.isActive ? ' Sessions it opened end, and it can no longer sign.' : '';
+  return actionButton(label, {
+    ariaLabel: `${label} ${credential.name}`,
+    confirm: `${label} the credential “${credential.name}”?${warning}`,
+    task: async () => {
       const route = credential.isActive ? endpoints.deactivateCredential : endpoints.activateCredential;
       await api(route, { body: { credentialUuid: credential.credentialUuid } });
       status(`${credential.name}: ${credential.isActive ? 'deactivated' : 'reactivated'}.`, 'ok');
       await load();
-    });
+    },
   });
-  return button;
 }
 
 // A passkey's backup state: synced (backed up), may sync, or bound to one device.
@@ -31,14 +30,17 @@ function kind(credential) {
 async function load() {
   try {
     const list = await api(endpoints.listCredentials);
-    fillRows(document.querySelector('#credential-table tbody'), list.items.map((credential) => el('tr', {},
-      el('th', { scope: 'row' }, credential.name),
-      el('td', {}, kind(credential)),
-      el('td', {}, formatDate(credential.dateCreated)),
-      el('td', {}, el('span', { className: credential.isActive ? 'badge ok' : 'badge off' }, credential.isActive ? 'Active' : 'Inactive'),
-        credential.isFlagged ? el('span', { className: 'badge off' }, 'Possibly cloned') : ''),
-      el('td', {}, el('code', {}, credential.credentialUuid)),
-      el('td', { className: 'row-actions' }, toggle(credential)))));
+    fillRows(document.querySelector('#credential-table tbody'), list.items.map((credential) => rowFrom('credential-row', {
+      name: credential.name,
+      kind: kind(credential),
+      created: dateText(credential.dateCreated),
+      status: [
+        el('span', { className: credential.isActive ? 'badge ok' : 'badge off' }, credential.isActive ? 'Active' : 'Inactive'),
+        credential.isFlagged ? el('span', { className: 'badge off' }, 'Possibly cloned') : '',
+      ],
+      id: el('code', {}, credential.credentialUuid),
+      actions: toggle(credential),
+    }, { credentialUuid: credential.credentialUuid })));
   } catch (error) {
     loadFailed(error);
   }

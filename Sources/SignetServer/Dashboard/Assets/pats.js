@@ -2,19 +2,15 @@
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
   api, assignableRoles, busy, dateText, el, endpoints, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, rowFrom, status,
-  wireCopyButtons, fillRows, toggleForm,
+  fillRows,
 } from './signet.js';
+import { toggleForm, wireBehaviours } from './behaviours.js';
 import { actionsOf, patState, tokenActions } from './tokens.js';
 
 const form = document.getElementById('pat-form');
-const opener = document.getElementById('new-pat');
 const result = document.getElementById('pat-result');
 const tbody = document.querySelector('#pat-table tbody');
 
-function showForm(open) {
-  if (open) result.hidden = true;
-  toggleForm(form, opener, open, () => { document.getElementById('pat-date-field').hidden = true; });
-}
 
 async function loadRoles(me) {
   const roles = await assignableRoles(me).catch(() => null);
@@ -109,15 +105,13 @@ function showResult(pat) {
     `const dfns = new DfnsApiClient({ orgId: '${orgId}', baseUrl: '${base}', authToken: process.env.SIGNET_TOKEN!, signer })`,
     'console.log(await dfns.auth.listPersonalAccessTokens())',
   ].join('\n');
-  form.hidden = true;
-  opener.setAttribute('aria-expanded', 'false');
-  form.reset();
+  toggleForm('pat-form', false);
   result.hidden = false;
   result.focus();
 }
 
-opener.addEventListener('click', () => showForm(form.hidden));
-document.getElementById('pat-cancel').addEventListener('click', () => showForm(false));
+form.addEventListener('open', () => { result.hidden = true; });
+form.addEventListener('close', () => { document.getElementById('pat-date-field').hidden = true; });
 form.expiration.addEventListener('change', () => {
   document.getElementById('pat-date-field').hidden = form.expiration.value !== 'date';
 });
@@ -140,9 +134,9 @@ form.addEventListener('submit', async (event) => {
 document.getElementById('pat-done').addEventListener('click', () => {
   document.getElementById('pat-token').value = '';
   result.hidden = true;
-  opener.focus();
+  document.getElementById('new-pat').focus();
 });
-wireCopyButtons();
+wireBehaviours();
 
 const me = await requireSession();
 if (new URLSearchParams(location.search).has('welcome')) status('Your passkey is registered and you are signed in.', 'ok');

@@ -1,25 +1,24 @@
 // Settings > Roles: create and edit with the operation picker, archive, assign and revoke.
-import { api, busy, confirmAction, el, endpoints, fieldError, loadFailed, needs, requireSession, status, fillRows } from './signet.js';
+import { actionButton, toggleForm, wireBehaviours } from './behaviours.js';
+import { api, busy, el, endpoints, fieldError, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
 
 const form = document.getElementById('role-form');
 const assignForm = document.getElementById('assign-form');
 let assigning = null;
 
+/** Opens the form on `role` (null: a new one). */
 function edit(role) {
-  form.hidden = false;
-  document.getElementById('new-role').setAttribute('aria-expanded', 'true');
+  toggleForm('role-form', true);
+  fill(role);
+}
+
+function fill(role) {
   document.getElementById('role-form-title').textContent = role ? `Edit ${role.name}` : 'New role';
   form.roleId.value = role?.id ?? '';
   form.name.value = role?.name ?? '';
   const chosen = new Set(role?.operations ?? []);
   for (const box of form.querySelectorAll('input[name="operations"]')) box.checked = chosen.has(box.value);
   form.name.focus();
-}
-
-function button(label, className, action) {
-  const node = el('button', { type: 'button', className: `${className} small` }, label);
-  node.addEventListener('click', () => action(node));
-  return node;
 }
 
 async function showAssignments(role) {
@@ -29,14 +28,33 @@ async function showAssignments(role) {
   const list = await api(endpoints.listAssignments, { params: [role.id] });
   document.getElementById('assignment-list').replaceChildren(...list.items.map((assignment) => el('li', {},
     el('code', {}, assignment.identityId), ' ',
-    button('Revoke', 'danger', async (node) => {
-      if (!(await confirmAction(`Revoke ${role.name} from ${assignment.identityId}?`, 'Revoke'))) return;
-      await busy(node, async () => {
+    actionButton('Revoke', {
+      className: 'danger', ariaLabel: `Revoke ${role.name} from ${assignment.identityId}`,
+      confirm: `Revoke ${role.name} from ${assignment.identityId}?`,
+      task: async () => {
         await api(endpoints.revokeRole, { params: [role.id, assignment.id] });
         await showAssignments(role);
-      });
+      },
     }))));
   assignForm.identityId.focus();
+}
+
+/** Edit, Assignments and Archive, as far as the role allows them. */
+function roleActions(role) {
+  const editable = !role.isImmutable && !role.isArchived;
+  const label = (verb) => `${verb} ${role.name}`;
+  return [
+    editable ? actionButton('Edit', { ariaLabel: label('Edit'), task: async () => edit(role) }) : '', ' ',
+    role.isArchived ? '' : actionButton('Assignments', { ariaLabel: label('Assignments of'), task: () => showAssignments(role) }), ' ',
+    editable ? actionButton('Archive', {
+      className: 'danger', ariaLabel: label('Archive'),
+      confirm: `Archive the role ${role.name}? Its assignments stop granting anything.`,
+      task: async () => {
+        await api(endpoints.archiveRole, { params: [role.id], body: { isArchived: true } });
+        await load();
+      },
+    }) : '',
+  ];
 }
 
 /** A few operations in full; many behind a disclosure. */
@@ -48,31 +66,18 @@ function operationSummary(operations) {
 async function load() {
   try {
     const list = await api(endpoints.listRoles);
-    fillRows(document.querySelector('#role-table tbody'), list.items.map((role) => el('tr', {},
-      el('th', { scope: 'row' }, role.name),
-      el('td', {}, operationSummary(role.operations)),
-      el('td', {}, role.isArchived ? 'Archived' : role.isImmutable ? 'Managed' : 'Active'),
-      el('td', { className: 'row-actions' },
-        role.isImmutable || role.isArchived ? '' : button('Edit', 'secondary', () => edit(role)), ' ',
-        role.isArchived ? '' : button('Assignments', 'secondary', () => showAssignments(role).catch((e) => status(e.message, 'error'))), ' ',
-        role.isImmutable || role.isArchived ? '' : button('Archive', 'danger', async (node) => {
-          if (!(await confirmAction(`Archive the role ${role.name}? Its assignments stop granting anything.`, 'Archive'))) return;
-          await busy(node, async () => {
-            await api(endpoints.archiveRole, { params: [role.id], body: { isArchived: true } });
-            await load();
-          });
-        })))));
+    fillRows(document.querySelector('#role-table tbody'), list.items.map((role) => rowFrom('role-row', {
+      name: role.name,
+      operations: operationSummary(role.operations),
+      status: role.isArchived ? 'Archived' : role.isImmutable ? 'Managed' : 'Active',
+      actions: roleActions(role),
+    }, { roleId: role.id })));
   } catch (error) {
     loadFailed(error);
   }
 }
 
-document.getElementById('new-role').addEventListener('click', () => edit(null));
-document.getElementById('role-cancel').addEventListener('click', () => {
-  form.hidden = true;
-  document.getElementById('new-role').setAttribute('aria-expanded', 'false');
-});
-document.getElementById('assign-close').addEventListener('click', () => { assignForm.hidden = true; });
+form.addEventListener('open', () => fill(null));
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const name = form.name.value.trim();
@@ -84,7 +89,7 @@ form.addEventListener('submit', async (event) => {
     const id = form.roleId.value;
     if (id) await api(endpoints.updateRole, { params: [id], body: { name, operations } });
     else await api(endpoints.createRole, { body: { name, operations } });
-    form.hidden = true;
+    toggleForm('role-form', false);
     status(`Saved the role ${name}.`, 'ok');
     await load();
   }, 'role-form-error');
@@ -101,5 +106,6 @@ assignForm.addEventListener('submit', async (event) => {
     await showAssignments(assigning);
   }, 'assign-identity-error');
 });
+wireBehaviours();
 const me = await requireSession();
 if (needs(me, 'Permissions:Read', 'roles')) await load();

@@ -1,18 +1,14 @@
 // Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
 // deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, dateText, el, endpoints, fieldError, loadFailed, needs, pemProblem, requireSession, rowFrom, status, wireCopyButtons,
-  fillRows, toggleForm,
+  api, assignableRoles, busy, dateText, el, endpoints, fieldError, loadFailed, needs, pemProblem, requireSession, rowFrom, status,
+  fillRows,
 } from './signet.js';
+import { toggleForm, wireBehaviours } from './behaviours.js';
 import { actionsOf, tokenActions } from './tokens.js';
 
 const form = document.getElementById('sa-form');
-const opener = document.getElementById('new-sa');
 const result = document.getElementById('sa-result');
-
-function showForm(open) {
-  toggleForm(form, opener, open);
-}
 
 async function load() {
   try {
@@ -42,8 +38,6 @@ async function loadRoles(me) {
   for (const role of roles ?? []) form.role.append(el('option', { value: role.id }, role.name));
 }
 
-opener.addEventListener('click', () => showForm(form.hidden));
-document.getElementById('sa-cancel').addEventListener('click', () => showForm(false));
 document.getElementById('sa-done').addEventListener('click', () => {
   document.getElementById('sa-token').value = '';
   result.hidden = true;
@@ -61,13 +55,13 @@ form.addEventListener('submit', async (event) => {
     const created = await api(endpoints.createServiceAccount, { body });
     document.getElementById('sa-token').value = created.accessTokens[0]?.accessToken ?? '';
     document.getElementById('sa-credential').value = created.accessTokens[0]?.credId ?? '';
-    showForm(false);
+    toggleForm('sa-form', false);
     result.hidden = false;
     result.focus();
     status(`Created ${created.userInfo.name}.`, 'ok');
     await load();
   }, 'sa-form-error');
 });
-wireCopyButtons();
+wireBehaviours();
 const me = await requireSession();
 if (needs(me, 'Auth:ServiceAccounts:Read', 'service accounts')) await Promise.all([load(), loadRoles(me)]);

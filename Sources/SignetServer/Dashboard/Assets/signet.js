@@ -137,16 +137,6 @@ export function fieldError(field, message) {
   else input.removeAttribute('aria-invalid');
 }
 
-/** Asks for confirmation in a modal dialog; resolves true when confirmed. */
-export function confirmAction(text, actionLabel) {
-  const dialog = document.getElementById('confirm');
-  document.getElementById('confirm-text').textContent = text;
-  document.getElementById('confirm-ok').textContent = actionLabel;
-  dialog.returnValue = '';
-  dialog.showModal();
-  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
-}
-
 /** Builds an element: `el('td', {className: 'x'}, 'text', child)`. Text is never parsed as HTML. */
 export function el(tag, properties = {}, ...children) {
   const { dataset = {}, ...rest } = properties;
@@ -154,20 +144,6 @@ export function el(tag, properties = {}, ...children) {
   Object.assign(element.dataset, dataset);
   for (const child of children) element.append(child ?? '');
   return element;
-}
-
-/** Opens or closes a form behind its "New …" button: focus moves into it, or back to the button. */
-export function toggleForm(form, opener, open, onClose = () => {}) {
-  form.hidden = !open;
-  opener.setAttribute('aria-expanded', String(open));
-  if (open) {
-    form.querySelector('input, textarea, select')?.focus();
-  } else {
-    form.reset();
-    for (const error of form.querySelectorAll('.error')) error.textContent = '';
-    onClose();
-    opener.focus();
-  }
 }
 
 /** Puts `rows` into a table's body; each cell is labelled with its column (shown on narrow screens). */
@@ -201,23 +177,6 @@ export function rowFrom(templateId, values, dataset = {}) {
   Object.assign(row.dataset, dataset);
   for (const cell of row.querySelectorAll('[data-field]')) cell.replaceChildren(...[].concat(values[cell.dataset.field] ?? '—'));
   return row;
-}
-
-/** Wires every `[data-copy]` button to copy its target field's value. */
-export function wireCopyButtons(root = document) {
-  for (const button of root.querySelectorAll('[data-copy]')) {
-    button.addEventListener('click', async () => {
-      const field = document.getElementById(button.dataset.copy);
-      field.select();
-      try {
-        await navigator.clipboard.writeText(field.value);
-        button.textContent = 'Copied';
-      } catch {
-        button.textContent = 'Selected: press Ctrl+C';
-      }
-      setTimeout(() => { button.textContent = 'Copy'; }, 3000);
-    });
-  }
 }
 
 /** Checks a pasted PEM public key before it is sent: one PUBLIC KEY block of base64. */

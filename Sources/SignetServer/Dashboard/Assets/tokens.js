@@ -1,6 +1,7 @@
 // Row actions shared by PATs, service accounts and users: deactivate or reactivate, and delete,
 // each confirmed in a dialog and signed with the passkey.
-import { api, confirmAction, el, endpoints, status } from './signet.js';
+import { actionButton } from './behaviours.js';
+import { api, el, endpoints, status } from './signet.js';
 
 /** The catalogue routes that act on one PAT, service account or user. */
 export const actionsOf = {
@@ -25,22 +26,17 @@ export function patState(pat) {
 export function tokenActions(item, routes, noun, reload, id = item.tokenId, active = item.isActive) {
   const name = item.name;
   const act = (label, verb, route) => {
-    const button = el('button', { type: 'button', className: verb === 'delete' ? 'danger small' : 'secondary small' }, label);
-    button.setAttribute('aria-label', `${label} ${name}`);
-    button.addEventListener('click', async () => {
-      const consequence = verb === 'delete' ? ' This cannot be undone.' : verb === 'deactivate' ? ' It stops working at once.' : '';
-      if (!(await confirmAction(`${label} the ${noun} “${name}”?${consequence} You will sign this with your passkey.`, label))) return;
-      button.disabled = true;
-      try {
+    const consequence = verb === 'delete' ? ' This cannot be undone.' : verb === 'deactivate' ? ' It stops working at once.' : '';
+    return actionButton(label, {
+      className: verb === 'delete' ? 'danger' : 'secondary',
+      ariaLabel: `${label} ${name}`,
+      confirm: `${label} the ${noun} “${name}”?${consequence} You will sign this with your passkey.`,
+      task: async () => {
         await api(route, { params: [id] });
         status(`${name}: ${verb === 'delete' ? 'deleted' : verb === 'deactivate' ? 'deactivated' : 'reactivated'}.`, 'ok');
         await reload();
-      } catch (error) {
-        status(error.message, 'error');
-        button.disabled = false;
-      }
+      },
     });
-    return button;
   };
   return [
     active ? act('Deactivate', 'deactivate', routes.deactivate) : act('Reactivate', 'activate', routes.activate),

@@ -1,7 +1,8 @@
 // Settings > Users: invite (the setup link shown once), a new setup link, deactivate / reactivate / delete.
 import {
-  api, busy, dateText, el, endpoints, fieldError, formatDate, loadFailed, needs, orgId, requireSession, rowFrom, status, wireCopyButtons, fillRows,
+  api, busy, dateText, el, endpoints, fieldError, formatDate, loadFailed, needs, orgId, requireSession, rowFrom, status, fillRows,
 } from './signet.js';
+import { actionButton, wireBehaviours } from './behaviours.js';
 import { actionsOf, patState, tokenActions } from './tokens.js';
 
 const form = document.getElementById('invite');
@@ -16,50 +17,49 @@ function showLink(user) {
 }
 
 function newLinkButton(user) {
-  const button = el('button', { type: 'button', className: 'secondary small' }, 'New setup link');
-  button.setAttribute('aria-label', `New setup link for ${user.username}`);
-  button.addEventListener('click', () => busy(button, async () => {
-    showLink(await api(endpoints.newRegistrationCode, { body: { orgId: user.orgId, username: user.username } }));
-    status(`A new setup link for ${user.username}; the previous one no longer works.`, 'ok');
-  }));
-  return button;
+  return actionButton('New setup link', {
+    ariaLabel: `New setup link for ${user.username}`,
+    task: async () => {
+      showLink(await api(endpoints.newRegistrationCode, { body: { orgId: user.orgId, username: user.username } }));
+      status(`A new setup link for ${user.username}; the previous one no longer works.`, 'ok');
+    },
+  });
 }
 
 /** An administrator's view of a person's PATs (GET /auth/users/{id}/pats, Signet's addition). */
 function patsButton(user) {
-  const button = el('button', { type: 'button', className: 'secondary small' }, 'PATs');
-  button.setAttribute('aria-label', `Personal access tokens of ${user.username}`);
-  button.addEventListener('click', () => busy(button, async () => {
-    const list = await api(endpoints.listUserPats, { params: [user.userId] });
-    fillRows(document.querySelector('#user-pats-table tbody'), list.items.map((pat) => rowFrom('user-pat-row', {
-      name: pat.name,
-      created: dateText(pat.dateCreated),
-      expires: dateText(pat.dateExpires, 'never'),
-      lastUsed: dateText(pat.dateLastUsed, 'never'),
-      status: patState(pat).badge,
-      credential: el('code', {}, pat.credId),
-    }, { tokenId: pat.tokenId })));
-    document.getElementById('user-pats-title').textContent = `Personal access tokens of ${user.username}`;
-    document.getElementById('user-pats-empty').hidden = list.items.length > 0;
-    const panel = document.getElementById('user-pats');
-    panel.hidden = false;
-    panel.focus();
-  }));
-  return button;
+  return actionButton('PATs', { ariaLabel: `Personal access tokens of ${user.username}`, task: () => showPats(user) });
+}
+
+async function showPats(user) {
+  const list = await api(endpoints.listUserPats, { params: [user.userId] });
+  fillRows(document.querySelector('#user-pats-table tbody'), list.items.map((pat) => rowFrom('user-pat-row', {
+    name: pat.name,
+    created: dateText(pat.dateCreated),
+    expires: dateText(pat.dateExpires, 'never'),
+    lastUsed: dateText(pat.dateLastUsed, 'never'),
+    status: patState(pat).badge,
+    credential: el('code', {}, pat.credId),
+  }, { tokenId: pat.tokenId })));
+  document.getElementById('user-pats-title').textContent = `Personal access tokens of ${user.username}`;
+  document.getElementById('user-pats-empty').hidden = list.items.length > 0;
+  const panel = document.getElementById('user-pats');
+  panel.hidden = false;
+  panel.focus();
 }
 
 async function load() {
   try {
     const list = await api(endpoints.listUsers);
     const people = list.items.filter((user) => !user.isServiceAccount);
-    fillRows(document.querySelector('#user-table tbody'), people.map((user) => el('tr', {},
-      el('th', { scope: 'row' }, user.username),
-      el('td', {}, el('code', {}, user.userId)),
-      el('td', {}, el('span', { className: user.isActive ? 'badge ok' : 'badge off' }, user.isActive ? 'Active' : 'Inactive')),
-      el('td', {}, user.isRegistered ? 'Yes' : 'Not yet'),
-      el('td', {}, user.permissionAssignments.map((a) => a.permissionName).join(', ') || '—'),
-      el('td', { className: 'row-actions' }, patsButton(user), ' ', newLinkButton(user), ' ',
-        ...tokenActions({ name: user.username }, actionsOf.user, 'user', load, user.userId, user.isActive)))));
+    fillRows(document.querySelector('#user-table tbody'), people.map((user) => rowFrom('user-row', {
+      email: user.username,
+      id: el('code', {}, user.userId),
+      status: el('span', { className: user.isActive ? 'badge ok' : 'badge off' }, user.isActive ? 'Active' : 'Inactive'),
+      registered: user.isRegistered ? 'Yes' : 'Not yet',
+      roles: user.permissionAssignments.map((a) => a.permissionName).join(', ') || '—',
+      actions: [patsButton(user), ' ', newLinkButton(user), ' ', ...tokenActions({ name: user.username }, actionsOf.user, 'user', load, user.userId, user.isActive)],
+    }, { userId: user.userId })));
   } catch (error) {
     loadFailed(error);
   }
@@ -79,7 +79,6 @@ form.addEventListener('submit', async (event) => {
     await load();
   }, 'invite-email-error');
 });
-document.getElementById('user-pats-close').addEventListener('click', () => { document.getElementById('user-pats').hidden = true; });
-wireCopyButtons();
+wireBehaviours();
 const me = await requireSession();
 if (needs(me, 'Auth:Users:Read', 'the people of this organisation')) await load();
