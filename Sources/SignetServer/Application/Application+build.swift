@@ -78,7 +78,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     PatController(pats: services.pats, routes: routes, cache: services.cache).addRoutes(to: authenticated)
     ServiceAccountController(accounts: services.serviceAccounts, routes: routes).addRoutes(to: authenticated)
     UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
-    PermissionController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
+    RoleController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
     CredentialController(credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs, routes: routes).addRoutes(to: authenticated)
     ExplainController(explain: services.explain, routes: routes).addRoutes(to: authenticated)

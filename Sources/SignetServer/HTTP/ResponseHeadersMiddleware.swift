@@ -51,17 +51,3 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
             "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
     }
 }
-
-/// `Signet-Token-Expiration` on every answer to a request authenticated by a token (inside the
-/// bearer check, where the caller is known).
-struct TokenExpirationMiddleware: RouterMiddleware {
-    typealias Context = SignetRequestContext
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await ErrorMiddleware.answer(request, context: context, next: next)
-        if let caller = context.identity {
-            response.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
-        }
-        return response
-    }
-}

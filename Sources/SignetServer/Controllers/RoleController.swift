@@ -6,7 +6,7 @@ import SignetAPI
 ///
 /// Its routes, whether each is signed, the operation it requires and who may call it are its
 /// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
-struct PermissionController: Sendable {
+struct RoleController: Sendable {
     let roles: RoleService
     let routes: EndpointRoutes
 
