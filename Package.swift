@@ -53,7 +53,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+            ],
+            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         // Persistence: repository protocols and their SQL implementation (SQLite and PostgreSQL).
         .target(
             name: "SignetStore",
@@ -68,7 +70,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+            ],
+            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         // The HTTP server: Hummingbird application, controllers, authentication, user-action checks.
         .target(
             name: "SignetServer",
@@ -86,7 +90,8 @@ let package = Package(
             ],
             // The dashboard's pages, script and style sheet, compiled into the binary (no files to ship beside it).
             resources: [.embedInCode("Dashboard/Assets")],
-            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         // The Swift SDK: a typed client that signs user actions transparently.
         .target(
             name: "SignetClient",
@@ -95,7 +100,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+            ],
+            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         // The `signet` executable: serve, init, and the everyday commands on top of the SDK.
         .executableTarget(
             name: "SignetCLI",
@@ -104,7 +111,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]),
+            ],
+            swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+        ),
         // openssl-made keys shared by the test targets.
         .target(
             name: "SignetTestFixtures",
@@ -115,7 +124,11 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ], path: "Tests/SignetTestFixtures", exclude: ["webauthn-sample.json"], swiftSettings: strictSettings),
+            ],
+            path: "Tests/SignetTestFixtures",
+            exclude: ["webauthn-sample.json"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SignetMultiNodeTests",
             dependencies: [
@@ -124,7 +137,9 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ], swiftSettings: strictSettings),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SignetStoreTests",
             dependencies: [
@@ -132,7 +147,9 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
-            ], swiftSettings: strictSettings),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SignetCoreTests",
             dependencies: [
@@ -140,21 +157,27 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ], swiftSettings: strictSettings),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SignetClientTests",
             dependencies: [
                 "SignetAPI", "SignetCore", "SignetStore", "SignetServer", "SignetClient", "SignetTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ], swiftSettings: strictSettings),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SignetCLITests",
             dependencies: [
                 "SignetServer", "SignetStore", "SignetCLI", "SignetTestFixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ], swiftSettings: strictSettings),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
@@ -165,7 +188,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLKit", package: "sql-kit"),
-            ], swiftSettings: strictSettings),
+            ],
+            swiftSettings: strictSettings
+        ),
     ]
 )
 
@@ -185,7 +210,10 @@ if Context.environment["SIGNET_BENCHMARKS"] == "1" {
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
-            path: "Benchmarks/Sources/SignetBenchmarks", swiftSettings: strictSettings))
+            path: "Benchmarks/Sources/SignetBenchmarks",
+            swiftSettings: strictSettings
+        )
+    )
 }
 
 // The WebAuthn parser fuzzer (`Fuzz/`), built only when asked for, with libFuzzer instrumentation on
@@ -198,7 +226,11 @@ if Context.environment["SIGNET_FUZZ"] == "1" {
     package.products.append(.executable(name: "signet-fuzz", targets: ["SignetFuzz"]))
     package.targets.append(
         .executableTarget(
-            name: "SignetFuzz", dependencies: ["SignetCore"], path: "Fuzz/Sources/SignetFuzz",
+            name: "SignetFuzz",
+            dependencies: ["SignetCore"],
+            path: "Fuzz/Sources/SignetFuzz",
             swiftSettings: fuzzFlags + [.unsafeFlags(["-parse-as-library"])],
-            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]))
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]
+        )
+    )
 }

@@ -59,9 +59,20 @@ public struct AuditLog: Codable, Sendable, Equatable {
     public var firstFactorCredential: FirstFactorCredential
 
     public init(
-        id: String, action: String, actionToken: String, userId: String?, username: String?, tokenId: String,
-        tokenKind: TokenKind, httpMethod: String, httpPath: String, payloadDigest: String, datePerformed: Date?,
-        dateSigned: Date, responseStatus: Int?, firstFactorCredential: FirstFactorCredential
+        id: String,
+        action: String,
+        actionToken: String,
+        userId: String?,
+        username: String?,
+        tokenId: String,
+        tokenKind: TokenKind,
+        httpMethod: String,
+        httpPath: String,
+        payloadDigest: String,
+        datePerformed: Date?,
+        dateSigned: Date,
+        responseStatus: Int?,
+        firstFactorCredential: FirstFactorCredential
     ) {
         self.id = id
         self.action = action

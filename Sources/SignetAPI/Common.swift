@@ -28,7 +28,12 @@ public struct ErrorBody: Codable, Sendable, Equatable {
 
     /// Creates an error body.
     public init(
-        status: Int, message: String, details: [String: String]? = nil, id: String? = nil, field: String? = nil, operation: String? = nil
+        status: Int,
+        message: String,
+        details: [String: String]? = nil,
+        id: String? = nil,
+        field: String? = nil,
+        operation: String? = nil
     ) {
         self.status = status
         self.message = message

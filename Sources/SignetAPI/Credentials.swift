@@ -26,8 +26,15 @@ public struct Credential: Codable, Sendable, Equatable {
     public var isFlagged: Bool?
 
     public init(
-        kind: CredentialKind, credentialId: String, credentialUuid: String, dateCreated: Date, isActive: Bool, name: String,
-        publicKey: String, relyingPartyId: String = "", origin: String = ""
+        kind: CredentialKind,
+        credentialId: String,
+        credentialUuid: String,
+        dateCreated: Date,
+        isActive: Bool,
+        name: String,
+        publicKey: String,
+        relyingPartyId: String = "",
+        origin: String = ""
     ) {
         self.kind = kind
         self.credentialId = credentialId
@@ -96,7 +103,11 @@ public struct CredentialChallenge: Codable, Sendable, Equatable {
     public var temporaryAuthenticationToken: String?
 
     public init(
-        kind: CredentialKind, user: User, challengeIdentifier: String, challenge: String, attestation: String = "none",
+        kind: CredentialKind,
+        user: User,
+        challengeIdentifier: String,
+        challenge: String,
+        attestation: String = "none",
         pubKeyCredParams: [PublicKeyCredentialParameter]
     ) {
         self.kind = kind

@@ -16,8 +16,14 @@ public struct Permission: Codable, Sendable, Equatable {
     public var dateUpdated: Date
 
     public init(
-        id: String, name: String, operations: [String], status: String = "Active", isImmutable: Bool, isArchived: Bool,
-        dateCreated: Date, dateUpdated: Date
+        id: String,
+        name: String,
+        operations: [String],
+        status: String = "Active",
+        isImmutable: Bool,
+        isArchived: Bool,
+        dateCreated: Date,
+        dateUpdated: Date
     ) {
         self.id = id
         self.name = name

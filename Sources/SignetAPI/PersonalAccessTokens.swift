@@ -57,10 +57,21 @@ public struct AccessToken: Codable, Sendable, Equatable {
 
     /// Creates a token object.
     public init(
-        accessToken: String? = nil, dateCreated: Date, credId: String, isActive: Bool, kind: TokenKind,
-        linkedUserId: String, linkedAppId: String = "", name: String, orgId: String,
-        permissionAssignments: [PermissionAssignmentInfo], publicKey: String, tokenId: String, externalId: String? = nil,
-        dateExpires: Date? = nil, dateLastUsed: Date? = nil
+        accessToken: String? = nil,
+        dateCreated: Date,
+        credId: String,
+        isActive: Bool,
+        kind: TokenKind,
+        linkedUserId: String,
+        linkedAppId: String = "",
+        name: String,
+        orgId: String,
+        permissionAssignments: [PermissionAssignmentInfo],
+        publicKey: String,
+        tokenId: String,
+        externalId: String? = nil,
+        dateExpires: Date? = nil,
+        dateLastUsed: Date? = nil
     ) {
         self.dateExpires = dateExpires
         self.dateLastUsed = dateLastUsed
@@ -102,7 +113,11 @@ public struct CreatePersonalAccessTokenRequest: Codable, Sendable, Equatable, Kn
 
     /// Creates the request.
     public init(
-        name: String, publicKey: String, permissionId: String? = nil, externalId: String? = nil, daysValid: Int? = nil,
+        name: String,
+        publicKey: String,
+        permissionId: String? = nil,
+        externalId: String? = nil,
+        daysValid: Int? = nil,
         secondsValid: Int? = nil
     ) {
         self.name = name

@@ -47,9 +47,15 @@ public struct RegistrationChallenge: Codable, Sendable, Equatable {
     public var excludeCredentials: [AllowedCredential]
 
     public init(
-        user: CredentialChallenge.User, temporaryAuthenticationToken: String, challenge: String, rp: RelyingPartyInfo?,
-        supportedCredentialKinds: SupportedCredentialKinds, authenticatorSelection: AuthenticatorSelection?, attestation: String,
-        pubKeyCredParams: [CredentialChallenge.PublicKeyCredentialParameter], excludeCredentials: [AllowedCredential]
+        user: CredentialChallenge.User,
+        temporaryAuthenticationToken: String,
+        challenge: String,
+        rp: RelyingPartyInfo?,
+        supportedCredentialKinds: SupportedCredentialKinds,
+        authenticatorSelection: AuthenticatorSelection?,
+        attestation: String,
+        pubKeyCredParams: [CredentialChallenge.PublicKeyCredentialParameter],
+        excludeCredentials: [AllowedCredential]
     ) {
         self.user = user
         self.temporaryAuthenticationToken = temporaryAuthenticationToken

@@ -37,8 +37,12 @@ public struct UserActionChallenge: Codable, Sendable, Equatable {
 
     /// Creates a challenge.
     public init(
-        challenge: String, challengeIdentifier: String, supportedCredentialKinds: [SupportedCredentialKind],
-        userVerification: String = "required", attestation: String = "none", allowCredentials: AllowCredentials,
+        challenge: String,
+        challengeIdentifier: String,
+        supportedCredentialKinds: [SupportedCredentialKind],
+        userVerification: String = "required",
+        attestation: String = "none",
+        allowCredentials: AllowCredentials,
         externalAuthenticationUrl: String = ""
     ) {
         self.challenge = challenge
@@ -127,7 +131,11 @@ public struct CredentialAssertion: Codable, Sendable, Equatable {
 
     /// Creates an assertion.
     public init(
-        credId: String, clientData: String, signature: String, algorithm: String? = nil, authenticatorData: String? = nil,
+        credId: String,
+        clientData: String,
+        signature: String,
+        algorithm: String? = nil,
+        authenticatorData: String? = nil,
         userHandle: String? = nil
     ) {
         self.credId = credId

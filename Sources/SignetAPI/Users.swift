@@ -30,9 +30,19 @@ public struct UserInfo: Codable, Sendable, Equatable {
     public var registrationCodeExpiresAt: Date?
 
     public init(
-        username: String, name: String, userId: String, kind: UserKind, credentialUuid: String, orgId: String,
-        permissions: [String]?, isActive: Bool, isServiceAccount: Bool, isRegistered: Bool,
-        permissionAssignments: [PermissionAssignmentInfo], externalId: String? = nil, isSSORequired: Bool? = nil
+        username: String,
+        name: String,
+        userId: String,
+        kind: UserKind,
+        credentialUuid: String,
+        orgId: String,
+        permissions: [String]?,
+        isActive: Bool,
+        isServiceAccount: Bool,
+        isRegistered: Bool,
+        permissionAssignments: [PermissionAssignmentInfo],
+        externalId: String? = nil,
+        isSSORequired: Bool? = nil
     ) {
         self.username = username
         self.name = name

@@ -18,8 +18,16 @@ public struct WhoAmI: Codable, Sendable, Equatable {
     public var allOperations: Bool
 
     public init(
-        orgId: String, userId: String, username: String, userKind: UserKind, isServiceAccount: Bool, tokenId: String,
-        tokenKind: TokenKind, tokenExpiresAt: Date, permissions: [String], allOperations: Bool
+        orgId: String,
+        userId: String,
+        username: String,
+        userKind: UserKind,
+        isServiceAccount: Bool,
+        tokenId: String,
+        tokenKind: TokenKind,
+        tokenExpiresAt: Date,
+        permissions: [String],
+        allOperations: Bool
     ) {
         self.orgId = orgId
         self.userId = userId

@@ -18,7 +18,8 @@ struct Signet: AsyncParsableCommand {
             ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
             PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, CredentialCommand.self,
             AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self,
-        ])
+        ]
+    )
 
     /// Runs the command with Signet's exit codes: 0 success, 1 refusal or failure, 2 usage error.
     static func main() async {

@@ -65,7 +65,10 @@ public struct KeySigner: FastAuthSigner {
         return Factor(
             kind: .key,
             credentialAssertion: CredentialAssertion(
-                credId: credentialID, clientData: Base64URL.encode(clientData),
-                signature: Base64URL.encode(try privateKey.signature(for: clientData))))
+                credId: credentialID,
+                clientData: Base64URL.encode(clientData),
+                signature: Base64URL.encode(try privateKey.signature(for: clientData))
+            )
+        )
     }
 }

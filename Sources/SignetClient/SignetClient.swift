@@ -34,7 +34,10 @@ public struct SignetClient: Sendable {
         public var fastAuth = true
 
         public init(
-            timeout: Duration = .seconds(30), readAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), maximumResponseSize: Int = 16 << 20
+            timeout: Duration = .seconds(30),
+            readAttempts: Int = 3,
+            retryDelay: Duration = .milliseconds(200),
+            maximumResponseSize: Int = 16 << 20
         ) {
             self.timeout = timeout
             self.readAttempts = readAttempts
@@ -52,8 +55,12 @@ public struct SignetClient: Sendable {
     /// Creates a client. When `authToken` is given, it must belong to `organizationID` (as the
     /// TypeScript SDK checks), or this throws ``SignetClientError/organizationMismatch(expected:actual:)``.
     public init(
-        baseURL: String, organizationID: String, authToken: String?, signer: (any Signer)? = nil,
-        configuration: Configuration = Configuration(), httpClient: HTTPClient = .shared
+        baseURL: String,
+        organizationID: String,
+        authToken: String?,
+        signer: (any Signer)? = nil,
+        configuration: Configuration = Configuration(),
+        httpClient: HTTPClient = .shared
     ) throws {
         if let authToken {
             let actual = try Self.organization(of: authToken)
@@ -63,23 +70,43 @@ public struct SignetClient: Sendable {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.transport = Transport(
-            baseURL: base, organizationID: organizationID, authToken: authToken, signer: signer, configuration: configuration,
-            httpClient: httpClient)
+            baseURL: base,
+            organizationID: organizationID,
+            authToken: authToken,
+            signer: signer,
+            configuration: configuration,
+            httpClient: httpClient
+        )
     }
 
     /// Logs in with a Key credential and returns a client holding the session token (valid 6 hours).
     public static func login(
-        baseURL: String, organizationID: String, username: String, signer: any Signer,
-        configuration: Configuration = Configuration(), httpClient: HTTPClient = .shared
+        baseURL: String,
+        organizationID: String,
+        username: String,
+        signer: any Signer,
+        configuration: Configuration = Configuration(),
+        httpClient: HTTPClient = .shared
     ) async throws -> SignetClient {
         let anonymous = try SignetClient(
-            baseURL: baseURL, organizationID: organizationID, authToken: nil, configuration: configuration, httpClient: httpClient)
+            baseURL: baseURL,
+            organizationID: organizationID,
+            authToken: nil,
+            configuration: configuration,
+            httpClient: httpClient
+        )
         let challenge = try await anonymous.auth.createLoginChallenge(username: username)
         let response = try await anonymous.auth.login(
-            SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge)))
+            SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
+        )
         return try SignetClient(
-            baseURL: baseURL, organizationID: organizationID, authToken: response.token, signer: signer,
-            configuration: configuration, httpClient: httpClient)
+            baseURL: baseURL,
+            organizationID: organizationID,
+            authToken: response.token,
+            signer: signer,
+            configuration: configuration,
+            httpClient: httpClient
+        )
     }
 
     /// The `app_metadata.orgId` (or `tenantId`) of a Dfns-style access token.
@@ -96,7 +123,11 @@ public struct SignetClient: Sendable {
     /// Dfns SDKs call theirs: with the bearer token, and for `signed` requests a user action for
     /// exactly the JSON `body` sent. `method` is `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
     public func send<Body: Encodable & Sendable, Response: Decodable & Sendable>(
-        _ method: String, _ path: String, body: Body?, signed: Bool, as type: Response.Type = Response.self
+        _ method: String,
+        _ path: String,
+        body: Body?,
+        signed: Bool,
+        as type: Response.Type = Response.self
     ) async throws -> Response {
         try await transport.send(HTTPMethod(rawValue: method.uppercased()), path, body: body, signed: signed, as: type)
     }

@@ -58,7 +58,12 @@ public struct SignetClientError: Error, Sendable, Equatable, CustomStringConvert
     public let operation: String?
 
     init(
-        _ errorType: ErrorType, status: Int? = nil, message: String? = nil, body: Data? = nil, detail: String? = nil, refusal: ErrorBody? = nil
+        _ errorType: ErrorType,
+        status: Int? = nil,
+        message: String? = nil,
+        body: Data? = nil,
+        detail: String? = nil,
+        refusal: ErrorBody? = nil
     ) {
         self.errorType = errorType
         self.status = status

@@ -16,8 +16,12 @@ struct Transport: Sendable {
 
     /// A request; `signed` requests carry a user action for exactly `body`.
     func send<Response: Decodable & Sendable>(
-        _ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], body: (some Encodable & Sendable)? = Empty?.none,
-        signed: Bool = false, as type: Response.Type = Response.self
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [(String, String?)] = [],
+        body: (some Encodable & Sendable)? = Empty?.none,
+        signed: Bool = false,
+        as type: Response.Type = Response.self
     ) async throws -> Response {
         let data = try await sendRaw(method, path, query: query, body: body, signed: signed)
         do {
@@ -30,16 +34,27 @@ struct Transport: Sendable {
     /// A request to a catalogue route: method, path and signing come from `endpoint`; `parameters`
     /// fill its path template in order, each escaped to stay one segment.
     func send<Body: Encodable & Sendable, Response: Decodable & Sendable>(
-        _ endpoint: Endpoint<Body, Response>, _ parameters: String..., query: [(String, String?)] = [], body: Body? = nil
+        _ endpoint: Endpoint<Body, Response>,
+        _ parameters: String...,
+        query: [(String, String?)] = [],
+        body: Body? = nil
     ) async throws -> Response {
         try await send(
-            HTTPMethod(rawValue: endpoint.method.rawValue), endpoint.path.filled(parameters), query: query, body: body, signed: endpoint.signed,
-            as: Response.self)
+            HTTPMethod(rawValue: endpoint.method.rawValue),
+            endpoint.path.filled(parameters),
+            query: query,
+            body: body,
+            signed: endpoint.signed,
+            as: Response.self
+        )
     }
 
     /// A request whose answer is not read (or is empty).
     func sendRaw(
-        _ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], body: (some Encodable & Sendable)? = Empty?.none,
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [(String, String?)] = [],
+        body: (some Encodable & Sendable)? = Empty?.none,
         signed: Bool = false
     ) async throws -> Data {
         // The exact bytes sent are the exact payload signed.
@@ -50,11 +65,15 @@ struct Transport: Sendable {
             guard let signer else { throw SignetClientError.signerRequired }
             if configuration.fastAuth, let fast = signer as? any FastAuthSigner {
                 headers.add(
-                    name: "X-DFNS-USERACTION", value: try await fastAuth(method: method.rawValue, url: url, body: bytes ?? Data(), signer: fast))
+                    name: "X-DFNS-USERACTION",
+                    value: try await fastAuth(method: method.rawValue, url: url, body: bytes ?? Data(), signer: fast)
+                )
             } else {
                 let payload = bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
                 headers.add(
-                    name: "X-DFNS-USERACTION", value: try await userAction(method: method.rawValue, path: path, payload: payload, signer: signer))
+                    name: "X-DFNS-USERACTION",
+                    value: try await userAction(method: method.rawValue, path: path, payload: payload, signer: signer)
+                )
             }
         }
         // Only reads are retried: a signed request's user action is single use.
@@ -79,7 +98,12 @@ struct Transport: Sendable {
         guard let parsed = URL(string: url), let host = parsed.host else { throw SignetClientError.transport("\(url) is not a URL") }
         let path = parsed.path.isEmpty ? "/" : URLComponents(url: parsed, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? parsed.path
         let request = FastAuth.Request(
-            method: method, host: host, target: path + (parsed.query.map { "?" + $0 } ?? ""), body: Array(body), orgId: organizationID)
+            method: method,
+            host: host,
+            target: path + (parsed.query.map { "?" + $0 } ?? ""),
+            body: Array(body),
+            orgId: organizationID
+        )
         let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
         let (signature, algorithm) = try await signer.signFastAuth(clientData)
         return FastAuth.header(credId: signer.credentialID, clientData: clientData, signature: signature, algorithm: algorithm)
@@ -90,7 +114,8 @@ struct Transport: Sendable {
         let pathOnly = String(path.prefix { $0 != "?" })
         let challenge = try await send(
             Endpoints.actionInit,
-            body: CreateUserActionChallengeRequest(userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: pathOnly))
+            body: CreateUserActionChallengeRequest(userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: pathOnly)
+        )
         let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
         return try await send(Endpoints.action, body: answer).userAction
     }

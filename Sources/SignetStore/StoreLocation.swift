@@ -54,7 +54,9 @@ extension SQLStore {
 
     /// Opens a migrated store for the duration of `body` (one-shot commands) and closes it after.
     package static func with<T: Sendable>(
-        _ location: StoreLocation, logger: Logger, _ body: @Sendable (SQLStore) async throws -> T
+        _ location: StoreLocation,
+        logger: Logger,
+        _ body: @Sendable (SQLStore) async throws -> T
     ) async throws -> T {
         switch location {
         case .sqlite(let path):

@@ -81,7 +81,10 @@ struct CommandLineTests {
             try await cli.succeed(["pat", "update", tokenId, "--name", "ci-signed-by-pat"], environment: asPat)
             // The three-request flow, on request (Fast Auth is the default).
             try await cli.succeed(["pat", "update", tokenId, "--name", "ci-three-requests", "--no-fast-auth"], environment: asPat)
-            let slow = try await cli.succeed(["pat", "update", tokenId, "--name", "ci-env"], environment: asPat.merging(["SIGNET_FAST_AUTH": "off"]) { $1 })
+            let slow = try await cli.succeed(
+                ["pat", "update", tokenId, "--name", "ci-env"],
+                environment: asPat.merging(["SIGNET_FAST_AUTH": "off"]) { $1 }
+            )
             #expect(slow.status == 0)
 
             let rotation = try await cli.succeed(["pat", "rotate-key", "--json"], environment: asPat).json()
@@ -98,7 +101,8 @@ struct CommandLineTests {
             let patProfile = ["SIGNET_CONFIG_DIR": cli.directory + "/config-pat"]
             try await cli.succeed(
                 ["login", "--url", url, "--org", orgId, "--token-file", "ci.token", "--private-key", newKey, "--credential-id", newCred],
-                environment: patProfile)
+                environment: patProfile
+            )
             #expect(try await cli.succeed(["whoami", "--json"], environment: patProfile).json()["tokenKind"] as? String == "Pat")
 
             try await cli.succeed(["pat", "deactivate", tokenId])

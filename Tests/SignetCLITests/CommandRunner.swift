@@ -33,13 +33,19 @@ struct CommandRunner: Sendable {
         let outPath = directory + "/.out-\(id)"
         let errPath = directory + "/.err-\(id)"
         let process = try ChildProcess(
-            executable: Self.binary, arguments: arguments, environment: environment.merging(extra) { $1 },
-            directory: directory, output: outPath, error: errPath)
+            executable: Self.binary,
+            arguments: arguments,
+            environment: environment.merging(extra) { $1 },
+            directory: directory,
+            output: outPath,
+            error: errPath
+        )
         let status = await process.exitStatus()
         let result = Result(
             status: status,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        )
         try? FileManager.default.removeItem(atPath: outPath)
         try? FileManager.default.removeItem(atPath: errPath)
         return result

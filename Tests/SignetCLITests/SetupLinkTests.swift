@@ -39,12 +39,20 @@ struct SetupLinkTests {
         let store = try await SQLStore.sqlite(path: directory + "/data/s.sqlite")
         do {
             let party = try RelyingParty(id: "signet.links.example", name: "Links", origins: ["https://signet.links.example"])
-            let app = try await buildApplication(configuration: ServerConfiguration(port: 0, relyingParty: party), store: store, logger: TestLogging.server())
+            let app = try await buildApplication(
+                configuration: ServerConfiguration(port: 0, relyingParty: party),
+                store: store,
+                logger: TestLogging.server()
+            )
             try await app.test(.router) { client in
                 for (attempt, expected) in [(code + "x", HTTPResponse.Status.unauthorized), (code, .ok)] {
                     let body = #"{"orgId": "\#(org)", "username": "a+b@links.example", "registrationCode": "\#(attempt)"}"#
                     let reply = try await client.execute(
-                        uri: "/auth/registration/init", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+                        uri: "/auth/registration/init",
+                        method: .post,
+                        headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: body)
+                    )
                     #expect(reply.status == expected, "\(String(buffer: reply.body))")
                 }
             }

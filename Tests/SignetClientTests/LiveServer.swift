@@ -25,13 +25,22 @@ struct LiveServer: Sendable {
         let store = try await SQLStore.sqlite(path: directory + "/signet.sqlite")
         let key = try PrivateKey.generate(.ecdsaP256)
         let organization = try await OrganizationBootstrap.initialize(
-            store: store, organizationName: "Live", email: "admin@example.com", publicKeyPEM: key.publicKey.pemRepresentation)
+            store: store,
+            organizationName: "Live",
+            email: "admin@example.com",
+            publicKeyPEM: key.publicKey.pemRepresentation
+        )
         let app = try await buildApplication(configuration: ServerConfiguration(port: 0), store: store, logger: TestLogging.server())
         do {
             let result = try await app.test(.live) { client in
                 let server = LiveServer(
-                    baseURL: "http://127.0.0.1:\(client.port ?? 0)", orgId: organization.orgId, adminKey: key,
-                    adminCredentialId: organization.credentialId ?? "", store: store, directory: directory)
+                    baseURL: "http://127.0.0.1:\(client.port ?? 0)",
+                    orgId: organization.orgId,
+                    adminKey: key,
+                    adminCredentialId: organization.credentialId ?? "",
+                    store: store,
+                    directory: directory
+                )
                 return try await body(server)
             }
             try await store.shutdown()
@@ -47,7 +56,10 @@ struct LiveServer: Sendable {
     /// The administrator, logged in through the SDK.
     func admin() async throws -> SignetClient {
         try await SignetClient.login(
-            baseURL: baseURL, organizationID: orgId, username: adminEmail,
-            signer: KeySigner(credentialID: adminCredentialId, privateKey: adminKey))
+            baseURL: baseURL,
+            organizationID: orgId,
+            username: adminEmail,
+            signer: KeySigner(credentialID: adminCredentialId, privateKey: adminKey)
+        )
     }
 }

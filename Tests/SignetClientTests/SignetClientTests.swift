@@ -30,11 +30,15 @@ struct SignetClientTests {
             let admin = try await server.admin()
             let key = try PrivateKey.generate(algorithm)
             let pat = try await admin.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "sdk", publicKey: key.publicKey.pemRepresentation, daysValid: 1))
+                CreatePersonalAccessTokenRequest(name: "sdk", publicKey: key.publicKey.pemRepresentation, daysValid: 1)
+            )
             let token = try #require(pat.accessToken)
             let asPat = try SignetClient(
-                baseURL: server.baseURL, organizationID: server.orgId, authToken: token,
-                signer: KeySigner(credentialID: pat.credId, privateKey: key))
+                baseURL: server.baseURL,
+                organizationID: server.orgId,
+                authToken: token,
+                signer: KeySigner(credentialID: pat.credId, privateKey: key)
+            )
             #expect(try await asPat.personalAccessTokens.update(pat.tokenId, UpdatePersonalAccessTokenRequest(name: "renamed")).name == "renamed")
             #expect(try await admin.personalAccessTokens.list().map(\.tokenId) == [pat.tokenId])
             #expect(try await admin.personalAccessTokens.get(pat.tokenId).name == "renamed")
@@ -62,7 +66,8 @@ struct SignetClientTests {
 
             let accountKey = try PrivateKey.generate(.ed25519)
             let account = try await admin.serviceAccounts.create(
-                CreateServiceAccountRequest(name: "bot", publicKey: accountKey.publicKey.pemRepresentation, permissionId: role.id))
+                CreateServiceAccountRequest(name: "bot", publicKey: accountKey.publicKey.pemRepresentation, permissionId: role.id)
+            )
             let id = account.userInfo.userId
             #expect(try await admin.serviceAccounts.list().map(\.userInfo.userId) == [id])
             #expect(try await admin.serviceAccounts.get(id).userInfo.name == "bot")
@@ -79,8 +84,11 @@ struct SignetClientTests {
             // The new user logs in with an RSA key and reads users through the role.
             let credential = try #require(try await server.store.credentials(identityId: user.userId).first)
             let dev = try await SignetClient.login(
-                baseURL: server.baseURL, organizationID: server.orgId, username: "dev@example.com",
-                signer: KeySigner(credentialID: credential.credentialId, privateKey: userKey))
+                baseURL: server.baseURL,
+                organizationID: server.orgId,
+                username: "dev@example.com",
+                signer: KeySigner(credentialID: credential.credentialId, privateKey: userKey)
+            )
             #expect(try await dev.users.listAll().count == 2)
             try await admin.permissions.revoke(role.id, assignmentId: assignment.id)
             do {
@@ -107,15 +115,21 @@ struct SignetClientTests {
             let credential = try await admin.credentials.add(key: newKey, name: "laptop")
             #expect(try await admin.credentials.list().count == 2)
             let rotated = try SignetClient(
-                baseURL: server.baseURL, organizationID: server.orgId, authToken: admin.authToken,
-                signer: KeySigner(credentialID: credential.credentialId, privateKey: newKey))
+                baseURL: server.baseURL,
+                organizationID: server.orgId,
+                authToken: admin.authToken,
+                signer: KeySigner(credentialID: credential.credentialId, privateKey: newKey)
+            )
             let old = try #require(try await admin.credentials.list().first { $0.credentialId == server.adminCredentialId })
             _ = try await rotated.credentials.deactivate(old.credentialUuid)
             // The session was opened with the old key: deactivating that key ended it.
             await #expect(throws: SignetClientError.self) { try await rotated.credentials.list() }
             let relogged = try await SignetClient.login(
-                baseURL: server.baseURL, organizationID: server.orgId, username: server.adminEmail,
-                signer: KeySigner(credentialID: credential.credentialId, privateKey: newKey))
+                baseURL: server.baseURL,
+                organizationID: server.orgId,
+                username: server.adminEmail,
+                signer: KeySigner(credentialID: credential.credentialId, privateKey: newKey)
+            )
             _ = try await relogged.credentials.activate(old.credentialUuid)
 
             let challenge = try await relogged.credentials.createChallenge()
@@ -133,7 +147,8 @@ struct SignetClientTests {
         try await LiveServer.with { server in
             let admin = try await server.admin()
             let challenge = try await admin.auth.createUserActionChallenge(
-                CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/auth/logout"))
+                CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/auth/logout")
+            )
             let signer = KeySigner(credentialID: server.adminCredentialId, privateKey: server.adminKey)
             let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
             #expect(try await admin.auth.signUserActionChallenge(answer).userAction.split(separator: ".").count == 3)
@@ -167,7 +182,12 @@ struct SignetClientTests {
             var slow = SignetClient.Configuration()
             slow.fastAuth = false
             let slowStranger = try SignetClient(
-                baseURL: server.baseURL, organizationID: server.orgId, authToken: admin.authToken, signer: strangerKey, configuration: slow)
+                baseURL: server.baseURL,
+                organizationID: server.orgId,
+                authToken: admin.authToken,
+                signer: strangerKey,
+                configuration: slow
+            )
             await #expect(throws: KeySigner.Failure.self) {
                 try await slowStranger.permissions.create(CreatePermissionRequest(name: "x", operations: ["Wallets:Read"]))
             }

@@ -69,8 +69,11 @@ struct TransportTests {
     /// busy machine still sends each attempt before it.
     static func client(_ baseURL: String) throws -> SignetClient {
         try SignetClient(
-            baseURL: baseURL, organizationID: "or-x", authToken: nil,
-            configuration: .init(timeout: .seconds(2), readAttempts: 3, retryDelay: .milliseconds(10)))
+            baseURL: baseURL,
+            organizationID: "or-x",
+            authToken: nil,
+            configuration: .init(timeout: .seconds(2), readAttempts: 3, retryDelay: .milliseconds(10))
+        )
     }
 
     @Test("A read that times out is retried, then reported as a timeout")

@@ -29,7 +29,8 @@ struct JSONValueTests {
         arguments: [
             #"{"a":1,"a":2}"#, #"{"a":1,}"#, "[1,]", "01", "1.", ".5", "-", "NaN", "{'a':1}", #""\ud800""#,
             "\"tab\there\"", "{} {}", "", "tru", #"{"a" 1}"#, "\u{FEFF}{}",
-        ])
+        ]
+    )
     func refusals(text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
     }

@@ -23,8 +23,12 @@ struct KeyAssertionTests {
         for shape in shapes {
             let (clientData, signature) = try assertion(shape)
             let verified = try KeyAssertion.verify(
-                clientData: clientData, signature: signature, algorithmHint: nil, publicKey: privateKey.publicKey,
-                expectedChallenge: challenge)
+                clientData: clientData,
+                signature: signature,
+                algorithmHint: nil,
+                publicKey: privateKey.publicKey,
+                expectedChallenge: challenge
+            )
             #expect(verified == Array(shape.utf8))
         }
     }
@@ -32,40 +36,20 @@ struct KeyAssertionTests {
     @Test("Wrong type, wrong challenge, tampered bytes and bad encodings are refused")
     func refusals() throws {
         let key = privateKey.publicKey
+        func verify(_ clientData: String, _ signature: String, hint: String? = nil) throws {
+            try KeyAssertion.verify(clientData: clientData, signature: signature, algorithmHint: hint, publicKey: key, expectedChallenge: challenge)
+        }
         let (createData, createSignature) = try assertion(#"{"type":"key.create","challenge":"\#(challenge)"}"#)
-        #expect(throws: KeyAssertion.Failure.wrongType("key.create")) {
-            try KeyAssertion.verify(
-                clientData: createData, signature: createSignature, algorithmHint: nil, publicKey: key,
-                expectedChallenge: challenge)
-        }
+        #expect(throws: KeyAssertion.Failure.wrongType("key.create")) { try verify(createData, createSignature) }
         let (otherData, otherSignature) = try assertion(#"{"type":"key.get","challenge":"other"}"#)
-        #expect(throws: KeyAssertion.Failure.challengeMismatch) {
-            try KeyAssertion.verify(
-                clientData: otherData, signature: otherSignature, algorithmHint: nil, publicKey: key,
-                expectedChallenge: challenge)
-        }
+        #expect(throws: KeyAssertion.Failure.challengeMismatch) { try verify(otherData, otherSignature) }
         // The signature covers the exact bytes: a re-serialised clientData (a space added) fails.
         let (_, signature) = try assertion(#"{"type":"key.get","challenge":"\#(challenge)"}"#)
         let tampered = Base64URL.encode(#"{"type":"key.get", "challenge":"\#(challenge)"}"#)
-        #expect(throws: KeyAssertion.Failure.badSignature) {
-            try KeyAssertion.verify(
-                clientData: tampered, signature: signature, algorithmHint: nil, publicKey: key,
-                expectedChallenge: challenge)
-        }
-        #expect(throws: KeyAssertion.Failure.clientDataNotBase64URL) {
-            try KeyAssertion.verify(
-                clientData: "a+b/", signature: signature, algorithmHint: nil, publicKey: key, expectedChallenge: challenge)
-        }
-        #expect(throws: KeyAssertion.Failure.unsupportedAlgorithmHint("MD5")) {
-            try KeyAssertion.verify(
-                clientData: createData, signature: signature, algorithmHint: "MD5", publicKey: key,
-                expectedChallenge: challenge)
-        }
+        #expect(throws: KeyAssertion.Failure.badSignature) { try verify(tampered, signature) }
+        #expect(throws: KeyAssertion.Failure.clientDataNotBase64URL) { try verify("a+b/", signature) }
+        #expect(throws: KeyAssertion.Failure.unsupportedAlgorithmHint("MD5")) { try verify(createData, signature, hint: "MD5") }
         let (notJSON, notJSONSignature) = try assertion("key.get")
-        #expect(throws: KeyAssertion.Failure.clientDataNotJSON) {
-            try KeyAssertion.verify(
-                clientData: notJSON, signature: notJSONSignature, algorithmHint: nil, publicKey: key,
-                expectedChallenge: challenge)
-        }
+        #expect(throws: KeyAssertion.Failure.clientDataNotJSON) { try verify(notJSON, notJSONSignature) }
     }
 }

@@ -28,7 +28,8 @@ struct KeyAttestationTests {
         let other = try PrivateKey.generate(.ed25519)
         let (clientData, _) = try KeyAttestation.make(challenge: "c", key: key)
         let signature = try other.signature(
-            for: KeyAttestation.signedText(clientData: Base64URL.decode(clientData)!, publicKeyPEM: key.publicKey.pemRepresentation))
+            for: KeyAttestation.signedText(clientData: Base64URL.decode(clientData)!, publicKeyPEM: key.publicKey.pemRepresentation)
+        )
         let hex = signature.map { String(format: "%02x", $0) }.joined()
         let swapped = Base64URL.encode(#"{"publicKey":\#(KeyAttestation.jsonString(key.publicKey.pemRepresentation)),"signature":"\#(hex)"}"#)
         #expect(throws: KeyAttestation.Failure.badSignature) {

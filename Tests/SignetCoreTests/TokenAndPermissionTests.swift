@@ -15,8 +15,12 @@ struct TokenTests {
         let key = SigningKeyMaterial.generate()
         let authority = try await TokenAuthority(issuer: "signet", keys: [], current: key)
         let token = try await authority.mint(
-            audience: .access, id: "to-1", username: "a@example.com", metadata: metadata,
-            expiresAt: Date().addingTimeInterval(60))
+            audience: .access,
+            id: "to-1",
+            username: "a@example.com",
+            metadata: metadata,
+            expiresAt: Date().addingTimeInterval(60)
+        )
         let claims = try await authority.verify(token, audience: .access)
         #expect(claims.jti.value == "to-1")
         #expect(claims.sub.value == "or-b")
@@ -39,7 +43,12 @@ struct TokenTests {
         let authority = try await TokenAuthority(issuer: "signet", keys: [], current: .generate(), now: { clock.withLockedValue { $0 } })
         let start = clock.withLockedValue { $0 }
         let token = try await authority.mint(
-            audience: .access, id: "to-1", username: "a", metadata: metadata, expiresAt: start.addingTimeInterval(60))
+            audience: .access,
+            id: "to-1",
+            username: "a",
+            metadata: metadata,
+            expiresAt: start.addingTimeInterval(60)
+        )
         let claims = try await authority.verify(token, audience: .access)
         #expect(claims.iat.value == Date(timeIntervalSince1970: start.timeIntervalSince1970.rounded(.down)))
         clock.withLockedValue { $0 = start.addingTimeInterval(61) }
@@ -53,17 +62,32 @@ struct TokenTests {
         let before = try await TokenAuthority(issuer: "signet", keys: [], current: old)
         let after = try await TokenAuthority(issuer: "signet", keys: [old], current: current)
         let oldToken = try await before.mint(
-            audience: .access, id: "to-1", username: "u", metadata: metadata, expiresAt: Date().addingTimeInterval(60))
+            audience: .access,
+            id: "to-1",
+            username: "u",
+            metadata: metadata,
+            expiresAt: Date().addingTimeInterval(60)
+        )
         #expect(try await after.verify(oldToken, audience: .access).jti.value == "to-1")
 
         let expired = try await after.mint(
-            audience: .access, id: "to-2", username: "u", metadata: metadata, issuedAt: Date().addingTimeInterval(-120),
-            expiresAt: Date().addingTimeInterval(-60))
+            audience: .access,
+            id: "to-2",
+            username: "u",
+            metadata: metadata,
+            issuedAt: Date().addingTimeInterval(-120),
+            expiresAt: Date().addingTimeInterval(-60)
+        )
         await #expect(throws: TokenFailure.expired) { try await after.verify(expired, audience: .access) }
 
         let stranger = try await TokenAuthority(issuer: "signet", keys: [], current: .generate())
         let foreign = try await stranger.mint(
-            audience: .access, id: "to-3", username: "u", metadata: metadata, expiresAt: Date().addingTimeInterval(60))
+            audience: .access,
+            id: "to-3",
+            username: "u",
+            metadata: metadata,
+            expiresAt: Date().addingTimeInterval(60)
+        )
         await #expect(throws: TokenFailure.badSignature) { try await after.verify(foreign, audience: .access) }
 
         var parts = oldToken.split(separator: ".").map(String.init)

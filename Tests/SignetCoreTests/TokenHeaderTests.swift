@@ -26,7 +26,12 @@ struct TokenHeaderTests {
         let key = SigningKeyMaterial.generate()
         let authority = try await TokenAuthority(issuer: "signet", keys: [], current: key)
         let token = try await authority.mint(
-            audience: .access, id: "to-a", username: "u", metadata: Self.metadata, expiresAt: Date().addingTimeInterval(60))
+            audience: .access,
+            id: "to-a",
+            username: "u",
+            metadata: Self.metadata,
+            expiresAt: Date().addingTimeInterval(60)
+        )
         _ = try await authority.verify(token, audience: .access)
         // The same claims and a valid EdDSA signature by the right key, under other headers.
         let valid = try Self.forge(header: #"{"alg":"EdDSA","kid":"\#(key.kid)","typ":"JWT"}"#, claimsFrom: token, key: key)
@@ -51,15 +56,22 @@ struct TokenHeaderTests {
         let start = Date()
         let offset = NIOLockedValueBox<TimeInterval>(0)
         let authority = TokenAuthority(
-            issuer: "signet", now: { start.addingTimeInterval(offset.withLockedValue { $0 }) },
+            issuer: "signet",
+            now: { start.addingTimeInterval(offset.withLockedValue { $0 }) },
             reloadSource: {
                 reloads.withLockedValue { $0 += 1 }
                 return source.withLockedValue { $0 }
-            })
+            }
+        )
         try await authority.load([old])
         let rotated = try await TokenAuthority(issuer: "signet", keys: [old], current: new)
         let token = try await rotated.mint(
-            audience: .access, id: "to-a", username: "u", metadata: Self.metadata, expiresAt: Date().addingTimeInterval(60))
+            audience: .access,
+            id: "to-a",
+            username: "u",
+            metadata: Self.metadata,
+            expiresAt: Date().addingTimeInterval(60)
+        )
         // The store does not have the key yet: refused, after one reload.
         await #expect(throws: TokenFailure.self) { try await authority.verify(token, audience: .access) }
         #expect(reloads.withLockedValue { $0 } == 1)

@@ -33,13 +33,16 @@ struct WebAuthnRefusalTests {
         let elsewhere = try RelyingParty(id: "localhost", name: "Signet", origins: ["http://localhost:1"])
         #expect(Self.refusal { try V.assert(vector, key: key, stored: stored, relyingParty: elsewhere) } == .originNotAllowed(vector.origin))
         #expect(
-            Self.refusal { try V.assert(vector, key: key, stored: stored, authenticatorData: Self.flipped(authData, at: 0)) } == .wrongRelyingParty)
+            Self.refusal { try V.assert(vector, key: key, stored: stored, authenticatorData: Self.flipped(authData, at: 0)) } == .wrongRelyingParty
+        )
         #expect(
             Self.refusal { try V.assert(vector, key: key, stored: stored, authenticatorData: Self.flipped(authData, at: 32, bit: 0x04)) }
-                == .missingFlag("UV (user verified)"))
+                == .missingFlag("UV (user verified)")
+        )
         #expect(
             Self.refusal { try V.assert(vector, key: key, stored: stored, authenticatorData: Self.flipped(authData, at: 32, bit: 0x01)) }
-                == .missingFlag("UP (user present)"))
+                == .missingFlag("UP (user present)")
+        )
         let count = vector.decoded.assertion.authData.signCount
         if count > 0 {
             #expect(Self.refusal { try V.assert(vector, key: key, stored: count) } == .counterNotIncreased(stored: count, received: count))
@@ -48,7 +51,8 @@ struct WebAuthnRefusalTests {
         #expect(Self.refusal { try V.assert(vector, key: key, stored: stored, userHandle: .some(Array("us-someone-else".utf8))) } == .wrongUserHandle)
         #expect(
             Self.refusal { try V.assert(vector, key: key, stored: stored, clientData: V.bytes(vector.registration.clientDataJSON)) }
-                == .wrongType(expected: "webauthn.get"))
+                == .wrongType(expected: "webauthn.get")
+        )
         // The credential of another user (another vector's key of the same algorithm, or any other key).
         let other = try #require(V.vectors.first { $0.name != vector.name })
         let otherKey = try V.register(other).publicKey.publicKey
@@ -69,7 +73,8 @@ struct WebAuthnRefusalTests {
             for bit in [UInt8(0x01), 0x80] {
                 #expect(
                     Self.refusal { try V.assert(vector, key: key, stored: stored, authenticatorData: Self.flipped(authData, at: index, bit: bit)) }
-                        != nil)
+                        != nil
+                )
             }
         }
         for index in signature.indices {
@@ -86,23 +91,38 @@ struct WebAuthnRefusalTests {
         #expect(
             Self.refusal {
                 try WebAuthn.verifyRegistration(
-                    clientData: V.bytes(registration.clientDataJSON), attestationObject: V.bytes(registration.attestationObject),
-                    credentialId: Array("another".utf8), issuedChallenge: registration.challenge, relyingParty: V.relyingParty(vector))
-            } == .credentialIdMismatch)
+                    clientData: V.bytes(registration.clientDataJSON),
+                    attestationObject: V.bytes(registration.attestationObject),
+                    credentialId: Array("another".utf8),
+                    issuedChallenge: registration.challenge,
+                    relyingParty: V.relyingParty(vector)
+                )
+            } == .credentialIdMismatch
+        )
         let notOffered = COSEKey.supportedAlgorithms.filter { $0 != registration.publicKeyAlgorithm }
         #expect(
             Self.refusal {
                 try WebAuthn.verifyRegistration(
-                    clientData: V.bytes(registration.clientDataJSON), attestationObject: V.bytes(registration.attestationObject),
-                    credentialId: V.bytes(registration.rawId), issuedChallenge: registration.challenge, relyingParty: V.relyingParty(vector),
-                    offeredAlgorithms: notOffered)
-            } == .algorithmNotOffered(registration.publicKeyAlgorithm))
+                    clientData: V.bytes(registration.clientDataJSON),
+                    attestationObject: V.bytes(registration.attestationObject),
+                    credentialId: V.bytes(registration.rawId),
+                    issuedChallenge: registration.challenge,
+                    relyingParty: V.relyingParty(vector),
+                    offeredAlgorithms: notOffered
+                )
+            } == .algorithmNotOffered(registration.publicKeyAlgorithm)
+        )
         #expect(
             Self.refusal {
                 try WebAuthn.verifyRegistration(
-                    clientData: V.bytes(vector.assertion.clientDataJSON), attestationObject: V.bytes(registration.attestationObject),
-                    credentialId: V.bytes(registration.rawId), issuedChallenge: vector.assertion.challenge, relyingParty: V.relyingParty(vector))
-            } == .wrongType(expected: "webauthn.create"))
+                    clientData: V.bytes(vector.assertion.clientDataJSON),
+                    attestationObject: V.bytes(registration.attestationObject),
+                    credentialId: V.bytes(registration.rawId),
+                    issuedChallenge: vector.assertion.challenge,
+                    relyingParty: V.relyingParty(vector)
+                )
+            } == .wrongType(expected: "webauthn.create")
+        )
     }
 
     @Test("Registrations: a changed attestation object (rp id, flags, format, statement) is refused", arguments: V.vectors)
@@ -118,18 +138,24 @@ struct WebAuthnRefusalTests {
         }
         func verify(_ attestationObject: [UInt8]) throws -> VerifiedRegistration {
             try WebAuthn.verifyRegistration(
-                clientData: V.bytes(registration.clientDataJSON), attestationObject: attestationObject,
-                credentialId: V.bytes(registration.rawId), issuedChallenge: registration.challenge, relyingParty: V.relyingParty(vector))
+                clientData: V.bytes(registration.clientDataJSON),
+                attestationObject: attestationObject,
+                credentialId: V.bytes(registration.rawId),
+                issuedChallenge: registration.challenge,
+                relyingParty: V.relyingParty(vector)
+            )
         }
         #expect(Self.refusal { try verify(with("authData", .bytes(Self.flipped(authData, at: 5)))) } == .wrongRelyingParty)
         #expect(
-            Self.refusal { try verify(with("authData", .bytes(Self.flipped(authData, at: 32, bit: 0x04)))) } == .missingFlag("UV (user verified)"))
+            Self.refusal { try verify(with("authData", .bytes(Self.flipped(authData, at: 32, bit: 0x04)))) } == .missingFlag("UV (user verified)")
+        )
         #expect(Self.refusal { try verify(with("authData", .bytes(Self.flipped(authData, at: 32, bit: 0x01)))) } == .missingFlag("UP (user present)"))
         #expect(Self.refusal { try verify(with("fmt", .text("tpm"))) } == .unsupportedAttestation("tpm"))
         if vector.decoded.registration.fmt == "packed" {
             guard case .map(let statement) = try #require(object["attStmt"]), let signature = object["attStmt"]?["sig"]?.bytesValue else { return }
             let broken = CBORValue.map(
-                statement.map { $0.key.textValue == "sig" ? (key: $0.key, value: .bytes(Self.flipped(signature, at: 10))) : $0 })
+                statement.map { $0.key.textValue == "sig" ? (key: $0.key, value: .bytes(Self.flipped(signature, at: 10))) : $0 }
+            )
             guard case .badAttestation? = Self.refusal({ try verify(with("attStmt", broken)) }) else {
                 Issue.record("a packed statement with a broken signature was not refused as a bad attestation")
                 return
@@ -149,9 +175,12 @@ struct WebAuthnRefusalTests {
             for bit in [UInt8(0x01), 0x20, 0x80] {
                 _ = Self.refusal {
                     try WebAuthn.verifyRegistration(
-                        clientData: V.bytes(vector.registration.clientDataJSON), attestationObject: Self.flipped(object, at: index, bit: bit),
-                        credentialId: V.bytes(vector.registration.rawId), issuedChallenge: vector.registration.challenge,
-                        relyingParty: V.relyingParty(vector))
+                        clientData: V.bytes(vector.registration.clientDataJSON),
+                        attestationObject: Self.flipped(object, at: index, bit: bit),
+                        credentialId: V.bytes(vector.registration.rawId),
+                        issuedChallenge: vector.registration.challenge,
+                        relyingParty: V.relyingParty(vector)
+                    )
                 }
             }
         }

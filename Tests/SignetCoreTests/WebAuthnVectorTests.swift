@@ -16,25 +16,42 @@ struct WebAuthnVectorTests {
     }
 
     static func register(
-        _ vector: WebAuthnVector, relyingParty: RelyingParty? = nil, challenge: String? = nil, now: Date = Date()
+        _ vector: WebAuthnVector,
+        relyingParty: RelyingParty? = nil,
+        challenge: String? = nil,
+        now: Date = Date()
     ) throws -> VerifiedRegistration {
         try WebAuthn.verifyRegistration(
-            clientData: try bytes(vector.registration.clientDataJSON), attestationObject: try bytes(vector.registration.attestationObject),
-            credentialId: try bytes(vector.registration.rawId), issuedChallenge: challenge ?? vector.registration.challenge,
-            relyingParty: try relyingParty ?? Self.relyingParty(vector), now: now)
+            clientData: try bytes(vector.registration.clientDataJSON),
+            attestationObject: try bytes(vector.registration.attestationObject),
+            credentialId: try bytes(vector.registration.rawId),
+            issuedChallenge: challenge ?? vector.registration.challenge,
+            relyingParty: try relyingParty ?? Self.relyingParty(vector),
+            now: now
+        )
     }
 
     /// The assertion, with any one part replaced.
     static func assert(
-        _ vector: WebAuthnVector, key: PublicKey, stored: UInt32, clientData: [UInt8]? = nil, authenticatorData: [UInt8]? = nil,
-        signature: [UInt8]? = nil, userHandle: [UInt8]?? = nil, challenge: String? = nil, relyingParty: RelyingParty? = nil
+        _ vector: WebAuthnVector,
+        key: PublicKey,
+        stored: UInt32,
+        clientData: [UInt8]? = nil,
+        authenticatorData: [UInt8]? = nil,
+        signature: [UInt8]? = nil,
+        userHandle: [UInt8]?? = nil,
+        challenge: String? = nil,
+        relyingParty: RelyingParty? = nil
     ) throws -> UInt32 {
         try WebAuthn.verifyAssertion(
             clientData: try clientData ?? bytes(vector.assertion.clientDataJSON),
             authenticatorData: try authenticatorData ?? bytes(vector.assertion.authenticatorData),
-            signature: try signature ?? bytes(vector.assertion.signature), publicKey: key,
-            issuedChallenge: challenge ?? vector.assertion.challenge, relyingParty: try relyingParty ?? Self.relyingParty(vector),
-            storedSignCount: stored, userHandle: try userHandle ?? vector.assertion.userHandle.map(bytes),
+            signature: try signature ?? bytes(vector.assertion.signature),
+            publicKey: key,
+            issuedChallenge: challenge ?? vector.assertion.challenge,
+            relyingParty: try relyingParty ?? Self.relyingParty(vector),
+            storedSignCount: stored,
+            userHandle: try userHandle ?? vector.assertion.userHandle.map(bytes),
             expectedUserHandle: try bytes(vector.registration.userId)
         ).signCount
     }

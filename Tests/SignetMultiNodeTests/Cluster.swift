@@ -43,8 +43,13 @@ final class Cluster: Sendable {
         let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         let ports = try (0..<count).map { _ in try freePort() }
         return Cluster(
-            databaseURL: databaseURL, directory: directory, ports: ports, orgId: result?["orgId"] as? String ?? "",
-            adminKey: key, adminCredentialId: result?["credentialId"] as? String ?? "")
+            databaseURL: databaseURL,
+            directory: directory,
+            ports: ports,
+            orgId: result?["orgId"] as? String ?? "",
+            adminKey: key,
+            adminCredentialId: result?["credentialId"] as? String ?? ""
+        )
     }
 
     private init(databaseURL: String, directory: String, ports: [Int], orgId: String, adminKey: PrivateKey, adminCredentialId: String) {
@@ -81,7 +86,9 @@ final class Cluster: Sendable {
         let process = try ChildProcess(
             executable: Self.binary,
             arguments: ["serve", "--database", database ?? databaseURL, "--port", String(ports[index]), "--log-level", "notice"] + extra,
-            output: directory + "/node\(index).log", append: true)
+            output: directory + "/node\(index).log",
+            append: true
+        )
         processes.withLockedValue { $0[index] = process }
     }
 
@@ -120,8 +127,11 @@ final class Cluster: Sendable {
     /// The administrator logged in at `node`.
     func admin(at node: Int) async throws -> SignetClient {
         try await SignetClient.login(
-            baseURL: url(node), organizationID: orgId, username: "admin@cluster.example",
-            signer: KeySigner(credentialID: adminCredentialId, privateKey: adminKey))
+            baseURL: url(node),
+            organizationID: orgId,
+            username: "admin@cluster.example",
+            signer: KeySigner(credentialID: adminCredentialId, privateKey: adminKey)
+        )
     }
 
     /// The same credentials against another node.

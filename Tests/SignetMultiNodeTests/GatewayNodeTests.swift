@@ -27,7 +27,8 @@ struct GatewayNodeTests {
             let role = try await adminA.permissions.create(CreatePermissionRequest(name: "wallet-readers", operations: ["Wallets:Read"]))
             let key = try PrivateKey.generate(.ecdsaP256)
             let pat = try await adminA.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "gw", publicKey: key.publicKey.pemRepresentation, permissionId: role.id))
+                CreatePersonalAccessTokenRequest(name: "gw", publicKey: key.publicKey.pemRepresentation, permissionId: role.id)
+            )
             let token = try #require(pat.accessToken)
             let status = { @Sendable () async throws -> UInt in
                 var request = HTTPClientRequest(url: cluster.url(1) + "/wallets")

@@ -20,12 +20,14 @@ struct MigrationTests {
             let admin = try await node.admin(at: 0)
             let key = try PrivateKey.generate(.rsa)
             let pat = try await admin.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation))
+                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation)
+            )
             let patSigner = KeySigner(credentialID: pat.credId, privateKey: key)
             let asPat = try SignetClient(baseURL: node.url(0), organizationID: node.orgId, authToken: pat.accessToken, signer: patSigner)
             _ = try await asPat.personalAccessTokens.update(pat.tokenId, UpdatePersonalAccessTokenRequest(name: "ci-2"))
             _ = try await admin.serviceAccounts.create(
-                CreateServiceAccountRequest(name: "bot", publicKey: try PrivateKey.generate(.ed25519).publicKey.pemRepresentation))
+                CreateServiceAccountRequest(name: "bot", publicKey: try PrivateKey.generate(.ed25519).publicKey.pemRepresentation)
+            )
             let history = try await admin.auditLogs.list().count
             await node.stopNode(0)
 
@@ -38,8 +40,11 @@ struct MigrationTests {
             // On PostgreSQL: the same tokens authenticate, the PAT's key still signs.
             try await node.startNode(0, database: target)
             let adminAfter = try SignetClient(
-                baseURL: node.url(0), organizationID: node.orgId, authToken: admin.authToken,
-                signer: KeySigner(credentialID: node.adminCredentialId, privateKey: node.adminKey))
+                baseURL: node.url(0),
+                organizationID: node.orgId,
+                authToken: admin.authToken,
+                signer: KeySigner(credentialID: node.adminCredentialId, privateKey: node.adminKey)
+            )
             #expect(try await adminAfter.auth.whoami().tokenKind == .login)
             let patAfter = try SignetClient(baseURL: node.url(0), organizationID: node.orgId, authToken: pat.accessToken, signer: patSigner)
             #expect(try await patAfter.personalAccessTokens.update(pat.tokenId, UpdatePersonalAccessTokenRequest(name: "ci-3")).name == "ci-3")

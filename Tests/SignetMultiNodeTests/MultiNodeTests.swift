@@ -34,6 +34,26 @@ struct MultiNodeTests {
         print("MEASURED \(what): \(text)")
     }
 
+    /// Deactivates a user on A: their session is refused on B.
+    static func userDeactivation(_ cluster: Cluster, admin adminA: SignetClient) async throws {
+        let userKey = try PrivateKey.generate(.ed25519)
+        let user = try await adminA.users.create(CreateUserRequest(email: "dev@cluster.example", publicKey: userKey.publicKey.pemRepresentation))
+        let challenge = try await SignetClient(baseURL: cluster.url(1), organizationID: cluster.orgId, authToken: nil)
+            .auth.createLoginChallenge(username: "dev@cluster.example")
+        let devSigner = KeySigner(credentialID: challenge.allowCredentials.key[0].id, privateKey: userKey)
+        let devOnB = try await SignetClient.login(
+            baseURL: cluster.url(1),
+            organizationID: cluster.orgId,
+            username: "dev@cluster.example",
+            signer: devSigner
+        )
+        _ = try await devOnB.auth.whoami()
+        _ = try await adminA.users.deactivate(user.userId)
+        let userRevoked = await Self.timeUntilRefused { _ = try await devOnB.auth.whoami() }
+        Self.report("user deactivated on A, refused on B after", userRevoked)
+        #expect(userRevoked != nil)
+    }
+
     @Test("Tokens minted on one node verify on every other; revocations and role changes reach them")
     func sharingAndRevocation() async throws {
         let cluster = try await Cluster.start(nodes: 3)
@@ -46,13 +66,18 @@ struct MultiNodeTests {
             }
             // A PAT created through B, used on C (with a role so that role changes can be observed).
             let role = try await cluster.client(adminA, signer: adminSigner, at: 1).permissions.create(
-                CreatePermissionRequest(name: "readers", operations: ["Auth:Users:Read", "Auth:Pats:Create"]))
+                CreatePermissionRequest(name: "readers", operations: ["Auth:Users:Read", "Auth:Pats:Create"])
+            )
             let key = try PrivateKey.generate(.ecdsaP256)
             let pat = try await cluster.client(adminA, signer: adminSigner, at: 1).personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation, permissionId: role.id))
+                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation, permissionId: role.id)
+            )
             let patOnC = try SignetClient(
-                baseURL: cluster.url(2), organizationID: cluster.orgId, authToken: pat.accessToken,
-                signer: KeySigner(credentialID: pat.credId, privateKey: key))
+                baseURL: cluster.url(2),
+                organizationID: cluster.orgId,
+                authToken: pat.accessToken,
+                signer: KeySigner(credentialID: pat.credId, privateKey: key)
+            )
             #expect(try await patOnC.users.list().items.count == 1)  // warms C's cache
 
             // Narrow the role on A: the PAT's next requests on C lose the operation.
@@ -82,19 +107,7 @@ struct MultiNodeTests {
             Self.report("PAT deactivated on A, refused on C after", revoked)
             #expect(revoked != nil)
 
-            // Deactivate a user on A: their session is refused on B.
-            let userKey = try PrivateKey.generate(.ed25519)
-            let user = try await adminA.users.create(CreateUserRequest(email: "dev@cluster.example", publicKey: userKey.publicKey.pemRepresentation))
-            let challenge = try await SignetClient(baseURL: cluster.url(1), organizationID: cluster.orgId, authToken: nil)
-                .auth.createLoginChallenge(username: "dev@cluster.example")
-            let devSigner = KeySigner(credentialID: challenge.allowCredentials.key[0].id, privateKey: userKey)
-            let devOnB = try await SignetClient.login(
-                baseURL: cluster.url(1), organizationID: cluster.orgId, username: "dev@cluster.example", signer: devSigner)
-            _ = try await devOnB.auth.whoami()
-            _ = try await adminA.users.deactivate(user.userId)
-            let userRevoked = await Self.timeUntilRefused { _ = try await devOnB.auth.whoami() }
-            Self.report("user deactivated on A, refused on B after", userRevoked)
-            #expect(userRevoked != nil)
+            try await Self.userDeactivation(cluster, admin: adminA)
         } catch {
             await cluster.shutdown()
             throw error
@@ -112,7 +125,8 @@ struct MultiNodeTests {
             for round in 0..<5 {
                 let body = #"{"name":"race-\#(round)","operations":["Wallets:Read"]}"#
                 let challenge = try await adminA.auth.createUserActionChallenge(
-                    CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/permissions"))
+                    CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/permissions")
+                )
                 let userAction = try await adminA.auth.signUserActionChallenge(
                     SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
                 ).userAction
@@ -122,11 +136,20 @@ struct MultiNodeTests {
             // The same Fast Auth request sent to both nodes at once: its nonce is used once, on one of them.
             for round in 0..<5 {
                 let body = #"{"name":"fast-race-\#(round)","operations":["Wallets:Read"]}"#
-                let request = FastAuth.Request(method: "POST", host: "127.0.0.1", target: "/permissions", body: Array(body.utf8), orgId: cluster.orgId)
+                let request = FastAuth.Request(
+                    method: "POST",
+                    host: "127.0.0.1",
+                    target: "/permissions",
+                    body: Array(body.utf8),
+                    orgId: cluster.orgId
+                )
                 let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
                 let header = FastAuth.header(
-                    credId: cluster.adminCredentialId, clientData: clientData, signature: try cluster.adminKey.signature(for: clientData),
-                    algorithm: nil)
+                    credId: cluster.adminCredentialId,
+                    clientData: clientData,
+                    signature: try cluster.adminKey.signature(for: clientData),
+                    algorithm: nil
+                )
                 let statuses = try await Self.postToBoth(cluster, token: token, userAction: header, body: body)
                 #expect(statuses.sorted() == [200, 403], "Fast Auth round \(round): \(statuses)")
             }
@@ -145,7 +168,8 @@ struct MultiNodeTests {
             let signer = KeySigner(credentialID: cluster.adminCredentialId, privateKey: cluster.adminKey)
             let key = try PrivateKey.generate(.ed25519)
             let pat = try await adminA.personalAccessTokens.create(
-                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation))
+                CreatePersonalAccessTokenRequest(name: "ci", publicKey: key.publicKey.pemRepresentation)
+            )
             let patOnB = try SignetClient(baseURL: cluster.url(1), organizationID: cluster.orgId, authToken: pat.accessToken)
             _ = try await patOnB.auth.whoami()
 
@@ -222,6 +246,7 @@ struct MultiNodeTests {
         let admin = try #require(TestDatabase.postgresURL)
         try await TestDatabase.execute(
             admin,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND application_name = 'signet-change-listener'")
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND application_name = 'signet-change-listener'"
+        )
     }
 }

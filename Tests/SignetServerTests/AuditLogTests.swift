@@ -29,7 +29,8 @@ struct AuditLogTests {
             let evidence = try #require(rename.firstFactorCredential.assertion)
             let key = try PublicKey(pem: rename.firstFactorCredential.publicKey)
             #expect(
-                key.isValidSignature(try #require(Base64URL.decode(evidence.signature)), for: try #require(Base64URL.decode(evidence.clientData))))
+                key.isValidSignature(try #require(Base64URL.decode(evidence.signature)), for: try #require(Base64URL.decode(evidence.clientData)))
+            )
             let refused = try #require(logs.items.first { $0.httpPath == "/permissions" })
             #expect(refused.responseStatus == 400)
             let byCreation = try #require(logs.items.first { $0.httpPath == "/auth/pats" && $0.httpMethod == "POST" })
@@ -55,13 +56,15 @@ struct AuditLogTests {
             let future = "2099-01-01T00:00:00Z"
             #expect(
                 try await api.send(.get, "/auth/action/logs?startTime=\(future)&endTime=2099-02-01T00:00:00.000Z", token: admin.token)
-                    .decode(ListResponse<AuditLog>.self).items.isEmpty)
+                    .decode(ListResponse<AuditLog>.self).items.isEmpty
+            )
             let mine = try await api.send(.get, "/auth/action/logs?userId=\(server.organization.userId)", token: admin.token)
                 .decode(ListResponse<AuditLog>.self)
             #expect(mine.items.count == 2)
             #expect(
                 try await api.send(.get, "/auth/action/logs?userId=\(user.userId)", token: admin.token)
-                    .decode(ListResponse<AuditLog>.self).items.isEmpty)
+                    .decode(ListResponse<AuditLog>.self).items.isEmpty
+            )
             for bad in ["startTime=yesterday", "startTime=2030-01-01T00:00:00Z&endTime=2020-01-01T00:00:00Z", "userId=bob"] {
                 #expect(try await api.send(.get, "/auth/action/logs?\(bad)", token: admin.token).status == .badRequest, "\(bad)")
             }

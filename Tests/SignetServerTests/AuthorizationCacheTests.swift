@@ -195,7 +195,8 @@ struct AuthorizationCacheTests {
             ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc", "abc"), ("BEARER  \tabc \t", "abc"),
             ("Bearer ", nil), ("Bearer", nil), ("Bearer\tabc", nil), ("Basic abc", nil), ("Bearerabc", nil), ("", nil),
             ("Bearer    ", nil), ("Bëarer abc", nil),
-        ] as [(String, String?)])
+        ] as [(String, String?)]
+    )
     func bearerScheme(header: String, token: String?) {
         #expect(BearerAuthenticator.bearerToken(header) == token)
     }

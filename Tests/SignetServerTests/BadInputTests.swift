@@ -42,9 +42,13 @@ struct BadInputTests {
             // and sent with any user action it is refused before the action is looked at.
             for body in [#"{"name":"x","publicKey":"\#(key)""#, #"{"name":"x","name":"y","publicKey":"\#(key)"}"#] {
                 let refusedInit = try await api.send(
-                    .post, "/auth/action/init", token: admin.token,
+                    .post,
+                    "/auth/action/init",
+                    token: admin.token,
                     body: try api.json(
-                        CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/auth/pats")))
+                        CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "POST", userActionHttpPath: "/auth/pats")
+                    )
+                )
                 #expect(refusedInit.status == .badRequest)
                 let action = try await api.userAction(as: admin, method: "POST", path: "/auth/pats", payload: "")
                 let reply = try await api.send(.post, "/auth/pats", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])

@@ -16,7 +16,9 @@ import Testing
 struct ChallengeBindingTests {
     static func loginChallenge(_ api: APIClient, _ server: TestServer) async throws -> UserActionChallenge {
         try await api.send(
-            .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
+            .post,
+            "/auth/login/init",
+            body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
         ).decode(UserActionChallenge.self)
     }
 
@@ -83,7 +85,8 @@ struct ChallengeBindingTests {
             for attempt in 0..<5 {
                 #expect(
                     try await RegistrationTests.initiate(api, server: server, email: "guessed@example.com", code: "wrong-\(attempt)").status
-                        == .unauthorized)
+                        == .unauthorized
+                )
             }
             #expect(try await RegistrationTests.initiate(api, server: server, email: "guessed@example.com", code: code).status == .unauthorized)
         }

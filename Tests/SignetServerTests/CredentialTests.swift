@@ -10,8 +10,10 @@ import Testing
 @Suite("Credentials and key rotation")
 struct CredentialTests {
     @Test(
-        "A PAT rotates its key without a new token: the old key stops signing, the new one signs", arguments: TestDatabase.available,
-        KeyAlgorithm.allCases)
+        "A PAT rotates its key without a new token: the old key stops signing, the new one signs",
+        arguments: TestDatabase.available,
+        KeyAlgorithm.allCases
+    )
     func patRotation(database: TestDatabase.Kind, algorithm: KeyAlgorithm) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -26,12 +28,18 @@ struct CredentialTests {
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: new, body: #"{"name":"by-new"}"#).status == .ok)
 
             let deactivate = try await api.signed(
-                .put, "/auth/credentials/deactivate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
+                .put,
+                "/auth/credentials/deactivate",
+                as: new,
+                body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))
+            )
             #expect(deactivate.status == .ok)
             // The bearer token is the same and still works; the old key can no longer sign.
             #expect(try await api.send(.get, "/auth/pats", token: old.token).status == .ok)
             let challenge = try await api.send(
-                .post, "/auth/action/init", token: old.token,
+                .post,
+                "/auth/action/init",
+                token: old.token,
                 body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
             ).decode(UserActionChallenge.self)
             // Every id the active key answers to is listed: its credId and its cr-… uuid (the
@@ -40,18 +48,27 @@ struct CredentialTests {
             let byUuid = new.signer.with(credentialId: credential.credentialUuid)
             #expect(
                 try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: Identity(token: new.token, signer: byUuid), body: #"{"name":"by-uuid"}"#)
-                    .status == .ok)
+                    .status == .ok
+            )
             let byOld = try await api.send(
-                .post, "/auth/action", token: old.token,
-                body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try old.signer.sign(challenge))))
+                .post,
+                "/auth/action",
+                token: old.token,
+                body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try old.signer.sign(challenge)))
+            )
             #expect(byOld.status == .forbidden)
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: new, body: #"{"name":"after"}"#).status == .ok)
             #expect(
-                try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).credId == new.signer.credentialId)
+                try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).credId == new.signer.credentialId
+            )
 
             // The last active credential cannot be deactivated.
             let last = try await api.signed(
-                .put, "/auth/credentials/deactivate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: credential.credentialUuid)))
+                .put,
+                "/auth/credentials/deactivate",
+                as: new,
+                body: try api.json(CredentialUuidRequest(credentialUuid: credential.credentialUuid))
+            )
             #expect(last.status == .conflict)
         }
     }
@@ -66,14 +83,19 @@ struct CredentialTests {
             let oldUuid = try #require(try await server.store.credential(orgId: server.orgId, credentialId: old.signer.credentialId)?.uuid)
             #expect(
                 try await api.signed(
-                    .put, "/auth/credentials/deactivate", as: old, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))
-                ).status == .ok)
+                    .put,
+                    "/auth/credentials/deactivate",
+                    as: old,
+                    body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))
+                ).status == .ok
+            )
             let path = "/auth/service-accounts/\(account.userInfo.userId)"
             #expect(try await api.signed(.put, path, as: new, body: #"{"name":"rotated-bot"}"#).status == .ok)
             #expect(try await api.attemptUserAction(as: old, path: path, payload: #"{"name":"x"}"#).status == .forbidden)
             #expect(
                 try await api.signed(.put, "/auth/credentials/activate", as: new, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
-                    .status == .ok)
+                    .status == .ok
+            )
             #expect(try await api.signed(.put, path, as: old, body: #"{"name":"old-again"}"#).status == .ok)
         }
     }
@@ -86,12 +108,16 @@ struct CredentialTests {
                 try await api.send(.post, "/auth/credentials/init", token: admin.token, body: #"{"kind":"Key"}"#).decode(CredentialChallenge.self)
             }
             func submit(
-                _ challenge: CredentialChallenge, clientData: String, attestation: String,
+                _ challenge: CredentialChallenge,
+                clientData: String,
+                attestation: String,
                 credId: String = Base64URL.encode(Identifier.randomBytes(32))
             ) async throws -> Reply {
                 let request = CreateCredentialRequest(
                     credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestation),
-                    credentialName: "k", challengeIdentifier: challenge.challengeIdentifier)
+                    credentialName: "k",
+                    challengeIdentifier: challenge.challengeIdentifier
+                )
                 return try await api.signed(.post, "/auth/credentials", as: admin, body: try api.json(request))
             }
             let key = try PrivateKey.generate(.ed25519)
@@ -101,7 +127,8 @@ struct CredentialTests {
             let (_, otherAttestation) = try KeyAttestation.make(challenge: first.challenge, key: try PrivateKey.generate(.ed25519))
             let mixed = try JSONValue(parsing: try #require(Base64URL.decode(otherAttestation)))
             let forged = Base64URL.encode(
-                #"{"publicKey":\#(jsonLiteral(key.publicKey.pemRepresentation)),"signature":\#(jsonLiteral(mixed["signature"]?.stringValue ?? ""))}"#)
+                #"{"publicKey":\#(jsonLiteral(key.publicKey.pemRepresentation)),"signature":\#(jsonLiteral(mixed["signature"]?.stringValue ?? ""))}"#
+            )
             #expect(try await submit(first, clientData: clientData, attestation: forged).status == .forbidden)
             // For another challenge.
             let (staleData, staleAttestation) = try KeyAttestation.make(challenge: "not-the-challenge", key: key)
@@ -133,9 +160,17 @@ struct CredentialTests {
             let otherKey = try PrivateKey.generate(.ed25519).publicKey
             try await server.store.insertOrganization(OrganizationRecord(id: "or-other", name: "Other", createdAt: Date()))
             let other = CredentialRecord(
-                uuid: Identifier.make(.credential), orgId: "or-other", credentialId: Base64URL.encode(Identifier.randomBytes(32)),
-                identityId: Identifier.make(.user), kind: .key, name: "theirs", publicKeyPEM: otherKey.pemRepresentation,
-                fingerprint: otherKey.fingerprint, algorithm: otherKey.algorithm, createdAt: Date())
+                uuid: Identifier.make(.credential),
+                orgId: "or-other",
+                credentialId: Base64URL.encode(Identifier.randomBytes(32)),
+                identityId: Identifier.make(.user),
+                kind: .key,
+                name: "theirs",
+                publicKeyPEM: otherKey.pemRepresentation,
+                fingerprint: otherKey.fingerprint,
+                algorithm: otherKey.algorithm,
+                createdAt: Date()
+            )
             try await server.store.insertCredential(other)
             // The administrator's second key: its credId and its cr-… uuid differ.
             let (second, secondIdentity) = try await api.addCredential(for: admin)
@@ -145,8 +180,10 @@ struct CredentialTests {
                     .decode(CredentialChallenge.self)
                 let (data, attestation) = try KeyAttestation.make(challenge: challenge.challenge, key: try PrivateKey.generate(.ecdsaP256))
                 let request = CreateCredentialRequest(
-                    credentialInfo: KeyCredentialInfo(credId: taken, clientData: data, attestationData: attestation), credentialName: "squat",
-                    challengeIdentifier: challenge.challengeIdentifier)
+                    credentialInfo: KeyCredentialInfo(credId: taken, clientData: data, attestationData: attestation),
+                    credentialName: "squat",
+                    challengeIdentifier: challenge.challengeIdentifier
+                )
                 let reply = try await api.signed(.post, "/auth/credentials", as: pat, body: try api.json(request))
                 #expect(reply.status == .conflict, "credId \(taken): \(reply.body)")
             }
@@ -179,7 +216,8 @@ struct CredentialTests {
 
     @Test(
         "Keys Signet creates have their cr-… uuid as credId, listed as such in allowCredentials.key; any key answers by its uuid too",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func credentialUuidAsCredId(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -187,7 +225,9 @@ struct CredentialTests {
             let (pat, patIdentity) = try await api.createPat(as: admin)
             #expect(pat.credId.hasPrefix("cr-"))
             let challenge = try await api.send(
-                .post, "/auth/action/init", token: patIdentity.token,
+                .post,
+                "/auth/action/init",
+                token: patIdentity.token,
                 body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
             ).decode(UserActionChallenge.self)
             #expect(challenge.allowCredentials.key.map(\.id) == [pat.credId])
@@ -213,7 +253,11 @@ struct CredentialTests {
             let listed = try await api.send(.get, "/auth/credentials", token: pat.token).decode(ListResponse<Credential>.self)
             #expect(!listed.items.contains { $0.credentialUuid == credential.credentialUuid })
             let reactivate = try await api.signed(
-                .put, "/auth/credentials/activate", as: pat, body: try api.json(CredentialUuidRequest(credentialUuid: credential.credentialUuid)))
+                .put,
+                "/auth/credentials/activate",
+                as: pat,
+                body: try api.json(CredentialUuidRequest(credentialUuid: credential.credentialUuid))
+            )
             #expect(reactivate.status == .notFound)
             #expect(try await api.attemptUserAction(as: rotated, payload: "").status == .forbidden)
             let original = try #require(listed.items.first)
@@ -229,8 +273,11 @@ struct CredentialTests {
             let admin = try await server.admin(api)
             let (_, pat) = try await api.createPat(as: admin)
             let reply = try await api.signed(
-                .put, "/auth/credentials/deactivate", as: pat,
-                body: try api.json(CredentialUuidRequest(credentialUuid: server.adminCredentialUuid)))
+                .put,
+                "/auth/credentials/deactivate",
+                as: pat,
+                body: try api.json(CredentialUuidRequest(credentialUuid: server.adminCredentialUuid))
+            )
             #expect(reply.status == .notFound)
             #expect(try await api.send(.get, "/auth/credentials", token: pat.token).decode(ListResponse<Credential>.self).items.count == 1)
         }

@@ -101,7 +101,8 @@ struct DashboardMarkupTests {
                 let thead = try #require(
                     before.ranges(of: "<thead>").last.flatMap { start in
                         html[start.lowerBound...].firstRange(of: "</thead>").map { html[start.lowerBound..<$0.lowerBound] }
-                    })
+                    }
+                )
                 let headings = thead.ranges(of: "<th scope=\"col\"").count
                 let cells = match.2.matches(of: /<t[hd][\s>]/).count
                 let fields = match.2.matches(of: /<t[hd][^>]*data-field="([A-Za-z]+)"/).map { String($0.1) }

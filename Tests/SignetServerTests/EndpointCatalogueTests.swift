@@ -66,7 +66,8 @@ struct EndpointCatalogueTests {
             #expect(safe, "\(rule.route)")
             let open = rule.callers == .anyone || rule.callers == .registering
             #expect(
-                !open || (!rule.signed && rule.operation == nil), "\(rule.route): a route without a token can neither be signed nor need an operation"
+                !open || (!rule.signed && rule.operation == nil),
+                "\(rule.route): a route without a token can neither be signed nor need an operation"
             )
         }
     }
@@ -98,7 +99,8 @@ struct EndpointCatalogueTests {
 
     @Test(
         "Every route the catalogue marks as signed refuses a request without a user action, before anything else",
-        arguments: [TestDatabase.Kind.sqlite])
+        arguments: [TestDatabase.Kind.sqlite]
+    )
     func signedMeansSigned(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

@@ -49,7 +49,8 @@ struct EndpointDocumentationTests {
         let written = try String(contentsOf: Self.file, encoding: .utf8)
         #expect(
             written == rendered,
-            "docs/api-routes.md differs from the catalogue: SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests")
+            "docs/api-routes.md differs from the catalogue: SIGNET_REGENERATE_DOCS=1 swift test --filter EndpointDocumentationTests"
+        )
     }
 }
 
@@ -58,7 +59,10 @@ struct EndpointDocumentationTests {
 struct RefusalDocumentationTests {
     @Test("The README names every RefusalID")
     func everyKindIsListed() throws {
-        let readme = try String(contentsOf: EndpointDocumentationTests.file.deletingLastPathComponent().appendingPathComponent("../README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: EndpointDocumentationTests.file.deletingLastPathComponent().appendingPathComponent("../README.md"),
+            encoding: .utf8
+        )
         for kind in RefusalID.allCases {
             #expect(readme.contains("`\(kind.rawValue)`"), "README.md does not list the refusal kind \(kind.rawValue)")
         }

@@ -22,7 +22,9 @@ struct ExplainTests {
             #expect(!narrow.allowed && narrow.user.allowed && narrow.token?.allowed == false && narrow.identityId == pat.tokenId)
             #expect(narrow.reason?.contains("token") == true)
             let granted = try await api.send(
-                .get, "/auth/permissions/explain?operation=Auth:Users:Read&identityId=\(pat.tokenId)", token: admin.token
+                .get,
+                "/auth/permissions/explain?operation=Auth:Users:Read&identityId=\(pat.tokenId)",
+                token: admin.token
             )
             .decode(PermissionExplanation.self)
             #expect(granted.allowed && granted.token?.grantedBy.map(\.permissionName) == ["readers"])
@@ -39,7 +41,8 @@ struct ExplainTests {
             }
             #expect(
                 try await api.send(.get, "/auth/permissions/explain?operation=Wallets:Read&identityId=to-nope", token: admin.token).status
-                    == .notFound)
+                    == .notFound
+            )
         }
     }
 }

@@ -12,14 +12,27 @@ import Testing
 struct FastAuthTests {
     /// Renames `pat` with Fast Auth as `identity`, signing `header` (by default for this very request).
     static func rename(
-        _ api: APIClient, server: TestServer, pat: AccessToken, as identity: Identity, name: String = "renamed",
-        edit: (inout FastAuthHeader) -> Void = { _ in }, members: [String: String] = [:], credId: String? = nil, send body: String? = nil
+        _ api: APIClient,
+        server: TestServer,
+        pat: AccessToken,
+        as identity: Identity,
+        name: String = "renamed",
+        edit: (inout FastAuthHeader) -> Void = { _ in },
+        members: [String: String] = [:],
+        credId: String? = nil,
+        send body: String? = nil
     ) async throws -> Reply {
         let json = #"{"name":"\#(name)"}"#
         var header = FastAuthHeader(method: "PUT", path: "/auth/pats/\(pat.tokenId)", body: Array(json.utf8), orgId: server.orgId)
         edit(&header)
         let value = try header.header(identity.signer, members: members, credId: credId)
-        return try await api.send(.put, "/auth/pats/\(pat.tokenId)", token: identity.token, body: body ?? json, headers: ["X-DFNS-USERACTION": value, "Host": "localhost"])
+        return try await api.send(
+            .put,
+            "/auth/pats/\(pat.tokenId)",
+            token: identity.token,
+            body: body ?? json,
+            headers: ["X-DFNS-USERACTION": value, "Host": "localhost"]
+        )
     }
 
     @Test("Each key type signs a write in one request; the audit log keeps the assertion", arguments: TestDatabase.available, KeyAlgorithm.allCases)
@@ -38,7 +51,10 @@ struct FastAuthTests {
         }
     }
 
-    @Test("Refused, with nothing applied: a replay, a swapped body, each member changed, a stale or future time, a bad nonce", arguments: TestDatabase.available)
+    @Test(
+        "Refused, with nothing applied: a replay, a swapped body, each member changed, a stale or future time, a bad nonce",
+        arguments: TestDatabase.available
+    )
     func refusals(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -63,25 +79,60 @@ struct FastAuthTests {
                 ("upper-case host signed", { $0.host = "LOCALHOST" }, [:], nil),
             ]
             for (what, edit, members, body) in cases {
-                let reply = try await Self.rename(api, server: server, pat: pat, as: asPat, name: "x-\(what)", edit: edit, members: members, send: body)
+                let reply = try await Self.rename(
+                    api,
+                    server: server,
+                    pat: pat,
+                    as: asPat,
+                    name: "x-\(what)",
+                    edit: edit,
+                    members: members,
+                    send: body
+                )
                 #expect(reply.status == .forbidden, "\(what): \(reply.status) \(reply.body)")
             }
             #expect(try await server.store.token(id: pat.tokenId)?.name == "renamed")
+        }
+    }
+
+    @Test("A signature over other bytes, or a header that is not JSON, is refused; a refusal uses up no nonce", arguments: TestDatabase.available)
+    func forgedSignatures(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, asPat) = try await api.createPat(as: admin, algorithm: .ed25519)
             // A signature by the right credential over other bytes, and a refusal uses up no nonce:
             // the genuine request with the same nonce still works afterwards.
             let reuse = Array(repeating: UInt8(9), count: 16)
-            let forged = try await Self.rename(api, server: server, pat: pat, as: asPat, name: "forged", edit: { $0.nonce = reuse }, send: #"{"name":"other"}"#)
+            let forged = try await Self.rename(
+                api,
+                server: server,
+                pat: pat,
+                as: asPat,
+                name: "forged",
+                edit: { $0.nonce = reuse },
+                send: #"{"name":"other"}"#
+            )
             #expect(forged.status == .forbidden)
             var header = FastAuthHeader(method: "PUT", path: "/auth/pats/\(pat.tokenId)", body: Array(#"{"name":"sig"}"#.utf8), orgId: server.orgId)
             header.nonce = Array(repeating: UInt8(8), count: 16)
             let genuine = try header.header(asPat.signer)
             let tampered = try Self.withSignature(of: genuine, replacedBy: try asPat.signer.key.signature(for: Array("other bytes".utf8)))
             let badSignature = try await api.send(
-                .put, "/auth/pats/\(pat.tokenId)", token: asPat.token, body: #"{"name":"sig"}"#, headers: ["X-DFNS-USERACTION": tampered, "Host": "localhost"])
+                .put,
+                "/auth/pats/\(pat.tokenId)",
+                token: asPat.token,
+                body: #"{"name":"sig"}"#,
+                headers: ["X-DFNS-USERACTION": tampered, "Host": "localhost"]
+            )
             #expect(badSignature.status == .forbidden && badSignature.errorMessage?.contains("signature") == true, "\(badSignature.body)")
             #expect(try await Self.rename(api, server: server, pat: pat, as: asPat, name: "forged", edit: { $0.nonce = reuse }).status == .ok)
             let garbage = try await api.send(
-                .put, "/auth/pats/\(pat.tokenId)", token: asPat.token, body: #"{"name":"g"}"#, headers: ["X-DFNS-USERACTION": "bm90LWpzb24"])
+                .put,
+                "/auth/pats/\(pat.tokenId)",
+                token: asPat.token,
+                body: #"{"name":"g"}"#,
+                headers: ["X-DFNS-USERACTION": "bm90LWpzb24"]
+            )
             #expect(garbage.status == .forbidden)
         }
     }
@@ -102,7 +153,13 @@ struct FastAuthTests {
             let admin = try await server.admin(api)
             let body = #"{"name":"fast-role","operations":["Wallets:Read"]}"#
             let header = try FastAuthHeader(method: "POST", path: "/permissions", body: Array(body.utf8), orgId: server.orgId).header(admin.signer)
-            let reply = try await api.send(.post, "/permissions", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": header, "Host": "localhost"])
+            let reply = try await api.send(
+                .post,
+                "/permissions",
+                token: admin.token,
+                body: body,
+                headers: ["X-DFNS-USERACTION": header, "Host": "localhost"]
+            )
             #expect(reply.status == .ok, "\(reply.body)")
             let makers = try await api.createRole(as: admin, operations: ["Permissions:Create", "Wallets:Read"])
             let (_, asAccount) = try await api.createServiceAccount(as: admin, permissionId: makers.id)
@@ -110,12 +167,20 @@ struct FastAuthTests {
             let signed = try FastAuthHeader(method: "POST", path: "/permissions", body: Array(roleByAccount.utf8), orgId: server.orgId)
                 .header(asAccount.signer)
             let created = try await api.send(
-                .post, "/permissions", token: asAccount.token, body: roleByAccount, headers: ["X-DFNS-USERACTION": signed, "Host": "localhost"])
+                .post,
+                "/permissions",
+                token: asAccount.token,
+                body: roleByAccount,
+                headers: ["X-DFNS-USERACTION": signed, "Host": "localhost"]
+            )
             #expect(created.status == .ok, "\(created.body)")
         }
     }
 
-    @Test("Only an active Key credential of the bearer's own identity signs; --no-fast-auth refuses with FastAuthDisabled", arguments: TestDatabase.available)
+    @Test(
+        "Only an active Key credential of the bearer's own identity signs; --no-fast-auth refuses with FastAuthDisabled",
+        arguments: TestDatabase.available
+    )
     func credentials(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -133,8 +198,14 @@ struct FastAuthTests {
             #expect(try await Self.rename(api, server: server, pat: pat, as: asPat).status == .ok)
             let oldUuid = try #require(try await server.store.credential(orgId: server.orgId, credentialId: asPat.signer.credentialId)?.uuid)
             #expect(
-                try await api.signed(.put, "/auth/credentials/deactivate", as: withSecond, body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid)))
-                    .status == .ok)
+                try await api.signed(
+                    .put,
+                    "/auth/credentials/deactivate",
+                    as: withSecond,
+                    body: try api.json(CredentialUuidRequest(credentialUuid: oldUuid))
+                )
+                .status == .ok
+            )
             let deactivated = try await Self.rename(api, server: server, pat: pat, as: asPat)
             #expect(deactivated.status == .forbidden && deactivated.errorMessage?.contains("deactivated") == true, "\(deactivated.body)")
         }

@@ -17,12 +17,17 @@ struct ForeignTokenTests {
             let admin = try await server.admin(api)
             let stranger = try await TokenAuthority(issuer: "signet", keys: [], current: .generate())
             let forged = try await stranger.mint(
-                audience: .access, id: "uj-x", username: "admin@example.com",
+                audience: .access,
+                id: "uj-x",
+                username: "admin@example.com",
                 metadata: AppMetadata(userId: server.organization.userId, orgId: server.orgId, tokenKind: .login),
-                expiresAt: Date().addingTimeInterval(600))
+                expiresAt: Date().addingTimeInterval(600)
+            )
             #expect(try await api.send(.get, "/auth/pats", token: forged).status == .unauthorized)
             let challenge = try await api.send(
-                .post, "/auth/action/init", token: admin.token,
+                .post,
+                "/auth/action/init",
+                token: admin.token,
                 body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "GET", userActionHttpPath: "/x"))
             ).decode(UserActionChallenge.self)
             #expect(try await api.send(.get, "/auth/pats", token: challenge.challengeIdentifier).status == .unauthorized)
@@ -34,7 +39,8 @@ struct ForeignTokenTests {
 
     @Test(
         "Even with Signet's own signing key, a token that was not issued is refused (only issued tokens' digests match)",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func leakedSigningKey(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -42,9 +48,12 @@ struct ForeignTokenTests {
             let keys = try await server.store.signingKeys()
             let authority = try await TokenAuthority(issuer: "signet", keys: [], current: try #require(keys.last))
             let reminted = try await authority.mint(
-                audience: .access, id: pat.tokenId, username: "admin@example.com",
+                audience: .access,
+                id: pat.tokenId,
+                username: "admin@example.com",
                 metadata: AppMetadata(userId: server.organization.userId, orgId: server.orgId, tokenKind: .pat),
-                expiresAt: Date().addingTimeInterval(3600))
+                expiresAt: Date().addingTimeInterval(3600)
+            )
             #expect(reminted != identity.token)
             let reply = try await api.send(.get, "/auth/pats", token: reminted)
             #expect(reply.status == .unauthorized)

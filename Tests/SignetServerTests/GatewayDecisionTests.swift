@@ -41,20 +41,34 @@ struct GatewayDecisionTests {
             let body = #"{"network":"Ethereum"}"#
             #expect(try await api.send(.post, "/wallets", token: admin.token, body: body).status == .forbidden)  // no user action
             let action = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: body)
-            let swapped = try await api.send(.post, "/wallets", token: admin.token, body: #"{"network":"Bitcoin"}"#, headers: ["X-DFNS-USERACTION": action])
+            let swapped = try await api.send(
+                .post,
+                "/wallets",
+                token: admin.token,
+                body: #"{"network":"Bitcoin"}"#,
+                headers: ["X-DFNS-USERACTION": action]
+            )
             #expect(swapped.status == .forbidden, "a body other than the signed one: \(swapped.body)")
             // Through the gateway, no body and {} are different requests (an upstream may read them differently).
             let signedEmpty = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: "")
-            #expect(try await api.send(.post, "/wallets", token: admin.token, body: "{}", headers: ["X-DFNS-USERACTION": signedEmpty]).status == .forbidden)
+            #expect(
+                try await api.send(.post, "/wallets", token: admin.token, body: "{}", headers: ["X-DFNS-USERACTION": signedEmpty]).status
+                    == .forbidden
+            )
             let signedObject = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: "{}")
-            #expect(try await api.send(.post, "/wallets", token: admin.token, body: nil, headers: ["X-DFNS-USERACTION": signedObject]).status == .forbidden)
+            #expect(
+                try await api.send(.post, "/wallets", token: admin.token, body: nil, headers: ["X-DFNS-USERACTION": signedObject]).status
+                    == .forbidden
+            )
             #expect(upstream.requests.isEmpty)
             let fresh = try await api.userAction(as: admin, method: "POST", path: "/wallets", payload: body)
             #expect(try await api.send(.post, "/wallets", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": fresh]).status == .ok)
             let received = try #require(upstream.requests.last)
             #expect(received.body == Array(body.utf8))
             #expect(received.header("X-Signet-User-Action-Id")?.hasPrefix("ua-") == true)
-            #expect(try Self.claims(received.header("X-Signet-Identity"))["user_action_id"] == .string(received.header("X-Signet-User-Action-Id") ?? ""))
+            #expect(
+                try Self.claims(received.header("X-Signet-Identity"))["user_action_id"] == .string(received.header("X-Signet-User-Action-Id") ?? "")
+            )
             let replay = try await api.send(.post, "/wallets", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": fresh])
             #expect(replay.status == .forbidden)
             #expect(upstream.requests.count == 1)
@@ -74,7 +88,8 @@ struct GatewayDecisionTests {
                 defer { connection.close() }
                 connection.send(
                     "POST /wallets HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(asPat.token)\r\nX-DFNS-USERACTION: \(header)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                )
                 return await connection.readAll()
             }
             let first = try await send()
@@ -99,8 +114,13 @@ struct GatewayDecisionTests {
             #expect(claims["operation"] == .string("Wallets:Read") && claims["jti"] != nil)
             // /auth/check's token for GET /wallets is no token for a POST, nor for another path.
             let check = try await api.client.execute(
-                uri: "/auth/check", method: .get,
-                headers: [.authorization: "Bearer \(admin.token)", HTTPField.Name("X-Original-Method")!: "GET", HTTPField.Name("X-Original-URI")!: "/wallets"])
+                uri: "/auth/check",
+                method: .get,
+                headers: [
+                    .authorization: "Bearer \(admin.token)", HTTPField.Name("X-Original-Method")!: "GET",
+                    HTTPField.Name("X-Original-URI")!: "/wallets",
+                ]
+            )
             #expect(check.status == .ok)
             let checked = try Self.claims(check.headers[HTTPField.Name("X-Signet-Identity")!])
             #expect(checked["htm"] == .string("GET") && checked["htu"] == .string("/api/v1/wallets"), "\(checked)")

@@ -12,7 +12,9 @@ import Testing
 struct GatewayForwardingTests {
     /// Runs `body` with a live server whose gateway forwards to `upstream` under the base path `/api/v1`.
     static func withGateway(
-        _ database: TestDatabase.Kind, check: String = "", configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ database: TestDatabase.Kind,
+        check: String = "",
+        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestServer, APIClient, Int, RecordingUpstream) async throws -> Void
     ) async throws {
         let upstream = try RecordingUpstream()
@@ -31,7 +33,8 @@ struct GatewayForwardingTests {
               - { method: PUT, path: "/wallets/{walletId}/notes", upstream: wallets, operation: Wallets:Tags:Add, signed: false }
               - { method: PUT, path: "/files/{fileId}", upstream: files, operation: Wallets:Tags:Add, signed: false }
             \(check)
-            """)
+            """
+        )
         try await TestServer.withLive(database, configuration: configuration) { server, api, port in
             try await body(server, api, port, upstream)
         }
@@ -39,7 +42,8 @@ struct GatewayForwardingTests {
 
     @Test(
         "Every percent-encoded byte in a segment is forwarded byte for byte under the base path, or refused and not forwarded",
-        arguments: [TestDatabase.Kind.sqlite])
+        arguments: [TestDatabase.Kind.sqlite]
+    )
     func everyByte(database: TestDatabase.Kind) async throws {
         try await Self.withGateway(database) { server, api, _, upstream in
             let admin = try await server.admin(api)
@@ -76,7 +80,8 @@ struct GatewayForwardingTests {
             for line in ["PUT /wallets/#/notes", "GET /wallets/#", "GET /wallets#x", "GET /auth/pats#x"] {
                 let connection = try RawConnection(port: port)
                 connection.send(
-                    "\(line) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(admin.token)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    "\(line) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(admin.token)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
                 let answer = await connection.readAll()
                 #expect(answer.hasPrefix("HTTP/1.1 400"), "\(line): \(answer.prefix(200))")
                 connection.close()

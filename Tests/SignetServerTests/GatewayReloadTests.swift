@@ -16,10 +16,14 @@ import Testing
 struct GatewayReloadTests {
     @Test(
         "After a signing-key rotation the identity token is signed with the new key (no cached token outlives it)",
-        arguments: [TestDatabase.Kind.sqlite])
+        arguments: [TestDatabase.Kind.sqlite]
+    )
     func rotatedKey(database: TestDatabase.Kind) async throws {
         try await GatewayForwardingTests.withGateway(database, configure: { $0.signingKeyPollInterval = .milliseconds(100) }) {
-            server, api, _, upstream in
+            server,
+            api,
+            _,
+            upstream in
             let admin = try await server.admin(api)
             func kid() async throws -> String {
                 #expect(try await api.send(.get, "/wallets", token: admin.token).status == .ok)
@@ -50,7 +54,8 @@ struct GatewayReloadTests {
                 upstreams: { api: { url: "http://127.0.0.1:9" } }
                 operations: [\(operations.joined(separator: ", "))]
                 routes: [{ method: GET, path: /invoices, upstream: api, operation: Invoices:Read }]
-                """)
+                """
+            )
         }
         var settings = ServerConfiguration()
         settings.gateway = try configuration(["Invoices:Read"])
@@ -67,7 +72,11 @@ struct GatewayReloadTests {
                     let dropping = try configuration(["Invoices:Read"])
                     let reload = Task { (try? await gateway.reload(dropping)) != nil }
                     let role = try await api.signed(
-                        .post, "/permissions", as: admin, body: try api.json(CreatePermissionRequest(name: "pay-\(round)", operations: [operation])))
+                        .post,
+                        "/permissions",
+                        as: admin,
+                        body: try api.json(CreatePermissionRequest(name: "pay-\(round)", operations: [operation]))
+                    )
                     let created = role.status == .ok
                     let reloaded = await reload.value
                     #expect(reloaded != created, "round \(round): reload \(reloaded), role \(created) (\(role.body))")

@@ -22,6 +22,16 @@ struct ListQueryCountTests {
         #expect(lists == Self.measuredWithContents.union(Self.measuredHere))
     }
 
+    /// The route a measured list is read from.
+    static func path(of list: String, userId: String, roleId: String) -> String {
+        switch list {
+        case "listUserPats": "/auth/users/\(userId)/pats"
+        case "listCredentials": "/auth/credentials"
+        case "listRoles": "/permissions?limit=100"
+        default: "/permissions/\(roleId)/assignments?limit=100"
+        }
+    }
+
     @Test("A cold list reads as often for 22 items as for 2", arguments: TestDatabase.available, Self.measuredHere)
     func fixedReads(database: TestDatabase.Kind, list: String) async throws {
         var configuration = ServerConfiguration()
@@ -30,13 +40,7 @@ struct ListQueryCountTests {
             let admin = try await server.admin(api)
             let role = try await server.addRole("Listed", operations: ["Auth:Users:Read"])
             let adminId = server.organization.userId
-            let path =
-                switch list {
-                case "listUserPats": "/auth/users/\(adminId)/pats"
-                case "listCredentials": "/auth/credentials"
-                case "listRoles": "/permissions?limit=100"
-                default: "/permissions/\(role.id)/assignments?limit=100"
-                }
+            let path = Self.path(of: list, userId: adminId, roleId: role.id)
             func add(_ range: Range<Int>) async throws {
                 for index in range {
                     switch list {
@@ -45,9 +49,17 @@ struct ListQueryCountTests {
                         let key = try PrivateKey.generate(.ed25519).publicKey
                         try await server.store.insertCredential(
                             CredentialRecord(
-                                uuid: Identifier.make(.credential), orgId: server.orgId, credentialId: "key-\(index)", identityId: adminId,
-                                name: "key \(index)", publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint,
-                                algorithm: key.algorithm, createdAt: Date()))
+                                uuid: Identifier.make(.credential),
+                                orgId: server.orgId,
+                                credentialId: "key-\(index)",
+                                identityId: adminId,
+                                name: "key \(index)",
+                                publicKeyPEM: key.pemRepresentation,
+                                fingerprint: key.fingerprint,
+                                algorithm: key.algorithm,
+                                createdAt: Date()
+                            )
+                        )
                     case "listRoles": _ = try await server.addRole("role-\(index)", operations: ["Auth:Users:Read"])
                     default: try await server.assign(role, to: Identifier.make(.user))
                     }

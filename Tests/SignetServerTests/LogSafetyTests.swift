@@ -30,7 +30,8 @@ struct LogSafetyTests {
 
     /// Runs `body` against a server whose log lines (escaped as `signet serve` escapes them) land in the returned box.
     static func withCapturedLog(
-        json: Bool, _ body: @Sendable (TestServer, APIClient) async throws -> Void
+        json: Bool,
+        _ body: @Sendable (TestServer, APIClient) async throws -> Void
     ) async throws -> [String] {
         let lines = NIOLockedValueBox<[String]>([])
         let inner: any LogHandler =
@@ -79,7 +80,11 @@ struct LogSafetyTests {
                 let escapedJSON = String(format: "\\u%04x", scalar)
                 let injected = #"{"\#(escapedJSON)[2J\n<fake line>":1,"username":"a\#(escapedJSON)b","orgId":"\#(escapedJSON)"}"#
                 let reply = try await api.send(
-                    .post, "/auth/registration/init", body: injected, headers: ["X-Test": "a\(character)b", "X-Request-Id": "r\(character)1"])
+                    .post,
+                    "/auth/registration/init",
+                    body: injected,
+                    headers: ["X-Test": "a\(character)b", "X-Request-Id": "r\(character)1"]
+                )
                 #expect(reply.status == .badRequest, "U+\(scalar): \(reply.status)")
                 // A value the refusal quotes (an enum's invalid value), so it reaches the log line.
                 let value = #"{"challengeIdentifier":"c","firstFactor":{"kind":"zq\#(escapedJSON)[2J\n<fake line>zq"}}"#

@@ -41,14 +41,20 @@ struct LoginTests {
     func loginChallenge(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let reply = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "ADMIN@example.com", orgId: server.orgId)))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: "ADMIN@example.com", orgId: server.orgId))
+            )
             #expect(reply.status == .ok)
             let challenge = try reply.decode(UserActionChallenge.self)
             #expect(challenge.allowCredentials.key.map(\.id) == [server.adminCredentialId])
             #expect(challenge.supportedCredentialKinds.map(\.kind) == [.key])
             try await server.store.setCredentialActive(uuid: server.adminCredentialUuid, isActive: false)
             let afterDeactivation = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
+            )
             // No active Key credential: a decoy challenge (usernames are not revealed), never the deactivated credential.
             #expect(afterDeactivation.status == .ok)
             let decoy = try afterDeactivation.decode(UserActionChallenge.self)
@@ -78,11 +84,17 @@ struct LoginTests {
             }
             // A deactivated user: a decoy at init, and a challenge obtained before deactivation cannot be completed.
             let early = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId))
+            )
             let challenge = try early.decode(UserActionChallenge.self)
             try await server.setUserActive(user.id, false)
             let reply = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId)))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: user.username, orgId: server.orgId))
+            )
             #expect(reply.status == .ok)
             #expect(try reply.decode(UserActionChallenge.self).allowCredentials.key.map(\.id) != [signer.credentialId])
             let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try signer.sign(challenge))
@@ -90,12 +102,17 @@ struct LoginTests {
             #expect(late.status == .unauthorized)
             // A real user answering with a wrong signature gets the same message as every decoy.
             let real = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId)))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
+            )
             let realChallenge = try real.decode(UserActionChallenge.self)
             let wrongKey = try signer.with(credentialId: server.adminCredentialId).sign(realChallenge)
             let wrong = try await api.send(
-                .post, "/auth/login",
-                body: try api.json(SignedChallenge(challengeIdentifier: realChallenge.challengeIdentifier, firstFactor: wrongKey)))
+                .post,
+                "/auth/login",
+                body: try api.json(SignedChallenge(challengeIdentifier: realChallenge.challengeIdentifier, firstFactor: wrongKey))
+            )
             #expect(wrong.status == .unauthorized)
             messages.insert(wrong.errorMessage ?? "")
             #expect(messages.count == 1, "\(messages)")
@@ -119,12 +136,17 @@ struct LoginTests {
 
             let admin = try await server.admin(api)
             let actionChallenge = try await api.send(
-                .post, "/auth/action/init", token: admin.token,
+                .post,
+                "/auth/action/init",
+                token: admin.token,
                 body: try api.json(
-                    CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "GET", userActionHttpPath: "/auth/pats"))
+                    CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "GET", userActionHttpPath: "/auth/pats")
+                )
             ).decode(UserActionChallenge.self)
             let crossed = SignedChallenge(
-                challengeIdentifier: actionChallenge.challengeIdentifier, firstFactor: try server.adminSigner.sign(actionChallenge))
+                challengeIdentifier: actionChallenge.challengeIdentifier,
+                firstFactor: try server.adminSigner.sign(actionChallenge)
+            )
             #expect(try await api.send(.post, "/auth/login", body: try api.json(crossed)).status == .unauthorized)
         }
     }

@@ -14,11 +14,14 @@ struct PasskeyRaceTests {
     /// A login answer from `authenticator` to a fresh challenge, as a request body.
     static func answer(_ api: APIClient, server: TestServer, authenticator: SoftwareAuthenticator, counter: UInt32? = nil) async throws -> String {
         let challenge = try await api.send(
-            .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
+            .post,
+            "/auth/login/init",
+            body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
         ).decode(UserActionChallenge.self)
         let assertion = try authenticator.assert(challenge: challenge.challenge, userId: server.organization.userId, counter: counter)
         return try api.json(
-            SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion)))
+            SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))
+        )
     }
 
     static func sendAtOnce(_ api: APIClient, _ bodies: [String]) async throws -> [UInt] {
@@ -43,7 +46,10 @@ struct PasskeyRaceTests {
         }
     }
 
-    @Test("Two answers to two challenges with one counter value, sent at once: the passkey is flagged whichever wins", arguments: TestDatabase.available)
+    @Test(
+        "Two answers to two challenges with one counter value, sent at once: the passkey is flagged whichever wins",
+        arguments: TestDatabase.available
+    )
     func oneCounterValue(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database, configuration: try PasskeyTests.configuration()) { server, api in
             let admin = try await server.admin(api)
@@ -64,26 +70,40 @@ struct PasskeyRaceTests {
         }
     }
 
-    @Test("A late answer (the authenticator signed two challenges, the later arrived first) is refused, not flagged; a lower count on a newer challenge is", arguments: TestDatabase.available)
+    @Test(
+        "A late answer (the authenticator signed two challenges, the later arrived first) is refused, not flagged; a lower count on a newer challenge is",
+        arguments: TestDatabase.available
+    )
     func lateAnswer(database: TestDatabase.Kind) async throws {
-        try await TestServer.with(database, configuration: try PasskeyTests.configuration()) { server, api in
+        // The clock moves a second between issuing and answering, as a person signing would take:
+        // whether a challenge was issued before a count was stored is decided to the millisecond.
+        let clock = TestClock()
+        var configuration = try PasskeyTests.configuration()
+        configuration.now = clock.now
+        try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let (authenticator, added, _) = try await PasskeyTests.addPasskey(api, as: admin)
             #expect(added.status == .ok, "\(added.body)")
             let earlier = try await Self.answer(api, server: server, authenticator: authenticator, counter: 50)
             let later = try await Self.answer(api, server: server, authenticator: authenticator, counter: 60)
+            clock.advance(by: 1)
             #expect(try await api.send(.post, "/auth/login", body: later).status == .ok)
             let late = try await api.send(.post, "/auth/login", body: earlier)
             #expect(late.status == .unauthorized, "\(late.body)")
             var stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
             #expect(stored.isActive && !stored.isFlagged, "a late answer is no clone")
-            #expect(try await api.send(.post, "/auth/login", body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 61)).status == .ok)
+            #expect(
+                try await api.send(.post, "/auth/login", body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 61))
+                    .status == .ok
+            )
 
-            // The next challenge is issued after count 61 was stored (a later millisecond: the stored
-            // time and the challenge's are compared at that precision), so 55 can only be a clone.
-            let recorded = try #require(try await server.store.counter(of: stored)).recordedAt
-            while Date().timeIntervalSince(recorded) < 0.002 { try await Task.sleep(for: .milliseconds(1)) }
-            let cloned = try await api.send(.post, "/auth/login", body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 55))
+            // The next challenge is issued after count 61 was stored, so 55 can only be a clone.
+            clock.advance(by: 1)
+            let cloned = try await api.send(
+                .post,
+                "/auth/login",
+                body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 55)
+            )
             #expect(cloned.status == .unauthorized, "\(cloned.body)")
             stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
             #expect(stored.isFlagged && !stored.isActive)

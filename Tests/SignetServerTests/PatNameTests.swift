@@ -57,8 +57,16 @@ struct PatNameTests {
             let (orgId, userId) = (server.orgId, server.organization.userId)
             func token(_ name: String, kind: TokenKind = .pat, user: String? = nil) -> AccessTokenRecord {
                 AccessTokenRecord(
-                    id: Identifier.make(.token), orgId: orgId, kind: kind, userId: user ?? userId, credentialUuid: nil, name: name,
-                    tokenDigest: UUID().uuidString, createdAt: Date(), expiresAt: Date().addingTimeInterval(600))
+                    id: Identifier.make(.token),
+                    orgId: orgId,
+                    kind: kind,
+                    userId: user ?? userId,
+                    credentialUuid: nil,
+                    name: name,
+                    tokenDigest: UUID().uuidString,
+                    createdAt: Date(),
+                    expiresAt: Date().addingTimeInterval(600)
+                )
             }
             let first = token("Caf\u{E9}")
             try await server.store.insertToken(first)

@@ -13,7 +13,10 @@ struct PermissionTests {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let role = try await api.createRole(
-                as: admin, name: "Mixed", operations: ["Auth:Users:Read", "PermissionAssignments:Create", "Auth:Users:Read"])
+                as: admin,
+                name: "Mixed",
+                operations: ["Auth:Users:Read", "PermissionAssignments:Create", "Auth:Users:Read"]
+            )
             #expect(role.operations == ["Auth:Users:Read", "Permissions:Assign"])
             #expect(role.status == "Active" && !role.isImmutable && !role.isArchived)
             for body in [
@@ -69,7 +72,8 @@ struct PermissionTests {
             #expect(denied.errorMessage == "Pat \(pat.tokenId) is not authorized to perform operation (Auth:Users:Read)")
             #expect(
                 try await api.signed(.put, "/permissions/\(role.id)", as: admin, body: #"{"operations":["Auth:Pats:Create","Auth:Users:Read"]}"#)
-                    .status == .ok)
+                    .status == .ok
+            )
             #expect(try await usersStatus() == .ok)
 
             // Revoke the user's assignment: the PAT still holds the role itself, but the user no longer does.
@@ -100,24 +104,35 @@ struct PermissionTests {
             }
             #expect(
                 try await api.send(.get, "/auth/users/\(user.userId)", token: admin.token).decode(User.self).permissionAssignments.map(\.permissionId)
-                    == [role.id])
+                    == [role.id]
+            )
             let accountRoles = try await api.send(.get, "/auth/service-accounts/\(account.userInfo.userId)", token: admin.token)
                 .decode(ServiceAccount.self).userInfo.permissionAssignments.map(\.permissionId)
             #expect(accountRoles == [role.id])
             #expect(
                 try await api.send(.get, "/auth/pats/\(pat.tokenId)", token: admin.token).decode(AccessToken.self).permissionAssignments.contains {
                     $0.permissionId == role.id
-                })
+                }
+            )
             let again = try await api.signed(
-                .post, "/permissions/\(role.id)/assignments", as: admin, body: try api.json(CreateAssignmentRequest(identityId: user.userId)))
+                .post,
+                "/permissions/\(role.id)/assignments",
+                as: admin,
+                body: try api.json(CreateAssignmentRequest(identityId: user.userId))
+            )
             #expect(again.status == .conflict)
             for target in ["us-aaaaa-bbbbb-cccccccccccccccc", "pm-aaaaa-bbbbb-cccccccccccccccc", "nobody"] {
                 let reply = try await api.signed(
-                    .post, "/permissions/\(role.id)/assignments", as: admin, body: try api.json(CreateAssignmentRequest(identityId: target)))
+                    .post,
+                    "/permissions/\(role.id)/assignments",
+                    as: admin,
+                    body: try api.json(CreateAssignmentRequest(identityId: target))
+                )
                 #expect(reply.status == .notFound || reply.status == .badRequest, "\(target)")
             }
             let page = try await api.send(.get, "/permissions/\(role.id)/assignments?limit=2", token: admin.token).decode(
-                ListResponse<Assignment>.self)
+                ListResponse<Assignment>.self
+            )
             #expect(page.items.count == 2 && page.nextPageToken != nil)
         }
     }
@@ -130,21 +145,28 @@ struct PermissionTests {
                 as: admin,
                 operations: [
                     "Permissions:Create", "Permissions:Update", "Permissions:Assign", "Permissions:Delete", "Auth:Users:Read", "Permissions:Read",
-                ])
+                ]
+            )
             let (user, signer) = try await api.createUser(as: admin, email: "manager@example.com")
             try await api.assign(manager.id, to: user.userId, as: admin)
             let session = try await api.session(user.username, orgId: server.orgId, signer: signer)
 
             let dangerous = try await api.createRole(as: session, operations: ["Keys:Delete"])
             let assign = try await api.signed(
-                .post, "/permissions/\(dangerous.id)/assignments", as: session,
-                body: try api.json(CreateAssignmentRequest(identityId: user.userId)))
+                .post,
+                "/permissions/\(dangerous.id)/assignments",
+                as: session,
+                body: try api.json(CreateAssignmentRequest(identityId: user.userId))
+            )
             #expect(assign.status == .forbidden)
             #expect(assign.errorMessage?.contains("Keys:Delete") == true)
             let full = try #require(try await server.store.role(orgId: server.orgId, name: "ManagedFullAdminAccess"))
             let selfPromotion = try await api.signed(
-                .post, "/permissions/\(full.id)/assignments", as: session,
-                body: try api.json(CreateAssignmentRequest(identityId: user.userId)))
+                .post,
+                "/permissions/\(full.id)/assignments",
+                as: session,
+                body: try api.json(CreateAssignmentRequest(identityId: user.userId))
+            )
             #expect(selfPromotion.status == .forbidden)
 
             let mine = try await api.createRole(as: session, operations: ["Auth:Users:Read"])

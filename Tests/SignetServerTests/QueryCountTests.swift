@@ -43,7 +43,8 @@ struct QueryCountTests {
             let single = try await api.send(.get, "/auth/pats/\(many.items[2].tokenId)", token: admin.token).decode(AccessToken.self)
             #expect(
                 single.permissionAssignments == many.items[2].permissionAssignments,
-                "\(single.permissionAssignments) vs \(many.items[2].permissionAssignments)")
+                "\(single.permissionAssignments) vs \(many.items[2].permissionAssignments)"
+            )
             #expect(many.items.filter { $0.name.hasPrefix("many-") && $0.permissionAssignments.map(\.permissionId) == [readers.id] }.count == 10)
         }
     }

@@ -28,14 +28,16 @@ struct RaceAndTransportTests {
                         (
                             .put, "/auth/pats/\(pat.tokenId)", patBody,
                             try await api.userAction(as: patIdentity, method: "PUT", path: "/auth/pats/\(pat.tokenId)", payload: patBody), patIdentity
-                        ))
+                        )
+                    )
                     let saBody = #"{"externalId":"r\#(index)"}"#
                     let saPath = "/auth/service-accounts/\(account.userInfo.userId)"
                     renames.append(
                         (
                             .put, saPath, saBody, try await api.userAction(as: accountIdentity, method: "PUT", path: saPath, payload: saBody),
                             accountIdentity
-                        ))
+                        )
+                    )
                 }
                 let revocations: [(HTTPRequest.Method, String)] = [
                     round.isMultiple(of: 2) ? (.put, "/auth/pats/\(pat.tokenId)/deactivate") : (.delete, "/auth/pats/\(pat.tokenId)"),
@@ -84,7 +86,12 @@ struct RaceAndTransportTests {
                     for (body, action) in zip(bodies, actions) {
                         group.addTask {
                             _ = try? await api.send(
-                                .put, "/auth/credentials/deactivate", token: patIdentity.token, body: body, headers: ["X-DFNS-USERACTION": action])
+                                .put,
+                                "/auth/credentials/deactivate",
+                                token: patIdentity.token,
+                                body: body,
+                                headers: ["X-DFNS-USERACTION": action]
+                            )
                         }
                     }
                 }
@@ -131,7 +138,9 @@ struct RaceAndTransportTests {
     }
 
     @Test(
-        "A client that trickles its body gets 408 once the body timeout has passed, however often it sends a byte", arguments: TestDatabase.available)
+        "A client that trickles its body gets 408 once the body timeout has passed, however often it sends a byte",
+        arguments: TestDatabase.available
+    )
     func slowBodiesAreCutOff(database: TestDatabase.Kind) async throws {
         var configuration = ServerConfiguration()
         configuration.bodyTimeout = .seconds(1)

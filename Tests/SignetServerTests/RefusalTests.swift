@@ -42,7 +42,8 @@ struct RefusalTests {
             let reader = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
             let (narrowPat, narrow) = try await api.createPat(as: admin, permissionId: reader.id)
             let denied = try Self.refusal(
-                try await api.signed(.post, "/permissions", as: narrow, body: #"{"name":"r","operations":["Auth:Users:Read"]}"#))
+                try await api.signed(.post, "/permissions", as: narrow, body: #"{"name":"r","operations":["Auth:Users:Read"]}"#)
+            )
             #expect(denied.status == 403 && denied.id == "operation_not_granted" && denied.operation == "Permissions:Create", "\(denied)")
             #expect(denied.message == "Pat \(narrowPat.tokenId) is not authorized to perform operation (Permissions:Create)")
 
@@ -53,7 +54,8 @@ struct RefusalTests {
             let notJSON = try Self.refusal(try await api.send(.post, "/auth/login/init", body: "{"))
             #expect(notJSON.id == "invalid_body" && notJSON.field == nil, "\(notJSON)")
             let enumValue = try Self.refusal(
-                try await api.send(.post, "/auth/login", body: #"{"challengeIdentifier":"c","firstFactor":{"kind":"Nope"}}"#))
+                try await api.send(.post, "/auth/login", body: #"{"challengeIdentifier":"c","firstFactor":{"kind":"Nope"}}"#)
+            )
             #expect(enumValue.id == "invalid_field" && enumValue.field == "firstFactor.kind", "\(enumValue)")
         }
     }
@@ -64,7 +66,9 @@ struct RefusalTests {
             let admin = try await server.admin(api)
             let anonymous = try await api.send(.post, "/auth/registration", body: "{")
             #expect(
-                anonymous.status == .unauthorized && anonymous.errorMessage?.contains("temporaryAuthenticationToken") == true, "\(anonymous.body)")
+                anonymous.status == .unauthorized && anonymous.errorMessage?.contains("temporaryAuthenticationToken") == true,
+                "\(anonymous.body)"
+            )
             let person = try Self.refusal(try await api.send(.post, "/oauth2/introspect", token: admin.token, body: "token=x"))
             #expect(person.status == 403 && person.id == "forbidden" && person.message.contains("for service accounts"), "\(person)")
         }
@@ -78,10 +82,15 @@ struct RefusalTests {
                 let challenge = try await api.send(.post, "/auth/login/init", body: request).decode(UserActionChallenge.self)
                 let credId = try #require(challenge.allowCredentials.key.first?.id)
                 let assertion = CredentialAssertion(credId: credId, clientData: clientData, signature: signature, algorithm: algorithm)
-                let body = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: Factor(kind: .key, credentialAssertion: assertion))
+                let body = SignedChallenge(
+                    challengeIdentifier: challenge.challengeIdentifier,
+                    firstFactor: Factor(kind: .key, credentialAssertion: assertion)
+                )
                 return try await api.send(.post, "/auth/login", body: try api.json(body))
             }
-            for (clientData, signature, algorithm) in [("!!!", "AAAA", nil), ("e30", "!!!", nil), ("e30", "AAAA", "MD5")] as [(String, String, String?)] {
+            for (clientData, signature, algorithm) in [("!!!", "AAAA", nil), ("e30", "!!!", nil), ("e30", "AAAA", "MD5")]
+                as [(String, String, String?)]
+            {
                 let real = try await answer(server.organization.username, clientData: clientData, signature: signature, algorithm: algorithm)
                 let unknown = try await answer("nobody@example.com", clientData: clientData, signature: signature, algorithm: algorithm)
                 #expect(real.status == .unauthorized && real.status == unknown.status, "\(real.body) / \(unknown.body)")

@@ -20,8 +20,10 @@ struct RegistrationTests {
 
     static func initiate(_ api: APIClient, server: TestServer, email: String, code: String) async throws -> Reply {
         try await api.send(
-            .post, "/auth/registration/init",
-            body: try api.json(RegistrationChallengeRequest(orgId: server.orgId, username: email, registrationCode: code)))
+            .post,
+            "/auth/registration/init",
+            body: try api.json(RegistrationChallengeRequest(orgId: server.orgId, username: email, registrationCode: code))
+        )
     }
 
     static func register(_ api: APIClient, token: String, _ credential: RegistrationCredential) async throws -> Reply {
@@ -34,7 +36,9 @@ struct RegistrationTests {
         let (clientData, attestation) = try KeyAttestation.make(challenge: challenge.challenge, key: key)
         let credId = Base64URL.encode(Identifier.randomBytes(32))
         let credential = RegistrationCredential(
-            credentialKind: .key, credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestation))
+            credentialKind: .key,
+            credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestation)
+        )
         return (credential, TestSigner(credentialId: credId, key: key))
     }
 
@@ -74,12 +78,16 @@ struct RegistrationTests {
             // A new code replaces the old; an expired one does not work.
             let other = try await Self.invite(api, as: admin, email: "late@example.com")
             let renewed = try await api.signed(
-                .put, "/auth/registration/code", as: admin,
-                body: try api.json(RegistrationCodeRequest(username: "late@example.com", orgId: server.orgId)))
+                .put,
+                "/auth/registration/code",
+                as: admin,
+                body: try api.json(RegistrationCodeRequest(username: "late@example.com", orgId: server.orgId))
+            )
             let newCode = try #require(try renewed.decode(User.self).registrationCode)
             #expect(
                 try await Self.initiate(api, server: server, email: "late@example.com", code: try #require(other.registrationCode)).status
-                    == .unauthorized)
+                    == .unauthorized
+            )
             #expect(try await Self.initiate(api, server: server, email: "late@example.com", code: newCode).status == .ok)
             clock.advance(by: 4 * 3600 + 1)
             #expect(try await Self.initiate(api, server: server, email: "late@example.com", code: newCode).status == .unauthorized)
@@ -95,15 +103,22 @@ struct RegistrationTests {
                 .decode(RegistrationChallenge.self)
             let authenticator = SoftwareAuthenticator(rpId: "localhost", origin: PasskeyTests.origin)
             let credential = RegistrationCredential(
-                credentialKind: .fido2, credentialInfo: authenticator.register(challenge: challenge.challenge), credentialName: "phone")
+                credentialKind: .fido2,
+                credentialInfo: authenticator.register(challenge: challenge.challenge),
+                credentialName: "phone"
+            )
             let reply = try await Self.register(api, token: challenge.temporaryAuthenticationToken, credential)
             #expect(reply.status == .ok, "\(reply.body)")
             let login = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: "pk@example.com", orgId: server.orgId))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: "pk@example.com", orgId: server.orgId))
             ).decode(UserActionChallenge.self)
             let assertion = try authenticator.assert(challenge: login.challenge, userId: invited.userId)
             let answer = SignedChallenge(
-                challengeIdentifier: login.challengeIdentifier, firstFactor: Factor(kind: .fido2, credentialAssertion: assertion))
+                challengeIdentifier: login.challengeIdentifier,
+                firstFactor: Factor(kind: .fido2, credentialAssertion: assertion)
+            )
             #expect(try await api.send(.post, "/auth/login", body: try api.json(answer)).status == .ok)
         }
     }
@@ -117,13 +132,19 @@ struct RegistrationTests {
             try await api.assign(role.id, to: helper.userId, as: admin)
             let session = try await api.session(helper.username, orgId: server.orgId, signer: helperSigner)
             let forAdmin = try await api.signed(
-                .put, "/auth/registration/code", as: session,
-                body: try api.json(RegistrationCodeRequest(username: server.organization.username, orgId: server.orgId)))
+                .put,
+                "/auth/registration/code",
+                as: session,
+                body: try api.json(RegistrationCodeRequest(username: server.organization.username, orgId: server.orgId))
+            )
             #expect(forAdmin.status == .forbidden, "\(forAdmin.body)")
             _ = try await Self.invite(api, as: admin, email: "plain@example.com")
             let forPlain = try await api.signed(
-                .put, "/auth/registration/code", as: session,
-                body: try api.json(RegistrationCodeRequest(username: "plain@example.com", orgId: server.orgId)))
+                .put,
+                "/auth/registration/code",
+                as: session,
+                body: try api.json(RegistrationCodeRequest(username: "plain@example.com", orgId: server.orgId))
+            )
             #expect(forPlain.status == .ok, "\(forPlain.body)")
         }
     }

@@ -32,7 +32,10 @@ struct RegistrationWebhookTests {
             var configuration = ServerConfiguration()
             configuration.relyingParty = try RelyingParty(id: "localhost", name: "Signet", origins: ["http://localhost:8080"])
             configuration.registrationWebhook = try RegistrationWebhook(
-                url: "http://localhost:\(receiver.port ?? 0)/hook", secret: "s3cret", setupBase: "http://localhost:8080")
+                url: "http://localhost:\(receiver.port ?? 0)/hook",
+                secret: "s3cret",
+                setupBase: "http://localhost:8080"
+            )
             try await TestServer.with(.sqlite, configuration: configuration) { server, api in
                 let admin = try await server.admin(api)
                 let person = try await RegistrationTests.invite(api, as: admin, email: "mailed@example.com")
@@ -75,7 +78,10 @@ struct RegistrationWebhookTests {
             port.withLockedValue { $0 = receiver.port ?? 0 }
             var configuration = ServerConfiguration()
             configuration.registrationWebhook = try RegistrationWebhook(
-                url: "http://127.0.0.1:\(receiver.port ?? 0)/hook", secret: "s3cret", setupBase: nil)
+                url: "http://127.0.0.1:\(receiver.port ?? 0)/hook",
+                secret: "s3cret",
+                setupBase: nil
+            )
             try await TestServer.with(.sqlite, configuration: configuration) { server, api in
                 let admin = try await server.admin(api)
                 _ = try await RegistrationTests.invite(api, as: admin, email: "redirected@example.com")

@@ -12,8 +12,10 @@ struct RequestFieldTests {
         CreateCredentialChallengeRequest(kind: .key),
         VerifyUserActionRequest(userAction: "u", accessToken: "t", method: "POST", path: "/p", body: ""),
         CreateCredentialRequest(
-            credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a"), credentialName: "n",
-            challengeIdentifier: "ch"),
+            credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a"),
+            credentialName: "n",
+            challengeIdentifier: "ch"
+        ),
         CredentialUuidRequest(credentialUuid: "cr"),
         CreatePersonalAccessTokenRequest(name: "n", publicKey: "k"),
         UpdatePersonalAccessTokenRequest(name: "n"),
@@ -29,7 +31,10 @@ struct RequestFieldTests {
         RegistrationChallengeRequest(orgId: "or", username: "u", registrationCode: "c"),
         RegisterRequest(
             firstFactorCredential: RegistrationCredential(
-                credentialKind: .key, credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a"))),
+                credentialKind: .key,
+                credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a")
+            )
+        ),
         RegistrationCodeRequest(username: "u", orgId: "or"),
     ]
 

@@ -25,43 +25,88 @@ struct SecurityRegressionTests {
         }
     }
 
-    @Test("A weak Ed25519 key is refused on every path; one already stored cannot be forged for", arguments: TestDatabase.available)
+    /// The Ed25519 identity point, a key any signature (R = identity, S = 0) verifies under.
+    static let identity = [1] + [UInt8](repeating: 0, count: 31)
+    static let weakPEM: String = {
+        let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + identity
+        return "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
+    }()
+
+    @Test("A weak Ed25519 key is refused on every path that takes a key", arguments: TestDatabase.available)
     func weakEd25519Keys(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
-            let identity = [1] + [UInt8](repeating: 0, count: 31)
-            let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + identity
-            let pem = "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
+            let pem = Self.weakPEM
             let pat = try await api.signed(
-                .post, "/auth/pats", as: admin, body: try api.json(CreatePersonalAccessTokenRequest(name: "weak", publicKey: pem)))
+                .post,
+                "/auth/pats",
+                as: admin,
+                body: try api.json(CreatePersonalAccessTokenRequest(name: "weak", publicKey: pem))
+            )
             #expect(pat.status == .badRequest && (pat.errorMessage ?? "").contains("weak"), "\(pat.body)")
             let sa = try await api.signed(
-                .post, "/auth/service-accounts", as: admin, body: try api.json(CreateServiceAccountRequest(name: "weak", publicKey: pem)))
+                .post,
+                "/auth/service-accounts",
+                as: admin,
+                body: try api.json(CreateServiceAccountRequest(name: "weak", publicKey: pem))
+            )
             #expect(sa.status == .badRequest)
             let user = try await api.signed(
-                .post, "/auth/users", as: admin, body: try api.json(CreateUserRequest(email: "weak@example.com", publicKey: pem)))
+                .post,
+                "/auth/users",
+                as: admin,
+                body: try api.json(CreateUserRequest(email: "weak@example.com", publicKey: pem))
+            )
             #expect(user.status == .badRequest)
+        }
+    }
 
-            // A key stored before the rule: the universal forgery (R = identity, S = 0) does not log in.
+    @Test("A weak Ed25519 key stored before the rule: the universal forgery (R = identity, S = 0) does not log in", arguments: TestDatabase.available)
+    func weakStoredKey(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let (identity, pem) = (Self.identity, Self.weakPEM)
             let victim = UserRecord(
-                id: Identifier.make(.user), orgId: server.orgId, username: "victim@example.com", name: "v", kind: .customerEmployee, createdAt: Date()
+                id: Identifier.make(.user),
+                orgId: server.orgId,
+                username: "victim@example.com",
+                name: "v",
+                kind: .customerEmployee,
+                createdAt: Date()
             )
             try await server.store.insertUser(victim)
             let credentialId = Base64URL.encode(Identifier.make(.credentialID))
             try await server.store.insertCredential(
                 CredentialRecord(
-                    uuid: Identifier.make(.credential), orgId: server.orgId, credentialId: credentialId, identityId: victim.id, name: "k",
-                    publicKeyPEM: pem, fingerprint: "weak", algorithm: .ed25519, createdAt: Date()))
+                    uuid: Identifier.make(.credential),
+                    orgId: server.orgId,
+                    credentialId: credentialId,
+                    identityId: victim.id,
+                    name: "k",
+                    publicKeyPEM: pem,
+                    fingerprint: "weak",
+                    algorithm: .ed25519,
+                    createdAt: Date()
+                )
+            )
             let challenge = try await api.send(
-                .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: victim.username, orgId: server.orgId))
+                .post,
+                "/auth/login/init",
+                body: try api.json(LoginChallengeRequest(username: victim.username, orgId: server.orgId))
             ).decode(UserActionChallenge.self)
             let clientData = Base64URL.encode(KeyAssertion.clientData(challenge: challenge.challenge))
             let forged = Factor(
                 kind: .key,
                 credentialAssertion: CredentialAssertion(
-                    credId: credentialId, clientData: clientData, signature: Base64URL.encode(identity + [UInt8](repeating: 0, count: 32))))
+                    credId: credentialId,
+                    clientData: clientData,
+                    signature: Base64URL.encode(identity + [UInt8](repeating: 0, count: 32))
+                )
+            )
             let reply = try await api.send(
-                .post, "/auth/login", body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: forged)))
+                .post,
+                "/auth/login",
+                body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: forged))
+            )
             #expect(reply.status == .unauthorized, "\(reply.body)")
         }
     }
@@ -72,7 +117,12 @@ struct SecurityRegressionTests {
             let admin = try await server.admin(api)
             let (pat, _) = try await api.createPat(as: admin)
             let reply = try await api.signed(
-                .put, "/auth/pats/\(pat.tokenId)", as: admin, body: #"{"name":"sig-\u212A"}"#, payload: #"{"name":"sig-K"}"#)
+                .put,
+                "/auth/pats/\(pat.tokenId)",
+                as: admin,
+                body: #"{"name":"sig-\u212A"}"#,
+                payload: #"{"name":"sig-K"}"#
+            )
             #expect(reply.status == .forbidden, "\(reply.body)")
             let stored = try #require(try await server.store.token(id: pat.tokenId))
             #expect(ExactText.equals(stored.name, pat.name))
@@ -98,7 +148,8 @@ struct SecurityRegressionTests {
 
     @Test(
         "A user action signed without a query is refused with one; a signed query must match exactly; force is tolerated where dfns_sdk sends it",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func queryBinding(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -108,7 +159,12 @@ struct SecurityRegressionTests {
             // dfns_sdk style: path signed without its query.
             var action = try await api.userAction(as: admin, method: "PUT", path: path, payload: body)
             var reply = try await api.send(
-                .put, path + "?force=true&anything=1", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])
+                .put,
+                path + "?force=true&anything=1",
+                token: admin.token,
+                body: body,
+                headers: ["X-DFNS-USERACTION": action]
+            )
             #expect(reply.status == .forbidden, "\(reply.body)")
             reply = try await api.send(.put, path, token: admin.token, body: body, headers: ["X-DFNS-USERACTION": action])
             #expect(reply.status == .ok, "the refused attempt must not have used the action: \(reply.body)")
@@ -141,14 +197,22 @@ struct SecurityRegressionTests {
             let prepared = try await api.userAction(as: admin, method: "PUT", path: "/auth/pats/\(pat.tokenId)/deactivate", payload: "")
             let fresh = Identity(token: admin.token, signer: newKey.signer)
             let off = try await api.signed(
-                .put, "/auth/credentials/deactivate", as: fresh, body: #"{"credentialUuid":"\#(server.adminCredentialUuid)"}"#)
+                .put,
+                "/auth/credentials/deactivate",
+                as: fresh,
+                body: #"{"credentialUuid":"\#(server.adminCredentialUuid)"}"#
+            )
             #expect(off.status == .ok, "\(off.body)")
             // The session opened with the deactivated key is over.
             #expect(try await api.send(.get, "/auth/pats", token: admin.token).status == .unauthorized)
             // A new session with the new key cannot use what the old key signed.
             let session = try await api.session(server.organization.username, orgId: server.orgId, signer: newKey.signer)
             let reply = try await api.send(
-                .put, "/auth/pats/\(pat.tokenId)/deactivate", token: session.token, headers: ["X-DFNS-USERACTION": prepared])
+                .put,
+                "/auth/pats/\(pat.tokenId)/deactivate",
+                token: session.token,
+                headers: ["X-DFNS-USERACTION": prepared]
+            )
             #expect(reply.status == .forbidden)
             #expect(try await server.store.token(id: pat.tokenId)?.isActive == true)
             _ = credential

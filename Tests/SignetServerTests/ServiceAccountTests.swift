@@ -46,27 +46,39 @@ struct ServiceAccountTests {
             let role = try await api.createRole(as: admin, operations: ["Auth:ServiceAccounts:Read", "Auth:ServiceAccounts:Update"])
             let (account, identity) = try await api.createServiceAccount(as: admin, permissionId: role.id)
             let renamed = try await api.signed(
-                .put, "/auth/service-accounts/\(account.userInfo.userId)", as: identity, body: #"{"name":"renamed-bot"}"#)
+                .put,
+                "/auth/service-accounts/\(account.userInfo.userId)",
+                as: identity,
+                body: #"{"name":"renamed-bot"}"#
+            )
             #expect(renamed.status == .ok, "\(renamed.body)")
             #expect(try renamed.decode(ServiceAccount.self).userInfo.name == "renamed-bot")
             // The administrator's key cannot sign for it.
             let challenge = try await api.send(
-                .post, "/auth/action/init", token: identity.token,
+                .post,
+                "/auth/action/init",
+                token: identity.token,
                 body: try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
             ).decode(UserActionChallenge.self)
             #expect(challenge.allowCredentials.key.map(\.id) == [identity.signer.credentialId])
             let forged = try await api.send(
-                .post, "/auth/action", token: identity.token,
+                .post,
+                "/auth/action",
+                token: identity.token,
                 body: try api.json(
                     SignedChallenge(
                         challengeIdentifier: challenge.challengeIdentifier,
-                        firstFactor: try server.adminSigner.with(credentialId: identity.signer.credentialId).sign(challenge))))
+                        firstFactor: try server.adminSigner.with(credentialId: identity.signer.credentialId).sign(challenge)
+                    )
+                )
+            )
             #expect(forged.status == .forbidden)
         }
     }
 
     @Test(
-        "Its permissions are its own, and granting a role needs Permissions:Assign and every operation of the role", arguments: TestDatabase.available
+        "Its permissions are its own, and granting a role needs Permissions:Assign and every operation of the role",
+        arguments: TestDatabase.available
     )
     func permissions(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
@@ -74,15 +86,20 @@ struct ServiceAccountTests {
             let wide = try await api.createRole(as: admin, operations: ["Auth:Users:Read", "Keys:Delete"])
             let narrow = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
             let creatorRole = try await api.createRole(
-                as: admin, operations: ["Auth:ServiceAccounts:Create", "Permissions:Assign", "Auth:Users:Read"])
+                as: admin,
+                operations: ["Auth:ServiceAccounts:Create", "Permissions:Assign", "Auth:Users:Read"]
+            )
             let (user, signer) = try await api.createUser(as: admin, email: "ops@example.com")
             try await api.assign(creatorRole.id, to: user.userId, as: admin)
             let creator = try await api.session(user.username, orgId: server.orgId, signer: signer)
 
             let key = try TestSigner.generate().publicKeyPEM
             let tooWide = try await api.signed(
-                .post, "/auth/service-accounts", as: creator,
-                body: try api.json(CreateServiceAccountRequest(name: "wide", publicKey: key, permissionId: wide.id)))
+                .post,
+                "/auth/service-accounts",
+                as: creator,
+                body: try api.json(CreateServiceAccountRequest(name: "wide", publicKey: key, permissionId: wide.id))
+            )
             #expect(tooWide.status == .forbidden)
             #expect(tooWide.errorMessage?.contains("Keys:Delete") == true)
             let (account, identity) = try await api.createServiceAccount(as: creator, permissionId: narrow.id)
@@ -144,15 +161,25 @@ struct ServiceAccountTests {
             let admin = try await server.admin(api)
             let (_, identity) = try await api.createServiceAccount(as: admin, name: "dup")
             let sameName = try await api.signed(
-                .post, "/auth/service-accounts", as: admin,
-                body: try api.json(CreateServiceAccountRequest(name: "DUP", publicKey: try TestSigner.generate().publicKeyPEM)))
+                .post,
+                "/auth/service-accounts",
+                as: admin,
+                body: try api.json(CreateServiceAccountRequest(name: "DUP", publicKey: try TestSigner.generate().publicKeyPEM))
+            )
             #expect(sameName.status == .conflict)
             let sameKey = try await api.signed(
-                .post, "/auth/service-accounts", as: admin,
-                body: try api.json(CreateServiceAccountRequest(name: "other", publicKey: identity.signer.publicKeyPEM)))
+                .post,
+                "/auth/service-accounts",
+                as: admin,
+                body: try api.json(CreateServiceAccountRequest(name: "other", publicKey: identity.signer.publicKeyPEM))
+            )
             #expect(sameKey.status == .conflict)
             let unknown = try await api.signed(
-                .post, "/auth/service-accounts", as: admin, body: #"{"name":"x","publicKey":"y","secondsValid":5}"#)
+                .post,
+                "/auth/service-accounts",
+                as: admin,
+                body: #"{"name":"x","publicKey":"y","secondsValid":5}"#
+            )
             #expect(unknown.status == .badRequest)
             #expect(try await api.send(.get, "/auth/service-accounts/us-nope", token: admin.token).status == .notFound)
             #expect(try await api.send(.get, "/auth/service-accounts/\(server.organization.userId)", token: admin.token).status == .notFound)

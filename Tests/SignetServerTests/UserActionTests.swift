@@ -15,7 +15,8 @@ struct UserActionTests {
             let admin = try await server.admin(api)
             let (pat, patIdentity) = try await api.createPat(as: admin)
             let request = try api.json(
-                CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/auth/pats/x"))
+                CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/auth/pats/x")
+            )
             let forUser = try await api.send(.post, "/auth/action/init", token: admin.token, body: request).decode(UserActionChallenge.self)
             #expect(forUser.allowCredentials.key.map(\.id) == [server.adminCredentialId])
             let forPat = try await api.send(.post, "/auth/action/init", token: patIdentity.token, body: request).decode(UserActionChallenge.self)
@@ -32,12 +33,22 @@ struct UserActionTests {
             let python = try await api.signed(.put, path, as: admin, body: nil, payload: "", style: .python)
             #expect(python.status == .ok, "\(python.body)")
             let typescript = try await api.signed(
-                .put, "/auth/pats/\(pat.tokenId)/activate", as: admin, body: "{}", payload: "{}", style: .typescript)
+                .put,
+                "/auth/pats/\(pat.tokenId)/activate",
+                as: admin,
+                body: "{}",
+                payload: "{}",
+                style: .typescript
+            )
             #expect(typescript.status == .ok, "\(typescript.body)")
             // The body may be re-serialised (spaces, key order, escapes) and still match.
             let reformatted = try await api.signed(
-                .put, "/auth/pats/\(pat.tokenId)", as: admin, body: "{ \"externalId\": \"x\", \"name\" : \"caf\\u00e9\" }",
-                payload: #"{"name":"café","externalId":"x"}"#)
+                .put,
+                "/auth/pats/\(pat.tokenId)",
+                as: admin,
+                body: "{ \"externalId\": \"x\", \"name\" : \"caf\\u00e9\" }",
+                payload: #"{"name":"café","externalId":"x"}"#
+            )
             #expect(reformatted.status == .ok, "\(reformatted.body)")
             #expect(try reformatted.decode(AccessToken.self).name == "café")
         }
@@ -118,20 +129,25 @@ struct UserActionTests {
 
     @Test(
         "Signing is refused for a tampered clientData, a wrong key, another identity's credential, or a challenge of another caller",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func signingRefusals(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
             let (_, patIdentity) = try await api.createPat(as: admin)
             let request = try api.json(
-                CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "DELETE", userActionHttpPath: "/auth/pats/x"))
+                CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "DELETE", userActionHttpPath: "/auth/pats/x")
+            )
             func challenge(for identity: Identity) async throws -> UserActionChallenge {
                 try await api.send(.post, "/auth/action/init", token: identity.token, body: request).decode(UserActionChallenge.self)
             }
             func complete(_ challenge: UserActionChallenge, _ factor: Factor, token: String) async throws -> Reply {
                 try await api.send(
-                    .post, "/auth/action", token: token,
-                    body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: factor)))
+                    .post,
+                    "/auth/action",
+                    token: token,
+                    body: try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: factor))
+                )
             }
 
             // Tampered clientData: the signature covers the original bytes.
@@ -189,7 +205,12 @@ struct UserActionTests {
             let (pat, patIdentity) = try await api.createPat(as: admin)
             _ = try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: patIdentity, body: #"{"name":"x"}"#)
             let actions = try await server.store.performedUserActions(
-                orgId: server.orgId, from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(60), userId: nil, limit: 10)
+                orgId: server.orgId,
+                from: Date().addingTimeInterval(-60),
+                to: Date().addingTimeInterval(60),
+                userId: nil,
+                limit: 10
+            )
             #expect(actions.count == 2)
             let byPat = try #require(actions.first)
             #expect(byPat.userId == server.organization.userId)

@@ -61,7 +61,8 @@ struct UserTests {
 
     @Test(
         "Deactivation ends sessions and PATs on the next request; activation restores the PATs; login is refused meanwhile",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func deactivation(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -125,7 +126,8 @@ struct UserTests {
             #expect(try await api.signed(.put, "/auth/users/\(adminId)/deactivate", as: secondSession).status == .ok)
             #expect(try await api.send(.get, "/auth/pats", token: admin.token).status == .unauthorized)
             #expect(
-                try await api.signed(.delete, "/permissions/\(full.id)/assignments/\(secondAssignment.id)", as: secondSession).status == .conflict)
+                try await api.signed(.delete, "/permissions/\(full.id)/assignments/\(secondAssignment.id)", as: secondSession).status == .conflict
+            )
             #expect(try await api.signed(.put, "/auth/users/\(adminId)/activate", as: secondSession).status == .ok)
             let revoked = try await api.signed(.delete, "/permissions/\(full.id)/assignments/\(secondAssignment.id)", as: secondSession)
             #expect(revoked.status == .noContent && revoked.body.isEmpty)
@@ -134,7 +136,8 @@ struct UserTests {
 
     @Test(
         "An administrator sees a person's PATs (never the tokens); someone who holds less gets 403; unknown ids 404",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func personsPats(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)

@@ -10,7 +10,9 @@ import Testing
 @Suite("Introspection and user-action verification")
 struct VerificationTests {
     @Test(
-        "Introspection: who an active token acts for and its effective operations; anything else is just inactive", arguments: TestDatabase.available)
+        "Introspection: who an active token acts for and its effective operations; anything else is just inactive",
+        arguments: TestDatabase.available
+    )
     func introspect(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -23,7 +25,10 @@ struct VerificationTests {
             }
 
             let active = try await api.send(
-                .post, "/oauth2/introspect", token: service.token, body: form(asPat.token),
+                .post,
+                "/oauth2/introspect",
+                token: service.token,
+                body: form(asPat.token),
                 headers: [
                     "Content-Type": "application/x-www-form-urlencoded"
                 ]
@@ -32,7 +37,8 @@ struct VerificationTests {
             #expect(active.scope == "Auth:Users:Read" && (active.exp ?? 0) > Int(Date().timeIntervalSince1970))
             for token in ["garbage", "", admin.token + "x"] {
                 let answer = try await api.send(.post, "/oauth2/introspect", token: service.token, body: form(token)).decode(
-                    IntrospectionResponse.self)
+                    IntrospectionResponse.self
+                )
                 #expect(!answer.active && answer.sub == nil, "\(token.prefix(10))")
             }
             #expect(try await api.send(.post, "/oauth2/introspect", token: admin.token, body: form(asPat.token)).status == .forbidden)
@@ -57,7 +63,8 @@ struct VerificationTests {
             }
             #expect(
                 try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets?dry=1", #"{"network":"Bitcoin"}"#))
-                    .status == .forbidden)
+                    .status == .forbidden
+            )
             #expect(try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets", body)).status == .forbidden)
             let verified = try await api.send(.post, "/auth/action/verify", token: service.token, body: try request("/wallets?dry=1", body))
             let answer = try verified.decode(VerifiedUserAction.self)

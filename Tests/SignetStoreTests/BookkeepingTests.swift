@@ -48,8 +48,17 @@ struct BookkeepingTests {
             let f = try await WriteScenario.Fixture.seed(store)
             let key = try PrivateKey.generate(.ed25519).publicKey
             var credential = CredentialRecord(
-                uuid: f.credentialUuid, orgId: f.orgId, credentialId: "c", identityId: f.userId, kind: .fido2, name: "k",
-                publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now)
+                uuid: f.credentialUuid,
+                orgId: f.orgId,
+                credentialId: "c",
+                identityId: f.userId,
+                kind: .fido2,
+                name: "k",
+                publicKeyPEM: key.pemRepresentation,
+                fingerprint: key.fingerprint,
+                algorithm: key.algorithm,
+                createdAt: f.now
+            )
             credential.signCount = 4
             try await store.insertCredential(credential)
             #expect(try await store.signCount(of: credential) == 4, "the count at registration")

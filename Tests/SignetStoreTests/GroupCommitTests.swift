@@ -16,7 +16,11 @@ struct GroupCommitTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let driver = try await SQLiteDriver.open(
-            path: directory + "/g.sqlite", logger: .init(label: "test"), batchMembers: batchMembers, batchAge: .seconds(3600))
+            path: directory + "/g.sqlite",
+            logger: .init(label: "test"),
+            batchMembers: batchMembers,
+            batchAge: .seconds(3600)
+        )
         do {
             try await driver.withWriter { database in
                 try await database.raw("CREATE TABLE t (id TEXT PRIMARY KEY)").run()
@@ -45,13 +49,20 @@ struct GroupCommitTests {
     /// `bodies` (already started) to their ends. Returns each one's outcome, in order.
     static func queued(
         behind first: @escaping @Sendable (any SQLDatabase) async throws -> Void,
-        _ bodies: [@Sendable (any SQLDatabase) async throws -> Void], driver: SQLiteDriver,
-        whileRunning check: @Sendable () async throws -> Void = {}, returned: NIOLockedValueBox<Int> = NIOLockedValueBox(0)
+        _ bodies: [@Sendable (any SQLDatabase) async throws -> Void],
+        driver: SQLiteDriver,
+        whileRunning check: @Sendable () async throws -> Void = {},
+        returned: NIOLockedValueBox<Int> = NIOLockedValueBox(0)
     ) async throws -> [Result<Void, any Error>] {
         let gate = Gate()
         return try await withThrowingTaskGroup(of: (Int, Result<Void, any Error>).self) { group in
             group.addTask {
-                let outcome = await Result(catching: { try await driver.transaction { database in try await first(database); await gate.wait() } })
+                let outcome = await Result(catching: {
+                    try await driver.transaction { database in
+                        try await first(database)
+                        await gate.wait()
+                    }
+                })
                 returned.withLockedValue { $0 += 1 }
                 return (-1, outcome)
             }
@@ -153,13 +164,17 @@ struct GroupCommitTests {
                 },
             ]
             let outcomes = try await Self.queued(
-                behind: { try await Self.insert("first", on: $0) }, bodies, driver: driver,
+                behind: { try await Self.insert("first", on: $0) },
+                bodies,
+                driver: driver,
                 whileRunning: {
                     try await waitUntil { lastGate.isWaiting }
                     #expect(returned.withLockedValue { $0 } == 0, "the members before the last have not been answered")
                     #expect(try await Self.committed(driver).isEmpty, "nothing is committed while the batch runs")
                     lastGate.open()
-                }, returned: returned)
+                },
+                returned: returned
+            )
             for outcome in outcomes { #expect((try? outcome.get()) != nil) }
             #expect(try await Self.committed(driver) == ["first", "a", "b"])
         }

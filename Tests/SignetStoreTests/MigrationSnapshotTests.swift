@@ -21,15 +21,29 @@ struct MigrationSnapshotTests {
             var written = 0
             while writing.withLockedValue({ $0 }) {
                 let user = UserRecord(
-                    id: Identifier.make(.user), orgId: org.id, username: "u\(written)@example.com", name: "u", kind: .customerEmployee,
-                    createdAt: StoreTests.now)
+                    id: Identifier.make(.user),
+                    orgId: org.id,
+                    username: "u\(written)@example.com",
+                    name: "u",
+                    kind: .customerEmployee,
+                    createdAt: StoreTests.now
+                )
                 let digest = "d\(written)"
                 try await source.transaction { store in
                     try await store.insertUser(user)
                     try await store.insertToken(
                         AccessTokenRecord(
-                            id: Identifier.make(.token), orgId: org.id, kind: .pat, userId: user.id, credentialUuid: nil, name: "t",
-                            tokenDigest: digest, createdAt: StoreTests.now, expiresAt: StoreTests.now.addingTimeInterval(60)))
+                            id: Identifier.make(.token),
+                            orgId: org.id,
+                            kind: .pat,
+                            userId: user.id,
+                            credentialUuid: nil,
+                            name: "t",
+                            tokenDigest: digest,
+                            createdAt: StoreTests.now,
+                            expiresAt: StoreTests.now.addingTimeInterval(60)
+                        )
+                    )
                 }
                 written += 1
             }

@@ -34,7 +34,8 @@ struct PostgresConnectionTests {
 
     @Test(
         "A listening connection that goes silent (no FIN, no RST) is noticed: the feed stops being live",
-        .enabled(if: TestDatabase.available.contains(.postgres)))
+        .enabled(if: TestDatabase.available.contains(.postgres))
+    )
     func silentDropIsNoticed() async throws {
         guard let base = TestDatabase.postgresURL, var components = URLComponents(string: base),
             let port = components.port

@@ -19,8 +19,16 @@ struct ReadYourWritesTests {
                         var missing = 0
                         for _ in 0..<150 {
                             let challenge = ChallengeRecord(
-                                id: Identifier.make(.challenge), orgId: org.id, purpose: .login, userId: user.id, tokenId: nil,
-                                challenge: "c", allowedCredentialIds: [], createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+                                id: Identifier.make(.challenge),
+                                orgId: org.id,
+                                purpose: .login,
+                                userId: user.id,
+                                tokenId: nil,
+                                challenge: "c",
+                                allowedCredentialIds: [],
+                                createdAt: Date(),
+                                expiresAt: Date().addingTimeInterval(60)
+                            )
                             try await store.insertChallenge(challenge)
                             if try await store.challenge(id: challenge.id) == nil { missing += 1 }
                             // Reads that keep the connections busy meanwhile.

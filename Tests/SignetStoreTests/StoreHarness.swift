@@ -11,7 +11,8 @@ struct StoreHarness: Sendable {
     let directory: String
 
     static func with<T: Sendable>(
-        _ database: TestDatabase.Kind, _ body: @Sendable (SQLStore, StoreHarness) async throws -> T
+        _ database: TestDatabase.Kind,
+        _ body: @Sendable (SQLStore, StoreHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-store-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -14,7 +14,13 @@ struct StoreTests {
         let org = OrganizationRecord(id: Identifier.make(.organization), name: "Org", createdAt: now)
         try await store.insertOrganization(org)
         let user = UserRecord(
-            id: Identifier.make(.user), orgId: org.id, username: "Ann@Example.com", name: "Ann", kind: .customerEmployee, createdAt: now)
+            id: Identifier.make(.user),
+            orgId: org.id,
+            username: "Ann@Example.com",
+            name: "Ann",
+            kind: .customerEmployee,
+            createdAt: now
+        )
         try await store.insertUser(user)
         return (org, user)
     }
@@ -28,29 +34,40 @@ struct StoreTests {
             #expect(try await store.user(orgId: org.id, username: "ann@EXAMPLE.com") == user)
             let key = try PrivateKey.generate(.ed25519).publicKey
             let credential = CredentialRecord(
-                uuid: Identifier.make(.credential), orgId: org.id, credentialId: "cred-1", identityId: user.id, name: "k",
-                publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: Self.now)
+                uuid: Identifier.make(.credential),
+                orgId: org.id,
+                credentialId: "cred-1",
+                identityId: user.id,
+                name: "k",
+                publicKeyPEM: key.pemRepresentation,
+                fingerprint: key.fingerprint,
+                algorithm: key.algorithm,
+                createdAt: Self.now
+            )
             try await store.insertCredential(credential)
             #expect(try await store.credential(uuid: credential.uuid) == credential)
             #expect(try await store.credential(orgId: org.id, credentialId: "cred-1") == credential)
             let token = AccessTokenRecord(
-                id: Identifier.make(.token), orgId: org.id, kind: .pat, userId: user.id, credentialUuid: nil, name: "t",
-                externalId: "ext", tokenDigest: "d", createdAt: Self.now, expiresAt: Self.now.addingTimeInterval(60))
+                id: Identifier.make(.token),
+                orgId: org.id,
+                kind: .pat,
+                userId: user.id,
+                credentialUuid: nil,
+                name: "t",
+                externalId: "ext",
+                tokenDigest: "d",
+                createdAt: Self.now,
+                expiresAt: Self.now.addingTimeInterval(60)
+            )
             try await store.insertToken(token)
             #expect(try await store.token(id: token.id) == token)
             let role = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A", "B"], createdAt: Self.now)
             try await store.insertRole(role)
             #expect(try await store.role(id: role.id) == role)
-            let challenge = ChallengeRecord(
-                id: Identifier.make(.challenge), orgId: org.id, purpose: .userAction, userId: user.id, tokenId: token.id,
-                challenge: "c", allowedCredentialIds: ["x", "y"], httpMethod: "PUT", httpPath: "/p", payload: "{}", createdAt: Self.now,
-                expiresAt: Self.now.addingTimeInterval(60))
+            let challenge = Self.challenge(orgId: org.id, userId: user.id, tokenId: token.id)
             try await store.insertChallenge(challenge)
             #expect(try await store.challenge(id: challenge.id) == challenge)
-            let action = UserActionRecord(
-                id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: token.id, tokenKind: .pat,
-                credentialUuid: credential.uuid, challengeId: challenge.id, httpMethod: "PUT", httpPath: "/p", payload: "",
-                clientData: "cd", signature: "sig", createdAt: Self.now, expiresAt: Self.now.addingTimeInterval(60))
+            let action = Self.action(orgId: org.id, userId: user.id, tokenId: token.id, credentialUuid: credential.uuid, challengeId: challenge.id)
             try await store.insertUserAction(action)
             #expect(try await store.userAction(id: action.id) == action)
         }
@@ -61,7 +78,13 @@ struct StoreTests {
         try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             let twin = UserRecord(
-                id: Identifier.make(.user), orgId: org.id, username: "ann@example.COM", name: "Twin", kind: .customerEmployee, createdAt: Self.now)
+                id: Identifier.make(.user),
+                orgId: org.id,
+                username: "ann@example.COM",
+                name: "Twin",
+                kind: .customerEmployee,
+                createdAt: Self.now
+            )
             await #expect(throws: StoreError.self) { try await store.insertUser(twin) }
             // Once the first is deleted, the name is free again.
             _ = try await store.deleteUser(id: user.id, at: Self.now)
@@ -70,8 +93,16 @@ struct StoreTests {
             let key = try PrivateKey.generate(.ecdsaP256).publicKey
             func credential(_ id: String) -> CredentialRecord {
                 CredentialRecord(
-                    uuid: Identifier.make(.credential), orgId: org.id, credentialId: id, identityId: twin.id, name: "k",
-                    publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: Self.now)
+                    uuid: Identifier.make(.credential),
+                    orgId: org.id,
+                    credentialId: id,
+                    identityId: twin.id,
+                    name: "k",
+                    publicKeyPEM: key.pemRepresentation,
+                    fingerprint: key.fingerprint,
+                    algorithm: key.algorithm,
+                    createdAt: Self.now
+                )
             }
             try await store.insertCredential(credential("one"))
             await #expect(throws: StoreError.self) { try await store.insertCredential(credential("two")) }
@@ -80,7 +111,12 @@ struct StoreTests {
             let role = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A"], createdAt: Self.now)
             try await store.insertRole(role)
             let assignment = AssignmentRecord(
-                id: Identifier.make(.assignment), orgId: org.id, permissionId: role.id, identityId: twin.id, createdAt: Self.now)
+                id: Identifier.make(.assignment),
+                orgId: org.id,
+                permissionId: role.id,
+                identityId: twin.id,
+                createdAt: Self.now
+            )
             try await store.insertAssignment(assignment)
             var again = assignment
             again.id = Identifier.make(.assignment)
@@ -108,9 +144,21 @@ struct StoreTests {
         try await StoreHarness.with(database) { store, _ in
             let (org, user) = try await Self.seed(store)
             let action = UserActionRecord(
-                id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: "to-x", tokenKind: .login,
-                credentialUuid: "cr-x", challengeId: "ch-x", httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "",
-                signature: "", createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+                id: Identifier.make(.userAction),
+                orgId: org.id,
+                userId: user.id,
+                tokenId: "to-x",
+                tokenKind: .login,
+                credentialUuid: "cr-x",
+                challengeId: "ch-x",
+                httpMethod: "PUT",
+                httpPath: "/p",
+                payload: "",
+                clientData: "",
+                signature: "",
+                createdAt: Date(),
+                expiresAt: Date().addingTimeInterval(60)
+            )
             try await store.insertUserAction(action)
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<20 { group.addTask { try await store.consumeUserAction(id: action.id, at: Date()) } }
@@ -124,8 +172,16 @@ struct StoreTests {
             #expect(try await store.consumeUserAction(id: expired.id, at: Date()) == false)
 
             let challenge = ChallengeRecord(
-                id: Identifier.make(.challenge), orgId: org.id, purpose: .login, userId: user.id, tokenId: nil, challenge: "c",
-                allowedCredentialIds: [], createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+                id: Identifier.make(.challenge),
+                orgId: org.id,
+                purpose: .login,
+                userId: user.id,
+                tokenId: nil,
+                challenge: "c",
+                allowedCredentialIds: [],
+                createdAt: Date(),
+                expiresAt: Date().addingTimeInterval(60)
+            )
             try await store.insertChallenge(challenge)
             let challengeWins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<20 { group.addTask { try await store.consumeChallenge(id: challenge.id, at: Date()) } }
@@ -133,133 +189,5 @@ struct StoreTests {
             }
             #expect(challengeWins == 1)
         }
-    }
-
-    @Test("Purging deletes expired challenges and unused user actions, never the audit trail", arguments: TestDatabase.available)
-    func purge(database: TestDatabase.Kind) async throws {
-        try await StoreHarness.with(database) { store, _ in
-            let (org, user) = try await Self.seed(store)
-            let old = Date().addingTimeInterval(-7200)
-            let challenge = ChallengeRecord(
-                id: Identifier.make(.challenge), orgId: org.id, purpose: .login, userId: user.id, tokenId: nil, challenge: "c",
-                allowedCredentialIds: [], createdAt: old, expiresAt: old.addingTimeInterval(300))
-            try await store.insertChallenge(challenge)
-            func action(used: Bool, expiresAt: Date) -> UserActionRecord {
-                UserActionRecord(
-                    id: Identifier.make(.userAction), orgId: org.id, userId: user.id, tokenId: "to-x", tokenKind: .login,
-                    credentialUuid: "cr-x", challengeId: challenge.id, httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "",
-                    signature: "", createdAt: old, expiresAt: expiresAt, usedAt: used ? old : nil)
-            }
-            let audited = action(used: true, expiresAt: old.addingTimeInterval(300))
-            let abandoned = action(used: false, expiresAt: old.addingTimeInterval(300))
-            let fresh = action(used: false, expiresAt: Date().addingTimeInterval(300))
-            for record in [audited, abandoned, fresh] { try await store.insertUserAction(record) }
-            #expect(try await store.purgeExpired(before: Date().addingTimeInterval(-3600)) == 2)
-            #expect(try await store.challenge(id: challenge.id) == nil)
-            #expect(try await store.userAction(id: abandoned.id) == nil)
-            #expect(try await store.userAction(id: audited.id) != nil)
-            #expect(try await store.userAction(id: fresh.id) != nil)
-        }
-    }
-
-    @Test("Full administrators: active, live people holding a non-archived grants-all role", arguments: TestDatabase.available)
-    func fullAdministrators(database: TestDatabase.Kind) async throws {
-        try await StoreHarness.with(database) { store, _ in
-            let (org, user) = try await Self.seed(store)
-            var full = RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "Full", operations: [], grantsAll: true, createdAt: Self.now)
-            try await store.insertRole(full)
-            let robot = UserRecord(
-                id: Identifier.make(.user), orgId: org.id, username: "bot", name: "bot", kind: .customerEmployee, isServiceAccount: true,
-                createdAt: Self.now)
-            try await store.insertUser(robot)
-            for identity in [user.id, robot.id] {
-                try await store.insertAssignment(
-                    AssignmentRecord(
-                        id: Identifier.make(.assignment), orgId: org.id, permissionId: full.id, identityId: identity, createdAt: Self.now))
-            }
-            #expect(try await store.fullAdministrators(orgId: org.id) == [user.id])
-            #expect(try await store.permissions(identityId: robot.id) == .all)
-            full.isArchived = true
-            try await store.updateRole(full)
-            #expect(try await store.fullAdministrators(orgId: org.id).isEmpty)
-            #expect(try await store.permissions(identityId: user.id) == .none)
-        }
-    }
-
-    @Test("Changes are announced once committed, not before", arguments: TestDatabase.available)
-    func announcements(database: TestDatabase.Kind) async throws {
-        try await StoreHarness.with(database) { store, _ in
-            let (_, user) = try await Self.seed(store)
-            let heard = NIOLockedValueBox<[StoreChange]>([])
-            store.changes.subscribe { change in heard.withLockedValue { $0.append(change) } }
-            try await store.transaction { transaction in
-                _ = try await transaction.updateUserNames(id: user.id, username: user.username, name: "Changed", externalId: nil, at: Self.now)
-                #expect(heard.withLockedValue { $0 }.isEmpty)
-            }
-            #expect(heard.withLockedValue { $0 }.contains(.authorization))
-            try await store.insertSigningKey(.generate())
-            #expect(heard.withLockedValue { $0 }.contains(.signingKeys))
-        }
-    }
-
-    @Test("Migrating concurrently from several processes makes one schema and one signing key", arguments: TestDatabase.available)
-    func concurrentMigrations(database: TestDatabase.Kind) async throws {
-        try await StoreHarness.with(database) { store, harness in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<3 { group.addTask { try await harness.withSecondStore { try await $0.migrate() } } }
-                try await group.waitForAll()
-            }
-            #expect(try await store.signingKeys().count == 1)
-        }
-    }
-
-    @Test("lock(_:) serialises transactions that take the same key", arguments: TestDatabase.available)
-    func locks(database: TestDatabase.Kind) async throws {
-        try await StoreHarness.with(database) { store, harness in
-            let order = NIOLockedValueBox<[String]>([])
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await store.transaction { transaction in
-                        try await transaction.lock("k")
-                        order.withLockedValue { $0.append("first in") }
-                        try await Task.sleep(for: .milliseconds(300))
-                        order.withLockedValue { $0.append("first out") }
-                    }
-                }
-                // The second asks once the first holds the lock (however slow the machine).
-                let deadline = ContinuousClock.now + .seconds(30)
-                while order.withLockedValue({ $0.isEmpty }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-                group.addTask {
-                    try await harness.withSecondStore { other in
-                        try await other.transaction { transaction in
-                            try await transaction.lock("k")
-                            order.withLockedValue { $0.append("second in") }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            #expect(order.withLockedValue { $0 } == ["first in", "first out", "second in"])
-        }
-    }
-
-    @Test(
-        "A SQLite store copies into PostgreSQL whole, and never into a store that has data", .enabled(if: TestDatabase.available.contains(.postgres)))
-    func copyIntoPostgres() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-copy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let source = try await SQLStore.sqlite(path: directory + "/source.sqlite")
-        let (org, user) = try await Self.seed(source)
-        try await source.insertRole(RoleRecord(id: Identifier.make(.permission), orgId: org.id, name: "r", operations: ["A"], createdAt: Self.now))
-        try await StoreHarness.with(.postgres) { target, _ in
-            let counts = try await StoreCopier.copy(from: source, to: target)
-            #expect(counts.first { $0.table == "users" }?.rows == 1)
-            #expect(counts.first { $0.table == "signing_keys" }?.rows == 1)
-            #expect(try await target.user(id: user.id) == user)
-            #expect(try await target.signingKeys() == (try await source.signingKeys()))
-            await #expect(throws: StoreCopier.Failure.self) { try await StoreCopier.copy(from: source, to: target) }
-        }
-        try await source.shutdown()
     }
 }

@@ -56,8 +56,16 @@ struct UpgradeTests {
             #expect(pats.count == 2)
             #expect(Set(pats.map(\.nameKey)).count == 2)
             let third = AccessTokenRecord(
-                id: "to-c", orgId: "or-a", kind: .pat, userId: "us-a", credentialUuid: nil, name: "dup", tokenDigest: "d3",
-                createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+                id: "to-c",
+                orgId: "or-a",
+                kind: .pat,
+                userId: "us-a",
+                credentialUuid: nil,
+                name: "dup",
+                tokenDigest: "d3",
+                createdAt: Date(),
+                expiresAt: Date().addingTimeInterval(60)
+            )
             await #expect(throws: StoreError.self) { try await store.insertToken(third) }
             // The composed twin of a decomposed name, and a name that looks like a suffixed key, upgrade too.
             let keys = Dictionary(uniqueKeysWithValues: try await store.tokens(userId: "us-a", kind: .pat).map { ($0.id, $0.nameKey) })
@@ -66,8 +74,16 @@ struct UpgradeTests {
             #expect(keys["to-q"] == "dup #to-b" && keys["to-b"] == "dup\u{1}to-b")
             // A name stored decomposed before the index is held by it in its composed form.
             let composed = AccessTokenRecord(
-                id: "to-m", orgId: "or-a", kind: .pat, userId: "us-a", credentialUuid: nil, name: "Caf\u{E9}", tokenDigest: "dm",
-                createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+                id: "to-m",
+                orgId: "or-a",
+                kind: .pat,
+                userId: "us-a",
+                credentialUuid: nil,
+                name: "Caf\u{E9}",
+                tokenDigest: "dm",
+                createdAt: Date(),
+                expiresAt: Date().addingTimeInterval(60)
+            )
             await #expect(throws: StoreError.self) { try await store.insertToken(composed) }
             // Changing only the external id of the duplicate keeps its own key (the index would refuse "dup").
             let renamed = try await store.updateTokenDetails(id: "to-b", name: "dup", externalId: "ext", at: Date())

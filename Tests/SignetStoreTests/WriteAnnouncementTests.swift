@@ -33,7 +33,8 @@ struct WriteAnnouncementTests {
 
     @Test(
         "Each write method announces authorization when it changes an authorization table, signing keys when it changes those",
-        arguments: TestDatabase.available)
+        arguments: TestDatabase.available
+    )
     func everyWriteAnnounces(database: TestDatabase.Kind) async throws {
         try await StoreHarness.with(database) { store, _ in
             let probe = try await WriteProbe.install(on: store)
@@ -46,7 +47,8 @@ struct WriteAnnouncementTests {
                 #expect(!touched.isEmpty, "\(name) changed no table: the scenario does not exercise it")
                 #expect(
                     touched.allSatisfy { StoreTable(rawValue: String($0.prefix { $0 != "#" })) != nil },
-                    "\(name) changed an unclassified table: \(touched)")
+                    "\(name) changed an unclassified table: \(touched)"
+                )
                 // Emptying everything (authorization) covers dropping the rendered responses (details).
                 let published = probe.published().union(probe.published().contains(.authorization) ? [.details] : [])
                 #expect(expected.isSubset(of: published), "\(name) changed \(touched.sorted()) but announced \(probe.published())")
@@ -183,6 +185,7 @@ struct WriteProbe: Sendable {
                 let name = part[..<open]
                 let firstLabel = part[part.index(after: open)...].drop { $0.isWhitespace }.prefix { $0 != ":" && $0 != " " && $0 != ")" }
                 return "\(name)(\(firstLabel))"
-            })
+            }
+        )
     }
 }

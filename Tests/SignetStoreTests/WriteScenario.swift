@@ -38,7 +38,8 @@ enum WriteScenario {
             "insertUser(_)",
             { store, f in
                 try await store.insertUser(
-                    UserRecord(id: f.otherUserId, orgId: f.orgId, username: "bo@example.com", name: "Bo", kind: .customerEmployee, createdAt: f.now))
+                    UserRecord(id: f.otherUserId, orgId: f.orgId, username: "bo@example.com", name: "Bo", kind: .customerEmployee, createdAt: f.now)
+                )
             }
         ),
         (
@@ -72,8 +73,17 @@ enum WriteScenario {
                 let key = try PrivateKey.generate(.ed25519).publicKey
                 try await store.insertCredential(
                     CredentialRecord(
-                        uuid: f.credentialUuid, orgId: f.orgId, credentialId: "probe", identityId: f.userId, name: "k",
-                        publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: f.now))
+                        uuid: f.credentialUuid,
+                        orgId: f.orgId,
+                        credentialId: "probe",
+                        identityId: f.userId,
+                        name: "k",
+                        publicKeyPEM: key.pemRepresentation,
+                        fingerprint: key.fingerprint,
+                        algorithm: key.algorithm,
+                        createdAt: f.now
+                    )
+                )
             }
         ),
         ("recordSignCount(uuid)", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 7, at: Date()) }),
@@ -86,8 +96,17 @@ enum WriteScenario {
             { store, f in
                 try await store.insertToken(
                     AccessTokenRecord(
-                        id: f.tokenId, orgId: f.orgId, kind: .login, userId: f.userId, credentialUuid: f.credentialUuid, name: "t",
-                        tokenDigest: "d", createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+                        id: f.tokenId,
+                        orgId: f.orgId,
+                        kind: .login,
+                        userId: f.userId,
+                        credentialUuid: f.credentialUuid,
+                        name: "t",
+                        tokenDigest: "d",
+                        createdAt: f.now,
+                        expiresAt: f.now.addingTimeInterval(60)
+                    )
+                )
             }
         ),
         ("updateTokenDetails(id)", { store, f in _ = try await store.updateTokenDetails(id: f.tokenId, name: "t2", externalId: nil, at: f.now) }),
@@ -115,7 +134,8 @@ enum WriteScenario {
             "insertAssignment(_)",
             { store, f in
                 try await store.insertAssignment(
-                    AssignmentRecord(id: f.assignmentId, orgId: f.orgId, permissionId: f.roleId, identityId: f.userId, createdAt: f.now))
+                    AssignmentRecord(id: f.assignmentId, orgId: f.orgId, permissionId: f.roleId, identityId: f.userId, createdAt: f.now)
+                )
             }
         ),
         ("deleteAssignment(id)", { store, f in try await store.deleteAssignment(id: f.assignmentId) }),
@@ -124,8 +144,17 @@ enum WriteScenario {
             { store, f in
                 try await store.insertChallenge(
                     ChallengeRecord(
-                        id: f.challengeId, orgId: f.orgId, purpose: .userAction, userId: f.userId, tokenId: f.tokenId, challenge: "c",
-                        allowedCredentialIds: [], createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+                        id: f.challengeId,
+                        orgId: f.orgId,
+                        purpose: .userAction,
+                        userId: f.userId,
+                        tokenId: f.tokenId,
+                        challenge: "c",
+                        allowedCredentialIds: [],
+                        createdAt: f.now,
+                        expiresAt: f.now.addingTimeInterval(60)
+                    )
+                )
             }
         ),
         ("recordChallengeFailure(id)", { store, f in try await store.recordChallengeFailure(id: f.challengeId, at: f.now) }),
@@ -135,20 +164,49 @@ enum WriteScenario {
             { store, f in
                 try await store.insertUserAction(
                     UserActionRecord(
-                        id: f.actionId, orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, tokenKind: .login, credentialUuid: f.credentialUuid,
-                        challengeId: f.challengeId, httpMethod: "PUT", httpPath: "/p", payload: "", clientData: "cd", signature: "s",
-                        createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)))
+                        id: f.actionId,
+                        orgId: f.orgId,
+                        userId: f.userId,
+                        tokenId: f.tokenId,
+                        tokenKind: .login,
+                        credentialUuid: f.credentialUuid,
+                        challengeId: f.challengeId,
+                        httpMethod: "PUT",
+                        httpPath: "/p",
+                        payload: "",
+                        clientData: "cd",
+                        signature: "s",
+                        createdAt: f.now,
+                        expiresAt: f.now.addingTimeInterval(60)
+                    )
+                )
             }
         ),
         (
             "useFastAuthNonce(_)",
             { store, f in
                 _ = try await store.useFastAuthNonce(
-                    "n-\(UUID())", orgId: f.orgId, until: Date(),
+                    "n-\(UUID())",
+                    orgId: f.orgId,
+                    until: Date(),
                     recording: UserActionRecord(
-                        id: Identifier.make(.userAction), orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, tokenKind: .pat,
-                        credentialUuid: f.credentialUuid, challengeId: "fast-auth:n", httpMethod: "PUT", httpPath: "/p", payload: "",
-                        clientData: "cd", signature: "s", createdAt: f.now, expiresAt: f.now, usedAt: f.now))
+                        id: Identifier.make(.userAction),
+                        orgId: f.orgId,
+                        userId: f.userId,
+                        tokenId: f.tokenId,
+                        tokenKind: .pat,
+                        credentialUuid: f.credentialUuid,
+                        challengeId: "fast-auth:n",
+                        httpMethod: "PUT",
+                        httpPath: "/p",
+                        payload: "",
+                        clientData: "cd",
+                        signature: "s",
+                        createdAt: f.now,
+                        expiresAt: f.now,
+                        usedAt: f.now
+                    )
+                )
             }
         ),
         ("consumeUserAction(id)", { store, f in _ = try await store.consumeUserAction(id: f.actionId, at: f.now) }),

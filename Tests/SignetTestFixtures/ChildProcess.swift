@@ -23,8 +23,13 @@ public final class ChildProcess: Sendable {
     /// with mode 0600, appended to when `append` is set and truncated otherwise. `environment` nil
     /// inherits this process's; `directory` nil keeps this process's working directory.
     public init(
-        executable: String, arguments: [String], environment: [String: String]? = nil,
-        directory: String? = nil, output: String, error: String? = nil, append: Bool = false
+        executable: String,
+        arguments: [String],
+        environment: [String: String]? = nil,
+        directory: String? = nil,
+        output: String,
+        error: String? = nil,
+        append: Bool = false
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -33,7 +33,10 @@ public final class SoftwareAuthenticator: Sendable {
 
     /// `navigator.credentials.create`, as the Dfns signer returns it.
     public func register(
-        challenge: String, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, origin: String? = nil,
+        challenge: String,
+        encoding: ChallengeEncoding = .browser,
+        userVerified: Bool = true,
+        origin: String? = nil,
         backupFlags: UInt8 = 0
     ) -> KeyCredentialInfo {
         let clientData = clientDataJSON(type: "webauthn.create", challenge: challenge, encoding: encoding, origin: origin)
@@ -44,7 +47,8 @@ public final class SoftwareAuthenticator: Sendable {
                 (key: .unsigned(1), value: .unsigned(2)), (key: .unsigned(3), value: CBOREncoder.int(-7)),
                 (key: CBOREncoder.int(-1), value: .unsigned(1)), (key: CBOREncoder.int(-2), value: .bytes(x)),
                 (key: CBOREncoder.int(-3), value: .bytes(y)),
-            ]))
+            ])
+        )
         let flags: UInt8 = 0x41 | (userVerified ? 0x04 : 0) | backupFlags
         let authData =
             rpIdHash + [flags, 0, 0, 0, 0] + Array(repeating: 0, count: 16) + [UInt8(credentialId.count >> 8), UInt8(credentialId.count & 0xff)]
@@ -53,14 +57,20 @@ public final class SoftwareAuthenticator: Sendable {
             .map([
                 (key: .text("fmt"), value: .text("none")), (key: .text("attStmt"), value: .map([])),
                 (key: .text("authData"), value: .bytes(authData)),
-            ]))
+            ])
+        )
         return KeyCredentialInfo(credId: credId, clientData: Base64URL.encode(clientData), attestationData: Base64URL.encode(attestation))
     }
 
     /// `navigator.credentials.get`, as the Dfns signer returns it; the counter goes up by one unless `counter` is given.
     public func assert(
-        challenge: String, userId: String? = nil, encoding: ChallengeEncoding = .browser, userVerified: Bool = true, counter fixed: UInt32? = nil,
-        backupFlags: UInt8 = 0, rpIdOverride: String? = nil
+        challenge: String,
+        userId: String? = nil,
+        encoding: ChallengeEncoding = .browser,
+        userVerified: Bool = true,
+        counter fixed: UInt32? = nil,
+        backupFlags: UInt8 = 0,
+        rpIdOverride: String? = nil
     ) throws -> CredentialAssertion {
         let clientData = clientDataJSON(type: "webauthn.get", challenge: challenge, encoding: encoding, origin: nil)
         let count =
@@ -74,8 +84,12 @@ public final class SoftwareAuthenticator: Sendable {
         let authData = hash + [flags, UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
         let signature = try key.signature(for: authData + Array(SHA256.hash(data: clientData)))
         return CredentialAssertion(
-            credId: credId, clientData: Base64URL.encode(clientData), signature: Base64URL.encode(signature.derRepresentation),
-            authenticatorData: Base64URL.encode(authData), userHandle: userId.map { Base64URL.encode($0) })
+            credId: credId,
+            clientData: Base64URL.encode(clientData),
+            signature: Base64URL.encode(signature.derRepresentation),
+            authenticatorData: Base64URL.encode(authData),
+            userHandle: userId.map { Base64URL.encode($0) }
+        )
     }
 
     private var rpIdHash: [UInt8] { Array(SHA256.hash(data: Array(rpId.utf8))) }

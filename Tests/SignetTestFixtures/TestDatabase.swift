@@ -85,10 +85,19 @@ public enum TestDatabase {
             throw PostgresTestError(description: "cannot read \(url)")
         }
         let configuration = PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: String(components.path.dropFirst()), tls: .disable)
+            host: host,
+            port: components.port ?? 5432,
+            username: user,
+            password: components.password,
+            database: String(components.path.dropFirst()),
+            tls: .disable
+        )
         let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: Logger(label: "signet.test"))
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: configuration,
+            id: 1,
+            logger: Logger(label: "signet.test")
+        )
         defer { Task { try? await connection.close() } }
         try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "signet.test"))
     }

@@ -7,5 +7,6 @@ struct SignetBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signet-bench",
         abstract: "Micro-benchmarks of the hot path, store seeding, and load drivers for signed requests.",
-        subcommands: [MicroCommand.self, SeedCommand.self, LoadCommand.self, UpstreamCommand.self])
+        subcommands: [MicroCommand.self, SeedCommand.self, LoadCommand.self, UpstreamCommand.self]
+    )
 }

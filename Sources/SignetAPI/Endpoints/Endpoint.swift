@@ -12,14 +12,32 @@ public struct Endpoint<Body: Sendable, Response: Sendable>: Sendable {
 
     /// Declares a route. `name` is how scripts and documentation call it (`createPat`).
     public init(
-        _ name: String, _ method: EndpointMethod, _ path: PathTemplate, signed: Bool = false, operation: String? = nil,
-        callers: EndpointCallers = .tokenHolders, rate: RateClass, bodyOptional: Bool = false, unsignedQuery: Set<String> = [],
+        _ name: String,
+        _ method: EndpointMethod,
+        _ path: PathTemplate,
+        signed: Bool = false,
+        operation: String? = nil,
+        callers: EndpointCallers = .tokenHolders,
+        rate: RateClass,
+        bodyOptional: Bool = false,
+        unsignedQuery: Set<String> = [],
         note: String? = nil
     ) {
         rule = EndpointRule(
-            name: name, method: method, path: path, signed: signed, operation: operation, callers: callers, rate: rate,
-            bodyOptional: bodyOptional, unsignedQuery: unsignedQuery, note: note, bodyType: String(describing: Body.self),
-            bodyFields: (Body.self as? any KnownFields.Type)?.knownFields, responseType: String(describing: Response.self))
+            name: name,
+            method: method,
+            path: path,
+            signed: signed,
+            operation: operation,
+            callers: callers,
+            rate: rate,
+            bodyOptional: bodyOptional,
+            unsignedQuery: unsignedQuery,
+            note: note,
+            bodyType: String(describing: Body.self),
+            bodyFields: (Body.self as? any KnownFields.Type)?.knownFields,
+            responseType: String(describing: Response.self)
+        )
     }
 
     /// The route's method.

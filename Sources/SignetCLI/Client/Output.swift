@@ -25,7 +25,8 @@ enum Output {
         for row in [headers] + rows {
             print(
                 row.enumerated().map { column, cell in cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            )
         }
     }
 

@@ -46,7 +46,8 @@ struct Profile: Codable, Equatable {
         guard var profile else {
             throw UsageError(
                 "not logged in: run signet login --url URL --org ORG --email EMAIL --private-key KEY.pem, "
-                    + "or set SIGNET_URL, SIGNET_ORG_ID, SIGNET_TOKEN, SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID")
+                    + "or set SIGNET_URL, SIGNET_ORG_ID, SIGNET_TOKEN, SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID"
+            )
         }
         if let url = value("SIGNET_URL") { profile.url = url }
         if let orgId = value("SIGNET_ORG_ID") { profile.orgId = orgId }
@@ -62,7 +63,10 @@ struct Profile: Codable, Equatable {
     /// Writes the profile (folder 0700, file 0600).
     func save() throws {
         try FileManager.default.createDirectory(
-            atPath: Self.folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: Self.folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(self)

@@ -12,7 +12,8 @@ struct CanCommand: ClientCommand {
             Prints yes or no, the roles of the user and, for a PAT, of the token that grant it, and why not.
             Exits 0 when allowed and 1 when not, so scripts can ask: signet can Wallets:Create && deploy.
             --as needs Permissions:Read and Auth:Users:Read.
-            """)
+            """
+    )
     @OptionGroup var options: ClientOptions
     @Argument(help: "An operation name, such as Wallets:Read or Auth:Users:Create.") var operation: String
     @Option(name: .customLong("as"), help: "A user or service account (us-…) or a PAT (to-…) to ask about instead of yourself.")

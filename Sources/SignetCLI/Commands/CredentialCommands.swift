@@ -6,8 +6,10 @@ import SignetClient
 /// `signet credentials …`.
 struct CredentialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "credentials", abstract: "The keys that sign for you (or for the PAT or service account you are signed in as).",
-        subcommands: [List.self, Rotate.self, Activate.self, Deactivate.self])
+        commandName: "credentials",
+        abstract: "The keys that sign for you (or for the PAT or service account you are signed in as).",
+        subcommands: [List.self, Rotate.self, Activate.self, Deactivate.self]
+    )
 
     struct List: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "List your credentials.")
@@ -18,13 +20,15 @@ struct CredentialCommand: AsyncParsableCommand {
             if options.json { return try Output.json(credentials) }
             Output.table(
                 ["UUID", "CREDENTIAL ID", "NAME", "ACTIVE", "CREATED"],
-                credentials.map { [$0.credentialUuid, $0.credentialId, $0.name, $0.isActive ? "yes" : "no", Output.date($0.dateCreated)] })
+                credentials.map { [$0.credentialUuid, $0.credentialId, $0.name, $0.isActive ? "yes" : "no", Output.date($0.dateCreated)] }
+            )
         }
     }
 
     struct Rotate: ClientCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Replace the key you sign with: new keypair, new credential signed by the old key, old credential deactivated.")
+            abstract: "Replace the key you sign with: new keypair, new credential signed by the old key, old credential deactivated."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Algorithm of the new key (default: the old key's).") var algorithm: KeygenCommand.Algorithm?
 
@@ -61,7 +65,10 @@ struct CredentialCommand: AsyncParsableCommand {
 /// `signet audit …`.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "The audit log of signed user actions.", subcommands: [List.self, Get.self])
+        commandName: "audit",
+        abstract: "The audit log of signed user actions.",
+        subcommands: [List.self, Get.self]
+    )
 
     struct List: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "List audit entries, newest first.")
@@ -79,7 +86,8 @@ struct AuditCommand: AsyncParsableCommand {
                         $0.datePerformed.map(Output.date) ?? "", $0.username ?? $0.userId ?? "", "\($0.tokenKind.rawValue) \($0.tokenId)", $0.action,
                         $0.responseStatus.map(String.init) ?? "",
                     ]
-                })
+                }
+            )
         }
     }
 

@@ -28,8 +28,11 @@ enum KeyRotation {
         let paths = try KeyFiles.write(key, name: "\(base).rotated-\(stamp)")
         let credential = try await client.credentials.add(key: key, name: "rotated \(stamp)")
         let rotated = try SignetClient(
-            baseURL: profile.url, organizationID: profile.orgId, authToken: client.authToken,
-            signer: KeySigner(credentialID: credential.credentialUuid, privateKey: key))
+            baseURL: profile.url,
+            organizationID: profile.orgId,
+            authToken: client.authToken,
+            signer: KeySigner(credentialID: credential.credentialUuid, privateKey: key)
+        )
         _ = try await rotated.credentials.deactivate(old.credentialUuid)
         if let stored = try Profile.stored(), stored.credentialId == profile.credentialId {
             profile = stored
@@ -39,13 +42,21 @@ enum KeyRotation {
             try profile.save()
         }
         return Result(
-            credentialId: credential.credentialId, credentialUuid: credential.credentialUuid, privateKeyPath: paths.privateKey,
-            publicKeyPath: paths.publicKey, deactivatedCredentialUuid: old.credentialUuid)
+            credentialId: credential.credentialId,
+            credentialUuid: credential.credentialUuid,
+            privateKeyPath: paths.privateKey,
+            publicKeyPath: paths.publicKey,
+            deactivatedCredentialUuid: old.credentialUuid
+        )
     }
 
     static func report(_ result: Result, json: Bool) throws {
         if json { return try Output.json(result) }
-        print("New key \(result.privateKeyPath) is credential \(result.credentialUuid); credential \(result.deactivatedCredentialUuid) is deactivated.")
-        print("The token is unchanged. If you use variables: SIGNET_PRIVATE_KEY=\(result.privateKeyPath) SIGNET_CREDENTIAL_ID=\(result.credentialUuid)")
+        print(
+            "New key \(result.privateKeyPath) is credential \(result.credentialUuid); credential \(result.deactivatedCredentialUuid) is deactivated."
+        )
+        print(
+            "The token is unchanged. If you use variables: SIGNET_PRIVATE_KEY=\(result.privateKeyPath) SIGNET_CREDENTIAL_ID=\(result.credentialUuid)"
+        )
     }
 }

@@ -5,7 +5,9 @@ import SignetCore
 /// `signet keygen`.
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keygen", abstract: "Generate a keypair: NAME.pem (private, mode 0600) and NAME.public.pem, both readable by openssl.")
+        commandName: "keygen",
+        abstract: "Generate a keypair: NAME.pem (private, mode 0600) and NAME.public.pem, both readable by openssl."
+    )
 
     enum Algorithm: String, ExpressibleByArgument, CaseIterable {
         case p256, ed25519, rsa
@@ -43,7 +45,9 @@ enum KeyFiles {
     /// The public key for a new PAT or service account: read from `path`, or generated with
     /// `algorithm` and written to NAME.pem / NAME.public.pem (then `privateKeyPath` says where).
     static func publicKey(
-        from path: String?, orGenerate algorithm: KeygenCommand.Algorithm, name: String
+        from path: String?,
+        orGenerate algorithm: KeygenCommand.Algorithm,
+        name: String
     ) throws
         -> (pem: String, privateKeyPath: String?)
     {
@@ -58,7 +62,10 @@ enum KeyFiles {
     /// Runs `create` with a key from ``publicKey(from:orGenerate:name:)``; when the server refuses,
     /// a keypair generated for it is removed, so the same command can simply be run again.
     static func creating<T>(
-        from path: String?, orGenerate algorithm: KeygenCommand.Algorithm, name: String, _ create: (String) async throws -> T
+        from path: String?,
+        orGenerate algorithm: KeygenCommand.Algorithm,
+        name: String,
+        _ create: (String) async throws -> T
     ) async throws -> (T, privateKeyPath: String?) {
         let (pem, keyPath) = try publicKey(from: path, orGenerate: algorithm, name: name)
         do {

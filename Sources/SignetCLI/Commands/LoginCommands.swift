@@ -17,7 +17,8 @@ struct LoginCommand: AsyncParsableCommand {
                            token to anyone who can list processes or read your shell history)
             The profile is written to \(Profile.path) with mode 0600. SIGNET_URL, SIGNET_ORG_ID, SIGNET_TOKEN,
             SIGNET_PRIVATE_KEY and SIGNET_CREDENTIAL_ID override it.
-            """)
+            """
+    )
 
     @Option(help: "Read the settings below from a file such as signet-data/admin.json (written by serve --dev).")
     var from: String?
@@ -38,8 +39,10 @@ struct LoginCommand: AsyncParsableCommand {
     var privateKey: String?
     // Unconditional: a credId is base64url and may begin with "-" (one in 64 does).
     @Option(
-        name: .customLong("credential-id"), parsing: .unconditional,
-        help: "The key's credential id (credId); found automatically when logging in by email.")
+        name: .customLong("credential-id"),
+        parsing: .unconditional,
+        help: "The key's credential id (credId); found automatically when logging in by email."
+    )
     var credentialId: String?
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -85,7 +88,13 @@ struct LoginCommand: AsyncParsableCommand {
         let credentialId = credentialId ?? settings.credentialId
         try await Output.guarded {
             var profile = Profile(
-                url: url, orgId: org, username: email, credentialId: credentialId ?? "", privateKeyPath: absolute(privateKey), token: token)
+                url: url,
+                orgId: org,
+                username: email,
+                credentialId: credentialId ?? "",
+                privateKeyPath: absolute(privateKey),
+                token: token
+            )
             if let email {
                 if profile.credentialId.isEmpty {
                     let anonymous = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
@@ -139,7 +148,9 @@ struct LoginCommand: AsyncParsableCommand {
 /// `signet logout`.
 struct LogoutCommand: ClientCommand {
     static let configuration = CommandConfiguration(
-        commandName: "logout", abstract: "End the login session and forget the profile (server, organisation, key path and token).")
+        commandName: "logout",
+        abstract: "End the login session and forget the profile (server, organisation, key path and token)."
+    )
     @OptionGroup var options: ClientOptions
 
     func run(client: SignetClient) async throws {
@@ -149,14 +160,17 @@ struct LogoutCommand: ClientCommand {
         print(
             me.tokenKind == .login
                 ? "Logged out; run signet login to log in again."
-                : "Forgot the profile (a \(me.tokenKind.rawValue) is ended with its deactivate command).")
+                : "Forgot the profile (a \(me.tokenKind.rawValue) is ended with its deactivate command)."
+        )
     }
 }
 
 /// `signet whoami`.
 struct WhoamiCommand: ClientCommand {
     static let configuration = CommandConfiguration(
-        commandName: "whoami", abstract: "Show who you are: identity, kind, token expiry and effective permissions.")
+        commandName: "whoami",
+        abstract: "Show who you are: identity, kind, token expiry and effective permissions."
+    )
     @OptionGroup var options: ClientOptions
 
     func run(client: SignetClient) async throws {

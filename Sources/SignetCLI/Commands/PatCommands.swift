@@ -7,12 +7,15 @@ import SignetCore
 /// `signet pat …`.
 struct PatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pat", abstract: "Personal access tokens: tokens that act as you, each with its own keypair.",
-        subcommands: [Create.self, List.self, Get.self, Update.self, Activate.self, Deactivate.self, Delete.self, RotateKey.self])
+        commandName: "pat",
+        abstract: "Personal access tokens: tokens that act as you, each with its own keypair.",
+        subcommands: [Create.self, List.self, Get.self, Update.self, Activate.self, Deactivate.self, Delete.self, RotateKey.self]
+    )
 
     struct Create: ClientCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a PAT. Without --public-key, a keypair is generated and written to --out.pem / --out.public.pem.")
+            abstract: "Create a PAT. Without --public-key, a keypair is generated and written to --out.pem / --out.public.pem."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "A name, unique among your tokens.") var name: String
         @Option(name: .customLong("public-key"), help: "An existing public key (PEM) for the PAT.") var publicKey: String?
@@ -25,7 +28,8 @@ struct PatCommand: AsyncParsableCommand {
         func run(client: SignetClient) async throws {
             let (pat, keyPath) = try await KeyFiles.creating(from: publicKey, orGenerate: algorithm, name: out ?? name) { pem in
                 try await client.personalAccessTokens.create(
-                    CreatePersonalAccessTokenRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days, secondsValid: seconds))
+                    CreatePersonalAccessTokenRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days, secondsValid: seconds)
+                )
             }
             if options.json { return try Output.json(pat) }
             KeyFiles.showOnce(pat.accessToken)
@@ -67,7 +71,8 @@ struct PatCommand: AsyncParsableCommand {
         func run(client: SignetClient) async throws {
             try PatCommand.show(
                 try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: name, externalId: externalId)),
-                json: options.json)
+                json: options.json
+            )
         }
     }
 
@@ -102,7 +107,8 @@ struct PatCommand: AsyncParsableCommand {
     struct RotateKey: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-key",
-            abstract: "Replace the key of the PAT you are signed in as (SIGNET_TOKEN etc.), keeping its token.")
+            abstract: "Replace the key of the PAT you are signed in as (SIGNET_TOKEN etc.), keeping its token."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Algorithm of the new key (default: the old key's).") var algorithm: KeygenCommand.Algorithm?
 

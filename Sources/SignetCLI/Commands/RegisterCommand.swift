@@ -16,7 +16,8 @@ struct RegisterCommand: AsyncParsableCommand {
               signet login --url URL --org ORG --email YOU --private-key me.pem
             A passkey is registered in the web dashboard instead. Lost every credential? Ask an administrator for a
             new code (`signet users registration-code --email YOU`).
-            """)
+            """
+    )
 
     @Option(help: "The server's URL, such as http://127.0.0.1:8080.") var url: String
     @Option(help: "Your organisation's id (or-…).") var org: String
@@ -36,7 +37,13 @@ struct RegisterCommand: AsyncParsableCommand {
         }
         try await Output.guarded {
             let registered = try await SignetClient.register(
-                baseURL: url, organizationID: org, username: email, registrationCode: code, privateKey: key, credentialName: credentialName)
+                baseURL: url,
+                organizationID: org,
+                username: email,
+                registrationCode: code,
+                privateKey: key,
+                credentialName: credentialName
+            )
             if json { return try Output.json(registered) }
             Output.fields([
                 ("user", registered.user.id), ("credential", "\(registered.credential.uuid) (\(registered.credential.kind.rawValue))"),

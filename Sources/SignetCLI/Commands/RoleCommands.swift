@@ -6,8 +6,10 @@ import SignetClient
 /// `signet roles …`.
 struct RoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "roles", abstract: "Roles (Dfns \"permissions\") and who holds them.",
-        subcommands: [Create.self, List.self, Get.self, Update.self, Archive.self, Assignments.self, Assign.self, Revoke.self])
+        commandName: "roles",
+        abstract: "Roles (Dfns \"permissions\") and who holds them.",
+        subcommands: [Create.self, List.self, Get.self, Update.self, Archive.self, Assignments.self, Assign.self, Revoke.self]
+    )
 
     struct Create: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "Create a role.")
@@ -41,7 +43,8 @@ struct RoleCommand: AsyncParsableCommand {
                         $0.id, $0.name, $0.isImmutable ? "every operation" : $0.operations.joined(separator: ","),
                         $0.isArchived ? "archived" : ($0.isImmutable ? "managed" : "active"),
                     ]
-                })
+                }
+            )
         }
     }
 

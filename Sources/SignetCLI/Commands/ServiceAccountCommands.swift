@@ -7,12 +7,15 @@ import SignetCore
 /// `signet sa …`.
 struct ServiceAccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sa", abstract: "Service accounts: machine identities with their own keypair and permissions.",
-        subcommands: [Create.self, List.self, Get.self, Update.self, Activate.self, Deactivate.self, Delete.self, RotateKey.self])
+        commandName: "sa",
+        abstract: "Service accounts: machine identities with their own keypair and permissions.",
+        subcommands: [Create.self, List.self, Get.self, Update.self, Activate.self, Deactivate.self, Delete.self, RotateKey.self]
+    )
 
     struct Create: ClientCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a service account. Without --public-key, a keypair is generated and written to --out.pem.")
+            abstract: "Create a service account. Without --public-key, a keypair is generated and written to --out.pem."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "A name, unique in the organisation.") var name: String
         @Option(name: .customLong("public-key"), help: "An existing public key (PEM).") var publicKey: String?
@@ -24,13 +27,15 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         func run(client: SignetClient) async throws {
             let (account, keyPath) = try await KeyFiles.creating(from: publicKey, orGenerate: algorithm, name: out ?? name) { pem in
                 try await client.serviceAccounts.create(
-                    CreateServiceAccountRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days))
+                    CreateServiceAccountRequest(name: name, publicKey: pem, permissionId: permissionId, daysValid: days)
+                )
             }
             if options.json { return try Output.json(account) }
             let token = account.accessTokens.first
             KeyFiles.showOnce(token?.accessToken)
             Output.warn(
-                "Service account \(account.userInfo.userId), credential \(token?.credId ?? "")\(keyPath.map { ", private key \($0)" } ?? "").")
+                "Service account \(account.userInfo.userId), credential \(token?.credId ?? "")\(keyPath.map { ", private key \($0)" } ?? "")."
+            )
         }
     }
 
@@ -48,7 +53,8 @@ struct ServiceAccountCommand: AsyncParsableCommand {
                         $0.userInfo.userId, $0.userInfo.name, $0.userInfo.isActive ? "yes" : "no",
                         $0.userInfo.permissionAssignments.map(\.permissionName).joined(separator: ","),
                     ]
-                })
+                }
+            )
         }
     }
 
@@ -71,7 +77,9 @@ struct ServiceAccountCommand: AsyncParsableCommand {
 
         func run(client: SignetClient) async throws {
             try ServiceAccountCommand.show(
-                try await client.serviceAccounts.update(id, UpdateServiceAccountRequest(name: name, externalId: externalId)), json: options.json)
+                try await client.serviceAccounts.update(id, UpdateServiceAccountRequest(name: name, externalId: externalId)),
+                json: options.json
+            )
         }
     }
 
@@ -107,7 +115,9 @@ struct ServiceAccountCommand: AsyncParsableCommand {
 
     struct RotateKey: ClientCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rotate-key", abstract: "Replace the key of the service account you are signed in as, keeping its token.")
+            commandName: "rotate-key",
+            abstract: "Replace the key of the service account you are signed in as, keeping its token."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Algorithm of the new key (default: the old key's).") var algorithm: KeygenCommand.Algorithm?
 

@@ -7,12 +7,15 @@ import SignetServer
 /// `signet users …`.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "People of the organisation.",
-        subcommands: [Create.self, List.self, Get.self, Activate.self, Deactivate.self, Delete.self, RegistrationCode.self])
+        commandName: "users",
+        abstract: "People of the organisation.",
+        subcommands: [Create.self, List.self, Get.self, Activate.self, Deactivate.self, Delete.self, RegistrationCode.self]
+    )
 
     struct Create: ClientCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a user; with --public-key they can log in at once, without it they get a one-time registration code.")
+            abstract: "Create a user; with --public-key they can log in at once, without it they get a one-time registration code."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Their email, which is also their username.") var email: String
         @Option(name: .customLong("public-key"), help: "Their public key (PEM).") var publicKey: String?
@@ -24,22 +27,27 @@ struct UserCommand: AsyncParsableCommand {
                 return text
             }
             try UserCommand.show(
-                try await client.users.create(CreateUserRequest(email: email, publicKey: pem, externalId: externalId)), json: options.json,
-                url: options.resolvedURL)
+                try await client.users.create(CreateUserRequest(email: email, publicKey: pem, externalId: externalId)),
+                json: options.json,
+                url: options.resolvedURL
+            )
         }
     }
 
     struct RegistrationCode: ClientCommand {
         static let configuration = CommandConfiguration(
             commandName: "registration-code",
-            abstract: "Give a person a new one-time registration code (the previous one stops working); the way back for lost credentials.")
+            abstract: "Give a person a new one-time registration code (the previous one stops working); the way back for lost credentials."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Their email (username).") var email: String
 
         func run(client: SignetClient) async throws {
             try UserCommand.show(
-                try await client.users.newRegistrationCode(username: email, organizationID: client.organizationID), json: options.json,
-                url: options.resolvedURL)
+                try await client.users.newRegistrationCode(username: email, organizationID: client.organizationID),
+                json: options.json,
+                url: options.resolvedURL
+            )
         }
     }
 
@@ -54,7 +62,8 @@ struct UserCommand: AsyncParsableCommand {
                 ["ID", "EMAIL", "ACTIVE", "ROLES"],
                 users.map {
                     [$0.userId, $0.username, $0.isActive ? "yes" : "no", $0.permissionAssignments.map(\.permissionName).joined(separator: ",")]
-                })
+                }
+            )
         }
     }
 
@@ -107,7 +116,8 @@ struct UserCommand: AsyncParsableCommand {
                 (
                     "they register with",
                     "signet register --url \(url ?? "URL") --org \(user.orgId) --email \(user.username) --code \(code) --private-key KEY.pem"
-                ))
+                )
+            )
         }
         Output.fields(fields)
     }

@@ -7,7 +7,10 @@ import SignetStore
 /// `signet signing-keys …`: the keys that sign every token.
 struct SigningKeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "signing-keys", abstract: "The keys that sign Signet's tokens.", subcommands: [Rotate.self, List.self])
+        commandName: "signing-keys",
+        abstract: "The keys that sign Signet's tokens.",
+        subcommands: [Rotate.self, List.self]
+    )
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -62,7 +65,8 @@ struct MigrateCommand: AsyncParsableCommand {
             signet migrate --from sqlite:./signet-data/signet.sqlite --to postgres://signet:secret@db:5432/signet
             Stop the server that uses the source first. Every record is copied, the token-signing keys included,
             so every token issued before keeps working.
-            """)
+            """
+    )
 
     @Option(help: "The store to copy (sqlite:PATH, a path, or a postgres:// URL).") var from: String
     @Option(help: "The empty store to copy into.") var to: String
@@ -109,7 +113,8 @@ struct BackupCommand: AsyncParsableCommand {
         discussion: """
             Every write the server acknowledged before the backup started is in the copy. To restore: stop the
             server and start it with --database FILE (or copy FILE over the store). PostgreSQL: use pg_dump.
-            """)
+            """
+    )
     @Option(help: "The store: a SQLite file (env SIGNET_DATABASE).")
     var database: String = Environment.defaultDatabase
     @Option(help: "The file to write; it must not exist.")

@@ -18,8 +18,11 @@ enum DevelopmentSetup {
         }
         try SecretFile.create(keyPath, contents: key.pemRepresentation + "\n")
         let result = try await OrganizationBootstrap.initialize(
-            store: store, organizationName: "Signet development", email: email,
-            publicKeyPEM: key.publicKey.pemRepresentation)
+            store: store,
+            organizationName: "Signet development",
+            email: email,
+            publicKeyPEM: key.publicKey.pemRepresentation
+        )
         let credentialId = result.credentialId ?? ""
         let settings = """
             {"baseUrl": "http://\(host):\(port)", "orgId": "\(result.orgId)", "username": "\(result.username)", \
@@ -39,7 +42,8 @@ enum DevelopmentSetup {
               challenge = DfnsClient(DfnsClientConfig(auth_token="login", base_url="http://\(host):\(port)")).auth \\
                   .create_login_challenge({"username": "\(result.username)", "orgId": "\(result.orgId)"})
             then POST /auth/login with {"challengeIdentifier", "firstFactor": signer.sign(challenge)}.
-            """)
+            """
+        )
         fflush(nil)
     }
 
@@ -61,7 +65,8 @@ enum DevelopmentSetup {
             Dashboard: open this setup link in a browser to register your passkey as \(email) (single use, 4 hours;
             a new one is printed on every --dev start until you have a passkey):
               \(setup.link)
-            """)
+            """
+        )
         fflush(nil)
     }
 

@@ -41,7 +41,10 @@ struct DatabaseLocation {
             return
         }
         try FileManager.default.createDirectory(
-            atPath: dataFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: dataFolder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
     }
 }
 

@@ -18,7 +18,8 @@ struct InitCommand: AsyncParsableCommand {
               openssl pkey -in admin.pem -pubout -out admin.public.pem
             Keep admin.pem secret: it signs the administrator's logins and actions.
             On a store that is already initialised, init changes nothing and fails.
-            """)
+            """
+    )
 
     @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
     var database: String = Environment.defaultDatabase
@@ -31,7 +32,8 @@ struct InitCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("public-key"),
-        help: "A PEM public key file (P-256, Ed25519 or RSA >= 2048 bits). Without it: a setup link to register a passkey.")
+        help: "A PEM public key file (P-256, Ed25519 or RSA >= 2048 bits). Without it: a setup link to register a passkey."
+    )
     var publicKey: String?
 
     @Option(help: "The dashboard's address as the administrator opens it, for the setup link (the server's --origin).")
@@ -73,7 +75,11 @@ struct InitCommand: AsyncParsableCommand {
         do {
             result = try await SQLStore.with(location.store, logger: logger) { store in
                 var result = try await OrganizationBootstrap.initialize(
-                    store: store, organizationName: organizationName, email: email, publicKeyPEM: pem)
+                    store: store,
+                    organizationName: organizationName,
+                    email: email,
+                    publicKeyPEM: pem
+                )
                 if pem == nil, let user = try await store.user(id: result.userId) {
                     result.setupLink = try await SetupLink.issue(store: store, user: user, base: url)?.link
                 }
@@ -95,7 +101,8 @@ struct InitCommand: AsyncParsableCommand {
                   \(result.credentialId.map { "credential id  \($0)   (the credId your key signer uses)" } ?? "setup link     \(result.setupLink ?? "")")
                 Next: signet serve --database \(database)\(result.setupLink == nil ? "" : " --rp-id \(rpId) --origin \(url)\(portOption)"), \
                 then \(result.setupLink == nil ? "log in with your key" : "open the setup link within 4 hours to register your passkey")
-                """)
+                """
+            )
         }
     }
 }

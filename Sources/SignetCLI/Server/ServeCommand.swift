@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops it: no new connections, requests in flight get up to 10 seconds to finish,
             and the process has exited at most 20 seconds after the signal, whatever hangs (a second signal
             exits at once).
-            """)
+            """
+    )
 
     @Option(help: "Address to listen on (env SIGNET_HOST).")
     var host: String = Environment.value("SIGNET_HOST") ?? "127.0.0.1"
@@ -36,17 +37,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Cache what authorises requests, emptied on every change (env SIGNET_AUTHORIZATION_CACHE=off to disable).")
+        help: "Cache what authorises requests, emptied on every change (env SIGNET_AUTHORIZATION_CACHE=off to disable)."
+    )
     var authorizationCache = Environment.value("SIGNET_AUTHORIZATION_CACHE") != "off"
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Accept Fast Auth, one-request signed writes (env SIGNET_FAST_AUTH=off to refuse them with FastAuthDisabled).")
+        help: "Accept Fast Auth, one-request signed writes (env SIGNET_FAST_AUTH=off to refuse them with FastAuthDisabled)."
+    )
     var fastAuth = Environment.value("SIGNET_FAST_AUTH") != "off"
 
     @Option(
         name: .customLong("rp-id"),
-        help: "Passkeys: the WebAuthn relying party id, a domain such as example.com (env SIGNET_RP_ID). With --dev: localhost.")
+        help: "Passkeys: the WebAuthn relying party id, a domain such as example.com (env SIGNET_RP_ID). With --dev: localhost."
+    )
     var rpIdOption: String?
     var rpId: String? { rpIdOption ?? Environment.value("SIGNET_RP_ID") }
 
@@ -54,7 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("origin"),
         help: ArgumentHelp(
             "Passkeys: an origin allowed to use them, such as https://app.example.com; repeat for several (env SIGNET_ORIGINS, comma-separated).",
-            discussion: "Its host must be the rp id or a subdomain of it. With --dev: http://localhost:<port>."))
+            discussion: "Its host must be the rp id or a subdomain of it. With --dev: http://localhost:<port>."
+        )
+    )
     var origins: [String] = Environment.value("SIGNET_ORIGINS").map { $0.split(separator: ",").map(String.init) } ?? []
 
     @Option(name: .customLong("rp-name"), help: "Passkeys: the name authenticators show (env SIGNET_RP_NAME).")
@@ -64,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("registration-webhook"),
         help: ArgumentHelp(
             "POST each new registration code (and its setup link) to this https URL, to mail it (env SIGNET_REGISTRATION_WEBHOOK).",
-            discussion: "http:// only to localhost. See the README, 'Inviting people'."))
+            discussion: "http:// only to localhost. See the README, 'Inviting people'."
+        )
+    )
     var registrationWebhookOption: String?
     var registrationWebhook: String? { registrationWebhookOption ?? Environment.value("SIGNET_REGISTRATION_WEBHOOK") }
 
@@ -79,7 +87,9 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("gateway"),
         help: ArgumentHelp(
             "Protect your own API: a YAML file of upstreams, operations and routes (env SIGNET_GATEWAY).",
-            discussion: "Read again on SIGHUP; see the README, 'Protect your API'."))
+            discussion: "Read again on SIGHUP; see the README, 'Protect your API'."
+        )
+    )
     var gatewayOption: String?
     var gateway: String? { gatewayOption ?? Environment.value("SIGNET_GATEWAY") }
 
@@ -141,18 +151,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let json = logFormat == "json"
-        LoggingSystem.bootstrap { label in
-            EscapingLogHandler(json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label))
-        }
-        var logger = Logger(label: "signet")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        Shutdown.watch(logger: logger)
-        let location = try DatabaseLocation(database)
-        if case .sqlite = location.store { try location.prepare() }
-        let (dev, host, port, cache) = (self.dev, self.host, self.port, self.authorizationCache)
-        // A first start: initialise (--dev) or say how to.
+    /// A first start: initialise (`--dev`) or say how to; with `--dev`, print the dashboard's address.
+    private func firstStart(_ location: DatabaseLocation, logger: Logger) async throws {
+        let (dev, host, port) = (self.dev, self.host, self.port)
         try await SQLStore.with(location.store, logger: logger) { store in
             guard try await store.organizations().isEmpty else { return }
             if dev {
@@ -163,11 +164,25 @@ struct ServeCommand: AsyncParsableCommand {
                 fflush(nil)
             }
         }
-        if dev {
-            let base = try relyingParty()?.origins.first
-            try await SQLStore.with(location.store, logger: logger) { store in try await DevelopmentSetup.announceDashboard(store: store, base: base)
-            }
+        guard dev else { return }
+        let base = try relyingParty()?.origins.first
+        try await SQLStore.with(location.store, logger: logger) { store in
+            try await DevelopmentSetup.announceDashboard(store: store, base: base)
         }
+    }
+
+    func run() async throws {
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            EscapingLogHandler(json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label))
+        }
+        var logger = Logger(label: "signet")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        Shutdown.watch(logger: logger)
+        let location = try DatabaseLocation(database)
+        if case .sqlite = location.store { try location.prepare() }
+        let (host, port, cache) = (self.host, self.port, self.authorizationCache)
+        try await firstStart(location, logger: logger)
         let opened = try await SQLStore.open(location.store, logger: logger)
         do {
             var configuration = ServerConfiguration(host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty())
@@ -179,7 +194,8 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: configuration,
                 store: opened.store,
                 services: opened.services,
-                logger: logger)
+                logger: logger
+            )
             let passkeys = try relyingParty()?.id ?? "off"
             logger.notice(
                 "signet starting",
@@ -187,7 +203,8 @@ struct ServeCommand: AsyncParsableCommand {
                     "address": "\(host):\(port)", "store": "\(location.store.description)", "dev": "\(dev)",
                     "node": "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
                     "gateway": "\(gateway ?? "off")", "passkeys": "\(passkeys)",
-                ])
+                ]
+            )
             try await Shutdown.run(app, logger: logger)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             try? await opened.store.shutdown()

@@ -29,8 +29,14 @@ public struct CredentialsAPI: Sendable {
         return try await create(
             CreateCredentialRequest(
                 credentialInfo: KeyCredentialInfo(
-                    credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestationData),
-                credentialName: name, challengeIdentifier: challenge.challengeIdentifier))
+                    credId: Base64URL.encode(Identifier.randomBytes(32)),
+                    clientData: clientData,
+                    attestationData: attestationData
+                ),
+                credentialName: name,
+                challengeIdentifier: challenge.challengeIdentifier
+            )
+        )
     }
 
     public func activate(_ credentialUuid: String) async throws -> MessageResponse {

@@ -27,12 +27,17 @@ public struct PermissionsAPI: Sendable {
     }
 
     public func listAssignments(
-        _ permissionId: String, limit: Int? = nil, paginationToken: String? = nil
+        _ permissionId: String,
+        limit: Int? = nil,
+        paginationToken: String? = nil
     ) async throws
         -> ListResponse<Assignment>
     {
         try await transport.send(
-            Endpoints.listAssignments, permissionId, query: [("limit", limit.map(String.init)), ("paginationToken", paginationToken)])
+            Endpoints.listAssignments,
+            permissionId,
+            query: [("limit", limit.map(String.init)), ("paginationToken", paginationToken)]
+        )
     }
 
     /// Gives the role to a user, service account (`us-…`) or PAT (`to-…`).

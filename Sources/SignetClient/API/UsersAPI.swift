@@ -8,7 +8,9 @@ public struct UsersAPI: Sendable {
     /// One page of users.
     public func list(kind: UserKind? = nil, limit: Int? = nil, paginationToken: String? = nil) async throws -> ListResponse<User> {
         try await transport.send(
-            Endpoints.listUsers, query: [("kind", kind?.rawValue), ("limit", limit.map(String.init)), ("paginationToken", paginationToken)])
+            Endpoints.listUsers,
+            query: [("kind", kind?.rawValue), ("limit", limit.map(String.init)), ("paginationToken", paginationToken)]
+        )
     }
 
     /// Every user, following `nextPageToken`.

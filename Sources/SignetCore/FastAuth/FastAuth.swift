@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// Dfns Fast Auth: a signed write in one request. `X-DFNS-USERACTION` carries, instead of a user
 /// action token, `base64url(JSON)` of a Key credential's assertion over a challenge that names the
@@ -89,7 +89,11 @@ public enum FastAuth {
     }
 
     private static func read(
-        challenge encoded: String, credId: String, clientData: String, signature: String, algorithm: String?
+        challenge encoded: String,
+        credId: String,
+        clientData: String,
+        signature: String,
+        algorithm: String?
     ) throws(Failure) -> Assertion {
         let required: Set<String> = ["timestamp", "nonce", "host", "method", "path", "payloadHash"]
         guard let bytes = Base64URL.decode(encoded), let challenge = try? JSONValue(parsing: bytes), let keys = challenge.objectKeys,
@@ -106,8 +110,18 @@ public enum FastAuth {
             let orgId = (challenge["orgId"] ?? challenge["tenantId"])?.stringValue
         else { throw .malformed("host, method, path, payloadHash and orgId must be strings") }
         return Assertion(
-            credId: credId, clientData: clientData, signature: signature, algorithm: algorithm, timestamp: timestamp, nonce: nonce, host: host,
-            method: method, path: path, payloadHash: payloadHash, orgId: orgId)
+            credId: credId,
+            clientData: clientData,
+            signature: signature,
+            algorithm: algorithm,
+            timestamp: timestamp,
+            nonce: nonce,
+            host: host,
+            method: method,
+            path: path,
+            payloadHash: payloadHash,
+            orgId: orgId
+        )
     }
 
     /// Compares every member of the challenge with the request (bytes, or Unicode scalars for the
@@ -151,7 +165,11 @@ public enum FastAuth {
             let credentialAssertion: Assertion
         }
         let assertion = Assertion(
-            credId: credId, clientData: Base64URL.encode(clientData), signature: Base64URL.encode(signature), algorithm: algorithm)
+            credId: credId,
+            clientData: Base64URL.encode(clientData),
+            signature: Base64URL.encode(signature),
+            algorithm: algorithm
+        )
         return Base64URL.encode(encoded(Whole(credentialAssertion: assertion)))
     }
 

@@ -58,7 +58,8 @@ public enum GatewayPath {
             throw Refusal(
                 description: byte == UInt8(ascii: "#")
                     ? "the \(what) contains #, and a request target has no fragment"
-                    : "the \(what) contains a control character, a space or a byte outside ASCII (percent-encode it)")
+                    : "the \(what) contains a control character, a space or a byte outside ASCII (percent-encode it)"
+            )
         }
     }
 

@@ -31,8 +31,19 @@ public struct IdentityClaims: Sendable, Equatable, Codable {
     public var expiresAt: Date
 
     public init(
-        issuer: String, audience: String, userId: String, username: String, orgId: String, tokenId: String, tokenKind: String,
-        operation: String, userActionId: String?, method: String, target: String, issuedAt: Date, lifetime: TimeInterval = 60
+        issuer: String,
+        audience: String,
+        userId: String,
+        username: String,
+        orgId: String,
+        tokenId: String,
+        tokenKind: String,
+        operation: String,
+        userActionId: String?,
+        method: String,
+        target: String,
+        issuedAt: Date,
+        lifetime: TimeInterval = 60
     ) {
         self.method = method
         self.target = target

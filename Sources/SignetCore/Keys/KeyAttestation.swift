@@ -38,7 +38,9 @@ public enum KeyAttestation {
 
     /// Verifies an attestation; returns the new credential's public key.
     public static func verify(
-        clientData encodedClientData: String, attestationData: String, expectedChallenge: String
+        clientData encodedClientData: String,
+        attestationData: String,
+        expectedChallenge: String
     )
         throws(Failure) -> PublicKey
     {

@@ -108,7 +108,8 @@ public struct PrivateKey: Sendable {
             try self.init(rsaDER: der)
         default:
             throw ParseError(
-                description: "\(KeyOID.name(algorithm: algorithm, curve: curve)) is not supported; use P-256, Ed25519 or RSA")
+                description: "\(KeyOID.name(algorithm: algorithm, curve: curve)) is not supported; use P-256, Ed25519 or RSA"
+            )
         }
     }
 

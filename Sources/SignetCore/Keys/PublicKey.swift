@@ -65,7 +65,10 @@ public struct PublicKey: Sendable {
             do {
                 let key = try Curve25519.Signing.PublicKey(rawRepresentation: info.key)
                 self.init(
-                    algorithm: .ed25519, canonicalDER: SubjectPublicKeyInfo.ed25519DER(info.key), backing: .ed25519(key))
+                    algorithm: .ed25519,
+                    canonicalDER: SubjectPublicKeyInfo.ed25519DER(info.key),
+                    backing: .ed25519(key)
+                )
             } catch {
                 throw .malformed("not a valid Ed25519 key")
             }

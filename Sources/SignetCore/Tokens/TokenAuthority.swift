@@ -22,8 +22,10 @@ public struct SigningKeyMaterial: Sendable, Equatable {
     /// A fresh key from the system's cryptographic random generator.
     public static func generate(now: Date = Date()) -> SigningKeyMaterial {
         SigningKeyMaterial(
-            kid: Identifier.make(.signingKey), privateKey: Array(Curve25519.Signing.PrivateKey().rawRepresentation),
-            createdAt: now)
+            kid: Identifier.make(.signingKey),
+            privateKey: Array(Curve25519.Signing.PrivateKey().rawRepresentation),
+            createdAt: now
+        )
     }
 }
 
@@ -82,7 +84,9 @@ public final class TokenAuthority: Sendable {
     /// An authority with no keys yet; call ``load(_:)`` before minting. `now` is the clock that
     /// stamps `iat` and decides expiry.
     public init(
-        issuer: String, now: @escaping @Sendable () -> Date = { Date() }, reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])? = nil
+        issuer: String,
+        now: @escaping @Sendable () -> Date = { Date() },
+        reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])? = nil
     ) {
         self.issuer = issuer
         self.now = now
@@ -91,7 +95,10 @@ public final class TokenAuthority: Sendable {
 
     /// An authority over the given keys; `current` signs new tokens, all of them verify.
     public convenience init(
-        issuer: String, keys material: [SigningKeyMaterial], current: SigningKeyMaterial, now: @escaping @Sendable () -> Date = { Date() }
+        issuer: String,
+        keys material: [SigningKeyMaterial],
+        current: SigningKeyMaterial,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.init(issuer: issuer, now: now)
         try await load(material + [current])
@@ -134,7 +141,11 @@ public final class TokenAuthority: Sendable {
     public func derivedSecret(purpose: String) -> SymmetricKey? {
         guard let seed = state.withLockedValue({ $0.secretSeed }) else { return nil }
         return HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: seed, salt: Array("signet".utf8), info: Array(purpose.utf8), outputByteCount: 32)
+            inputKeyMaterial: seed,
+            salt: Array("signet".utf8),
+            info: Array(purpose.utf8),
+            outputByteCount: 32
+        )
     }
 
     /// The id of the key that signs new tokens.
@@ -142,15 +153,25 @@ public final class TokenAuthority: Sendable {
 
     /// Mints a token. `expiresAt` is written to `exp`; `issuedAt` defaults to the authority's clock.
     public func mint(
-        audience: TokenAudience, id: String, username: String, metadata: AppMetadata,
-        issuedAt: Date? = nil, expiresAt: Date
+        audience: TokenAudience,
+        id: String,
+        username: String,
+        metadata: AppMetadata,
+        issuedAt: Date? = nil,
+        expiresAt: Date
     ) async throws -> String {
         let issuedAt = issuedAt ?? now()
         let (keys, kid) = state.withLockedValue { ($0.keys, $0.currentKID) }
         guard let keys, let kid else { throw TokenFailure.malformed }
         let claims = TokenClaims(
-            issuer: issuer, audience: audience, id: id, username: username, metadata: metadata,
-            issuedAt: issuedAt, expiresAt: expiresAt)
+            issuer: issuer,
+            audience: audience,
+            id: id,
+            username: username,
+            metadata: metadata,
+            issuedAt: issuedAt,
+            expiresAt: expiresAt
+        )
         return try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
     }
 

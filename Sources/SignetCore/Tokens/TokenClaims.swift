@@ -57,8 +57,13 @@ public struct TokenClaims: JWTPayload, Equatable {
 
     /// Creates claims.
     public init(
-        issuer: String, audience: TokenAudience, id: String, username: String, metadata: AppMetadata,
-        issuedAt: Date, expiresAt: Date
+        issuer: String,
+        audience: TokenAudience,
+        id: String,
+        username: String,
+        metadata: AppMetadata,
+        issuedAt: Date,
+        expiresAt: Date
     ) {
         self.iss = IssuerClaim(value: issuer)
         self.aud = AudienceClaim(value: audience.rawValue)

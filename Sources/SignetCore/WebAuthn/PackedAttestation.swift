@@ -17,8 +17,11 @@ enum PackedAttestation {
 
     /// Verifies the statement; returns ``certificateAttestation`` or `"packed self"`.
     static func verify(
-        _ statement: CBORValue, authenticatorData: AuthenticatorData, clientDataHash: [UInt8],
-        credential: AuthenticatorData.AttestedCredential, now: Date
+        _ statement: CBORValue,
+        authenticatorData: AuthenticatorData,
+        clientDataHash: [UInt8],
+        credential: AuthenticatorData.AttestedCredential,
+        now: Date
     ) throws(WebAuthnError) -> String {
         guard let alg = statement["alg"]?.intValue, let signature = statement["sig"]?.bytesValue else {
             throw .badAttestation("a packed statement needs alg and sig")

@@ -34,8 +34,13 @@ public enum WebAuthn {
     ///   - credentialId: `credentialInfo.credId`, base64url-decoded.
     ///   - requireUserVerification: whether UV must be set (Signet asks for `required`).
     public static func verifyRegistration(
-        clientData clientDataBytes: [UInt8], attestationObject: [UInt8], credentialId: [UInt8], issuedChallenge: String,
-        relyingParty: RelyingParty, offeredAlgorithms: [Int] = COSEKey.supportedAlgorithms, requireUserVerification: Bool = true,
+        clientData clientDataBytes: [UInt8],
+        attestationObject: [UInt8],
+        credentialId: [UInt8],
+        issuedChallenge: String,
+        relyingParty: RelyingParty,
+        offeredAlgorithms: [Int] = COSEKey.supportedAlgorithms,
+        requireUserVerification: Bool = true,
         now: Date = Date()
     ) throws(WebAuthnError) -> VerifiedRegistration {
         let clientData = try CollectedClientData(clientDataBytes)
@@ -72,15 +77,26 @@ public enum WebAuthn {
             attestation = "none"
         case "packed":
             attestation = try PackedAttestation.verify(
-                statement, authenticatorData: authenticatorData, clientDataHash: clientDataHash, credential: credential, now: now)
+                statement,
+                authenticatorData: authenticatorData,
+                clientDataHash: clientDataHash,
+                credential: credential,
+                now: now
+            )
         default:
             throw .unsupportedAttestation(format)
         }
         return VerifiedRegistration(
-            credentialId: credential.credentialId, publicKey: credential.publicKey, aaguid: credential.aaguid,
-            signCount: authenticatorData.signCount, userVerified: authenticatorData.userVerified,
-            backupEligible: authenticatorData.backupEligible, backedUp: authenticatorData.backedUp, attestation: attestation,
-            origin: clientData.origin)
+            credentialId: credential.credentialId,
+            publicKey: credential.publicKey,
+            aaguid: credential.aaguid,
+            signCount: authenticatorData.signCount,
+            userVerified: authenticatorData.userVerified,
+            backupEligible: authenticatorData.backupEligible,
+            backedUp: authenticatorData.backedUp,
+            attestation: attestation,
+            origin: clientData.origin
+        )
     }
 
     /// Verifies an assertion (`navigator.credentials.get`) by a registered credential; returns the
@@ -90,9 +106,17 @@ public enum WebAuthn {
     ///   - storedBackupEligible: the BE flag stored at registration, which never changes for a credential.
     ///   - userHandle: the assertion's `userHandle`, decoded, if sent; `expectedUserHandle` the user's.
     public static func verifyAssertion(
-        clientData clientDataBytes: [UInt8], authenticatorData authenticatorDataBytes: [UInt8], signature: [UInt8],
-        publicKey: PublicKey, issuedChallenge: String, relyingParty: RelyingParty, storedSignCount: UInt32,
-        userHandle: [UInt8]?, expectedUserHandle: [UInt8], storedBackupEligible: Bool? = nil, requireUserVerification: Bool = true
+        clientData clientDataBytes: [UInt8],
+        authenticatorData authenticatorDataBytes: [UInt8],
+        signature: [UInt8],
+        publicKey: PublicKey,
+        issuedChallenge: String,
+        relyingParty: RelyingParty,
+        storedSignCount: UInt32,
+        userHandle: [UInt8]?,
+        expectedUserHandle: [UInt8],
+        storedBackupEligible: Bool? = nil,
+        requireUserVerification: Bool = true
     ) throws(WebAuthnError) -> VerifiedAssertion {
         let clientData = try CollectedClientData(clientDataBytes)
         try clientData.check(type: "webauthn.get", issuedChallenge: issuedChallenge, relyingParty: relyingParty)

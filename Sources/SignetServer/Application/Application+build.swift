@@ -15,23 +15,29 @@ package import SignetStore
 ///
 /// `onServerRunning` is called with the port the server listens on, once it does (useful with port 0).
 package func buildApplication(
-    configuration: ServerConfiguration, store: any SignetStore, services: [any Service] = [],
-    logger: Logger = Logger(label: "signet"), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    configuration: ServerConfiguration,
+    store: any SignetStore,
+    services: [any Service] = [],
+    logger: Logger = Logger(label: "signet"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let signet = SignetServices(configuration: configuration, store: store, logger: logger)
     var app = Application(
         router: buildRouter(services: signet),
         server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionTimeout))),
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "Signet",
-            availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)),
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "Signet",
+            availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)
+        ),
         services: services + [
             StoreJanitor(store: store, logger: logger, now: configuration.now),
             TokenUsageFlusher(recorder: signet.authenticator.usage, interval: .seconds(configuration.tokenUsageFlushInterval)),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
         ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+        logger: logger
+    )
     app.beforeServerStarts {
         try await store.migrate()
         try await signet.tokens.load(try await store.signingKeys())
@@ -65,7 +71,12 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
 
     let routes = EndpointRoutes(signed: services.signed, permissions: services.permissions)
     let auth = AuthController(
-        logins: services.logins, userActions: services.userActions, permissions: services.permissions, cache: services.cache, routes: routes)
+        logins: services.logins,
+        userActions: services.userActions,
+        permissions: services.permissions,
+        cache: services.cache,
+        routes: routes
+    )
     auth.addPublicRoutes(to: router)
     let registration = RegistrationController(registration: services.registration, routes: routes)
     registration.addPublicRoutes(to: router)

@@ -53,10 +53,19 @@ package struct ServerConfiguration: Sendable {
     package var now: @Sendable () -> Date = { Date() }
 
     package init(
-        host: String = "127.0.0.1", port: Int = 8080, issuer: String = "signet", loginTokenLifetime: TimeInterval = 6 * 3600,
-        challengeLifetime: TimeInterval = 5 * 60, userActionLifetime: TimeInterval = 5 * 60, maximumTokenLifetimeDays: Int = 730,
-        authorizationCache: Bool = true, connectionTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30),
-        maximumConnections: Int = 1024, signingKeyPollInterval: Duration = .seconds(5), relyingParty: RelyingParty? = nil
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        issuer: String = "signet",
+        loginTokenLifetime: TimeInterval = 6 * 3600,
+        challengeLifetime: TimeInterval = 5 * 60,
+        userActionLifetime: TimeInterval = 5 * 60,
+        maximumTokenLifetimeDays: Int = 730,
+        authorizationCache: Bool = true,
+        connectionTimeout: Duration = .seconds(30),
+        bodyTimeout: Duration = .seconds(30),
+        maximumConnections: Int = 1024,
+        signingKeyPollInterval: Duration = .seconds(5),
+        relyingParty: RelyingParty? = nil
     ) {
         self.relyingParty = relyingParty
         self.connectionTimeout = connectionTimeout

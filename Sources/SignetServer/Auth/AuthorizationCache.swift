@@ -90,7 +90,9 @@ final class AuthorizationCache: Sendable {
     private let entryLifetime: TimeInterval
 
     init(
-        store: any SignetStore, enabled: Bool = true, timeToLive: TimeInterval = AuthorizationCache.timeToLive,
+        store: any SignetStore,
+        enabled: Bool = true,
+        timeToLive: TimeInterval = AuthorizationCache.timeToLive,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
@@ -145,7 +147,9 @@ final class AuthorizationCache: Sendable {
     /// `load` when not cached. Any change to credentials empties the cache (they announce
     /// authorization), so a deactivated or deleted credential is refused on the next request.
     func signingCredential(
-        named name: String, orgId: String, load: @escaping @Sendable () async throws -> CredentialRecord?
+        named name: String,
+        orgId: String,
+        load: @escaping @Sendable () async throws -> CredentialRecord?
     ) async throws -> SigningCredential? {
         try await cached(orgId + "\u{0}" + name, \.credentials, now: now()) {
             guard let record = try await load() else { return nil }
@@ -161,13 +165,16 @@ final class AuthorizationCache: Sendable {
     /// A JSON response rendered once per change: `value` runs (and is encoded) when it is not cached.
     /// What it depends on is stated by ``CachedResponse``.
     func jsonResponse<Value: Encodable & Sendable>(
-        _ response: CachedResponse, _ value: @escaping @Sendable () async throws -> Value
+        _ response: CachedResponse,
+        _ value: @escaping @Sendable () async throws -> Value
     ) async throws -> EncodedJSONResponse {
         EncodedJSONResponse(body: try await self.response(response.key) { try EncodedJSONResponse.encode(try await value()) })
     }
 
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
-        _ key: Key, _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable, now: Date,
+        _ key: Key,
+        _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable,
+        now: Date,
         validUntil: (@Sendable (Value) -> Date)? = nil,
         load: @escaping @Sendable () async throws -> Value?
     ) async throws -> Value? {
@@ -201,7 +208,9 @@ final class AuthorizationCache: Sendable {
     }
 
     private func finishLoading<Key: Hashable & Sendable, Value: Sendable>(
-        _ key: Key, _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable, generation: UInt64
+        _ key: Key,
+        _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable,
+        generation: UInt64
     ) {
         state.withLockedValue { state in
             if state[keyPath: table].loading[key]?.generation == generation { state[keyPath: table].loading[key] = nil }

@@ -57,7 +57,9 @@ final class TokenUsageRecorder: Sendable {
         } catch {
             state.withLockedValue { state in state.pending.merge(batch) { max($0, $1) } }
             logger.warning(
-                "could not record tokens' last use; will retry", metadata: ["tokens": "\(batch.count)", "error": "\(String(describing: error))"])
+                "could not record tokens' last use; will retry",
+                metadata: ["tokens": "\(batch.count)", "error": "\(String(describing: error))"]
+            )
         }
     }
 }

@@ -13,7 +13,11 @@ struct AuditLogController: Sendable {
         routes.add(Endpoints.listAuditLogs, to: router) { call in
             let query = call.request.uri.queryParameters
             return try await auditLogs.list(
-                startTime: query.get("startTime"), endTime: query.get("endTime"), userId: query.get("userId"), caller: call.caller)
+                startTime: query.get("startTime"),
+                endTime: query.get("endTime"),
+                userId: query.get("userId"),
+                caller: call.caller
+            )
         }
         routes.add(Endpoints.getAuditLog, to: router) { call in try await auditLogs.get(try call.parameter("id"), caller: call.caller) }
     }

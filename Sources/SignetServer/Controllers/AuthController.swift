@@ -29,19 +29,27 @@ struct AuthController: Sendable {
             routes.add(endpoint, to: router) { call in try await logins.logout(call.body, caller: call.caller) }
         }
         routes.add(
-            Endpoints.whoami, to: router,
+            Endpoints.whoami,
+            to: router,
             responding: { call in
                 let caller = call.caller
                 return try await cache.jsonResponse(.whoami(tokenId: caller.token.id)) {
                     let effective = try await permissions.effective(for: caller)
                     return WhoAmI(
-                        orgId: caller.orgId, userId: caller.userId, username: caller.user.username, userKind: caller.user.kind,
-                        isServiceAccount: caller.user.isServiceAccount, tokenId: caller.token.id, tokenKind: caller.token.kind,
+                        orgId: caller.orgId,
+                        userId: caller.userId,
+                        username: caller.user.username,
+                        userKind: caller.user.kind,
+                        isServiceAccount: caller.user.isServiceAccount,
+                        tokenId: caller.token.id,
+                        tokenKind: caller.token.kind,
                         tokenExpiresAt: caller.token.expiresAt,
                         permissions: effective.grantsAll ? OperationCatalog.current : effective.operations.sorted(),
-                        allOperations: effective.grantsAll)
+                        allOperations: effective.grantsAll
+                    )
                 }
-            })
+            }
+        )
         routes.add(Endpoints.actionInit, to: router) { call in try await userActions.initiate(call.body, caller: call.caller) }
         routes.add(Endpoints.action, to: router) { call in try await userActions.complete(call.body, caller: call.caller) }
     }

@@ -11,10 +11,12 @@ struct PatController: Sendable {
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
         routes.add(
-            Endpoints.listPats, to: router,
+            Endpoints.listPats,
+            to: router,
             responding: { call in
                 try await cache.jsonResponse(.pats(userId: call.caller.userId)) { try await pats.list(caller: call.caller) }
-            })
+            }
+        )
         routes.add(Endpoints.listUserPats, to: router) { call in try await pats.list(ofUser: try call.parameter("id"), caller: call.caller) }
         routes.add(Endpoints.createPat, to: router) { call in try await pats.create(call.body, caller: call.caller) }
         routes.add(Endpoints.getPat, to: router) { call in try await pats.get(try call.parameter("tokenId"), caller: call.caller) }

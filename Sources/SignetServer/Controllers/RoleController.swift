@@ -24,10 +24,12 @@ struct RoleController: Sendable {
         }
         routes.add(Endpoints.assignRole, to: router) { call in try await roles.assign(try call.parameter("id"), call.body, caller: call.caller) }
         routes.add(
-            Endpoints.revokeRole, to: router,
+            Endpoints.revokeRole,
+            to: router,
             responding: { call in
                 try await roles.revoke(try call.parameter("id"), assignmentId: try call.parameter("assignmentId"), caller: call.caller)
                 return Response(status: .noContent)
-            })
+            }
+        )
     }
 }

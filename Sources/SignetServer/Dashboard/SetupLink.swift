@@ -14,7 +14,11 @@ package enum SetupLink {
     /// Gives `user` a new registration code (the previous one stops working; only its digest is
     /// kept) and returns its link and expiry, to show once.
     package static func issue(
-        store: any SignetStore, user: UserRecord, base: String, lifetime: TimeInterval = 4 * 3600, now: Date = Date()
+        store: any SignetStore,
+        user: UserRecord,
+        base: String,
+        lifetime: TimeInterval = 4 * 3600,
+        now: Date = Date()
     ) async throws -> (link: String, expiresAt: Date)? {
         guard let (code, expiresAt) = try await RegistrationService.issueCode(store: store, userId: user.id, lifetime: lifetime, now: now)
         else { return nil }

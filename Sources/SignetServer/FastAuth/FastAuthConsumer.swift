@@ -20,8 +20,12 @@ extension UserActionService {
     /// The request a Fast Auth assertion must match, read from what arrived.
     static func fastAuthRequest(_ request: Request, body: [UInt8], orgId: String) -> FastAuth.Request {
         FastAuth.Request(
-            method: request.method.rawValue, host: host(of: request.head.authority ?? request.headers[hostField] ?? ""), target: request.uri.string,
-            body: body, orgId: orgId)
+            method: request.method.rawValue,
+            host: host(of: request.head.authority ?? request.headers[hostField] ?? ""),
+            target: request.uri.string,
+            body: body,
+            orgId: orgId
+        )
     }
 
     /// `Host` without its port (`[::1]:8080` → `[::1]`).
@@ -43,13 +47,17 @@ extension UserActionService {
     func consumeFastAuth(_ header: String, _ shape: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
         guard fastAuthEnabled else {
             throw APIError(
-                .forbidden, "Fast Auth is disabled on this server; sign with POST /auth/action/init and POST /auth/action",
-                details: ["kind": "FastAuthDisabled"])
+                .forbidden,
+                "Fast Auth is disabled on this server; sign with POST /auth/action/init and POST /auth/action",
+                details: ["kind": "FastAuthDisabled"]
+            )
         }
         guard let request = shape.fastAuth else {
             throw APIError(
-                .forbidden, "Fast Auth is not accepted here; send a user action from POST /auth/action/init and POST /auth/action",
-                details: ["kind": "FastAuthDisabled"])
+                .forbidden,
+                "Fast Auth is not accepted here; send a user action from POST /auth/action/init and POST /auth/action",
+                details: ["kind": "FastAuthDisabled"]
+            )
         }
         let assertion: FastAuth.Assertion
         do {
@@ -58,6 +66,43 @@ extension UserActionService {
         } catch {
             throw APIError.forbidden(error.description)
         }
+        let credential = try await verifiedSigner(of: assertion, caller: caller)
+        let signedAt = Date(timeIntervalSince1970: Double(assertion.timestamp) / 1000)
+        let now = self.now()
+        var record = UserActionRecord(
+            id: Identifier.make(.userAction),
+            orgId: caller.orgId,
+            userId: caller.userId,
+            tokenId: caller.token.id,
+            tokenKind: caller.token.kind,
+            credentialUuid: credential.uuid,
+            challengeId: "fast-auth:" + assertion.nonce,
+            httpMethod: request.method,
+            httpPath: request.target,
+            payload: String(decoding: request.body, as: UTF8.self),
+            clientData: assertion.clientData,
+            signature: assertion.signature,
+            createdAt: now,
+            expiresAt: now,
+            usedAt: now
+        )
+        record.audience = shape.audience
+        // One write: the nonce's single use and the audit record that keeps the assertion.
+        guard
+            try await store.useFastAuthNonce(
+                assertion.nonce,
+                orgId: caller.orgId,
+                until: signedAt.addingTimeInterval(FastAuth.window),
+                recording: record
+            )
+        else {
+            throw APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again")
+        }
+        return record
+    }
+
+    /// The caller's active Key credential that signed `assertion`, its signature checked.
+    private func verifiedSigner(of assertion: FastAuth.Assertion, caller: Caller) async throws -> CredentialRecord {
         let credId = TextRules.escaped(assertion.credId)
         guard let found = try await signingCredential(named: assertion.credId, orgId: caller.orgId) else {
             throw APIError.forbidden("credential \(credId) is not a Key credential of this caller")
@@ -75,20 +120,6 @@ extension UserActionService {
         } catch {
             throw APIError.forbidden(error.description)
         }
-        let signedAt = Date(timeIntervalSince1970: Double(assertion.timestamp) / 1000)
-        let now = self.now()
-        var record = UserActionRecord(
-            id: Identifier.make(.userAction), orgId: caller.orgId, userId: caller.userId, tokenId: caller.token.id, tokenKind: caller.token.kind,
-            credentialUuid: credential.uuid, challengeId: "fast-auth:" + assertion.nonce, httpMethod: request.method, httpPath: request.target,
-            payload: String(decoding: request.body, as: UTF8.self), clientData: assertion.clientData, signature: assertion.signature,
-            createdAt: now, expiresAt: now, usedAt: now)
-        record.audience = shape.audience
-        // One write: the nonce's single use and the audit record that keeps the assertion.
-        guard try await store.useFastAuthNonce(
-            assertion.nonce, orgId: caller.orgId, until: signedAt.addingTimeInterval(FastAuth.window), recording: record)
-        else {
-            throw APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again")
-        }
-        return record
+        return credential
     }
 }

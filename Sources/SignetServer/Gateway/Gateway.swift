@@ -27,9 +27,17 @@ package final class Gateway: Sendable {
     private let declaredOperations: DeclaredOperations
 
     init(
-        configuration: GatewayConfiguration, authenticator: BearerAuthenticator, permissions: PermissionService, cache: AuthorizationCache,
-        signed: SignedRoutes, store: any SignetStore, tokens: TokenAuthority, declaredOperations: DeclaredOperations,
-        now: @escaping @Sendable () -> Date, bodyTimeout: Duration = .seconds(30), logger: Logger
+        configuration: GatewayConfiguration,
+        authenticator: BearerAuthenticator,
+        permissions: PermissionService,
+        cache: AuthorizationCache,
+        signed: SignedRoutes,
+        store: any SignetStore,
+        tokens: TokenAuthority,
+        declaredOperations: DeclaredOperations,
+        now: @escaping @Sendable () -> Date,
+        bodyTimeout: Duration = .seconds(30),
+        logger: Logger
     ) {
         self.bodyTimeout = bodyTimeout
         self.state = NIOLockedValueBox(configuration)
@@ -70,12 +78,56 @@ package final class Gateway: Sendable {
         guard users.isEmpty else {
             let list = users.sorted { $0.key < $1.key }.map { "\($0.key) (roles: \($0.value.joined(separator: ", ")))" }
             throw GatewayConfiguration.Failure(
-                line: nil, message: "operations used by roles are missing from operations: \(list.joined(separator: "; "))")
+                line: nil,
+                message: "operations used by roles are missing from operations: \(list.joined(separator: "; "))"
+            )
         }
     }
 
     /// The gateway's answer to a request it owns, or `nil` when no route matches.
     func handle(_ request: Request, context: SignetRequestContext) async throws -> Response? {
+        guard let (route, upstream) = try match(request) else { return nil }
+        let path = request.uri.path
+        let target = try GatewayForwarder.Target(upstream: upstream, path: path, query: request.uri.query)
+        guard let caller = try await authenticator.authenticate(request: request, context: context) else {
+            throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
+        }
+        try await authorize(caller, for: route.operation)
+        var action: UserActionRecord?
+        let body: GatewayForwarder.Body
+        if route.signed {
+            let bytes = try await GatewayForwarder.collect(request, limit: upstream.maxBodyBytes, timeout: bodyTimeout)
+            body = .bytes(bytes)
+            action = try await consumeUserAction(request, body: bytes, route: route, caller: caller)
+        } else {
+            body = try GatewayForwarder.stream(request, limit: upstream.maxBodyBytes)
+        }
+        let response: Response
+        do {
+            response = try await forwarder.forward(
+                request,
+                body: body,
+                to: target,
+                route: route,
+                caller: caller,
+                action: action,
+                clientAddress: context.remoteAddress?.ipAddress
+            )
+        } catch {
+            if let action {
+                await signed.record(status: ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action)
+            }
+            throw error
+        }
+        if let action { await signed.record(status: response.status.code, of: action) }
+        var answer = response
+        answer.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
+        return answer
+    }
+
+    /// The route and upstream `request` is for, its path and query checked; `nil` when the gateway
+    /// serves no such route (a path under one of its first segments that cannot be read is a 400).
+    private func match(_ request: Request) throws -> (GatewayConfiguration.Route, GatewayConfiguration.Upstream)? {
         let configuration = self.configuration
         let path = request.uri.path
         let segments: [Substring]
@@ -96,40 +148,29 @@ package final class Gateway: Sendable {
                 throw APIError.badRequest("the query cannot be forwarded: \(error.description)")
             }
         }
-        let target = try GatewayForwarder.Target(upstream: upstream, path: path, query: request.uri.query)
-        guard let caller = try await authenticator.authenticate(request: request, context: context) else {
-            throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
-        }
-        try await authorize(caller, for: route.operation)
-        var action: UserActionRecord?
-        let body: GatewayForwarder.Body
-        if route.signed {
-            let bytes = try await GatewayForwarder.collect(request, limit: upstream.maxBodyBytes, timeout: bodyTimeout)
-            body = .bytes(bytes)
-            guard let meaning = SignedPayload.meaning(of: bytes) else { throw APIError.badRequest("the body of a signed request must be JSON") }
-            let shape = SignedRequestShape(
-                header: request.headers[SignedRoutes.header], method: request.method.rawValue, path: path, query: request.uri.query,
-                body: meaning, audience: UserActionService.upstream(route.upstream),
-                fastAuth: UserActionService.fastAuthRequest(request, body: bytes, orgId: caller.orgId), bodyIsEmpty: RequestBody.isEmpty(bytes),
-                unsignedQueryParameters: [])
-            action = try await signed.userActions.consume(shape, caller: caller)
-        } else {
-            body = try GatewayForwarder.stream(request, limit: upstream.maxBodyBytes)
-        }
-        let response: Response
-        do {
-            response = try await forwarder.forward(
-                request, body: body, to: target, route: route, caller: caller, action: action, clientAddress: context.remoteAddress?.ipAddress)
-        } catch {
-            if let action {
-                await signed.record(status: ErrorMiddleware.apiError(for: error, request: request, context: context).status.code, of: action)
-            }
-            throw error
-        }
-        if let action { await signed.record(status: response.status.code, of: action) }
-        var answer = response
-        answer.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
-        return answer
+        return (route, upstream)
+    }
+
+    /// Uses up the user action (or Fast Auth) a signed route's request carries, for this upstream.
+    private func consumeUserAction(
+        _ request: Request,
+        body bytes: [UInt8],
+        route: GatewayConfiguration.Route,
+        caller: Caller
+    ) async throws -> UserActionRecord {
+        guard let meaning = SignedPayload.meaning(of: bytes) else { throw APIError.badRequest("the body of a signed request must be JSON") }
+        let shape = SignedRequestShape(
+            header: request.headers[SignedRoutes.header],
+            method: request.method.rawValue,
+            path: request.uri.path,
+            query: request.uri.query,
+            body: meaning,
+            audience: UserActionService.upstream(route.upstream),
+            fastAuth: UserActionService.fastAuthRequest(request, body: bytes, orgId: caller.orgId),
+            bodyIsEmpty: RequestBody.isEmpty(bytes),
+            unsignedQueryParameters: []
+        )
+        return try await signed.userActions.consume(shape, caller: caller)
     }
 
     /// `/auth/check` (nginx `auth_request`, Envoy `ext_authz`): the decision for a request another
@@ -145,7 +186,8 @@ package final class Gateway: Sendable {
         let queryIsSafe = query.map { (try? GatewayPath.checkQuery($0)) != nil } ?? true
         guard let segments = try? GatewayPath.segments(of: path), queryIsSafe else {
             throw APIError.forbidden(
-                "the original path cannot be checked safely (dot segments, encoded slashes, empty segments, control characters, #)")
+                "the original path cannot be checked safely (dot segments, encoded slashes, empty segments, control characters, #)"
+            )
         }
         guard let route = configuration.route(method: method, segments: segments), let upstream = configuration.upstreams[route.upstream] else {
             throw APIError.forbidden("no gateway route allows \(TextRules.escaped(method)) \(TextRules.escaped(path))")
@@ -180,8 +222,11 @@ package final class Gateway: Sendable {
             side = userHas ? "the token's roles do not grant it" : tokenHas ? "its user does not hold it" : "neither the user nor the token holds it"
         }
         throw APIError(
-            .forbidden, "\(caller.errorName) is not authorized to perform operation (\(operation)): \(side)", id: .operationNotGranted,
-            operation: operation)
+            .forbidden,
+            "\(caller.errorName) is not authorized to perform operation (\(operation)): \(side)",
+            id: .operationNotGranted,
+            operation: operation
+        )
     }
 }
 

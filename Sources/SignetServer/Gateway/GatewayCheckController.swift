@@ -43,7 +43,8 @@ struct GatewayCheckController: Sendable {
                 || original.uri?.utf8.elementsEqual(forwarded.uri?.utf8 ?? "".utf8) != true)
         {
             throw APIError.badRequest(
-                "X-Original-Method/-URI and X-Forwarded-Method/-Uri disagree; only the pair your proxy sets may reach /auth/check")
+                "X-Original-Method/-URI and X-Forwarded-Method/-Uri disagree; only the pair your proxy sets may reach /auth/check"
+            )
         }
         let chosen =
             switch setting {

@@ -118,7 +118,9 @@ extension GatewayConfiguration {
         for (key, value) in mapping {
             guard let name = key.string, allowed.contains(name) else {
                 throw Failure(
-                    line: line(key), message: "unknown key '\(key.string ?? "?")' in \(what); allowed: \(allowed.sorted().joined(separator: ", "))")
+                    line: line(key),
+                    message: "unknown key '\(key.string ?? "?")' in \(what); allowed: \(allowed.sorted().joined(separator: ", "))"
+                )
             }
             result[name] = value
         }
@@ -143,7 +145,9 @@ extension GatewayConfiguration {
                 components.host?.isEmpty == false, components.query == nil, components.fragment == nil
             else {
                 throw Failure(
-                    line: line(fields["url"] ?? value), message: "upstream \(name): url must be http(s)://host[:port][/base], without query")
+                    line: line(fields["url"] ?? value),
+                    message: "upstream \(name): url must be http(s)://host[:port][/base], without query"
+                )
             }
             let timeout = fields["timeout"]?.float ?? 30
             let maxBody = fields["maxBodyBytes"]?.int ?? 1_048_576
@@ -195,7 +199,9 @@ extension GatewayConfiguration {
         let method = try Self.string(fields["method"], "method", in: node).uppercased()
         guard Self.methods.contains(method) else {
             throw Failure(
-                line: Self.line(fields["method"] ?? node), message: "method \(method) is not one of \(Self.methods.sorted().joined(separator: ", "))")
+                line: Self.line(fields["method"] ?? node),
+                message: "method \(method) is not one of \(Self.methods.sorted().joined(separator: ", "))"
+            )
         }
         let text = try Self.string(fields["path"], "path", in: node)
         let pattern: GatewayPathPattern
@@ -207,7 +213,8 @@ extension GatewayConfiguration {
         guard let first = pattern.firstLiteral else {
             throw Failure(
                 line: Self.line(fields["path"] ?? node),
-                message: "path \(text) must start with a literal segment: a parameter there would capture Signet's own routes")
+                message: "path \(text) must start with a literal segment: a parameter there would capture Signet's own routes"
+            )
         }
         guard !Self.reserved.contains(first) else {
             throw Failure(line: Self.line(fields["path"] ?? node), message: "path \(text) would shadow Signet's own routes (/\(first))")
@@ -220,7 +227,8 @@ extension GatewayConfiguration {
         guard operations.contains(operation) || OperationCatalog.canonicalName(operation) == operation else {
             throw Failure(
                 line: Self.line(fields["operation"] ?? node),
-                message: "unknown operation '\(operation)': use a built-in name (as in roles) or declare it under operations")
+                message: "unknown operation '\(operation)': use a built-in name (as in roles) or declare it under operations"
+            )
         }
         var signed = method != "GET" && method != "HEAD"
         if let flag = fields["signed"] {
@@ -234,7 +242,9 @@ extension GatewayConfiguration {
         for (index, route) in routes.enumerated() {
             for earlier in routes[..<index] where earlier.method == route.method && earlier.path.overlaps(route.path) {
                 throw Failure(
-                    line: route.line, message: "\(route.method) \(route.path) overlaps \(earlier.method) \(earlier.path) (line \(earlier.line))")
+                    line: route.line,
+                    message: "\(route.method) \(route.path) overlaps \(earlier.method) \(earlier.path) (line \(earlier.line))"
+                )
             }
         }
     }

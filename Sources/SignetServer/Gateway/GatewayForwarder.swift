@@ -108,8 +108,13 @@ struct GatewayForwarder: Sendable {
     }
 
     func forward(
-        _ request: Request, body: Body, to target: Target, route: GatewayConfiguration.Route,
-        caller: Caller, action: UserActionRecord?, clientAddress: String?
+        _ request: Request,
+        body: Body,
+        to target: Target,
+        route: GatewayConfiguration.Route,
+        caller: Caller,
+        action: UserActionRecord?,
+        clientAddress: String?
     ) async throws -> Response {
         let upstream = target.upstream
         var outgoing = HTTPClientRequest(url: target.url)
@@ -150,12 +155,18 @@ struct GatewayForwarder: Sendable {
             return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
         }
         return Response(
-            status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers,
-            body: ResponseBody(asyncSequence: answer.body))
+            status: HTTPResponse.Status(code: Int(answer.status.code)),
+            headers: headers,
+            body: ResponseBody(asyncSequence: answer.body)
+        )
     }
 
     private func headers(
-        of request: Request, target: Target, route: GatewayConfiguration.Route, caller: Caller, action: UserActionRecord?
+        of request: Request,
+        target: Target,
+        route: GatewayConfiguration.Route,
+        caller: Caller,
+        action: UserActionRecord?
     ) async throws -> HTTPHeaders {
         var headers = HTTPHeaders()
         let named = Self.connectionNamed(request.headers[.connection])
@@ -175,12 +186,25 @@ struct GatewayForwarder: Sendable {
     /// what `/auth/check` answers with. The token names the request it was issued for (method and
     /// target), so it is no credential for any other request.
     func identityHeaders(
-        caller: Caller, route: GatewayConfiguration.Route, target: Target, action: UserActionRecord?
+        caller: Caller,
+        route: GatewayConfiguration.Route,
+        target: Target,
+        action: UserActionRecord?
     ) async throws -> [(String, String)] {
         let identity = IdentityClaims(
-            issuer: tokens.issuer, audience: target.upstream.name, userId: caller.user.id, username: caller.user.username, orgId: caller.orgId,
-            tokenId: caller.token.id, tokenKind: caller.token.kind.rawValue, operation: route.operation, userActionId: action?.id,
-            method: route.method, target: target.requestTarget, issuedAt: now())
+            issuer: tokens.issuer,
+            audience: target.upstream.name,
+            userId: caller.user.id,
+            username: caller.user.username,
+            orgId: caller.orgId,
+            tokenId: caller.token.id,
+            tokenKind: caller.token.kind.rawValue,
+            operation: route.operation,
+            userActionId: action?.id,
+            method: route.method,
+            target: target.requestTarget,
+            issuedAt: now()
+        )
         var headers = [
             ("X-Signet-User-Id", caller.user.id), ("X-Signet-Username", caller.user.username), ("X-Signet-Org-Id", caller.orgId),
             ("X-Signet-Token-Id", caller.token.id), ("X-Signet-Token-Kind", caller.token.kind.rawValue), ("X-Signet-Operation", route.operation),

@@ -19,7 +19,11 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     package var retryAfter: Int?
 
     package init(
-        _ status: HTTPResponse.Status, _ message: String, details: [String: String]? = nil, id: RefusalID? = nil, field: String? = nil,
+        _ status: HTTPResponse.Status,
+        _ message: String,
+        details: [String: String]? = nil,
+        id: RefusalID? = nil,
+        field: String? = nil,
         operation: String? = nil
     ) {
         self.status = status
@@ -80,7 +84,14 @@ package struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     package func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = ErrorResponse(
             error: ErrorBody(
-                status: Int(status.code), message: message, details: details, id: refusalID.rawValue, field: field, operation: operation))
+                status: Int(status.code),
+                message: message,
+                details: details,
+                id: refusalID.rawValue,
+                field: field,
+                operation: operation
+            )
+        )
         var response = try context.responseEncoder.encode(body, from: request, context: context)
         response.status = status
         if let retryAfter { response.headers[.retryAfter] = String(max(0, retryAfter)) }

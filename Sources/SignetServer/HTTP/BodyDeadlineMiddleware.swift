@@ -13,7 +13,9 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
     let timeout: Duration
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws
         -> Response
     {

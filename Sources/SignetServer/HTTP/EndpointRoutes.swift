@@ -30,7 +30,8 @@ struct EndpointRoutes: Sendable {
 
     /// Adds `endpoint`; the handler's value is the JSON answer.
     func add<Body: Sendable, Response: Encodable & Sendable>(
-        _ endpoint: Endpoint<Body, Response>, to router: some RouterMethods<AuthenticatedRequestContext>,
+        _ endpoint: Endpoint<Body, Response>,
+        to router: some RouterMethods<AuthenticatedRequestContext>,
         _ handler: @escaping @Sendable (EndpointCall<Body>) async throws -> Response
     ) {
         add(endpoint, to: router, responding: { call in JSONResponse(try await handler(call)) })
@@ -38,7 +39,8 @@ struct EndpointRoutes: Sendable {
 
     /// Adds `endpoint`; the handler builds the answer itself (a cached body, a 204).
     func add<Body: Sendable, Response: Sendable, Output: ResponseGenerator>(
-        _ endpoint: Endpoint<Body, Response>, to router: some RouterMethods<AuthenticatedRequestContext>,
+        _ endpoint: Endpoint<Body, Response>,
+        to router: some RouterMethods<AuthenticatedRequestContext>,
         responding handler: @escaping @Sendable (EndpointCall<Body>) async throws -> Output
     ) {
         let rule = endpoint.rule
@@ -47,14 +49,17 @@ struct EndpointRoutes: Sendable {
         let permissions = self.permissions
         if rule.signed {
             router.on(
-                rule.path.routerPath, method: rule.method.http,
+                rule.path.routerPath,
+                method: rule.method.http,
                 use: signed.handler(unsignedQueryParameters: rule.unsignedQuery) { signed, request, context in
                     try Self.admit(signed.caller, to: rule)
                     if let operation { try await permissions.require(operation, for: signed.caller) }
                     let body = try EndpointBodyReader.read(Body.self, from: signed.body, optional: rule.bodyOptional)
                     return try await handler(
-                        EndpointCall(body: body, caller: signed.caller, action: signed.action, request: request, context: context))
-                })
+                        EndpointCall(body: body, caller: signed.caller, action: signed.action, request: request, context: context)
+                    )
+                }
+            )
         } else {
             router.on(rule.path.routerPath, method: rule.method.http) { request, context in
                 try Self.admit(context.caller, to: rule)
@@ -68,7 +73,8 @@ struct EndpointRoutes: Sendable {
     /// Adds a route that needs no access token (``EndpointCallers/anyone`` or `registering`): no
     /// signature, no operation.
     static func addPublic<Body: Sendable, Response: Encodable & Sendable>(
-        _ endpoint: Endpoint<Body, Response>, to router: some RouterMethods<SignetRequestContext>,
+        _ endpoint: Endpoint<Body, Response>,
+        to router: some RouterMethods<SignetRequestContext>,
         _ handler: @escaping @Sendable (Body, Request) async throws -> Response
     ) {
         addPublic(endpoint, to: router, responding: { body, request in JSONResponse(try await handler(body, request)) })
@@ -76,18 +82,21 @@ struct EndpointRoutes: Sendable {
 
     /// Adds a route that needs no access token; the handler builds the answer itself.
     static func addPublic<Body: Sendable, Response: Sendable, Output: ResponseGenerator>(
-        _ endpoint: Endpoint<Body, Response>, to router: some RouterMethods<SignetRequestContext>,
+        _ endpoint: Endpoint<Body, Response>,
+        to router: some RouterMethods<SignetRequestContext>,
         responding handler: @escaping @Sendable (Body, Request) async throws -> Output
     ) {
         let rule = endpoint.rule
         precondition(
             (rule.callers == .anyone || rule.callers == .registering) && !rule.signed && rule.operation == nil,
-            "\(rule.route) is for token holders: add it behind the authenticator")
+            "\(rule.route) is for token holders: add it behind the authenticator"
+        )
         router.on(rule.path.routerPath, method: rule.method.http) { request, context in
             // The registration's temporary token comes before anything is read.
             if rule.callers == .registering, request.headers[.authorization].flatMap(BearerAuthenticator.bearerToken) == nil {
                 throw APIError.unauthorized(
-                    "Not Authorized: send the temporaryAuthenticationToken of POST /auth/registration/init as the bearer token")
+                    "Not Authorized: send the temporaryAuthenticationToken of POST /auth/registration/init as the bearer token"
+                )
             }
             let body = try await EndpointBodyReader.read(Body.self, from: request, context: context, optional: rule.bodyOptional)
             return try await handler(body, request)
@@ -139,7 +148,8 @@ extension PathTemplate {
                 case .literal(let text): return text
                 case .parameter(let name): return ":" + name
                 }
-            }.joined(separator: "/"))
+            }.joined(separator: "/")
+        )
     }
 }
 

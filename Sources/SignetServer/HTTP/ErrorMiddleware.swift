@@ -13,7 +13,9 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws
         -> Response
     {
@@ -23,7 +25,9 @@ struct ErrorMiddleware: RouterMiddleware {
     /// The answer, or for any error its envelope, the refusal logged once. Also used inside the bearer
     /// check (``TokenExpirationMiddleware``), which must add a header to refusals too.
     static func answer(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
@@ -44,11 +48,13 @@ struct ErrorMiddleware: RouterMiddleware {
         guard status >= 400, status < 500 else { return }
         let level: Logger.Level = status == 404 ? .debug : .notice
         context.logger.log(
-            level: level, "refused",
+            level: level,
+            "refused",
             metadata: [
                 "status": "\(status)", "reason": "\(String(refusal.message.prefix(300)))", "method": "\(request.method)",
                 "path": "\(request.uri.path)",
-            ])
+            ]
+        )
     }
 
     static func apiError(for error: any Error, request: Request, context: some RequestContext) -> APIError {
@@ -80,7 +86,8 @@ struct ErrorMiddleware: RouterMiddleware {
         default:
             context.logger.error(
                 "request failed unexpectedly",
-                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(String(String(describing: error).prefix(500)))"])
+                metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(String(String(describing: error).prefix(500)))"]
+            )
             return APIError(.internalServerError, "internal error (request \(context.id)); the server log has the details")
         }
     }

@@ -29,7 +29,9 @@ struct EncodedJSONResponse: ResponseGenerator {
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
-            body: .init(byteBuffer: body))
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body)
+        )
     }
 }

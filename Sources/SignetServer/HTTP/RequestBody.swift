@@ -15,7 +15,10 @@ enum RequestBody {
 
     /// Reads the body and decodes it as `T`; with `optional`, an empty body decodes as `{}`.
     static func read<T: Decodable>(
-        _ type: T.Type, from request: Request, context: some RequestContext, optional: Bool = false
+        _ type: T.Type,
+        from request: Request,
+        context: some RequestContext,
+        optional: Bool = false
     )
         async throws -> T
     {
@@ -54,7 +57,10 @@ enum RequestBody {
                 throw APIError(
                     .badRequest,
                     "unknown field\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); "
-                        + "accepted fields are \(known.sorted().joined(separator: ", "))", id: .unknownField, field: unknown.first)
+                        + "accepted fields are \(known.sorted().joined(separator: ", "))",
+                    id: .unknownField,
+                    field: unknown.first
+                )
             }
         }
         do {

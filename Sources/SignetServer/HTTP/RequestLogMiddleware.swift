@@ -20,9 +20,11 @@ struct RequestLogMiddleware: RouterMiddleware {
     static func keys(of query: String) -> String {
         query.split(separator: "&").map { part in
             let key = part.prefix { $0 != "=" }
-            let isName = (1...64).contains(key.utf8.count) && key.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || "_-.[]".utf8.contains(byte)
-            }
+            let isName =
+                (1...64).contains(key.utf8.count)
+                && key.utf8.allSatisfy { byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || "_-.[]".utf8.contains(byte)
+                }
             return isName && key.count < part.count ? String(key) : "?"
         }.joined(separator: ",")
     }

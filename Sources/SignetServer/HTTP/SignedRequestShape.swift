@@ -44,7 +44,8 @@ struct SignedRequestShape: Sendable {
             }
         } else if let query, !isTolerated(query) {
             throw APIError.forbidden(
-                "the user action was signed for \(signedPath) without a query string; sign the path with its query (\(path)?\(query))")
+                "the user action was signed for \(signedPath) without a query string; sign the path with its query (\(path)?\(query))"
+            )
         }
     }
 

@@ -41,10 +41,14 @@ struct SignedRoutes: Sendable {
                 throw APIError.badRequest("the body is not valid JSON")
             }
             let shape = SignedRequestShape(
-                header: request.headers[Self.header], method: request.method.rawValue, path: request.uri.path,
-                query: request.uri.query, body: meaning,
+                header: request.headers[Self.header],
+                method: request.method.rawValue,
+                path: request.uri.path,
+                query: request.uri.query,
+                body: meaning,
                 fastAuth: UserActionService.fastAuthRequest(request, body: bytes, orgId: caller.orgId),
-                unsignedQueryParameters: unsignedQueryParameters)
+                unsignedQueryParameters: unsignedQueryParameters
+            )
             let action = try await userActions.consume(shape, caller: caller)
             let signed = SignedRequest(caller: caller, body: bytes, action: action)
             do {
@@ -68,7 +72,8 @@ struct SignedRoutes: Sendable {
         } catch {
             logger.error(
                 "could not write a user action's status to the audit log",
-                metadata: ["userAction": "\(action.id)", "status": "\(status)", "error": "\(error)"])
+                metadata: ["userAction": "\(action.id)", "status": "\(status)", "error": "\(error)"]
+            )
         }
     }
 }

@@ -26,8 +26,9 @@ package struct JSONLogHandler: LogHandler {
     package func log(event: LogEvent) {
         var fields: [String: String] = [:]
         for (key, value) in metadata.merging(metadataProvider?.get() ?? [:], uniquingKeysWith: { $1 }).merging(
-            event.metadata ?? [:], uniquingKeysWith: { $1 })
-        {
+            event.metadata ?? [:],
+            uniquingKeysWith: { $1 }
+        ) {
             fields[key] = "\(value)"
         }
         fields["time"] = ISO8601DateFormatter().string(from: Date())

@@ -13,7 +13,8 @@ struct AdminGuard: Sendable {
         let missing = try await permissions.effective(for: caller).missing(from: granted)
         guard missing.isEmpty else {
             throw APIError.forbidden(
-                "\(caller.errorName) cannot grant \(what): it includes operations the caller does not hold (\(missing.joined(separator: ", ")))")
+                "\(caller.errorName) cannot grant \(what): it includes operations the caller does not hold (\(missing.joined(separator: ", ")))"
+            )
         }
     }
 
@@ -28,7 +29,9 @@ struct AdminGuard: Sendable {
     /// full-admin role. `change` runs inside the transaction that checks it, so two concurrent
     /// changes cannot both remove the last administrators.
     func keepingAnAdministrator<T: Sendable>(
-        orgId: String, reason: String, _ change: @Sendable (any SignetStore) async throws -> T
+        orgId: String,
+        reason: String,
+        _ change: @Sendable (any SignetStore) async throws -> T
     ) async throws -> T {
         try await store.transaction { store in
             // Serialise these changes per organisation across nodes: two concurrent removals must not

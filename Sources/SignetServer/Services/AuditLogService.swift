@@ -21,7 +21,12 @@ struct AuditLogService: Sendable {
             throw APIError.badRequest("userId must be a user id (us-…)")
         }
         let actions = try await store.performedUserActions(
-            orgId: caller.orgId, from: start, to: end, userId: userId, limit: Self.maximumItems)
+            orgId: caller.orgId,
+            from: start,
+            to: end,
+            userId: userId,
+            limit: Self.maximumItems
+        )
         return ListResponse(items: try await Presenter.present(actions, store: store))
     }
 
@@ -64,26 +69,44 @@ struct AuditLogService: Sendable {
     private enum Presenter {
         static func present(_ actions: [UserActionRecord], store: any SignetStore) async throws -> [AuditLog] {
             let users = Dictionary(
-                try await store.users(ids: Array(Set(actions.map(\.userId)))).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                try await store.users(ids: Array(Set(actions.map(\.userId)))).map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
             let credentials = Dictionary(
                 try await store.credentials(uuids: Array(Set(actions.map(\.credentialUuid)))).map { ($0.uuid, $0) },
-                uniquingKeysWith: { first, _ in first })
+                uniquingKeysWith: { first, _ in first }
+            )
             return actions.map { entry($0, user: users[$0.userId], credential: credentials[$0.credentialUuid]) }
         }
 
         static func entry(_ action: UserActionRecord, user: UserRecord?, credential: CredentialRecord?) -> AuditLog {
             let digest = Hex.sha256(action.payload.utf8)
             return AuditLog(
-                id: action.id, action: "\(action.httpMethod) \(action.httpPath)", actionToken: action.id, userId: action.userId,
-                username: user?.username, tokenId: action.tokenId, tokenKind: action.tokenKind, httpMethod: action.httpMethod,
-                httpPath: action.httpPath, payloadDigest: digest, datePerformed: action.usedAt, dateSigned: action.createdAt,
+                id: action.id,
+                action: "\(action.httpMethod) \(action.httpPath)",
+                actionToken: action.id,
+                userId: action.userId,
+                username: user?.username,
+                tokenId: action.tokenId,
+                tokenKind: action.tokenKind,
+                httpMethod: action.httpMethod,
+                httpPath: action.httpPath,
+                payloadDigest: digest,
+                datePerformed: action.usedAt,
+                dateSigned: action.createdAt,
                 responseStatus: action.resultStatus,
                 firstFactorCredential: AuditLog.FirstFactorCredential(
-                    id: credential?.credentialId ?? "", credentialUuid: action.credentialUuid, kind: credential?.kind,
+                    id: credential?.credentialId ?? "",
+                    credentialUuid: action.credentialUuid,
+                    kind: credential?.kind,
                     publicKey: credential?.publicKeyPEM ?? "",
                     assertion: AuditLog.FirstFactorCredential.Assertion(
-                        authenticatorData: action.authenticatorData.isEmpty ? nil : action.authenticatorData, clientData: action.clientData,
-                        signature: action.signature)))
+                        authenticatorData: action.authenticatorData.isEmpty ? nil : action.authenticatorData,
+                        clientData: action.clientData,
+                        signature: action.signature
+                    )
+                )
+            )
         }
     }
 }

@@ -35,14 +35,25 @@ struct ChallengeService: Sendable {
 
     /// Issues a challenge that only the listed credentials may answer.
     func issue(
-        purpose: ChallengePurpose, user: UserRecord, tokenId: String?, credentials: [CredentialRecord],
-        method: String? = nil, path: String? = nil, payload: String? = nil
+        purpose: ChallengePurpose,
+        user: UserRecord,
+        tokenId: String?,
+        credentials: [CredentialRecord],
+        method: String? = nil,
+        path: String? = nil,
+        payload: String? = nil
     ) async throws -> UserActionChallenge {
         let active = credentials.filter(\.isActive)
         return try await issue(
-            purpose: purpose, for: Subject(orgId: user.orgId, userId: user.id, username: user.username), tokenId: tokenId,
+            purpose: purpose,
+            for: Subject(orgId: user.orgId, userId: user.id, username: user.username),
+            tokenId: tokenId,
             allowedCredentialIds: Self.keyIds(active),
-            passkeyIds: active.filter { $0.kind == .fido2 }.map(\.credentialId), method: method, path: path, payload: payload)
+            passkeyIds: active.filter { $0.kind == .fido2 }.map(\.credentialId),
+            method: method,
+            path: path,
+            payload: payload
+        )
     }
 
     /// Every id the active keys among `credentials` may be named by: each one's credId and, where it
@@ -55,27 +66,52 @@ struct ChallengeService: Sendable {
 
     /// Issues a challenge that only the listed credential ids (keys, then passkeys) may answer.
     func issue(
-        purpose: ChallengePurpose, for subject: Subject, tokenId: String?, allowedCredentialIds allowed: [String],
-        passkeyIds: [String] = [], method: String? = nil, path: String? = nil, payload: String? = nil
+        purpose: ChallengePurpose,
+        for subject: Subject,
+        tokenId: String?,
+        allowedCredentialIds allowed: [String],
+        passkeyIds: [String] = [],
+        method: String? = nil,
+        path: String? = nil,
+        payload: String? = nil
     ) async throws -> UserActionChallenge {
         let now = self.now()
         let id = Identifier.make(.challenge)
         let nonce = Identifier.make(.nonce) + "-" + Base64URL.encode(Identifier.randomBytes(16))
         let challenge = Base64URL.encode(#"{"id":"\#(id)","nonce":"\#(nonce)"}"#)
         let record = ChallengeRecord(
-            id: id, orgId: subject.orgId, purpose: purpose, userId: subject.userId, tokenId: tokenId, challenge: challenge,
-            allowedCredentialIds: allowed + passkeyIds, httpMethod: method, httpPath: path, payload: payload, createdAt: now,
-            expiresAt: now.addingTimeInterval(lifetime))
+            id: id,
+            orgId: subject.orgId,
+            purpose: purpose,
+            userId: subject.userId,
+            tokenId: tokenId,
+            challenge: challenge,
+            allowedCredentialIds: allowed + passkeyIds,
+            httpMethod: method,
+            httpPath: path,
+            payload: payload,
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(lifetime)
+        )
         try await store.insertChallenge(record)
         let identifier = try await tokens.mint(
-            audience: .challenge, id: id, username: subject.username,
-            metadata: AppMetadata(userId: subject.userId, orgId: subject.orgId, tokenKind: .temporary), issuedAt: now,
-            expiresAt: record.expiresAt)
+            audience: .challenge,
+            id: id,
+            username: subject.username,
+            metadata: AppMetadata(userId: subject.userId, orgId: subject.orgId, tokenKind: .temporary),
+            issuedAt: now,
+            expiresAt: record.expiresAt
+        )
         let kinds = [SupportedCredentialKind(kind: .key)] + (passkeyIds.isEmpty ? [] : [SupportedCredentialKind(kind: .fido2)])
         return UserActionChallenge(
-            challenge: challenge, challengeIdentifier: identifier, supportedCredentialKinds: kinds,
+            challenge: challenge,
+            challengeIdentifier: identifier,
+            supportedCredentialKinds: kinds,
             allowCredentials: AllowCredentials(
-                key: allowed.map { AllowedCredential(id: $0) }, webauthn: passkeyIds.map { AllowedCredential(id: $0) }))
+                key: allowed.map { AllowedCredential(id: $0) },
+                webauthn: passkeyIds.map { AllowedCredential(id: $0) }
+            )
+        )
     }
 
     /// Verifies a signed answer and consumes the challenge.
@@ -86,7 +122,10 @@ struct ChallengeService: Sendable {
     ///   - identityId: whose credentials may answer (the user logging in, or the caller's signing identity).
     ///   - refuse: builds the refusal for an answer that does not prove what it must (401 at login, 403 for actions).
     func verify(
-        _ answer: SignedChallenge, purpose: ChallengePurpose, tokenId: String?, identityId: String? = nil,
+        _ answer: SignedChallenge,
+        purpose: ChallengePurpose,
+        tokenId: String?,
+        identityId: String? = nil,
         refuse: (String) -> APIError
     ) async throws -> Answer {
         let claims: TokenClaims
@@ -147,7 +186,10 @@ struct ChallengeService: Sendable {
 
     /// Checks that an answer comes from a credential allowed to answer `challenge`, and verifies its signature.
     private func check(
-        _ answer: SignedChallenge, challenge: ChallengeRecord, identityId: String?, refuse: (String) -> APIError
+        _ answer: SignedChallenge,
+        challenge: ChallengeRecord,
+        identityId: String?,
+        refuse: (String) -> APIError
     ) async throws -> Checked {
         let kind = answer.firstFactor.kind
         guard kind == .key || kind == .fido2 else {
@@ -183,7 +225,10 @@ struct ChallengeService: Sendable {
 
     /// Checks a Key credential's signature over `clientData`.
     private func verifyKey(
-        _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
+        _ assertion: CredentialAssertion,
+        by credential: CredentialRecord,
+        challenge: ChallengeRecord,
+        refuse: (String) -> APIError
     ) throws {
         // A key stored before today's rules (a weak Ed25519 point, say) is refused, not trusted.
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
@@ -191,8 +236,12 @@ struct ChallengeService: Sendable {
         }
         do {
             try KeyAssertion.verify(
-                clientData: assertion.clientData, signature: assertion.signature, algorithmHint: assertion.algorithm,
-                publicKey: publicKey, expectedChallenge: challenge.challenge)
+                clientData: assertion.clientData,
+                signature: assertion.signature,
+                algorithmHint: assertion.algorithm,
+                publicKey: publicKey,
+                expectedChallenge: challenge.challenge
+            )
         } catch .clientDataNotBase64URL {
             throw Self.malformed(KeyAssertion.Failure.clientDataNotBase64URL.description, challenge: challenge, refuse: refuse)
         } catch .signatureNotBase64URL {

@@ -29,8 +29,10 @@ struct CredentialService: Sendable {
             return CredentialChallenge(
                 kind: .key,
                 user: CredentialChallenge.User(id: caller.signingIdentityId, displayName: caller.user.name, name: caller.user.username),
-                challengeIdentifier: challenge.challengeIdentifier, challenge: challenge.challenge,
-                pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) })
+                challengeIdentifier: challenge.challengeIdentifier,
+                challenge: challenge.challenge,
+                pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) }
+            )
         case .fido2:
             try PasskeyService.requirePerson(caller)
             _ = try passkeys.requireRelyingParty()
@@ -46,7 +48,8 @@ struct CredentialService: Sendable {
         if request.credentialKind == .fido2 { return try await createPasskey(request, caller: caller) }
         guard request.credentialKind == .key else {
             throw APIError.badRequest(
-                "credentialKind '\(request.credentialKind.rawValue)' is not supported; Signet registers Key and Fido2 credentials")
+                "credentialKind '\(request.credentialKind.rawValue)' is not supported; Signet registers Key and Fido2 credentials"
+            )
         }
         let name = try Validate.name(request.credentialName, field: "credentialName")
         let credId = request.credentialInfo.credId
@@ -58,9 +61,16 @@ struct CredentialService: Sendable {
             throw refuse("it has already been used or has expired; ask for a new one")
         }
         let credential = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: caller.orgId, credentialId: credId, identityId: caller.signingIdentityId,
-            name: name, publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
-            algorithm: publicKey.algorithm, createdAt: now())
+            uuid: Identifier.make(.credential),
+            orgId: caller.orgId,
+            credentialId: credId,
+            identityId: caller.signingIdentityId,
+            name: name,
+            publicKeyPEM: publicKey.pemRepresentation,
+            fingerprint: publicKey.fingerprint,
+            algorithm: publicKey.algorithm,
+            createdAt: now()
+        )
         try await store.insertCredential(credential)
         return Self.present(credential)
     }
@@ -144,9 +154,16 @@ struct CredentialService: Sendable {
 
     static func present(_ credential: CredentialRecord) -> Credential {
         var presented = Credential(
-            kind: credential.kind, credentialId: credential.credentialId, credentialUuid: credential.uuid,
-            dateCreated: credential.createdAt, isActive: credential.isActive, name: credential.name,
-            publicKey: credential.publicKeyPEM, relyingPartyId: credential.relyingPartyId, origin: credential.origin)
+            kind: credential.kind,
+            credentialId: credential.credentialId,
+            credentialUuid: credential.uuid,
+            dateCreated: credential.createdAt,
+            isActive: credential.isActive,
+            name: credential.name,
+            publicKey: credential.publicKeyPEM,
+            relyingPartyId: credential.relyingPartyId,
+            origin: credential.origin
+        )
         if credential.kind == .fido2 {
             presented.backupEligible = credential.backupEligible
             presented.backedUp = credential.backedUp

@@ -29,8 +29,13 @@ struct ExplainService: Sendable {
                 }
         }
         return PermissionExplanation(
-            operation: name, allowed: allowed, identityId: token?.kind == .pat ? token?.id ?? user.id : identityId ?? caller.token.id,
-            user: userSide, token: tokenSide, reason: reason)
+            operation: name,
+            allowed: allowed,
+            identityId: token?.kind == .pat ? token?.id ?? user.id : identityId ?? caller.token.id,
+            user: userSide,
+            token: tokenSide,
+            reason: reason
+        )
     }
 
     /// The user and (for a PAT) the token to explain.

@@ -15,7 +15,8 @@ struct LoginService: Sendable {
     /// One answer for every way a login can fail, so the response does not tell a stranger which
     /// usernames exist, are active, or have which credentials.
     static let refused = APIError.unauthorized(
-        "login failed: unknown organisation or username, deactivated user, or a credential or signature that was not accepted")
+        "login failed: unknown organisation or username, deactivated user, or a credential or signature that was not accepted"
+    )
 
     /// `POST /auth/login/init`.
     ///
@@ -29,7 +30,11 @@ struct LoginService: Sendable {
         {
             // No username: any discoverable passkey of the organisation may answer; its userHandle says whose it is.
             return try await challenges.issue(
-                purpose: .login, for: .init(orgId: orgId, userId: "", username: ""), tokenId: nil, allowedCredentialIds: [])
+                purpose: .login,
+                for: .init(orgId: orgId, userId: "", username: ""),
+                tokenId: nil,
+                allowedCredentialIds: []
+            )
         }
         guard !username.isEmpty, username.utf8.count <= 254 else {
             throw APIError.invalid("username", "field 'username' is required (the user's email), unless you log in with a discoverable passkey")
@@ -46,26 +51,36 @@ struct LoginService: Sendable {
             let passkeys = credentials.filter { $0.kind == .fido2 }.map(\.credentialId)
             if !keys.isEmpty || !passkeys.isEmpty {
                 return try await challenges.issue(
-                    purpose: .login, for: .init(orgId: user.orgId, userId: user.id, username: username), tokenId: nil,
-                    allowedCredentialIds: keys, passkeyIds: passkeys)
+                    purpose: .login,
+                    for: .init(orgId: user.orgId, userId: user.id, username: username),
+                    tokenId: nil,
+                    allowedCredentialIds: keys,
+                    passkeyIds: passkeys
+                )
             }
         }
         guard let decoy = LoginDecoy(tokens: tokens, orgId: orgId, username: username) else { throw Self.refused }
         return try await challenges.issue(
-            purpose: .login, for: .init(orgId: orgId, userId: decoy.userId, username: username), tokenId: nil,
-            allowedCredentialIds: decoy.listedIds)
+            purpose: .login,
+            for: .init(orgId: orgId, userId: decoy.userId, username: username),
+            tokenId: nil,
+            allowedCredentialIds: decoy.listedIds
+        )
     }
 
     /// `POST /auth/login`: verifies the signed challenge and opens a 6-hour session.
     func login(_ answer: SignedChallenge) async throws -> LoginResponse {
         let verified = try await challenges.verify(
-            answer, purpose: .login, tokenId: nil,
+            answer,
+            purpose: .login,
+            tokenId: nil,
             refuse: { reason in
                 // Expiry and reuse apply alike to real and decoy challenges; a flagged passkey is told only
                 // to whoever signed with it; everything else is one answer.
                 reason.hasPrefix("the challenge") || reason.hasPrefix(PasskeyService.possibleClone)
                     ? APIError.unauthorized("login failed: \(reason)") : Self.refused
-            })
+            }
+        )
         guard let user = try await store.user(id: verified.userId), user.isActive, !user.isDeleted, !user.isServiceAccount else {
             throw Self.refused
         }
@@ -73,12 +88,26 @@ struct LoginService: Sendable {
         let id = Identifier.make(.loginSession)
         let expiresAt = now.addingTimeInterval(lifetime)
         let token = try await tokens.mint(
-            audience: .access, id: id, username: user.username,
-            metadata: AppMetadata(userId: user.id, orgId: user.orgId, tokenKind: .login), issuedAt: now, expiresAt: expiresAt)
+            audience: .access,
+            id: id,
+            username: user.username,
+            metadata: AppMetadata(userId: user.id, orgId: user.orgId, tokenKind: .login),
+            issuedAt: now,
+            expiresAt: expiresAt
+        )
         try await store.insertToken(
             AccessTokenRecord(
-                id: id, orgId: user.orgId, kind: .login, userId: user.id, credentialUuid: verified.credential.uuid,
-                name: "login", tokenDigest: TokenDigest.of(token), createdAt: now, expiresAt: expiresAt))
+                id: id,
+                orgId: user.orgId,
+                kind: .login,
+                userId: user.id,
+                credentialUuid: verified.credential.uuid,
+                name: "login",
+                tokenDigest: TokenDigest.of(token),
+                createdAt: now,
+                expiresAt: expiresAt
+            )
+        )
         return LoginResponse(token: token)
     }
 
@@ -86,7 +115,8 @@ struct LoginService: Sendable {
     func logout(_ request: LogoutRequest, caller: Caller) async throws -> MessageResponse {
         guard caller.token.kind == .login else {
             throw APIError.badRequest(
-                "logout ends login sessions; end a personal access token with PUT /auth/pats/{tokenId}/deactivate")
+                "logout ends login sessions; end a personal access token with PUT /auth/pats/{tokenId}/deactivate"
+            )
         }
         let now = self.now()
         if request.allSessions == true {

@@ -47,7 +47,11 @@ package enum OrganizationBootstrap {
     /// administrator then registers a passkey with a ``SetupLink``), and assigns the role, all in one
     /// transaction.
     package static func initialize(
-        store: any SignetStore, organizationName: String, email: String, publicKeyPEM: String?, now: Date = Date()
+        store: any SignetStore,
+        organizationName: String,
+        email: String,
+        publicKeyPEM: String?,
+        now: Date = Date()
     ) async throws -> Result {
         let name = organizationName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (try? TextRules.check(name, maximumCharacters: Validate.maximumNameLength, maximumBytes: Validate.maximumNameBytes)) != nil
@@ -62,34 +66,75 @@ package enum OrganizationBootstrap {
         }
         let credentialUuid = publicKey == nil ? nil : Identifier.make(.credential)
         let result = Result(
-            orgId: Identifier.make(.organization), userId: Identifier.make(.user), username: email, credentialId: credentialUuid,
-            credentialUuid: credentialUuid)
+            orgId: Identifier.make(.organization),
+            userId: Identifier.make(.user),
+            username: email,
+            credentialId: credentialUuid,
+            credentialUuid: credentialUuid
+        )
         try await store.transaction { store in
             if let existing = try await store.organizations().first {
                 throw Failure.alreadyInitialised(orgId: existing.id, name: existing.name)
             }
-            try await store.insertOrganization(OrganizationRecord(id: result.orgId, name: name, createdAt: now))
-            let role = RoleRecord(
-                id: Identifier.make(.permission), orgId: result.orgId, name: fullAdminRoleName, operations: [],
-                grantsAll: true, isImmutable: true, createdAt: now)
-            try await store.insertRole(role)
-            try await store.insertUser(
-                UserRecord(
-                    id: result.userId, orgId: result.orgId, username: email, name: email, kind: .customerEmployee,
-                    createdAt: now))
-            if let publicKey, let credentialUuid {
-                try await store.insertCredential(
-                    CredentialRecord(
-                        uuid: credentialUuid, orgId: result.orgId, credentialId: credentialUuid,
-                        identityId: result.userId, name: "Initial administrator key", publicKeyPEM: publicKey.pemRepresentation,
-                        fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now))
-            }
-            try await store.insertAssignment(
-                AssignmentRecord(
-                    id: Identifier.make(.assignment), orgId: result.orgId, permissionId: role.id, identityId: result.userId,
-                    createdAt: now))
+            try await insert(result, organizationName: name, publicKey: publicKey, now: now, into: store)
         }
         return result
+    }
+
+    /// The organisation's first rows: the organisation, its full-admin role, the administrator (and
+    /// their key, when given) and the assignment.
+    private static func insert(
+        _ result: Result,
+        organizationName name: String,
+        publicKey: PublicKey?,
+        now: Date,
+        into store: any SignetStore
+    ) async throws {
+        try await store.insertOrganization(OrganizationRecord(id: result.orgId, name: name, createdAt: now))
+        let role = RoleRecord(
+            id: Identifier.make(.permission),
+            orgId: result.orgId,
+            name: fullAdminRoleName,
+            operations: [],
+            grantsAll: true,
+            isImmutable: true,
+            createdAt: now
+        )
+        try await store.insertRole(role)
+        try await store.insertUser(
+            UserRecord(
+                id: result.userId,
+                orgId: result.orgId,
+                username: result.username,
+                name: result.username,
+                kind: .customerEmployee,
+                createdAt: now
+            )
+        )
+        if let publicKey, let credentialUuid = result.credentialUuid {
+            try await store.insertCredential(
+                CredentialRecord(
+                    uuid: credentialUuid,
+                    orgId: result.orgId,
+                    credentialId: credentialUuid,
+                    identityId: result.userId,
+                    name: "Initial administrator key",
+                    publicKeyPEM: publicKey.pemRepresentation,
+                    fingerprint: publicKey.fingerprint,
+                    algorithm: publicKey.algorithm,
+                    createdAt: now
+                )
+            )
+        }
+        try await store.insertAssignment(
+            AssignmentRecord(
+                id: Identifier.make(.assignment),
+                orgId: result.orgId,
+                permissionId: role.id,
+                identityId: result.userId,
+                createdAt: now
+            )
+        )
     }
 
     /// A plausible email: one `@`, something on both sides, a dot in the domain, no spaces, at most 254 bytes.

@@ -15,7 +15,8 @@ struct PasskeyService: Sendable {
     func requireRelyingParty() throws -> RelyingParty {
         guard let relyingParty else {
             throw APIError.badRequest(
-                "passkeys are not configured on this server: start signet serve with --rp-id and --origin (see the README)")
+                "passkeys are not configured on this server: start signet serve with --rp-id and --origin (see the README)"
+            )
         }
         return relyingParty
     }
@@ -35,9 +36,13 @@ struct PasskeyService: Sendable {
         let relyingParty = try requireRelyingParty()
         let existing = try await store.credentials(identityId: user.id).filter { $0.kind == .fido2 }
         var options = CredentialChallenge(
-            kind: .fido2, user: CredentialChallenge.User(id: user.id, displayName: user.name, name: user.username),
-            challengeIdentifier: challenge.challengeIdentifier, challenge: challenge.challenge, attestation: "direct",
-            pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) })
+            kind: .fido2,
+            user: CredentialChallenge.User(id: user.id, displayName: user.name, name: user.username),
+            challengeIdentifier: challenge.challengeIdentifier,
+            challenge: challenge.challenge,
+            attestation: "direct",
+            pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) }
+        )
         options.rp = RelyingPartyInfo(id: relyingParty.id, name: relyingParty.name)
         options.authenticatorSelection = AuthenticatorSelection(residentKey: "preferred", requireResidentKey: false, userVerification: "required")
         options.excludeCredentials = existing.map { AllowedCredential(id: $0.credentialId) }
@@ -55,7 +60,11 @@ struct PasskeyService: Sendable {
             verified = try WebAuthn.verifyRegistration(
                 clientData: try Self.decode(info.clientData, field: "credentialInfo.clientData"),
                 attestationObject: try Self.decode(info.attestationData, field: "credentialInfo.attestationData"),
-                credentialId: credentialId, issuedChallenge: challenge.challenge, relyingParty: relyingParty, now: now())
+                credentialId: credentialId,
+                issuedChallenge: challenge.challenge,
+                relyingParty: relyingParty,
+                now: now()
+            )
         } catch {
             throw Self.apiError(error, refusing: "the passkey registration is refused")
         }
@@ -66,8 +75,17 @@ struct PasskeyService: Sendable {
             throw APIError.conflict("this passkey is already registered", details: ["duplicate": "credId"])
         }
         var record = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: user.orgId, credentialId: credId, identityId: user.id, kind: .fido2, name: name,
-            publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm, createdAt: now())
+            uuid: Identifier.make(.credential),
+            orgId: user.orgId,
+            credentialId: credId,
+            identityId: user.id,
+            kind: .fido2,
+            name: name,
+            publicKeyPEM: key.pemRepresentation,
+            fingerprint: key.fingerprint,
+            algorithm: key.algorithm,
+            createdAt: now()
+        )
         record.relyingPartyId = relyingParty.id
         record.origin = verified.origin
         record.aaguid = Hex.encode(verified.aaguid)
@@ -86,7 +104,10 @@ struct PasskeyService: Sendable {
     /// ``record(_:of:refuse:)`` once the challenge is used up. A counter that did not go up flags the
     /// credential (a possible clone) and is refused.
     func verify(
-        _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
+        _ assertion: CredentialAssertion,
+        by credential: CredentialRecord,
+        challenge: ChallengeRecord,
+        refuse: (String) -> APIError
     ) async throws -> PasskeyUse {
         do {
             return try await verifyAnswer(assertion, by: credential, challenge: challenge, refuse: refuse)
@@ -110,7 +131,10 @@ struct PasskeyService: Sendable {
     /// sign again). A counter that went back before this answer was checked is caught by
     /// ``verify(_:by:challenge:refuse:)``.
     func record(
-        _ use: PasskeyUse, of credential: CredentialRecord, assertion: CredentialAssertion, challenge: ChallengeRecord,
+        _ use: PasskeyUse,
+        of credential: CredentialRecord,
+        assertion: CredentialAssertion,
+        challenge: ChallengeRecord,
         refuse: (String) -> APIError
     ) async throws {
         let raised = try await store.recordSignCount(uuid: credential.uuid, signCount: Int64(use.signCount), at: now())
@@ -126,18 +150,23 @@ struct PasskeyService: Sendable {
     }
 
     /// Whether an answer whose counter did not go up must flag its passkey, once its challenge is used
-    /// up. A counter below the stored one on an answer to a challenge issued no later than that count
-    /// was stored may be a late answer from the genuine authenticator (it signed two challenges and
-    /// the later one arrived first): refused, not flagged. A genuine authenticator answers a challenge
-    /// issued after its last stored use with a higher count, so anything else is a clone.
+    /// up. The stored count was signed before it was stored, so a genuine authenticator answers a
+    /// challenge issued since with a higher count: a lower one there is a clone. A lower count on an
+    /// answer to a challenge issued before that count was stored may be a late answer from the
+    /// genuine authenticator (it signed two challenges and the later one arrived first): refused, not
+    /// flagged. (Times are the nodes' clocks, to the millisecond: this assumes nodes agree to within
+    /// the time a ceremony takes.)
     func isClone(_ regressed: CounterNotIncreased, challenge: ChallengeRecord) async throws -> Bool {
         guard regressed.received < regressed.stored, regressed.received > 0 else { return true }
         guard let counter = try await store.counter(of: regressed.credential) else { return true }
-        return challenge.createdAt > counter.recordedAt
+        return challenge.createdAt >= counter.recordedAt
     }
 
     private func verifyAnswer(
-        _ assertion: CredentialAssertion, by credential: CredentialRecord, challenge: ChallengeRecord, refuse: (String) -> APIError
+        _ assertion: CredentialAssertion,
+        by credential: CredentialRecord,
+        challenge: ChallengeRecord,
+        refuse: (String) -> APIError
     ) async throws -> PasskeyUse {
         let relyingParty = try requireRelyingParty()
         guard ExactText.equals(credential.relyingPartyId, relyingParty.id) else {
@@ -146,7 +175,8 @@ struct PasskeyService: Sendable {
         guard let authenticatorData = assertion.authenticatorData else {
             throw APIError.invalid(
                 "firstFactor.credentialAssertion.authenticatorData",
-                "field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential")
+                "field 'firstFactor.credentialAssertion.authenticatorData' is required for a Fido2 credential"
+            )
         }
         guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
             throw refuse("this passkey's key is no longer accepted; register a new passkey")
@@ -157,14 +187,24 @@ struct PasskeyService: Sendable {
             verified = try WebAuthn.verifyAssertion(
                 clientData: try Self.decode(assertion.clientData, field: "firstFactor.credentialAssertion.clientData"),
                 authenticatorData: try Self.decode(authenticatorData, field: "firstFactor.credentialAssertion.authenticatorData"),
-                signature: try Self.decode(assertion.signature, field: "firstFactor.credentialAssertion.signature"), publicKey: publicKey,
-                issuedChallenge: challenge.challenge, relyingParty: relyingParty, storedSignCount: stored,
+                signature: try Self.decode(assertion.signature, field: "firstFactor.credentialAssertion.signature"),
+                publicKey: publicKey,
+                issuedChallenge: challenge.challenge,
+                relyingParty: relyingParty,
+                storedSignCount: stored,
                 userHandle: try assertion.userHandle.map { try Self.decode($0, field: "firstFactor.credentialAssertion.userHandle") },
-                expectedUserHandle: Self.userHandle(credential.identityId), storedBackupEligible: credential.backupEligible)
+                expectedUserHandle: Self.userHandle(credential.identityId),
+                storedBackupEligible: credential.backupEligible
+            )
         } catch let error as WebAuthnError {
             if case .counterNotIncreased(let stored, let received) = error {
                 throw CounterNotIncreased(
-                    credential: credential, assertion: assertion, reason: error.description, stored: stored, received: received)
+                    credential: credential,
+                    assertion: assertion,
+                    reason: error.description,
+                    stored: stored,
+                    received: received
+                )
             }
             if Self.isMalformed(error) { throw APIError.badRequest(error.description) }
             throw refuse(error.description)
@@ -186,7 +226,10 @@ struct PasskeyService: Sendable {
     /// Flags a passkey as a possible clone: deactivated (first, so nothing later can leave it usable),
     /// its sessions ended, the refused ceremony in the audit log. Returns the refusal to throw.
     func flag(
-        _ credential: CredentialRecord, _ assertion: CredentialAssertion, _ challenge: ChallengeRecord, _ reason: String,
+        _ credential: CredentialRecord,
+        _ assertion: CredentialAssertion,
+        _ challenge: ChallengeRecord,
+        _ reason: String,
         _ refuse: (String) -> APIError
     ) async throws -> APIError {
         try await store.flagCredential(uuid: credential.uuid)
@@ -194,13 +237,17 @@ struct PasskeyService: Sendable {
         try await recordFlag(credential, assertion: assertion, challenge: challenge, reason: reason)
         return refuse(
             Self.possibleClone + "\(reason); the passkey \(credential.uuid) is deactivated until you (or an administrator) "
-                + "re-enable it with another credential (PUT /auth/credentials/activate)")
+                + "re-enable it with another credential (PUT /auth/credentials/activate)"
+        )
     }
 
     /// The audit log's record of a passkey flagged as a possible clone: the refused ceremony, with the
     /// assertion as evidence (it never authorises anything: no token names it).
     private func recordFlag(
-        _ credential: CredentialRecord, assertion: CredentialAssertion, challenge: ChallengeRecord, reason: String
+        _ credential: CredentialRecord,
+        assertion: CredentialAssertion,
+        challenge: ChallengeRecord,
+        reason: String
     )
         async throws
     {
@@ -209,11 +256,23 @@ struct PasskeyService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var record = UserActionRecord(
-            id: Identifier.make(.userAction), orgId: credential.orgId, userId: credential.identityId, tokenId: challenge.tokenId ?? "",
-            tokenKind: .login, credentialUuid: credential.uuid, challengeId: challenge.id, httpMethod: "POST",
+            id: Identifier.make(.userAction),
+            orgId: credential.orgId,
+            userId: credential.identityId,
+            tokenId: challenge.tokenId ?? "",
+            tokenKind: .login,
+            credentialUuid: credential.uuid,
+            challengeId: challenge.id,
+            httpMethod: "POST",
             httpPath: challenge.purpose == .login ? "/auth/login" : "/auth/action",
-            payload: String(decoding: try encoder.encode(event), as: UTF8.self), clientData: assertion.clientData, signature: assertion.signature,
-            createdAt: now, expiresAt: now, usedAt: now, resultStatus: challenge.purpose == .login ? 401 : 403)
+            payload: String(decoding: try encoder.encode(event), as: UTF8.self),
+            clientData: assertion.clientData,
+            signature: assertion.signature,
+            createdAt: now,
+            expiresAt: now,
+            usedAt: now,
+            resultStatus: challenge.purpose == .login ? 401 : 403
+        )
         record.authenticatorData = assertion.authenticatorData ?? ""
         try await store.insertUserAction(record)
     }

@@ -39,13 +39,26 @@ struct PatService: Sendable {
         let tokenId = Identifier.make(.token)
         let expiresAt = now.addingTimeInterval(lifetime)
         let accessToken = try await tokens.mint(
-            audience: .access, id: tokenId, username: caller.user.username,
-            metadata: AppMetadata(userId: caller.userId, orgId: caller.orgId, tokenKind: .pat), issuedAt: now,
-            expiresAt: expiresAt)
+            audience: .access,
+            id: tokenId,
+            username: caller.user.username,
+            metadata: AppMetadata(userId: caller.userId, orgId: caller.orgId, tokenKind: .pat),
+            issuedAt: now,
+            expiresAt: expiresAt
+        )
         let credential = CredentialRecord.key(orgId: caller.orgId, identityId: tokenId, name: name, publicKey: publicKey, createdAt: now)
         let record = AccessTokenRecord(
-            id: tokenId, orgId: caller.orgId, kind: .pat, userId: caller.userId, credentialUuid: credential.uuid, name: name,
-            externalId: externalId, tokenDigest: TokenDigest.of(accessToken), createdAt: now, expiresAt: expiresAt)
+            id: tokenId,
+            orgId: caller.orgId,
+            kind: .pat,
+            userId: caller.userId,
+            credentialUuid: credential.uuid,
+            name: name,
+            externalId: externalId,
+            tokenDigest: TokenDigest.of(accessToken),
+            createdAt: now,
+            expiresAt: expiresAt
+        )
         // Without a permissionId the PAT gets the roles its user holds now; later grants to the user
         // do not widen it. Either way the effective permissions never exceed the user's.
         let roleIds: [String]
@@ -68,7 +81,13 @@ struct PatService: Sendable {
             for roleId in Set(roleIds) {
                 try await store.insertAssignment(
                     AssignmentRecord(
-                        id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: tokenId, createdAt: now))
+                        id: Identifier.make(.assignment),
+                        orgId: orgId,
+                        permissionId: roleId,
+                        identityId: tokenId,
+                        createdAt: now
+                    )
+                )
             }
         }
     }
@@ -140,7 +159,8 @@ struct PatService: Sendable {
         if isActive, token.expiresAt <= now() {
             throw APIError.conflict(
                 "personal access token \(token.id) expired at \(ISO8601DateFormatter().string(from: token.expiresAt)) and cannot be reactivated; create a new one",
-                details: ["expired": "true"])
+                details: ["expired": "true"]
+            )
         }
         guard token.isActive != isActive else { return try await presenter.present(token, signingIdentityId: token.id) }
         return try await present(try await store.setTokenActive(id: token.id, isActive: isActive, at: now()), tokenId)
@@ -166,7 +186,8 @@ struct PatService: Sendable {
         else { throw notFound }
         if mutating, caller.token.kind == .pat, caller.token.id != token.id {
             throw APIError.forbidden(
-                "\(caller.errorName) may change only itself; manage other tokens from a login session")
+                "\(caller.errorName) may change only itself; manage other tokens from a login session"
+            )
         }
         return token
     }

@@ -35,7 +35,10 @@ struct PermissionService: Sendable {
     /// The Dfns refusal: `"<kind> <id> is not authorized to perform operation (<Operation>)"`.
     static func denied(_ operation: OperationName, _ caller: Caller) -> APIError {
         APIError(
-            .forbidden, "\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))", id: .operationNotGranted,
-            operation: operation.rawValue)
+            .forbidden,
+            "\(caller.errorName) is not authorized to perform operation (\(operation.rawValue))",
+            id: .operationNotGranted,
+            operation: operation.rawValue
+        )
     }
 }

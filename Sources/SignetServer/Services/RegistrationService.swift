@@ -22,7 +22,8 @@ struct RegistrationService: Sendable {
 
     /// Every wrong, used, replaced or expired code, and every unknown person, gets this one answer.
     static let refused = APIError.unauthorized(
-        "the registration code is not valid (wrong, already used, replaced or expired); ask an administrator for a new one")
+        "the registration code is not valid (wrong, already used, replaced or expired); ask an administrator for a new one"
+    )
 
     /// Gives `user` a new code (the previous one stops working); returns it, to show once.
     func issueCode(for user: UserRecord) async throws -> (code: String, expiresAt: Date) {
@@ -36,7 +37,10 @@ struct RegistrationService: Sendable {
     /// A new code for `userId`, stored as its digest (the previous one stops working); `nil` when
     /// there is no such user. Also used by ``SetupLink`` outside a running server.
     static func issueCode(
-        store: any SignetStore, userId: String, lifetime: TimeInterval, now: Date
+        store: any SignetStore,
+        userId: String,
+        lifetime: TimeInterval,
+        now: Date
     ) async throws -> (
         code: String, expiresAt: Date
     )? {
@@ -55,7 +59,10 @@ struct RegistrationService: Sendable {
             !user.isServiceAccount, !user.isDeleted
         else { throw APIError.notFound("no person \(TextRules.escaped(request.username)) in organisation \(TextRules.escaped(request.orgId))") }
         try await guardrails.requireCanGrant(
-            try await store.permissions(identityId: user.id), caller: caller, what: "a registration code for \(user.id)")
+            try await store.permissions(identityId: user.id),
+            caller: caller,
+            what: "a registration code for \(user.id)"
+        )
         let (code, expiresAt) = try await issueCode(for: user)
         return UserInfo(registering: user, code: code, expiresAt: expiresAt)
     }
@@ -72,19 +79,26 @@ struct RegistrationService: Sendable {
             throw Self.refused
         }
         let challenge = try await challenges.issue(
-            purpose: .registration, for: .init(orgId: user.orgId, userId: user.id, username: user.username), tokenId: nil,
-            allowedCredentialIds: [], payload: digest)
+            purpose: .registration,
+            for: .init(orgId: user.orgId, userId: user.id, username: user.username),
+            tokenId: nil,
+            allowedCredentialIds: [],
+            payload: digest
+        )
         let existing = try await store.credentials(identityId: user.id).filter { $0.kind == .fido2 }
         let relyingParty = passkeys.relyingParty
         return RegistrationChallenge(
             user: CredentialChallenge.User(id: user.id, displayName: user.name, name: user.username),
-            temporaryAuthenticationToken: challenge.challengeIdentifier, challenge: challenge.challenge,
+            temporaryAuthenticationToken: challenge.challengeIdentifier,
+            challenge: challenge.challenge,
             rp: relyingParty.map { RelyingPartyInfo(id: $0.id, name: $0.name) },
             supportedCredentialKinds: SupportedCredentialKinds(firstFactor: relyingParty == nil ? [.key] : [.fido2, .key]),
             authenticatorSelection: relyingParty == nil
                 ? nil : AuthenticatorSelection(residentKey: "preferred", requireResidentKey: false, userVerification: "required"),
-            attestation: "direct", pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) },
-            excludeCredentials: existing.map { AllowedCredential(id: $0.credentialId) })
+            attestation: "direct",
+            pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) },
+            excludeCredentials: existing.map { AllowedCredential(id: $0.credentialId) }
+        )
     }
 
     /// `POST /auth/registration` with the temporary token as bearer: registers the first credential
@@ -117,7 +131,8 @@ struct RegistrationService: Sendable {
         }
         return RegisterResponse(
             credential: .init(uuid: credential.uuid, kind: credential.kind, name: credential.name),
-            user: .init(id: user.id, username: user.username, orgId: user.orgId))
+            user: .init(id: user.id, username: user.username, orgId: user.orgId)
+        )
     }
 
     /// The registration challenge the temporary token names, or the one refusal.
@@ -136,8 +151,16 @@ struct RegistrationService: Sendable {
         try Validate.credId(info.credId)
         let publicKey = try await Validate.newKey(info, challenge: challenge, orgId: user.orgId, store: store)
         return CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: user.orgId, credentialId: info.credId, identityId: user.id, name: name,
-            publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: now())
+            uuid: Identifier.make(.credential),
+            orgId: user.orgId,
+            credentialId: info.credId,
+            identityId: user.id,
+            name: name,
+            publicKeyPEM: publicKey.pemRepresentation,
+            fingerprint: publicKey.fingerprint,
+            algorithm: publicKey.algorithm,
+            createdAt: now()
+        )
     }
 }
 
@@ -145,9 +168,20 @@ extension UserInfo {
     /// The answer that shows a new registration code once.
     init(registering user: UserRecord, code: String, expiresAt: Date) {
         self.init(
-            username: user.username, name: user.name, userId: user.id, kind: user.kind, credentialUuid: "", orgId: user.orgId,
-            permissions: nil, isActive: user.isActive, isServiceAccount: false, isRegistered: user.isRegistered, permissionAssignments: [],
-            externalId: user.externalId, isSSORequired: false)
+            username: user.username,
+            name: user.name,
+            userId: user.id,
+            kind: user.kind,
+            credentialUuid: "",
+            orgId: user.orgId,
+            permissions: nil,
+            isActive: user.isActive,
+            isServiceAccount: false,
+            isRegistered: user.isRegistered,
+            permissionAssignments: [],
+            externalId: user.externalId,
+            isSSORequired: false
+        )
         registrationCode = code
         registrationCodeExpiresAt = expiresAt
     }

@@ -47,7 +47,8 @@ package struct RegistrationWebhook: Sendable {
         else {
             throw InvalidURL(
                 description:
-                    "--registration-webhook '\(url)' must be an https:// URL (http:// only to localhost): the body carries a registration code")
+                    "--registration-webhook '\(url)' must be an https:// URL (http:// only to localhost): the body carries a registration code"
+            )
         }
         self.url = url
         self.secret = secret.map { Array($0.utf8) }
@@ -99,7 +100,8 @@ package struct RegistrationWebhook: Sendable {
                     let status = response.status.code
                     return logger.error(
                         "registration webhook answered \(status), a redirect, which Signet does not follow; configure the final https URL",
-                        metadata: ["user": "\(userId)"])
+                        metadata: ["user": "\(userId)"]
+                    )
                 }
                 logger.warning("registration webhook answered \(response.status.code)", metadata: ["user": "\(userId)", "attempt": "\(attempt)"])
             } catch {

@@ -105,8 +105,12 @@ struct RoleService: Sendable {
         try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
         let now = self.now()
         let assignment = AssignmentRecord(
-            id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: role.id, identityId: request.identityId,
-            createdAt: now)
+            id: Identifier.make(.assignment),
+            orgId: caller.orgId,
+            permissionId: role.id,
+            identityId: request.identityId,
+            createdAt: now
+        )
         do {
             try await store.insertAssignment(assignment)
         } catch StoreError.conflict {
@@ -174,13 +178,24 @@ struct RoleService: Sendable {
 
     static func present(_ role: RoleRecord) -> Permission {
         Permission(
-            id: role.id, name: role.name, operations: role.grantsAll ? OperationCatalog.current : role.operations,
-            isImmutable: role.isImmutable, isArchived: role.isArchived, dateCreated: role.createdAt, dateUpdated: role.updatedAt)
+            id: role.id,
+            name: role.name,
+            operations: role.grantsAll ? OperationCatalog.current : role.operations,
+            isImmutable: role.isImmutable,
+            isArchived: role.isArchived,
+            dateCreated: role.createdAt,
+            dateUpdated: role.updatedAt
+        )
     }
 
     static func present(_ assignment: AssignmentRecord) -> Assignment {
         Assignment(
-            id: assignment.id, permissionId: assignment.permissionId, identityId: assignment.identityId,
-            isImmutable: assignment.isImmutable, dateCreated: assignment.createdAt, dateUpdated: assignment.updatedAt)
+            id: assignment.id,
+            permissionId: assignment.permissionId,
+            identityId: assignment.identityId,
+            isImmutable: assignment.isImmutable,
+            dateCreated: assignment.createdAt,
+            dateUpdated: assignment.updatedAt
+        )
     }
 }

@@ -38,44 +38,77 @@ struct ServiceAccountService: Sendable {
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: nil, maximumDays: maximumDays)
         let publicKey = try Validate.publicKey(request.publicKey)
-        var role: RoleRecord?
-        if let permissionId = request.permissionId {
-            try await permissions.require(.permissionsAssign, for: caller)
-            let assignable = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
-            try await guardrails.requireCanGrant(assignable.permissionSet, caller: caller, what: "permission \(assignable.id)")
-            role = assignable
-        }
+        let role = try await grantableRole(request.permissionId, caller: caller)
         if try await store.user(orgId: caller.orgId, username: name) != nil {
             throw APIError.conflict("a user or service account named '\(name)' already exists", details: ["duplicate": "name"])
         }
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
 
         let now = self.now()
-        let user = UserRecord(
-            id: Identifier.make(.user), orgId: caller.orgId, username: name, name: name, kind: .customerEmployee,
-            isServiceAccount: true, externalId: externalId, createdBy: caller.userId, createdAt: now)
+        let user = Self.account(named: name, externalId: externalId, caller: caller, now: now)
         let tokenId = Identifier.make(.token)
         let expiresAt = now.addingTimeInterval(lifetime)
         let accessToken = try await tokens.mint(
-            audience: .access, id: tokenId, username: name,
-            metadata: AppMetadata(userId: user.id, orgId: caller.orgId, tokenKind: .serviceAccount), issuedAt: now,
-            expiresAt: expiresAt)
+            audience: .access,
+            id: tokenId,
+            username: name,
+            metadata: AppMetadata(userId: user.id, orgId: caller.orgId, tokenKind: .serviceAccount),
+            issuedAt: now,
+            expiresAt: expiresAt
+        )
         let credential = CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: name, publicKey: publicKey, createdAt: now)
         let token = AccessTokenRecord(
-            id: tokenId, orgId: caller.orgId, kind: .serviceAccount, userId: user.id, credentialUuid: credential.uuid,
-            name: name, tokenDigest: TokenDigest.of(accessToken), createdAt: now, expiresAt: expiresAt)
-        try await store.transaction { [role] store in
+            id: tokenId,
+            orgId: caller.orgId,
+            kind: .serviceAccount,
+            userId: user.id,
+            credentialUuid: credential.uuid,
+            name: name,
+            tokenDigest: TokenDigest.of(accessToken),
+            createdAt: now,
+            expiresAt: expiresAt
+        )
+        try await store.transaction { store in
             try await store.insertUser(user)
             try await store.insertCredential(credential)
             try await store.insertToken(token)
             if let role {
                 try await store.insertAssignment(
                     AssignmentRecord(
-                        id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: role.id, identityId: user.id,
-                        createdAt: now))
+                        id: Identifier.make(.assignment),
+                        orgId: caller.orgId,
+                        permissionId: role.id,
+                        identityId: user.id,
+                        createdAt: now
+                    )
+                )
             }
         }
         return try await presenter.serviceAccount(user, accessToken: accessToken)
+    }
+
+    /// A new service account's user row, made by `caller`.
+    private static func account(named name: String, externalId: String?, caller: Caller, now: Date) -> UserRecord {
+        UserRecord(
+            id: Identifier.make(.user),
+            orgId: caller.orgId,
+            username: name,
+            name: name,
+            kind: .customerEmployee,
+            isServiceAccount: true,
+            externalId: externalId,
+            createdBy: caller.userId,
+            createdAt: now
+        )
+    }
+
+    /// The role a new account gets, checked: the caller may assign roles and grant this one.
+    private func grantableRole(_ permissionId: String?, caller: Caller) async throws -> RoleRecord? {
+        guard let permissionId else { return nil }
+        try await permissions.require(.permissionsAssign, for: caller)
+        let role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
+        try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
+        return role
     }
 
     func update(_ id: String, _ request: UpdateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {

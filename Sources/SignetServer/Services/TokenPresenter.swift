@@ -29,28 +29,48 @@ struct TokenPresenter: Sendable {
     /// signs for it now: the newest active one, or the original when all are deactivated.
     func present(_ token: AccessTokenRecord, signingIdentityId: String, accessToken: String? = nil) async throws -> AccessToken {
         present(
-            token, credentials: try await store.credentials(identityId: signingIdentityId),
-            roles: try await store.assignedRoles(identityId: token.kind == .pat ? token.id : token.userId), accessToken: accessToken,
-            lastUsed: try await store.lastUses(tokenIds: [token.id])[token.id])
+            token,
+            credentials: try await store.credentials(identityId: signingIdentityId),
+            roles: try await store.assignedRoles(identityId: token.kind == .pat ? token.id : token.userId),
+            accessToken: accessToken,
+            lastUsed: try await store.lastUses(tokenIds: [token.id])[token.id]
+        )
     }
 
     /// The token as the API returns it, from relations already read (the batch presenters' form).
     func present(
-        _ token: AccessTokenRecord, credentials: [CredentialRecord], roles: [(AssignmentRecord, RoleRecord)], accessToken: String?,
+        _ token: AccessTokenRecord,
+        credentials: [CredentialRecord],
+        roles: [(AssignmentRecord, RoleRecord)],
+        accessToken: String?,
         lastUsed: Date?
     ) -> AccessToken {
         let credential = credentials.last(where: \.isActive) ?? credentials.first { $0.uuid == token.credentialUuid }
         return AccessToken(
-            accessToken: accessToken, dateCreated: token.createdAt, credId: credential?.credentialId ?? "",
-            isActive: token.isActive, kind: token.kind, linkedUserId: token.userId, name: token.name, orgId: token.orgId,
-            permissionAssignments: roles.map(Self.assignment), publicKey: credential?.publicKeyPEM ?? "", tokenId: token.id,
-            externalId: token.externalId, dateExpires: token.expiresAt, dateLastUsed: lastUsed)
+            accessToken: accessToken,
+            dateCreated: token.createdAt,
+            credId: credential?.credentialId ?? "",
+            isActive: token.isActive,
+            kind: token.kind,
+            linkedUserId: token.userId,
+            name: token.name,
+            orgId: token.orgId,
+            permissionAssignments: roles.map(Self.assignment),
+            publicKey: credential?.publicKeyPEM ?? "",
+            tokenId: token.id,
+            externalId: token.externalId,
+            dateExpires: token.expiresAt,
+            dateLastUsed: lastUsed
+        )
     }
 
     static func assignment(_ pair: (AssignmentRecord, RoleRecord)) -> PermissionAssignmentInfo {
         let (assignment, role) = pair
         return PermissionAssignmentInfo(
-            permissionName: role.name, permissionId: role.id, assignmentId: assignment.id,
-            operations: role.grantsAll ? OperationCatalog.current : role.operations)
+            permissionName: role.name,
+            permissionId: role.id,
+            assignmentId: assignment.id,
+            operations: role.grantsAll ? OperationCatalog.current : role.operations
+        )
     }
 }

@@ -45,30 +45,54 @@ struct UserActionService: Sendable {
         }
         let credentials = try await store.credentials(identityId: caller.signingIdentityId)
         return try await challenges.issue(
-            purpose: .userAction, user: caller.user, tokenId: caller.token.id, credentials: credentials,
-            method: request.userActionHttpMethod, path: path, payload: request.userActionPayload)
+            purpose: .userAction,
+            user: caller.user,
+            tokenId: caller.token.id,
+            credentials: credentials,
+            method: request.userActionHttpMethod,
+            path: path,
+            payload: request.userActionPayload
+        )
     }
 
     /// `POST /auth/action`.
     func complete(_ answer: SignedChallenge, caller: Caller) async throws -> UserActionResponse {
         let verified = try await challenges.verify(
-            answer, purpose: .userAction, tokenId: caller.token.id, identityId: caller.signingIdentityId,
-            refuse: { APIError.forbidden("user action signature is invalid: \($0)") })
+            answer,
+            purpose: .userAction,
+            tokenId: caller.token.id,
+            identityId: caller.signingIdentityId,
+            refuse: { APIError.forbidden("user action signature is invalid: \($0)") }
+        )
         let challenge = verified.challenge
         let now = self.now()
         var record = UserActionRecord(
-            id: Identifier.make(.userAction), orgId: caller.orgId, userId: caller.userId, tokenId: caller.token.id,
-            tokenKind: caller.token.kind, credentialUuid: verified.credential.uuid, challengeId: challenge.id,
-            httpMethod: challenge.httpMethod ?? "", httpPath: challenge.httpPath ?? "", payload: challenge.payload ?? "",
-            clientData: verified.assertion.clientData, signature: verified.assertion.signature, createdAt: now,
-            expiresAt: now.addingTimeInterval(lifetime))
+            id: Identifier.make(.userAction),
+            orgId: caller.orgId,
+            userId: caller.userId,
+            tokenId: caller.token.id,
+            tokenKind: caller.token.kind,
+            credentialUuid: verified.credential.uuid,
+            challengeId: challenge.id,
+            httpMethod: challenge.httpMethod ?? "",
+            httpPath: challenge.httpPath ?? "",
+            payload: challenge.payload ?? "",
+            clientData: verified.assertion.clientData,
+            signature: verified.assertion.signature,
+            createdAt: now,
+            expiresAt: now.addingTimeInterval(lifetime)
+        )
         record.authenticatorData = verified.assertion.authenticatorData ?? ""
         record.audience = audience(record.httpMethod, String(record.httpPath.prefix { $0 != "?" }))
         try await store.insertUserAction(record)
         let token = try await tokens.mint(
-            audience: .userAction, id: record.id, username: caller.user.username,
-            metadata: AppMetadata(userId: caller.userId, orgId: caller.orgId, tokenKind: .temporary), issuedAt: now,
-            expiresAt: record.expiresAt)
+            audience: .userAction,
+            id: record.id,
+            username: caller.user.username,
+            metadata: AppMetadata(userId: caller.userId, orgId: caller.orgId, tokenKind: .temporary),
+            issuedAt: now,
+            expiresAt: record.expiresAt
+        )
         return UserActionResponse(userAction: token)
     }
 
@@ -83,7 +107,8 @@ struct UserActionService: Sendable {
             throw APIError(
                 .forbidden,
                 "this request must be signed: send X-DFNS-USERACTION (from POST /auth/action/init, then POST /auth/action, or Fast Auth)",
-                id: .userActionRequired)
+                id: .userActionRequired
+            )
         }
         if FastAuth.isFastAuth(header) { return try await consumeFastAuth(header, request, caller: caller) }
         let claims: TokenClaims
@@ -111,7 +136,8 @@ struct UserActionService: Sendable {
             throw APIError.forbidden(
                 empty
                     ? "the request has no body but {} was signed; here they are different requests: sign exactly what you send"
-                    : "the request has a body but an empty payload was signed; sign exactly what you send")
+                    : "the request has a body but an empty payload was signed; sign exactly what you send"
+            )
         }
         guard let credential = try await store.credential(uuid: record.credentialUuid), credential.isActive else {
             throw APIError.forbidden("the credential that signed this user action has been deactivated; sign the request again")

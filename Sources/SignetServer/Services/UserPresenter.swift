@@ -19,7 +19,8 @@ struct UserPresenter: Sendable {
         let ids = users.map(\.id)
         return Relations(
             credentials: Dictionary(grouping: try await store.credentials(identityIds: ids), by: \.identityId),
-            roles: Dictionary(grouping: try await store.assignedRoles(identityIds: ids), by: \.0.identityId))
+            roles: Dictionary(grouping: try await store.assignedRoles(identityIds: ids), by: \.0.identityId)
+        )
     }
 
     /// The user as `userInfo` / `User`.
@@ -40,12 +41,20 @@ struct UserPresenter: Sendable {
         // What the non-archived roles grant together, as `SignetStore.permissions(identityId:)` reads it.
         let permissions = roles.map(\.1).filter { !$0.isArchived }.reduce(PermissionSet.none) { $0.union($1.permissionSet) }
         return UserInfo(
-            username: user.username, name: user.name, userId: user.id, kind: user.kind,
-            credentialUuid: credentials.last(where: \.isActive)?.uuid ?? "", orgId: user.orgId,
+            username: user.username,
+            name: user.name,
+            userId: user.id,
+            kind: user.kind,
+            credentialUuid: credentials.last(where: \.isActive)?.uuid ?? "",
+            orgId: user.orgId,
             permissions: permissions.grantsAll ? OperationCatalog.current : permissions.operations.sorted(),
-            isActive: user.isActive, isServiceAccount: user.isServiceAccount, isRegistered: !credentials.isEmpty,
-            permissionAssignments: roles.map(TokenPresenter.assignment), externalId: user.externalId,
-            isSSORequired: user.isServiceAccount ? nil : user.isSSORequired)
+            isActive: user.isActive,
+            isServiceAccount: user.isServiceAccount,
+            isRegistered: !credentials.isEmpty,
+            permissionAssignments: roles.map(TokenPresenter.assignment),
+            externalId: user.externalId,
+            isSSORequired: user.isServiceAccount ? nil : user.isSSORequired
+        )
     }
 
     /// A service account with its tokens; `accessToken` is set only when just created.
@@ -65,8 +74,12 @@ struct UserPresenter: Sendable {
         return users.map { user in
             let items = (tokensByUser[user.id] ?? []).map { token in
                 tokens.present(
-                    token, credentials: relations.credentials[user.id] ?? [], roles: relations.roles[user.id] ?? [], accessToken: accessToken,
-                    lastUsed: lastUses[token.id])
+                    token,
+                    credentials: relations.credentials[user.id] ?? [],
+                    roles: relations.roles[user.id] ?? [],
+                    accessToken: accessToken,
+                    lastUsed: lastUses[token.id]
+                )
             }
             return ServiceAccount(userInfo: info(user, relations), accessTokens: items)
         }

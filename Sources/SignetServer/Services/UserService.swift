@@ -23,8 +23,12 @@ struct UserService: Sendable {
             kindFilter = parsed
         }
         let users = try await store.users(
-            orgId: caller.orgId, serviceAccounts: false, kind: kindFilter, afterId: pagination.afterId,
-            limit: pagination.fetchLimit)
+            orgId: caller.orgId,
+            serviceAccounts: false,
+            kind: kindFilter,
+            afterId: pagination.afterId,
+            limit: pagination.fetchLimit
+        )
         let page = pagination.page(users, id: \.id)
         return ListResponse(items: try await presenter.present(page.items), nextPageToken: page.nextPageToken)
     }
@@ -38,7 +42,8 @@ struct UserService: Sendable {
     func create(_ request: CreateUserRequest, caller: Caller) async throws -> User {
         guard request.kind == .customerEmployee else {
             throw APIError.badRequest(
-                "kind must be CustomerEmployee; end users are created through delegated registration, which Signet does not offer yet")
+                "kind must be CustomerEmployee; end users are created through delegated registration, which Signet does not offer yet"
+            )
         }
         guard request.isSSORequired != true else {
             throw APIError.badRequest("isSSORequired must be false: Signet has no single sign-on")
@@ -53,13 +58,22 @@ struct UserService: Sendable {
         if let publicKey { try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store) }
         let now = self.now()
         let user = UserRecord(
-            id: Identifier.make(.user), orgId: caller.orgId, username: email, name: email, kind: .customerEmployee,
-            isRegistered: publicKey != nil, externalId: externalId, createdBy: caller.userId, createdAt: now)
+            id: Identifier.make(.user),
+            orgId: caller.orgId,
+            username: email,
+            name: email,
+            kind: .customerEmployee,
+            isRegistered: publicKey != nil,
+            externalId: externalId,
+            createdBy: caller.userId,
+            createdAt: now
+        )
         try await store.transaction { store in
             try await store.insertUser(user)
             if let publicKey {
                 try await store.insertCredential(
-                    CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: "Key", publicKey: publicKey, createdAt: now))
+                    CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: "Key", publicKey: publicKey, createdAt: now)
+                )
             }
         }
         var presented = try await presenter.present(user)

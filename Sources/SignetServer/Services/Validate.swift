@@ -80,7 +80,8 @@ enum Validate {
         if try await store.credentialExists(orgId: orgId, fingerprint: key.fingerprint) {
             throw APIError.conflict(
                 "this public key is already registered; every credential needs its own keypair, generate a new one",
-                details: ["duplicate": "publicKey"])
+                details: ["duplicate": "publicKey"]
+            )
         }
     }
 
@@ -95,14 +96,20 @@ enum Validate {
     /// attestation verifies for `challenge`, and neither its key nor its `credId` is registered in
     /// the organisation. Returns the key.
     static func newKey(
-        _ info: KeyCredentialInfo, challenge: ChallengeRecord, orgId: String, store: any SignetStore
+        _ info: KeyCredentialInfo,
+        challenge: ChallengeRecord,
+        orgId: String,
+        store: any SignetStore
     ) async throws
         -> PublicKey
     {
         let publicKey: PublicKey
         do {
             publicKey = try KeyAttestation.verify(
-                clientData: info.clientData, attestationData: info.attestationData, expectedChallenge: challenge.challenge)
+                clientData: info.clientData,
+                attestationData: info.attestationData,
+                expectedChallenge: challenge.challenge
+            )
         } catch .key(let error) {
             throw APIError.badRequest(error.description)
         } catch .badSignature {

@@ -30,12 +30,24 @@ struct VerificationService: Sendable {
             throw APIError.badRequest("body is not JSON (send \"\" for none)")
         }
         let shape = SignedRequestShape(
-            header: request.userAction, method: request.method.uppercased(), path: path, query: query, body: meaning,
-            audience: UserActionService.verifier, bodyIsEmpty: RequestBody.isEmpty(Array(request.body.utf8)), unsignedQueryParameters: [])
+            header: request.userAction,
+            method: request.method.uppercased(),
+            path: path,
+            query: query,
+            body: meaning,
+            audience: UserActionService.verifier,
+            bodyIsEmpty: RequestBody.isEmpty(Array(request.body.utf8)),
+            unsignedQueryParameters: []
+        )
         let action = try await userActions.consume(shape, caller: subject)
         return VerifiedUserAction(
-            userActionId: action.id, userId: subject.user.id, username: subject.user.username, orgId: subject.orgId, tokenId: subject.token.id,
-            tokenKind: subject.token.kind)
+            userActionId: action.id,
+            userId: subject.user.id,
+            username: subject.user.username,
+            orgId: subject.orgId,
+            tokenId: subject.token.id,
+            tokenKind: subject.token.kind
+        )
     }
 
     /// `POST /oauth2/introspect` (RFC 7662): `{"active": false}` for anything that is not an active

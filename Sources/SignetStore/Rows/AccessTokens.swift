@@ -27,9 +27,19 @@ package struct AccessTokenRecord: StoreRow, Equatable {
     @Milliseconds package var expiresAt: Date
 
     package init(
-        id: String, orgId: String, kind: TokenKind, userId: String, credentialUuid: String?, name: String,
-        externalId: String? = nil, isActive: Bool = true, isDeleted: Bool = false, tokenDigest: String, createdAt: Date,
-        updatedAt: Date? = nil, expiresAt: Date
+        id: String,
+        orgId: String,
+        kind: TokenKind,
+        userId: String,
+        credentialUuid: String?,
+        name: String,
+        externalId: String? = nil,
+        isActive: Bool = true,
+        isDeleted: Bool = false,
+        tokenDigest: String,
+        createdAt: Date,
+        updatedAt: Date? = nil,
+        expiresAt: Date
     ) {
         self.id = id
         self.orgId = orgId

@@ -36,9 +36,19 @@ package struct ChallengeRecord: StoreRow, Equatable {
     package var failures = 0
 
     package init(
-        id: String, orgId: String, purpose: ChallengePurpose, userId: String, tokenId: String?, challenge: String,
-        allowedCredentialIds: [String], httpMethod: String? = nil, httpPath: String? = nil, payload: String? = nil,
-        createdAt: Date, expiresAt: Date, usedAt: Date? = nil
+        id: String,
+        orgId: String,
+        purpose: ChallengePurpose,
+        userId: String,
+        tokenId: String?,
+        challenge: String,
+        allowedCredentialIds: [String],
+        httpMethod: String? = nil,
+        httpPath: String? = nil,
+        payload: String? = nil,
+        createdAt: Date,
+        expiresAt: Date,
+        usedAt: Date? = nil
     ) {
         self.id = id
         self.orgId = orgId

@@ -38,8 +38,17 @@ package struct CredentialRecord: StoreRow, Equatable {
     package var isDeleted = false
 
     package init(
-        uuid: String, orgId: String, credentialId: String, identityId: String, kind: CredentialKind = .key, name: String,
-        publicKeyPEM: String, fingerprint: String, algorithm: KeyAlgorithm, isActive: Bool = true, createdAt: Date
+        uuid: String,
+        orgId: String,
+        credentialId: String,
+        identityId: String,
+        kind: CredentialKind = .key,
+        name: String,
+        publicKeyPEM: String,
+        fingerprint: String,
+        algorithm: KeyAlgorithm,
+        isActive: Bool = true,
+        createdAt: Date
     ) {
         self.uuid = uuid
         self.orgId = orgId
@@ -86,10 +95,23 @@ extension CredentialRecord {
     /// public key, the first administrator): its `credId` is its `cr-…` uuid, as the Dfns
     /// documentation tells users to configure their signers ("Credential ID (cr-...)").
     package static func key(
-        orgId: String, identityId: String, name: String, publicKey: PublicKey, createdAt: Date, uuid: String = Identifier.make(.credential)
+        orgId: String,
+        identityId: String,
+        name: String,
+        publicKey: PublicKey,
+        createdAt: Date,
+        uuid: String = Identifier.make(.credential)
     ) -> CredentialRecord {
         CredentialRecord(
-            uuid: uuid, orgId: orgId, credentialId: uuid, identityId: identityId, name: name, publicKeyPEM: publicKey.pemRepresentation,
-            fingerprint: publicKey.fingerprint, algorithm: publicKey.algorithm, createdAt: createdAt)
+            uuid: uuid,
+            orgId: orgId,
+            credentialId: uuid,
+            identityId: identityId,
+            name: name,
+            publicKeyPEM: publicKey.pemRepresentation,
+            fingerprint: publicKey.fingerprint,
+            algorithm: publicKey.algorithm,
+            createdAt: createdAt
+        )
     }
 }

@@ -17,8 +17,15 @@ package struct RoleRecord: StoreRow, Equatable {
     @Milliseconds package var updatedAt: Date
 
     package init(
-        id: String, orgId: String, name: String, operations: [String], grantsAll: Bool = false, isImmutable: Bool = false,
-        isArchived: Bool = false, createdAt: Date, updatedAt: Date? = nil
+        id: String,
+        orgId: String,
+        name: String,
+        operations: [String],
+        grantsAll: Bool = false,
+        isImmutable: Bool = false,
+        isArchived: Bool = false,
+        createdAt: Date,
+        updatedAt: Date? = nil
     ) {
         self.id = id
         self.orgId = orgId
@@ -64,7 +71,12 @@ package struct AssignmentRecord: StoreRow, Equatable {
     @Milliseconds package var updatedAt: Date
 
     package init(
-        id: String, orgId: String, permissionId: String, identityId: String, isImmutable: Bool = false, createdAt: Date,
+        id: String,
+        orgId: String,
+        permissionId: String,
+        identityId: String,
+        isImmutable: Bool = false,
+        createdAt: Date,
         updatedAt: Date? = nil
     ) {
         self.id = id

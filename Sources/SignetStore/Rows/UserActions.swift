@@ -33,9 +33,22 @@ package struct UserActionRecord: StoreRow, Equatable {
     package var resultStatus: Int?
 
     package init(
-        id: String, orgId: String, userId: String, tokenId: String, tokenKind: TokenKind, credentialUuid: String,
-        challengeId: String, httpMethod: String, httpPath: String, payload: String, clientData: String, signature: String,
-        createdAt: Date, expiresAt: Date, usedAt: Date? = nil, resultStatus: Int? = nil
+        id: String,
+        orgId: String,
+        userId: String,
+        tokenId: String,
+        tokenKind: TokenKind,
+        credentialUuid: String,
+        challengeId: String,
+        httpMethod: String,
+        httpPath: String,
+        payload: String,
+        clientData: String,
+        signature: String,
+        createdAt: Date,
+        expiresAt: Date,
+        usedAt: Date? = nil,
+        resultStatus: Int? = nil
     ) {
         self.id = id
         self.orgId = orgId

@@ -25,9 +25,20 @@ package struct UserRecord: StoreRow, Equatable {
     @Milliseconds package var updatedAt: Date
 
     package init(
-        id: String, orgId: String, username: String, name: String, kind: UserKind, isActive: Bool = true,
-        isServiceAccount: Bool = false, isRegistered: Bool = true, isSSORequired: Bool = false,
-        externalId: String? = nil, isDeleted: Bool = false, createdBy: String? = nil, createdAt: Date, updatedAt: Date? = nil
+        id: String,
+        orgId: String,
+        username: String,
+        name: String,
+        kind: UserKind,
+        isActive: Bool = true,
+        isServiceAccount: Bool = false,
+        isRegistered: Bool = true,
+        isSSORequired: Bool = false,
+        externalId: String? = nil,
+        isDeleted: Bool = false,
+        createdBy: String? = nil,
+        createdAt: Date,
+        updatedAt: Date? = nil
     ) {
         self.id = id
         self.orgId = orgId

@@ -192,7 +192,8 @@ enum Migrations {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"
             ).run()
             let applied = Set(
-                try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+                try await database.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) }
+            )
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             for migration in all where !applied.contains(migration.version) && migration.version <= last {
                 for statement in migration.statements {

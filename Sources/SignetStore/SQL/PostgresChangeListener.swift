@@ -53,7 +53,11 @@ package struct PostgresChangeListener: Service {
         // Named, so that an operator (and the tests) can tell it from the pool's connections.
         configuration.options.additionalStartupParameters.append(("application_name", Self.applicationName))
         let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: connectionID, logger: logger)
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: configuration,
+            id: connectionID,
+            logger: logger
+        )
         defer { Task { try? await connection.close() } }
         let feed = self.feed
         try await connection.listen(on: PostgresDriver.channel) { notifications in

@@ -115,7 +115,8 @@ struct PostgresLocation: Sendable {
         case "require", "verify-ca", "verify-full": tls = .require
         default:
             throw PostgresURLError(
-                description: "sslmode '\(mode)' is not known: use disable, prefer, require, verify-ca or verify-full")
+                description: "sslmode '\(mode)' is not known: use disable, prefer, require, verify-ca or verify-full"
+            )
         }
     }
 
@@ -141,7 +142,13 @@ struct PostgresLocation: Sendable {
         case .require: tls = .require(tlsConfiguration())
         }
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
+        )
         configuration.options.maximumConnections = maximumConnections
         return configuration
     }
@@ -154,7 +161,13 @@ struct PostgresLocation: Sendable {
         case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration()))
         }
         return PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: tls
+        )
     }
 }
 

@@ -26,7 +26,9 @@ extension SQLStore {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw BackupRefusal(description: "the folder \(folder) does not exist; create it first")
         }
-        guard !FileManager.default.fileExists(atPath: path) else { throw BackupRefusal(description: "\(path) exists; a backup never overwrites a file") }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw BackupRefusal(description: "\(path) exists; a backup never overwrites a file")
+        }
         var template = Array("\(folder)/.signet-backup-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BackupRefusal(description: "cannot create a private folder in \(folder)") }
         let staging = String(cString: made)

@@ -108,7 +108,8 @@ extension SQLStore {
                     """
                      ON CONFLICT (token_id) DO UPDATE SET last_used_at = excluded.last_used_at
                         WHERE token_usage.last_used_at < excluded.last_used_at
-                    """)
+                    """
+                )
                 try await database.raw(query).run()
             }
         }

@@ -88,7 +88,8 @@ extension SQLStore {
     package func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)] {
         try await assignedRoles(
             joining: "JOIN access_tokens t ON t.id = a.identity_id",
-            where: "t.user_id = \(bind: userId) AND t.kind = \(bind: kind.rawValue) AND t.is_deleted = FALSE")
+            where: "t.user_id = \(bind: userId) AND t.kind = \(bind: kind.rawValue) AND t.is_deleted = FALSE"
+        )
     }
 
     /// Assignments with their roles (the assignment's columns under an `a_` prefix, the role's as they are).

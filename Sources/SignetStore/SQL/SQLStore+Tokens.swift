@@ -39,7 +39,10 @@ extension SQLStore {
     }
 
     package func updateTokenDetails(
-        id: String, name: String, externalId: String?, at date: Date
+        id: String,
+        name: String,
+        externalId: String?,
+        at date: Date
     ) async throws
         -> AccessTokenRecord?
     {

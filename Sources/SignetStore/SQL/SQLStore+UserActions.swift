@@ -39,7 +39,10 @@ extension SQLStore {
     }
 
     package func useFastAuthNonce(
-        _ nonce: String, orgId: String, until expiry: Date, recording action: UserActionRecord
+        _ nonce: String,
+        orgId: String,
+        until expiry: Date,
+        recording action: UserActionRecord
     ) async throws -> Bool {
         do {
             try await write(.fastAuthNonces, .userActions) { database in
@@ -103,7 +106,11 @@ extension SQLStore {
     }
 
     package func performedUserActions(
-        orgId: String, from: Date, to: Date, userId: String?, limit: Int
+        orgId: String,
+        from: Date,
+        to: Date,
+        userId: String?,
+        limit: Int
     ) async throws
         -> [UserActionRecord]
     {
@@ -112,7 +119,8 @@ extension SQLStore {
                 """
                 SELECT * FROM user_actions WHERE org_id = \(bind: orgId) AND used_at IS NOT NULL
                     AND used_at >= \(bind: from.milliseconds) AND used_at <= \(bind: to.milliseconds)
-                """)
+                """
+            )
             if let userId {
                 query.appendLiteral(" AND user_id = ")
                 query.appendInterpolation(bind: userId)

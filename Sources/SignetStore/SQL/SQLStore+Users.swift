@@ -32,7 +32,11 @@ extension SQLStore {
     }
 
     package func updateUserNames(
-        id: String, username: String, name: String, externalId: String?, at date: Date
+        id: String,
+        username: String,
+        name: String,
+        externalId: String?,
+        at date: Date
     )
         async throws -> UserRecord?
     {
@@ -73,7 +77,11 @@ extension SQLStore {
     }
 
     package func users(
-        orgId: String, serviceAccounts: Bool, kind: UserKind?, afterId: String?, limit: Int
+        orgId: String,
+        serviceAccounts: Bool,
+        kind: UserKind?,
+        afterId: String?,
+        limit: Int
     ) async throws
         -> [UserRecord]
     {
@@ -82,7 +90,8 @@ extension SQLStore {
                 """
                 SELECT * FROM users WHERE org_id = \(bind: orgId) AND is_deleted = FALSE
                     AND is_service_account = \(bind: serviceAccounts)
-                """)
+                """
+            )
             if let kind {
                 query.appendLiteral(" AND kind = ")
                 query.appendInterpolation(bind: kind.rawValue)

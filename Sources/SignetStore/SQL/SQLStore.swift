@@ -23,7 +23,11 @@ package struct SQLStore: SignetStore {
     }
 
     private init(
-        driver: any DatabaseDriver, transactionDatabase: (any SQLDatabase)?, pending: PendingChanges?, changes: ChangeFeed, reads: ReadCounter
+        driver: any DatabaseDriver,
+        transactionDatabase: (any SQLDatabase)?,
+        pending: PendingChanges?,
+        changes: ChangeFeed,
+        reads: ReadCounter
     ) {
         self.driver = driver
         self.transactionDatabase = transactionDatabase
@@ -105,7 +109,8 @@ package struct SQLStore: SignetStore {
     }
 
     private func write<T: Sendable>(
-        announcing announced: Set<StoreChange>, body: @Sendable (any SQLDatabase) async throws -> T
+        announcing announced: Set<StoreChange>,
+        body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let driver = self.driver
         if let transactionDatabase {

@@ -30,7 +30,11 @@ package final class SQLiteDriver: DatabaseDriver {
     /// A commit carries at most `batchMembers` transactions, and a batch stays open at most
     /// `batchAge` while others keep arriving (tests pass limits that never cut a batch).
     package static func open(
-        path: String, readers readerCount: Int = 2, logger: Logger, batchMembers: Int = 256, batchAge: Duration = .milliseconds(20)
+        path: String,
+        readers readerCount: Int = 2,
+        logger: Logger,
+        batchMembers: Int = 256,
+        batchAge: Duration = .milliseconds(20)
     ) async throws -> SQLiteDriver {
         try createPrivately(path: path)
         let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
@@ -64,12 +68,22 @@ package final class SQLiteDriver: DatabaseDriver {
             throw error
         }
         return SQLiteDriver(
-            path: path, logger: logger, batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge), writer: writer, readers: readers,
-            threads: threads)
+            path: path,
+            logger: logger,
+            batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge),
+            writer: writer,
+            readers: readers,
+            threads: threads
+        )
     }
 
     private init(
-        path: String, logger: Logger, batch: GroupCommit, writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool
+        path: String,
+        logger: Logger,
+        batch: GroupCommit,
+        writer: SQLiteConnection,
+        readers: [SQLiteConnection],
+        threads: NIOThreadPool
     ) {
         self.path = path
         self.batch = batch
@@ -142,7 +156,9 @@ package final class SQLiteDriver: DatabaseDriver {
     /// may have): the batch is lost, every member waiting for it gets the error, and so does this
     /// one (thrown, with the original cause).
     private func runMember<T: Sendable>(
-        _ body: @Sendable (any SQLDatabase) async throws -> T, on database: any SQLDatabase, savepoint: Bool
+        _ body: @Sendable (any SQLDatabase) async throws -> T,
+        on database: any SQLDatabase,
+        savepoint: Bool
     ) async throws -> Result<T, any Error> {
         do {
             if savepoint { try await database.raw("SAVEPOINT signet_member").run() }
@@ -188,7 +204,11 @@ package final class SQLiteDriver: DatabaseDriver {
     /// which cannot run inside the writer's transactions and reads one snapshot without blocking them.
     package func withOwnConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+            storage: .file(path: path),
+            threadPool: threads,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
         do {
             try await connection.sql().raw(SQLQueryString(Self.busyTimeout)).run()
             let result = try await body(connection.sql())

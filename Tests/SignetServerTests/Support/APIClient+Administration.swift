@@ -7,7 +7,9 @@ import Testing
 extension APIClient {
     /// Creates a service account with a fresh key; returns it and an identity that uses its token.
     func createServiceAccount(
-        as identity: Identity, name: String = "sa-\(UUID().uuidString.prefix(8))", permissionId: String? = nil,
+        as identity: Identity,
+        name: String = "sa-\(UUID().uuidString.prefix(8))",
+        permissionId: String? = nil,
         algorithm: KeyAlgorithm = .ed25519
     ) async throws -> (ServiceAccount, Identity) {
         let signer = try TestSigner.generate(algorithm)
@@ -23,7 +25,11 @@ extension APIClient {
     func createUser(as identity: Identity, email: String) async throws -> (User, TestSigner) {
         let signer = try TestSigner.generate(.ecdsaP256)
         let reply = try await signed(
-            .post, "/auth/users", as: identity, body: try json(CreateUserRequest(email: email, publicKey: signer.publicKeyPEM)))
+            .post,
+            "/auth/users",
+            as: identity,
+            body: try json(CreateUserRequest(email: email, publicKey: signer.publicKeyPEM))
+        )
         #expect(reply.status == .ok, "create user: \(reply.body)")
         let user = try reply.decode(User.self)
         let credentials = try await send(.get, "/auth/users/\(user.userId)", token: identity.token)
@@ -33,7 +39,9 @@ extension APIClient {
 
     /// Creates a role through the API.
     func createRole(
-        as identity: Identity, name: String = "role-\(UUID().uuidString.prefix(8))", operations: [String]
+        as identity: Identity,
+        name: String = "role-\(UUID().uuidString.prefix(8))",
+        operations: [String]
     ) async throws
         -> Permission
     {
@@ -46,7 +54,11 @@ extension APIClient {
     @discardableResult
     func assign(_ permissionId: String, to identityId: String, as identity: Identity) async throws -> Assignment {
         let reply = try await signed(
-            .post, "/permissions/\(permissionId)/assignments", as: identity, body: try json(CreateAssignmentRequest(identityId: identityId)))
+            .post,
+            "/permissions/\(permissionId)/assignments",
+            as: identity,
+            body: try json(CreateAssignmentRequest(identityId: identityId))
+        )
         #expect(reply.status == .ok, "assign: \(reply.body)")
         return try reply.decode(Assignment.self)
     }
@@ -55,14 +67,19 @@ extension APIClient {
     /// and the identity signing with the new key (same bearer token).
     func addCredential(for identity: Identity, algorithm: KeyAlgorithm = .ecdsaP256) async throws -> (Credential, Identity) {
         let challenge = try await send(
-            .post, "/auth/credentials/init", token: identity.token, body: try json(CreateCredentialChallengeRequest(kind: .key))
+            .post,
+            "/auth/credentials/init",
+            token: identity.token,
+            body: try json(CreateCredentialChallengeRequest(kind: .key))
         ).decode(CredentialChallenge.self)
         let key = try PrivateKey.generate(algorithm)
         let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.challenge, key: key)
         let credId = Base64URL.encode(Identifier.randomBytes(32))
         let request = CreateCredentialRequest(
             credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestationData),
-            credentialName: "rotated", challengeIdentifier: challenge.challengeIdentifier)
+            credentialName: "rotated",
+            challengeIdentifier: challenge.challengeIdentifier
+        )
         let reply = try await signed(.post, "/auth/credentials", as: identity, body: try json(request))
         #expect(reply.status == .ok, "add credential: \(reply.body)")
         let credential = try reply.decode(Credential.self)
@@ -74,7 +91,9 @@ extension APIClient {
         var signer = signer
         if signer.credentialId.isEmpty {
             let challenge = try await send(
-                .post, "/auth/login/init", body: try json(LoginChallengeRequest(username: username, orgId: orgId))
+                .post,
+                "/auth/login/init",
+                body: try json(LoginChallengeRequest(username: username, orgId: orgId))
             ).decode(UserActionChallenge.self)
             signer = signer.with(credentialId: try #require(challenge.allowCredentials.key.first?.id))
         }

@@ -30,7 +30,10 @@ struct APIClient: Sendable {
     init(socket: TestClient) { self.client = SocketSender(client: socket) }
 
     func send(
-        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        body: String? = nil,
         headers: [String: String] = [:]
     ) async throws -> Reply {
         var fields = HTTPFields()
@@ -41,7 +44,11 @@ struct APIClient: Sendable {
             fields[name] = value
         }
         let response = try await client.execute(
-            uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
+            uri: path,
+            method: method,
+            headers: fields,
+            body: body.map { ByteBuffer(string: $0) }
+        )
         return Reply(status: response.status, body: String(buffer: response.body))
     }
 
@@ -71,22 +78,33 @@ struct APIClient: Sendable {
         let challenge = try initReply.decode(UserActionChallenge.self)
         let answer = try signer.with(credentialId: challenge.allowCredentials.key.first?.id ?? "").sign(challenge)
         return try await send(
-            .post, "/auth/login", body: try json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: answer)))
+            .post,
+            "/auth/login",
+            body: try json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: answer))
+        )
     }
 
     /// Runs `/auth/action/init` and `/auth/action`; returns the user action token.
     func userAction(
-        as identity: Identity, method: String, path: String, payload: String, style: TestSigner.Style = .python
+        as identity: Identity,
+        method: String,
+        path: String,
+        payload: String,
+        style: TestSigner.Style = .python
     ) async throws -> String {
         let request = CreateUserActionChallengeRequest(userActionPayload: payload, userActionHttpMethod: method, userActionHttpPath: path)
         let initReply = try await send(.post, "/auth/action/init", token: identity.token, body: try json(request))
         #expect(initReply.status == .ok, "action/init: \(initReply.body)")
         let challenge = try initReply.decode(UserActionChallenge.self)
         let answer = SignedChallenge(
-            challengeIdentifier: challenge.challengeIdentifier, firstFactor: try identity.signer.sign(challenge, style: style))
+            challengeIdentifier: challenge.challengeIdentifier,
+            firstFactor: try identity.signer.sign(challenge, style: style)
+        )
         let reply = try await send(.post, "/auth/action", token: identity.token, body: try json(answer))
         #expect(
-            reply.status == .ok, "action: \(reply.body) allowed \(challenge.allowCredentials.key.map(\.id)) signer \(identity.signer.credentialId)")
+            reply.status == .ok,
+            "action: \(reply.body) allowed \(challenge.allowCredentials.key.map(\.id)) signer \(identity.signer.credentialId)"
+        )
         return try reply.decode(UserActionResponse.self).userAction
     }
 
@@ -102,22 +120,38 @@ struct APIClient: Sendable {
     /// Sends a signed request: signs `payload` (by default the body, or `""` without one, as the
     /// Python SDK does), then sends `body`.
     func signed(
-        _ method: HTTPRequest.Method, _ path: String, as identity: Identity, body: String? = nil, payload: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        as identity: Identity,
+        body: String? = nil,
+        payload: String? = nil,
         style: TestSigner.Style = .python
     ) async throws -> Reply {
         let userAction = try await self.userAction(
-            as: identity, method: method.rawValue, path: path, payload: payload ?? body ?? "", style: style)
+            as: identity,
+            method: method.rawValue,
+            path: path,
+            payload: payload ?? body ?? "",
+            style: style
+        )
         return try await send(method, path, token: identity.token, body: body, headers: ["X-DFNS-USERACTION": userAction])
     }
 
     /// Creates a PAT for `identity` with a fresh key; returns the response object and an identity that uses the PAT.
     func createPat(
-        as identity: Identity, name: String = "pat-\(UUID().uuidString.prefix(8))", algorithm: KeyAlgorithm = .ecdsaP256,
-        permissionId: String? = nil, secondsValid: Int? = nil
+        as identity: Identity,
+        name: String = "pat-\(UUID().uuidString.prefix(8))",
+        algorithm: KeyAlgorithm = .ecdsaP256,
+        permissionId: String? = nil,
+        secondsValid: Int? = nil
     ) async throws -> (AccessToken, Identity) {
         let signer = try TestSigner.generate(algorithm)
         let request = CreatePersonalAccessTokenRequest(
-            name: name, publicKey: signer.publicKeyPEM, permissionId: permissionId, secondsValid: secondsValid)
+            name: name,
+            publicKey: signer.publicKeyPEM,
+            permissionId: permissionId,
+            secondsValid: secondsValid
+        )
         let reply = try await signed(.post, "/auth/pats", as: identity, body: try json(request))
         #expect(reply.status == .ok, "create PAT: \(reply.body)")
         let pat = try reply.decode(AccessToken.self)

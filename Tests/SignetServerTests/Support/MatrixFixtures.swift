@@ -34,7 +34,9 @@ struct MatrixFixtures: Sendable {
         let limited = try await api.createRole(as: admin, operations: ["Auth:Users:Read", "Permissions:Read"])
         let narrow = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
         let saRole = try await api.createRole(
-            as: admin, operations: ["Auth:Users:Read", "Auth:Users:Deactivate", "Auth:ServiceAccounts:Read", "Auth:Logs:Read"])
+            as: admin,
+            operations: ["Auth:Users:Read", "Auth:Users:Deactivate", "Auth:ServiceAccounts:Read", "Auth:Logs:Read"]
+        )
         let (restrictedUser, restrictedSigner) = try await api.createUser(as: admin, email: "restricted@example.com")
         try await api.assign(limited.id, to: restrictedUser.userId, as: admin)
         let (_, pat) = try await api.createPat(as: admin)
@@ -61,10 +63,17 @@ struct MatrixFixtures: Sendable {
         for (caller, username) in [("admin", server.organization.username), ("restricted", "restricted@example.com")] {
             guard let identity = identities[caller] else { continue }
             identities[caller] = Identity(
-                token: try await api.login(username: username, orgId: server.orgId, signer: identity.signer), signer: identity.signer)
+                token: try await api.login(username: username, orgId: server.orgId, signer: identity.signer),
+                signer: identity.signer
+            )
         }
         return MatrixFixtures(
-            server: server, api: api, admin: identities["admin"] ?? admin, restrictedUserId: restrictedUserId, identities: identities)
+            server: server,
+            api: api,
+            admin: identities["admin"] ?? admin,
+            restrictedUserId: restrictedUserId,
+            identities: identities
+        )
     }
 
     /// Fresh objects for one call, made by the administrator, so that calls never interfere; bodies
@@ -82,13 +91,15 @@ struct MatrixFixtures: Sendable {
         case "POST /auth/registration/init":
             let invited = try await invite("invited-\(unique)@example.com")
             call.body = try api.json(
-                RegistrationChallengeRequest(orgId: server.orgId, username: invited.username, registrationCode: invited.registrationCode ?? ""))
+                RegistrationChallengeRequest(orgId: server.orgId, username: invited.username, registrationCode: invited.registrationCode ?? "")
+            )
         case "POST /auth/registration":
             let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: "e30", attestationData: "e30")
             call.body = try api.json(RegisterRequest(firstFactorCredential: RegistrationCredential(credentialKind: .key, credentialInfo: info)))
         case "PUT /auth/registration/code":
             call.body = try api.json(
-                RegistrationCodeRequest(username: try await invite("renewed-\(unique)@example.com").username, orgId: server.orgId))
+                RegistrationCodeRequest(username: try await invite("renewed-\(unique)@example.com").username, orgId: server.orgId)
+            )
         case "POST /auth/action/init":
             call.body = try api.json(CreateUserActionChallengeRequest(userActionPayload: "", userActionHttpMethod: "PUT", userActionHttpPath: "/x"))
         case "POST /auth/action": call.body = try await actionAnswer(as: caller)
@@ -157,7 +168,10 @@ struct MatrixFixtures: Sendable {
     /// A correct answer to a fresh login challenge of the administrator (the route ignores any bearer token).
     private func loginAnswer() async throws -> String {
         let initReply = try await api.send(
-            .post, "/auth/login/init", body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId)))
+            .post,
+            "/auth/login/init",
+            body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId))
+        )
         let challenge = try initReply.decode(UserActionChallenge.self)
         return try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try admin.signer.sign(challenge)))
     }
@@ -174,15 +188,25 @@ struct MatrixFixtures: Sendable {
     /// A new key's registration, attested for the caller's own credential challenge.
     private func newCredential(as caller: Identity?) async throws -> String? {
         let reply = try await api.send(
-            .post, "/auth/credentials/init", token: caller?.token, body: try api.json(CreateCredentialChallengeRequest(kind: .key)))
+            .post,
+            "/auth/credentials/init",
+            token: caller?.token,
+            body: try api.json(CreateCredentialChallengeRequest(kind: .key))
+        )
         guard reply.status == .ok else { return "{}" }
         let challenge = try reply.decode(CredentialChallenge.self)
         let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.challenge, key: try PrivateKey.generate(.ed25519))
         return try api.json(
             CreateCredentialRequest(
                 credentialInfo: KeyCredentialInfo(
-                    credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestationData),
-                credentialName: "matrix", challengeIdentifier: challenge.challengeIdentifier))
+                    credId: Base64URL.encode(Identifier.randomBytes(32)),
+                    clientData: clientData,
+                    attestationData: attestationData
+                ),
+                credentialName: "matrix",
+                challengeIdentifier: challenge.challengeIdentifier
+            )
+        )
     }
 
     /// One of the caller's own credentials: the one it signs with (activating it is a no-op), or a

@@ -60,7 +60,10 @@ final class RecordingUpstream: Sendable {
     deinit { close() }
 
     /// Stops accepting connections.
-    func close() { shutdown(listener, Int32(SHUT_RDWR)); Glibc.close(listener) }
+    func close() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        Glibc.close(listener)
+    }
 
     /// The base URL of this upstream, with `path` as its base path.
     func url(path: String = "") -> String { "http://127.0.0.1:\(port)\(path)" }

@@ -31,7 +31,8 @@ struct TestServer: Sendable {
     /// tests take the database as their argument (`arguments: TestDatabase.available`), so one
     /// `swift test` runs them on SQLite and, when the throwaway cluster is up, on PostgreSQL.
     static func with<T: Sendable>(
-        _ database: TestDatabase.Kind, configuration: ServerConfiguration = ServerConfiguration(),
+        _ database: TestDatabase.Kind,
+        configuration: ServerConfiguration = ServerConfiguration(),
         _ body: @Sendable (TestServer, APIClient) async throws -> T
     ) async throws -> T {
         let server = try await make(database, configuration: configuration)
@@ -64,10 +65,19 @@ struct TestServer: Sendable {
         }
         let signer = try TestSigner.generate(.ecdsaP256)
         let organization = try await OrganizationBootstrap.initialize(
-            store: store, organizationName: "Test org", email: "admin@example.com", publicKeyPEM: signer.publicKeyPEM)
+            store: store,
+            organizationName: "Test org",
+            email: "admin@example.com",
+            publicKeyPEM: signer.publicKeyPEM
+        )
         return TestServer(
-            store: store, directory: directory, organization: organization,
-            adminSigner: signer.with(credentialId: organization.credentialId ?? ""), configuration: configuration, postgres: postgres)
+            store: store,
+            directory: directory,
+            organization: organization,
+            adminSigner: signer.with(credentialId: organization.credentialId ?? ""),
+            configuration: configuration,
+            postgres: postgres
+        )
     }
 
     /// Runs `body` against a router built over this server's store (a restart builds a new one). On
@@ -85,7 +95,8 @@ struct TestServer: Sendable {
 
     /// Like ``with(configuration:_:)``, over a real socket: `body` also gets the port, for raw HTTP.
     static func withLive<T: Sendable>(
-        _ database: TestDatabase.Kind, configuration: ServerConfiguration = ServerConfiguration(),
+        _ database: TestDatabase.Kind,
+        configuration: ServerConfiguration = ServerConfiguration(),
         _ body: @Sendable (TestServer, APIClient, Int) async throws -> T
     ) async throws -> T {
         let server = try await make(database, configuration: configuration)
@@ -107,7 +118,11 @@ struct TestServer: Sendable {
         configuration.port = 0
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = try await buildApplication(
-            configuration: configuration, store: store, logger: TestLogging.server(), onServerRunning: { portSink.yield($0) })
+            configuration: configuration,
+            store: store,
+            logger: TestLogging.server(),
+            onServerRunning: { portSink.yield($0) }
+        )
         var logger = Logger(label: "signet.test")
         logger.logLevel = .error
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
@@ -156,7 +171,8 @@ struct TestServer: Sendable {
     /// Assigns a role directly in the store.
     func assign(_ role: RoleRecord, to identityId: String) async throws {
         try await store.insertAssignment(
-            AssignmentRecord(id: Identifier.make(.assignment), orgId: orgId, permissionId: role.id, identityId: identityId, createdAt: Date()))
+            AssignmentRecord(id: Identifier.make(.assignment), orgId: orgId, permissionId: role.id, identityId: identityId, createdAt: Date())
+        )
     }
 
     /// Adds a person with a Key credential and the given roles directly in the store; returns the user and their signer.
@@ -166,9 +182,16 @@ struct TestServer: Sendable {
         let signer = try TestSigner.generate(.ed25519)
         let publicKey = signer.key.publicKey
         let credential = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: orgId, credentialId: Base64URL.encode(Identifier.make(.credentialID)),
-            identityId: user.id, name: "key", publicKeyPEM: publicKey.pemRepresentation, fingerprint: publicKey.fingerprint,
-            algorithm: publicKey.algorithm, createdAt: Date())
+            uuid: Identifier.make(.credential),
+            orgId: orgId,
+            credentialId: Base64URL.encode(Identifier.make(.credentialID)),
+            identityId: user.id,
+            name: "key",
+            publicKeyPEM: publicKey.pemRepresentation,
+            fingerprint: publicKey.fingerprint,
+            algorithm: publicKey.algorithm,
+            createdAt: Date()
+        )
         try await store.insertCredential(credential)
         for role in roles { try await assign(role, to: user.id) }
         return (user, signer.with(credentialId: credential.credentialId))

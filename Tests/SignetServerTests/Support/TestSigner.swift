@@ -30,15 +30,19 @@ struct TestSigner: Sendable {
         case .python:
             clientData = Array(
                 #"{"type":"\#(type)","challenge":"\#(challenge.challenge)","origin":"https://app.dfns.io","crossOrigin":false}"#
-                    .utf8)
+                    .utf8
+            )
         case .typescript:
             clientData = KeyAssertion.clientData(type: type, challenge: challenge.challenge)
         }
         return Factor(
             kind: .key,
             credentialAssertion: CredentialAssertion(
-                credId: credentialId, clientData: Base64URL.encode(clientData),
-                signature: Base64URL.encode(try key.signature(for: clientData))))
+                credId: credentialId,
+                clientData: Base64URL.encode(clientData),
+                signature: Base64URL.encode(try key.signature(for: clientData))
+            )
+        )
     }
 }
 

@@ -17,7 +17,11 @@ enum Fixture {
     /// Initialises an empty store with an organisation whose administrator holds `key`.
     static func initialize(_ store: any SignetStore, key: PrivateKey) async throws -> Organization {
         let result = try await OrganizationBootstrap.initialize(
-            store: store, organizationName: "Benchmark", email: "bench@signet.local", publicKeyPEM: key.publicKey.pemRepresentation)
+            store: store,
+            organizationName: "Benchmark",
+            email: "bench@signet.local",
+            publicKeyPEM: key.publicKey.pemRepresentation
+        )
         return try await organization(store, orgId: result.orgId)
     }
 
@@ -41,18 +45,35 @@ enum Fixture {
 
     /// A PAT for `userId`, with its credential and the full-admin role, valid for a day. Returns the token.
     static func pat(
-        _ store: any SignetStore, organization: Organization, userId: String, key: PublicKey, tokens: TokenAuthority,
+        _ store: any SignetStore,
+        organization: Organization,
+        userId: String,
+        key: PublicKey,
+        tokens: TokenAuthority,
         name: String = "bench-\(UUID().uuidString.prefix(8))"
     ) async throws -> (token: String, record: AccessTokenRecord) {
         let now = Date()
         let tokenId = Identifier.make(.token)
         let token = try await tokens.mint(
-            audience: .access, id: tokenId, username: userId,
-            metadata: AppMetadata(userId: userId, orgId: organization.orgId, tokenKind: .pat), expiresAt: now + 86_400)
+            audience: .access,
+            id: tokenId,
+            username: userId,
+            metadata: AppMetadata(userId: userId, orgId: organization.orgId, tokenKind: .pat),
+            expiresAt: now + 86_400
+        )
         let record = try await store.transaction { store in
             try await insertPat(
-                into: store, id: tokenId, orgId: organization.orgId, userId: userId, roleId: organization.fullAdminRoleId,
-                key: key, name: name, tokenDigest: TokenDigest.of(token), now: now, expiresAt: now + 86_400)
+                into: store,
+                id: tokenId,
+                orgId: organization.orgId,
+                userId: userId,
+                roleId: organization.fullAdminRoleId,
+                key: key,
+                name: name,
+                tokenDigest: TokenDigest.of(token),
+                now: now,
+                expiresAt: now + 86_400
+            )
         }
         return (token, record)
     }
@@ -62,20 +83,44 @@ extension Fixture {
     /// Inserts a PAT record with its Key credential and one role assignment; call it inside a transaction.
     @discardableResult
     static func insertPat(
-        into store: any SignetStore, id tokenId: String, orgId: String, userId: String, roleId: String, key: PublicKey,
-        name: String, tokenDigest: String, now: Date, expiresAt: Date
+        into store: any SignetStore,
+        id tokenId: String,
+        orgId: String,
+        userId: String,
+        roleId: String,
+        key: PublicKey,
+        name: String,
+        tokenDigest: String,
+        now: Date,
+        expiresAt: Date
     ) async throws -> AccessTokenRecord {
         let credential = CredentialRecord(
-            uuid: Identifier.make(.credential), orgId: orgId, credentialId: Identifier.make(.credentialID), identityId: tokenId,
-            name: name, publicKeyPEM: key.pemRepresentation, fingerprint: key.fingerprint, algorithm: key.algorithm,
-            createdAt: now)
+            uuid: Identifier.make(.credential),
+            orgId: orgId,
+            credentialId: Identifier.make(.credentialID),
+            identityId: tokenId,
+            name: name,
+            publicKeyPEM: key.pemRepresentation,
+            fingerprint: key.fingerprint,
+            algorithm: key.algorithm,
+            createdAt: now
+        )
         let record = AccessTokenRecord(
-            id: tokenId, orgId: orgId, kind: .pat, userId: userId, credentialUuid: credential.uuid, name: name,
-            tokenDigest: tokenDigest, createdAt: now, expiresAt: expiresAt)
+            id: tokenId,
+            orgId: orgId,
+            kind: .pat,
+            userId: userId,
+            credentialUuid: credential.uuid,
+            name: name,
+            tokenDigest: tokenDigest,
+            createdAt: now,
+            expiresAt: expiresAt
+        )
         try await store.insertCredential(credential)
         try await store.insertToken(record)
         try await store.insertAssignment(
-            AssignmentRecord(id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: tokenId, createdAt: now))
+            AssignmentRecord(id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: tokenId, createdAt: now)
+        )
         return record
     }
 }

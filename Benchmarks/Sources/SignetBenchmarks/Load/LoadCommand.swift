@@ -22,7 +22,8 @@ struct LoadCommand: AsyncParsableCommand {
             login:      POST /auth/login/init, then POST /auth/login, as the administrator.
             The administrator's settings come from the admin.json that `signet serve --dev` writes.
             With --server-pid, the server's CPU time per operation is read from /proc and printed too.
-            """)
+            """
+    )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case rounds
@@ -96,37 +97,14 @@ struct LoadCommand: AsyncParsableCommand {
         var threeRequests = SignetClient.Configuration()
         threeRequests.fastAuth = false
         let session = try await SignetClient.login(
-            baseURL: admin.baseUrl, organizationID: admin.orgId, username: admin.username, signer: signer, configuration: threeRequests,
-            httpClient: http)
-        let operation: @Sendable (Int) async throws -> Void
-        switch kind {
-        case .rounds, .fastWrites:
-            let (client, pat) = try await patClient(
-                session: session, admin: admin, http: http, prefix: "bench-rounds", fastAuth: kind == .fastWrites)
-            let (tokenId, runName) = (pat.tokenId, pat.name)
-            operation = { index in
-                _ = try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: "\(runName)-\(index)"))
-            }
-        case .gatewayRounds, .gatewayFastWrites:
-            // The signed round through the gateway: user action for POST /wallets, then the request,
-            // forwarded to `signet-bench upstream` (or the one Fast Auth request).
-            let (client, _) = try await patClient(
-                session: session, admin: admin, http: http, prefix: "bench-gateway", fastAuth: kind == .gatewayFastWrites)
-            operation = { _ in
-                let _: [String: String] = try await client.send("POST", "/wallets", body: ["network": "Ethereum"], signed: true)
-            }
-        case .patCreate:
-            operation = { _ in
-                let key = try PrivateKey.generate(.ecdsaP256)
-                _ = try await session.personalAccessTokens.create(
-                    CreatePersonalAccessTokenRequest(name: "bench-\(UUID().uuidString)", publicKey: key.publicKey.pemRepresentation))
-            }
-        case .login:
-            operation = { _ in
-                _ = try await SignetClient.login(
-                    baseURL: admin.baseUrl, organizationID: admin.orgId, username: admin.username, signer: signer, httpClient: http)
-            }
-        }
+            baseURL: admin.baseUrl,
+            organizationID: admin.orgId,
+            username: admin.username,
+            signer: signer,
+            configuration: threeRequests,
+            httpClient: http
+        )
+        let operation = try await operation(session: session, admin: admin, signer: signer, http: http)
         let cpuBefore = serverPid.flatMap(Self.cpuSeconds(pid:))
         let report = try await Self.measure(seconds: seconds, concurrency: concurrency, rate: rate, operation)
         let cpuAfter = serverPid.flatMap(Self.cpuSeconds(pid:))
@@ -137,18 +115,81 @@ struct LoadCommand: AsyncParsableCommand {
         return line
     }
 
+    /// The operation the run repeats, for `--kind`.
+    private func operation(
+        session: SignetClient,
+        admin: Admin,
+        signer: KeySigner,
+        http: HTTPClient
+    ) async throws -> @Sendable (Int) async throws -> Void {
+        switch kind {
+        case .rounds, .fastWrites:
+            let (client, pat) = try await patClient(
+                session: session,
+                admin: admin,
+                http: http,
+                prefix: "bench-rounds",
+                fastAuth: kind == .fastWrites
+            )
+            let (tokenId, runName) = (pat.tokenId, pat.name)
+            return { index in
+                _ = try await client.personalAccessTokens.update(tokenId, UpdatePersonalAccessTokenRequest(name: "\(runName)-\(index)"))
+            }
+        case .gatewayRounds, .gatewayFastWrites:
+            // The signed round through the gateway: user action for POST /wallets, then the request,
+            // forwarded to `signet-bench upstream` (or the one Fast Auth request).
+            let (client, _) = try await patClient(
+                session: session,
+                admin: admin,
+                http: http,
+                prefix: "bench-gateway",
+                fastAuth: kind == .gatewayFastWrites
+            )
+            return { _ in
+                let _: [String: String] = try await client.send("POST", "/wallets", body: ["network": "Ethereum"], signed: true)
+            }
+        case .patCreate:
+            return { _ in
+                let key = try PrivateKey.generate(.ecdsaP256)
+                _ = try await session.personalAccessTokens.create(
+                    CreatePersonalAccessTokenRequest(name: "bench-\(UUID().uuidString)", publicKey: key.publicKey.pemRepresentation)
+                )
+            }
+        case .login:
+            return { _ in
+                _ = try await SignetClient.login(
+                    baseURL: admin.baseUrl,
+                    organizationID: admin.orgId,
+                    username: admin.username,
+                    signer: signer,
+                    httpClient: http
+                )
+            }
+        }
+    }
+
     /// A new PAT of the administrator's (key of `--algorithm`) and a client that signs with it.
     private func patClient(
-        session: SignetClient, admin: Admin, http: HTTPClient, prefix: String, fastAuth: Bool
+        session: SignetClient,
+        admin: Admin,
+        http: HTTPClient,
+        prefix: String,
+        fastAuth: Bool
     ) async throws -> (SignetClient, AccessToken) {
         var configuration = SignetClient.Configuration()
         configuration.fastAuth = fastAuth
         let key = try PrivateKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ecdsaP256)
         let pat = try await session.personalAccessTokens.create(
-            CreatePersonalAccessTokenRequest(name: "\(prefix)-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation))
+            CreatePersonalAccessTokenRequest(name: "\(prefix)-\(UUID().uuidString.prefix(8))", publicKey: key.publicKey.pemRepresentation)
+        )
         let client = try SignetClient(
-            baseURL: admin.baseUrl, organizationID: admin.orgId, authToken: pat.accessToken,
-            signer: KeySigner(credentialID: pat.credId, privateKey: key), configuration: configuration, httpClient: http)
+            baseURL: admin.baseUrl,
+            organizationID: admin.orgId,
+            authToken: pat.accessToken,
+            signer: KeySigner(credentialID: pat.credId, privateKey: key),
+            configuration: configuration,
+            httpClient: http
+        )
         return (client, pat)
     }
 
@@ -166,15 +207,23 @@ struct LoadCommand: AsyncParsableCommand {
 
         var description: String {
             String(
-                format: "per_second=%.1f p50_ms=%.2f p99_ms=%.2f completed=%d failed=%d", Double(completed) / seconds,
-                percentile(0.5) * 1000, percentile(0.99) * 1000, completed, failed)
+                format: "per_second=%.1f p50_ms=%.2f p99_ms=%.2f completed=%d failed=%d",
+                Double(completed) / seconds,
+                percentile(0.5) * 1000,
+                percentile(0.99) * 1000,
+                completed,
+                failed
+            )
         }
     }
 
     /// Runs `operation` from `concurrency` tasks until `seconds` have passed; with a `rate`, the
     /// operations start evenly spaced at that many per second.
     static func measure(
-        seconds: Double, concurrency: Int, rate: Double = 0, _ operation: @escaping @Sendable (Int) async throws -> Void
+        seconds: Double,
+        concurrency: Int,
+        rate: Double = 0,
+        _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws
         -> Report
     {

@@ -16,7 +16,8 @@ struct SeedCommand: AsyncParsableCommand {
             Each added PAT belongs to one of the added users (--pats-per-user of them each), has its own \
             Ed25519 credential and one role assignment; one role is added per 1,000 PATs. Their tokens are \
             never shown: they exist to make the tables large. Stop the server first when the store is SQLite.
-            """)
+            """
+    )
 
     @Option(help: "The store: a SQLite path, sqlite:PATH, or a postgres:// URL.")
     var database: String
@@ -43,20 +44,29 @@ struct SeedCommand: AsyncParsableCommand {
         print("seeded \(count) PATs, \((count + perUser - 1) / perUser) users, \(max(1, count / 1000)) roles in \(elapsed)")
     }
 
+    /// `count` roles of eight random operations each; their ids.
+    static func seedRoles(_ store: any SignetStore, count: Int, orgId: String, now: Date) async throws -> [String] {
+        var roles: [String] = []
+        for index in 0..<count {
+            let role = RoleRecord(
+                id: Identifier.make(.permission),
+                orgId: orgId,
+                name: "seeded-\(UUID().uuidString.prefix(8))-\(index)",
+                operations: Array(OperationCatalog.current.shuffled().prefix(8)),
+                createdAt: now
+            )
+            try await store.insertRole(role)
+            roles.append(role.id)
+        }
+        return roles
+    }
+
     static func seed(_ store: any SignetStore, pats: Int, perUser: Int) async throws {
         guard pats > 0 else { return }
         let organization = try await Fixture.organization(store)
         let orgId = organization.orgId
         let now = Date()
-        var roles: [String] = []
-        for index in 0..<max(1, pats / 1000) {
-            let role = RoleRecord(
-                id: Identifier.make(.permission), orgId: orgId, name: "seeded-\(UUID().uuidString.prefix(8))-\(index)",
-                operations: Array(OperationCatalog.current.shuffled().prefix(8)), createdAt: now)
-            try await store.insertRole(role)
-            roles.append(role.id)
-        }
-        let roleIds = roles
+        let roleIds = try await seedRoles(store, count: max(1, pats / 1000), orgId: orgId, now: now)
         let batch = 2_000
         var added = 0
         var userId = ""
@@ -72,18 +82,37 @@ struct SeedCommand: AsyncParsableCommand {
                         currentUser = Identifier.make(.user)
                         try await store.insertUser(
                             UserRecord(
-                                id: currentUser, orgId: orgId, username: "seeded-\(index)-\(currentUser)@bench.local",
-                                name: "Seeded \(index)", kind: .customerEmployee, createdAt: now))
+                                id: currentUser,
+                                orgId: orgId,
+                                username: "seeded-\(index)-\(currentUser)@bench.local",
+                                name: "Seeded \(index)",
+                                kind: .customerEmployee,
+                                createdAt: now
+                            )
+                        )
                         try await store.insertAssignment(
                             AssignmentRecord(
-                                id: Identifier.make(.assignment), orgId: orgId, permissionId: roleId, identityId: currentUser,
-                                createdAt: now))
+                                id: Identifier.make(.assignment),
+                                orgId: orgId,
+                                permissionId: roleId,
+                                identityId: currentUser,
+                                createdAt: now
+                            )
+                        )
                     }
                     // The token itself is never minted: a random digest stands for it.
                     try await Fixture.insertPat(
-                        into: store, id: Identifier.make(.token), orgId: orgId, userId: currentUser, roleId: roleId,
-                        key: try PrivateKey.generate(.ed25519).publicKey, name: "seeded-\(index)",
-                        tokenDigest: Hex.encode(Identifier.randomBytes(32)), now: now, expiresAt: now + 730 * 86_400)
+                        into: store,
+                        id: Identifier.make(.token),
+                        orgId: orgId,
+                        userId: currentUser,
+                        roleId: roleId,
+                        key: try PrivateKey.generate(.ed25519).publicKey,
+                        name: "seeded-\(index)",
+                        tokenDigest: Hex.encode(Identifier.randomBytes(32)),
+                        now: now,
+                        expiresAt: now + 730 * 86_400
+                    )
                 }
                 return currentUser
             }

@@ -18,8 +18,10 @@ struct UpstreamCommand: AsyncParsableCommand {
         router.post("wallets") { request, _ in
             _ = try await request.body.collect(upTo: 65536)
             return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"wa-bench-bench-0000000000000001","network":"Ethereum"}"#)))
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"id":"wa-bench-bench-0000000000000001","network":"Ethereum"}"#))
+            )
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         try await app.runService()

@@ -21,40 +21,22 @@ enum InProcessRequests {
         do {
             let organization = try await Fixture.initialize(store, key: try PrivateKey.generate(.ecdsaP256))
             let (token, _) = try await Fixture.pat(
-                store, organization: organization, userId: organization.userId,
-                key: try PrivateKey.generate(.ecdsaP256).publicKey, tokens: try await Fixture.authority(store))
+                store,
+                organization: organization,
+                userId: organization.userId,
+                key: try PrivateKey.generate(.ecdsaP256).publicKey,
+                tokens: try await Fixture.authority(store)
+            )
             var results: [Measure.Result] = []
             for cache in [true, false] {
                 let app = try await buildApplication(
-                    configuration: ServerConfiguration(authorizationCache: cache), store: store, logger: logger)
+                    configuration: ServerConfiguration(authorizationCache: cache),
+                    store: store,
+                    logger: logger
+                )
                 let label = cache ? "warm: cache on" : "cold: cache off"
                 results += try await app.test(.router) { client in
-                    func request(_ path: String, bearer: Bool) async throws {
-                        var headers = HTTPFields()
-                        if bearer { headers[.authorization] = "Bearer \(token)" }
-                        let response = try await client.execute(uri: path, method: .get, headers: headers)
-                        guard response.status == .ok else { throw ValidationFailure("\(path) answered \(response.status)") }
-                    }
-                    var results: [Measure.Result] = []
-                    if cache {
-                        results.append(
-                            try await measure.run("request in-process: GET /healthz (hello world)") {
-                                try await request("/healthz", bearer: false)
-                            })
-                        results.append(
-                            try await measure.run("request in-process: GET /settings/developers/personal-access-tokens (a dashboard page)") {
-                                try await request("/settings/developers/personal-access-tokens", bearer: false)
-                            })
-                    }
-                    results.append(
-                        try await measure.run("request in-process: GET /auth/pats with a PAT, \(label)") {
-                            try await request("/auth/pats", bearer: true)
-                        })
-                    results.append(
-                        try await measure.run("request in-process: GET /auth/whoami with a PAT, \(label)") {
-                            try await request("/auth/whoami", bearer: true)
-                        })
-                    return results
+                    try await requests(client, token: token, label: label, pages: cache, measure: measure)
                 }
             }
             try await store.shutdown()
@@ -63,5 +45,46 @@ enum InProcessRequests {
             try? await store.shutdown()
             throw error
         }
+    }
+
+    /// The requests measured on one application: the page and the health check once (`pages`), and
+    /// two authenticated reads.
+    static func requests(
+        _ client: some TestClientProtocol,
+        token: String,
+        label: String,
+        pages: Bool,
+        measure: Measure
+    ) async throws -> [Measure.Result] {
+        func request(_ path: String, bearer: Bool) async throws {
+            var headers = HTTPFields()
+            if bearer { headers[.authorization] = "Bearer \(token)" }
+            let response = try await client.execute(uri: path, method: .get, headers: headers)
+            guard response.status == .ok else { throw ValidationFailure("\(path) answered \(response.status)") }
+        }
+        var results: [Measure.Result] = []
+        if pages {
+            results.append(
+                try await measure.run("request in-process: GET /healthz (hello world)") {
+                    try await request("/healthz", bearer: false)
+                }
+            )
+            results.append(
+                try await measure.run("request in-process: GET /settings/developers/personal-access-tokens (a dashboard page)") {
+                    try await request("/settings/developers/personal-access-tokens", bearer: false)
+                }
+            )
+        }
+        results.append(
+            try await measure.run("request in-process: GET /auth/pats with a PAT, \(label)") {
+                try await request("/auth/pats", bearer: true)
+            }
+        )
+        results.append(
+            try await measure.run("request in-process: GET /auth/whoami with a PAT, \(label)") {
+                try await request("/auth/whoami", bearer: true)
+            }
+        )
+        return results
     }
 }

@@ -9,7 +9,8 @@ struct MicroCommand: AsyncParsableCommand {
         commandName: "micro",
         abstract:
             "Time the hot path: token checks, signature verification per algorithm, permission evaluation, JSON, and whole requests in-process.",
-        discussion: "Prints a Markdown table. --quick runs each benchmark for 20 ms: enough to prove it builds and runs (CI), not to judge speed.")
+        discussion: "Prints a Markdown table. --quick runs each benchmark for 20 ms: enough to prove it builds and runs (CI), not to judge speed."
+    )
 
     @Flag(help: "Run each benchmark for 20 ms instead of one second.")
     var quick = false
@@ -38,8 +39,12 @@ struct MicroCommand: AsyncParsableCommand {
         try await tokens.load([SigningKeyMaterial.generate()])
         let metadata = AppMetadata(userId: Identifier.make(.user), orgId: Identifier.make(.organization), tokenKind: .pat)
         let token = try await tokens.mint(
-            audience: .access, id: Identifier.make(.token), username: "bench@signet.local", metadata: metadata,
-            expiresAt: Date() + 3600)
+            audience: .access,
+            id: Identifier.make(.token),
+            username: "bench@signet.local",
+            metadata: metadata,
+            expiresAt: Date() + 3600
+        )
         let bytes = Array(token.utf8)
         return [
             try await measure.run("token digest (SHA-256 of a \(bytes.count)-byte PAT): the warm check's key") {
@@ -51,8 +56,13 @@ struct MicroCommand: AsyncParsableCommand {
             try await measure.run("JWT mint, EdDSA: challenge and user-action tokens") {
                 blackHole(
                     try await tokens.mint(
-                        audience: .userAction, id: Identifier.make(.userAction), username: "bench@signet.local",
-                        metadata: metadata, expiresAt: Date() + 300))
+                        audience: .userAction,
+                        id: Identifier.make(.userAction),
+                        username: "bench@signet.local",
+                        metadata: metadata,
+                        expiresAt: Date() + 300
+                    )
+                )
             },
         ]
     }
@@ -72,11 +82,18 @@ struct MicroCommand: AsyncParsableCommand {
                 try await measure.run("signature verify, \(algorithm.rawValue) (a signed challenge)") {
                     blackHole(
                         try KeyAssertion.verify(
-                            clientData: encodedClientData, signature: signature, algorithmHint: nil, publicKey: publicKey,
-                            expectedChallenge: challenge))
-                })
+                            clientData: encodedClientData,
+                            signature: signature,
+                            algorithmHint: nil,
+                            publicKey: publicKey,
+                            expectedChallenge: challenge
+                        )
+                    )
+                }
+            )
             results.append(
-                try await measure.run("public key parse (PEM), \(algorithm.rawValue)") { blackHole(try PublicKey(pem: pem)) })
+                try await measure.run("public key parse (PEM), \(algorithm.rawValue)") { blackHole(try PublicKey(pem: pem)) }
+            )
         }
         return results
     }
