@@ -81,8 +81,11 @@ echo
 "$BENCH" micro | tee "$WORK/micro.md"
 echo
 
+# The abuse limits stay in the request path (their cost is measured) at rates no run reaches: 16
+# clients writing with one token, or logging in as one user, are a load test, not abuse.
+UNREACHED_LIMITS="address=1000000/s,username=1000000/s,organisation=1000000/s,token-writes=1000000/s,failed-tokens=1000000/s"
 start_server() { # [--dev]
-    "$SIGNET" serve --database "$DB" --port "$PORT" --log-level error "$@" >>"$WORK/serve.log" 2>&1 &
+    SIGNET_RATE_LIMITS="$UNREACHED_LIMITS" "$SIGNET" serve --database "$DB" --port "$PORT" --log-level error "$@" >>"$WORK/serve.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 200); do curl -sf "$URL/healthz" >/dev/null && return; sleep 0.1; done
     echo "the server did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1

@@ -43,4 +43,23 @@ struct ServeCommandTests {
         #expect(starting?["level"] as? String == "notice" && starting?["store"] as? String == "data/s.sqlite" && starting?["time"] != nil)
         #expect(try await cli.run(["serve", "--log-format", "xml"]).status == 2)
     }
+
+    @Test("Abuse-limit flags: a wrong name, rate or proxy is a usage error that says what to write; --help lists the limits")
+    func limitFlags() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-serve-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cli = CommandRunner(directory: directory, environment: ["SIGNET_CONFIG_DIR": directory + "/config", "PATH": "/usr/bin:/bin"])
+        for (arguments, says) in [
+            (["--rate-limit", "bogus=1/s"], "NAME one of address, username, organisation, token-writes, failed-tokens"),
+            (["--rate-limit", "username=ten/min"], "write COUNT/UNIT"),
+            (["--rate-limit", "username=0/min"], "write COUNT/UNIT"),
+            (["--trusted-proxy", "10.0.0.0/33"], "not an address or a CIDR block"),
+        ] {
+            let result = try await cli.run(["serve", "--database", "data/s.sqlite"] + arguments)
+            #expect(result.status == 2 && result.stderr.contains(says), "\(arguments): \(result.stderr)")
+        }
+        let help = try await cli.run(["serve", "--help"])
+        #expect(help.stdout.contains("--rate-limit") && help.stdout.contains("token-writes (user-action challenges"), "\(help.stdout)")
+    }
 }

@@ -12,7 +12,9 @@ import Testing
 final class Cluster: Sendable {
     let databaseURL: String
     let directory: String
-    let ports: [Int]
+    /// Each node's port (a node whose port was taken meanwhile is started again on another).
+    private let portBox: NIOLockedValueBox<[Int]>
+    var ports: [Int] { portBox.withLockedValue { $0 } }
     let orgId: String
     let adminKey: PrivateKey
     let adminCredentialId: String
@@ -55,7 +57,7 @@ final class Cluster: Sendable {
     private init(databaseURL: String, directory: String, ports: [Int], orgId: String, adminKey: PrivateKey, adminCredentialId: String) {
         self.databaseURL = databaseURL
         self.directory = directory
-        self.ports = ports
+        self.portBox = NIOLockedValueBox(ports)
         self.orgId = orgId
         self.adminKey = adminKey
         self.adminCredentialId = adminCredentialId
@@ -64,21 +66,37 @@ final class Cluster: Sendable {
 
     func url(_ node: Int) -> String { "http://127.0.0.1:\(ports[node])" }
 
-    /// Starts node `index` (on `database`, by default the cluster's) and waits until it answers `/healthz`.
+    /// Starts node `index` (on `database`, by default the cluster's) and waits until it says it
+    /// listens on its port and answers `/healthz`. Another process may take a port between
+    /// ``freePort()`` and the node's start (another test's node answering `/healthz` there once made
+    /// a test talk to the wrong cluster): the node says so and exits, and it is started again on a
+    /// new port.
     func startNode(_ index: Int, database: String? = nil, arguments extra: [String] = []) async throws {
-        try launch(index, database: database, arguments: extra)
-        let log = directory + "/node\(index).log"
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url(index) + "/healthz"), timeout: .seconds(1)),
-                response.status == .ok
-            {
-                try await Task.sleep(for: .milliseconds(300))  // let the change listener connect
-                return
+        for _ in 0..<5 {
+            let logged = log(index).count
+            try launch(index, database: database, arguments: extra)
+            let port = ports[index]
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                let since = String(log(index).dropFirst(logged))
+                if since.contains("listening"), since.contains("address=127.0.0.1:\(port)"),
+                    let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url(index) + "/healthz"), timeout: .seconds(1)),
+                    response.status == .ok
+                {
+                    try await Task.sleep(for: .milliseconds(300))  // let the change listener connect (not needed to pass)
+                    return
+                }
+                if !(processes.withLockedValue { $0[index]?.isRunning } ?? false) { break }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            try await Task.sleep(for: .milliseconds(100))
+            let since = String(log(index).dropFirst(logged))
+            guard since.contains("already in use") else {
+                throw ClusterError(description: "node \(index) did not start:\n" + since.suffix(3000))
+            }
+            let next = try Self.freePort()
+            portBox.withLockedValue { $0[index] = next }
         }
-        throw ClusterError(description: "node \(index) did not start:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+        throw ClusterError(description: "node \(index) found no free port in five tries")
     }
 
     /// Starts node `index`'s process (its output goes to `node<index>.log`) without waiting for it.

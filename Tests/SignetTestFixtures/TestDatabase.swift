@@ -59,7 +59,7 @@ public enum TestDatabase {
         while true {
             do {
                 return try await administerOnce(url, sql)
-            } catch let error as PSQLError where attempt > 0 && error.serverInfo?[.sqlState] == "42P04" {
+            } catch let error as PSQLError where attempt > 0 && sql.hasPrefix("CREATE DATABASE") && error.serverInfo?[.sqlState] == "42P04" {
                 return  // an earlier attempt created the database, and its answer was lost
             } catch {
                 guard isBusy(error), ContinuousClock.now < deadline else {

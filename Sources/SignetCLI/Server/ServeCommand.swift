@@ -93,6 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
     var gatewayOption: String?
     var gateway: String? { gatewayOption ?? Environment.value("SIGNET_GATEWAY") }
 
+    @OptionGroup(title: "Abuse limits")
+    var limits: LimitOptions
+
     @Option(name: .customLong("log-format"), help: "Log lines as text or json (one object per line; env SIGNET_LOG_FORMAT).")
     var logFormat: String = Environment.value("SIGNET_LOG_FORMAT") ?? "text"
 
@@ -188,13 +191,16 @@ struct ServeCommand: AsyncParsableCommand {
             var configuration = ServerConfiguration(host: host, port: port, authorizationCache: cache, relyingParty: try relyingParty())
             configuration.registrationWebhook = try webhook()
             configuration.fastAuth = fastAuth
+            configuration.abuseLimits = try limits.abuseLimits()
+            configuration.trustedProxies = try limits.trustedProxies()
             configuration.gateway = try gatewayConfiguration()
             configuration.gatewayFile = gateway
             let app = try await buildApplication(
                 configuration: configuration,
                 store: opened.store,
                 services: opened.services,
-                logger: logger
+                logger: logger,
+                onServerRunning: { [host, logger] port in logger.notice("listening", metadata: ["address": "\(host):\(port)"]) }
             )
             let passkeys = try relyingParty()?.id ?? "off"
             logger.notice(

@@ -61,6 +61,12 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestTargetMiddleware())
+    router.add(
+        middleware: AbuseLimitMiddleware(
+            limiter: services.limiter,
+            trustedProxies: services.configuration.trustedProxies
+        )
+    )
     // The gateway comes before Signet's own body reader: its routes stream bodies up to each
     // upstream's maxBodyBytes, while Signet's own routes keep their small JSON cap.
     if let gateway = services.gateway { router.add(middleware: GatewayMiddleware(gateway: gateway)) }

@@ -48,6 +48,12 @@ package struct ServerConfiguration: Sendable {
     package var authorizationCacheLifetime: TimeInterval = 5
     /// How often the tokens' last uses noted in memory are written (``TokenUsageFlusher``).
     package var tokenUsageFlushInterval: TimeInterval = 10
+    /// The abuse limits (`--rate-limit`, `--no-rate-limits`): token buckets per client address,
+    /// username, organisation and token, per node.
+    package var abuseLimits = AbuseLimits()
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); without any,
+    /// the client is the connection's peer.
+    package var trustedProxies: [IPRange] = []
     /// The current time, read by every service and the authorization cache. Tests move it instead
     /// of sleeping; a server uses the system clock.
     package var now: @Sendable () -> Date = { Date() }

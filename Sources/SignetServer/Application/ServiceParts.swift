@@ -21,11 +21,13 @@ struct ServiceParts: Sendable {
     let userPresenter: UserPresenter
     let guardrails: AdminGuard
     let declaredOperations: DeclaredOperations
+    let limiter: AbuseLimiter
     /// The gateway being served, read by user actions to know where they are used.
     private let servedGateway = NIOLockedValueBox<Gateway?>(nil)
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let now = configuration.now
+        limiter = AbuseLimiter(configuration.abuseLimits, now: now)
         self.configuration = configuration
         self.store = store
         self.logger = logger
@@ -57,7 +59,8 @@ struct ServiceParts: Sendable {
                 UserActionService.audience(method: method, path: path, gateway: served.withLockedValue { $0 }?.configuration)
             },
             fastAuthEnabled: configuration.fastAuth,
-            cache: cache
+            cache: cache,
+            limiter: limiter
         )
         presenter = TokenPresenter(store: store)
         userPresenter = UserPresenter(store: store, tokens: presenter)
@@ -70,7 +73,14 @@ struct ServiceParts: Sendable {
     }
 
     func logins() -> LoginService {
-        LoginService(store: store, tokens: tokens, challenges: challenges, lifetime: configuration.loginTokenLifetime, now: now)
+        LoginService(
+            store: store,
+            tokens: tokens,
+            challenges: challenges,
+            lifetime: configuration.loginTokenLifetime,
+            now: now,
+            limiter: limiter
+        )
     }
 
     func pats() -> PatService {
@@ -106,7 +116,8 @@ struct ServiceParts: Sendable {
             guardrails: guardrails,
             codeLifetime: configuration.registrationCodeLifetime,
             webhook: configuration.registrationWebhook,
-            now: now
+            now: now,
+            limiter: limiter
         )
     }
 

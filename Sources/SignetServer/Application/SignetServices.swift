@@ -36,10 +36,13 @@ struct SignetServices: Sendable {
     let gateway: Gateway?
     let explain: ExplainService
     let verification: VerificationService
+    /// The abuse limits' buckets, shared by the middleware and the services.
+    let limiter: AbuseLimiter
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let parts = ServiceParts(configuration: configuration, store: store, logger: logger)
         self.configuration = configuration
+        self.limiter = parts.limiter
         self.store = store
         self.logger = logger
         self.tokens = parts.tokens
@@ -63,7 +66,8 @@ struct SignetServices: Sendable {
             authenticator: authenticator,
             permissions: parts.permissions,
             userActions: parts.userActions,
-            tokens: parts.tokens
+            tokens: parts.tokens,
+            limiter: parts.limiter
         )
         self.gateway = parts.gateway(authenticator: authenticator, signed: signed)
         parts.servingGateway(gateway)

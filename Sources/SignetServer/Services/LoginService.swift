@@ -11,6 +11,8 @@ struct LoginService: Sendable {
     let lifetime: TimeInterval
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
+    /// Login challenges per username and organisation (``AbuseLimits``).
+    var limiter = AbuseLimiter.unlimited
 
     /// One answer for every way a login can fail, so the response does not tell a stranger which
     /// usernames exist, are active, or have which credentials.
@@ -29,6 +31,7 @@ struct LoginService: Sendable {
         if username.isEmpty, challenges.passkeys.relyingParty != nil, let orgId = request.orgId, Identifier.isWellFormed(orgId, prefix: .organization)
         {
             // No username: any discoverable passkey of the organisation may answer; its userHandle says whose it is.
+            try limiter.admitChallenge(orgId: orgId)
             return try await challenges.issue(
                 purpose: .login,
                 for: .init(orgId: orgId, userId: "", username: ""),
@@ -45,6 +48,8 @@ struct LoginService: Sendable {
         guard let orgId = request.orgId, !orgId.isEmpty, orgId.utf8.count <= 128 else {
             throw APIError.invalid("orgId", "field 'orgId' is required")
         }
+        // Before anything is looked up or written, and alike for usernames that exist or not.
+        try limiter.admitChallenge(orgId: orgId, username: username)
         if let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount {
             let credentials = try await store.credentials(identityId: user.id).filter(\.isActive)
             let keys = ChallengeService.keyIds(credentials)

@@ -19,6 +19,8 @@ struct RegistrationService: Sendable {
     let webhook: RegistrationWebhook?
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
+    /// Registration challenges per username and organisation (``AbuseLimits``).
+    var limiter = AbuseLimiter.unlimited
 
     /// Every wrong, used, replaced or expired code, and every unknown person, gets this one answer.
     static let refused = APIError.unauthorized(
@@ -69,6 +71,7 @@ struct RegistrationService: Sendable {
 
     /// `POST /auth/registration/init`: checks the code and answers a challenge for a passkey or a key.
     func initiate(_ request: RegistrationChallengeRequest) async throws -> RegistrationChallenge {
+        try limiter.admitChallenge(orgId: request.orgId, username: request.username)
         guard let user = try await store.user(orgId: request.orgId, username: request.username), user.isActive, !user.isServiceAccount,
             let code = try await store.registrationCode(userId: user.id), code.expiresAt > now()
         else { throw Self.refused }

@@ -20,6 +20,8 @@ struct UserActionService: Sendable {
     var fastAuthEnabled = true
     /// Keeps Fast Auth's credentials and parsed keys between requests (emptied by any credential change).
     var cache: AuthorizationCache?
+    /// Signed writes per token (``AbuseLimits``).
+    var limiter = AbuseLimiter.unlimited
 
     static let methods: Set<String> = ["POST", "PUT", "DELETE", "GET"]
 
@@ -43,6 +45,7 @@ struct UserActionService: Sendable {
         guard SignedPayload.meaning(of: Array(request.userActionPayload.utf8)) != nil else {
             throw APIError.badRequest("userActionPayload must be the JSON body of the request, or empty")
         }
+        try limiter.admitWrite(tokenId: caller.token.id)
         let credentials = try await store.credentials(identityId: caller.signingIdentityId)
         return try await challenges.issue(
             purpose: .userAction,
@@ -110,7 +113,10 @@ struct UserActionService: Sendable {
                 id: .userActionRequired
             )
         }
-        if FastAuth.isFastAuth(header) { return try await consumeFastAuth(header, request, caller: caller) }
+        if FastAuth.isFastAuth(header) {
+            try limiter.admitWrite(tokenId: caller.token.id)
+            return try await consumeFastAuth(header, request, caller: caller)
+        }
         let claims: TokenClaims
         do {
             claims = try await tokens.verify(header, audience: .userAction)

@@ -11,6 +11,8 @@ struct VerificationService: Sendable {
     let permissions: PermissionService
     let userActions: UserActionService
     let tokens: TokenAuthority
+    /// Inactive introspections per caller (``AbuseLimits``).
+    var limiter = AbuseLimiter.unlimited
 
     /// `POST /auth/action/verify`: checks the user action against the end user's token, method,
     /// path (with its query) and body exactly as the API received them, and uses it up.
@@ -56,9 +58,13 @@ struct VerificationService: Sendable {
         guard caller.token.kind == .serviceAccount else {
             throw APIError.forbidden("\(caller.errorName): token introspection is for service accounts (the API's own identity)")
         }
+        try limiter.admitIntrospection(by: caller.token.id)
         guard let token = Self.formValue("token", in: body), let subject = try? await authenticator.authenticate(token: token),
             ExactText.equals(subject.orgId, caller.orgId)
-        else { return IntrospectionResponse(active: false) }
+        else {
+            limiter.recordInactiveIntrospection(by: caller.token.id)
+            return IntrospectionResponse(active: false)
+        }
         let effective = try await permissions.effective(for: subject)
         var answer = IntrospectionResponse(active: true)
         answer.sub = subject.user.id

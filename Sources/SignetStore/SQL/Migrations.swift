@@ -160,7 +160,7 @@ enum Migrations {
     /// character, so that key can be no one's name and no other row's key.
     static func normalisePatNameKeys(_ database: any SQLDatabase) async throws {
         let rows = try await database.raw(
-            "SELECT id, user_id, name, name_key FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE ORDER BY id"
+            "SELECT id, user_id, name, name_key FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE ORDER BY created_at, id"
         ).all()
         var taken = Set<[String]>()
         for row in rows {

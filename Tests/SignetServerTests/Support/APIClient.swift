@@ -10,6 +10,8 @@ import Testing
 struct Reply: Sendable {
     let status: HTTPResponse.Status
     let body: String
+    /// The response's header fields.
+    var headers = HTTPFields()
 
     func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         try SignetJSON.decoder().decode(T.self, from: Data(body.utf8))
@@ -49,7 +51,7 @@ struct APIClient: Sendable {
             headers: fields,
             body: body.map { ByteBuffer(string: $0) }
         )
-        return Reply(status: response.status, body: String(buffer: response.body))
+        return Reply(status: response.status, body: String(buffer: response.body), headers: response.headers)
     }
 
     func json(_ value: some Encodable) throws -> String {

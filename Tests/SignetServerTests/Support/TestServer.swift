@@ -33,9 +33,10 @@ struct TestServer: Sendable {
     static func with<T: Sendable>(
         _ database: TestDatabase.Kind,
         configuration: ServerConfiguration = ServerConfiguration(),
+        limits: Bool = false,
         _ body: @Sendable (TestServer, APIClient) async throws -> T
     ) async throws -> T {
-        let server = try await make(database, configuration: configuration)
+        let server = try await make(database, configuration: configuration, limits: limits)
         do {
             let result = try await server.run { api in try await body(server, api) }
             try await server.close()
@@ -46,7 +47,12 @@ struct TestServer: Sendable {
         }
     }
 
-    static func make(_ database: TestDatabase.Kind, configuration: ServerConfiguration) async throws -> TestServer {
+    /// A server for one test. The abuse limits are off unless `limits` (then they are the
+    /// configuration's): the suite logs in and fails tokens far faster than any person
+    /// (``AbuseLimitTests`` tests them).
+    static func make(_ database: TestDatabase.Kind, configuration: ServerConfiguration, limits: Bool = false) async throws -> TestServer {
+        var configuration = configuration
+        if !limits { configuration.abuseLimits = .off }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store: SQLStore
@@ -97,9 +103,10 @@ struct TestServer: Sendable {
     static func withLive<T: Sendable>(
         _ database: TestDatabase.Kind,
         configuration: ServerConfiguration = ServerConfiguration(),
+        limits: Bool = false,
         _ body: @Sendable (TestServer, APIClient, Int) async throws -> T
     ) async throws -> T {
-        let server = try await make(database, configuration: configuration)
+        let server = try await make(database, configuration: configuration, limits: limits)
         do {
             let result = try await server.runLive { api, port in try await body(server, api, port) }
             try await server.close()

@@ -1,0 +1,50 @@
+import HTTPTypes
+import Hummingbird
+import SignetAPI
+import SignetCore
+
+/// The abuse limits that apply before a route runs: login and registration requests per client
+/// address (the catalogue's `authentication` routes), and requests with a bearer token from an
+/// address whose failed token checks are used up. A failed check (a 401 to a request with a token)
+/// is counted on the way back. `/auth/check` is left out: its caller is the proxy, whose address
+/// stands for every client behind it.
+struct AbuseLimitMiddleware: RouterMiddleware {
+    typealias Context = SignetRequestContext
+
+    let limiter: AbuseLimiter
+    /// Reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress/resolve(peer:forwardedFor:trusted:)``).
+    let trustedProxies: [IPRange]
+    /// `POST /auth/login/init` and the other `authentication` routes of the catalogue, as "METHOD /path".
+    private let authenticationRoutes: Set<String> = Set(
+        Endpoints.all.filter { $0.rate == .authentication }.map { "\($0.method.rawValue) \($0.path.description)" }
+    )
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let address = ClientAddress.resolve(
+            peer: context.remoteAddress?.ipAddress,
+            forwardedFor: request.headers[values: .xForwardedFor],
+            trusted: trustedProxies
+        )
+        if authenticationRoutes.contains("\(request.method.rawValue) \(path)") { try limiter.admitAuthentication(from: address) }
+        let bearer = request.headers[.authorization] != nil && path != "/auth/check" && !path.hasPrefix("/auth/check/")
+        guard bearer else { return try await next(request, context) }
+        try limiter.admitTokenBearer(from: address)
+        do {
+            let response = try await next(request, context)
+            if response.status == .unauthorized { limiter.recordFailedToken(from: address) }
+            return response
+        } catch let error as any HTTPResponseError where error.status == .unauthorized {
+            limiter.recordFailedToken(from: address)
+            throw error
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// `X-Forwarded-For`, as reverse proxies set it.
+    static let xForwardedFor: HTTPField.Name = {
+        guard let name = HTTPField.Name("X-Forwarded-For") else { preconditionFailure("invalid header name") }
+        return name
+    }()
+}
