@@ -97,13 +97,16 @@ struct PasskeyRaceTests {
                     .status == .ok
             )
 
-            // The next challenge is issued after count 61 was stored, so 55 can only be a clone.
+            // A clone takes a challenge while 61 is stored, and answers only after the owner's next
+            // use (62): a genuine answer to that challenge would count above 61, so 55 is a clone's,
+            // however late it comes (no clock decides it).
+            let clone = try await Self.answer(api, server: server, authenticator: authenticator, counter: 55)
             clock.advance(by: 1)
-            let cloned = try await api.send(
-                .post,
-                "/auth/login",
-                body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 55)
+            #expect(
+                try await api.send(.post, "/auth/login", body: try await Self.answer(api, server: server, authenticator: authenticator, counter: 62))
+                    .status == .ok
             )
+            let cloned = try await api.send(.post, "/auth/login", body: clone)
             #expect(cloned.status == .unauthorized, "\(cloned.body)")
             stored = try #require(try await server.store.credential(orgId: server.orgId, credentialId: authenticator.credId))
             #expect(stored.isFlagged && !stored.isActive)

@@ -49,7 +49,7 @@ struct ChallengeService: Sendable {
             for: Subject(orgId: user.orgId, userId: user.id, username: user.username),
             tokenId: tokenId,
             allowedCredentialIds: Self.keyIds(active),
-            passkeyIds: active.filter { $0.kind == .fido2 }.map(\.credentialId),
+            passkeys: active.filter { $0.kind == .fido2 },
             method: method,
             path: path,
             payload: payload
@@ -64,22 +64,26 @@ struct ChallengeService: Sendable {
         }
     }
 
-    /// Issues a challenge that only the listed credential ids (keys, then passkeys) may answer.
+    /// Issues a challenge that only the listed key ids and `passkeys` may answer. Each passkey's
+    /// signature count now is kept with it: an answer must count above it (``PasskeyService/isClone(_:challenge:)``).
     func issue(
         purpose: ChallengePurpose,
         for subject: Subject,
         tokenId: String?,
         allowedCredentialIds allowed: [String],
-        passkeyIds: [String] = [],
+        passkeys: [CredentialRecord] = [],
         method: String? = nil,
         path: String? = nil,
         payload: String? = nil
     ) async throws -> UserActionChallenge {
+        let passkeyIds = passkeys.map(\.credentialId)
+        var counts: [String: Int64] = [:]
+        for passkey in passkeys { counts[passkey.uuid] = try await store.signCount(of: passkey) }
         let now = self.now()
         let id = Identifier.make(.challenge)
         let nonce = Identifier.make(.nonce) + "-" + Base64URL.encode(Identifier.randomBytes(16))
         let challenge = Base64URL.encode(#"{"id":"\#(id)","nonce":"\#(nonce)"}"#)
-        let record = ChallengeRecord(
+        var record = ChallengeRecord(
             id: id,
             orgId: subject.orgId,
             purpose: purpose,
@@ -93,6 +97,7 @@ struct ChallengeService: Sendable {
             createdAt: now,
             expiresAt: now.addingTimeInterval(lifetime)
         )
+        record.signCountsAtIssue = counts
         try await store.insertChallenge(record)
         let identifier = try await tokens.mint(
             audience: .challenge,

@@ -53,14 +53,14 @@ struct LoginService: Sendable {
         if let user = try await store.user(orgId: orgId, username: username), user.isActive, !user.isServiceAccount {
             let credentials = try await store.credentials(identityId: user.id).filter(\.isActive)
             let keys = ChallengeService.keyIds(credentials)
-            let passkeys = credentials.filter { $0.kind == .fido2 }.map(\.credentialId)
+            let passkeys = credentials.filter { $0.kind == .fido2 }
             if !keys.isEmpty || !passkeys.isEmpty {
                 return try await challenges.issue(
                     purpose: .login,
                     for: .init(orgId: user.orgId, userId: user.id, username: username),
                     tokenId: nil,
                     allowedCredentialIds: keys,
-                    passkeyIds: passkeys
+                    passkeys: passkeys
                 )
             }
         }

@@ -150,14 +150,15 @@ struct PasskeyService: Sendable {
     }
 
     /// Whether an answer whose counter did not go up must flag its passkey, once its challenge is used
-    /// up. The stored count was signed before it was stored, so a genuine authenticator answers a
-    /// challenge issued since with a higher count: a lower one there is a clone. A lower count on an
-    /// answer to a challenge issued before that count was stored may be a late answer from the
-    /// genuine authenticator (it signed two challenges and the later one arrived first): refused, not
-    /// flagged. (Times are the nodes' clocks, to the millisecond: this assumes nodes agree to within
-    /// the time a ceremony takes.)
+    /// up. The challenge kept each passkey's count when it was issued: a genuine authenticator signs
+    /// it later, with a higher count, so an answer at or below that count is a clone's. Above it but
+    /// below the count stored since, it may be a late answer from the genuine authenticator (it
+    /// signed two challenges and the later one arrived first): refused, not flagged. A challenge
+    /// issued for no passkey in particular (a discoverable login) kept no count: there a count
+    /// stored after the challenge was issued, by the nodes' clocks, makes the answer late.
     func isClone(_ regressed: CounterNotIncreased, challenge: ChallengeRecord) async throws -> Bool {
         guard regressed.received < regressed.stored, regressed.received > 0 else { return true }
+        if let atIssue = challenge.signCountsAtIssue[regressed.credential.uuid] { return Int64(regressed.received) <= atIssue }
         guard let counter = try await store.counter(of: regressed.credential) else { return true }
         return challenge.createdAt >= counter.recordedAt
     }

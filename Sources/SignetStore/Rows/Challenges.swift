@@ -34,6 +34,15 @@ package struct ChallengeRecord: StoreRow, Equatable {
     @OptionalMilliseconds package var usedAt: Date?
     /// Wrong answers so far; the challenge dies at ``maximumFailures``.
     package var failures = 0
+    /// The signature count of each passkey that may answer, by its `cr-…` uuid, when the challenge
+    /// was issued (JSON; ``signCountsAtIssue``).
+    package var passkeyCounts = "{}"
+
+    /// ``passkeyCounts`` read: a passkey's answer must count above its value here.
+    package var signCountsAtIssue: [String: Int64] {
+        get { (try? JSONDecoder().decode([String: Int64].self, from: Data(passkeyCounts.utf8))) ?? [:] }
+        set { passkeyCounts = (try? JSONEncoder().encode(newValue)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }
+    }
 
     package init(
         id: String,
@@ -83,5 +92,6 @@ package struct ChallengeRecord: StoreRow, Equatable {
         case expiresAt = "expires_at"
         case usedAt = "used_at"
         case failures
+        case passkeyCounts = "passkey_counts"
     }
 }

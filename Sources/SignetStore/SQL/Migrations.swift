@@ -151,6 +151,9 @@ enum Migrations {
                 "UPDATE access_tokens SET name_key = name",
             ]
         ),
+        // Version 6: a challenge keeps the signature counts its passkeys had when it was issued, so
+        // an answer whose count is not above them is known to be a clone's, with no clock compared.
+        (6, ["ALTER TABLE challenges ADD COLUMN passkey_counts TEXT NOT NULL DEFAULT '{}'"]),
     ]
 
     /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its
