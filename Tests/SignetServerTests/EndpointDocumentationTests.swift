@@ -68,3 +68,30 @@ struct RefusalDocumentationTests {
         }
     }
 }
+
+/// Every relative link of the README and `docs/` reaches a file of the repository (a clone has
+/// nothing beside it: links to `../shared/` were dead in every clone).
+@Suite("Documentation links")
+struct DocumentationLinkTests {
+    @Test("Every relative link in README.md and docs/ points to a file in the repository")
+    func linksResolve() throws {
+        let root = EndpointDocumentationTests.file.deletingLastPathComponent().deletingLastPathComponent()
+        let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
+        let contract = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs/contract").path)
+        let files = ["README.md"] + docs.filter { $0.hasSuffix(".md") }.map { "docs/" + $0 } + contract.map { "docs/contract/" + $0 }
+        var checked = 0
+        for file in files {
+            let url = root.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in text.matches(of: /\]\(([^)#\s]+)(?:#[^)\s]*)?\)/) {
+                let target = String(match.1)
+                guard !target.contains("://"), !target.hasPrefix("mailto:") else { continue }
+                checked += 1
+                let resolved = url.deletingLastPathComponent().appendingPathComponent(target).standardized
+                #expect(resolved.path.hasPrefix(root.standardized.path), "\(file): \(target) leaves the repository")
+                #expect(FileManager.default.fileExists(atPath: resolved.path), "\(file): \(target) does not exist")
+            }
+        }
+        #expect(checked >= 10)
+    }
+}

@@ -7,7 +7,7 @@ import SignetStore
 import SignetTestFixtures
 import Testing
 
-/// Fast Auth: a signed write in one request (`../shared/spec/dfns-fast-auth.md`).
+/// Fast Auth: a signed write in one request (`docs/contract/dfns-fast-auth.md`).
 @Suite("Fast Auth: one-request signed writes")
 struct FastAuthTests {
     /// Renames `pat` with Fast Auth as `identity`, signing `header` (by default for this very request).

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The real WebAuthn registrations and assertions captured from Chromium's and Firefox's virtual
-/// authenticators (`webauthn-sample.json`, copied from `../shared/testdata/`). Binary values are
+/// authenticators (`webauthn-sample.json`, copied from the project's shared test vectors). Binary values are
 /// base64url without padding.
 public struct WebAuthnVector: Decodable, Sendable {
     public struct Registration: Decodable, Sendable {

@@ -1,5 +1,5 @@
 """What the dashboard's browser tests stand on: a `signet serve --dev` process, and a headless
-Chromium with a Chrome DevTools WebAuthn virtual authenticator (../shared/docs/browser-testing.md).
+Chromium with a Chrome DevTools WebAuthn virtual authenticator (the recipe in scripts/browser-tests.sh).
 Every page a test visits is screenshotted; any JavaScript console error fails the test."""
 import json
 import os

@@ -1,4 +1,4 @@
-"""A Fast Auth client written from ../shared/spec/dfns-fast-auth.md with the `cryptography` package
+"""A Fast Auth client written from docs/contract/dfns-fast-auth.md with the `cryptography` package
 (not from Signet's code): the one-request X-DFNS-USERACTION the newer Dfns TypeScript SDK sends."""
 import base64
 import hashlib

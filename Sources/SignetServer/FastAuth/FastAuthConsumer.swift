@@ -5,7 +5,7 @@ import SignetAPI
 import SignetCore
 import SignetStore
 
-/// Fast Auth (`../shared/spec/dfns-fast-auth.md`): an `X-DFNS-USERACTION` that is a Key credential's
+/// Fast Auth (`docs/contract/dfns-fast-auth.md`): an `X-DFNS-USERACTION` that is a Key credential's
 /// assertion over the request itself, accepted in place of a user action token on every signed
 /// route. What it must match is checked in ``FastAuth`` (SignetCore); here the credential (an active
 /// Key of the bearer's signing identity), the nonce's single use (the database's primary key, so on

@@ -3,7 +3,7 @@ import Foundation
 import SignetCore
 
 /// Fast Auth headers as the Dfns TypeScript SDK builds them, written from
-/// `../shared/spec/dfns-fast-auth.md` (not from Signet's verifier): the challenge's seven members,
+/// `docs/contract/dfns-fast-auth.md` (not from Signet's verifier): the challenge's seven members,
 /// `{"type":"key.get","challenge":C}` signed with the key, base64url JSON of the assertion.
 struct FastAuthHeader {
     var method: String
