@@ -36,6 +36,24 @@ public struct CreateServiceAccountRequest: Codable, Sendable, Equatable, KnownFi
     }
 }
 
+/// `POST /auth/service-accounts/credentials`: a new key for the calling service account.
+public struct CreateServiceAccountCredentialRequest: Codable, Sendable, Equatable, KnownFields {
+    /// The PEM public key of a fresh keypair (never one already registered).
+    public var publicKey: String
+    /// A name for the key, 1 to 100 characters (default: the account's name).
+    public var name: String?
+
+    /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case publicKey, name
+    }
+
+    public init(publicKey: String, name: String? = nil) {
+        self.publicKey = publicKey
+        self.name = name
+    }
+}
+
 /// `PUT /auth/service-accounts/{id}`.
 public struct UpdateServiceAccountRequest: Codable, Sendable, Equatable, KnownFields {
     public var name: String?

@@ -60,6 +60,8 @@ struct AuthorizationMatrixTests {
         PUT /auth/service-accounts/{sa}/deactivate 200 403 403 403 403 401 401 401
         PUT /auth/service-accounts/{sa}/activate 200 403 200 403 403 401 401 401
         DELETE /auth/service-accounts/{sa}       200 403 200 403 403 401 401 401
+        POST /auth/service-accounts/credentials  403 403 403 403 200 401 401 401
+        DELETE /auth/service-accounts/credentials/{credential} 403 403 403 403 200 401 401 401
         GET /permissions                         200 200 200 403 403 401 401 401
         POST /permissions                        200 403 200 403 403 401 401 401
         GET /permissions/{role}                  200 200 200 403 403 401 401 401

@@ -26,6 +26,7 @@ struct RequestFieldTests {
         ArchivePermissionRequest(isArchived: true),
         CreateAssignmentRequest(identityId: "us"),
         CreateServiceAccountRequest(name: "n", publicKey: "k"),
+        CreateServiceAccountCredentialRequest(publicKey: "k"),
         UpdateServiceAccountRequest(name: "n"),
         DeactivateServiceAccountRequest(),
         RegistrationChallengeRequest(orgId: "or", username: "u", registrationCode: "c"),

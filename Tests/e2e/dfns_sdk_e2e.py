@@ -169,6 +169,18 @@ try:
     expect_error(401, "a deactivated service account", lambda: bot_client.auth.list_users())
     admin.auth.activate_service_account(bot_id)
     check(len(bot_client.auth.list_users()["items"]) == 1, "a reactivated service account works again")
+    # The service account rotates its own key with overlap (createServiceAccountCredential, then
+    # deleteServiceAccountCredential signed with the new key).
+    bot2_private, bot2_public = keypair("bot2", generators["ed25519"])
+    added = bot_client.auth.create_service_account_credential({"publicKey": bot2_public, "name": "next"})
+    check(added["kind"] == "Key" and added["isActive"] and added["name"] == "next", "the service account adds a key of its own")
+    bot_client = DfnsClient(DfnsClientConfig(
+        auth_token=bot_token["accessToken"], base_url=base_url, signer=KeySigner(credential_id=added["credentialId"], private_key=bot2_private)))
+    old_uuid = [c["credentialUuid"] for c in bot_client.auth.list_credentials()["items"] if c["credentialUuid"] != added["credentialUuid"]]
+    bot_client.auth.delete_service_account_credential(old_uuid[0])
+    check([c["credentialUuid"] for c in bot_client.auth.list_credentials()["items"]] == [added["credentialUuid"]],
+          "it deletes the old key, signing with the new one")
+    expect_error(409, "its last key stays", lambda: bot_client.auth.delete_service_account_credential(added["credentialUuid"]))
 
     print("a role change restricts a PAT on its very next request", flush=True)
     dev_role = admin.permissions.create_permission({"name": "dev", "operations": ["Auth:Pats:Create", "Auth:Users:Read"]})

@@ -139,9 +139,32 @@ extension Endpoints {
         note: "not itself"
     )
 
+    /// `POST /auth/service-accounts/credentials`: the calling service account adds a Key credential
+    /// (its key rotated with overlap: add the new key, switch, delete the old).
+    public static let createServiceAccountCredential = Endpoint<CreateServiceAccountCredentialRequest, Credential>(
+        "createServiceAccountCredential",
+        .POST,
+        "/auth/service-accounts/credentials",
+        signed: true,
+        callers: .serviceAccount,
+        rate: .write,
+        note: "the calling service account's own keys"
+    )
+    /// `DELETE /auth/service-accounts/credentials/{credentialUuid}`: never the last active one.
+    public static let deleteServiceAccountCredential = Endpoint<NoBody, EmptyResponse>(
+        "deleteServiceAccountCredential",
+        .DELETE,
+        "/auth/service-accounts/credentials/{credentialUuid}",
+        signed: true,
+        callers: .serviceAccount,
+        rate: .write,
+        note: "the calling service account's own keys; never the last active one"
+    )
+
     static let tokens: [EndpointRule] = [
         listPats.rule, createPat.rule, getPat.rule, updatePat.rule, activatePat.rule, deactivatePat.rule, deletePat.rule, listUserPats.rule,
         listServiceAccounts.rule, createServiceAccount.rule, getServiceAccount.rule, updateServiceAccount.rule,
         activateServiceAccount.rule, deactivateServiceAccount.rule, deleteServiceAccount.rule,
+        createServiceAccountCredential.rule, deleteServiceAccountCredential.rule,
     ]
 }

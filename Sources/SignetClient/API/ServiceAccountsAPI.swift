@@ -33,4 +33,20 @@ public struct ServiceAccountsAPI: Sendable {
     public func delete(_ id: String) async throws -> ServiceAccount {
         try await transport.send(Endpoints.deleteServiceAccount, id)
     }
+
+    /// `POST /auth/service-accounts/credentials`: the calling service account adds a Key credential
+    /// for `publicKey` (PEM), signed by its current key. Then sign with the new key and delete the
+    /// old one with ``deleteCredential(_:)``: a rotation with overlap.
+    public func addCredential(publicKey: String, name: String? = nil) async throws -> Credential {
+        try await transport.send(
+            Endpoints.createServiceAccountCredential,
+            body: CreateServiceAccountCredentialRequest(publicKey: publicKey, name: name)
+        )
+    }
+
+    /// `DELETE /auth/service-accounts/credentials/{credentialUuid}`: one of the calling service
+    /// account's keys (never its last active one).
+    public func deleteCredential(_ credentialUuid: String) async throws {
+        let _: EmptyResponse = try await transport.send(Endpoints.deleteServiceAccountCredential, credentialUuid)
+    }
 }

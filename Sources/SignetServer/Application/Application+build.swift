@@ -93,7 +93,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
         .group(context: AuthenticatedRequestContext.self)
     auth.addAuthenticatedRoutes(to: authenticated)
     PatController(pats: services.pats, routes: routes, cache: services.cache).addRoutes(to: authenticated)
-    ServiceAccountController(accounts: services.serviceAccounts, routes: routes).addRoutes(to: authenticated)
+    ServiceAccountController(accounts: services.serviceAccounts, credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
     UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
     RoleController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
     CredentialController(credentials: services.credentials, routes: routes).addRoutes(to: authenticated)

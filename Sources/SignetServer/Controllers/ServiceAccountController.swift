@@ -7,6 +7,7 @@ import SignetAPI
 /// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
 struct ServiceAccountController: Sendable {
     let accounts: ServiceAccountService
+    let credentials: CredentialService
     let routes: EndpointRoutes
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
@@ -23,5 +24,10 @@ struct ServiceAccountController: Sendable {
             try await accounts.setActive(try call.parameter("id"), false, caller: call.caller)
         }
         routes.add(Endpoints.deleteServiceAccount, to: router) { call in try await accounts.delete(try call.parameter("id"), caller: call.caller) }
+        // The calling account's own keys: the credential rules are the same as a person's.
+        routes.add(Endpoints.createServiceAccountCredential, to: router) { call in try await credentials.addKey(call.body, caller: call.caller) }
+        routes.add(Endpoints.deleteServiceAccountCredential, to: router) { call in
+            try await credentials.delete(try call.parameter("credentialUuid"), caller: call.caller)
+        }
     }
 }

@@ -116,6 +116,21 @@ struct CredentialService: Sendable {
         return EmptyResponse()
     }
 
+    /// `POST /auth/service-accounts/credentials`: the calling service account adds a Key credential
+    /// from a public key alone (as it was created: its signed user action proves it holds one of its
+    /// current keys), so its key can be rotated with overlap.
+    func addKey(_ request: CreateServiceAccountCredentialRequest, caller: Caller) async throws -> Credential {
+        guard caller.token.kind == .serviceAccount else {
+            throw APIError.forbidden("\(caller.errorName): only a service account adds its own keys here; a person uses POST /auth/credentials")
+        }
+        let publicKey = try Validate.publicKey(request.publicKey)
+        let name = try Validate.name(request.name ?? caller.user.name)
+        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: caller.user.id, name: name, publicKey: publicKey, createdAt: now())
+        try await store.insertCredential(credential)
+        return Self.present(credential)
+    }
+
     /// One of the caller's own live credentials, or a 404 (the same whether it exists elsewhere or not).
     private func ownCredential(_ uuid: String, caller: Caller) async throws -> CredentialRecord {
         guard Identifier.isWellFormed(uuid, prefix: .credential), let credential = try await store.credential(uuid: uuid),

@@ -117,7 +117,9 @@ struct MatrixFixtures: Sendable {
         case "POST /auth/credentials": call.body = try await newCredential(as: caller)
         case "PUT /auth/credentials/activate": call.body = try await ownCredential(of: caller, fresh: false)
         case "PUT /auth/credentials/deactivate": call.body = try await ownCredential(of: caller, fresh: true)
-        case "DELETE /auth/credentials/{credential}":
+        case "POST /auth/service-accounts/credentials":
+            call.body = try api.json(CreateServiceAccountCredentialRequest(publicKey: key, name: "matrix-\(unique)"))
+        case "DELETE /auth/credentials/{credential}", "DELETE /auth/service-accounts/credentials/{credential}":
             let body = try await ownCredential(of: caller, fresh: true)
             let uuid = try JSONDecoder().decode(CredentialUuidRequest.self, from: Data(body.utf8)).credentialUuid
             call.path = call.path.replacingOccurrences(of: "{credential}", with: uuid)
