@@ -77,5 +77,16 @@ struct RateLimitTests {
         #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: [], trusted: proxies) == "10.0.0.2")
         #expect(ClientAddress.resolve(peer: "1.2.3.4", forwardedFor: ["6.6.6.6"], trusted: []) == "1.2.3.4")
         #expect(ClientAddress.resolve(peer: nil, forwardedFor: ["6.6.6.6"], trusted: proxies) == nil)
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["1.2.3.4:5678"], trusted: proxies) == "1.2.3.4", "a port is dropped")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["[2001:db8::1]:443"], trusted: proxies) == "2001:db8::1")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["unknown"], trusted: proxies) == "10.0.0.2")
+    }
+
+    @Test("Bucket keys: an IPv4 address itself, an IPv4-mapped one as IPv4, IPv6 by its /64")
+    func bucketKeys() {
+        #expect(ClientAddress.bucketKey("1.2.3.4") == "1.2.3.4" && ClientAddress.bucketKey("::ffff:1.2.3.4") == "1.2.3.4")
+        #expect(ClientAddress.bucketKey("2001:db8:0:1::1") == ClientAddress.bucketKey("2001:db8:0:1:ffff:ffff:ffff:ffff"))
+        #expect(ClientAddress.bucketKey("2001:db8:0:1::1") != ClientAddress.bucketKey("2001:db8:0:2::1"))
+        #expect(ClientAddress.bucketKey("2001:db8:0:1::1") == "2001:0db8:0000:0001::/64")
     }
 }

@@ -61,6 +61,10 @@ struct AbuseLimitTests {
             _ in
             for index in 0..<4 { #expect(try await Self.loginInit(api, "user\(index)@example.com", orgId: server.orgId).status == .ok) }
             Self.expectLimited(try await Self.loginInit(api, "fresh@example.com", orgId: server.orgId), "a fifth username from one address")
+            for variant in ["/auth//login/init", "/auth/login/init/", "//auth/login/init"] {
+                let reply = try await api.send(.post, variant, body: #"{"username":"v@example.com","orgId":"\#(server.orgId)"}"#)
+                #expect(reply.status == .tooManyRequests || reply.status == .notFound, "\(variant) is the same route, or none: \(reply.status)")
+            }
             let registration = try await api.send(
                 .post,
                 "/auth/registration/init",
@@ -70,6 +74,30 @@ struct AbuseLimitTests {
             #expect(try await api.send(.get, "/auth/whoami", token: "not-a-token").status == .unauthorized, "other routes are not counted")
             clock.advance(by: 900)
             #expect(try await Self.loginInit(api, "fresh@example.com", orgId: server.orgId).status == .ok)
+        }
+    }
+
+    @Test(
+        "A username's bucket is per client address: a stranger's requests for a person's name never lock the person out",
+        arguments: TestDatabase.available
+    )
+    func usernamePerAddress(database: TestDatabase.Kind) async throws {
+        let clock = TestClock()
+        var configuration = try Self.configuration(["username=2/h"], clock: clock)
+        configuration.trustedProxies = [try #require(IPRange("127.0.0.1"))]
+        try await TestServer.withLive(database, configuration: configuration, limits: true) { server, api, _ in
+            let from = { (address: String) in
+                try await api.send(
+                    .post,
+                    "/auth/login/init",
+                    body: try api.json(LoginChallengeRequest(username: server.organization.username, orgId: server.orgId)),
+                    headers: ["X-Forwarded-For": address]
+                )
+            }
+            for _ in 0..<2 { #expect(try await from("203.0.113.66").status == .ok) }
+            Self.expectLimited(try await from("203.0.113.66"), "the stranger")
+            #expect(try await from("198.51.100.7").status == .ok, "the person, from elsewhere")
+            Self.expectLimited(try await from("203.0.113.66:4444"), "the stranger with a port")
         }
     }
 
@@ -119,6 +147,13 @@ struct AbuseLimitTests {
             #expect(try await FastAuthTests.rename(api, server: server, pat: pat, as: asPat, name: "fast").status == .ok)
             Self.expectLimited(try await actionInit(asPat.token), "a third signed write")
             Self.expectLimited(try await FastAuthTests.rename(api, server: server, pat: pat, as: asPat, name: "again"), "Fast Auth, past it")
+            let credentialInit = try await api.send(
+                .post,
+                "/auth/credentials/init",
+                token: asPat.token,
+                body: try api.json(CreateCredentialChallengeRequest(kind: .key))
+            )
+            Self.expectLimited(credentialInit, "a credential challenge is a signed write too")
             #expect(try await actionInit(admin.token).status == .ok, "another token")
             clock.advance(by: 1800)
             #expect(try await actionInit(asPat.token).status == .ok)

@@ -61,9 +61,29 @@ public enum ClientAddress {
         guard var current = peer else { return nil }
         var hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         while trusted.contains(where: { $0.contains(current) }), let next = hops.popLast() {
-            guard IPRange.bytes(of: next) != nil else { return current }
-            current = next
+            guard let address = bare(next) else { return current }
+            current = address
         }
         return current
+    }
+
+    /// An `X-Forwarded-For` entry as an address: `1.2.3.4`, `1.2.3.4:5678`, `::1` or `[::1]:5678`;
+    /// `nil` for anything else (`unknown`, a name).
+    static func bare(_ entry: String) -> String? {
+        var text = Substring(entry)
+        if text.hasPrefix("["), let end = text.firstIndex(of: "]") {
+            text = text[text.index(after: text.startIndex)..<end]
+        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+            text = text[..<colon]
+        }
+        return IPRange.bytes(of: String(text)) == nil ? nil : String(text)
+    }
+
+    /// The key an address is limited by: an IPv4 address itself (an IPv4-mapped IPv6 one too), and
+    /// an IPv6 address's /64, which one client usually holds whole; text that is no address, as is.
+    public static func bucketKey(_ address: String) -> String {
+        guard let bytes = IPRange.bytes(of: address) else { return address }
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        return stride(from: 0, to: 8, by: 2).map { String(format: "%02x%02x", bytes[$0], bytes[$0 + 1]) }.joined(separator: ":") + "::/64"
     }
 }

@@ -91,9 +91,11 @@ public final class TokenBuckets: Sendable {
         (1 - bucket.tokens) / limit.perSecond
     }
 
+    /// Makes room, down to three quarters of `maximumKeys` at most, so that the next shrink is at
+    /// least a quarter of the keys away (a shrink costs one pass over them, under the lock).
     private func shrink(_ buckets: inout [String: Bucket], at now: Date) {
         buckets = buckets.filter { refilled($0.value, at: now).tokens < Double(limit.count) }
-        guard buckets.count >= maximumKeys else { return }
+        guard buckets.count > maximumKeys * 3 / 4 else { return }
         let kept = buckets.sorted { $0.value.updated > $1.value.updated }.prefix(maximumKeys / 2)
         buckets = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
     }

@@ -137,7 +137,7 @@ struct ServiceParts: Sendable {
     }
 
     func credentials() -> CredentialService {
-        CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now)
+        CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now, limiter: limiter)
     }
 
     func explain() -> ExplainService {

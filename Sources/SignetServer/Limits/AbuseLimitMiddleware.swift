@@ -20,21 +20,24 @@ struct AbuseLimitMiddleware: RouterMiddleware {
     )
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        // The route the router resolved (it ignores empty segments: `/auth//login/init/` is
+        // `/auth/login/init`), or for the gateway's paths and unknown ones, the path itself.
+        let routed = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? request.uri.path
+        let path = "/" + routed.split(separator: "/").joined(separator: "/")
         let address = ClientAddress.resolve(
             peer: context.remoteAddress?.ipAddress,
             forwardedFor: request.headers[values: .xForwardedFor],
             trusted: trustedProxies
-        )
+        ).map(ClientAddress.bucketKey)
         if authenticationRoutes.contains("\(request.method.rawValue) \(path)") { try limiter.admitAuthentication(from: address) }
         let bearer = request.headers[.authorization] != nil && path != "/auth/check" && !path.hasPrefix("/auth/check/")
-        guard bearer else { return try await next(request, context) }
+        guard bearer else { return try await AbuseLimiter.$clientAddress.withValue(address) { try await next(request, context) } }
         try limiter.admitTokenBearer(from: address)
         do {
-            let response = try await next(request, context)
-            if response.status == .unauthorized { limiter.recordFailedToken(from: address) }
-            return response
+            return try await AbuseLimiter.$clientAddress.withValue(address) { try await next(request, context) }
         } catch let error as any HTTPResponseError where error.status == .unauthorized {
+            // Signet's own refusals of the token arrive thrown; a 401 an upstream answered through
+            // the gateway arrives as a response, and is not counted.
             limiter.recordFailedToken(from: address)
             throw error
         }

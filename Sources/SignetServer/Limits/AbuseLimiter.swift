@@ -7,6 +7,10 @@ import SignetCore
 /// (`rate_limited`, `Retry-After`) that says which limit and when to try again. Checks run before
 /// anything is written, so a refused request leaves nothing behind.
 struct AbuseLimiter: Sendable {
+    /// The client's address as a bucket key (``ClientAddress/bucketKey(_:)``), set by
+    /// ``AbuseLimitMiddleware`` for the services it calls.
+    @TaskLocal static var clientAddress: String?
+
     private let buckets: [AbuseLimits.Name: TokenBuckets]
     private let now: @Sendable () -> Date
 
@@ -25,10 +29,16 @@ struct AbuseLimiter: Sendable {
     }
 
     /// A login or registration challenge for `username` in `orgId` (also counted for the
-    /// organisation). Usernames are compared as the store compares them: case-insensitively.
+    /// organisation). Usernames are compared as the store compares them: case-insensitively. The
+    /// username's bucket is per client address too, so that a stranger's requests for a person's
+    /// name never lock the person out; the organisation's bounds what all addresses together add.
+    /// Nothing is taken from either unless both admit the request.
     func admitChallenge(orgId: String, username: String) throws {
-        try take(.username, orgId + "\u{0}" + username.lowercased(), "too many login or registration attempts for this username")
-        try admitChallenge(orgId: orgId)
+        let key = orgId + "\u{0}" + username.lowercased() + "\u{0}" + (Self.clientAddress ?? "")
+        try take([
+            (.username, key, "too many login or registration attempts for this username from your address"),
+            (.organisation, orgId, "too many login and registration attempts in this organisation"),
+        ])
     }
 
     /// A login challenge without a username (a discoverable passkey's), counted for `orgId` only.
@@ -66,8 +76,19 @@ struct AbuseLimiter: Sendable {
     }
 
     private func take(_ name: AbuseLimits.Name, _ key: String, _ what: String) throws {
-        guard let buckets = buckets[name], let wait = buckets.take(key, at: now()) else { return }
-        throw Self.refusal("\(what) (limit \(name.rawValue): \(buckets.limit))", wait: wait)
+        try take([(name, key, what)])
+    }
+
+    /// Takes one token from each bucket, or none when any would refuse (the longest wait is said).
+    private func take(_ checks: [(name: AbuseLimits.Name, key: String, what: String)]) throws {
+        let now = self.now()
+        let limited = checks.compactMap { check in
+            buckets[check.name].flatMap { bucket in bucket.wait(check.key, at: now).map { (check, bucket, $0) } }
+        }
+        if let (check, bucket, wait) = limited.max(by: { $0.2 < $1.2 }) {
+            throw Self.refusal("\(check.what) (limit \(check.name.rawValue): \(bucket.limit))", wait: wait)
+        }
+        for check in checks { _ = buckets[check.name]?.take(check.key, at: now) }
     }
 
     private static func refusal(_ message: String, wait: TimeInterval) -> APIError {

@@ -16,6 +16,8 @@ struct CredentialService: Sendable {
     let passkeys: PasskeyService
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
+    /// Credential challenges count as signed writes of the token (``AbuseLimits``).
+    var limiter = AbuseLimiter.unlimited
 
     func list(caller: Caller) async throws -> ListResponse<Credential> {
         ListResponse(items: try await store.credentials(identityId: caller.signingIdentityId).map(Self.present))
@@ -23,6 +25,7 @@ struct CredentialService: Sendable {
 
     /// `POST /auth/credentials/init`: a Key challenge, or a person's passkey creation options.
     func initiate(_ request: CreateCredentialChallengeRequest, caller: Caller) async throws -> CredentialChallenge {
+        try limiter.admitWrite(tokenId: caller.token.id)
         switch request.kind {
         case .key:
             let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])

@@ -71,6 +71,8 @@ struct RegistrationService: Sendable {
 
     /// `POST /auth/registration/init`: checks the code and answers a challenge for a passkey or a key.
     func initiate(_ request: RegistrationChallengeRequest) async throws -> RegistrationChallenge {
+        // No organisation id or email is longer; the limits' keys stay small.
+        guard request.orgId.utf8.count <= 128, request.username.utf8.count <= 254 else { throw Self.refused }
         try limiter.admitChallenge(orgId: request.orgId, username: request.username)
         guard let user = try await store.user(orgId: request.orgId, username: request.username), user.isActive, !user.isServiceAccount,
             let code = try await store.registrationCode(userId: user.id), code.expiresAt > now()
