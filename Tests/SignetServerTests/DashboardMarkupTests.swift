@@ -113,4 +113,51 @@ struct DashboardMarkupTests {
         }
         #expect(templates >= 2)
     }
+
+    /// The top-level keys of each `rowFrom('template', { key: … })` call in `script`, by template.
+    static func rowKeys(in script: String) -> [(template: String, keys: Set<String>)] {
+        script.ranges(of: /rowFrom\('([a-z-]+)', \{/).compactMap { range -> (String, Set<String>)? in
+            guard let name = script[range].firstMatch(of: /'([a-z-]+)'/)?.1 else { return nil }
+            var depth = 1
+            var keys = Set<String>()
+            var index = range.upperBound
+            var line = ""
+            while index < script.endIndex, depth > 0 {
+                let character = script[index]
+                if "({[".contains(character) { depth += 1 }
+                if ")}]".contains(character) { depth -= 1 }
+                if character == "\n" {
+                    if let key = line.firstMatch(of: /^\s*([A-Za-z]+):/)?.1 { keys.insert(String(key)) }
+                    line = ""
+                } else if depth == 1 || (depth == 2 && "({[".contains(character)) {
+                    line.append(character)
+                }
+                index = script.index(after: index)
+            }
+            return (String(name), keys)
+        }
+    }
+
+    @Test("The values a script passes to rowFrom are the template's data-field cells, no more, no fewer")
+    func rowKeysMatchTemplates() throws {
+        let renderer = DashboardRenderer(relyingPartyId: "localhost")
+        var calls = 0
+        for page in DashboardPage.allCases {
+            let html = renderer.render(page, orgId: "or-test")
+            let templates = Dictionary(
+                html.matches(of: /<template id="([a-z-]+)">(.*?)<\/template>/.dotMatchesNewlines()).map { match in
+                    (String(match.1), Set(match.2.matches(of: /data-field="([A-Za-z]+)"/).map { String($0.1) }))
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
+            for script in Self.scripts(of: html) {
+                for (template, keys) in Self.rowKeys(in: Self.source(script)) {
+                    guard let fields = templates[template] else { continue }
+                    calls += 1
+                    #expect(keys == fields, "\(page): \(script) fills \(template) with \(keys.sorted()), its cells are \(fields.sorted())")
+                }
+            }
+        }
+        #expect(calls >= 7, "every table's rowFrom call was read")
+    }
 }
