@@ -31,11 +31,10 @@ struct AbuseLimitMiddleware: RouterMiddleware {
         ).map(ClientAddress.bucketKey)
         if authenticationRoutes.contains("\(request.method.rawValue) \(path)") { try limiter.admitAuthentication(from: address) }
         let bearer = request.headers[.authorization] != nil && path != "/auth/check" && !path.hasPrefix("/auth/check/")
-        guard bearer else { return try await AbuseLimiter.$clientAddress.withValue(address) { try await next(request, context) } }
-        try limiter.admitTokenBearer(from: address)
+        if bearer { try limiter.admitTokenBearer(from: address) }
         do {
             return try await AbuseLimiter.$clientAddress.withValue(address) { try await next(request, context) }
-        } catch let error as any HTTPResponseError where error.status == .unauthorized {
+        } catch let error as any HTTPResponseError where bearer && error.status == .unauthorized {
             // Signet's own refusals of the token arrive thrown; a 401 an upstream answered through
             // the gateway arrives as a response, and is not counted.
             limiter.recordFailedToken(from: address)

@@ -53,26 +53,34 @@ struct AbuseLimiter: Sendable {
 
     /// Refuses requests with a token from `address` while its failed checks are used up.
     func admitTokenBearer(from address: String?) throws {
-        guard let address, let buckets = buckets[.failedTokens], let wait = buckets.wait(address, at: now()) else { return }
-        throw Self.refusal("too many requests with a token that was not accepted came from your address", wait: wait)
+        try admitUnlessFailed(address, "too many requests with a token that was not accepted came from your address")
     }
 
     /// Counts a failed bearer-token check from `address`.
     func recordFailedToken(from address: String?) {
-        guard let address else { return }
-        _ = buckets[.failedTokens]?.take(address, at: now())
+        recordFailure(address)
     }
 
     /// Refuses an introspection by the caller `tokenId` while its inactive answers are used up (a
     /// service account guessing tokens).
     func admitIntrospection(by tokenId: String) throws {
-        guard let buckets = buckets[.failedTokens], let wait = buckets.wait("introspection\u{0}" + tokenId, at: now()) else { return }
-        throw Self.refusal("too many introspections of tokens that were not active", wait: wait)
+        try admitUnlessFailed("introspection\u{0}" + tokenId, "too many introspections of tokens that were not active")
     }
 
     /// Counts an introspection by `tokenId` that answered `{"active": false}`.
     func recordInactiveIntrospection(by tokenId: String) {
-        _ = buckets[.failedTokens]?.take("introspection\u{0}" + tokenId, at: now())
+        recordFailure("introspection\u{0}" + tokenId)
+    }
+
+    /// The failed-tokens limit is checked before a request and taken from only when it fails.
+    private func admitUnlessFailed(_ key: String?, _ what: String) throws {
+        guard let key, let buckets = buckets[.failedTokens], let wait = buckets.wait(key, at: now()) else { return }
+        throw Self.refusal(what, wait: wait)
+    }
+
+    private func recordFailure(_ key: String?) {
+        guard let key else { return }
+        _ = buckets[.failedTokens]?.take(key, at: now())
     }
 
     private func take(_ name: AbuseLimits.Name, _ key: String, _ what: String) throws {

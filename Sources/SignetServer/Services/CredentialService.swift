@@ -122,10 +122,8 @@ struct CredentialService: Sendable {
     /// `POST /auth/service-accounts/credentials`: the calling service account adds a Key credential
     /// from a public key alone (as it was created: its signed user action proves it holds one of its
     /// current keys), so its key can be rotated with overlap.
+    /// Its route admits service accounts only (``EndpointCallers/serviceAccount``).
     func addKey(_ request: CreateServiceAccountCredentialRequest, caller: Caller) async throws -> Credential {
-        guard caller.token.kind == .serviceAccount else {
-            throw APIError.forbidden("\(caller.errorName): only a service account adds its own keys here; a person uses POST /auth/credentials")
-        }
         let publicKey = try Validate.publicKey(request.publicKey)
         let name = try Validate.name(request.name ?? caller.user.name)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
