@@ -31,6 +31,7 @@ package func buildApplication(
             availableConnectionsDelegate: .maximum(configuration.maximumConnections, logger: logger)
         ),
         services: services + [
+            signet.keyReloader,
             StoreJanitor(store: store, logger: logger, now: configuration.now),
             TokenUsageFlusher(recorder: signet.authenticator.usage, interval: .seconds(configuration.tokenUsageFlushInterval)),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),

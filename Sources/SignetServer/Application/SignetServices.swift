@@ -38,6 +38,8 @@ struct SignetServices: Sendable {
     let verification: VerificationService
     /// The abuse limits' buckets, shared by the middleware and the services.
     let limiter: AbuseLimiter
+    /// Loads the signing keys when they change; a service of the application's service group.
+    let keyReloader: SigningKeyReloader
 
     init(configuration: ServerConfiguration, store: any SignetStore, logger: Logger) {
         let parts = ServiceParts(configuration: configuration, store: store, logger: logger)
@@ -71,31 +73,6 @@ struct SignetServices: Sendable {
         )
         self.gateway = parts.gateway(authenticator: authenticator, signed: signed)
         parts.servingGateway(gateway)
-        Self.reloadSigningKeysOnChange(store: store, tokens: parts.tokens, cache: parts.cache, logger: logger)
-    }
-
-    /// When the signing keys change (a rotation on this node, another node, or found by
-    /// ``SigningKeyPoller``), load them and empty the cache: callers verified under the old keys are
-    /// checked again under the new ones.
-    private static func reloadSigningKeysOnChange(
-        store: any SignetStore,
-        tokens: TokenAuthority,
-        cache: AuthorizationCache,
-        logger: Logger
-    ) {
-        store.changes.subscribe { change in
-            guard change == .signingKeys else { return }
-            Task {
-                do {
-                    try await tokens.load(try await store.signingKeys())
-                } catch {
-                    logger.error(
-                        "could not reload the token-signing keys; tokens signed by a new key are refused until it loads",
-                        metadata: ["error": "\(error)"]
-                    )
-                }
-                cache.invalidate()
-            }
-        }
+        self.keyReloader = SigningKeyReloader(store: store, tokens: parts.tokens, cache: parts.cache, logger: logger)
     }
 }
