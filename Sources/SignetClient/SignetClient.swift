@@ -141,6 +141,8 @@ public struct SignetClient: Sendable {
     public var users: UsersAPI { UsersAPI(transport: transport) }
     /// Roles ("permissions") and assignments.
     public var permissions: PermissionsAPI { PermissionsAPI(transport: transport) }
+    /// User groups: people given roles together.
+    public var userGroups: UserGroupsAPI { UserGroupsAPI(transport: transport) }
     /// The caller's credentials and key rotation.
     public var credentials: CredentialsAPI { CredentialsAPI(transport: transport) }
     /// The audit log.

@@ -138,17 +138,38 @@ package protocol RoleRepository: Sendable {
     func assignment(id: String) async throws -> AssignmentRecord?
     func deleteAssignment(id: String) async throws
     func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord]
-    /// The assignments of an identity with their roles, archived roles included.
+    /// The assignments of an identity with their roles, archived roles included: its own, then those
+    /// of its user groups (with the member as their `identityId`).
     func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)]
-    /// The assignments with their roles (archived ones included) of each of `identityIds`, in one query.
+    /// The assignments with their roles (archived ones included) of each of `identityIds`, their user
+    /// groups' included as for ``assignedRoles(identityId:)``.
     func assignedRoles(identityIds: [String]) async throws -> [(AssignmentRecord, RoleRecord)]
     /// The assignments (with their roles) of every token of `userId` of `kind`, in one query.
     func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)]
-    /// What an identity's non-archived roles grant, together.
+    /// What an identity's non-archived roles grant, together: its own and its user groups'.
     func permissions(identityId: String) async throws -> PermissionSet
     /// The active, live people (not service accounts) of an organisation who hold a non-archived
     /// role that grants every operation.
     func fullAdministrators(orgId: String) async throws -> [String]
+}
+
+/// User groups and their members (a group's roles apply to its members through ``RoleRepository``).
+package protocol UserGroupRepository: Sendable {
+    /// Throws ``StoreError/conflict(_:)`` when the organisation has a group of that name.
+    func insertUserGroup(_ group: UserGroupRecord) async throws
+    func userGroup(id: String) async throws -> UserGroupRecord?
+    func userGroups(orgId: String, afterId: String?, limit: Int) async throws -> [UserGroupRecord]
+    /// Throws ``StoreError/conflict(_:)`` when the new name is another group's.
+    func updateUserGroup(_ group: UserGroupRecord) async throws
+    /// Deletes the group with its memberships and the assignments of roles to it, together.
+    func deleteUserGroup(id: String) async throws
+    /// How many live users each group has.
+    func userGroupMemberCounts(groupIds: [String]) async throws -> [String: Int]
+    /// The group's live members, by user id.
+    func userGroupMembers(groupId: String, afterId: String?, limit: Int) async throws -> [UserRecord]
+    /// Adds the users (those already members stay as they are).
+    func addUserGroupMembers(groupId: String, userIds: [String], at: Date) async throws
+    func removeUserGroupMembers(groupId: String, userIds: [String]) async throws
 }
 
 /// Challenges waiting for signatures.
@@ -192,7 +213,7 @@ package protocol SigningKeyRepository: Sendable {
 
 /// Everything Signet persists, with transactions across it.
 package protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
-    BookkeepingRepository, RoleRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
+    BookkeepingRepository, RoleRepository, UserGroupRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T

@@ -71,6 +71,14 @@ struct AuthorizationMatrixTests {
         GET /permissions/{role}/assignments      200 403 200 403 403 401 401 401
         POST /permissions/{role}/assignments     200 403 200 403 403 401 401 401
         DELETE /permissions/{role}/assignments/{assignment} 204 403 204 403 403 401 401 401
+        GET /auth/user-groups                    200 403 200 403 403 401 401 401
+        POST /auth/user-groups                   200 403 200 403 403 401 401 401
+        GET /auth/user-groups/{group}            200 403 200 403 403 401 401 401
+        PUT /auth/user-groups/{group}            200 403 200 403 403 401 401 401
+        DELETE /auth/user-groups/{group}         200 403 200 403 403 401 401 401
+        GET /auth/user-groups/{group}/members    200 403 200 403 403 401 401 401
+        POST /auth/user-groups/{group}/members   200 403 200 403 403 401 401 401
+        DELETE /auth/user-groups/{group}/members 200 403 200 403 403 401 401 401
         GET /auth/action/logs                    200 403 200 403 200 401 401 401
         GET /auth/action/logs/{action}           200 403 200 403 200 401 401 401
         GET /auth/pats                           200 200 200 200 200 401 401 401

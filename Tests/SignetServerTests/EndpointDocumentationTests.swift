@@ -25,7 +25,7 @@ struct EndpointDocumentationTests {
             "login session, a PAT or a service account), `personLogin`, `loginSession`, `serviceAccount`,",
             "`notPat` (a login session or a service account). The server checks the token and `serviceAccount` at the",
             "route; the finer kinds, and the rules under **Also**, are the services'.",
-            "**Rate**: the abuse-limit class (`open`, `authentication`, `read`, `write`), declared for the abuse limits to come.",
+            "**Rate**: the abuse-limit class (`open`, `authentication`, `read`, `write`), the bucket the abuse limits count it in (`signet serve --help`, `--rate-limit`).",
             "",
             "| Name | Route | Signed | Operation | Callers | Rate | Also |",
             "|---|---|---|---|---|---|---|",

@@ -14,7 +14,11 @@ struct ListQueryCountTests {
     /// The lists ``QueryCountTests`` measures, with their contents.
     static let measuredWithContents: Set<String> = ["listPats", "listUsers", "listServiceAccounts", "listAuditLogs"]
     /// The lists measured here.
-    static let measuredHere = ["listUserPats", "listCredentials", "listRoles", "listAssignments"]
+    static let measuredHere = [
+        "listUserPats", "listCredentials", "listRoles", "listAssignments", "listUserGroups", "listUserGroupMembers",
+    ]
+    /// The group whose members `listUserGroupMembers` lists.
+    static let groupId = Identifier.make(.userGroup)
 
     @Test("Every list route of the catalogue has a query-count test")
     func everyListIsMeasured() {
@@ -28,6 +32,8 @@ struct ListQueryCountTests {
         case "listUserPats": "/auth/users/\(userId)/pats"
         case "listCredentials": "/auth/credentials"
         case "listRoles": "/permissions?limit=100"
+        case "listUserGroups": "/auth/user-groups?limit=100"
+        case "listUserGroupMembers": "/auth/user-groups/\(groupId)/members?limit=100"
         default: "/permissions/\(roleId)/assignments?limit=100"
         }
     }
@@ -41,29 +47,11 @@ struct ListQueryCountTests {
             let role = try await server.addRole("Listed", operations: ["Auth:Users:Read"])
             let adminId = server.organization.userId
             let path = Self.path(of: list, userId: adminId, roleId: role.id)
+            try await server.store.insertUserGroup(
+                UserGroupRecord(id: Self.groupId, orgId: server.orgId, name: "Measured", description: nil, createdAt: Date())
+            )
             func add(_ range: Range<Int>) async throws {
-                for index in range {
-                    switch list {
-                    case "listUserPats": _ = try await api.createPat(as: admin, name: "pat-\(index)")
-                    case "listCredentials":
-                        let key = try PrivateKey.generate(.ed25519).publicKey
-                        try await server.store.insertCredential(
-                            CredentialRecord(
-                                uuid: Identifier.make(.credential),
-                                orgId: server.orgId,
-                                credentialId: "key-\(index)",
-                                identityId: adminId,
-                                name: "key \(index)",
-                                publicKeyPEM: key.pemRepresentation,
-                                fingerprint: key.fingerprint,
-                                algorithm: key.algorithm,
-                                createdAt: Date()
-                            )
-                        )
-                    case "listRoles": _ = try await server.addRole("role-\(index)", operations: ["Auth:Users:Read"])
-                    default: try await server.assign(role, to: Identifier.make(.user))
-                    }
-                }
+                for index in range { try await Self.add(list, index: index, server: server, api: api, admin: admin, role: role) }
             }
             // The fewest reads of three requests: background readers (the key poller, the janitor)
             // can land inside one request's window, never inside all three.
@@ -86,6 +74,45 @@ struct ListQueryCountTests {
             let many = try await measure()
             #expect(many.items - few.items == 20, "\(list): \(few.items) then \(many.items) items")
             #expect(many.reads == few.reads, "\(list): \(few.reads) reads for \(few.items) items, \(many.reads) for \(many.items)")
+        }
+    }
+
+    /// Adds one item to the measured list.
+    static func add(_ list: String, index: Int, server: TestServer, api: APIClient, admin: Identity, role: RoleRecord) async throws {
+        switch list {
+        case "listUserPats": _ = try await api.createPat(as: admin, name: "pat-\(index)")
+        case "listCredentials":
+            let key = try PrivateKey.generate(.ed25519).publicKey
+            try await server.store.insertCredential(
+                CredentialRecord(
+                    uuid: Identifier.make(.credential),
+                    orgId: server.orgId,
+                    credentialId: "key-\(index)",
+                    identityId: server.organization.userId,
+                    name: "key \(index)",
+                    publicKeyPEM: key.pemRepresentation,
+                    fingerprint: key.fingerprint,
+                    algorithm: key.algorithm,
+                    createdAt: Date()
+                )
+            )
+        case "listRoles": _ = try await server.addRole("role-\(index)", operations: ["Auth:Users:Read"])
+        case "listUserGroups":
+            try await server.store.insertUserGroup(
+                UserGroupRecord(id: Identifier.make(.userGroup), orgId: server.orgId, name: "g-\(index)", description: nil, createdAt: Date())
+            )
+        case "listUserGroupMembers":
+            let user = UserRecord(
+                id: Identifier.make(.user),
+                orgId: server.orgId,
+                username: "m\(index)@example.com",
+                name: "m\(index)",
+                kind: .customerEmployee,
+                createdAt: Date()
+            )
+            try await server.store.insertUser(user)
+            try await server.store.addUserGroupMembers(groupId: groupId, userIds: [user.id], at: Date())
+        default: try await server.assign(role, to: Identifier.make(.user))
         }
     }
 }

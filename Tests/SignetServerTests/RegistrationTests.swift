@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import SignetAPI
 import SignetCore
-import SignetServer
 import SignetStore
 import SignetTestFixtures
 import Testing
+
+@testable import SignetServer
 
 /// Registration by code: an administrator creates a person, who registers a key or a passkey with
 /// the one-time code, then logs in with it.
@@ -40,6 +41,15 @@ struct RegistrationTests {
             credentialInfo: KeyCredentialInfo(credId: credId, clientData: clientData, attestationData: attestation)
         )
         return (credential, TestSigner(credentialId: credId, key: key))
+    }
+
+    /// `signet register --code -x…` reads `-x…` as an option: before the fix one code in 64
+    /// started with `-` (4,000 codes hold one with a chance of 1 − (63/64)^4000, certainty).
+    @Test("No registration code starts with '-', so it can follow --code on a command line")
+    func codesAreNotOptions() {
+        let codes = (0..<4000).map { _ in RegistrationService.newCode() }
+        #expect(codes.allSatisfy { !$0.hasPrefix("-") && $0.utf8.count == 22 })
+        #expect(Set(codes).count == codes.count)
     }
 
     @Test("A person registers a key with the code, then logs in; the code works once", arguments: TestDatabase.available)

@@ -17,6 +17,7 @@ enum WriteScenario {
         let tokenId = Identifier.make(.token)
         let roleId = Identifier.make(.permission)
         let assignmentId = Identifier.make(.assignment)
+        let groupId = Identifier.make(.userGroup)
         let challengeId = Identifier.make(.challenge)
         let actionId = Identifier.make(.userAction)
 
@@ -139,6 +140,21 @@ enum WriteScenario {
             }
         ),
         ("deleteAssignment(id)", { store, f in try await store.deleteAssignment(id: f.assignmentId) }),
+        (
+            "insertUserGroup(_)",
+            { store, f in
+                try await store.insertUserGroup(UserGroupRecord(id: f.groupId, orgId: f.orgId, name: "g", description: nil, createdAt: f.now))
+            }
+        ),
+        (
+            "updateUserGroup(_)",
+            { store, f in
+                try await store.updateUserGroup(UserGroupRecord(id: f.groupId, orgId: f.orgId, name: "g2", description: "d", createdAt: f.now))
+            }
+        ),
+        ("addUserGroupMembers(groupId)", { store, f in try await store.addUserGroupMembers(groupId: f.groupId, userIds: [f.userId], at: f.now) }),
+        ("removeUserGroupMembers(groupId)", { store, f in try await store.removeUserGroupMembers(groupId: f.groupId, userIds: [f.userId]) }),
+        ("deleteUserGroup(id)", { store, f in try await store.deleteUserGroup(id: f.groupId) }),
         (
             "insertChallenge(_)",
             { store, f in

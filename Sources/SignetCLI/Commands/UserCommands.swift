@@ -115,7 +115,7 @@ struct UserCommand: AsyncParsableCommand {
             fields.append(
                 (
                     "they register with",
-                    "signet register --url \(url ?? "URL") --org \(user.orgId) --email \(user.username) --code \(code) --private-key KEY.pem"
+                    "signet register --url \(url ?? "URL") --org \(user.orgId) --email \(user.username) --code=\(code) --private-key KEY.pem"
                 )
             )
         }

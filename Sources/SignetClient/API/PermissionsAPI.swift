@@ -40,7 +40,7 @@ public struct PermissionsAPI: Sendable {
         )
     }
 
-    /// Gives the role to a user, service account (`us-…`) or PAT (`to-…`).
+    /// Gives the role to a user, service account (`us-…`), PAT (`to-…`) or user group (`ug-…`).
     public func assign(_ permissionId: String, to identityId: String) async throws -> Assignment {
         try await transport.send(Endpoints.assignRole, permissionId, body: CreateAssignmentRequest(identityId: identityId))
     }

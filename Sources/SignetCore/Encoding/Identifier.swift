@@ -13,6 +13,7 @@ public enum Identifier {
         case credentialID = "ci"
         case permission = "pm"
         case assignment = "as"
+        case userGroup = "ug"
         case challenge = "ch"
         case nonce = "no"
         case userAction = "ua"

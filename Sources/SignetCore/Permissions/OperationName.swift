@@ -21,6 +21,13 @@ public enum OperationName: String, Sendable, CaseIterable {
     case permissionsRevoke = "Permissions:Revoke"
     case permissionsDelete = "Permissions:Delete"
     case assignmentsRead = "Permissions:Assignments:Read"
+    case userGroupsCreate = "Auth:UserGroups:Create"
+    case userGroupsRead = "Auth:UserGroups:Read"
+    case userGroupsUpdate = "Auth:UserGroups:Update"
+    case userGroupsDelete = "Auth:UserGroups:Delete"
+    case userGroupMembersRead = "Auth:UserGroups:Members:Read"
+    case userGroupMembersAdd = "Auth:UserGroups:Members:Add"
+    case userGroupMembersRemove = "Auth:UserGroups:Members:Remove"
     /// Signet's own: `POST /oauth2/introspect`.
     case tokensIntrospect = "Auth:Tokens:Introspect"
     /// Signet's own: `POST /auth/action/verify`.

@@ -97,6 +97,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     ServiceAccountController(accounts: services.serviceAccounts, credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
     UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
     RoleController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
+    UserGroupController(groups: services.userGroups, routes: routes).addRoutes(to: authenticated)
     CredentialController(credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs, routes: routes).addRoutes(to: authenticated)
     ExplainController(explain: services.explain, routes: routes).addRoutes(to: authenticated)

@@ -136,6 +136,10 @@ struct ServiceParts: Sendable {
         RoleService(store: store, permissions: permissions, guardrails: guardrails, declaredOperations: declaredOperations, now: now)
     }
 
+    func userGroups() -> UserGroupService {
+        UserGroupService(store: store, guardrails: guardrails, users: userPresenter, now: now)
+    }
+
     func credentials() -> CredentialService {
         CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now, limiter: limiter)
     }

@@ -25,6 +25,7 @@ struct SignetServices: Sendable {
     let serviceAccounts: ServiceAccountService
     let users: UserService
     let roles: RoleService
+    let userGroups: UserGroupService
     let credentials: CredentialService
     let auditLogs: AuditLogService
     let registration: RegistrationService
@@ -60,6 +61,7 @@ struct SignetServices: Sendable {
         self.users = parts.users(registration: registration)
         self.declaredOperations = parts.declaredOperations
         self.roles = parts.roles()
+        self.userGroups = parts.userGroups()
         self.credentials = parts.credentials()
         self.auditLogs = AuditLogService(store: store, permissions: parts.permissions, now: parts.now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)

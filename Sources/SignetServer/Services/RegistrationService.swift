@@ -46,12 +46,21 @@ struct RegistrationService: Sendable {
     ) async throws -> (
         code: String, expiresAt: Date
     )? {
-        let code = Base64URL.encode(Identifier.randomBytes(16))
+        let code = newCode()
         let expiresAt = now.addingTimeInterval(lifetime)
         guard try await store.setRegistrationCode(userId: userId, digest: TokenDigest.of(code), expiresAt: expiresAt) != nil else {
             return nil
         }
         return (code, expiresAt)
+    }
+
+    /// 16 random bytes in base64url, never starting with `-`: a code pasted after `--code` must not
+    /// read as an option (one code in 64 did, and `signet register` refused it).
+    static func newCode() -> String {
+        while true {
+            let code = Base64URL.encode(Identifier.randomBytes(16))
+            if code.utf8.first != UInt8(ascii: "-") { return code }
+        }
     }
 
     /// `PUT /auth/registration/code` (signed): a new code for a person. The caller must hold every

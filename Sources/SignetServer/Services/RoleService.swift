@@ -97,7 +97,8 @@ struct RoleService: Sendable {
         return ListResponse(items: page.items.map(Self.present), nextPageToken: page.nextPageToken)
     }
 
-    /// Gives a role to a user, a service account or a PAT. The caller must hold everything the role grants.
+    /// Gives a role to a user, a service account, a PAT or a user group (whose members then hold
+    /// it). The caller must hold everything the role grants.
     func assign(_ id: String, _ request: CreateAssignmentRequest, caller: Caller) async throws -> Assignment {
         let role = try await role(id, caller: caller)
         guard !role.isArchived else { throw APIError.badRequest("permission \(role.id) is archived; restore it before assigning it") }
@@ -131,14 +132,18 @@ struct RoleService: Sendable {
         }
     }
 
-    /// The identity must be a live user, service account or PAT of the organisation.
+    /// The identity must be a live user, service account, PAT or user group of the organisation.
     private func requireIdentity(_ identityId: String, orgId: String) async throws {
         if Identifier.isWellFormed(identityId, prefix: .user) {
             if let user = try await store.user(id: identityId), user.orgId == orgId, !user.isDeleted { return }
         } else if Identifier.isWellFormed(identityId, prefix: .token) {
             if let token = try await store.token(id: identityId), token.orgId == orgId, token.kind == .pat, !token.isDeleted { return }
+        } else if Identifier.isWellFormed(identityId, prefix: .userGroup) {
+            if let group = try await store.userGroup(id: identityId), group.orgId == orgId { return }
         } else {
-            throw APIError.badRequest("identityId must be a user or service account (us-…) or a personal access token (to-…)")
+            throw APIError.badRequest(
+                "identityId must be a user or service account (us-…), a personal access token (to-…) or a user group (ug-…)"
+            )
         }
         throw APIError.notFound("identity \(identityId) not found")
     }

@@ -154,6 +154,25 @@ enum Migrations {
         // Version 6: a challenge keeps the signature counts its passkeys had when it was issued, so
         // an answer whose count is not above them is known to be a clone's, with no clock compared.
         (6, ["ALTER TABLE challenges ADD COLUMN passkey_counts TEXT NOT NULL DEFAULT '{}'"]),
+        // Version 7: user groups. A role assigned to a group (its id as the assignment's identity)
+        // is held by every member.
+        (
+            7,
+            [
+                """
+                CREATE TABLE user_groups (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL,
+                    name_key TEXT NOT NULL, description TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX user_groups_name ON user_groups (org_id, name_key)",
+                """
+                CREATE TABLE user_group_members (
+                    group_id TEXT NOT NULL REFERENCES user_groups (id), user_id TEXT NOT NULL REFERENCES users (id),
+                    created_at BIGINT NOT NULL, PRIMARY KEY (group_id, user_id))
+                """,
+                "CREATE INDEX user_group_members_user ON user_group_members (user_id)",
+            ]
+        ),
     ]
 
     /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its

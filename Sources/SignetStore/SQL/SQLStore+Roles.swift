@@ -77,12 +77,29 @@ extension SQLStore {
     }
 
     package func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)] {
-        try await assignedRoles(joining: "", where: "a.identity_id = \(bind: identityId)")
+        try await assignedRoles(identityIds: [identityId])
     }
 
+    /// Each identity's own assignments, then those it holds through its user groups: for these the
+    /// record's `identityId` is the member's (the identity the role applies to), not the group's.
     package func assignedRoles(identityIds: [String]) async throws -> [(AssignmentRecord, RoleRecord)] {
         guard !identityIds.isEmpty else { return [] }
-        return try await assignedRoles(joining: "", where: "a.identity_id IN (\(binds: identityIds))")
+        let own = try await assignedRoles(joining: "", where: "a.identity_id IN (\(binds: identityIds))")
+        let columns = AssignmentRecord.columns.filter { $0 != AssignmentRecord.CodingKeys.identityId.rawValue }
+            .map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
+        let rows = try await read { database in
+            try await database.raw(
+                """
+                SELECT \(unsafeRaw: columns), m.user_id AS a_identity_id, r.* FROM assignments a
+                JOIN roles r ON r.id = a.permission_id JOIN user_group_members m ON m.group_id = a.identity_id
+                WHERE m.user_id IN (\(binds: identityIds)) ORDER BY a.created_at, a.id
+                """
+            ).all()
+        }
+        let throughGroups = try rows.map { row in
+            (try row.decode(model: AssignmentRecord.self, prefix: "a_"), try row.decode(model: RoleRecord.self))
+        }
+        return own + throughGroups
     }
 
     package func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)] {
@@ -110,7 +127,8 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT r.operations, r.grants_all FROM assignments a JOIN roles r ON r.id = a.permission_id
-                WHERE a.identity_id = \(bind: identityId) AND r.is_archived = FALSE
+                WHERE r.is_archived = FALSE AND (a.identity_id = \(bind: identityId)
+                    OR a.identity_id IN (SELECT group_id FROM user_group_members WHERE user_id = \(bind: identityId)))
                 """
             ).all()
         }
@@ -130,6 +148,7 @@ extension SQLStore {
                 """
                 SELECT DISTINCT u.id FROM users u
                 JOIN assignments a ON a.identity_id = u.id
+                    OR a.identity_id IN (SELECT group_id FROM user_group_members WHERE user_id = u.id)
                 JOIN roles r ON r.id = a.permission_id
                 WHERE u.org_id = \(bind: orgId) AND u.is_active = TRUE AND u.is_deleted = FALSE
                     AND u.is_service_account = FALSE AND r.grants_all = TRUE AND r.is_archived = FALSE

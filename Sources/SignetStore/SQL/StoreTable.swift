@@ -12,6 +12,8 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case accessTokens = "access_tokens"
     case roles
     case assignments
+    case userGroups = "user_groups"
+    case userGroupMembers = "user_group_members"
     case challenges
     case userActions = "user_actions"
     case signingKeys = "signing_keys"
@@ -27,7 +29,8 @@ package enum StoreTable: String, CaseIterable, Sendable {
         switch self {
         // Who may do what, and every response the authorization cache renders from them
         // (organisations too: cheap, written once, and safest announced).
-        case .organizations, .users, .credentials, .accessTokens, .roles, .assignments: .authorization
+        // (A group's members hold its roles, so both group tables decide who may do what.)
+        case .organizations, .users, .credentials, .accessTokens, .roles, .assignments, .userGroups, .userGroupMembers: .authorization
         case .signingKeys: .signingKeys
         // Read on each request straight from the database, never cached.
         case .challenges, .userActions, .schemaMigrations: nil
@@ -58,6 +61,8 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .accessTokens: AccessTokenRecord.self
         case .roles: RoleRecord.self
         case .assignments: AssignmentRecord.self
+        case .userGroups: UserGroupRecord.self
+        case .userGroupMembers: UserGroupMemberRow.self
         case .challenges: ChallengeRecord.self
         case .userActions: UserActionRecord.self
         case .signingKeys: SigningKeyRow.self

@@ -111,6 +111,10 @@ struct MatrixFixtures: Sendable {
         case "PUT /permissions/{role}": call.body = #"{"name":"renamed-\#(unique)"}"#
         case "PUT /permissions/{role}/archive": call.body = #"{"isArchived":true}"#
         case "POST /permissions/{role}/assignments": call.body = try api.json(CreateAssignmentRequest(identityId: restrictedUserId))
+        case "POST /auth/user-groups": call.body = try api.json(CreateUserGroupRequest(name: "matrix-\(unique)"))
+        case "PUT /auth/user-groups/{group}": call.body = #"{"name":"renamed-\#(unique)"}"#
+        case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
+            call.body = try api.json(UserGroupMembersRequest(userIds: [restrictedUserId]))
         case "POST /auth/pats": call.body = try api.json(CreatePersonalAccessTokenRequest(name: "matrix-\(unique)", publicKey: key))
         case "PUT /auth/pats/{pat}": call.body = #"{"name":"renamed-\#(unique)"}"#
         case "POST /auth/credentials/init": call.body = try api.json(CreateCredentialChallengeRequest(kind: .key))
@@ -154,6 +158,10 @@ struct MatrixFixtures: Sendable {
         if path.contains("{action}") {
             let logs = try await api.send(.get, "/auth/action/logs", token: admin.token).decode(ListResponse<AuditLog>.self)
             path = path.replacingOccurrences(of: "{action}", with: try #require(logs.items.first?.id))
+        }
+        if path.contains("{group}") {
+            let reply = try await api.signed(.post, "/auth/user-groups", as: admin, body: #"{"name":"group-\#(unique)"}"#)
+            path = path.replacingOccurrences(of: "{group}", with: try reply.decode(UserGroup.self).id)
         }
         if path.contains("{role}") {
             let role = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])

@@ -1,0 +1,159 @@
+import Foundation
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// User groups: people given roles together. A member holds the group's roles on their next
+/// request, on every node (the group tables announce an authorization change). Joining a group
+/// grants its roles, so adding members is bounded like assigning a role: the caller must hold
+/// everything the group's roles grant. Removing members and deleting a group keep an active full
+/// administrator, like revoking a role.
+struct UserGroupService: Sendable {
+    let store: any SignetStore
+    let guardrails: AdminGuard
+    let users: UserPresenter
+    /// The current time (injectable, so tests can move it instead of sleeping).
+    let now: @Sendable () -> Date
+
+    /// The most users one request adds or removes.
+    static let maximumMembersPerRequest = 100
+    /// The longest description, in characters (and four times that in bytes).
+    static let maximumDescriptionLength = 1000
+
+    func list(_ pagination: Pagination, caller: Caller) async throws -> ListResponse<UserGroup> {
+        let groups = try await store.userGroups(orgId: caller.orgId, afterId: pagination.afterId, limit: pagination.fetchLimit)
+        let page = pagination.page(groups, id: \.id)
+        return ListResponse(items: try await present(page.items), nextPageToken: page.nextPageToken)
+    }
+
+    func get(_ id: String, caller: Caller) async throws -> UserGroup {
+        try await present(try await group(id, caller: caller))
+    }
+
+    func create(_ request: CreateUserGroupRequest, caller: Caller) async throws -> UserGroup {
+        let group = UserGroupRecord(
+            id: Identifier.make(.userGroup),
+            orgId: caller.orgId,
+            name: try Validate.name(request.name),
+            description: try Self.description(request.description),
+            createdAt: now()
+        )
+        try await nameTakenIsConflict(group.name) { try await store.insertUserGroup(group) }
+        return try await present(group)
+    }
+
+    func update(_ id: String, _ request: UpdateUserGroupRequest, caller: Caller) async throws -> UserGroup {
+        var group = try await group(id, caller: caller)
+        if let name = request.name {
+            group.name = try Validate.name(name)
+            group.nameKey = AccessTokenRecord.key(for: group.name)
+        }
+        if let description = request.description { group.groupDescription = try Self.description(description) }
+        group.updatedAt = now()
+        try await nameTakenIsConflict(group.name) { [group] in try await store.updateUserGroup(group) }
+        return try await present(group)
+    }
+
+    /// Deletes the group, its memberships and the assignments of roles to it.
+    func delete(_ id: String, caller: Caller) async throws -> EmptyResponse {
+        let group = try await group(id, caller: caller)
+        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting user group \(group.id)") { store in
+            try await store.deleteUserGroup(id: group.id)
+        }
+        return EmptyResponse()
+    }
+
+    func members(_ id: String, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<UserInfo> {
+        let group = try await group(id, caller: caller)
+        let members = try await store.userGroupMembers(groupId: group.id, afterId: pagination.afterId, limit: pagination.fetchLimit)
+        let page = pagination.page(members, id: \.id)
+        return ListResponse(items: try await users.present(page.items), nextPageToken: page.nextPageToken)
+    }
+
+    /// Adds people (not service accounts) of the organisation; members already there stay.
+    func add(_ id: String, _ request: UserGroupMembersRequest, caller: Caller) async throws -> EmptyResponse {
+        let group = try await group(id, caller: caller)
+        let userIds = try await people(request.userIds, orgId: caller.orgId)
+        let granted = try await store.permissions(identityId: group.id)
+        try await guardrails.requireCanGrant(granted, caller: caller, what: "the roles of user group \(group.id)")
+        try await store.addUserGroupMembers(groupId: group.id, userIds: userIds, at: now())
+        return EmptyResponse()
+    }
+
+    /// Removes members; ids of users who are not members are ignored.
+    func remove(_ id: String, _ request: UserGroupMembersRequest, caller: Caller) async throws -> EmptyResponse {
+        let group = try await group(id, caller: caller)
+        let userIds = try Self.userIds(request.userIds)
+        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "removing members from user group \(group.id)") { store in
+            try await store.removeUserGroupMembers(groupId: group.id, userIds: userIds)
+        }
+        return EmptyResponse()
+    }
+
+    private func group(_ id: String, caller: Caller) async throws -> UserGroupRecord {
+        guard Identifier.isWellFormed(id, prefix: .userGroup), let group = try await store.userGroup(id: id),
+            ExactText.equals(group.orgId, caller.orgId)
+        else { throw APIError.notFound("user group \(TextRules.escaped(id)) not found") }
+        return group
+    }
+
+    /// Well-formed, deduplicated user ids, 1 to ``maximumMembersPerRequest``.
+    private static func userIds(_ ids: [String]) throws -> [String] {
+        guard (1...maximumMembersPerRequest).contains(ids.count) else {
+            throw APIError.invalid("userIds", "field 'userIds' must list 1 to \(maximumMembersPerRequest) user ids")
+        }
+        for id in ids where !Identifier.isWellFormed(id, prefix: .user) {
+            throw APIError.invalid("userIds", "'\(TextRules.escaped(id))' is not a user id (us-…)")
+        }
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// The ids, each a live person of the organisation.
+    private func people(_ ids: [String], orgId: String) async throws -> [String] {
+        let ids = try Self.userIds(ids)
+        let found = Dictionary(uniqueKeysWithValues: try await store.users(ids: ids).map { ($0.id, $0) })
+        for id in ids {
+            guard let user = found[id], ExactText.equals(user.orgId, orgId), !user.isDeleted else {
+                throw APIError.notFound("user \(id) not found")
+            }
+            guard !user.isServiceAccount else {
+                throw APIError.badRequest("\(id) is a service account; user groups hold people, and a service account's roles are its own")
+            }
+        }
+        return ids
+    }
+
+    private func nameTakenIsConflict(_ name: String, _ write: @Sendable () async throws -> Void) async throws {
+        do {
+            try await write()
+        } catch StoreError.conflict {
+            throw APIError.conflict("a user group named '\(TextRules.escaped(name))' already exists", details: ["duplicate": "name"])
+        }
+    }
+
+    private static func description(_ value: String?) throws -> String? {
+        guard let value else { return nil }
+        try Validate.text(value, field: "description", maximumCharacters: maximumDescriptionLength, maximumBytes: 4 * maximumDescriptionLength)
+        return value
+    }
+
+    private func present(_ group: UserGroupRecord) async throws -> UserGroup {
+        try await present([group])[0]
+    }
+
+    private func present(_ groups: [UserGroupRecord]) async throws -> [UserGroup] {
+        let counts = try await store.userGroupMemberCounts(groupIds: groups.map(\.id))
+        return groups.map { group in
+            UserGroup(
+                id: group.id,
+                orgId: group.orgId,
+                name: group.name,
+                description: group.groupDescription,
+                memberCount: counts[group.id] ?? 0,
+                dateCreated: group.createdAt,
+                dateUpdated: group.updatedAt
+            )
+        }
+    }
+}
