@@ -16,7 +16,7 @@ struct Signet: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
-            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, CredentialCommand.self,
+            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, GroupCommand.self, CredentialCommand.self,
             AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self,
         ]
     )

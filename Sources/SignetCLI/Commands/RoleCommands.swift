@@ -93,7 +93,7 @@ struct RoleCommand: AsyncParsableCommand {
     }
 
     struct Assign: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a role to a user, service account (us-…) or PAT (to-…).")
+        static let configuration = CommandConfiguration(abstract: "Give a role to a user, service account (us-…), PAT (to-…) or user group (ug-…).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "The role's id (pm-…).") var id: String
         @Argument(help: "Who gets it.") var identityId: String
