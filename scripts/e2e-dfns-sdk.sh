@@ -25,6 +25,9 @@ echo "==> Building signet"
 swift build --product signet
 SIGNET="$(swift build --show-bin-path)/signet"
 
+echo "==> docs/compatibility.md's coverage of dfns_sdk $DFNS_SDK_VERSION"
+"$VENV/bin/python" Tests/e2e/sdk_coverage.py
+
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 echo "==> End-to-end test with dfns_sdk $DFNS_SDK_VERSION"

@@ -127,12 +127,17 @@ class Wallets(BaseHTTPRequestHandler):
         self.answer(404, {"error": {"status": 404, "message": "not found"}})
 
     def body(self):
-        """The request body, chunked (as the gateway streams bodies of unknown length) or not."""
+        """The request body, chunked (as the gateway streams bodies of unknown length) or not; None
+        when the stream ends early (the gateway cuts a body that grows past maxBodyBytes)."""
         if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
             return self.rfile.read(int(self.headers.get("Content-Length", "0")))
         data = b""
         while True:
-            size = int(self.rfile.readline().split(b";")[0], 16)
+            line = self.rfile.readline().split(b";")[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                return None
             if size == 0:
                 self.rfile.readline()
                 return data
@@ -146,6 +151,8 @@ class Wallets(BaseHTTPRequestHandler):
             return
         parts = self.path.split("/")
         note = self.body()
+        if note is None:
+            return self.answer(400, {"error": {"status": 400, "message": "the body ended early"}})
         with self.lock:
             owner, wallet = self.wallets.get(parts[2] if len(parts) == 4 and parts[3] == "notes" else "", (None, None))
             if owner == claims["sub"]:

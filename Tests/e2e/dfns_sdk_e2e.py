@@ -23,6 +23,7 @@ from e2e_checks import check, expect_error, failures
 from dfns_sdk.auth import KeySigner
 
 import passkey_e2e
+import user_groups_e2e
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -198,6 +199,9 @@ try:
     check(len(ci_client.auth.list_users()["items"]) == 2, "the PAT reads users through its user's role")
     admin.permissions.update_permission(dev_role["id"], {"operations": ["Auth:Pats:Create"]})
     expect_error(403, "the PAT's next request after the role was narrowed", lambda: ci_client.auth.list_users())
+
+    print("user groups", flush=True)
+    user_groups_e2e.run(check, expect_error, admin, dev_client, dev["userId"])
 
     print("key rotation", flush=True)
     challenge = ci_client.auth.create_credential_challenge({"kind": "Key"})
