@@ -10,13 +10,17 @@ public struct PermissionAssignmentInfo: Codable, Sendable, Equatable {
     public var assignmentId: String
     /// The operations the role grants.
     public var operations: [String]?
+    /// Signet only, in explanations: the user group (`ug-…`) the role is assigned to, when the
+    /// identity holds it as a member; absent for the identity's own assignments.
+    public var userGroupId: String?
 
     /// Creates an entry.
-    public init(permissionName: String, permissionId: String, assignmentId: String, operations: [String]?) {
+    public init(permissionName: String, permissionId: String, assignmentId: String, operations: [String]?, userGroupId: String? = nil) {
         self.permissionName = permissionName
         self.permissionId = permissionId
         self.assignmentId = assignmentId
         self.operations = operations
+        self.userGroupId = userGroupId
     }
 }
 

@@ -138,12 +138,14 @@ package protocol RoleRepository: Sendable {
     func assignment(id: String) async throws -> AssignmentRecord?
     func deleteAssignment(id: String) async throws
     func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord]
-    /// The assignments of an identity with their roles, archived roles included: its own, then those
-    /// of its user groups (with the member as their `identityId`).
+    /// The assignments of an identity with their roles, archived roles included (its own: see
+    /// ``groupAssignedRoles(userIds:)`` for those of its user groups).
     func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)]
-    /// The assignments with their roles (archived ones included) of each of `identityIds`, their user
-    /// groups' included as for ``assignedRoles(identityId:)``.
+    /// The assignments with their roles (archived ones included) of each of `identityIds`, in one query.
     func assignedRoles(identityIds: [String]) async throws -> [(AssignmentRecord, RoleRecord)]
+    /// The roles each user holds through their user groups (archived ones included): the group's
+    /// assignment (its `identityId` the group's), with the member it applies to, in one query.
+    func groupAssignedRoles(userIds: [String]) async throws -> [(userId: String, assignment: AssignmentRecord, role: RoleRecord)]
     /// The assignments (with their roles) of every token of `userId` of `kind`, in one query.
     func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)]
     /// What an identity's non-archived roles grant, together: its own and its user groups'.

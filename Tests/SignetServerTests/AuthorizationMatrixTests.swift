@@ -31,6 +31,7 @@ struct AuthorizationMatrixTests {
         GET /settings/developers/service-accounts 200 200 200 200 200 200 200 200
         GET /settings/users                       200 200 200 200 200 200 200 200
         GET /settings/roles                       200 200 200 200 200 200 200 200
+        GET /settings/user-groups                 200 200 200 200 200 200 200 200
         GET /settings/credentials                 200 200 200 200 200 200 200 200
         GET /settings/audit-log                   200 200 200 200 200 200 200 200
         GET /assets/{asset}                       200 200 200 200 200 200 200 200

@@ -85,9 +85,14 @@ struct UserGroupTests {
             #expect(try await api.send(.get, "/auth/user-groups/\(group.id)", token: admin.token).decode(UserGroup.self).memberCount == 1)
             let listed = try await api.send(.get, members, token: admin.token).decode(ListResponse<UserInfo>.self)
             #expect(listed.items.map(\.userId) == [user.userId])
-            // The user's own record shows what they hold through the group.
+            // The user's record shows what they hold through the group, but lists only their own
+            // assignments (revoking a listed one must not take a role from the whole group).
             let info = try await api.send(.get, "/auth/users/\(user.userId)", token: admin.token).decode(UserInfo.self)
-            #expect(info.permissions?.contains("Auth:Users:Read") == true && info.permissionAssignments.map(\.permissionId) == [role.id])
+            #expect(info.permissions?.contains("Auth:Users:Read") == true && info.permissionAssignments.isEmpty)
+            // Explain names the group.
+            let why = try await api.send(.get, "/auth/permissions/explain?operation=Auth:Users:Read", token: session.token)
+                .decode(PermissionExplanation.self)
+            #expect(why.allowed && why.user.grantedBy.map(\.userGroupId) == [group.id])
 
             // A PAT made without a role gets what its user holds, the group's roles included.
             let (pat, patIdentity) = try await api.createPat(as: session)
@@ -115,7 +120,10 @@ struct UserGroupTests {
             let full = try #require(try await server.store.role(orgId: server.orgId, name: "ManagedFullAdminAccess"))
             let admins = try await api.signed(.post, "/auth/user-groups", as: admin, body: #"{"name":"Admins"}"#).decode(UserGroup.self)
             try await api.assign(full.id, to: admins.id, as: admin)
-            let manager = try await api.createRole(as: admin, operations: ["Auth:UserGroups:Members:Add", "Auth:UserGroups:Create"])
+            let manager = try await api.createRole(
+                as: admin,
+                operations: ["Auth:UserGroups:Members:Add", "Auth:UserGroups:Create", "Auth:UserGroups:Members:Read"]
+            )
             let (user, signer) = try await api.createUser(as: admin, email: "manager@example.com")
             try await api.assign(manager.id, to: user.userId, as: admin)
             let session = try await api.session(user.username, orgId: server.orgId, signer: signer)
@@ -128,6 +136,15 @@ struct UserGroupTests {
             )
             #expect(promote.status == .forbidden, "\(promote.body)")
             #expect(try await api.send(.get, "/auth/user-groups/\(admins.id)", token: admin.token).decode(UserGroup.self).memberCount == 0)
+            // Nor through a role of the group's that is archived now and may be restored later.
+            let archived = try await api.createRole(as: admin, operations: ["Wallets:Read"])
+            let dormant = try await api.signed(.post, "/auth/user-groups", as: admin, body: #"{"name":"Dormant"}"#).decode(UserGroup.self)
+            try await api.assign(archived.id, to: dormant.id, as: admin)
+            #expect(try await api.signed(.put, "/permissions/\(archived.id)/archive", as: admin, body: #"{"isArchived":true}"#).status == .ok)
+            let sneak = try await api.signed(.post, "/auth/user-groups/\(dormant.id)/members", as: session, body: #"{"userIds":["\#(user.userId)"]}"#)
+            #expect(sneak.status == .forbidden, "\(sneak.body)")
+            // Listing members shows users, so it needs Auth:Users:Read too.
+            #expect(try await api.send(.get, "/auth/user-groups/\(dormant.id)/members", token: session.token).status == .forbidden)
             // A group whose roles the caller holds (none) can be joined.
             let own = try await api.signed(.post, "/auth/user-groups", as: session, body: #"{"name":"Mine"}"#).decode(UserGroup.self)
             #expect(

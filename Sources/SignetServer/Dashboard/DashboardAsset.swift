@@ -35,6 +35,7 @@ struct DashboardAsset: Sendable {
             "service-accounts.js": DashboardAsset(PackageResources.service_accounts_js, contentType: javascript),
             "users.js": DashboardAsset(PackageResources.users_js, contentType: javascript),
             "roles.js": DashboardAsset(PackageResources.roles_js, contentType: javascript),
+            "groups.js": DashboardAsset(PackageResources.groups_js, contentType: javascript),
             "credentials.js": DashboardAsset(PackageResources.credentials_js, contentType: javascript),
             "audit-log.js": DashboardAsset(PackageResources.audit_log_js, contentType: javascript),
             "endpoints.js": DashboardAsset(Array(EndpointsModule.javascript.utf8), contentType: javascript),

@@ -3,7 +3,7 @@ import SignetCore
 /// The dashboard's pages: each is the shared layout around its own body, with its own script.
 /// The names follow the Dfns dashboard ("Settings > Developers > Personal Access Tokens").
 enum DashboardPage: CaseIterable, Sendable {
-    case signIn, setup, personalAccessTokens, serviceAccounts, users, roles, credentials, auditLog
+    case signIn, setup, personalAccessTokens, serviceAccounts, users, roles, groups, credentials, auditLog
 
     /// Where the page is served.
     var path: String {
@@ -14,6 +14,7 @@ enum DashboardPage: CaseIterable, Sendable {
         case .serviceAccounts: "/settings/developers/service-accounts"
         case .users: "/settings/users"
         case .roles: "/settings/roles"
+        case .groups: "/settings/user-groups"
         case .credentials: "/settings/credentials"
         case .auditLog: "/settings/audit-log"
         }
@@ -28,6 +29,7 @@ enum DashboardPage: CaseIterable, Sendable {
         case .serviceAccounts: "Service Accounts"
         case .users: "Users"
         case .roles: "Roles"
+        case .groups: "User groups"
         case .credentials: "My credentials"
         case .auditLog: "Audit log"
         }
@@ -38,7 +40,7 @@ enum DashboardPage: CaseIterable, Sendable {
         switch self {
         case .signIn, .setup: []
         case .personalAccessTokens, .serviceAccounts: ["Settings", "Developers", title]
-        case .users, .roles, .credentials, .auditLog: ["Settings", title]
+        case .users, .roles, .groups, .credentials, .auditLog: ["Settings", title]
         }
     }
 
@@ -51,6 +53,7 @@ enum DashboardPage: CaseIterable, Sendable {
         case .serviceAccounts: "service-accounts.js"
         case .users: "users.js"
         case .roles: "roles.js"
+        case .groups: "groups.js"
         case .credentials: "credentials.js"
         case .auditLog: "audit-log.js"
         }
@@ -66,6 +69,7 @@ enum DashboardPage: CaseIterable, Sendable {
             case .serviceAccounts: PackageResources.service_accounts_html
             case .users: PackageResources.users_html
             case .roles: PackageResources.roles_html
+            case .groups: PackageResources.groups_html
             case .credentials: PackageResources.credentials_html
             case .auditLog: PackageResources.audit_log_html
             }
@@ -76,5 +80,5 @@ enum DashboardPage: CaseIterable, Sendable {
     var needsSession: Bool { self != .signIn && self != .setup }
 
     /// The pages in the navigation, in order.
-    static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .credentials, .auditLog]
+    static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .groups, .credentials, .auditLog]
 }

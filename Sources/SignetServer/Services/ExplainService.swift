@@ -56,9 +56,21 @@ struct ExplainService: Sendable {
 
     private func side(_ identityId: String, _ operation: String) async throws -> PermissionExplanation.Side {
         var granting: [PermissionAssignmentInfo] = []
-        for (assignment, role) in try await store.assignedRoles(identityId: identityId) where !role.isArchived {
+        let own = try await store.assignedRoles(identityId: identityId).map { (assignment: $0.0, role: $0.1, group: String?.none) }
+        let throughGroups = try await store.groupAssignedRoles(userIds: [identityId]).map {
+            (assignment: $0.assignment, role: $0.role, group: Optional($0.assignment.identityId))
+        }
+        for (assignment, role, group) in own + throughGroups where !role.isArchived {
             guard role.grantsAll || PermissionSet(operations: role.operations).allows(operation) else { continue }
-            granting.append(PermissionAssignmentInfo(permissionName: role.name, permissionId: role.id, assignmentId: assignment.id, operations: nil))
+            granting.append(
+                PermissionAssignmentInfo(
+                    permissionName: role.name,
+                    permissionId: role.id,
+                    assignmentId: assignment.id,
+                    operations: nil,
+                    userGroupId: group
+                )
+            )
         }
         return .init(id: identityId, allowed: !granting.isEmpty, grantedBy: granting)
     }

@@ -59,13 +59,17 @@ struct PatService: Sendable {
             createdAt: now,
             expiresAt: expiresAt
         )
-        // Without a permissionId the PAT gets the roles its user holds now; later grants to the user
+        // Without a permissionId the PAT gets the roles its user holds now (through user groups too,
+        // as copies of its own); later grants to the user
         // do not widen it. Either way the effective permissions never exceed the user's.
         let roleIds: [String]
         if let role {
             roleIds = [role.id]
         } else {
-            roleIds = try await store.assignedRoles(identityId: caller.userId).filter { !$0.1.isArchived }.map(\.1.id)
+            let own = try await store.assignedRoles(identityId: caller.userId).map(\.1)
+            let throughGroups = try await store.groupAssignedRoles(userIds: [caller.userId]).map(\.role)
+            var seen = Set<String>()
+            roleIds = (own + throughGroups).filter { !$0.isArchived && seen.insert($0.id).inserted }.map(\.id)
         }
         try await nameRaceIsConflict(name, userId: caller.userId, except: nil) {
             try await insert(record, credential: credential, roleIds: roleIds, now: now)

@@ -113,7 +113,18 @@ struct RoleService: Sendable {
             createdAt: now
         )
         do {
-            try await store.insertAssignment(assignment)
+            if Identifier.isWellFormed(request.identityId, prefix: .userGroup) {
+                // Under the group's lock, so that nobody joins on a check made before this role was given.
+                try await store.transaction { store in
+                    try await store.lock(UserGroupService.lockKey(request.identityId))
+                    guard try await store.userGroup(id: request.identityId) != nil else {
+                        throw APIError.notFound("identity \(request.identityId) not found")
+                    }
+                    try await store.insertAssignment(assignment)
+                }
+            } else {
+                try await store.insertAssignment(assignment)
+            }
         } catch StoreError.conflict {
             throw APIError.conflict("\(request.identityId) already has permission \(role.id)", details: ["duplicate": "identityId"])
         }

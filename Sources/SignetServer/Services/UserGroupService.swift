@@ -58,27 +58,40 @@ struct UserGroupService: Sendable {
     func delete(_ id: String, caller: Caller) async throws -> EmptyResponse {
         let group = try await group(id, caller: caller)
         try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting user group \(group.id)") { store in
+            try await store.lock(Self.lockKey(group.id))
             try await store.deleteUserGroup(id: group.id)
         }
         return EmptyResponse()
     }
 
+    /// The members as `GET /auth/users` shows users, so the caller needs `Auth:Users:Read` too.
     func members(_ id: String, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<UserInfo> {
+        try await guardrails.permissions.require(.usersRead, for: caller)
         let group = try await group(id, caller: caller)
         let members = try await store.userGroupMembers(groupId: group.id, afterId: pagination.afterId, limit: pagination.fetchLimit)
         let page = pagination.page(members, id: \.id)
         return ListResponse(items: try await users.present(page.items), nextPageToken: page.nextPageToken)
     }
 
-    /// Adds people (not service accounts) of the organisation; members already there stay.
+    /// Adds people (not service accounts) of the organisation; members already there stay. The
+    /// caller must hold what every role of the group grants, archived ones included (restoring one
+    /// must not hand its operations to whoever joined meanwhile). The check and the insert hold the
+    /// group's lock, which role assignments to the group and its deletion take too.
     func add(_ id: String, _ request: UserGroupMembersRequest, caller: Caller) async throws -> EmptyResponse {
         let group = try await group(id, caller: caller)
-        let userIds = try await people(request.userIds, orgId: caller.orgId)
-        let granted = try await store.permissions(identityId: group.id)
-        try await guardrails.requireCanGrant(granted, caller: caller, what: "the roles of user group \(group.id)")
-        try await store.addUserGroupMembers(groupId: group.id, userIds: userIds, at: now())
+        try await store.transaction { store in
+            try await store.lock(Self.lockKey(group.id))
+            guard try await store.userGroup(id: group.id) != nil else { throw APIError.notFound("user group \(group.id) not found") }
+            let granted = try await store.assignedRoles(identityId: group.id).reduce(PermissionSet.none) { $0.union($1.1.permissionSet) }
+            try await guardrails.requireCanGrant(granted, caller: caller, what: "the roles of user group \(group.id)")
+            let userIds = try await Self.people(request.userIds, orgId: caller.orgId, store: store)
+            try await store.addUserGroupMembers(groupId: group.id, userIds: userIds, at: now())
+        }
         return EmptyResponse()
     }
+
+    /// The lock that serialises changes of what a group grants and who is in it.
+    static func lockKey(_ groupId: String) -> String { "user-group:\(groupId)" }
 
     /// Removes members; ids of users who are not members are ignored.
     func remove(_ id: String, _ request: UserGroupMembersRequest, caller: Caller) async throws -> EmptyResponse {
@@ -110,8 +123,8 @@ struct UserGroupService: Sendable {
     }
 
     /// The ids, each a live person of the organisation.
-    private func people(_ ids: [String], orgId: String) async throws -> [String] {
-        let ids = try Self.userIds(ids)
+    private static func people(_ ids: [String], orgId: String, store: any SignetStore) async throws -> [String] {
+        let ids = try userIds(ids)
         let found = Dictionary(uniqueKeysWithValues: try await store.users(ids: ids).map { ($0.id, $0) })
         for id in ids {
             guard let user = found[id], ExactText.equals(user.orgId, orgId), !user.isDeleted else {

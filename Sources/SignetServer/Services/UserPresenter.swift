@@ -13,13 +13,16 @@ struct UserPresenter: Sendable {
     private struct Relations {
         let credentials: [String: [CredentialRecord]]
         let roles: [String: [(AssignmentRecord, RoleRecord)]]
+        /// The roles each user holds through user groups.
+        let groupRoles: [String: [RoleRecord]]
     }
 
     private func relations(of users: [UserRecord]) async throws -> Relations {
         let ids = users.map(\.id)
         return Relations(
             credentials: Dictionary(grouping: try await store.credentials(identityIds: ids), by: \.identityId),
-            roles: Dictionary(grouping: try await store.assignedRoles(identityIds: ids), by: \.0.identityId)
+            roles: Dictionary(grouping: try await store.assignedRoles(identityIds: ids), by: \.0.identityId),
+            groupRoles: Dictionary(grouping: try await store.groupAssignedRoles(userIds: ids), by: \.userId).mapValues { $0.map(\.role) }
         )
     }
 
@@ -38,8 +41,11 @@ struct UserPresenter: Sendable {
     private func info(_ user: UserRecord, _ relations: Relations) -> UserInfo {
         let credentials = relations.credentials[user.id] ?? []
         let roles = relations.roles[user.id] ?? []
-        // What the non-archived roles grant together, as `SignetStore.permissions(identityId:)` reads it.
-        let permissions = roles.map(\.1).filter { !$0.isArchived }.reduce(PermissionSet.none) { $0.union($1.permissionSet) }
+        // What the non-archived roles grant together, their own and their groups', as
+        // `SignetStore.permissions(identityId:)` reads it. `permissionAssignments` lists only their
+        // own: revoking a listed assignment must not take a role from a whole group.
+        let held = roles.map(\.1) + (relations.groupRoles[user.id] ?? [])
+        let permissions = held.filter { !$0.isArchived }.reduce(PermissionSet.none) { $0.union($1.permissionSet) }
         return UserInfo(
             username: user.username,
             name: user.name,

@@ -77,29 +77,31 @@ extension SQLStore {
     }
 
     package func assignedRoles(identityId: String) async throws -> [(AssignmentRecord, RoleRecord)] {
-        try await assignedRoles(identityIds: [identityId])
+        try await assignedRoles(joining: "", where: "a.identity_id = \(bind: identityId)")
     }
 
-    /// Each identity's own assignments, then those it holds through its user groups: for these the
-    /// record's `identityId` is the member's (the identity the role applies to), not the group's.
     package func assignedRoles(identityIds: [String]) async throws -> [(AssignmentRecord, RoleRecord)] {
         guard !identityIds.isEmpty else { return [] }
-        let own = try await assignedRoles(joining: "", where: "a.identity_id IN (\(binds: identityIds))")
-        let columns = AssignmentRecord.columns.filter { $0 != AssignmentRecord.CodingKeys.identityId.rawValue }
-            .map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
+        return try await assignedRoles(joining: "", where: "a.identity_id IN (\(binds: identityIds))")
+    }
+
+    package func groupAssignedRoles(userIds: [String]) async throws -> [(userId: String, assignment: AssignmentRecord, role: RoleRecord)] {
+        guard !userIds.isEmpty else { return [] }
         let rows = try await read { database in
             try await database.raw(
                 """
-                SELECT \(unsafeRaw: columns), m.user_id AS a_identity_id, r.* FROM assignments a
-                JOIN roles r ON r.id = a.permission_id JOIN user_group_members m ON m.group_id = a.identity_id
-                WHERE m.user_id IN (\(binds: identityIds)) ORDER BY a.created_at, a.id
+                SELECT m.user_id AS member_id, \(unsafeRaw: Self.assignmentColumns), r.* FROM user_group_members m
+                JOIN assignments a ON a.identity_id = m.group_id JOIN roles r ON r.id = a.permission_id
+                WHERE m.user_id IN (\(binds: userIds)) ORDER BY a.created_at, a.id
                 """
             ).all()
         }
-        let throughGroups = try rows.map { row in
-            (try row.decode(model: AssignmentRecord.self, prefix: "a_"), try row.decode(model: RoleRecord.self))
+        return try rows.map { row in
+            (
+                try row.decode(column: "member_id", as: String.self), try row.decode(model: AssignmentRecord.self, prefix: "a_"),
+                try row.decode(model: RoleRecord.self)
+            )
         }
-        return own + throughGroups
     }
 
     package func tokenAssignedRoles(userId: String, kind: TokenKind) async throws -> [(AssignmentRecord, RoleRecord)] {
@@ -110,10 +112,11 @@ extension SQLStore {
     }
 
     /// Assignments with their roles (the assignment's columns under an `a_` prefix, the role's as they are).
+    private static let assignmentColumns = AssignmentRecord.columns.map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
+
     private func assignedRoles(joining join: String, where condition: SQLQueryString) async throws -> [(AssignmentRecord, RoleRecord)] {
-        let assignmentColumns = AssignmentRecord.columns.map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
         var query: SQLQueryString =
-            "SELECT \(unsafeRaw: assignmentColumns), r.* FROM assignments a JOIN roles r ON r.id = a.permission_id \(unsafeRaw: join) WHERE "
+            "SELECT \(unsafeRaw: Self.assignmentColumns), r.* FROM assignments a JOIN roles r ON r.id = a.permission_id \(unsafeRaw: join) WHERE "
         query.appendInterpolation(condition)
         query.appendLiteral(" ORDER BY a.created_at, a.id")
         let rows = try await read { [query] database in try await database.raw(query).all() }
@@ -127,8 +130,8 @@ extension SQLStore {
             try await database.raw(
                 """
                 SELECT r.operations, r.grants_all FROM assignments a JOIN roles r ON r.id = a.permission_id
-                WHERE r.is_archived = FALSE AND (a.identity_id = \(bind: identityId)
-                    OR a.identity_id IN (SELECT group_id FROM user_group_members WHERE user_id = \(bind: identityId)))
+                WHERE r.is_archived = FALSE AND a.identity_id IN (
+                    SELECT \(bind: identityId) UNION ALL SELECT group_id FROM user_group_members WHERE user_id = \(bind: identityId))
                 """
             ).all()
         }
@@ -143,16 +146,19 @@ extension SQLStore {
     }
 
     package func fullAdministrators(orgId: String) async throws -> [String] {
-        try await read { database in
+        // Two branches (the role held directly, or through a user group) so that each is a plain join.
+        return try await read { database in
             try await database.raw(
                 """
-                SELECT DISTINCT u.id FROM users u
-                JOIN assignments a ON a.identity_id = u.id
-                    OR a.identity_id IN (SELECT group_id FROM user_group_members WHERE user_id = u.id)
-                JOIN roles r ON r.id = a.permission_id
+                SELECT u.id AS id FROM users u JOIN assignments a ON a.identity_id = u.id JOIN roles r ON r.id = a.permission_id
                 WHERE u.org_id = \(bind: orgId) AND u.is_active = TRUE AND u.is_deleted = FALSE
                     AND u.is_service_account = FALSE AND r.grants_all = TRUE AND r.is_archived = FALSE
-                ORDER BY u.id
+                UNION
+                SELECT u.id AS id FROM users u JOIN user_group_members m ON m.user_id = u.id
+                JOIN assignments a ON a.identity_id = m.group_id JOIN roles r ON r.id = a.permission_id
+                WHERE u.org_id = \(bind: orgId) AND u.is_active = TRUE AND u.is_deleted = FALSE
+                    AND u.is_service_account = FALSE AND r.grants_all = TRUE AND r.is_archived = FALSE
+                ORDER BY id
                 """
             ).all().map { try $0.decode(column: "id", as: String.self) }
         }

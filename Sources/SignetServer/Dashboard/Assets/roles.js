@@ -97,7 +97,7 @@ form.addEventListener('submit', async (event) => {
 assignForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const identityId = assignForm.identityId.value.trim();
-  fieldError('assign-identity', identityId ? null : 'Enter the id of a user, service account or token.');
+  fieldError('assign-identity', identityId ? null : 'Enter the id of a user, service account, token or user group.');
   if (!identityId || !assigning) return;
   await busy(document.getElementById('assign-button'), async () => {
     await api(endpoints.assignRole, { params: [assigning.id], body: { identityId } });
