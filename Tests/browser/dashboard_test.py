@@ -1,7 +1,7 @@
 """The dashboard in a real browser (headless Chromium, virtual passkey authenticator), each flow from a
 fresh browser profile: setup link → passkey → signed in; sign out and in; the documented PAT flow,
 its token used with the real dfns_sdk; deactivate/reactivate; a read-only role; an invited person in
-another profile; a passkey whose user verification is refused.
+another profile; a user group (settings_flows.py); a passkey whose user verification is refused.
 
 usage: dashboard_test.py SIGNET WORK_DIR SCREENSHOT_DIR"""
 import sys
@@ -16,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from harness import Browser, Server, check
+from settings_flows import narrow_screen, user_group
 
 PAT_PAGE = "/settings/developers/personal-access-tokens"
 
@@ -248,16 +249,6 @@ def other_pages(browser, server):
     browser.shot("audit-log")
 
 
-def narrow_screen(browser):
-    browser.driver.set_window_size(390, 844)
-    browser.open(browser.base + PAT_PAGE)
-    browser.find("#pat-table tbody tr")
-    overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth")
-    check(overflow <= 0, "on a narrow (mobile) screen the page does not scroll sideways")
-    browser.driver.save_screenshot(browser.screenshots + "/99-first-pats-mobile.png")
-    browser.driver.set_window_size(1280, 900)
-
-
 def main():
     signet, work, screenshots = sys.argv[1:4]
     started = time.time()
@@ -276,6 +267,8 @@ def main():
         read_only_role(first, server)
         print("flow: an invited person in another browser profile")
         invited_person(first, server, screenshots)
+        print("flow: a user group")
+        user_group(first, server)
         print("flow: user verification refused")
         refused_user_verification(first, server)
         print("flow: a service account")
