@@ -183,6 +183,9 @@ package protocol ChallengeRepository: Sendable {
     func consumeChallenge(id: String, at: Date) async throws -> Bool
     /// Counts a wrong answer to a challenge; at ``maximumFailures`` the challenge dies (as if answered).
     func recordChallengeFailure(id: String, at: Date) async throws
+    func insertCredentialCode(_ code: CredentialCodeRow) async throws
+    /// Uses the code up, once: its row when it was unused and unexpired at `at`, else `nil`.
+    func consumeCredentialCode(digest: String, at: Date) async throws -> CredentialCodeRow?
     /// Deletes challenges, registration codes, Fast Auth nonces, and user actions never used, that
     /// expired before `date`, and the last uses of tokens deleted or expired before it. Used user
     /// actions are the audit trail and stay. Returns how many records were deleted.

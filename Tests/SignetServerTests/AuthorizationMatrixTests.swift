@@ -95,6 +95,9 @@ struct AuthorizationMatrixTests {
         PUT /auth/credentials/activate           200 200 200 200 200 401 401 401
         PUT /auth/credentials/deactivate         200 200 200 200 200 401 401 401
         DELETE /auth/credentials/{credential} 200 200 200 200 200 401 401 401
+        POST /auth/credentials/code              200 200 403 403 403 401 401 401
+        POST /auth/credentials/code/init         200 200 200 200 200 200 200 200
+        POST /auth/credentials/code/verify       403 403 403 403 403 403 403 403
         PUT /auth/logout                         200 200 400 400 400 401 401 401
         POST /auth/logout                        200 200 400 400 400 401 401 401
         """

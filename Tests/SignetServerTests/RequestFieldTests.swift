@@ -26,6 +26,8 @@ struct RequestFieldTests {
         ArchivePermissionRequest(isArchived: true),
         CreateAssignmentRequest(identityId: "us"),
         CreateUserGroupRequest(name: "n"),
+        CreateCredentialCodeRequest(expiration: Date()),
+        CreateCredentialChallengeWithCodeRequest(credentialKind: .key, code: "c"),
         UpdateUserGroupRequest(name: "n"),
         UserGroupMembersRequest(userIds: []),
         CreateServiceAccountRequest(name: "n", publicKey: "k"),

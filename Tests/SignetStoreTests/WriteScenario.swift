@@ -141,6 +141,15 @@ enum WriteScenario {
         ),
         ("deleteAssignment(id)", { store, f in try await store.deleteAssignment(id: f.assignmentId) }),
         (
+            "insertCredentialCode(_)",
+            { store, f in
+                try await store.insertCredentialCode(
+                    CredentialCodeRow(digest: "d", orgId: f.orgId, userId: f.userId, expiresAt: f.now.addingTimeInterval(60), createdAt: f.now)
+                )
+            }
+        ),
+        ("consumeCredentialCode(digest)", { store, f in _ = try await store.consumeCredentialCode(digest: "d", at: f.now) }),
+        (
             "insertUserGroup(_)",
             { store, f in
                 try await store.insertUserGroup(UserGroupRecord(id: f.groupId, orgId: f.orgId, name: "g", description: nil, createdAt: f.now))

@@ -22,6 +22,7 @@ from dfns_sdk import DfnsClient, DfnsClientConfig
 from e2e_checks import check, expect_error, failures
 from dfns_sdk.auth import KeySigner
 
+import credential_code_e2e
 import passkey_e2e
 import user_groups_e2e
 from cryptography.hazmat.primitives import serialization
@@ -199,6 +200,9 @@ try:
     check(len(ci_client.auth.list_users()["items"]) == 2, "the PAT reads users through its user's role")
     admin.permissions.update_permission(dev_role["id"], {"operations": ["Auth:Pats:Create"]})
     expect_error(403, "the PAT's next request after the role was narrowed", lambda: ci_client.auth.list_users())
+
+    print("a key added from another device with a one-time code", flush=True)
+    credential_code_e2e.run(check, expect_error, dev_client, anonymous, "dev@e2e.example", org["orgId"], base_url)
 
     print("user groups", flush=True)
     user_groups_e2e.run(check, expect_error, admin, dev_client, dev["userId"])

@@ -109,6 +109,34 @@ extension Endpoints {
         signed: true,
         rate: .write
     )
+    /// `POST /auth/credentials/code`: a one-time code for adding a credential from another device.
+    public static let createCredentialCode = Endpoint<CreateCredentialCodeRequest, CredentialCode>(
+        "createCredentialCode",
+        .POST,
+        "/auth/credentials/code",
+        signed: true,
+        callers: .personLogin,
+        rate: .write,
+        note: "single use, expires within an hour; the code is stored only as a digest"
+    )
+    /// `POST /auth/credentials/code/init`: the new device's challenge, for the code (no access token).
+    public static let credentialCodeInit = Endpoint<CreateCredentialChallengeWithCodeRequest, CredentialChallenge>(
+        "credentialCodeInit",
+        .POST,
+        "/auth/credentials/code/init",
+        callers: .anyone,
+        rate: .authentication,
+        note: "uses the code up"
+    )
+    /// `POST /auth/credentials/code/verify`: the new credential, answering that challenge (no access token).
+    public static let createCredentialWithCode = Endpoint<CreateCredentialRequest, Credential>(
+        "createCredentialWithCode",
+        .POST,
+        "/auth/credentials/code/verify",
+        callers: .anyone,
+        rate: .authentication,
+        note: "only with a challenge from credentialCodeInit"
+    )
     /// `PUT /auth/credentials/activate`.
     public static let activateCredential = Endpoint<CredentialUuidRequest, MessageResponse>(
         "activateCredential",
@@ -140,6 +168,6 @@ extension Endpoints {
         listUsers.rule, createUser.rule, getUser.rule, updateUser.rule, activateUser.rule, deactivateUser.rule, deleteUser.rule,
         registrationInit.rule, register.rule, newRegistrationCode.rule,
         listCredentials.rule, credentialInit.rule, createCredential.rule, activateCredential.rule, deactivateCredential.rule,
-        deleteCredential.rule,
+        deleteCredential.rule, createCredentialCode.rule, credentialCodeInit.rule, createCredentialWithCode.rule,
     ]
 }

@@ -39,6 +39,33 @@ public struct CredentialsAPI: Sendable {
         )
     }
 
+    /// `POST /auth/credentials/code` (a person's login session): a one-time code with which another
+    /// device, not signed in, adds a credential to this account (``add(key:name:code:)``).
+    public func createCode(expiration: Date) async throws -> CredentialCode {
+        try await transport.send(Endpoints.createCredentialCode, body: CreateCredentialCodeRequest(expiration: expiration))
+    }
+
+    /// `POST /auth/credentials/code/init` (no access token needed): uses the code up.
+    public func createChallenge(code: String, kind: CredentialKind = .key) async throws -> CredentialChallenge {
+        try await transport.send(Endpoints.credentialCodeInit, body: CreateCredentialChallengeWithCodeRequest(credentialKind: kind, code: code))
+    }
+
+    /// `POST /auth/credentials/code/verify` (no access token needed) with a prepared attestation.
+    public func createWithCode(_ request: CreateCredentialRequest) async throws -> Credential {
+        try await transport.send(Endpoints.createCredentialWithCode, body: request)
+    }
+
+    /// Adds `key` to the account whose one-time `code` this is, from a client with no access token:
+    /// trades the code for a challenge and answers it with `key`'s attestation.
+    public func add(key: PrivateKey, name: String, code: String) async throws -> Credential {
+        let challenge = try await createChallenge(code: code)
+        let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.challenge, key: key)
+        let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: clientData, attestationData: attestationData)
+        return try await createWithCode(
+            CreateCredentialRequest(credentialInfo: info, credentialName: name, challengeIdentifier: challenge.challengeIdentifier)
+        )
+    }
+
     public func activate(_ credentialUuid: String) async throws -> MessageResponse {
         try await transport.send(Endpoints.activateCredential, body: CredentialUuidRequest(credentialUuid: credentialUuid))
     }

@@ -87,6 +87,8 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     auth.addPublicRoutes(to: router)
     let registration = RegistrationController(registration: services.registration, routes: routes)
     registration.addPublicRoutes(to: router)
+    let credentials = CredentialController(credentials: services.credentials, codes: services.credentialCodes, routes: routes)
+    credentials.addPublicRoutes(to: router)
 
     let authenticated = router.group()
         .add(middleware: services.authenticator)
@@ -98,7 +100,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
     RoleController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
     UserGroupController(groups: services.userGroups, routes: routes).addRoutes(to: authenticated)
-    CredentialController(credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
+    credentials.addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs, routes: routes).addRoutes(to: authenticated)
     ExplainController(explain: services.explain, routes: routes).addRoutes(to: authenticated)
     VerificationController(verification: services.verification, routes: routes).addRoutes(to: authenticated)

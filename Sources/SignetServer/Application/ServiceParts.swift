@@ -144,6 +144,10 @@ struct ServiceParts: Sendable {
         CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now, limiter: limiter)
     }
 
+    func credentialCodes(credentials: CredentialService) -> CredentialCodeService {
+        CredentialCodeService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, credentials: credentials, now: now)
+    }
+
     func explain() -> ExplainService {
         let declared = declaredOperations
         return ExplainService(store: store, permissions: permissions, declaredOperations: { declared.current })

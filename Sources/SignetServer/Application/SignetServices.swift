@@ -27,6 +27,7 @@ struct SignetServices: Sendable {
     let roles: RoleService
     let userGroups: UserGroupService
     let credentials: CredentialService
+    let credentialCodes: CredentialCodeService
     let auditLogs: AuditLogService
     let registration: RegistrationService
     /// The dashboard's pages, rendered once.
@@ -63,6 +64,7 @@ struct SignetServices: Sendable {
         self.roles = parts.roles()
         self.userGroups = parts.userGroups()
         self.credentials = parts.credentials()
+        self.credentialCodes = parts.credentialCodes(credentials: credentials)
         self.auditLogs = AuditLogService(store: store, permissions: parts.permissions, now: parts.now)
         self.dashboard = DashboardRenderer(relyingPartyId: configuration.relyingParty?.id)
         self.explain = parts.explain()

@@ -48,32 +48,45 @@ struct CredentialService: Sendable {
 
     /// `POST /auth/credentials` (signed): verifies the new key's attestation and adds the credential.
     func create(_ request: CreateCredentialRequest, caller: Caller) async throws -> Credential {
-        if request.credentialKind == .fido2 { return try await createPasskey(request, caller: caller) }
-        guard request.credentialKind == .key else {
-            throw APIError.badRequest(
-                "credentialKind '\(request.credentialKind.rawValue)' is not supported; Signet registers Key and Fido2 credentials"
+        if request.credentialKind == .fido2 { try PasskeyService.requirePerson(caller) }
+        try Self.requireSupported(request.credentialKind)
+        let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
+        return try await register(request, challenge: challenge, user: caller.user, identityId: caller.signingIdentityId)
+    }
+
+    /// Refuses the kinds Signet does not register.
+    static func requireSupported(_ kind: CredentialKind) throws {
+        guard kind == .key || kind == .fido2 else {
+            throw APIError.badRequest("credentialKind '\(kind.rawValue)' is not supported; Signet registers Key and Fido2 credentials")
+        }
+    }
+
+    /// Verifies the new credential's attestation against `challenge`, uses the challenge up, and
+    /// adds the credential to `identityId` (a passkey only ever to `user`, a person).
+    func register(_ request: CreateCredentialRequest, challenge: ChallengeRecord, user: UserRecord, identityId: String) async throws -> Credential {
+        let name = try Validate.name(request.credentialName, field: "credentialName")
+        let used = APIError.forbidden("the credential challenge is not valid: it has already been used or has expired; ask for a new one")
+        let credential: CredentialRecord
+        if request.credentialKind == .fido2 {
+            credential = try await passkeys.register(request.credentialInfo, name: name, challenge: challenge, user: user)
+            guard try await store.consumeChallenge(id: challenge.id, at: now()) else { throw used }
+        } else {
+            let credId = request.credentialInfo.credId
+            try Validate.credId(credId)
+            let publicKey = try await Validate.newKey(request.credentialInfo, challenge: challenge, orgId: user.orgId, store: store)
+            guard try await store.consumeChallenge(id: challenge.id, at: now()) else { throw used }
+            credential = CredentialRecord(
+                uuid: Identifier.make(.credential),
+                orgId: user.orgId,
+                credentialId: credId,
+                identityId: identityId,
+                name: name,
+                publicKeyPEM: publicKey.pemRepresentation,
+                fingerprint: publicKey.fingerprint,
+                algorithm: publicKey.algorithm,
+                createdAt: now()
             )
         }
-        let name = try Validate.name(request.credentialName, field: "credentialName")
-        let credId = request.credentialInfo.credId
-        try Validate.credId(credId)
-        let refuse = { (reason: String) in APIError.forbidden("the credential challenge is not valid: \(reason)") }
-        let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
-        let publicKey = try await Validate.newKey(request.credentialInfo, challenge: challenge, orgId: caller.orgId, store: store)
-        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
-            throw refuse("it has already been used or has expired; ask for a new one")
-        }
-        let credential = CredentialRecord(
-            uuid: Identifier.make(.credential),
-            orgId: caller.orgId,
-            credentialId: credId,
-            identityId: caller.signingIdentityId,
-            name: name,
-            publicKeyPEM: publicKey.pemRepresentation,
-            fingerprint: publicKey.fingerprint,
-            algorithm: publicKey.algorithm,
-            createdAt: now()
-        )
         try await store.insertCredential(credential)
         return Self.present(credential)
     }
@@ -138,19 +151,6 @@ struct CredentialService: Sendable {
             credential.identityId == caller.signingIdentityId, !credential.isDeleted
         else { throw APIError.notFound("credential \(TextRules.escaped(uuid)) not found") }
         return credential
-    }
-
-    /// `POST /auth/credentials` with `credentialKind: "Fido2"`: a person adds a passkey.
-    private func createPasskey(_ request: CreateCredentialRequest, caller: Caller) async throws -> Credential {
-        try PasskeyService.requirePerson(caller)
-        let name = try Validate.name(request.credentialName, field: "credentialName")
-        let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
-        let credential = try await passkeys.register(request.credentialInfo, name: name, challenge: challenge, user: caller.user)
-        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
-            throw APIError.forbidden("the credential challenge is not valid: it has already been used or has expired; ask for a new one")
-        }
-        try await store.insertCredential(credential)
-        return Self.present(credential)
     }
 
     /// The challenge `POST /auth/credentials/init` issued to this caller, or a 403.

@@ -173,6 +173,17 @@ enum Migrations {
                 "CREATE INDEX user_group_members_user ON user_group_members (user_id)",
             ]
         ),
+        // Version 8: one-time codes for adding a credential from another device, as digests.
+        (
+            8,
+            [
+                """
+                CREATE TABLE credential_codes (
+                    digest TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users (id),
+                    expires_at BIGINT NOT NULL, used_at BIGINT, created_at BIGINT NOT NULL)
+                """
+            ]
+        ),
     ]
 
     /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its

@@ -25,6 +25,22 @@ extension SQLStore {
         }
     }
 
+    package func insertCredentialCode(_ code: CredentialCodeRow) async throws {
+        try await write(.credentialCodes) { try await $0.insertRow(code) }
+    }
+
+    package func consumeCredentialCode(digest: String, at date: Date) async throws -> CredentialCodeRow? {
+        try await write(.credentialCodes) { database in
+            try await database.raw(
+                """
+                UPDATE credential_codes SET used_at = \(bind: date.milliseconds)
+                WHERE digest = \(bind: digest) AND used_at IS NULL AND expires_at > \(bind: date.milliseconds)
+                RETURNING *
+                """
+            ).first(decoding: CredentialCodeRow.self)
+        }
+    }
+
     package func recordChallengeFailure(id: String, at date: Date) async throws {
         try await write(.challenges) { database in
             try await database.raw(
@@ -56,8 +72,9 @@ extension SQLStore {
     }
 
     package func purgeExpired(before date: Date) async throws -> Int {
-        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .tokenUsage) { database in
+        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .credentialCodes, .tokenUsage) { database in
             try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
+            try await database.raw("DELETE FROM credential_codes WHERE expires_at < \(bind: date.milliseconds)").run()
             try await database.raw("DELETE FROM registration_codes WHERE expires_at < \(bind: date.milliseconds)").run()
             // Driven by the small table: each recorded use looks up its own token.
             try await database.raw(

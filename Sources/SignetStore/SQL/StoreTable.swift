@@ -15,6 +15,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case userGroups = "user_groups"
     case userGroupMembers = "user_group_members"
     case challenges
+    case credentialCodes = "credential_codes"
     case userActions = "user_actions"
     case signingKeys = "signing_keys"
     case fastAuthNonces = "fast_auth_nonces"
@@ -33,7 +34,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .organizations, .users, .credentials, .accessTokens, .roles, .assignments, .userGroups, .userGroupMembers: .authorization
         case .signingKeys: .signingKeys
         // Read on each request straight from the database, never cached.
-        case .challenges, .userActions, .schemaMigrations: nil
+        case .challenges, .credentialCodes, .userActions, .schemaMigrations: nil
         // Bookkeeping (Rows/Bookkeeping.swift): use, not access. Written on busy paths, announced
         // nowhere; a response showing it (a token's last use) is stale for up to the cache's lifetime.
         case .fastAuthNonces, .credentialCounters, .registrationCodes, .tokenUsage: nil
@@ -64,6 +65,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .userGroups: UserGroupRecord.self
         case .userGroupMembers: UserGroupMemberRow.self
         case .challenges: ChallengeRecord.self
+        case .credentialCodes: CredentialCodeRow.self
         case .userActions: UserActionRecord.self
         case .signingKeys: SigningKeyRow.self
         case .fastAuthNonces: FastAuthNonceRow.self

@@ -111,6 +111,18 @@ struct MatrixFixtures: Sendable {
         case "PUT /permissions/{role}": call.body = #"{"name":"renamed-\#(unique)"}"#
         case "PUT /permissions/{role}/archive": call.body = #"{"isArchived":true}"#
         case "POST /permissions/{role}/assignments": call.body = try api.json(CreateAssignmentRequest(identityId: restrictedUserId))
+        case "POST /auth/credentials/code": call.body = try api.json(CreateCredentialCodeRequest(expiration: Date().addingTimeInterval(600)))
+        case "POST /auth/credentials/code/init":
+            let reply = try await api.signed(
+                .post,
+                "/auth/credentials/code",
+                as: admin,
+                body: #"{"expiration":\#(Int(Date().timeIntervalSince1970) + 600)}"#
+            )
+            call.body = try api.json(CreateCredentialChallengeWithCodeRequest(credentialKind: .key, code: try reply.decode(CredentialCode.self).code))
+        case "POST /auth/credentials/code/verify":
+            let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: "e30", attestationData: "e30")
+            call.body = try api.json(CreateCredentialRequest(credentialInfo: info, credentialName: "x", challengeIdentifier: "none"))
         case "POST /auth/user-groups": call.body = try api.json(CreateUserGroupRequest(name: "matrix-\(unique)"))
         case "PUT /auth/user-groups/{group}": call.body = #"{"name":"renamed-\#(unique)"}"#
         case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
