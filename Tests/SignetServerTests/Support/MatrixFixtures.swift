@@ -111,22 +111,6 @@ struct MatrixFixtures: Sendable {
         case "PUT /permissions/{role}": call.body = #"{"name":"renamed-\#(unique)"}"#
         case "PUT /permissions/{role}/archive": call.body = #"{"isArchived":true}"#
         case "POST /permissions/{role}/assignments": call.body = try api.json(CreateAssignmentRequest(identityId: restrictedUserId))
-        case "POST /auth/credentials/code": call.body = try api.json(CreateCredentialCodeRequest(expiration: Date().addingTimeInterval(600)))
-        case "POST /auth/credentials/code/init":
-            let reply = try await api.signed(
-                .post,
-                "/auth/credentials/code",
-                as: admin,
-                body: #"{"expiration":\#(Int(Date().timeIntervalSince1970) + 600)}"#
-            )
-            call.body = try api.json(CreateCredentialChallengeWithCodeRequest(credentialKind: .key, code: try reply.decode(CredentialCode.self).code))
-        case "POST /auth/credentials/code/verify":
-            let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: "e30", attestationData: "e30")
-            call.body = try api.json(CreateCredentialRequest(credentialInfo: info, credentialName: "x", challengeIdentifier: "none"))
-        case "POST /auth/user-groups": call.body = try api.json(CreateUserGroupRequest(name: "matrix-\(unique)"))
-        case "PUT /auth/user-groups/{group}": call.body = #"{"name":"renamed-\#(unique)"}"#
-        case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
-            call.body = try api.json(UserGroupMembersRequest(userIds: [restrictedUserId]))
         case "POST /auth/pats": call.body = try api.json(CreatePersonalAccessTokenRequest(name: "matrix-\(unique)", publicKey: key))
         case "PUT /auth/pats/{pat}": call.body = #"{"name":"renamed-\#(unique)"}"#
         case "POST /auth/credentials/init": call.body = try api.json(CreateCredentialChallengeRequest(kind: .key))
@@ -139,9 +123,32 @@ struct MatrixFixtures: Sendable {
             let body = try await ownCredential(of: caller, fresh: true)
             let uuid = try JSONDecoder().decode(CredentialUuidRequest.self, from: Data(body.utf8)).credentialUuid
             call.path = call.path.replacingOccurrences(of: "{credential}", with: uuid)
-        default: break
+        default: call.body = try await newerBody(for: route, unique: unique)
         }
         return call
+    }
+
+    /// The bodies of the user-group and credential-code routes.
+    private func newerBody(for route: String, unique: String) async throws -> String? {
+        switch route {
+        case "POST /auth/credentials/code": return try api.json(CreateCredentialCodeRequest(expiration: Date().addingTimeInterval(600)))
+        case "POST /auth/credentials/code/init":
+            let reply = try await api.signed(
+                .post,
+                "/auth/credentials/code",
+                as: admin,
+                body: #"{"expiration":\#(Int(Date().timeIntervalSince1970) + 600)}"#
+            )
+            return try api.json(CreateCredentialChallengeWithCodeRequest(credentialKind: .key, code: try reply.decode(CredentialCode.self).code))
+        case "POST /auth/credentials/code/verify":
+            let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: "e30", attestationData: "e30")
+            return try api.json(CreateCredentialRequest(credentialInfo: info, credentialName: "x", challengeIdentifier: "none"))
+        case "POST /auth/user-groups": return try api.json(CreateUserGroupRequest(name: "matrix-\(unique)"))
+        case "PUT /auth/user-groups/{group}": return #"{"name":"renamed-\#(unique)"}"#
+        case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
+            return try api.json(UserGroupMembersRequest(userIds: [restrictedUserId]))
+        default: return nil
+        }
     }
 
     /// A person the administrator creates without a key, with their registration code.
