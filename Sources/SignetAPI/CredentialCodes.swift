@@ -3,8 +3,8 @@ public import Foundation
 /// `POST /auth/credentials/code`: a one-time code with which another device, not signed in, adds
 /// a credential to the caller's account.
 public struct CreateCredentialCodeRequest: Codable, Sendable, Equatable, KnownFields {
-    /// When the code stops working: an ISO 8601 time or a Unix time in seconds, as Dfns accepts
-    /// it; at most an hour away in Signet.
+    /// When the code stops working: an ISO 8601 time with its offset, or a Unix time in seconds (or
+    /// milliseconds, as JavaScript counts); at most an hour away in Signet.
     public var expiration: Date
 
     /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
@@ -22,11 +22,12 @@ public struct CreateCredentialCodeRequest: Codable, Sendable, Equatable, KnownFi
             }
             expiration = date
         } else {
-            let seconds = try container.decode(Double.self, forKey: .expiration)
-            guard seconds.isFinite, (0...1e11).contains(seconds) else {
-                throw DecodingError.dataCorruptedError(forKey: .expiration, in: container, debugDescription: "not a Unix time in seconds")
+            // Seconds, or milliseconds (JavaScript's Date.now()) when too large to be seconds.
+            let number = try container.decode(Double.self, forKey: .expiration)
+            guard number.isFinite, (0...1e14).contains(number) else {
+                throw DecodingError.dataCorruptedError(forKey: .expiration, in: container, debugDescription: "not a Unix time")
             }
-            expiration = Date(timeIntervalSince1970: seconds)
+            expiration = Date(timeIntervalSince1970: number > 1e11 ? number / 1000 : number)
         }
     }
 

@@ -167,17 +167,27 @@ public struct CreateCredentialRequest: Codable, Sendable, Equatable, KnownFields
     public var credentialInfo: KeyCredentialInfo
     public var credentialName: String
     public var challengeIdentifier: String
+    /// A `RecoveryKey`'s private key, encrypted by the client (Signet stores it opaque and hands it
+    /// back when the person recovers their account); refused for other kinds.
+    public var encryptedPrivateKey: String?
 
     /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case credentialKind, credentialInfo, credentialName, challengeIdentifier
+        case credentialKind, credentialInfo, credentialName, challengeIdentifier, encryptedPrivateKey
     }
 
-    public init(credentialKind: CredentialKind = .key, credentialInfo: KeyCredentialInfo, credentialName: String, challengeIdentifier: String) {
+    public init(
+        credentialKind: CredentialKind = .key,
+        credentialInfo: KeyCredentialInfo,
+        credentialName: String,
+        challengeIdentifier: String,
+        encryptedPrivateKey: String? = nil
+    ) {
         self.credentialKind = credentialKind
         self.credentialInfo = credentialInfo
         self.credentialName = credentialName
         self.challengeIdentifier = challengeIdentifier
+        self.encryptedPrivateKey = encryptedPrivateKey
     }
 }
 

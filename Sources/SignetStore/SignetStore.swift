@@ -98,6 +98,13 @@ package protocol BookkeepingRepository: Sendable {
     /// Records when tokens were last presented (later times only: a record never moves back), in one
     /// statement per 400 tokens.
     func recordTokenUses(_ uses: [String: Date]) async throws
+    /// Replaces the person's recovery code (a fresh one starts with no failures).
+    func setRecoveryCode(userId: String, digest: String, expiresAt: Date) async throws
+    func recoveryCode(userId: String) async throws -> RecoveryCodeRow?
+    /// Counts a wrong guess against that code; the last allowed one ends it.
+    func recordRecoveryCodeFailure(userId: String, digest: String) async throws
+    /// Uses the code up, once, when it is the person's current unexpired code.
+    func consumeRecoveryCode(userId: String, digest: String, at: Date) async throws -> Bool
     /// When each of `tokenIds` was last presented, for those used since the record began.
     func lastUses(tokenIds: [String]) async throws -> [String: Date]
 }

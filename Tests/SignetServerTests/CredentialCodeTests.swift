@@ -117,4 +117,27 @@ struct CredentialCodeTests {
             #expect(try await server.store.credentials(identityId: user.userId).count == 1)
         }
     }
+
+    @Test("A code dies with the session that asked for it; its challenge is not a credential challenge", arguments: TestDatabase.available)
+    func boundToItsSession(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (user, signer) = try await api.createUser(as: admin, email: "careful@example.com")
+            let session = try await api.session(user.username, orgId: server.orgId, signer: signer)
+            let soon = Self.iso(Date().addingTimeInterval(600))
+            let first = try await Self.code(api, as: session, expiration: soon).decode(CredentialCode.self)
+            let challenge = try await Self.initiate(api, code: first.code).decode(CredentialChallenge.self)
+            // Sent to POST /auth/credentials by the session itself, a code's challenge is refused.
+            let (request, _) = try Self.newKey(for: challenge)
+            #expect(try await api.signed(.post, "/auth/credentials", as: session, body: try api.json(request)).status == .forbidden)
+            let second = try await Self.code(api, as: session, expiration: soon).decode(CredentialCode.self)
+            #expect(try await api.send(.put, "/auth/logout", token: session.token, body: "{}").status == .ok)
+            #expect(try await Self.initiate(api, code: second.code).status == .unauthorized)
+            #expect(try await api.send(.post, "/auth/credentials/code/verify", body: try api.json(request)).status == .forbidden)
+            #expect(try await server.store.credentials(identityId: user.userId).count == 1)
+            // Codes add keys and passkeys, not recovery keys.
+            let body = #"{"credentialKind":"RecoveryKey","code":"\#(second.code)"}"#
+            #expect(try await api.send(.post, "/auth/credentials/code/init", body: body).status == .badRequest)
+        }
+    }
 }

@@ -144,7 +144,7 @@ enum WriteScenario {
             "insertCredentialCode(_)",
             { store, f in
                 try await store.insertCredentialCode(
-                    CredentialCodeRow(digest: "d", orgId: f.orgId, userId: f.userId, expiresAt: f.now.addingTimeInterval(60), createdAt: f.now)
+                    CredentialCodeRow(digest: "d", orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, expiresAt: f.now.addingTimeInterval(60), createdAt: f.now)
                 )
             }
         ),

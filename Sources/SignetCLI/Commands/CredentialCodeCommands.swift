@@ -31,6 +31,7 @@ extension CredentialCommand {
     }
 
     /// `signet credentials add-with-code`: the other machine's half, with no access token.
+    /// (``oneTimeCode()`` reads the code from `--code` or standard input.)
     struct AddWithCode: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-with-code",
@@ -38,7 +39,8 @@ extension CredentialCommand {
         )
         @Option(help: "The server's URL, such as http://127.0.0.1:8080.") var url: String
         @Option(help: "Your organisation's id (or-…).") var org: String
-        @Option(help: "The one-time code.") var code: String
+        @Option(help: "The one-time code; left out, it is read from standard input (out of the process list and shell history).")
+        var code: String?
         @Option(name: .customLong("private-key"), help: "The new private key (PEM), as signet keygen writes it.") var privateKey: String
         @Option(help: "A name for the key, such as laptop.") var name = "added with a code"
         @Flag(help: "Print the result as JSON.") var json = false
@@ -53,7 +55,7 @@ extension CredentialCommand {
             }
             try await Output.guarded {
                 let client = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
-                let credential = try await client.credentials.add(key: key, name: name, code: code)
+                let credential = try await client.credentials.add(key: key, name: name, code: try oneTimeCode())
                 if json { return try Output.json(credential) }
                 Output.fields([
                     ("credential", "\(credential.credentialUuid) (\(credential.kind.rawValue)), id \(credential.credentialId)"),
@@ -64,5 +66,16 @@ extension CredentialCommand {
                 ])
             }
         }
+    }
+}
+
+extension CredentialCommand.AddWithCode {
+    /// `--code`, or the first line of standard input.
+    func oneTimeCode() throws -> String {
+        if let code { return code }
+        guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
+            throw UsageError("no code: give --code, or pipe the code into standard input")
+        }
+        return line
     }
 }

@@ -85,7 +85,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
         routes: routes
     )
     auth.addPublicRoutes(to: router)
-    let registration = RegistrationController(registration: services.registration, routes: routes)
+    let registration = RegistrationController(registration: services.registration, recovery: services.recovery, routes: routes)
     registration.addPublicRoutes(to: router)
     let credentials = CredentialController(credentials: services.credentials, codes: services.credentialCodes, routes: routes)
     credentials.addPublicRoutes(to: router)

@@ -144,8 +144,30 @@ struct ServiceParts: Sendable {
         CredentialService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, now: now, limiter: limiter)
     }
 
+    func recovery(registration: RegistrationService) -> RecoveryService {
+        RecoveryService(
+            store: store,
+            tokens: tokens,
+            challenges: challenges,
+            passkeys: passkeys,
+            registration: registration,
+            webhook: configuration.registrationWebhook,
+            logger: logger,
+            now: now,
+            limiter: limiter
+        )
+    }
+
     func credentialCodes(credentials: CredentialService) -> CredentialCodeService {
-        CredentialCodeService(store: store, tokens: tokens, challenges: challenges, passkeys: passkeys, credentials: credentials, now: now)
+        CredentialCodeService(
+            store: store,
+            tokens: tokens,
+            challenges: challenges,
+            passkeys: passkeys,
+            credentials: credentials,
+            logger: logger,
+            now: now
+        )
     }
 
     func explain() -> ExplainService {

@@ -30,6 +30,7 @@ struct SignetServices: Sendable {
     let credentialCodes: CredentialCodeService
     let auditLogs: AuditLogService
     let registration: RegistrationService
+    let recovery: RecoveryService
     /// The dashboard's pages, rendered once.
     let dashboard: DashboardRenderer
     /// The operations the gateway configuration declares (replaced on reload).
@@ -59,6 +60,7 @@ struct SignetServices: Sendable {
         self.pats = parts.pats()
         self.serviceAccounts = parts.serviceAccounts()
         self.registration = parts.registration()
+        self.recovery = parts.recovery(registration: registration)
         self.users = parts.users(registration: registration)
         self.declaredOperations = parts.declaredOperations
         self.roles = parts.roles()

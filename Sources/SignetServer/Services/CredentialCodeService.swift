@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import Logging
 import SignetAPI
 import SignetCore
 import SignetStore
@@ -15,6 +16,7 @@ struct CredentialCodeService: Sendable {
     let challenges: ChallengeService
     let passkeys: PasskeyService
     let credentials: CredentialService
+    let logger: Logger
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -39,6 +41,7 @@ struct CredentialCodeService: Sendable {
             digest: TokenDigest.of(code),
             orgId: caller.orgId,
             userId: caller.userId,
+            tokenId: caller.token.id,
             expiresAt: request.expiration,
             createdAt: now()
         )
@@ -48,15 +51,14 @@ struct CredentialCodeService: Sendable {
 
     /// `POST /auth/credentials/code/init`: uses the code up and issues the new credential's challenge.
     func initiate(_ request: CreateCredentialChallengeWithCodeRequest) async throws -> CredentialChallenge {
-        try CredentialService.requireSupported(request.credentialKind)
+        try Self.requireKind(request.credentialKind)
+        if request.credentialKind == .fido2 { _ = try passkeys.requireRelyingParty() }  // before the code is used up
         guard request.code.utf8.count <= 100, let row = try await store.consumeCredentialCode(digest: TokenDigest.of(request.code), at: now()),
-            let user = try await person(row.userId, orgId: row.orgId)
+            try await sessionIsLive(row.tokenId), let user = try await person(row.userId, orgId: row.orgId)
         else { throw Self.refused }
-        let challenge = try await challenges.issue(purpose: .credentialCode, user: user, tokenId: nil, credentials: [])
-        if request.credentialKind == .fido2 {
-            _ = try passkeys.requireRelyingParty()
-            return try await passkeys.creationOptions(for: user, challenge: challenge)
-        }
+        // The challenge carries the session that asked for the code: it must still be live at verify.
+        let challenge = try await challenges.issue(purpose: .credentialCode, user: user, tokenId: row.tokenId, credentials: [])
+        if request.credentialKind == .fido2 { return try await passkeys.creationOptions(for: user, challenge: challenge) }
         return CredentialChallenge(
             kind: .key,
             user: CredentialChallenge.User(id: user.id, displayName: user.name, name: user.username),
@@ -68,7 +70,7 @@ struct CredentialCodeService: Sendable {
 
     /// `POST /auth/credentials/code/verify`: the new credential, for the person the code was theirs.
     func verify(_ request: CreateCredentialRequest) async throws -> Credential {
-        try CredentialService.requireSupported(request.credentialKind)
+        try Self.requireKind(request.credentialKind)
         let refuse = { (reason: String) in APIError.forbidden("the credential challenge is not valid: \(reason)") }
         let claims: TokenClaims
         do {
@@ -76,11 +78,33 @@ struct CredentialCodeService: Sendable {
         } catch {
             throw refuse(error.description)
         }
-        guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == .credentialCode else {
-            throw refuse("it was not issued by POST /auth/credentials/code/init")
+        guard let challenge = try await store.challenge(id: claims.jti.value), challenge.purpose == .credentialCode,
+            ExactText.equals(challenge.orgId, claims.sub.value)
+        else { throw refuse("it was not issued by POST /auth/credentials/code/init") }
+        guard try await sessionIsLive(challenge.tokenId ?? ""), let user = try await person(challenge.userId, orgId: challenge.orgId) else {
+            throw refuse("the session that asked for the code has ended, or its person is no longer active")
         }
-        guard let user = try await person(challenge.userId, orgId: challenge.orgId) else { throw refuse("its user is no longer active") }
-        return try await credentials.register(request, challenge: challenge, user: user, identityId: user.id)
+        let credential = try await credentials.register(request, challenge: challenge, user: user, identityId: user.id)
+        // Unsigned (the new device has nothing to sign with yet): the log is its record.
+        logger.notice(
+            "a credential was added with a one-time code",
+            metadata: ["user": "\(user.id)", "credential": "\(credential.credentialUuid)", "session": "\(challenge.tokenId ?? "")"]
+        )
+        return credential
+    }
+
+    /// Codes add Key and Fido2 credentials (a recovery key is added from the person's own session).
+    private static func requireKind(_ kind: CredentialKind) throws {
+        guard kind == .key || kind == .fido2 else {
+            throw APIError.badRequest("credentialKind '\(kind.rawValue)' is not supported here; add a Key or Fido2 credential with a code")
+        }
+    }
+
+    /// Whether the login session that asked for the code is still active and unexpired: a code dies
+    /// with its session (a logout, or the deactivation of the credential that opened it).
+    private func sessionIsLive(_ tokenId: String) async throws -> Bool {
+        guard !tokenId.isEmpty, let token = try await store.token(id: tokenId) else { return false }
+        return token.isActive && !token.isDeleted && token.expiresAt > now()
     }
 
     /// The user, when an active person of the organisation.

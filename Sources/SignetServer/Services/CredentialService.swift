@@ -36,6 +36,16 @@ struct CredentialService: Sendable {
                 challenge: challenge.challenge,
                 pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) }
             )
+        case .recoveryKey:
+            try Self.requirePersonForRecoveryKey(caller)
+            let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])
+            return CredentialChallenge(
+                kind: .recoveryKey,
+                user: CredentialChallenge.User(id: caller.userId, displayName: caller.user.name, name: caller.user.username),
+                challengeIdentifier: challenge.challengeIdentifier,
+                challenge: challenge.challenge,
+                pubKeyCredParams: COSEKey.supportedAlgorithms.map { CredentialChallenge.PublicKeyCredentialParameter(alg: $0) }
+            )
         case .fido2:
             try PasskeyService.requirePerson(caller)
             _ = try passkeys.requireRelyingParty()
@@ -49,6 +59,7 @@ struct CredentialService: Sendable {
     /// `POST /auth/credentials` (signed): verifies the new key's attestation and adds the credential.
     func create(_ request: CreateCredentialRequest, caller: Caller) async throws -> Credential {
         if request.credentialKind == .fido2 { try PasskeyService.requirePerson(caller) }
+        if request.credentialKind == .recoveryKey { try Self.requirePersonForRecoveryKey(caller) }
         try Self.requireSupported(request.credentialKind)
         let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
         return try await register(request, challenge: challenge, user: caller.user, identityId: caller.signingIdentityId)
@@ -56,10 +67,22 @@ struct CredentialService: Sendable {
 
     /// Refuses the kinds Signet does not register.
     static func requireSupported(_ kind: CredentialKind) throws {
-        guard kind == .key || kind == .fido2 else {
-            throw APIError.badRequest("credentialKind '\(kind.rawValue)' is not supported; Signet registers Key and Fido2 credentials")
+        guard kind == .key || kind == .fido2 || kind == .recoveryKey else {
+            throw APIError.badRequest(
+                "credentialKind '\(kind.rawValue)' is not supported; Signet registers Key, Fido2 and RecoveryKey credentials"
+            )
         }
     }
+
+    /// A recovery key recovers a person's account: only a person adds one, from their own login session.
+    static func requirePersonForRecoveryKey(_ caller: Caller) throws {
+        guard caller.isUserLogin else {
+            throw APIError.forbidden("recovery keys belong to people: add one from a user's login session, not as \(caller.errorName)")
+        }
+    }
+
+    /// The longest `encryptedPrivateKey` kept, in bytes.
+    static let maximumEncryptedKeyBytes = 16_384
 
     /// Verifies the new credential's attestation against `challenge`, uses the challenge up, and
     /// adds the credential to `identityId` (a passkey only ever to `user`, a person).
@@ -73,22 +96,38 @@ struct CredentialService: Sendable {
         } else {
             let credId = request.credentialInfo.credId
             try Validate.credId(credId)
+            let sealed = try Self.encryptedKey(request)
             let publicKey = try await Validate.newKey(request.credentialInfo, challenge: challenge, orgId: user.orgId, store: store)
             guard try await store.consumeChallenge(id: challenge.id, at: now()) else { throw used }
-            credential = CredentialRecord(
+            var record = CredentialRecord(
                 uuid: Identifier.make(.credential),
                 orgId: user.orgId,
                 credentialId: credId,
                 identityId: identityId,
+                kind: request.credentialKind,
                 name: name,
                 publicKeyPEM: publicKey.pemRepresentation,
                 fingerprint: publicKey.fingerprint,
                 algorithm: publicKey.algorithm,
                 createdAt: now()
             )
+            record.encryptedPrivateKey = sealed
+            credential = record
         }
         try await store.insertCredential(credential)
         return Self.present(credential)
+    }
+
+    /// A RecoveryKey's `encryptedPrivateKey` (at most 16 KiB, printable ASCII), refused for other kinds.
+    static func encryptedKey(_ request: CreateCredentialRequest) throws -> String? {
+        guard let sealed = request.encryptedPrivateKey else { return nil }
+        guard request.credentialKind == .recoveryKey else {
+            throw APIError.invalid("encryptedPrivateKey", "field 'encryptedPrivateKey' is only for RecoveryKey credentials")
+        }
+        guard !sealed.isEmpty, sealed.utf8.count <= maximumEncryptedKeyBytes, sealed.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw APIError.invalid("encryptedPrivateKey", "field 'encryptedPrivateKey' must be 1 to \(maximumEncryptedKeyBytes) printable ASCII characters")
+        }
+        return sealed
     }
 
     /// `PUT /auth/credentials/activate` and `…/deactivate` (signed). The last active credential of
@@ -105,7 +144,7 @@ struct CredentialService: Sendable {
             try await store.lock("credentials:\(identityId)")
             try await store.setCredentialActive(uuid: credential.uuid, isActive: isActive)
             guard !isActive else { return }
-            if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive }) {
+            if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive || $0.kind == .recoveryKey }) {
                 throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deactivating it")
             }
             // A credential deactivated (because it leaked, say) ends the sessions it opened.
@@ -124,7 +163,7 @@ struct CredentialService: Sendable {
             guard try await store.deleteCredential(uuid: credential.uuid) != nil else {
                 throw APIError.notFound("credential \(credential.uuid) not found")
             }
-            if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive }) {
+            if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive || $0.kind == .recoveryKey }) {
                 throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deleting it")
             }
             try await store.deactivateLoginSessions(credentialUuid: credential.uuid, at: now())

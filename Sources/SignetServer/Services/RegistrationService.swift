@@ -99,6 +99,16 @@ struct RegistrationService: Sendable {
             allowedCredentialIds: [],
             payload: digest
         )
+        return try await Self.challengeResponse(for: user, challenge: challenge, store: store, passkeys: passkeys)
+    }
+
+    /// The challenge for a person's new credential, in the shape of registration (and recovery).
+    static func challengeResponse(
+        for user: UserRecord,
+        challenge: UserActionChallenge,
+        store: any SignetStore,
+        passkeys: PasskeyService
+    ) async throws -> RegistrationChallenge {
         let existing = try await store.credentials(identityId: user.id).filter { $0.kind == .fido2 }
         let relyingParty = passkeys.relyingParty
         return RegistrationChallenge(
@@ -161,7 +171,7 @@ struct RegistrationService: Sendable {
     }
 
     /// A Key credential registered with a code: its attestation verified as for `POST /auth/credentials`.
-    private func key(_ info: KeyCredentialInfo, name: String, challenge: ChallengeRecord, user: UserRecord) async throws -> CredentialRecord {
+    func key(_ info: KeyCredentialInfo, name: String, challenge: ChallengeRecord, user: UserRecord) async throws -> CredentialRecord {
         try Validate.credId(info.credId)
         let publicKey = try await Validate.newKey(info, challenge: challenge, orgId: user.orgId, store: store)
         return CredentialRecord(

@@ -56,13 +56,29 @@ package struct RegistrationWebhook: Sendable {
         self.logger = logger
     }
 
+    /// What a code is for: the event's `type` and the member that carries the code.
+    enum Purpose: Sendable {
+        /// A person's first credential (`registration.code`, `registrationCode`, with a setup link).
+        case registration
+        /// Account recovery with a recovery key (`recovery.code`, `recoveryCode`).
+        case recovery
+    }
+
     /// The body for one code, and its signature header value (when there is a secret).
-    func payload(for user: UserRecord, code: String, expiresAt: Date) throws -> (body: [UInt8], signature: String?) {
+    func payload(
+        for user: UserRecord,
+        code: String,
+        expiresAt: Date,
+        purpose: Purpose = .registration
+    ) throws -> (body: [UInt8], signature: String?) {
         var event: [String: String] = [
-            "type": "registration.code", "orgId": user.orgId, "userId": user.id, "username": user.username, "registrationCode": code,
+            "type": purpose == .registration ? "registration.code" : "recovery.code", "orgId": user.orgId, "userId": user.id,
+            "username": user.username, purpose == .registration ? "registrationCode" : "recoveryCode": code,
             "expiresAt": ISO8601DateFormatter().string(from: expiresAt),
         ]
-        if let setupBase { event["setupLink"] = SetupLink.url(base: setupBase, orgId: user.orgId, username: user.username, code: code) }
+        if let setupBase, purpose == .registration {
+            event["setupLink"] = SetupLink.url(base: setupBase, orgId: user.orgId, username: user.username, code: code)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = Array(try encoder.encode(event))
@@ -73,10 +89,10 @@ package struct RegistrationWebhook: Sendable {
     }
 
     /// Starts delivering the code in the background.
-    func deliver(user: UserRecord, code: String, expiresAt: Date) {
+    func deliver(user: UserRecord, code: String, expiresAt: Date, purpose: Purpose = .registration) {
         let payload: (body: [UInt8], signature: String?)
         do {
-            payload = try self.payload(for: user, code: code, expiresAt: expiresAt)
+            payload = try self.payload(for: user, code: code, expiresAt: expiresAt, purpose: purpose)
         } catch {
             return logger.error("registration webhook: could not encode the event for \(user.id)")
         }

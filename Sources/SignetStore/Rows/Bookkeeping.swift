@@ -42,6 +42,27 @@ package struct RegistrationCodeRow: StoreRow, Equatable {
     }
 }
 
+/// A person's outstanding recovery code (`POST /auth/recover/user/code`), as its digest: the same
+/// rules as a registration code, in a table of its own so that neither can stand for the other.
+package struct RecoveryCodeRow: StoreRow, Equatable {
+    package var userId: String
+    package var digest: String
+    /// When the code stops working (also set to the past when it has been guessed wrong too often).
+    @Milliseconds package var expiresAt: Date
+    /// Wrong codes tried since it was issued; the code dies at ``maximumFailures``.
+    package var failures: Int
+
+    package static let table = StoreTable.recoveryCodes
+    package static let primaryKey = CodingKeys.userId
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case userId = "user_id"
+        case digest
+        case expiresAt = "expires_at"
+        case failures
+    }
+}
+
 /// When a token was last presented, recorded at most about once a minute per token and node.
 package struct TokenUsageRow: StoreRow, Equatable {
     package var tokenId: String

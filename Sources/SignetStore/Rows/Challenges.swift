@@ -10,6 +10,8 @@ package enum ChallengePurpose: String, Sendable, Equatable, Codable {
     case credential
     /// A person's first credential, with a registration code (`/auth/registration/init`).
     case registration
+    /// A person's new credential after account recovery (`/auth/recover/user/init`).
+    case recovery
     /// A credential added from another device with a one-time code (`/auth/credentials/code/init`).
     case credentialCode = "credential-code"
 }

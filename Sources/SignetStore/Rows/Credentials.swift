@@ -36,6 +36,9 @@ package struct CredentialRecord: StoreRow, Equatable {
     package var backedUp = false
     /// Deleted credentials stay (inactive, unlisted) so the audit log can name them and their keys stay taken.
     package var isDeleted = false
+    /// A RecoveryKey's private key as the client encrypted it (opaque to Signet, handed back at
+    /// `POST /auth/recover/user/init`), or `nil`.
+    package var encryptedPrivateKey: String?
 
     package init(
         uuid: String,
@@ -87,6 +90,7 @@ package struct CredentialRecord: StoreRow, Equatable {
         case backupEligible = "backup_eligible"
         case backedUp = "backed_up"
         case isDeleted = "is_deleted"
+        case encryptedPrivateKey = "encrypted_private_key"
     }
 }
 

@@ -184,6 +184,20 @@ enum Migrations {
                 """
             ]
         ),
+        // Version 9: account recovery (a RecoveryKey's encrypted private key, and recovery codes), and
+        // the session a credential code belongs to.
+        (
+            9,
+            [
+                "ALTER TABLE credentials ADD COLUMN encrypted_private_key TEXT",
+                "ALTER TABLE credential_codes ADD COLUMN token_id TEXT NOT NULL DEFAULT ''",
+                """
+                CREATE TABLE recovery_codes (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id), digest TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL, failures INTEGER NOT NULL)
+                """,
+            ]
+        ),
     ]
 
     /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its

@@ -72,8 +72,10 @@ extension SQLStore {
     }
 
     package func purgeExpired(before date: Date) async throws -> Int {
-        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .credentialCodes, .tokenUsage) { database in
+        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .recoveryCodes, .credentialCodes, .tokenUsage) {
+            database in
             try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
+            try await database.raw("DELETE FROM recovery_codes WHERE expires_at < \(bind: date.milliseconds)").run()
             try await database.raw("DELETE FROM credential_codes WHERE expires_at < \(bind: date.milliseconds)").run()
             try await database.raw("DELETE FROM registration_codes WHERE expires_at < \(bind: date.milliseconds)").run()
             // Driven by the small table: each recorded use looks up its own token.

@@ -21,6 +21,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case fastAuthNonces = "fast_auth_nonces"
     case credentialCounters = "credential_counters"
     case registrationCodes = "registration_codes"
+    case recoveryCodes = "recovery_codes"
     case tokenUsage = "token_usage"
     case schemaMigrations = "schema_migrations"
 
@@ -37,7 +38,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .challenges, .credentialCodes, .userActions, .schemaMigrations: nil
         // Bookkeeping (Rows/Bookkeeping.swift): use, not access. Written on busy paths, announced
         // nowhere; a response showing it (a token's last use) is stale for up to the cache's lifetime.
-        case .fastAuthNonces, .credentialCounters, .registrationCodes, .tokenUsage: nil
+        case .fastAuthNonces, .credentialCounters, .registrationCodes, .recoveryCodes, .tokenUsage: nil
         }
     }
 
@@ -71,6 +72,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .fastAuthNonces: FastAuthNonceRow.self
         case .credentialCounters: CredentialCounterRow.self
         case .registrationCodes: RegistrationCodeRow.self
+        case .recoveryCodes: RecoveryCodeRow.self
         case .tokenUsage: TokenUsageRow.self
         case .schemaMigrations: nil
         }
