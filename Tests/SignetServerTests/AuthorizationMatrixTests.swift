@@ -39,6 +39,9 @@ struct AuthorizationMatrixTests {
         POST /auth/login                         200 200 200 200 200 200 200 200
         POST /auth/registration/init             200 200 200 200 200 200 200 200
         POST /auth/registration                  401 401 401 401 401 401 401 401
+        POST /auth/recover/user/code             200 200 200 200 200 200 200 200
+        POST /auth/recover/user/init             401 401 401 401 401 401 401 401
+        POST /auth/recover/user                  401 401 401 401 401 401 401 401
         PUT /auth/registration/code              200 403 200 403 403 401 401 401
         GET /auth/whoami                         200 200 200 200 200 401 401 401
         GET /auth/permissions/explain            200 200 200 200 200 401 401 401

@@ -43,7 +43,8 @@ struct EndpointCatalogueTests {
     static let unsignedChanges: Set<String> = [
         "POST /auth/login/init", "POST /auth/login", "PUT /auth/logout", "POST /auth/logout", "POST /auth/action/init", "POST /auth/action",
         "POST /auth/credentials/init", "POST /auth/registration/init", "POST /auth/registration", "POST /oauth2/introspect",
-        "POST /auth/action/verify", "POST /auth/credentials/code/init", "POST /auth/credentials/code/verify",
+        "POST /auth/action/verify", "POST /auth/credentials/code/init", "POST /auth/credentials/code/verify", "POST /auth/recover/user/code",
+        "POST /auth/recover/user/init", "POST /auth/recover/user",
     ]
 
     @Test("Every change is a signed user action but the few written out here")

@@ -26,6 +26,17 @@ struct RequestFieldTests {
         ArchivePermissionRequest(isArchived: true),
         CreateAssignmentRequest(identityId: "us"),
         CreateUserGroupRequest(name: "n"),
+        SendRecoveryCodeRequest(username: "u", orgId: "or"),
+        CreateRecoveryChallengeRequest(username: "u", verificationCode: "c", orgId: "or", credentialId: "c"),
+        RecoverRequest(
+            recovery: .init(credentialAssertion: CredentialAssertion(credId: "c", clientData: "d", signature: "s")),
+            newCredentials: RegisterRequest(
+                firstFactorCredential: RegistrationCredential(
+                    credentialKind: .key,
+                    credentialInfo: KeyCredentialInfo(credId: "c", clientData: "d", attestationData: "a")
+                )
+            )
+        ),
         CreateCredentialCodeRequest(expiration: Date()),
         CreateCredentialChallengeWithCodeRequest(credentialKind: .key, code: "c"),
         UpdateUserGroupRequest(name: "n"),
@@ -68,8 +79,9 @@ struct RequestFieldTests {
                 #expect(Self.openBodies.contains(rule.bodyType), "\(rule.route) reads \(rule.bodyType), which accepts any field")
             }
         }
-        // POST /auth/action/verify reads its body as bytes (RawBody) and decodes it in its service.
-        #expect(listed.union(["VerifyUserActionRequest"]) == Set(Self.samples.map { String(describing: type(of: $0)) }))
+        // POST /auth/action/verify and POST /auth/recover/user read their bodies as bytes (RawBody)
+        // and decode them in their services.
+        #expect(listed.union(["VerifyUserActionRequest", "RecoverRequest"]) == Set(Self.samples.map { String(describing: type(of: $0)) }))
     }
 
     @Test("A type's accepted fields are its CodingKeys, and its catalogue entry carries them")

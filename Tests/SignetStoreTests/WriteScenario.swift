@@ -141,10 +141,23 @@ enum WriteScenario {
         ),
         ("deleteAssignment(id)", { store, f in try await store.deleteAssignment(id: f.assignmentId) }),
         (
+            "setRecoveryCode(userId)",
+            { store, f in try await store.setRecoveryCode(userId: f.userId, digest: "r", expiresAt: f.now.addingTimeInterval(60)) }
+        ),
+        ("recordRecoveryCodeFailure(userId)", { store, f in try await store.recordRecoveryCodeFailure(userId: f.userId, digest: "r") }),
+        ("consumeRecoveryCode(userId)", { store, f in _ = try await store.consumeRecoveryCode(userId: f.userId, digest: "r", at: f.now) }),
+        (
             "insertCredentialCode(_)",
             { store, f in
                 try await store.insertCredentialCode(
-                    CredentialCodeRow(digest: "d", orgId: f.orgId, userId: f.userId, tokenId: f.tokenId, expiresAt: f.now.addingTimeInterval(60), createdAt: f.now)
+                    CredentialCodeRow(
+                        digest: "d",
+                        orgId: f.orgId,
+                        userId: f.userId,
+                        tokenId: f.tokenId,
+                        expiresAt: f.now.addingTimeInterval(60),
+                        createdAt: f.now
+                    )
                 )
             }
         ),

@@ -143,6 +143,21 @@ struct MatrixFixtures: Sendable {
         case "POST /auth/credentials/code/verify":
             let info = KeyCredentialInfo(credId: Base64URL.encode(Identifier.randomBytes(32)), clientData: "e30", attestationData: "e30")
             return try api.json(CreateCredentialRequest(credentialInfo: info, credentialName: "x", challengeIdentifier: "none"))
+        case "POST /auth/recover/user/code":
+            return try api.json(SendRecoveryCodeRequest(username: "nobody-\(unique)@example.com", orgId: server.orgId))
+        case "POST /auth/recover/user/init":
+            return try api.json(
+                CreateRecoveryChallengeRequest(username: "nobody@example.com", verificationCode: "x", orgId: server.orgId, credentialId: "x")
+            )
+        case "POST /auth/recover/user":
+            let assertion = CredentialAssertion(credId: "x", clientData: "e30", signature: "e30")
+            let info = KeyCredentialInfo(credId: "c", clientData: "e30", attestationData: "e30")
+            return try api.json(
+                RecoverRequest(
+                    recovery: .init(credentialAssertion: assertion),
+                    newCredentials: RegisterRequest(firstFactorCredential: RegistrationCredential(credentialKind: .key, credentialInfo: info))
+                )
+            )
         case "POST /auth/user-groups": return try api.json(CreateUserGroupRequest(name: "matrix-\(unique)"))
         case "PUT /auth/user-groups/{group}": return #"{"name":"renamed-\#(unique)"}"#
         case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
