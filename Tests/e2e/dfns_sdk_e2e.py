@@ -24,6 +24,7 @@ from dfns_sdk.auth import KeySigner
 
 import credential_code_e2e
 import passkey_e2e
+import recovery_e2e
 import user_groups_e2e
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -74,8 +75,10 @@ check(again.returncode != 0 and "already initialised" in again.stderr, "a second
 
 port = free_port()
 base_url = f"http://127.0.0.1:{port}"
+webhook = recovery_e2e.WebhookReceiver()
 server = subprocess.Popen(
-    [SIGNET, "serve", "--database", database, "--port", str(port), "--rp-id", "localhost", "--origin", f"http://localhost:{port}"],
+    [SIGNET, "serve", "--database", database, "--port", str(port), "--rp-id", "localhost", "--origin", f"http://localhost:{port}",
+     "--registration-webhook", webhook.url],
     stdout=open(os.path.join(WORK, "serve.log"), "w"), stderr=subprocess.STDOUT)
 try:
     for _ in range(100):
@@ -236,6 +239,10 @@ try:
     check(len(rotated.auth.list_personal_access_tokens()["items"]) == 1, "the bearer token never changed")
     logs = admin.auth.list_audit_logs({"startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z"})
     check(logs is None, "the SDK's list_audit_logs call is accepted (it discards the body)")
+
+    print("account recovery with a recovery key", flush=True)
+    dev_client.pat = ci_client
+    recovery_e2e.run(check, expect_error, dev_client, webhook, "dev@e2e.example", org["orgId"], base_url)
 
     print("step: passkeys", flush=True)
     passkey_e2e.run(check, expect_error, admin, org, base_url, port)
