@@ -14,6 +14,11 @@ struct CommandLineTests {
     /// A scratch folder with `signet init` done, a live server on its store, and a runner whose
     /// profile lives in the folder.
     static func withSession(_ body: @Sendable (CommandRunner, String, String) async throws -> Void) async throws {
+        try await withSession { runner, url, orgId, _ in try await body(runner, url, orgId) }
+    }
+
+    /// ``withSession(_:)``, with the server's store for what no command shows (a webhook's code).
+    static func withSession(_ body: @Sendable (CommandRunner, String, String, SQLStore) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -32,7 +37,7 @@ struct CommandLineTests {
         do {
             let app = try await buildApplication(configuration: ServerConfiguration(port: 0), store: store, logger: TestLogging.server())
             try await app.test(.live) { client in
-                try await body(runner, "http://127.0.0.1:\(client.port ?? 0)", orgId)
+                try await body(runner, "http://127.0.0.1:\(client.port ?? 0)", orgId, store)
             }
             try await store.shutdown()
         } catch {

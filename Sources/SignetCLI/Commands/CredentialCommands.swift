@@ -8,7 +8,7 @@ struct CredentialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credentials",
         abstract: "The keys that sign for you (or for the PAT or service account you are signed in as).",
-        subcommands: [List.self, Rotate.self, Activate.self, Deactivate.self, Code.self, AddWithCode.self]
+        subcommands: [List.self, Rotate.self, Activate.self, Deactivate.self, Code.self, AddWithCode.self, AddRecoveryKey.self]
     )
 
     struct List: ClientCommand {

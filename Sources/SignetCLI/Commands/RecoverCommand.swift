@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import SignetAPI
+import SignetClient
+import SignetCore
+
+/// `signet recover …`: a person who lost every credential recovers with their recovery key.
+struct RecoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Recover your account with your recovery key when every other credential is lost.",
+        discussion: """
+            Beforehand, signed in: signet keygen --out recovery; signet credentials add-recovery-key --private-key recovery.pem
+            (keep recovery.pem offline). When every other key is lost:
+              signet recover code --url URL --org ORG --email YOU      (the code goes out through the registration webhook)
+              signet keygen --out new
+              signet recover account --url URL --org ORG --email YOU --recovery-key recovery.pem --private-key new.pem
+            The new key replaces every other credential; every session and PAT of yours stops working.
+            """,
+        subcommands: [Code.self, Account.self]
+    )
+
+    struct Code: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ask for a recovery code (sent through your organisation's channel).")
+        @Option(help: "The server's URL.") var url: String
+        @Option(help: "Your organisation's id (or-…).") var org: String
+        @Option(help: "Your email, which is your username.") var email: String
+
+        func run() async throws {
+            try await Output.guarded {
+                let client = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
+                print(try await client.auth.sendRecoveryCode(username: email).message)
+            }
+        }
+    }
+
+    struct Account: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recover with the code and your recovery key; register a new key.")
+        @Option(help: "The server's URL.") var url: String
+        @Option(help: "Your organisation's id (or-…).") var org: String
+        @Option(help: "Your email, which is your username.") var email: String
+        @Option(help: "The recovery code; left out, it is read from standard input.") var code: String?
+        @Option(name: .customLong("recovery-key"), help: "Your recovery key's private key (PEM).") var recoveryKey: String
+        @Option(name: .customLong("recovery-credential-id"), help: "Its credential id (as credentials list showed it).") var recoveryCredentialId:
+            String
+        @Option(name: .customLong("private-key"), help: "The new key (PEM), as signet keygen writes it.") var privateKey: String
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() async throws {
+            let recovery = try Self.key(at: recoveryKey)
+            let newKey = try Self.key(at: privateKey)
+            let code = try self.code ?? Self.standardInputLine()
+            try await Output.guarded {
+                let recovered = try await SignetClient.recover(
+                    baseURL: url,
+                    organizationID: org,
+                    username: email,
+                    recoveryCode: code,
+                    recoveryKey: recovery,
+                    recoveryCredentialId: recoveryCredentialId,
+                    newKey: newKey
+                )
+                if json { return try Output.json(recovered) }
+                Output.fields([
+                    (
+                        "credential",
+                        "\(recovered.credential.uuid) (\(recovered.credential.kind.rawValue)); every other credential, session and PAT ended"
+                    ),
+                    ("next", "signet login --url \(url) --org \(org) --email \(email) --private-key \(privateKey)"),
+                ])
+            }
+        }
+
+        static func key(at path: String) throws -> PrivateKey {
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw UsageError("cannot read \(path)") }
+            do {
+                return try PrivateKey(pem: pem)
+            } catch {
+                throw UsageError("\(path) is not a private key: \(error)")
+            }
+        }
+
+        static func standardInputLine() throws -> String {
+            guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
+                throw UsageError("no code: give --code, or pipe the code into standard input")
+            }
+            return line
+        }
+    }
+}
+
+extension CredentialCommand {
+    /// `signet credentials add-recovery-key`.
+    struct AddRecoveryKey: ClientCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-recovery-key",
+            abstract: "Register a recovery key (signed in as a person): it signs nothing but a recovery. Keep its private key offline."
+        )
+        @OptionGroup var options: ClientOptions
+        @Option(name: .customLong("private-key"), help: "The recovery key (PEM), as signet keygen writes it.") var privateKey: String
+        @Option(help: "A name for it.") var name = "Recovery key"
+
+        func run(client: SignetClient) async throws {
+            let credential = try await client.credentials.addRecoveryKey(try RecoverCommand.Account.key(at: privateKey), name: name)
+            if options.json { return try Output.json(credential) }
+            Output.fields([("recovery key", credential.credentialUuid), ("credential id (for signet recover account)", credential.credentialId)])
+        }
+    }
+}
