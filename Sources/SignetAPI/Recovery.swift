@@ -4,16 +4,20 @@ public import Foundation
 /// registration webhook. The answer is the same whether or not the person exists.
 public struct SendRecoveryCodeRequest: Codable, Sendable, Equatable, KnownFields {
     public var username: String
-    public var orgId: String
+    /// Optional on the wire, as the Dfns SDKs type it; Signet finds no one without it.
+    public var orgId: String?
+    /// Accepted and ignored (Dfns tenants; Signet has none).
+    public var tenantId: String?
 
     /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case username, orgId
+        case username, orgId, tenantId
     }
 
-    public init(username: String, orgId: String) {
+    public init(username: String, orgId: String?, tenantId: String? = nil) {
         self.username = username
         self.orgId = orgId
+        self.tenantId = tenantId
     }
 }
 
@@ -21,19 +25,23 @@ public struct SendRecoveryCodeRequest: Codable, Sendable, Equatable, KnownFields
 public struct CreateRecoveryChallengeRequest: Codable, Sendable, Equatable, KnownFields {
     public var username: String
     public var verificationCode: String
-    public var orgId: String
+    /// Optional on the wire, as the Dfns SDKs type it; Signet finds no one without it.
+    public var orgId: String?
+    /// Accepted and ignored (Dfns tenants; Signet has none).
+    public var tenantId: String?
     /// The RecoveryKey credential's `credentialId` (or its `cr-…` uuid).
     public var credentialId: String
 
     /// The fields it accepts (its JSON keys): any other is refused (``KnownFields``).
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case username, verificationCode, orgId, credentialId
+        case username, verificationCode, orgId, tenantId, credentialId
     }
 
-    public init(username: String, verificationCode: String, orgId: String, credentialId: String) {
+    public init(username: String, verificationCode: String, orgId: String?, tenantId: String? = nil, credentialId: String) {
         self.username = username
         self.verificationCode = verificationCode
         self.orgId = orgId
+        self.tenantId = tenantId
         self.credentialId = credentialId
     }
 }
@@ -41,10 +49,10 @@ public struct CreateRecoveryChallengeRequest: Codable, Sendable, Equatable, Know
 /// A recovery key the person may sign the recovery with, and its private key as they stored it.
 public struct AllowedRecoveryCredential: Codable, Sendable, Equatable {
     public var id: String
-    /// The `encryptedPrivateKey` given when the recovery key was registered (empty if none was).
-    public var encryptedRecoveryKey: String
+    /// The `encryptedPrivateKey` given when the recovery key was registered (absent if none was).
+    public var encryptedRecoveryKey: String?
 
-    public init(id: String, encryptedRecoveryKey: String) {
+    public init(id: String, encryptedRecoveryKey: String?) {
         self.id = id
         self.encryptedRecoveryKey = encryptedRecoveryKey
     }

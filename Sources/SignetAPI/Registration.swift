@@ -71,12 +71,16 @@ public struct RegistrationChallenge: Codable, Sendable, Equatable {
 
 /// A credential submitted at registration.
 public struct RegistrationCredential: Codable, Sendable, Equatable {
-    /// `Fido2` (a passkey) or `Key`.
+    /// `Fido2` (a passkey) or `Key`; `RecoveryKey` as a recovery's `recoveryCredential`.
     public var credentialKind: CredentialKind
     public var credentialInfo: KeyCredentialInfo
     public var credentialName: String?
+    /// A `RecoveryKey`'s private key as the client encrypted it (kept opaque).
+    public var encryptedPrivateKey: String?
 
-    public init(credentialKind: CredentialKind, credentialInfo: KeyCredentialInfo, credentialName: String? = nil) {
+    public init(credentialKind: CredentialKind, credentialInfo: KeyCredentialInfo, credentialName: String? = nil, encryptedPrivateKey: String? = nil)
+    {
+        self.encryptedPrivateKey = encryptedPrivateKey
         self.credentialKind = credentialKind
         self.credentialInfo = credentialInfo
         self.credentialName = credentialName

@@ -98,13 +98,14 @@ package protocol BookkeepingRepository: Sendable {
     /// Records when tokens were last presented (later times only: a record never moves back), in one
     /// statement per 400 tokens.
     func recordTokenUses(_ uses: [String: Date]) async throws
-    /// Replaces the person's recovery code (a fresh one starts with no failures).
-    func setRecoveryCode(userId: String, digest: String, expiresAt: Date) async throws
-    func recoveryCode(userId: String) async throws -> RecoveryCodeRow?
-    /// Counts a wrong guess against that code; the last allowed one ends it.
-    func recordRecoveryCodeFailure(userId: String, digest: String) async throws
-    /// Uses the code up, once, when it is the person's current unexpired code.
+    /// Adds a recovery code unless the person already holds `limit` unexpired ones (then `false`).
+    func addRecoveryCode(userId: String, digest: String, expiresAt: Date, at: Date, keeping limit: Int) async throws -> Bool
+    /// Whether the digest is one of the person's unexpired recovery codes.
+    func recoveryCodeIsValid(userId: String, digest: String, at: Date) async throws -> Bool
+    /// Uses that code up, once.
     func consumeRecoveryCode(userId: String, digest: String, at: Date) async throws -> Bool
+    /// Deletes every outstanding recovery, registration and credential code of the person.
+    func deleteOutstandingCodes(userId: String) async throws
     /// When each of `tokenIds` was last presented, for those used since the record began.
     func lastUses(tokenIds: [String]) async throws -> [String: Date]
 }

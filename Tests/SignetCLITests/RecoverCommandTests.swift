@@ -17,7 +17,13 @@ struct RecoverCommandTests {
             #expect(asked.stdout.contains("recovery code"))
             // What the registration webhook would have carried (none is configured here).
             let admin = try #require(try await store.user(orgId: orgId, username: "admin@cli.example"))
-            try await store.setRecoveryCode(userId: admin.id, digest: TokenDigest.of("cli-code"), expiresAt: Date().addingTimeInterval(600))
+            _ = try await store.addRecoveryCode(
+                userId: admin.id,
+                digest: TokenDigest.of("cli-code"),
+                expiresAt: Date().addingTimeInterval(600),
+                at: Date(),
+                keeping: 10
+            )
             try await cli.succeed(["keygen", "--out", "new"])
             let account =
                 ["recover", "account", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--recovery-key", "recovery.pem"]

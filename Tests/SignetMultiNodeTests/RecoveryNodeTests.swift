@@ -42,7 +42,7 @@ struct RecoveryNodeTests {
             let expires = Int64(Date().addingTimeInterval(600).timeIntervalSince1970 * 1000)
             try await TestDatabase.execute(
                 cluster.databaseURL,
-                "INSERT INTO recovery_codes (user_id, digest, expires_at, failures) VALUES ('\(user.userId)', '\(TokenDigest.of(code))', \(expires), 0)"
+                "INSERT INTO recovery_codes (user_id, digest, expires_at) VALUES ('\(user.userId)', '\(TokenDigest.of(code))', \(expires))"
             )
             _ = try await SignetClient.recover(
                 baseURL: cluster.url(0),

@@ -44,7 +44,13 @@ struct RecoveryTests {
 
     /// A known recovery code for the person (what the webhook would have carried).
     static func code(_ server: TestServer, _ person: Person, _ code: String = "recovery-code-1") async throws -> String {
-        try await server.store.setRecoveryCode(userId: person.user.userId, digest: TokenDigest.of(code), expiresAt: Date().addingTimeInterval(600))
+        _ = try await server.store.addRecoveryCode(
+            userId: person.user.userId,
+            digest: TokenDigest.of(code),
+            expiresAt: Date().addingTimeInterval(600),
+            at: Date(),
+            keeping: 10
+        )
         return code
     }
 
@@ -58,15 +64,62 @@ struct RecoveryTests {
         return try await api.send(.post, "/auth/recover/user/init", body: try api.json(request))
     }
 
-    /// The recover body: a new Key attested for the challenge, signed over by `signer` (the recovery key).
-    static func recoverBody(_ challenge: RecoveryChallenge, person: Person, signer: PrivateKey, newKey: PrivateKey) throws -> String {
-        let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.registration.challenge, key: newKey)
-        let newCredentials =
-            #"{"firstFactorCredential":{"credentialKind":"Key","credentialName":"new laptop","credentialInfo":{"credId":"\#(Base64URL.encode(Identifier.randomBytes(32)))","clientData":"\#(clientData)","attestationData":"\#(attestationData)"}}}"#
+    /// The recover body: a new Key attested for the challenge (and a next recovery key when given),
+    /// signed over by `signer` (the recovery key).
+    static func recoverBody(
+        _ challenge: RecoveryChallenge,
+        person: Person,
+        signer: PrivateKey,
+        newKey: PrivateKey,
+        nextRecoveryKey: PrivateKey? = nil
+    ) throws -> String {
+        func credential(_ kind: String, _ name: String, _ key: PrivateKey) throws -> String {
+            let (clientData, attestationData) = try KeyAttestation.make(challenge: challenge.registration.challenge, key: key)
+            let credId = Base64URL.encode(Identifier.randomBytes(32))
+            return
+                #"{"credentialKind":"\#(kind)","credentialName":"\#(name)","credentialInfo":{"credId":"\#(credId)","clientData":"\#(clientData)","attestationData":"\#(attestationData)"}}"#
+        }
+        var newCredentials = #"{"firstFactorCredential":\#(try credential("Key", "new laptop", newKey))"#
+        if let nextRecoveryKey { newCredentials += #","recoveryCredential":\#(try credential("RecoveryKey", "next recovery", nextRecoveryKey))"# }
+        newCredentials += "}"
         let signed = KeyAssertion.clientData(type: KeyAssertion.getType, challenge: Base64URL.encode(Array(newCredentials.utf8)))
         let signature = Base64URL.encode(try signer.signature(for: signed))
         return
             #"{"recovery":{"kind":"RecoveryKey","credentialAssertion":{"credId":"\#(person.recoveryCredId)","clientData":"\#(Base64URL.encode(signed))","signature":"\#(signature)"}},"newCredentials":\#(newCredentials)}"#
+    }
+
+    @Test("A recovery leaves no PAT, no outstanding registration code, and can register the next recovery key", arguments: TestDatabase.available)
+    func whatItLeaves(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let person = try await Self.person(api, server: server, admin: admin, email: "taken@example.com")
+            // A registration code issued for the person before (by whoever held an admin account).
+            let renewed = try await api.signed(
+                .put,
+                "/auth/registration/code",
+                as: admin,
+                body: try api.json(RegistrationCodeRequest(username: person.user.username, orgId: server.orgId))
+            )
+            let registrationCode = try #require(try renewed.decode(User.self).registrationCode)
+            #expect(try await server.store.tokens(userId: person.user.userId, kind: .pat).count == 1)
+            let challenge = try await Self.initiate(api, server: server, person, code: try await Self.code(server, person)).decode(
+                RecoveryChallenge.self
+            )
+            let body = try Self.recoverBody(
+                challenge,
+                person: person,
+                signer: person.recoveryKey,
+                newKey: try PrivateKey.generate(.ed25519),
+                nextRecoveryKey: try PrivateKey.generate(.ecdsaP256)
+            )
+            let recovered = try await api.send(.post, "/auth/recover/user", token: challenge.registration.temporaryAuthenticationToken, body: body)
+            #expect(recovered.status == .ok, "\(recovered.body)")
+            let active = try await server.store.credentials(identityId: person.user.userId).filter(\.isActive)
+            #expect(Set(active.map(\.kind)) == [.key, .recoveryKey] && active.count == 2)
+            #expect(try await server.store.tokens(userId: person.user.userId, kind: .pat).isEmpty)  // deleted, not listed
+            let stale = RegistrationChallengeRequest(orgId: server.orgId, username: person.user.username, registrationCode: registrationCode)
+            #expect(try await api.send(.post, "/auth/registration/init", body: try api.json(stale)).status == .unauthorized)
+        }
     }
 
     @Test("The recovery key signs a new key in; every other credential, session and PAT of the person stops", arguments: TestDatabase.available)
@@ -97,7 +150,10 @@ struct RecoveryTests {
         }
     }
 
-    @Test("Refused: another key's signature, signed credentials that differ, a used code, a wrong code five times", arguments: TestDatabase.available)
+    @Test(
+        "Refused: another key's signature, signed credentials that differ, a non-recovery credential; wrong codes spend nothing",
+        arguments: TestDatabase.available
+    )
     func refusals(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let admin = try await server.admin(api)
@@ -122,10 +178,10 @@ struct RecoveryTests {
             #expect(try await server.store.credentials(identityId: person.user.userId).filter(\.isActive).count == 2)
             #expect(try await api.send(.get, "/auth/whoami", token: person.session.token).status == .ok)
 
-            // Five wrong codes end the code.
+            // Wrong guesses spend nothing: the person's code still works after them.
             let other = try await Self.code(server, person, "recovery-code-2")
-            for _ in 0..<5 { #expect(try await Self.initiate(api, server: server, person, code: "guess").status == .unauthorized) }
-            #expect(try await Self.initiate(api, server: server, person, code: other).status == .unauthorized)
+            for _ in 0..<6 { #expect(try await Self.initiate(api, server: server, person, code: "guess").status == .unauthorized) }
+            #expect(try await Self.initiate(api, server: server, person, code: other).status == .ok)
             // A credential that is not the person's recovery key gets the same refusal.
             let third = try await Self.code(server, person, "recovery-code-3")
             let request = CreateRecoveryChallengeRequest(
@@ -155,8 +211,14 @@ struct RecoveryTests {
                 answers.insert(reply.body)
             }
             #expect(answers.count == 1)
-            #expect(try await server.store.recoveryCode(userId: person.user.userId) != nil)
-            #expect(try await server.store.recoveryCode(userId: plain.userId) == nil)
+            // Codes were made for the person only, and no more than three are outstanding at once.
+            for _ in 0..<3 {
+                let again = try api.json(SendRecoveryCodeRequest(username: person.user.username, orgId: server.orgId))
+                #expect(try await api.send(.post, "/auth/recover/user/code", body: again).status == .ok)
+            }
+            let later = Date().addingTimeInterval(60)
+            #expect(try await !server.store.addRecoveryCode(userId: person.user.userId, digest: "x", expiresAt: later, at: Date(), keeping: 3))
+            #expect(try await server.store.addRecoveryCode(userId: plain.userId, digest: "x", expiresAt: later, at: Date(), keeping: 1))
             // A recovery key never signs a login or a user action.
             let keys = try await api.send(
                 .post,

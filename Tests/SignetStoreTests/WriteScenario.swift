@@ -141,11 +141,19 @@ enum WriteScenario {
         ),
         ("deleteAssignment(id)", { store, f in try await store.deleteAssignment(id: f.assignmentId) }),
         (
-            "setRecoveryCode(userId)",
-            { store, f in try await store.setRecoveryCode(userId: f.userId, digest: "r", expiresAt: f.now.addingTimeInterval(60)) }
+            "addRecoveryCode(userId)",
+            { store, f in
+                _ = try await store.addRecoveryCode(userId: f.userId, digest: "r", expiresAt: f.now.addingTimeInterval(60), at: f.now, keeping: 3)
+            }
         ),
-        ("recordRecoveryCodeFailure(userId)", { store, f in try await store.recordRecoveryCodeFailure(userId: f.userId, digest: "r") }),
         ("consumeRecoveryCode(userId)", { store, f in _ = try await store.consumeRecoveryCode(userId: f.userId, digest: "r", at: f.now) }),
+        (
+            "deleteOutstandingCodes(userId)",
+            { store, f in
+                _ = try await store.addRecoveryCode(userId: f.userId, digest: "s", expiresAt: f.now.addingTimeInterval(60), at: f.now, keeping: 3)
+                try await store.deleteOutstandingCodes(userId: f.userId)
+            }
+        ),
         (
             "insertCredentialCode(_)",
             { store, f in

@@ -84,7 +84,13 @@ struct CredentialCodeService: Sendable {
         guard try await sessionIsLive(challenge.tokenId ?? ""), let user = try await person(challenge.userId, orgId: challenge.orgId) else {
             throw refuse("the session that asked for the code has ended, or its person is no longer active")
         }
-        let credential = try await credentials.register(request, challenge: challenge, user: user, identityId: user.id)
+        let credential = try await credentials.register(
+            request,
+            challenge: challenge,
+            user: user,
+            identityId: user.id,
+            tokenId: challenge.tokenId ?? ""
+        )
         // Unsigned (the new device has nothing to sign with yet): the log is its record.
         logger.notice(
             "a credential was added with a one-time code",

@@ -62,7 +62,7 @@ struct CredentialService: Sendable {
         if request.credentialKind == .recoveryKey { try Self.requirePersonForRecoveryKey(caller) }
         try Self.requireSupported(request.credentialKind)
         let challenge = try await credentialChallenge(request.challengeIdentifier, caller: caller)
-        return try await register(request, challenge: challenge, user: caller.user, identityId: caller.signingIdentityId)
+        return try await register(request, challenge: challenge, user: caller.user, identityId: caller.signingIdentityId, tokenId: caller.token.id)
     }
 
     /// Refuses the kinds Signet does not register.
@@ -85,8 +85,17 @@ struct CredentialService: Sendable {
     static let maximumEncryptedKeyBytes = 16_384
 
     /// Verifies the new credential's attestation against `challenge`, uses the challenge up, and
-    /// adds the credential to `identityId` (a passkey only ever to `user`, a person).
-    func register(_ request: CreateCredentialRequest, challenge: ChallengeRecord, user: UserRecord, identityId: String) async throws -> Credential {
+    /// adds the credential to `identityId` (a passkey only ever to `user`, a person). The insert
+    /// holds the identity's credential lock (as deactivation and recovery do) and happens only if
+    /// the token behind the request (`tokenId`) is still active then: a credential cannot slip in
+    /// after a recovery or a revocation that ended that token.
+    func register(
+        _ request: CreateCredentialRequest,
+        challenge: ChallengeRecord,
+        user: UserRecord,
+        identityId: String,
+        tokenId: String
+    ) async throws -> Credential {
         let name = try Validate.name(request.credentialName, field: "credentialName")
         let used = APIError.forbidden("the credential challenge is not valid: it has already been used or has expired; ask for a new one")
         let credential: CredentialRecord
@@ -114,7 +123,13 @@ struct CredentialService: Sendable {
             record.encryptedPrivateKey = sealed
             credential = record
         }
-        try await store.insertCredential(credential)
+        try await store.transaction { store in
+            try await store.lock("credentials:\(user.id)")
+            guard let token = try await store.token(id: tokenId), token.isActive, !token.isDeleted else {
+                throw APIError.unauthorized("Not Authorized: the session behind this request has ended")
+            }
+            try await store.insertCredential(credential)
+        }
         return Self.present(credential)
     }
 
@@ -125,7 +140,10 @@ struct CredentialService: Sendable {
             throw APIError.invalid("encryptedPrivateKey", "field 'encryptedPrivateKey' is only for RecoveryKey credentials")
         }
         guard !sealed.isEmpty, sealed.utf8.count <= maximumEncryptedKeyBytes, sealed.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
-            throw APIError.invalid("encryptedPrivateKey", "field 'encryptedPrivateKey' must be 1 to \(maximumEncryptedKeyBytes) printable ASCII characters")
+            throw APIError.invalid(
+                "encryptedPrivateKey",
+                "field 'encryptedPrivateKey' must be 1 to \(maximumEncryptedKeyBytes) printable ASCII characters"
+            )
         }
         return sealed
     }

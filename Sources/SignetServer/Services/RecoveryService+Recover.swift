@@ -8,17 +8,16 @@ import SignetStore
 extension RecoveryService {
     /// `POST /auth/recover/user` with the temporary token as bearer: the recovery key's signature
     /// over `newCredentials`, then, in one transaction, the challenge and the code used up, every
-    /// credential of the person deactivated (the recovery key too), the new one added, and every
-    /// login session and PAT of theirs deactivated.
+    /// credential of the person deactivated (the recovery key too), the new ones added (the first
+    /// factor, and a new recovery key when given), every login session ended, every PAT deleted,
+    /// and every outstanding code of theirs (registration, recovery, credential) deleted.
     func recover(_ body: RawBody, temporaryToken: String) async throws -> RegisterResponse {
         let request = try RequestBody.decode(RecoverRequest.self, from: body.bytes)
         guard let newCredentials = (try? JSONValue(parsing: body.bytes))?["newCredentials"] else {
             throw APIError.invalid("newCredentials", "field 'newCredentials' is required")
         }
-        guard request.newCredentials.secondFactorCredential == nil, request.newCredentials.recoveryCredential == nil else {
-            throw APIError.badRequest(
-                "secondFactorCredential and recoveryCredential are not supported; recover with one firstFactorCredential, then add a recovery key"
-            )
+        guard request.newCredentials.secondFactorCredential == nil else {
+            throw APIError.badRequest("secondFactorCredential is not supported; recover with a firstFactorCredential (and a recoveryCredential)")
         }
         guard request.recovery.kind == .recoveryKey else {
             throw APIError.invalid("recovery.kind", "field 'recovery.kind' must be RecoveryKey")
@@ -29,7 +28,16 @@ extension RecoveryService {
         }
         try await verify(request.recovery.credentialAssertion, over: newCredentials, challenge: challenge, user: user)
         let credential = try await newCredential(request.newCredentials.firstFactorCredential, challenge: challenge, user: user)
-        try await replaceEverything(of: user, with: credential, challenge: challenge)
+        var credentials = [credential]
+        if let next = request.newCredentials.recoveryCredential {
+            credentials.append(try await newRecoveryKey(next, challenge: challenge, user: user))
+        }
+        try await replaceEverything(
+            of: user,
+            with: credentials,
+            recoveryCredentialId: request.recovery.credentialAssertion.credId,
+            challenge: challenge
+        )
         logger.notice(
             "account recovered: every other credential, login session and PAT of the person was deactivated",
             metadata: ["user": "\(user.id)", "credential": "\(credential.uuid)"]
@@ -60,9 +68,12 @@ extension RecoveryService {
                 challenge.allowedCredentialIds.contains(where: { ExactText.equals($0, key.credentialId) }),
                 let publicKey = try? PublicKey(pem: key.publicKeyPEM)
             else { throw APIError.unauthorized("the recovery credential is not one this challenge allows") }
-            guard let clientData = Base64URL.decode(assertion.clientData), let signed = (try? JSONValue(parsing: clientData))?["challenge"]?.stringValue,
+            guard let clientData = Base64URL.decode(assertion.clientData),
+                let signed = (try? JSONValue(parsing: clientData))?["challenge"]?.stringValue,
                 let bytes = Base64URL.decode(signed), let value = try? JSONValue(parsing: bytes), value == newCredentials
-            else { throw APIError.unauthorized("the recovery key did not sign these newCredentials (clientData.challenge must be their base64url JSON)") }
+            else {
+                throw APIError.unauthorized("the recovery key did not sign these newCredentials (clientData.challenge must be their base64url JSON)")
+            }
             do {
                 _ = try KeyAssertion.verify(
                     clientData: assertion.clientData,
@@ -87,25 +98,65 @@ extension RecoveryService {
         case .fido2: return try await passkeys.register(submitted.credentialInfo, name: name, challenge: challenge, user: user)
         case .key: return try await registration.key(submitted.credentialInfo, name: name, challenge: challenge, user: user)
         default:
-            throw APIError.badRequest("credentialKind '\(submitted.credentialKind.rawValue)' is not supported; recover with a Fido2 or Key credential")
+            throw APIError.badRequest(
+                "credentialKind '\(submitted.credentialKind.rawValue)' is not supported; recover with a Fido2 or Key credential"
+            )
         }
     }
 
-    /// Everything of the recovery that writes, all or nothing.
-    private func replaceEverything(of user: UserRecord, with credential: CredentialRecord, challenge: ChallengeRecord) async throws {
+    /// The next recovery key, registered with the recovery (a RecoveryKey attested for the same challenge).
+    private func newRecoveryKey(_ submitted: RegistrationCredential, challenge: ChallengeRecord, user: UserRecord) async throws -> CredentialRecord {
+        guard submitted.credentialKind == .recoveryKey else {
+            throw APIError.invalid("newCredentials.recoveryCredential", "field 'newCredentials.recoveryCredential' must be a RecoveryKey")
+        }
+        let request = CreateCredentialRequest(
+            credentialKind: .recoveryKey,
+            credentialInfo: submitted.credentialInfo,
+            credentialName: submitted.credentialName ?? "Recovery key",
+            challengeIdentifier: "",
+            encryptedPrivateKey: submitted.encryptedPrivateKey
+        )
+        var key = try await registration.key(
+            submitted.credentialInfo,
+            name: try Validate.name(request.credentialName),
+            challenge: challenge,
+            user: user
+        )
+        key.kind = .recoveryKey
+        key.encryptedPrivateKey = try CredentialService.encryptedKey(request)
+        return key
+    }
+
+    /// Everything of the recovery that writes, all or nothing, under the person's credential lock
+    /// (which adding and deactivating credentials take too), with the recovery key and the person
+    /// checked again inside it: a deactivation that won the race wins.
+    private func replaceEverything(
+        of user: UserRecord,
+        with credentials: [CredentialRecord],
+        recoveryCredentialId: String,
+        challenge: ChallengeRecord
+    ) async throws {
         let now = self.now()
         try await store.transaction { store in
-            guard try await store.consumeChallenge(id: challenge.id, at: now),
+            try await store.lock("credentials:\(user.id)")
+            guard let current = try await store.user(id: user.id), current.isActive, !current.isDeleted,
+                try await store.credentials(identityId: user.id).contains(where: {
+                    $0.kind == .recoveryKey && $0.isActive
+                        && (ExactText.equals($0.credentialId, recoveryCredentialId) || ExactText.equals($0.uuid, recoveryCredentialId))
+                }),
+                try await store.consumeChallenge(id: challenge.id, at: now),
                 try await store.consumeRecoveryCode(userId: user.id, digest: challenge.payload ?? "", at: now)
             else { throw Self.refused }
             for old in try await store.credentials(identityId: user.id) where old.isActive {
                 try await store.setCredentialActive(uuid: old.uuid, isActive: false)
             }
-            try await store.insertCredential(credential)
+            for credential in credentials { try await store.insertCredential(credential) }
             try await store.deactivateLoginSessions(userId: user.id, at: now)
-            for pat in try await store.tokens(userId: user.id, kind: .pat) where pat.isActive {
-                _ = try await store.setTokenActive(id: pat.id, isActive: false, at: now)
+            // PATs are deleted, not deactivated: one planted by whoever held the account must not come back.
+            for pat in try await store.tokens(userId: user.id, kind: .pat) where !pat.isDeleted {
+                _ = try await store.deleteToken(id: pat.id, at: now)
             }
+            try await store.deleteOutstandingCodes(userId: user.id)
         }
     }
 }

@@ -30,17 +30,24 @@ struct RecoveryService: Sendable {
         "the recovery was refused: unknown organisation or username, a wrong, used or expired recovery code, or a credential that is not the person's recovery key"
     )
 
+    /// The most unexpired recovery codes a person holds at once: asking for more sends nothing, so a
+    /// stranger can neither flood the person's channel nor crowd out the code on its way.
+    static let maximumOutstandingCodes = 3
+
     /// `POST /auth/recover/user/code`: the same answer whatever happened, so nobody learns who exists.
     func sendCode(_ request: SendRecoveryCodeRequest) async throws -> MessageResponse {
         let answer = MessageResponse(message: "if the person exists and holds a recovery key, a recovery code is on its way to them")
-        guard request.orgId.utf8.count <= 128, request.username.utf8.count <= 254 else { return answer }
-        try limiter.admitChallenge(orgId: request.orgId, username: request.username)
-        guard let user = try await person(orgId: request.orgId, username: request.username),
+        let orgId = request.orgId ?? ""
+        guard orgId.utf8.count <= 128, request.username.utf8.count <= 254 else { return answer }
+        try limiter.admitChallenge(orgId: orgId, username: request.username)
+        guard let user = try await person(orgId: orgId, username: request.username),
             try await store.credentials(identityId: user.id).contains(where: { $0.kind == .recoveryKey && $0.isActive })
         else { return answer }
         let code = RegistrationService.newCode()
         let expiresAt = now().addingTimeInterval(Self.codeLifetime)
-        try await store.setRecoveryCode(userId: user.id, digest: TokenDigest.of(code), expiresAt: expiresAt)
+        let digest = TokenDigest.of(code)
+        guard try await store.addRecoveryCode(userId: user.id, digest: digest, expiresAt: expiresAt, at: now(), keeping: Self.maximumOutstandingCodes)
+        else { return answer }
         if let webhook {
             webhook.deliver(user: user, code: code, expiresAt: expiresAt, purpose: .recovery)
         } else {
@@ -49,28 +56,28 @@ struct RecoveryService: Sendable {
         return answer
     }
 
-    /// `POST /auth/recover/user/init`: checks the code (5 wrong ones end it) and issues the challenge.
+    /// `POST /auth/recover/user/init`: checks the code and issues the challenge. A wrong code
+    /// changes nothing (codes hold 128 bits; the per-address limits bound guessing), so nobody can
+    /// spend a person's code by guessing wrong on purpose.
     func initiate(_ request: CreateRecoveryChallengeRequest) async throws -> RecoveryChallenge {
-        guard request.orgId.utf8.count <= 128, request.username.utf8.count <= 254 else { throw Self.refused }
-        try limiter.admitChallenge(orgId: request.orgId, username: request.username)
-        guard let user = try await person(orgId: request.orgId, username: request.username),
-            let code = try await store.recoveryCode(userId: user.id), code.expiresAt > now()
+        let orgId = request.orgId ?? ""
+        guard orgId.utf8.count <= 128, request.username.utf8.count <= 254, request.verificationCode.utf8.count <= 100 else { throw Self.refused }
+        try limiter.admitChallenge(orgId: orgId, username: request.username)
+        let digest = TokenDigest.of(request.verificationCode)
+        guard let user = try await person(orgId: orgId, username: request.username),
+            try await store.recoveryCodeIsValid(userId: user.id, digest: digest, at: now()),
+            let key = try await recoveryKey(named: request.credentialId, of: user)
         else { throw Self.refused }
-        guard ConstantTime.equals(TokenDigest.of(request.verificationCode), code.digest) else {
-            try await store.recordRecoveryCodeFailure(userId: user.id, digest: code.digest)
-            throw Self.refused
-        }
-        guard let key = try await recoveryKey(named: request.credentialId, of: user) else { throw Self.refused }
         let challenge = try await challenges.issue(
             purpose: .recovery,
             for: .init(orgId: user.orgId, userId: user.id, username: user.username),
             tokenId: nil,
             allowedCredentialIds: [key.credentialId],
-            payload: code.digest
+            payload: digest
         )
         return RecoveryChallenge(
             registration: try await RegistrationService.challengeResponse(for: user, challenge: challenge, store: store, passkeys: passkeys),
-            allowedRecoveryCredentials: [AllowedRecoveryCredential(id: key.credentialId, encryptedRecoveryKey: key.encryptedPrivateKey ?? "")]
+            allowedRecoveryCredentials: [AllowedRecoveryCredential(id: key.credentialId, encryptedRecoveryKey: key.encryptedPrivateKey)]
         )
     }
 

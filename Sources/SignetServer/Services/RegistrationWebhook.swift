@@ -96,10 +96,10 @@ package struct RegistrationWebhook: Sendable {
         } catch {
             return logger.error("registration webhook: could not encode the event for \(user.id)")
         }
-        Task { await send(payload, userId: user.id) }
+        Task { await send(payload, userId: user.id, purpose: purpose) }
     }
 
-    private func send(_ payload: (body: [UInt8], signature: String?), userId: String) async {
+    private func send(_ payload: (body: [UInt8], signature: String?), userId: String, purpose: Purpose) async {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -125,6 +125,11 @@ package struct RegistrationWebhook: Sendable {
             }
             if attempt < 3 { try? await Task.sleep(for: .seconds(attempt)) }
         }
-        logger.error("registration webhook gave up; the administrator has the code from the API answer", metadata: ["user": "\(userId)"])
+        logger.error(
+            purpose == .registration
+                ? "registration webhook gave up; the administrator has the code from the API answer"
+                : "registration webhook gave up on a recovery code; the person can ask for another",
+            metadata: ["user": "\(userId)"]
+        )
     }
 }

@@ -42,15 +42,13 @@ package struct RegistrationCodeRow: StoreRow, Equatable {
     }
 }
 
-/// A person's outstanding recovery code (`POST /auth/recover/user/code`), as its digest: the same
-/// rules as a registration code, in a table of its own so that neither can stand for the other.
+/// One of a person's outstanding recovery codes (`POST /auth/recover/user/code`), as its digest:
+/// a table of its own, so that a recovery code can never stand for a registration code. A person
+/// may hold a few at once, so a stranger asking for codes cannot replace the one on its way.
 package struct RecoveryCodeRow: StoreRow, Equatable {
     package var userId: String
     package var digest: String
-    /// When the code stops working (also set to the past when it has been guessed wrong too often).
     @Milliseconds package var expiresAt: Date
-    /// Wrong codes tried since it was issued; the code dies at ``maximumFailures``.
-    package var failures: Int
 
     package static let table = StoreTable.recoveryCodes
     package static let primaryKey = CodingKeys.userId
@@ -59,7 +57,6 @@ package struct RecoveryCodeRow: StoreRow, Equatable {
         case userId = "user_id"
         case digest
         case expiresAt = "expires_at"
-        case failures
     }
 }
 

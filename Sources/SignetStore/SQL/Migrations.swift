@@ -193,8 +193,8 @@ enum Migrations {
                 "ALTER TABLE credential_codes ADD COLUMN token_id TEXT NOT NULL DEFAULT ''",
                 """
                 CREATE TABLE recovery_codes (
-                    user_id TEXT PRIMARY KEY REFERENCES users (id), digest TEXT NOT NULL,
-                    expires_at BIGINT NOT NULL, failures INTEGER NOT NULL)
+                    user_id TEXT NOT NULL REFERENCES users (id), digest TEXT NOT NULL, expires_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, digest))
                 """,
             ]
         ),

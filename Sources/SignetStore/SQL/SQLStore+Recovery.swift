@@ -2,34 +2,30 @@ package import Foundation
 import SQLKit
 
 extension SQLStore {
-    package func setRecoveryCode(userId: String, digest: String, expiresAt: Date) async throws {
+    package func addRecoveryCode(userId: String, digest: String, expiresAt: Date, at date: Date, keeping limit: Int) async throws -> Bool {
         try await write(.recoveryCodes) { database in
+            let outstanding = try await database.raw(
+                "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userId) AND expires_at > \(bind: date.milliseconds)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            guard outstanding < limit else { return false }
             try await database.raw(
                 """
-                INSERT INTO recovery_codes (user_id, digest, expires_at, failures)
-                VALUES (\(bind: userId), \(bind: digest), \(bind: expiresAt.milliseconds), 0)
-                ON CONFLICT (user_id) DO UPDATE SET digest = excluded.digest, expires_at = excluded.expires_at, failures = 0
+                INSERT INTO recovery_codes (user_id, digest, expires_at)
+                VALUES (\(bind: userId), \(bind: digest), \(bind: expiresAt.milliseconds))
                 """
             ).run()
+            return true
         }
     }
 
-    package func recoveryCode(userId: String) async throws -> RecoveryCodeRow? {
+    package func recoveryCodeIsValid(userId: String, digest: String, at date: Date) async throws -> Bool {
         try await read { database in
-            try await database.raw("SELECT * FROM recovery_codes WHERE user_id = \(bind: userId)").first(decoding: RecoveryCodeRow.self)
-        }
-    }
-
-    package func recordRecoveryCodeFailure(userId: String, digest: String) async throws {
-        try await write(.recoveryCodes) { database in
-            // As for registration codes: only against the code guessed; the last allowed failure ends it.
             try await database.raw(
                 """
-                UPDATE recovery_codes SET failures = failures + 1,
-                    expires_at = CASE WHEN failures + 1 >= \(bind: maximumFailures) THEN 0 ELSE expires_at END
-                WHERE user_id = \(bind: userId) AND digest = \(bind: digest)
+                SELECT user_id FROM recovery_codes
+                WHERE user_id = \(bind: userId) AND digest = \(bind: digest) AND expires_at > \(bind: date.milliseconds)
                 """
-            ).run()
+            ).first() != nil
         }
     }
 
@@ -42,6 +38,14 @@ extension SQLStore {
                 RETURNING user_id
                 """
             ).first() != nil
+        }
+    }
+
+    package func deleteOutstandingCodes(userId: String) async throws {
+        try await write(.recoveryCodes, .registrationCodes, .credentialCodes) { database in
+            try await database.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: userId)").run()
+            try await database.raw("DELETE FROM registration_codes WHERE user_id = \(bind: userId)").run()
+            try await database.raw("DELETE FROM credential_codes WHERE user_id = \(bind: userId)").run()
         }
     }
 }
