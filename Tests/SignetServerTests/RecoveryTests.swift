@@ -119,6 +119,12 @@ struct RecoveryTests {
             #expect(try await server.store.tokens(userId: person.user.userId, kind: .pat).isEmpty)  // deleted, not listed
             let stale = RegistrationChallengeRequest(orgId: server.orgId, username: person.user.username, registrationCode: registrationCode)
             #expect(try await api.send(.post, "/auth/registration/init", body: try api.json(stale)).status == .unauthorized)
+            // The audit log shows the recovery, signed by the recovery key.
+            let logs = try await api.send(.get, "/auth/action/logs?userId=\(person.user.userId)", token: admin.token).decode(
+                ListResponse<AuditLog>.self
+            )
+            let entry = try #require(logs.items.first { $0.httpPath == "/auth/recover/user" }, "\(logs.items.map(\.httpPath))")
+            #expect(entry.userId == person.user.userId && entry.tokenKind == .temporary)
         }
     }
 

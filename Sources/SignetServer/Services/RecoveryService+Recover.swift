@@ -35,7 +35,7 @@ extension RecoveryService {
         try await replaceEverything(
             of: user,
             with: credentials,
-            recoveryCredentialId: request.recovery.credentialAssertion.credId,
+            recovery: request.recovery.credentialAssertion,
             challenge: challenge
         )
         logger.notice(
@@ -133,16 +133,16 @@ extension RecoveryService {
     private func replaceEverything(
         of user: UserRecord,
         with credentials: [CredentialRecord],
-        recoveryCredentialId: String,
+        recovery assertion: CredentialAssertion,
         challenge: ChallengeRecord
     ) async throws {
         let now = self.now()
         try await store.transaction { store in
             try await store.lock("credentials:\(user.id)")
             guard let current = try await store.user(id: user.id), current.isActive, !current.isDeleted,
-                try await store.credentials(identityId: user.id).contains(where: {
+                let key = try await store.credentials(identityId: user.id).first(where: {
                     $0.kind == .recoveryKey && $0.isActive
-                        && (ExactText.equals($0.credentialId, recoveryCredentialId) || ExactText.equals($0.uuid, recoveryCredentialId))
+                        && (ExactText.equals($0.credentialId, assertion.credId) || ExactText.equals($0.uuid, assertion.credId))
                 }),
                 try await store.consumeChallenge(id: challenge.id, at: now),
                 try await store.consumeRecoveryCode(userId: user.id, digest: challenge.payload ?? "", at: now)
@@ -157,6 +157,36 @@ extension RecoveryService {
                 _ = try await store.deleteToken(id: pat.id, at: now)
             }
             try await store.deleteOutstandingCodes(userId: user.id)
+            try await store.insertUserAction(Self.auditRecord(of: user, key: key, assertion: assertion, challenge: challenge, at: now))
         }
+    }
+
+    /// The recovery in the audit log, as a used user action signed by the recovery key (its
+    /// `clientData` carries the new credentials it signed), with the temporary token's kind.
+    static func auditRecord(
+        of user: UserRecord,
+        key: CredentialRecord,
+        assertion: CredentialAssertion,
+        challenge: ChallengeRecord,
+        at now: Date
+    ) -> UserActionRecord {
+        UserActionRecord(
+            id: Identifier.make(.userAction),
+            orgId: user.orgId,
+            userId: user.id,
+            tokenId: challenge.id,
+            tokenKind: .temporary,
+            credentialUuid: key.uuid,
+            challengeId: challenge.id,
+            httpMethod: "POST",
+            httpPath: "/auth/recover/user",
+            payload: "",
+            clientData: assertion.clientData,
+            signature: assertion.signature,
+            createdAt: now,
+            expiresAt: now,
+            usedAt: now,
+            resultStatus: 200
+        )
     }
 }
