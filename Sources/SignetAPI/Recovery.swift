@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `POST /auth/recover/user/code`: asks for a recovery code, sent through the organisation's
 /// registration webhook. The answer is the same whether or not the person exists.

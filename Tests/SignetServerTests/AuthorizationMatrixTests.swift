@@ -27,6 +27,7 @@ struct AuthorizationMatrixTests {
         GET /                                      303 303 303 303 303 303 303 303
         GET /login                                200 200 200 200 200 200 200 200
         GET /setup                                200 200 200 200 200 200 200 200
+        GET /recover                              200 200 200 200 200 200 200 200
         GET /settings/developers/personal-access-tokens 200 200 200 200 200 200 200 200
         GET /settings/developers/service-accounts 200 200 200 200 200 200 200 200
         GET /settings/users                       200 200 200 200 200 200 200 200

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from harness import Browser, Server, check
-from settings_flows import narrow_screen, user_group
+from settings_flows import narrow_screen, recovery, user_group
 
 PAT_PAGE = "/settings/developers/personal-access-tokens"
 
@@ -276,6 +276,8 @@ def main():
         print("flow: users, credentials, audit log")
         other_pages(first, server)
         narrow_screen(first)
+        print("flow: a recovery key, then account recovery with it (last: it deletes the person's PATs)")
+        recovery(first, server)
         first.console_clean("end")
     except Exception as failure:  # a Failure, or Selenium's timeout naming what never appeared
         traceback.print_exc()

@@ -32,6 +32,7 @@ class Server:
     """`signet serve --dev` on a free port, with its own store; `setup_link` is the one it printed."""
 
     def __init__(self, signet, work):
+        self.work = work
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]

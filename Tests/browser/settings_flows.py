@@ -1,6 +1,7 @@
 """Settings pages beyond the PAT flow, in the browser: user groups (create a group, add the invited
 person by id, see them listed, remove them, delete the group; each change signed with the passkey),
 and the PAT page on a narrow screen."""
+import os
 import re
 
 from harness import check
@@ -53,3 +54,41 @@ def narrow_screen(browser):
     check(overflow <= 0, "on a narrow (mobile) screen the page does not scroll sideways")
     browser.driver.save_screenshot(browser.screenshots + "/99-first-pats-mobile.png")
     browser.driver.set_window_size(1280, 900)
+
+
+def recovery(browser, server):
+    """Make a recovery key on My credentials, then recover on /recover with it and a new passkey."""
+    import hashlib
+    import sqlite3
+    import time as clock
+
+    browser.open(browser.base + "/settings/credentials")
+    browser.button("Make a recovery key and sign with your passkey").click()
+    pem = browser.text("#recovery-result", "Save this file now") and browser.find("#recovery-pem").get_attribute("value")
+    key_id = browser.find("#recovery-id").text
+    check(pem.startswith("-----BEGIN PRIVATE KEY-----") and key_id.startswith("cr-"), "the page shows the new recovery key once, with its id")
+    browser.text("#credential-table tbody", "Recovery key")
+    browser.shot("recovery-key")
+    key_file = os.path.join(server.work, "recovery-key.pem")
+    with open(key_file, "w") as out:
+        out.write(pem)
+
+    browser.open(browser.base + "/login")
+    browser.find("a[href='/recover']").click()
+    browser.fill("#recover-username", "admin@signet.local")
+    browser.button("Send me a recovery code").click()
+    browser.text("#status", "recovery code")
+    # No webhook in this test: put a code in the store as the server would have.
+    with sqlite3.connect(os.path.join(server.work, "signet.sqlite")) as database:
+        user = database.execute("SELECT id FROM users WHERE username = 'admin@signet.local'").fetchone()[0]
+        database.execute("INSERT INTO recovery_codes (user_id, digest, expires_at) VALUES (?, ?, ?)",
+                         (user, hashlib.sha256(b"browser-recovery").hexdigest(), int((clock.time() + 600) * 1000)))
+    browser.fill("#recover-code", "browser-recovery")
+    browser.fill("#recover-key-id", key_id)
+    browser.find("#recover-key").send_keys(key_file)
+    browser.fill("#recover-name", "Recovered passkey")
+    browser.shot("recover")
+    browser.button("Recover and register a new passkey").click()
+    browser.url_contains("/settings/credentials")
+    table = browser.text("#credential-table tbody", "Recovered passkey")
+    check("Active" in table and table.count("Inactive") >= 2, "after the recovery only the new passkey is active")

@@ -28,6 +28,8 @@ struct DashboardAsset: Sendable {
             "behaviours.js": DashboardAsset(PackageResources.behaviours_js, contentType: javascript),
             "webauthn.js": DashboardAsset(PackageResources.webauthn_js, contentType: javascript),
             "setup.js": DashboardAsset(PackageResources.setup_js, contentType: javascript),
+            "recover.js": DashboardAsset(PackageResources.recover_js, contentType: javascript),
+            "recovery-keys.js": DashboardAsset(PackageResources.recovery_keys_js, contentType: javascript),
             "login.js": DashboardAsset(PackageResources.login_js, contentType: javascript),
             "signin.js": DashboardAsset(PackageResources.signin_js, contentType: javascript),
             "pats.js": DashboardAsset(PackageResources.pats_js, contentType: javascript),

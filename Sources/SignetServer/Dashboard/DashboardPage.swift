@@ -3,13 +3,14 @@ import SignetCore
 /// The dashboard's pages: each is the shared layout around its own body, with its own script.
 /// The names follow the Dfns dashboard ("Settings > Developers > Personal Access Tokens").
 enum DashboardPage: CaseIterable, Sendable {
-    case signIn, setup, personalAccessTokens, serviceAccounts, users, roles, groups, credentials, auditLog
+    case signIn, setup, recover, personalAccessTokens, serviceAccounts, users, roles, groups, credentials, auditLog
 
     /// Where the page is served.
     var path: String {
         switch self {
         case .signIn: "/login"
         case .setup: "/setup"
+        case .recover: "/recover"
         case .personalAccessTokens: "/settings/developers/personal-access-tokens"
         case .serviceAccounts: "/settings/developers/service-accounts"
         case .users: "/settings/users"
@@ -25,6 +26,7 @@ enum DashboardPage: CaseIterable, Sendable {
         switch self {
         case .signIn: "Sign in"
         case .setup: "Set up your passkey"
+        case .recover: "Recover your account"
         case .personalAccessTokens: "Personal Access Tokens"
         case .serviceAccounts: "Service Accounts"
         case .users: "Users"
@@ -38,7 +40,7 @@ enum DashboardPage: CaseIterable, Sendable {
     /// Where the page sits in the settings, shown above its heading.
     var breadcrumb: [String] {
         switch self {
-        case .signIn, .setup: []
+        case .signIn, .setup, .recover: []
         case .personalAccessTokens, .serviceAccounts: ["Settings", "Developers", title]
         case .users, .roles, .groups, .credentials, .auditLog: ["Settings", title]
         }
@@ -49,6 +51,7 @@ enum DashboardPage: CaseIterable, Sendable {
         switch self {
         case .signIn: "login.js"
         case .setup: "setup.js"
+        case .recover: "recover.js"
         case .personalAccessTokens: "pats.js"
         case .serviceAccounts: "service-accounts.js"
         case .users: "users.js"
@@ -65,6 +68,7 @@ enum DashboardPage: CaseIterable, Sendable {
             switch self {
             case .signIn: PackageResources.login_html
             case .setup: PackageResources.setup_html
+            case .recover: PackageResources.recover_html
             case .personalAccessTokens: PackageResources.pats_html
             case .serviceAccounts: PackageResources.service_accounts_html
             case .users: PackageResources.users_html
@@ -77,7 +81,7 @@ enum DashboardPage: CaseIterable, Sendable {
     }
 
     /// Whether the page needs a session (it shows the navigation and sends visitors without one to sign in).
-    var needsSession: Bool { self != .signIn && self != .setup }
+    var needsSession: Bool { self != .signIn && self != .setup && self != .recover }
 
     /// The pages in the navigation, in order.
     static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .groups, .credentials, .auditLog]

@@ -36,7 +36,7 @@ struct RecoveryService: Sendable {
 
     /// `POST /auth/recover/user/code`: the same answer whatever happened, so nobody learns who exists.
     func sendCode(_ request: SendRecoveryCodeRequest) async throws -> MessageResponse {
-        let answer = MessageResponse(message: "if the person exists and holds a recovery key, a recovery code is on its way to them")
+        let answer = MessageResponse(message: "If the person exists and holds a recovery key, a recovery code is on its way to them")
         let orgId = request.orgId ?? ""
         guard orgId.utf8.count <= 128, request.username.utf8.count <= 254 else { return answer }
         try limiter.admitChallenge(orgId: orgId, username: request.username)
@@ -75,8 +75,11 @@ struct RecoveryService: Sendable {
             allowedCredentialIds: [key.credentialId],
             payload: digest
         )
+        var registration = try await RegistrationService.challengeResponse(for: user, challenge: challenge, store: store, passkeys: passkeys)
+        // The person's passkeys end with the recovery: one still on this device must not block the new one.
+        registration.excludeCredentials = []
         return RecoveryChallenge(
-            registration: try await RegistrationService.challengeResponse(for: user, challenge: challenge, store: store, passkeys: passkeys),
+            registration: registration,
             allowedRecoveryCredentials: [AllowedRecoveryCredential(id: key.credentialId, encryptedRecoveryKey: key.encryptedPrivateKey)]
         )
     }

@@ -1,6 +1,7 @@
 // Settings > My credentials: passkeys and keys; add a passkey; deactivate or reactivate one.
-import { actionButton } from './behaviours.js';
+import { actionButton, wireBehaviours } from './behaviours.js';
 import { api, busy, dateText, el, endpoints, fieldError, loadFailed, requireSession, rowFrom, status, fillRows } from './signet.js';
+import { attest, generateRecoveryKey } from './recovery-keys.js';
 import { createPasskey } from './webauthn.js';
 
 const form = document.getElementById('add-passkey');
@@ -22,6 +23,7 @@ function toggle(credential) {
 
 // A passkey's backup state: synced (backed up), may sync, or bound to one device.
 function kind(credential) {
+  if (credential.kind === 'RecoveryKey') return 'Recovery key';
   if (credential.kind !== 'Fido2') return credential.kind;
   if (credential.backedUp) return 'Passkey (synced)';
   return credential.backupEligible ? 'Passkey (may sync)' : 'Passkey (this device only)';
@@ -61,5 +63,32 @@ form.addEventListener('submit', async (event) => {
     await load();
   }, 'passkey-name-error');
 });
+// A recovery key: made here, registered with the passkey's signature, its private half shown once.
+const recoveryForm = document.getElementById('add-recovery-key');
+recoveryForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await busy(document.getElementById('add-recovery-button'), async () => {
+    const key = await generateRecoveryKey();
+    const challenge = await api(endpoints.credentialInit, { body: { kind: 'RecoveryKey' } });
+    const added = await api(endpoints.createCredential, { body: {
+      credentialKind: 'RecoveryKey', credentialInfo: await attest(key, challenge.challenge), credentialName: 'Recovery key',
+      challengeIdentifier: challenge.challengeIdentifier,
+    } });
+    document.getElementById('recovery-id').textContent = added.credentialUuid;
+    document.getElementById('recovery-pem').value = key.privatePem;
+    const result = document.getElementById('recovery-result');
+    result.hidden = false;
+    result.focus();
+    status('Added a recovery key. Save its file now.', 'ok');
+    await load();
+  }, 'recovery-error');
+});
+document.getElementById('recovery-download').addEventListener('click', () => {
+  const file = new Blob([document.getElementById('recovery-pem').value], { type: 'application/x-pem-file' });
+  const link = el('a', { href: URL.createObjectURL(file), download: 'recovery-key.pem' });
+  link.click();
+  URL.revokeObjectURL(link.href);
+});
+wireBehaviours();
 await requireSession();
 await load();
