@@ -55,11 +55,14 @@ struct ServeCommandTests {
             (["--rate-limit", "username=ten/min"], "write COUNT/UNIT"),
             (["--rate-limit", "username=0/min"], "write COUNT/UNIT"),
             (["--trusted-proxy", "10.0.0.0/33"], "not an address or a CIDR block"),
+            (["--metrics-port", "8080"], "not the API's --port"),
+            (["--metrics-port", "70000"], "--metrics-port must be between 1 and 65535"),
         ] {
             let result = try await cli.run(["serve", "--database", "data/s.sqlite"] + arguments)
             #expect(result.status == 2 && result.stderr.contains(says), "\(arguments): \(result.stderr)")
         }
         let help = try await cli.run(["serve", "--help"])
         #expect(help.stdout.contains("--rate-limit") && help.stdout.contains("token-writes (user-action challenges"), "\(help.stdout)")
+        #expect(help.stdout.contains("--metrics-port") && help.stdout.contains("--metrics-host"))
     }
 }

@@ -96,6 +96,15 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Abuse limits")
     var limits: LimitOptions
 
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Serve Prometheus metrics at /metrics on this port, on a listener of its own (env SIGNET_METRICS_PORT; off by default)."
+    )
+    var metricsPort: Int? = Environment.value("SIGNET_METRICS_PORT").flatMap(Int.init)
+
+    @Option(name: .customLong("metrics-host"), help: "The metrics listener's address (env SIGNET_METRICS_HOST; loopback by default).")
+    var metricsHost: String = Environment.value("SIGNET_METRICS_HOST") ?? "127.0.0.1"
+
     @Option(name: .customLong("log-format"), help: "Log lines as text or json (one object per line; env SIGNET_LOG_FORMAT).")
     var logFormat: String = Environment.value("SIGNET_LOG_FORMAT") ?? "text"
 
@@ -104,6 +113,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        if let metricsPort {
+            guard (1...65535).contains(metricsPort), metricsPort != port else {
+                throw ValidationError("--metrics-port must be between 1 and 65535 and not the API's --port")
+            }
+        }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
         if let value = Environment.value("SIGNET_PORT"), Int(value) == nil {
@@ -195,6 +209,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.trustedProxies = try limits.trustedProxies()
             configuration.gateway = try gatewayConfiguration()
             configuration.gatewayFile = gateway
+            configuration.metricsPort = metricsPort
+            configuration.metricsHost = metricsHost
             let app = try await buildApplication(
                 configuration: configuration,
                 store: opened.store,

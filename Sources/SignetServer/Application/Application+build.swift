@@ -22,6 +22,7 @@ package func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let signet = SignetServices(configuration: configuration, store: store, logger: logger)
+    if configuration.metricsPort != nil { SignetMetrics.bootstrap() }
     var app = Application(
         router: buildRouter(services: signet),
         server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionTimeout))),
@@ -35,7 +36,7 @@ package func buildApplication(
             StoreJanitor(store: store, logger: logger, now: configuration.now),
             TokenUsageFlusher(recorder: signet.authenticator.usage, interval: .seconds(configuration.tokenUsageFlushInterval)),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
-        ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger),
+        ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger) + metricsServices(configuration, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -54,10 +55,18 @@ private func gatewayServices(_ gateway: Gateway?, file: String?, logger: Logger)
     return [GatewayClientCloser(gateway: gateway)] + reloader
 }
 
+/// The `/metrics` listener, when configured.
+private func metricsServices(_ configuration: ServerConfiguration, logger: Logger) -> [any Service] {
+    guard let port = configuration.metricsPort else { return [] }
+    return [MetricsServer(host: configuration.metricsHost, port: port, logger: logger, onServerRunning: configuration.onMetricsRunning)]
+}
+
 /// The router: middleware, then the public routes, then every route behind the bearer token, whose
 /// handlers see an ``AuthenticatedRequestContext`` (the caller is never optional there).
 func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)
+    // Requests by route template, method and status, with durations (only with --metrics-port).
+    if services.configuration.metricsPort != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())

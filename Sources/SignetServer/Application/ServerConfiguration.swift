@@ -54,6 +54,11 @@ package struct ServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); without any,
     /// the client is the connection's peer.
     package var trustedProxies: [IPRange] = []
+    /// Where `/metrics` listens (`--metrics-port`, `--metrics-host`): off without a port; loopback by default.
+    package var metricsHost = "127.0.0.1"
+    package var metricsPort: Int? = nil
+    /// Called with the metrics listener's bound port (useful with port 0).
+    package var onMetricsRunning: @Sendable (Int) async -> Void = { _ in }
     /// The current time, read by every service and the authorization cache. Tests move it instead
     /// of sleeping; a server uses the system clock.
     package var now: @Sendable () -> Date = { Date() }

@@ -178,7 +178,10 @@ final class AuthorizationCache: Sendable {
         validUntil: (@Sendable (Value) -> Date)? = nil,
         load: @escaping @Sendable () async throws -> Value?
     ) async throws -> Value? {
-        guard enabled, store.changes.isLive else { return try await load() }
+        guard enabled, store.changes.isLive else {
+            SignetMetrics.cache(hit: false)
+            return try await load()
+        }
         // Either a fresh entry, or the load to wait for.
         let (hit, pending) = state.withLockedValue { state -> (Value?, Task<Value?, any Error>?) in
             if let entry = state[keyPath: table].entries[key], now < entry.validUntil { return (entry.value, nil) }
@@ -203,6 +206,7 @@ final class AuthorizationCache: Sendable {
             state[keyPath: table].loading[key] = Loading(generation: generation, task: task)
             return (nil, task)
         }
+        SignetMetrics.cache(hit: hit != nil)
         if let hit { return hit }
         return try await pending?.value
     }

@@ -98,6 +98,7 @@ extension UserActionService {
         else {
             throw APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again")
         }
+        SignetMetrics.signedWrite(fastAuth: true)
         return record
     }
 

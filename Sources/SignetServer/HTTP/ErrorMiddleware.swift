@@ -46,6 +46,7 @@ struct ErrorMiddleware: RouterMiddleware {
     static func log(_ refusal: APIError, request: Request, context: Context) {
         let status = refusal.status.code
         guard status >= 400, status < 500 else { return }
+        SignetMetrics.refused(id: refusal.refusalID.rawValue, status: Int(status))
         let level: Logger.Level = status == 404 ? .debug : .notice
         context.logger.log(
             level: level,

@@ -151,6 +151,7 @@ struct UserActionService: Sendable {
         guard try await store.consumeUserAction(id: record.id, at: now()) else {
             throw APIError.forbidden("user action has already been used or has expired")
         }
+        SignetMetrics.signedWrite(fastAuth: false)
         return record
     }
 }
