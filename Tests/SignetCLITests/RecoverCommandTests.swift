@@ -11,7 +11,7 @@ struct RecoverCommandTests {
             try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
             try await cli.succeed(["keygen", "--out", "recovery"])
             let added = try await cli.succeed(["credentials", "add-recovery-key", "--private-key", "recovery.pem", "--json"]).json()
-            let recoveryId = try #require(added["credentialId"] as? String)
+            let recoveryId = try #require(added["credentialUuid"] as? String)
             #expect(added["kind"] as? String == "RecoveryKey")
             let asked = try await cli.succeed(["recover", "code", "--url", url, "--org", orgId, "--email", "admin@cli.example"])
             #expect(asked.stdout.contains("recovery code"))

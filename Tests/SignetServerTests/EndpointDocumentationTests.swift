@@ -21,7 +21,7 @@ struct EndpointDocumentationTests {
             "**Signed**: the request must carry `X-DFNS-USERACTION` (a user action signed for it, or Fast Auth), used",
             "up before anything changes. **Operation**: what the caller must hold (user ∩ token), checked at the route;",
             "\"—\" where none is needed or the rule depends on the request (the service decides, see the source).",
-            "**Callers**: `anyone` (no token), `registering` (the registration's temporary token), `tokenHolders` (a",
+            "**Callers**: `anyone` (no token), `registering` (the temporary token of registration or recovery), `tokenHolders` (a",
             "login session, a PAT or a service account), `personLogin`, `loginSession`, `serviceAccount`,",
             "`notPat` (a login session or a service account). The server checks the token and `serviceAccount` at the",
             "route; the finer kinds, and the rules under **Also**, are the services'.",

@@ -7,8 +7,9 @@ import SignetServer
 import SignetTestFixtures
 import Testing
 
-/// `/metrics` on its own listener: scraped before and after a known sequence of requests, the
-/// counts move by exactly what was done.
+/// `/metrics` on its own listener: scraped before and after a known sequence of requests, each
+/// count moves by at least what the sequence did. (The metrics are the process's: tests running
+/// at the same time add to them, so exact deltas would fail for no fault of the server.)
 @Suite("Metrics", .serialized)
 struct MetricsTests {
     /// The sum of the samples of `name` whose labels include every one of `labels`.
@@ -42,10 +43,10 @@ struct MetricsTests {
             let after = try await Self.scrape(port)
             func delta(_ name: String, _ labels: [String]) -> Double { Self.value(after, name, labels) - Self.value(before, name, labels) }
 
-            #expect(delta("hb_requests", [#"http_route="/auth/whoami""#, #"http_response_status_code="200""#]) == 3, "\(after.prefix(3000))")
-            #expect(delta("hb_requests", [#"http_route="/auth/whoami""#, #"http_response_status_code="401""#]) == 2)
-            #expect(delta("signet_refusals_total", [#"reason="not_authenticated""#, #"status="401""#]) == 2)
-            #expect(delta("signet_signed_writes_total", [#"kind="user_action""#]) == 1)
+            #expect(delta("hb_requests", [#"http_route="/auth/whoami""#, #"http_response_status_code="200""#]) >= 3, "\(after.prefix(3000))")
+            #expect(delta("hb_requests", [#"http_route="/auth/whoami""#, #"http_response_status_code="401""#]) >= 2)
+            #expect(delta("signet_refusals_total", [#"reason="not_authenticated""#, #"status="401""#]) >= 2)
+            #expect(delta("signet_signed_writes_total", [#"kind="user_action""#]) >= 1)
             #expect(delta("signet_authorization_cache_total", [#"result="hit""#]) >= 2)
             #expect(after.contains("http_server_request_duration"))
         }

@@ -96,7 +96,8 @@ public enum EndpointMethod: String, Sendable, Hashable, CaseIterable {
 public enum EndpointCallers: String, Sendable, Hashable, CaseIterable {
     /// Anyone, with or without a token (a bearer token is ignored).
     case anyone
-    /// The person registering, with the temporary token of `POST /auth/registration/init`.
+    /// The person registering or recovering, with the temporary token of `POST /auth/registration/init`
+    /// or `POST /auth/recover/user/init`.
     case registering
     /// Any valid access token: a login session, a PAT or a service account's token.
     case tokenHolders

@@ -26,7 +26,8 @@ extension Endpoints {
         "/auth/recover/user",
         callers: .registering,
         rate: .authentication,
-        note: "the body is a RecoverRequest; it deactivates every other credential, login session and PAT of the person"
+        note:
+            "the body is a RecoverRequest; it deactivates every other credential, ends every login session, deletes every PAT and outstanding code of the person"
     )
 
     static let recovery: [EndpointRule] = [recoveryCode.rule, recoveryInit.rule, recover.rule]

@@ -51,7 +51,8 @@ extension Endpoints {
         .GET,
         "/auth/user-groups/{userGroupId}/members",
         operation: "Auth:UserGroups:Members:Read",
-        rate: .read
+        rate: .read,
+        note: "and Auth:Users:Read (the members are shown as users)"
     )
     /// `POST /auth/user-groups/{userGroupId}/members`.
     public static let addUserGroupMembers = Endpoint<UserGroupMembersRequest, EmptyResponse>(

@@ -13,7 +13,8 @@ extension CredentialCommand {
                 On the other machine, with no login:
                   signet keygen --out laptop
                   signet credentials add-with-code --url URL --org ORG --code CODE --private-key laptop.pem
-                The code works once, until it expires; it is shown once.
+                The code works once, until it expires, and only while this login session lasts (signet logout ends it);
+                it is shown once.
                 """
         )
         @OptionGroup var options: ClientOptions

@@ -19,8 +19,10 @@ struct CredentialCommand: AsyncParsableCommand {
             let credentials = try await client.credentials.list()
             if options.json { return try Output.json(credentials) }
             Output.table(
-                ["UUID", "CREDENTIAL ID", "NAME", "ACTIVE", "CREATED"],
-                credentials.map { [$0.credentialUuid, $0.credentialId, $0.name, $0.isActive ? "yes" : "no", Output.date($0.dateCreated)] }
+                ["UUID", "CREDENTIAL ID", "KIND", "NAME", "ACTIVE", "CREATED"],
+                credentials.map {
+                    [$0.credentialUuid, $0.credentialId, $0.kind.rawValue, $0.name, $0.isActive ? "yes" : "no", Output.date($0.dateCreated)]
+                }
             )
         }
     }

@@ -41,7 +41,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("credential-id"),
         parsing: .unconditional,
-        help: "The key's credential id (credId); found automatically when logging in by email."
+        help: "The key's credential id (credId); found automatically when logging in by email with one key (needed once you have several)."
     )
     var credentialId: String?
     @Flag(help: "Print the result as JSON.")

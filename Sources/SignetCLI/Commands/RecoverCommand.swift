@@ -11,11 +11,14 @@ struct RecoverCommand: AsyncParsableCommand {
         abstract: "Recover your account with your recovery key when every other credential is lost.",
         discussion: """
             Beforehand, signed in: signet keygen --out recovery; signet credentials add-recovery-key --private-key recovery.pem
-            (keep recovery.pem offline). When every other key is lost:
+            (keep recovery.pem offline, and the id it prints: cr-…). When every other key is lost:
               signet recover code --url URL --org ORG --email YOU      (the code goes out through the registration webhook)
               signet keygen --out new
-              signet recover account --url URL --org ORG --email YOU --recovery-key recovery.pem --private-key new.pem
-            The new key replaces every other credential; every session and PAT of yours stops working.
+              signet recover account --url URL --org ORG --email YOU --recovery-key recovery.pem \\
+                --recovery-credential-id cr-… --code CODE --private-key new.pem
+            The new key replaces every other credential (the recovery key too); every session of yours ends and every PAT
+            is deleted. Then add a new recovery key (a new keypair: a used one cannot be registered again). The server
+            sends recovery codes only through `signet serve --registration-webhook`.
             """,
         subcommands: [Code.self, Account.self]
     )
@@ -25,11 +28,14 @@ struct RecoverCommand: AsyncParsableCommand {
         @Option(help: "The server's URL.") var url: String
         @Option(help: "Your organisation's id (or-…).") var org: String
         @Option(help: "Your email, which is your username.") var email: String
+        @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             try await Output.guarded {
                 let client = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
-                print(try await client.auth.sendRecoveryCode(username: email).message)
+                let answer = try await client.auth.sendRecoveryCode(username: email)
+                if json { return try Output.json(answer) }
+                print(answer.message)
             }
         }
     }
@@ -41,8 +47,12 @@ struct RecoverCommand: AsyncParsableCommand {
         @Option(help: "Your email, which is your username.") var email: String
         @Option(help: "The recovery code; left out, it is read from standard input.") var code: String?
         @Option(name: .customLong("recovery-key"), help: "Your recovery key's private key (PEM).") var recoveryKey: String
-        @Option(name: .customLong("recovery-credential-id"), help: "Its credential id (as credentials list showed it).") var recoveryCredentialId:
-            String
+        @Option(
+            name: .customLong("recovery-credential-id"),
+            parsing: .unconditional,
+            help: "The recovery key's id (cr-…, printed by add-recovery-key; credentials list shows it too)."
+        )
+        var recoveryCredentialId: String
         @Option(name: .customLong("private-key"), help: "The new key (PEM), as signet keygen writes it.") var privateKey: String
         @Flag(help: "Print the result as JSON.") var json = false
 
@@ -103,7 +113,9 @@ extension CredentialCommand {
         func run(client: SignetClient) async throws {
             let credential = try await client.credentials.addRecoveryKey(try RecoverCommand.Account.key(at: privateKey), name: name)
             if options.json { return try Output.json(credential) }
-            Output.fields([("recovery key", credential.credentialUuid), ("credential id (for signet recover account)", credential.credentialId)])
+            Output.fields([
+                ("recovery key id", "\(credential.credentialUuid) (keep it with the key: signet recover account --recovery-credential-id)")
+            ])
         }
     }
 }

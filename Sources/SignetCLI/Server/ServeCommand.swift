@@ -69,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("registration-webhook"),
         help: ArgumentHelp(
-            "POST each new registration code (and its setup link) to this https URL, to mail it (env SIGNET_REGISTRATION_WEBHOOK).",
+            "POST each new registration code (and its setup link) and each recovery code to this https URL, to mail it (env SIGNET_REGISTRATION_WEBHOOK).",
             discussion: "http:// only to localhost. See the README, 'Inviting people'."
         )
     )

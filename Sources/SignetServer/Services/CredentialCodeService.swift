@@ -33,7 +33,8 @@ struct CredentialCodeService: Sendable {
             throw APIError.forbidden("codes add credentials to people: ask for one from a person's login session, not as \(caller.errorName)")
         }
         let lifetime = request.expiration.timeIntervalSince(now())
-        guard lifetime > 0, lifetime <= Self.maximumLifetime else {
+        // A minute of slack for a client clock ahead of the server's ("an hour from now").
+        guard lifetime > 0, lifetime <= Self.maximumLifetime + 60 else {
             throw APIError.invalid("expiration", "field 'expiration' must be in the future and at most an hour away")
         }
         let code = RegistrationService.newCode()

@@ -52,7 +52,7 @@ struct CredentialService: Sendable {
             let challenge = try await challenges.issue(purpose: .credential, user: caller.user, tokenId: caller.token.id, credentials: [])
             return try await passkeys.creationOptions(for: caller.user, challenge: challenge)
         default:
-            throw APIError.badRequest("kind '\(request.kind.rawValue)' is not supported; Signet registers Key and Fido2 credentials")
+            throw APIError.badRequest("kind '\(request.kind.rawValue)' is not supported; Signet registers Key, Fido2 and RecoveryKey credentials")
         }
     }
 

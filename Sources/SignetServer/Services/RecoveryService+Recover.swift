@@ -39,7 +39,7 @@ extension RecoveryService {
             challenge: challenge
         )
         logger.notice(
-            "account recovered: every other credential, login session and PAT of the person was deactivated",
+            "account recovered: every other credential of the person deactivated, every login session ended, every PAT and outstanding code deleted",
             metadata: ["user": "\(user.id)", "credential": "\(credential.uuid)"]
         )
         return RegisterResponse(
