@@ -100,7 +100,10 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("metrics-port"),
         help: "Serve Prometheus metrics at /metrics on this port, on a listener of its own (env SIGNET_METRICS_PORT; off by default)."
     )
-    var metricsPort: Int? = Environment.value("SIGNET_METRICS_PORT").flatMap(Int.init)
+    var metricsPort: Int?
+
+    /// `--metrics-port`, or `SIGNET_METRICS_PORT`.
+    var metricsPortSetting: Int? { metricsPort ?? Environment.value("SIGNET_METRICS_PORT").flatMap(Int.init) }
 
     @Option(name: .customLong("metrics-host"), help: "The metrics listener's address (env SIGNET_METRICS_HOST; loopback by default).")
     var metricsHost: String = Environment.value("SIGNET_METRICS_HOST") ?? "127.0.0.1"
@@ -113,7 +116,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
-        if let metricsPort {
+        if let value = Environment.value("SIGNET_METRICS_PORT"), Int(value) == nil {
+            throw ValidationError("SIGNET_METRICS_PORT '\(value)' is not a port number")
+        }
+        if let metricsPort = metricsPortSetting {
             guard (1...65535).contains(metricsPort), metricsPort != port else {
                 throw ValidationError("--metrics-port must be between 1 and 65535 and not the API's --port")
             }
@@ -209,7 +215,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.trustedProxies = try limits.trustedProxies()
             configuration.gateway = try gatewayConfiguration()
             configuration.gatewayFile = gateway
-            configuration.metricsPort = metricsPort
+            configuration.metricsPort = metricsPortSetting
             configuration.metricsHost = metricsHost
             let app = try await buildApplication(
                 configuration: configuration,

@@ -1,7 +1,7 @@
-package import Hummingbird
+import Hummingbird
 package import Logging
 import NIOCore
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// `/metrics` on a listener of its own (loopback by default: metrics name routes and refusal
 /// reasons, which are an operator's business), run in the application's service group.
