@@ -51,4 +51,18 @@ struct MetricsTests {
             #expect(after.contains("http_server_request_duration"))
         }
     }
+
+    @Test("Gateway requests count the upstream's status and time")
+    func upstream() async throws {
+        SignetMetrics.bootstrap()
+        try await GatewayForwardingTests.withGateway(.sqlite) { server, api, _, _ in
+            let admin = try await server.admin(api)
+            let before = SignetMetrics.text()
+            for _ in 0..<2 { #expect(try await api.send(.get, "/wallets", token: admin.token).status == .ok) }
+            let after = SignetMetrics.text()
+            func delta(_ name: String, _ labels: [String]) -> Double { Self.value(after, name, labels) - Self.value(before, name, labels) }
+            #expect(delta("signet_gateway_upstream_responses_total", [#"upstream="wallets""#, #"status="200""#]) >= 2, "\(after.suffix(2000))")
+            #expect(delta("signet_gateway_upstream_duration_count", [#"upstream="wallets""#]) >= 2)
+        }
+    }
 }

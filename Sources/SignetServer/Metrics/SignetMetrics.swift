@@ -37,6 +37,14 @@ package enum SignetMetrics {
         Counter(label: "signet_authorization_cache_total", dimensions: [("result", hit ? "hit" : "miss")]).increment()
     }
 
+    /// A gateway upstream's answer (its status, or `timeout` or `unreachable`) and how long it took.
+    static func upstream(_ name: String, status: String, took duration: Duration) {
+        Counter(label: "signet_gateway_upstream_responses_total", dimensions: [("upstream", name), ("status", status)]).increment()
+        let (seconds, attoseconds) = duration.components
+        Timer(label: "signet_gateway_upstream_duration", dimensions: [("upstream", name)], preferredDisplayUnit: .seconds)
+            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
     /// A signed write used up: a user action of the three-request flow, or a Fast Auth request.
     static func signedWrite(fastAuth: Bool) {
         Counter(label: "signet_signed_writes_total", dimensions: [("kind", fastAuth ? "fast_auth" : "user_action")]).increment()
