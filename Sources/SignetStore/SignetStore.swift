@@ -128,10 +128,21 @@ package protocol AccessTokenRepository: Sendable {
     func setTokenActive(id: String, isActive: Bool, at: Date) async throws -> AccessTokenRecord?
     /// Deletes a token for good (it stays, inactive, for the audit log). `nil` when already deleted or unknown.
     func deleteToken(id: String, at: Date) async throws -> AccessTokenRecord?
+    /// How many undeleted tokens there are of each kind and state (`active`, `inactive`, `expired`
+    /// at `date`), across organisations: for the metrics.
+    func tokenCounts(at date: Date) async throws -> [TokenCount]
     /// Ends every active login session of a user.
     func deactivateLoginSessions(userId: String, at: Date) async throws
     /// Ends every active login session opened with a credential.
     func deactivateLoginSessions(credentialUuid: String, at: Date) async throws
+}
+
+/// A number of tokens of one kind in one state (``AccessTokenRepository/tokenCounts(at:)``).
+package struct TokenCount: Sendable, Equatable {
+    package let kind: TokenKind
+    /// `active`, `inactive` or `expired`.
+    package let state: String
+    package let count: Int
 }
 
 /// Roles and their assignments.

@@ -1,11 +1,15 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import Logging
 import NIOCore
 import NIOHTTP1
-import SignetServer
+import SignetAPI
+import SignetStore
 import SignetTestFixtures
 import Testing
+
+@testable import SignetServer
 
 /// `/metrics` on its own listener: scraped before and after a known sequence of requests, each
 /// count moves by at least what the sequence did. (The metrics are the process's: tests running
@@ -63,6 +67,26 @@ struct MetricsTests {
             func delta(_ name: String, _ labels: [String]) -> Double { Self.value(after, name, labels) - Self.value(before, name, labels) }
             #expect(delta("signet_gateway_upstream_responses_total", [#"upstream="wallets""#, #"status="200""#]) >= 2, "\(after.suffix(2000))")
             #expect(delta("signet_gateway_upstream_duration_count", [#"upstream="wallets""#]) >= 2)
+        }
+    }
+
+    @Test("Tokens are counted by kind and state", arguments: TestDatabase.available)
+    func tokens(database: TestDatabase.Kind) async throws {
+        SignetMetrics.bootstrap()
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let (kept, _) = try await api.createPat(as: admin)
+            let (stopped, _) = try await api.createPat(as: admin)
+            #expect(try await api.signed(.put, "/auth/pats/\(stopped.tokenId)/deactivate", as: admin).status == .ok)
+            let counts = try await server.store.tokenCounts(at: Date())
+            #expect(counts.first { $0.kind == .pat && $0.state == "active" }?.count == 1, "\(counts) \(kept.tokenId)")
+            #expect(counts.first { $0.kind == .pat && $0.state == "inactive" }?.count == 1)
+            let later = try await server.store.tokenCounts(at: Date().addingTimeInterval(1000 * 86400))
+            #expect(later.contains { $0.kind == .pat && $0.state == "expired" && $0.count == 1 }, "\(later)")
+            try await TokenGauges(store: server.store, logger: .init(label: "signet.test"), now: { Date() }).refresh()
+            let text = SignetMetrics.text()
+            #expect(Self.value(text, "signet_tokens", [#"kind="Pat""#, #"state="active""#]) == 1, "\(text.suffix(1500))")
+            #expect(Self.value(text, "signet_tokens", [#"kind="Pat""#, #"state="inactive""#]) == 1)
         }
     }
 }

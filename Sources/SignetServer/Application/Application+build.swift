@@ -36,7 +36,8 @@ package func buildApplication(
             StoreJanitor(store: store, logger: logger, now: configuration.now),
             TokenUsageFlusher(recorder: signet.authenticator.usage, interval: .seconds(configuration.tokenUsageFlushInterval)),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
-        ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger) + metricsServices(configuration, logger: logger),
+        ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger)
+            + metricsServices(configuration, store: store, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -56,9 +57,12 @@ private func gatewayServices(_ gateway: Gateway?, file: String?, logger: Logger)
 }
 
 /// The `/metrics` listener, when configured.
-private func metricsServices(_ configuration: ServerConfiguration, logger: Logger) -> [any Service] {
+private func metricsServices(_ configuration: ServerConfiguration, store: any SignetStore, logger: Logger) -> [any Service] {
     guard let port = configuration.metricsPort else { return [] }
-    return [MetricsServer(host: configuration.metricsHost, port: port, logger: logger, onServerRunning: configuration.onMetricsRunning)]
+    return [
+        TokenGauges(store: store, logger: logger, now: configuration.now),
+        MetricsServer(host: configuration.metricsHost, port: port, logger: logger, onServerRunning: configuration.onMetricsRunning),
+    ]
 }
 
 /// The router: middleware, then the public routes, then every route behind the bearer token, whose

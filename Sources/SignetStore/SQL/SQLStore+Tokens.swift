@@ -71,6 +71,22 @@ extension SQLStore {
         }
     }
 
+    package func tokenCounts(at date: Date) async throws -> [TokenCount] {
+        let rows = try await read { database in
+            try await database.raw(
+                """
+                SELECT kind, CASE WHEN is_active = FALSE THEN 'inactive' WHEN expires_at <= \(bind: date.milliseconds) THEN 'expired'
+                    ELSE 'active' END AS state, COUNT(*) AS n
+                FROM access_tokens WHERE is_deleted = FALSE GROUP BY kind, state
+                """
+            ).all()
+        }
+        return try rows.compactMap { row in
+            guard let kind = TokenKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+            return TokenCount(kind: kind, state: try row.decode(column: "state", as: String.self), count: try row.decode(column: "n", as: Int.self))
+        }
+    }
+
     package func deleteToken(id: String, at date: Date) async throws -> AccessTokenRecord? {
         try await write(.accessTokens) { database in
             try await database.raw(
