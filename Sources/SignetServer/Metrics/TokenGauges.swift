@@ -17,14 +17,17 @@ struct TokenGauges: Service {
 
     static let states = ["active", "inactive", "expired"]
 
+    /// Waits an interval first, like ``StoreJanitor``: services start beside the migrations, and a
+    /// fresh store has no tables until they are done.
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
             do {
                 try await refresh()
             } catch {
                 logger.warning("could not count tokens for the metrics", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
