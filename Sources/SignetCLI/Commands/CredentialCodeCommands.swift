@@ -32,7 +32,6 @@ extension CredentialCommand {
     }
 
     /// `signet credentials add-with-code`: the other machine's half, with no access token.
-    /// (``oneTimeCode()`` reads the code from `--code` or standard input.)
     struct AddWithCode: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-with-code",
@@ -47,16 +46,10 @@ extension CredentialCommand {
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
-            guard let pem = try? String(contentsOfFile: privateKey, encoding: .utf8) else { throw UsageError("cannot read \(privateKey)") }
-            let key: PrivateKey
-            do {
-                key = try PrivateKey(pem: pem)
-            } catch {
-                throw UsageError("\(privateKey) is not a private key: \(error)")
-            }
+            let key = try LocalInput.privateKey(at: privateKey)
             try await Output.guarded {
                 let client = try SignetClient(baseURL: url, organizationID: org, authToken: nil)
-                let credential = try await client.credentials.add(key: key, name: name, code: try oneTimeCode())
+                let credential = try await client.credentials.add(key: key, name: name, code: try LocalInput.code(code))
                 if json { return try Output.json(credential) }
                 Output.fields([
                     ("credential", "\(credential.credentialUuid) (\(credential.kind.rawValue)), id \(credential.credentialId)"),
@@ -67,16 +60,5 @@ extension CredentialCommand {
                 ])
             }
         }
-    }
-}
-
-extension CredentialCommand.AddWithCode {
-    /// `--code`, or the first line of standard input.
-    func oneTimeCode() throws -> String {
-        if let code { return code }
-        guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
-            throw UsageError("no code: give --code, or pipe the code into standard input")
-        }
-        return line
     }
 }

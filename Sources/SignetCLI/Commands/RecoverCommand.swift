@@ -57,9 +57,9 @@ struct RecoverCommand: AsyncParsableCommand {
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
-            let recovery = try Self.key(at: recoveryKey)
-            let newKey = try Self.key(at: privateKey)
-            let code = try self.code ?? Self.standardInputLine()
+            let recovery = try LocalInput.privateKey(at: recoveryKey)
+            let newKey = try LocalInput.privateKey(at: privateKey)
+            let code = try LocalInput.code(self.code)
             try await Output.guarded {
                 let recovered = try await SignetClient.recover(
                     baseURL: url,
@@ -80,22 +80,6 @@ struct RecoverCommand: AsyncParsableCommand {
                 ])
             }
         }
-
-        static func key(at path: String) throws -> PrivateKey {
-            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else { throw UsageError("cannot read \(path)") }
-            do {
-                return try PrivateKey(pem: pem)
-            } catch {
-                throw UsageError("\(path) is not a private key: \(error)")
-            }
-        }
-
-        static func standardInputLine() throws -> String {
-            guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
-                throw UsageError("no code: give --code, or pipe the code into standard input")
-            }
-            return line
-        }
     }
 }
 
@@ -111,7 +95,7 @@ extension CredentialCommand {
         @Option(help: "A name for it.") var name = "Recovery key"
 
         func run(client: SignetClient) async throws {
-            let credential = try await client.credentials.addRecoveryKey(try RecoverCommand.Account.key(at: privateKey), name: name)
+            let credential = try await client.credentials.addRecoveryKey(try LocalInput.privateKey(at: privateKey), name: name)
             if options.json { return try Output.json(credential) }
             Output.fields([
                 ("recovery key id", "\(credential.credentialUuid) (keep it with the key: signet recover account --recovery-credential-id)")

@@ -28,13 +28,7 @@ struct RegisterCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        guard let pem = try? String(contentsOfFile: privateKey, encoding: .utf8) else { throw UsageError("cannot read \(privateKey)") }
-        let key: PrivateKey
-        do {
-            key = try PrivateKey(pem: pem)
-        } catch {
-            throw UsageError("\(privateKey) is not a private key: \(error)")
-        }
+        let key = try LocalInput.privateKey(at: privateKey)
         try await Output.guarded {
             let registered = try await SignetClient.register(
                 baseURL: url,

@@ -4,9 +4,10 @@ import SQLKit
 extension SQLStore {
     package func addRecoveryCode(userId: String, digest: String, expiresAt: Date, at date: Date, keeping limit: Int) async throws -> Bool {
         try await write(.recoveryCodes) { database in
-            let outstanding = try await database.raw(
-                "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userId) AND expires_at > \(bind: date.milliseconds)"
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            let outstanding =
+                try await database.raw(
+                    "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userId) AND expires_at > \(bind: date.milliseconds)"
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
             guard outstanding < limit else { return false }
             try await database.raw(
                 """

@@ -25,12 +25,7 @@ extension SQLStore {
     package func roles(orgId: String, afterId: String?, limit: Int) async throws -> [RoleRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM roles WHERE org_id = \(bind: orgId)")
-            if let afterId {
-                query.appendLiteral(" AND id > ")
-                query.appendInterpolation(bind: afterId)
-            }
-            query.appendLiteral(" ORDER BY id LIMIT ")
-            query.appendInterpolation(bind: limit)
+            query.appendPage(after: afterId, limit: limit)
             return try await database.raw(query).all(decoding: RoleRecord.self)
         }
     }
@@ -66,12 +61,7 @@ extension SQLStore {
     package func assignments(permissionId: String, afterId: String?, limit: Int) async throws -> [AssignmentRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM assignments WHERE permission_id = \(bind: permissionId)")
-            if let afterId {
-                query.appendLiteral(" AND id > ")
-                query.appendInterpolation(bind: afterId)
-            }
-            query.appendLiteral(" ORDER BY id LIMIT ")
-            query.appendInterpolation(bind: limit)
+            query.appendPage(after: afterId, limit: limit)
             return try await database.raw(query).all(decoding: AssignmentRecord.self)
         }
     }

@@ -15,12 +15,7 @@ extension SQLStore {
     package func userGroups(orgId: String, afterId: String?, limit: Int) async throws -> [UserGroupRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM user_groups WHERE org_id = \(bind: orgId)")
-            if let afterId {
-                query.appendLiteral(" AND id > ")
-                query.appendInterpolation(bind: afterId)
-            }
-            query.appendLiteral(" ORDER BY id LIMIT ")
-            query.appendInterpolation(bind: limit)
+            query.appendPage(after: afterId, limit: limit)
             return try await database.raw(query).all(decoding: UserGroupRecord.self)
         }
     }
@@ -67,12 +62,7 @@ extension SQLStore {
             var query = SQLQueryString(
                 "SELECT u.* FROM user_group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = \(bind: groupId) AND u.is_deleted = FALSE"
             )
-            if let afterId {
-                query.appendLiteral(" AND u.id > ")
-                query.appendInterpolation(bind: afterId)
-            }
-            query.appendLiteral(" ORDER BY u.id LIMIT ")
-            query.appendInterpolation(bind: limit)
+            query.appendPage(after: afterId, column: "u.id", limit: limit)
             return try await database.raw(query).all(decoding: UserRecord.self)
         }
     }

@@ -96,12 +96,7 @@ extension SQLStore {
                 query.appendLiteral(" AND kind = ")
                 query.appendInterpolation(bind: kind.rawValue)
             }
-            if let afterId {
-                query.appendLiteral(" AND id > ")
-                query.appendInterpolation(bind: afterId)
-            }
-            query.appendLiteral(" ORDER BY id LIMIT ")
-            query.appendInterpolation(bind: limit)
+            query.appendPage(after: afterId, limit: limit)
             return try await database.raw(query).all(decoding: UserRecord.self)
         }
     }
