@@ -15,8 +15,10 @@ struct Signet: AsyncParsableCommand {
             Exit codes: 0 success, 1 the server refused or could not be reached, 2 usage error.
             """,
         subcommands: [
-            ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, RecoverCommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self,
-            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, GroupCommand.self, CredentialCommand.self,
+            ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, RecoverCommand.self, LoginCommand.self, LogoutCommand.self,
+            WhoamiCommand.self,
+            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, GroupCommand.self, WebhookCommand.self, OrgCommand.self,
+            CredentialCommand.self,
             AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self,
         ]
     )

@@ -143,6 +143,10 @@ public struct SignetClient: Sendable {
     public var permissions: PermissionsAPI { PermissionsAPI(transport: transport) }
     /// User groups: people given roles together.
     public var userGroups: UserGroupsAPI { UserGroupsAPI(transport: transport) }
+    /// Webhooks and their delivery attempts.
+    public var webhooks: WebhooksAPI { WebhooksAPI(transport: transport) }
+    /// The organisation's token policy.
+    public var organization: OrganizationAPI { OrganizationAPI(transport: transport) }
     /// The caller's credentials and key rotation.
     public var credentials: CredentialsAPI { CredentialsAPI(transport: transport) }
     /// The audit log.

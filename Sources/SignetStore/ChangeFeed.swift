@@ -10,6 +10,8 @@ package enum StoreChange: String, Sendable {
     /// do what, so caches drop what they rendered and keep verified callers and permissions.
     /// Written only by writes whose columns are all ``StoreTable/detailColumns``.
     case details
+    /// New webhook deliveries are due: nothing cached depends on them; the node delivering them wakes.
+    case webhookEvents
 }
 
 /// Tells subscribers when the store changes: right after a local commit, and (over PostgreSQL)

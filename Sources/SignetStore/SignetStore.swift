@@ -19,6 +19,9 @@ package protocol OrganizationRepository: Sendable {
     func organization(id: String) async throws -> OrganizationRecord?
     /// Every organisation, oldest first.
     func organizations() async throws -> [OrganizationRecord]
+    /// Sets (or with `nil` clears) the organisation's longest PAT lifetime; every node's caches
+    /// hear of it, so it applies to every PAT's next request.
+    func setMaximumPatLifetime(orgId: String, days: Int?) async throws
 }
 
 /// Users and service accounts.
@@ -237,7 +240,8 @@ package protocol SigningKeyRepository: Sendable {
 
 /// Everything Signet persists, with transactions across it.
 package protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
-    BookkeepingRepository, RoleRepository, UserGroupRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository
+    BookkeepingRepository, RoleRepository, UserGroupRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository,
+    WebhookRepository, TokenInventoryRepository
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T

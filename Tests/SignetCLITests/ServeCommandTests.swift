@@ -44,7 +44,7 @@ struct ServeCommandTests {
         #expect(try await cli.run(["serve", "--log-format", "xml"]).status == 2)
     }
 
-    @Test("Abuse-limit flags: a wrong name, rate or proxy is a usage error that says what to write; --help lists the limits")
+    @Test("Abuse-limit, metrics and TLS flags: a wrong value is a usage error that says what to write; --help lists them")
     func limitFlags() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-serve-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -57,6 +57,9 @@ struct ServeCommandTests {
             (["--trusted-proxy", "10.0.0.0/33"], "not an address or a CIDR block"),
             (["--metrics-port", "8080"], "not the API's --port"),
             (["--metrics-port", "70000"], "--metrics-port must be between 1 and 65535"),
+            (["--tls-cert", "server.crt"], "--tls-cert and --tls-key go together"),
+            (["--tls-key", "server.key"], "--tls-cert and --tls-key go together"),
+            (["--tls-cert", "missing.crt", "--tls-key", "missing.key"], "--tls-cert missing.crt: not a readable PEM certificate"),
         ] {
             let result = try await cli.run(["serve", "--database", "data/s.sqlite"] + arguments)
             #expect(result.status == 2 && result.stderr.contains(says), "\(arguments): \(result.stderr)")
@@ -64,5 +67,6 @@ struct ServeCommandTests {
         let help = try await cli.run(["serve", "--help"])
         #expect(help.stdout.contains("--rate-limit") && help.stdout.contains("token-writes (user-action challenges"), "\(help.stdout)")
         #expect(help.stdout.contains("--metrics-port") && help.stdout.contains("--metrics-host"))
+        #expect(help.stdout.contains("--tls-cert") && help.stdout.contains("--tls-key"))
     }
 }

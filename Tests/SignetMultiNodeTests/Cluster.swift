@@ -126,6 +126,14 @@ final class Cluster: Sendable {
         Issue.record("node \(index) did not exit within 30 s of SIGTERM; killed. Its log ends:\n\(log(index).suffix(1500))")
     }
 
+    /// Kills node `index` with SIGKILL, as a crash or an out-of-memory kill would: nothing of its
+    /// own shutdown runs.
+    func killNode(_ index: Int) async {
+        guard let process = processes.withLockedValue({ $0.removeValue(forKey: index) }) else { return }
+        process.send(SIGKILL)
+        _ = await process.exitStatus()
+    }
+
     /// Waits until node `index`'s log contains `text`; false after 30 seconds.
     func waitForLog(node index: Int, containing text: String) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(30)

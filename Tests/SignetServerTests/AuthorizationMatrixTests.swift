@@ -33,6 +33,8 @@ struct AuthorizationMatrixTests {
         GET /settings/users                       200 200 200 200 200 200 200 200
         GET /settings/roles                       200 200 200 200 200 200 200 200
         GET /settings/user-groups                 200 200 200 200 200 200 200 200
+        GET /settings/webhooks                    200 200 200 200 200 200 200 200
+        GET /settings/token-inventory             200 200 200 200 200 200 200 200
         GET /settings/credentials                 200 200 200 200 200 200 200 200
         GET /settings/audit-log                   200 200 200 200 200 200 200 200
         GET /assets/{asset}                       200 200 200 200 200 200 200 200
@@ -84,6 +86,18 @@ struct AuthorizationMatrixTests {
         GET /auth/user-groups/{group}/members    200 403 200 403 403 401 401 401
         POST /auth/user-groups/{group}/members   200 403 200 403 403 401 401 401
         DELETE /auth/user-groups/{group}/members 200 403 200 403 403 401 401 401
+        GET /auth/tokens                         200 200 200 200 200 401 401 401
+        GET /auth/organization/settings          200 403 200 403 403 401 401 401
+        PUT /auth/organization/settings          200 403 200 403 403 401 401 401
+        GET /webhooks                            200 403 200 403 403 401 401 401
+        POST /webhooks                           200 403 200 403 403 401 401 401
+        GET /webhooks/{webhook}                  200 403 200 403 403 401 401 401
+        PUT /webhooks/{webhook}                  200 403 200 403 403 401 401 401
+        DELETE /webhooks/{webhook}               200 403 200 403 403 401 401 401
+        POST /webhooks/{webhook}/ping            200 403 200 403 403 401 401 401
+        POST /webhooks/{webhook}/secret          200 403 200 403 403 401 401 401
+        GET /webhooks/{webhook}/events           200 403 200 403 403 401 401 401
+        GET /webhooks/{webhook}/events/{event}   200 403 200 403 403 401 401 401
         GET /auth/action/logs                    200 403 200 403 200 401 401 401
         GET /auth/action/logs/{action}           200 403 200 403 200 401 401 401
         GET /auth/pats                           200 200 200 200 200 401 401 401

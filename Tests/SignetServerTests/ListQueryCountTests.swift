@@ -15,10 +15,13 @@ struct ListQueryCountTests {
     static let measuredWithContents: Set<String> = ["listPats", "listUsers", "listServiceAccounts", "listAuditLogs"]
     /// The lists measured here.
     static let measuredHere = [
-        "listUserPats", "listCredentials", "listRoles", "listAssignments", "listUserGroups", "listUserGroupMembers",
+        "listUserPats", "listCredentials", "listRoles", "listAssignments", "listUserGroups", "listUserGroupMembers", "listWebhooks",
+        "listWebhookEvents", "listTokens",
     ]
     /// The group whose members `listUserGroupMembers` lists.
     static let groupId = Identifier.make(.userGroup)
+    /// The webhook whose events `listWebhookEvents` lists.
+    static let webhookId = Identifier.make(.webhook)
 
     @Test("Every list route of the catalogue has a query-count test")
     func everyListIsMeasured() {
@@ -34,6 +37,9 @@ struct ListQueryCountTests {
         case "listRoles": "/permissions?limit=100"
         case "listUserGroups": "/auth/user-groups?limit=100"
         case "listUserGroupMembers": "/auth/user-groups/\(groupId)/members?limit=100"
+        case "listWebhooks": "/webhooks?limit=100"
+        case "listTokens": "/auth/tokens?limit=100"
+        case "listWebhookEvents": "/webhooks/\(webhookId)/events?limit=100"
         default: "/permissions/\(roleId)/assignments?limit=100"
         }
     }
@@ -42,9 +48,21 @@ struct ListQueryCountTests {
     func fixedReads(database: TestDatabase.Kind, list: String) async throws {
         var configuration = ServerConfiguration()
         configuration.authorizationCache = false
+        configuration.webhooks.dispatches = false  // the events listed stay as recorded
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let role = try await server.addRole("Listed", operations: ["Auth:Users:Read"])
+            let webhook = WebhookRecord(
+                id: Self.webhookId,
+                orgId: server.orgId,
+                url: "https://hooks.example.com/",
+                events: ["*"],
+                status: "Enabled",
+                description: nil,
+                secret: "s",
+                createdAt: Date()
+            )
+            try await server.store.insertWebhook(webhook)
             let adminId = server.organization.userId
             let path = Self.path(of: list, userId: adminId, roleId: role.id)
             try await server.store.insertUserGroup(
@@ -112,6 +130,26 @@ struct ListQueryCountTests {
             )
             try await server.store.insertUser(user)
             try await server.store.addUserGroupMembers(groupId: groupId, userIds: [user.id], at: Date())
+        case "listWebhooks":
+            let webhook = WebhookRecord(
+                id: Identifier.make(.webhook),
+                orgId: server.orgId,
+                url: "https://hooks.example.com/\(index)",
+                events: ["*"],
+                status: "Disabled",
+                description: nil,
+                secret: "s",
+                createdAt: Date()
+            )
+            try await server.store.insertWebhook(webhook)
+        case "listWebhookEvents": _ = try await server.store.recordEvent(orgId: server.orgId, kind: "user.invited", data: "{}", at: Date())
+        case "listTokens":
+            // PATs of the administrator and service accounts: tokens of several users, with roles and keys.
+            if index.isMultiple(of: 2) {
+                _ = try await api.createPat(as: admin, name: "inventory-\(index)", permissionId: role.id)
+            } else {
+                _ = try await api.createServiceAccount(as: admin, name: "inventory-\(index)", permissionId: role.id)
+            }
         default: try await server.assign(role, to: Identifier.make(.user))
         }
     }

@@ -26,6 +26,10 @@ struct RequestFieldTests {
         ArchivePermissionRequest(isArchived: true),
         CreateAssignmentRequest(identityId: "us"),
         CreateUserGroupRequest(name: "n"),
+        CreateWebhookRequest(url: "u", events: []),
+        UpdateWebhookRequest(),
+        RotateWebhookSecretRequest(),
+        UpdateOrganizationSettingsRequest(maximumPatLifetimeDays: nil),
         SendRecoveryCodeRequest(username: "u", orgId: "or"),
         CreateRecoveryChallengeRequest(username: "u", verificationCode: "c", orgId: "or", credentialId: "c"),
         RecoverRequest(

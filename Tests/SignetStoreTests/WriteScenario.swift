@@ -20,6 +20,7 @@ enum WriteScenario {
         let groupId = Identifier.make(.userGroup)
         let challengeId = Identifier.make(.challenge)
         let actionId = Identifier.make(.userAction)
+        let webhookId = Identifier.make(.webhook)
 
         static func seed(_ store: SQLStore) async throws -> Fixture {
             let (org, user) = try await StoreTests.seed(store)
@@ -28,7 +29,10 @@ enum WriteScenario {
     }
 
     /// `name(firstLabel)` of each write, as ``WriteProbe/writeMethods(in:)`` finds them in the sources.
-    static let writes: [(String, Write)] = [
+    static var writes: [(String, Write)] { coreWrites + webhookWrites + settingsWrites }
+
+    /// The writes of people, tokens, roles and the signed path.
+    static let coreWrites: [(String, Write)] = [
         (
             "insertOrganization(_)",
             { store, f in

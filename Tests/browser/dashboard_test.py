@@ -1,7 +1,7 @@
 """The dashboard in a real browser (headless Chromium, virtual passkey authenticator), each flow from a
 fresh browser profile: setup link → passkey → signed in; sign out and in; the documented PAT flow,
 its token used with the real dfns_sdk; deactivate/reactivate; a read-only role; an invited person in
-another profile; a user group (settings_flows.py); a passkey whose user verification is refused.
+another profile; a user group and webhooks (settings_flows.py); a passkey whose user verification is refused.
 
 usage: dashboard_test.py SIGNET WORK_DIR SCREENSHOT_DIR"""
 import sys
@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from harness import Browser, Server, check
-from settings_flows import narrow_screen, recovery, user_group
+from settings_flows import narrow_screen, recovery, token_inventory, user_group, webhooks
 
 PAT_PAGE = "/settings/developers/personal-access-tokens"
 
@@ -269,6 +269,10 @@ def main():
         invited_person(first, server, screenshots)
         print("flow: a user group")
         user_group(first, server)
+        print("flow: the token inventory")
+        token_inventory(first)
+        print("flow: webhooks")
+        webhooks(first, server)
         print("flow: user verification refused")
         refused_user_verification(first, server)
         print("flow: a service account")

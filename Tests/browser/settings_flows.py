@@ -92,3 +92,88 @@ def recovery(browser, server):
     browser.url_contains("/settings/credentials")
     table = browser.text("#credential-table tbody", "Recovered passkey")
     check("Active" in table and table.count("Inactive") >= 2, "after the recovery only the new passkey is active")
+
+
+def webhooks(browser, server):
+    """Register a webhook (its secret shown once), ping it and check the signature the receiver got,
+    disable it, rotate its secret, delete it; each change signed with the passkey."""
+    import hashlib
+    import hmac
+    import json
+    import queue
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = queue.Queue()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.put((self.rfile.read(int(self.headers.get("Content-Length", "0"))), self.headers.get("X-DFNS-WEBHOOK-SIGNATURE")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    receiver = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
+    try:
+        browser.open(browser.base + "/settings/webhooks")
+        browser.find("#webhooks-empty")
+        browser.button("New webhook").click()
+        browser.fill("#webhook-url", "http://example.com/not-loopback")
+        browser.button("Create and sign with your passkey").click()
+        browser.text("#webhook-url-error", "https://")
+        browser.fill("#webhook-url", url)
+        browser.fill("#webhook-events", "token.created, user.invited")
+        browser.button("Create and sign with your passkey").click()
+        browser.text("#webhook-secret", "shown once")
+        secret = browser.find("#webhook-secret-value").get_attribute("value")
+        check(secret.startswith("whsec-"), "the new webhook's secret is shown once")
+        browser.shot("webhook-secret")
+        browser.button("Done").click()
+        check(browser.js("return document.getElementById('webhook-secret-value').value") == "", "Done clears the secret from the page")
+        browser.text("#webhook-table tbody", url)
+
+        browser.find(f"button[aria-label='Ping {url}']").click()
+        browser.text("#status", "answered 200")
+        body, signature = received.get(timeout=30)
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        check(json.loads(body)["kind"] == "webhook.ping" and hmac.compare_digest(expected, signature or ""),
+              "the ping reached the receiver, signed with the secret the page showed")
+
+        browser.find(f"button[aria-label='Disable {url}']").click()
+        browser.text("#webhook-table tbody", "Disabled")
+        browser.find(f"button[aria-label='Rotate the secret of {url}']").click()
+        browser.find("#confirm-ok").click()
+        browser.text("#webhook-overlap", "X-Signet-Webhook-Previous-Signature")
+        rotated = browser.find("#webhook-secret-value").get_attribute("value")
+        check(rotated.startswith("whsec-") and rotated != secret, "rotating shows a new secret, once")
+        browser.button("Done").click()
+        browser.find(f"button[aria-label='Deliveries to {url}']").click()
+        browser.find("#webhook-events-empty")
+        browser.find(f"button[aria-label='Delete {url}']").click()
+        browser.find("#confirm-ok").click()
+        browser.find("#webhooks-empty")
+    finally:
+        receiver.shutdown()
+
+
+def token_inventory(browser):
+    """The administrator's inventory lists the PATs made so far; filters narrow it."""
+    from selenium.webdriver.support.ui import Select
+
+    browser.open(browser.base + "/settings/token-inventory")
+    browser.find("#inventory-table tbody tr")
+    rows = browser.js("return document.querySelectorAll('#inventory-table tbody tr').length")
+    check(rows >= 1, f"the inventory lists the organisation's tokens ({rows})")
+    Select(browser.find("#inventory-state")).select_by_value("expired")
+    browser.button("Show").click()
+    browser.find("#inventory-empty")
+    Select(browser.find("#inventory-state")).select_by_value("active")
+    browser.fill("#inventory-expiring", "3650")
+    browser.button("Show").click()
+    browser.find("#inventory-table tbody tr")
+    check(browser.js("return document.getElementById('inventory-empty').hidden"), "active tokens expiring within ten years are listed")
+    browser.shot("token-inventory")

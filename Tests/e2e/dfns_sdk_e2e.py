@@ -25,7 +25,9 @@ from dfns_sdk.auth import KeySigner
 import credential_code_e2e
 import passkey_e2e
 import recovery_e2e
+import tls_e2e
 import user_groups_e2e
+import webhooks_e2e
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -209,6 +211,8 @@ try:
 
     print("user groups", flush=True)
     user_groups_e2e.run(check, expect_error, admin, dev_client, dev["userId"])
+    print("webhooks", flush=True)
+    webhooks_e2e.run(check, expect_error, admin)
 
     print("key rotation", flush=True)
     challenge = ci_client.auth.create_credential_challenge({"kind": "Key"})
@@ -259,6 +263,9 @@ log = open(os.path.join(WORK, "serve.log")).read()
 check(all(p["accessToken"] not in log for p, _ in pats.values()) and token not in log, "no token appears in the server log")
 check("refused" in log and "status=403" in log and "is not authorized to perform operation" in log,
       "refusals of Signet's own routes are logged with status and reason")
+
+print("HTTPS served by signet itself", flush=True)
+tls_e2e.run(check, SIGNET, WORK, database, org, admin_private)
 
 print(f"\n{'FAILED: ' + str(len(failures)) + ' check(s)' if failures else 'all end-to-end checks passed'}")
 sys.exit(1 if failures else 0)

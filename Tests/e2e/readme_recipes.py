@@ -85,6 +85,20 @@ def typecheck_swift(code):
         print(result.stderr[-3000:], flush=True)
 
 
+def least_privilege(environment):
+    """The PATs the recipes made hold one narrow role and live 30 days, not everything for 730."""
+    listed = subprocess.run([SIGNET, "pat", "list", "--json"], cwd=WORK, env=environment, capture_output=True, text=True, timeout=120)
+    pats = {p["name"]: p for p in json.loads(listed.stdout or "[]")}
+    for name in ["ci", "swift-app", "ci-renamed"]:
+        pat = pats.get(name, {})
+        roles = pat.get("permissionAssignments", [])
+        expires = pat.get("dateExpires") or ""
+        days = (time.mktime(time.strptime(expires[:19], "%Y-%m-%dT%H:%M:%S")) - time.time()) / 86400 if expires else 999
+        names = [role.get("permissionName") for role in roles]
+        check(len(roles) == 1 and "ManagedFullAdminAccess" not in names and days <= 31,
+              f"the recipes' PAT '{name}' holds one narrow role and lives 30 days ({names}, {days:.0f} days)")
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -123,6 +137,7 @@ def main():
         dashboard = "signet login --from signet-data/admin.json >/dev/null && signet pat create --name from-the-dashboard >/dev/null"
         run_terminal([("(a PAT made in the dashboard section)", f'export PATH="{os.path.dirname(SIGNET)}:$PATH"\n' + dashboard)] + steps,
                      environment)
+        least_privilege(environment)
         swift = [body for language, body in blocks(readme.get("The Swift SDK", "")) if language == "swift"]
         check(len(swift) == 2, "The Swift SDK has its Package.swift lines and its program")
         if swift:

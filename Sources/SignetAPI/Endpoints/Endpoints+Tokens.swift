@@ -69,6 +69,18 @@ extension Endpoints {
         note: "and every operation that person holds"
     )
 
+    /// `GET /auth/tokens` (Signet's): the organisation's PATs and service-account tokens, never
+    /// the tokens themselves, filtered by `userId`, `kind`, `state`, `expiringBefore`,
+    /// `unusedSince` and `neverUsed`; only those of users whose every operation the caller holds.
+    public static let listTokens = Endpoint<NoBody, ListResponse<AccessToken>>(
+        "listTokens",
+        .GET,
+        "/auth/tokens",
+        operation: "Auth:Users:Read",
+        rate: .read,
+        note: "tokens of users holding an operation the caller lacks are left out"
+    )
+
     // MARK: Service accounts
 
     /// `GET /auth/service-accounts`.
@@ -162,7 +174,7 @@ extension Endpoints {
     )
 
     static let tokens: [EndpointRule] = [
-        listPats.rule, createPat.rule, getPat.rule, updatePat.rule, activatePat.rule, deactivatePat.rule, deletePat.rule, listUserPats.rule,
+        listPats.rule, createPat.rule, getPat.rule, updatePat.rule, activatePat.rule, deactivatePat.rule, deletePat.rule, listUserPats.rule, listTokens.rule,
         listServiceAccounts.rule, createServiceAccount.rule, getServiceAccount.rule, updateServiceAccount.rule,
         activateServiceAccount.rule, deactivateServiceAccount.rule, deleteServiceAccount.rule,
         createServiceAccountCredential.rule, deleteServiceAccountCredential.rule,

@@ -6,7 +6,7 @@
 /// route's operation before its handler runs, after a signed route's user action is used up.
 public enum Endpoints {
     /// Every route of the API (the dashboard's pages and assets are not API routes).
-    public static let all: [EndpointRule] = session + tokens + people + recovery + roles + userGroups + records
+    public static let all: [EndpointRule] = session + tokens + people + recovery + roles + userGroups + webhooks + organization + records
 
     // MARK: Sessions and signing
 

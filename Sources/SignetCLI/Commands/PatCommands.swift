@@ -22,7 +22,7 @@ struct PatCommand: AsyncParsableCommand {
         @Option(help: "Where to write a generated keypair (default: the PAT's name).") var out: String?
         @Option(help: "Algorithm of a generated key.") var algorithm: KeygenCommand.Algorithm = .ed25519
         @Option(name: .customLong("role"), help: "Restrict the PAT to this role (pm-…); it still never exceeds yours.") var permissionId: String?
-        @Option(help: "Lifetime in days (1-730, default 730).") var days: Int?
+        @Option(help: "Lifetime in days (1-730, or the organisation's limit; default: the longest allowed).") var days: Int?
         @Option(help: "Lifetime in seconds (wins over --days).") var seconds: Int?
 
         func run(client: SignetClient) async throws {
@@ -41,13 +41,27 @@ struct PatCommand: AsyncParsableCommand {
     }
 
     struct List: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "List your PATs.")
+        static let configuration = CommandConfiguration(
+            abstract: "List your PATs, or with --all every token of the organisation you may see.",
+            discussion: "For example: signet pat list --all --expiring 7d; signet pat list --all --unused 90d --kind Pat"
+        )
         @OptionGroup var options: ClientOptions
+        @OptionGroup var inventory: PatInventoryOptions
 
         func run(client: SignetClient) async throws {
-            let pats = try await client.personalAccessTokens.list()
-            if options.json { return try Output.json(pats) }
-            Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLES"], pats.map(PatCommand.row))
+            guard inventory.all else {
+                let pats = try await client.personalAccessTokens.list()
+                if options.json { return try Output.json(pats) }
+                return Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLES"], pats.map(PatCommand.row))
+            }
+            let tokens = try await inventory.fetch(client)
+            if options.json { return try Output.json(tokens) }
+            Output.table(
+                ["TOKEN ID", "KIND", "USER", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLES"],
+                tokens.map { token in
+                    Array(PatCommand.row(token).prefix(1)) + [token.kind.rawValue, token.linkedUserId] + PatCommand.row(token).dropFirst()
+                }
+            )
         }
     }
 

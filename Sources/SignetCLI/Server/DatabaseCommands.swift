@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SignetAPI
 import SignetCore
 import SignetStore
 
@@ -24,8 +25,16 @@ struct SigningKeysCommand: AsyncParsableCommand {
         func run() async throws {
             let location = try DatabaseLocation(database)
             let key = SigningKeyMaterial.generate()
+            let event = String(decoding: try SignetJSON.encoder().encode(WebhookEventData(signingKeyId: key.kid)), as: UTF8.self)
             let count = try await SQLStore.with(location.store, logger: quietLogger()) { store in
-                try await store.insertSigningKey(key)
+                try await store.transaction { store in
+                    try await store.insertSigningKey(key)
+                    // Every organisation's webhooks hear of it (`signing_key.rotated`), with the key.
+                    for organization in try await store.organizations() {
+                        let kind = WebhookEventKind.Signet.signingKeyRotated.rawValue
+                        _ = try await store.recordEvent(orgId: organization.id, kind: kind, data: event, at: Date())
+                    }
+                }
                 return try await store.signingKeys().count
             }
             if json {

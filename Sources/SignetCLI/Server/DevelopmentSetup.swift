@@ -8,7 +8,7 @@ import SignetStore
 enum DevelopmentSetup {
     static let email = "admin@signet.local"
 
-    static func initialize(store: any SignetStore, location: DatabaseLocation, host: String, port: Int) async throws {
+    static func initialize(store: any SignetStore, location: DatabaseLocation, host: String, port: Int, scheme: String = "http") async throws {
         let key = try PrivateKey.generate(.ecdsaP256)
         // Absolute, so `signet login --from …/admin.json` works from any folder.
         var keyPath = (location.dataFolder as NSString).appendingPathComponent("admin.private.pem")
@@ -24,8 +24,10 @@ enum DevelopmentSetup {
             publicKeyPEM: key.publicKey.pemRepresentation
         )
         let credentialId = result.credentialId ?? ""
+        // A certificate for development names localhost; 127.0.0.1 would fail its hostname check.
+        let host = scheme == "https" && host == "127.0.0.1" ? "localhost" : host
         let settings = """
-            {"baseUrl": "http://\(host):\(port)", "orgId": "\(result.orgId)", "username": "\(result.username)", \
+            {"baseUrl": "\(scheme)://\(host):\(port)", "orgId": "\(result.orgId)", "username": "\(result.username)", \
             "credentialId": "\(credentialId)", "privateKeyFile": "\(keyPath)"}
             """
         try SecretFile.create((location.dataFolder as NSString).appendingPathComponent("admin.json"), contents: settings + "\n")
@@ -39,7 +41,7 @@ enum DevelopmentSetup {
             The same settings are in \((location.dataFolder as NSString).appendingPathComponent("admin.json")).
             Log in with the Dfns Python SDK (pip install dfns_sdk):
               signer = KeySigner(credential_id="\(credentialId)", private_key=open("\(keyPath)").read())
-              challenge = DfnsClient(DfnsClientConfig(auth_token="login", base_url="http://\(host):\(port)")).auth \\
+              challenge = DfnsClient(DfnsClientConfig(auth_token="login", base_url="\(scheme)://\(host):\(port)")).auth \\
                   .create_login_challenge({"username": "\(result.username)", "orgId": "\(result.orgId)"})
             then POST /auth/login with {"challengeIdentifier", "firstFactor": signer.sign(challenge)}.
             """

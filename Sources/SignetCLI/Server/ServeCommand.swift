@@ -58,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("origin"),
         help: ArgumentHelp(
             "Passkeys: an origin allowed to use them, such as https://app.example.com; repeat for several (env SIGNET_ORIGINS, comma-separated).",
-            discussion: "Its host must be the rp id or a subdomain of it. With --dev: http://localhost:<port>."
+            discussion: "Its host must be the rp id or a subdomain of it. With --dev: http://localhost:<port> (https:// with --tls-cert)."
         )
     )
     var origins: [String] = Environment.value("SIGNET_ORIGINS").map { $0.split(separator: ",").map(String.init) } ?? []
@@ -108,6 +108,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-host"), help: "The metrics listener's address (env SIGNET_METRICS_HOST; loopback by default).")
     var metricsHost: String = Environment.value("SIGNET_METRICS_HOST") ?? "127.0.0.1"
 
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS: the certificate chain, PEM (env SIGNET_TLS_CERT); with --tls-key.")
+    var tlsCertOption: String?
+
+    @Option(name: .customLong("tls-key"), help: "Serve HTTPS: the certificate's private key, PEM (env SIGNET_TLS_KEY); with --tls-cert.")
+    var tlsKeyOption: String?
+
+    /// HTTPS as configured (`nil`: plain HTTP), the files loaded and checked to belong together.
+    func tls() throws -> ServerTLS? {
+        switch (tlsCertOption ?? Environment.value("SIGNET_TLS_CERT"), tlsKeyOption ?? Environment.value("SIGNET_TLS_KEY")) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?):
+            do {
+                return try ServerTLS(certificateFile: certificate, keyFile: key)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        default: throw ValidationError("--tls-cert and --tls-key go together: give both (a certificate and its key), or neither")
+        }
+    }
+
+    /// `https` when serving TLS.
+    var scheme: String { (tlsCertOption ?? Environment.value("SIGNET_TLS_CERT")) != nil ? "https" : "http" }
+
     @Option(name: .customLong("log-format"), help: "Log lines as text or json (one object per line; env SIGNET_LOG_FORMAT).")
     var logFormat: String = Environment.value("SIGNET_LOG_FORMAT") ?? "text"
 
@@ -132,6 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try relyingParty()
         _ = try webhook()
         _ = try gatewayConfiguration()
+        _ = try tls()
     }
 
     /// The gateway configuration, checked (`nil` without `--gateway`).
@@ -165,7 +189,7 @@ struct ServeCommand: AsyncParsableCommand {
     func relyingParty() throws -> RelyingParty? {
         if rpId == nil && origins.isEmpty && !dev { return nil }
         guard let id = rpId ?? (dev ? "localhost" : nil) else { throw ValidationError("--origin needs --rp-id (the domain passkeys belong to)") }
-        let allowed = origins.isEmpty && dev && id == "localhost" ? ["http://localhost:\(port)"] : origins
+        let allowed = origins.isEmpty && dev && id == "localhost" ? ["\(scheme)://localhost:\(port)"] : origins
         guard !allowed.isEmpty else { throw ValidationError("--rp-id needs at least one --origin (such as https://app.\(id))") }
         do {
             return try RelyingParty(id: id, name: rpName, origins: allowed)
@@ -176,12 +200,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// A first start: initialise (`--dev`) or say how to; with `--dev`, print the dashboard's address.
     private func firstStart(_ location: DatabaseLocation, logger: Logger) async throws {
-        let (dev, host, port) = (self.dev, self.host, self.port)
+        let (dev, host, port, scheme) = (self.dev, self.host, self.port, self.scheme)
         try await SQLStore.with(location.store, logger: logger) { store in
             guard try await store.organizations().isEmpty else { return }
             if dev {
                 try location.prepare()
-                try await DevelopmentSetup.initialize(store: store, location: location, host: host, port: port)
+                try await DevelopmentSetup.initialize(store: store, location: location, host: host, port: port, scheme: scheme)
             } else {
                 print(DevelopmentSetup.uninitialisedNotice(location: location))
                 fflush(nil)
@@ -217,6 +241,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.gatewayFile = gateway
             configuration.metricsPort = metricsPortSetting
             configuration.metricsHost = metricsHost
+            configuration.tls = try tls()
+            configuration.strictTransportSecurity = !dev
             let app = try await buildApplication(
                 configuration: configuration,
                 store: opened.store,
@@ -230,7 +256,7 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: [
                     "address": "\(host):\(port)", "store": "\(location.store.description)", "dev": "\(dev)",
                     "node": "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
-                    "gateway": "\(gateway ?? "off")", "passkeys": "\(passkeys)",
+                    "gateway": "\(gateway ?? "off")", "passkeys": "\(passkeys)", "tls": "\(scheme == "https" ? "on" : "off")",
                 ]
             )
             try await Shutdown.run(app, logger: logger)

@@ -1,4 +1,5 @@
 import Crypto
+public import Foundation
 
 /// Random identifiers in the Dfns shape: `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx`, lower-case base36,
 /// 26 random characters (about 134 bits) from the system's cryptographic random number generator.
@@ -14,6 +15,8 @@ public enum Identifier {
         case permission = "pm"
         case assignment = "as"
         case userGroup = "ug"
+        case webhook = "wh"
+        case webhookEvent = "whe"
         case challenge = "ch"
         case nonce = "no"
         case userAction = "ua"
@@ -33,6 +36,21 @@ public enum Identifier {
     public static func derived(_ prefix: Prefix, from seed: [UInt8]) -> String {
         var generator = SeededGenerator(seed: seed)
         return make(prefix, using: &generator)
+    }
+
+    /// A fresh identifier whose first ten characters are `date`'s Unix milliseconds in base 36,
+    /// so identifiers made later sort after (by their bytes); the last sixteen are random. The same
+    /// shape as ``make(_:)``.
+    public static func timeOrdered(_ prefix: Prefix, at date: Date) -> String {
+        var milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var time = [UInt8](repeating: alphabet[0], count: 10)
+        for index in stride(from: 9, through: 0, by: -1) {
+            time[index] = alphabet[Int(milliseconds % 36)]
+            milliseconds /= 36
+        }
+        var generator = SystemRandomNumberGenerator()
+        let random = String(decoding: randomCharacters(count: 16, using: &generator), as: UTF8.self)
+        return "\(prefix.rawValue)-\(String(decoding: time[0..<5], as: UTF8.self))-\(String(decoding: time[5..<10], as: UTF8.self))-\(random)"
     }
 
     /// `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx` from 26 characters drawn from `generator`.

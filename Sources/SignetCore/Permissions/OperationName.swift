@@ -28,6 +28,14 @@ public enum OperationName: String, Sendable, CaseIterable {
     case userGroupMembersRead = "Auth:UserGroups:Members:Read"
     case userGroupMembersAdd = "Auth:UserGroups:Members:Add"
     case userGroupMembersRemove = "Auth:UserGroups:Members:Remove"
+    case webhooksCreate = "Webhooks:Create"
+    case webhooksRead = "Webhooks:Read"
+    case webhooksUpdate = "Webhooks:Update"
+    case webhooksDelete = "Webhooks:Delete"
+    case webhooksPing = "Webhooks:Ping"
+    case webhookEventsRead = "Webhooks:Events:Read"
+    case organizationSettingsRead = "Orgs:Settings:Read"
+    case organizationSettingsUpdate = "Orgs:Settings:Update"
     /// Signet's own: `POST /oauth2/introspect`.
     case tokensIntrospect = "Auth:Tokens:Introspect"
     /// Signet's own: `POST /auth/action/verify`.

@@ -1,5 +1,7 @@
 import Foundation
 package import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 package import Logging
 import NIOCore
 package import ServiceLifecycle
@@ -23,9 +25,10 @@ package func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let signet = SignetServices(configuration: configuration, store: store, logger: logger)
     if configuration.metricsPort != nil { SignetMetrics.bootstrap() }
+    let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionTimeout)))
     var app = Application(
         router: buildRouter(services: signet),
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionTimeout))),
+        server: try configuration.tls.map { try .tls(http, tlsConfiguration: $0.configuration) } ?? http,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "Signet",
@@ -36,7 +39,8 @@ package func buildApplication(
             StoreJanitor(store: store, logger: logger, now: configuration.now),
             TokenUsageFlusher(recorder: signet.authenticator.usage, interval: .seconds(configuration.tokenUsageFlushInterval)),
             SigningKeyPoller(store: store, tokens: signet.tokens, interval: configuration.signingKeyPollInterval, logger: logger),
-        ] + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger)
+        ] + webhookServices(configuration, store: store, logger: logger)
+            + gatewayServices(signet.gateway, file: configuration.gatewayFile, logger: logger)
             + metricsServices(configuration, store: store, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
@@ -56,6 +60,12 @@ private func gatewayServices(_ gateway: Gateway?, file: String?, logger: Logger)
     return [GatewayClientCloser(gateway: gateway)] + reloader
 }
 
+/// The webhook dispatcher, unless turned off.
+private func webhookServices(_ configuration: ServerConfiguration, store: any SignetStore, logger: Logger) -> [any Service] {
+    guard configuration.webhooks.dispatches else { return [] }
+    return [WebhookDispatcher(store: store, settings: configuration.webhooks, logger: logger, now: configuration.now)]
+}
+
 /// The `/metrics` listener, when configured.
 private func metricsServices(_ configuration: ServerConfiguration, store: any SignetStore, logger: Logger) -> [any Service] {
     guard let port = configuration.metricsPort else { return [] }
@@ -72,7 +82,11 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     // Requests by route template, method and status, with durations (only with --metrics-port).
     if services.configuration.metricsPort != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: ResponseHeadersMiddleware())
+    router.add(
+        middleware: ResponseHeadersMiddleware(
+            strictTransportSecurity: services.configuration.tls != nil && services.configuration.strictTransportSecurity
+        )
+    )
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestTargetMiddleware())
     router.add(
@@ -108,11 +122,13 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
         .add(middleware: TokenExpirationMiddleware())
         .group(context: AuthenticatedRequestContext.self)
     auth.addAuthenticatedRoutes(to: authenticated)
-    PatController(pats: services.pats, routes: routes, cache: services.cache).addRoutes(to: authenticated)
+    PatController(pats: services.pats, inventory: services.tokenInventory, routes: routes, cache: services.cache).addRoutes(to: authenticated)
     ServiceAccountController(accounts: services.serviceAccounts, credentials: services.credentials, routes: routes).addRoutes(to: authenticated)
     UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
     RoleController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
     UserGroupController(groups: services.userGroups, routes: routes).addRoutes(to: authenticated)
+    WebhookController(webhooks: services.webhooks, routes: routes).addRoutes(to: authenticated)
+    OrganizationController(settings: services.organizationSettings, routes: routes).addRoutes(to: authenticated)
     credentials.addRoutes(to: authenticated)
     AuditLogController(auditLogs: services.auditLogs, routes: routes).addRoutes(to: authenticated)
     ExplainController(explain: services.explain, routes: routes).addRoutes(to: authenticated)

@@ -39,6 +39,8 @@ package struct ServerConfiguration: Sendable {
     package var gatewayFile: String? = nil
     /// Where each new registration code is delivered (`--registration-webhook`), if anywhere.
     package var registrationWebhook: RegistrationWebhook? = nil
+    /// How webhook events are delivered (retries, timeouts, the delivering node's lease).
+    package var webhooks = WebhookSettings()
     /// How long a registration code works (4 hours, as Dfns's emailed codes).
     package var registrationCodeLifetime: TimeInterval = 4 * 3600
     /// Whether signed routes accept Fast Auth (one-request signed writes); `--no-fast-auth` refuses
@@ -54,6 +56,12 @@ package struct ServerConfiguration: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); without any,
     /// the client is the connection's peer.
     package var trustedProxies: [IPRange] = []
+    /// HTTPS on the API's listener (`--tls-cert`, `--tls-key`); `nil` serves plain HTTP (behind a
+    /// proxy that terminates TLS, or on loopback).
+    package var tls: ServerTLS? = nil
+    /// Whether answers served over TLS carry `Strict-Transport-Security` (off for `--dev`: a
+    /// browser would then insist on HTTPS for every port of localhost for a year).
+    package var strictTransportSecurity = true
     /// Where `/metrics` listens (`--metrics-port`, `--metrics-host`): off without a port; loopback by default.
     package var metricsHost = "127.0.0.1"
     package var metricsPort: Int? = nil

@@ -22,10 +22,14 @@ struct SignetServices: Sendable {
     /// Wraps the handlers of routes that need a signed user action.
     let signed: SignedRoutes
     let pats: PatService
+    /// Every PAT and service-account token of an organisation, for administrators.
+    let tokenInventory: TokenInventoryService
     let serviceAccounts: ServiceAccountService
     let users: UserService
     let roles: RoleService
     let userGroups: UserGroupService
+    let webhooks: WebhookService
+    let organizationSettings: OrganizationSettingsService
     let credentials: CredentialService
     let credentialCodes: CredentialCodeService
     let auditLogs: AuditLogService
@@ -58,6 +62,7 @@ struct SignetServices: Sendable {
         self.logins = parts.logins()
         self.signed = SignedRoutes(userActions: parts.userActions, store: store, logger: logger)
         self.pats = parts.pats()
+        self.tokenInventory = TokenInventoryService(store: store, permissions: parts.permissions, presenter: parts.presenter, now: parts.now)
         self.serviceAccounts = parts.serviceAccounts()
         self.registration = parts.registration()
         self.recovery = parts.recovery(registration: registration)
@@ -65,6 +70,8 @@ struct SignetServices: Sendable {
         self.declaredOperations = parts.declaredOperations
         self.roles = parts.roles()
         self.userGroups = parts.userGroups()
+        self.webhooks = WebhookService(store: store, settings: configuration.webhooks, now: parts.now)
+        self.organizationSettings = OrganizationSettingsService(store: store, serverMaximumDays: configuration.maximumTokenLifetimeDays)
         self.credentials = parts.credentials()
         self.credentialCodes = parts.credentialCodes(credentials: credentials)
         self.auditLogs = AuditLogService(store: store, permissions: parts.permissions, now: parts.now)

@@ -100,10 +100,10 @@ final class AuthorizationCache: Sendable {
         self.entryLifetime = timeToLive
         self.now = now
         store.changes.subscribe { [weak self] change in
-            if change == .details {
-                self?.invalidateResponses()
-            } else {
-                self?.invalidate()
+            switch change {
+            case .details: self?.invalidateResponses()
+            case .webhookEvents: break
+            case .authorization, .signingKeys: self?.invalidate()
             }
         }
     }

@@ -96,6 +96,18 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
                 throw APIError.unauthorized("Not Authorized: the session ended when the credential that opened it was deactivated")
             }
         }
-        return .init(caller: Caller(user: user, token: record), expiresAt: min(record.expiresAt, claims.exp.value))
+        // A PAT stops at its organisation's lifetime limit (set after it was made, say).
+        var effective = record
+        if record.kind == .pat, let organization = try await store.organization(id: record.orgId),
+            let limit = OrganizationSettingsService.limit(of: record, maximumDays: organization.maximumPatLifetimeDays)
+        {
+            guard limit > now else {
+                throw APIError.unauthorized(
+                    "Not Authorized: the token is older than the organisation lets PATs live (\(organization.maximumPatLifetimeDays ?? 0) days); create a new one"
+                )
+            }
+            effective.expiresAt = min(record.expiresAt, limit)
+        }
+        return .init(caller: Caller(user: user, token: effective), expiresAt: min(effective.expiresAt, claims.exp.value))
     }
 }

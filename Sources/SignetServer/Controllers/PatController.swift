@@ -6,6 +6,7 @@ import SignetAPI
 /// may do what beyond that is ``PatService``'s.
 struct PatController: Sendable {
     let pats: PatService
+    let inventory: TokenInventoryService
     let routes: EndpointRoutes
     let cache: AuthorizationCache
 
@@ -18,6 +19,7 @@ struct PatController: Sendable {
             }
         )
         routes.add(Endpoints.listUserPats, to: router) { call in try await pats.list(ofUser: try call.parameter("id"), caller: call.caller) }
+        routes.add(Endpoints.listTokens, to: router) { call in try await inventory.list(call.request, caller: call.caller) }
         routes.add(Endpoints.createPat, to: router) { call in try await pats.create(call.body, caller: call.caller) }
         routes.add(Endpoints.getPat, to: router) { call in try await pats.get(try call.parameter("tokenId"), caller: call.caller) }
         routes.add(Endpoints.updatePat, to: router) { call in try await pats.update(try call.parameter("tokenId"), call.body, caller: call.caller) }

@@ -3,7 +3,7 @@ import SignetCore
 /// The dashboard's pages: each is the shared layout around its own body, with its own script.
 /// The names follow the Dfns dashboard ("Settings > Developers > Personal Access Tokens").
 enum DashboardPage: CaseIterable, Sendable {
-    case signIn, setup, recover, personalAccessTokens, serviceAccounts, users, roles, groups, credentials, auditLog
+    case signIn, setup, recover, personalAccessTokens, serviceAccounts, users, roles, groups, inventory, webhooks, credentials, auditLog
 
     /// Where the page is served.
     var path: String {
@@ -16,6 +16,8 @@ enum DashboardPage: CaseIterable, Sendable {
         case .users: "/settings/users"
         case .roles: "/settings/roles"
         case .groups: "/settings/user-groups"
+        case .inventory: "/settings/token-inventory"
+        case .webhooks: "/settings/webhooks"
         case .credentials: "/settings/credentials"
         case .auditLog: "/settings/audit-log"
         }
@@ -32,6 +34,8 @@ enum DashboardPage: CaseIterable, Sendable {
         case .users: "Users"
         case .roles: "Roles"
         case .groups: "User groups"
+        case .inventory: "Token inventory"
+        case .webhooks: "Webhooks"
         case .credentials: "My credentials"
         case .auditLog: "Audit log"
         }
@@ -42,7 +46,7 @@ enum DashboardPage: CaseIterable, Sendable {
         switch self {
         case .signIn, .setup, .recover: []
         case .personalAccessTokens, .serviceAccounts: ["Settings", "Developers", title]
-        case .users, .roles, .groups, .credentials, .auditLog: ["Settings", title]
+        case .users, .roles, .groups, .inventory, .webhooks, .credentials, .auditLog: ["Settings", title]
         }
     }
 
@@ -57,6 +61,8 @@ enum DashboardPage: CaseIterable, Sendable {
         case .users: "users.js"
         case .roles: "roles.js"
         case .groups: "groups.js"
+        case .inventory: "inventory.js"
+        case .webhooks: "webhooks.js"
         case .credentials: "credentials.js"
         case .auditLog: "audit-log.js"
         }
@@ -74,6 +80,8 @@ enum DashboardPage: CaseIterable, Sendable {
             case .users: PackageResources.users_html
             case .roles: PackageResources.roles_html
             case .groups: PackageResources.groups_html
+            case .inventory: PackageResources.inventory_html
+            case .webhooks: PackageResources.webhooks_html
             case .credentials: PackageResources.credentials_html
             case .auditLog: PackageResources.audit_log_html
             }
@@ -84,5 +92,5 @@ enum DashboardPage: CaseIterable, Sendable {
     var needsSession: Bool { self != .signIn && self != .setup && self != .recover }
 
     /// The pages in the navigation, in order.
-    static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .groups, .credentials, .auditLog]
+    static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .groups, .inventory, .webhooks, .credentials, .auditLog]
 }

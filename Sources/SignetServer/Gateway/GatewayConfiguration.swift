@@ -63,7 +63,8 @@ package struct GatewayConfiguration: Sendable {
 
     /// First path segments that belong to Signet itself; a gateway route may not start with one.
     static let reserved: Set<String> = [
-        "auth", "permissions", "settings", "assets", "login", "setup", "recover", "healthz", ".well-known", "oauth2", "favicon.ico",
+        "auth", "permissions", "webhooks", "settings", "assets", "login", "setup", "recover", "healthz", ".well-known", "oauth2",
+        "favicon.ico",
     ]
     static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 

@@ -10,12 +10,18 @@ import SignetStore
 /// `X-Request-Id` on every answer: the caller's own, when it is 1 to 128 letters, digits, `.`, `_`
 /// or `-`, else the id Hummingbird gave the request (the one in the log lines); and, on every answer
 /// to a request authenticated by a token, `Signet-Token-Expiration`, as GitHub sends for its tokens,
-/// so a script sees its token's end coming.
+/// so a script sees its token's end coming. When Signet serves TLS itself, every answer carries
+/// `Strict-Transport-Security` (a year; not subdomains, which Signet does not know about).
 struct ResponseHeadersMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
 
     static let requestId = name("X-Request-Id")
     static let tokenExpiration = name("Signet-Token-Expiration")
+    static let strictTransportSecurityName = name("Strict-Transport-Security")
+    static let strictTransportSecurityValue = "max-age=31536000"
+
+    /// Whether to send `Strict-Transport-Security` (only when serving TLS: over plain HTTP it is ignored, and misleading).
+    var strictTransportSecurity = false
 
     private static func name(_ text: String) -> HTTPField.Name {
         guard let name = HTTPField.Name(text) else { preconditionFailure("invalid header name \(text)") }
@@ -27,6 +33,7 @@ struct ResponseHeadersMiddleware: RouterMiddleware {
         // Errors are answers by now (ErrorMiddleware runs inside this one).
         var response = try await next(request, context)
         response.headers[Self.requestId] = id
+        if strictTransportSecurity { response.headers[Self.strictTransportSecurityName] = Self.strictTransportSecurityValue }
         return response
     }
 

@@ -129,6 +129,8 @@ struct CredentialService: Sendable {
                 throw APIError.unauthorized("Not Authorized: the session behind this request has ended")
             }
             try await store.insertCredential(credential)
+            let data = WebhookEventData(requester: .init(userId: user.id, tokenId: tokenId), credential: Events.credential(credential))
+            try await Events.record(.credentialCreated, orgId: user.orgId, data: data, in: store, at: now())
         }
         return Self.present(credential)
     }
@@ -161,6 +163,11 @@ struct CredentialService: Sendable {
             // see the other credential still active.
             try await store.lock("credentials:\(identityId)")
             try await store.setCredentialActive(uuid: credential.uuid, isActive: isActive)
+            // The event is part of the change: a refusal below rolls both back.
+            var changed = credential
+            changed.isActive = isActive
+            let data = WebhookEventData(requester: Events.requester(caller), credential: Events.credential(changed))
+            try await Events.record(isActive ? .credentialReactivated : .credentialDeactivated, orgId: caller.orgId, data: data, in: store, at: now())
             guard !isActive else { return }
             if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive || $0.kind == .recoveryKey }) {
                 throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deactivating it")
@@ -178,9 +185,11 @@ struct CredentialService: Sendable {
         let credential = try await ownCredential(credentialUuid, caller: caller)
         try await store.transaction { store in
             try await store.lock("credentials:\(identityId)")
-            guard try await store.deleteCredential(uuid: credential.uuid) != nil else {
+            guard let deleted = try await store.deleteCredential(uuid: credential.uuid) else {
                 throw APIError.notFound("credential \(credential.uuid) not found")
             }
+            let data = WebhookEventData(requester: Events.requester(caller), credential: Events.credential(deleted))
+            try await Events.record(.credentialDeleted, orgId: caller.orgId, data: data, in: store, at: now())
             if try await store.credentials(identityId: identityId).allSatisfy({ !$0.isActive || $0.kind == .recoveryKey }) {
                 throw APIError.conflict("credential \(credential.uuid) is the last active credential; add another before deleting it")
             }
@@ -198,7 +207,11 @@ struct CredentialService: Sendable {
         let name = try Validate.name(request.name ?? caller.user.name)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
         let credential = CredentialRecord.key(orgId: caller.orgId, identityId: caller.user.id, name: name, publicKey: publicKey, createdAt: now())
-        try await store.insertCredential(credential)
+        try await store.transaction { store in
+            try await store.insertCredential(credential)
+            let data = WebhookEventData(requester: Events.requester(caller), credential: Events.credential(credential))
+            try await Events.record(.credentialCreated, orgId: caller.orgId, data: data, in: store, at: now())
+        }
         return Self.present(credential)
     }
 

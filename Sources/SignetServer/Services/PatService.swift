@@ -26,7 +26,9 @@ struct PatService: Sendable {
         }
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
-        let lifetime = try Validate.lifetime(days: request.daysValid, seconds: request.secondsValid, maximumDays: maximumDays)
+        // The organisation may allow less than the server does.
+        let allowed = min(maximumDays, try await store.organization(id: caller.orgId)?.maximumPatLifetimeDays ?? maximumDays)
+        let lifetime = try Validate.lifetime(days: request.daysValid, seconds: request.secondsValid, maximumDays: allowed)
         let publicKey = try Validate.publicKey(request.publicKey)
         var role: RoleRecord?
         if let permissionId = request.permissionId {
@@ -72,14 +74,21 @@ struct PatService: Sendable {
             roleIds = (own + throughGroups).filter { !$0.isArchived && seen.insert($0.id).inserted }.map(\.id)
         }
         try await nameRaceIsConflict(name, userId: caller.userId, except: nil) {
-            try await insert(record, credential: credential, roleIds: roleIds, now: now)
+            try await insert(record, credential: credential, roleIds: roleIds, now: now, requester: Events.requester(caller))
         }
         return try await presenter.present(record, signingIdentityId: tokenId, accessToken: accessToken)
     }
 
-    private func insert(_ record: AccessTokenRecord, credential: CredentialRecord, roleIds: [String], now: Date) async throws {
+    private func insert(
+        _ record: AccessTokenRecord,
+        credential: CredentialRecord,
+        roleIds: [String],
+        now: Date,
+        requester: WebhookEventData.Requester
+    ) async throws {
         let (orgId, tokenId) = (record.orgId, record.id)
         try await store.transaction { store in
+            try await Events.record(.tokenCreated, orgId: orgId, data: .init(requester: requester, token: Events.token(record)), in: store, at: now)
             try await store.insertCredential(credential)
             try await store.insertToken(record)
             for roleId in Set(roleIds) {
@@ -167,13 +176,27 @@ struct PatService: Sendable {
             )
         }
         guard token.isActive != isActive else { return try await presenter.present(token, signingIdentityId: token.id) }
-        return try await present(try await store.setTokenActive(id: token.id, isActive: isActive, at: now()), tokenId)
+        let date = now()
+        let changed = try await Events.recording(in: store, at: date) { store in
+            try await store.setTokenActive(id: token.id, isActive: isActive, at: date)
+        } event: { changed in
+            changed.map {
+                (isActive ? .tokenReactivated : .tokenDeactivated, $0.orgId, .init(requester: Events.requester(caller), token: Events.token($0)))
+            }
+        }
+        return try await present(changed, tokenId)
     }
 
     /// `DELETE /auth/pats/{tokenId}`: ends the token for good. The record stays for the audit log.
     func delete(_ tokenId: String, caller: Caller) async throws -> AccessToken {
         let token = try await ownedPat(tokenId, caller: caller, mutating: true)
-        return try await present(try await store.deleteToken(id: token.id, at: now()), tokenId)
+        let date = now()
+        let deleted = try await Events.recording(in: store, at: date) { store in
+            try await store.deleteToken(id: token.id, at: date)
+        } event: { deleted in
+            deleted.map { (.tokenDeleted, $0.orgId, .init(requester: Events.requester(caller), token: Events.token($0))) }
+        }
+        return try await present(deleted, tokenId)
     }
 
     /// The token as the write left it, or 404 when it was deleted in the meantime.

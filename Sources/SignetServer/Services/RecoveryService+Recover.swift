@@ -158,6 +158,10 @@ extension RecoveryService {
             }
             try await store.deleteOutstandingCodes(userId: user.id)
             try await store.insertUserAction(Self.auditRecord(of: user, key: key, assertion: assertion, challenge: challenge, at: now))
+            var used = key
+            used.isActive = false  // deactivated above with every other credential
+            let data = WebhookEventData(credential: Events.credential(used), user: Events.user(current))
+            try await Events.record(.recoveryUsed, orgId: user.orgId, data: data, in: store, at: now)
         }
     }
 

@@ -74,7 +74,17 @@ struct RegistrationService: Sendable {
             caller: caller,
             what: "a registration code for \(user.id)"
         )
-        let (code, expiresAt) = try await issueCode(for: user)
+        // The new code and its event are one commit; the code is mailed only after it.
+        let (date, lifetime) = (now(), codeLifetime)
+        let (code, expiresAt) = try await store.transaction { store in
+            guard let issued = try await Self.issueCode(store: store, userId: user.id, lifetime: lifetime, now: date) else {
+                throw APIError.notFound("user \(user.id) not found")
+            }
+            let data = WebhookEventData(requester: Events.requester(caller), user: Events.user(user))
+            try await Events.record(.userInvited, orgId: user.orgId, data: data, in: store, at: date)
+            return issued
+        }
+        webhook?.deliver(user: user, code: code, expiresAt: expiresAt)
         return UserInfo(registering: user, code: code, expiresAt: expiresAt)
     }
 
@@ -149,6 +159,10 @@ struct RegistrationService: Sendable {
                     try await store.consumeRegistrationCode(userId: user.id, digest: challenge.payload ?? "", at: now)
                 else { throw Self.refused }
                 try await store.insertCredential(credential)
+                var registered = user
+                registered.isRegistered = true
+                let data = WebhookEventData(credential: Events.credential(credential), user: Events.user(registered))
+                try await Events.record(.userRegistered, orgId: user.orgId, data: data, in: store, at: now)
             }
         } catch StoreError.notFound {
             throw Self.refused  // the person was deleted or deactivated meanwhile: nothing was used up

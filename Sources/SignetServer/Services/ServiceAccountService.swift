@@ -68,10 +68,13 @@ struct ServiceAccountService: Sendable {
             createdAt: now,
             expiresAt: expiresAt
         )
+        let requester = Events.requester(caller)
         try await store.transaction { store in
             try await store.insertUser(user)
             try await store.insertCredential(credential)
             try await store.insertToken(token)
+            let data = WebhookEventData(requester: requester, token: Events.token(token), user: Events.user(user))
+            try await Events.record(.tokenCreated, orgId: user.orgId, data: data, in: store, at: now)
             if let role {
                 try await store.insertAssignment(
                     AssignmentRecord(
@@ -141,9 +144,15 @@ struct ServiceAccountService: Sendable {
         let user = try await account(id, caller: caller)
         if !isActive { try guardrails.requireNotSelf(user.id, caller: caller, action: "deactivate") }
         guard user.isActive != isActive else { return try await presenter.serviceAccount(user) }
-        guard let updated = try await store.setUserActive(id: user.id, isActive: isActive, at: now()) else {
-            throw APIError.notFound("service account \(id) not found")
+        let date = now()
+        let changed = try await Events.recording(in: store, at: date) { store in
+            try await store.setUserActive(id: user.id, isActive: isActive, at: date)
+        } event: { changed in
+            changed.map {
+                (isActive ? .userReactivated : .userDeactivated, $0.orgId, .init(requester: Events.requester(caller), user: Events.user($0)))
+            }
         }
+        guard let updated = changed else { throw APIError.notFound("service account \(id) not found") }
         return try await presenter.serviceAccount(updated)
     }
 
@@ -151,9 +160,10 @@ struct ServiceAccountService: Sendable {
     func delete(_ id: String, caller: Caller) async throws -> ServiceAccount {
         var user = try await account(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
-        try await store.transaction { [user] store in try await store.retire(user, tokenKind: .serviceAccount, at: now()) }
-        user.isActive = false
-        user.isDeleted = true
+        let (date, requester) = (now(), Events.requester(caller))
+        user = try await store.transaction { [user] store in
+            try await store.retire(user, tokenKind: .serviceAccount, at: date, requester: requester)
+        }
         return try await presenter.serviceAccount(user)
     }
 

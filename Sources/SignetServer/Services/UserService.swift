@@ -70,6 +70,13 @@ struct UserService: Sendable {
         )
         try await store.transaction { store in
             try await store.insertUser(user)
+            try await Events.record(
+                .userInvited,
+                orgId: user.orgId,
+                data: .init(requester: Events.requester(caller), user: Events.user(user)),
+                in: store,
+                at: now
+            )
             if let publicKey {
                 try await store.insertCredential(
                     CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: "Key", publicKey: publicKey, createdAt: now)
@@ -95,9 +102,13 @@ struct UserService: Sendable {
     func activate(_ id: String, caller: Caller) async throws -> User {
         let user = try await person(id, caller: caller)
         guard !user.isActive else { return try await presenter.present(user) }
-        guard let updated = try await store.setUserActive(id: user.id, isActive: true, at: now()) else {
-            throw APIError.notFound("user \(id) not found")
+        let date = now()
+        let changed = try await Events.recording(in: store, at: date) { store in
+            try await store.setUserActive(id: user.id, isActive: true, at: date)
+        } event: { changed in
+            changed.map { (.userReactivated, $0.orgId, .init(requester: Events.requester(caller), user: Events.user($0))) }
         }
+        guard let updated = changed else { throw APIError.notFound("user \(id) not found") }
         return try await presenter.present(updated)
     }
 
@@ -115,6 +126,10 @@ struct UserService: Sendable {
             [user] store in
             let updated = try await store.setUserActive(id: user.id, isActive: false, at: now)
             try await store.deactivateLoginSessions(userId: user.id, at: now)
+            if let updated {
+                let data = WebhookEventData(requester: Events.requester(caller), user: Events.user(updated))
+                try await Events.record(.userDeactivated, orgId: updated.orgId, data: data, in: store, at: now)
+            }
             return updated
         }
         guard let updated else { throw APIError.notFound("user \(id) not found") }
@@ -126,11 +141,10 @@ struct UserService: Sendable {
     func delete(_ id: String, caller: Caller) async throws -> User {
         var user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
-        try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
-            try await store.retire(user, tokenKind: .pat, at: now())
+        let (date, requester) = (now(), Events.requester(caller))
+        user = try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
+            try await store.retire(user, tokenKind: .pat, at: date, requester: requester)
         }
-        user.isActive = false
-        user.isDeleted = true
         return try await presenter.present(user)
     }
 

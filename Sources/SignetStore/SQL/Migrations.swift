@@ -198,6 +198,36 @@ enum Migrations {
                 """,
             ]
         ),
+        // Version 10: webhooks, their delivery attempts (the outbox), the lease that lets one node
+        // deliver at a time, and the token-expiry notices already sent. An attempt names its webhook
+        // without a foreign key: an event recorded as its webhook is deleted must not fail the change
+        // it reports; the dispatcher drops attempts whose webhook is gone.
+        (
+            10,
+            [
+                """
+                CREATE TABLE webhooks (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), url TEXT NOT NULL,
+                    events TEXT NOT NULL, status TEXT NOT NULL, description TEXT, secret TEXT NOT NULL, previous_secret TEXT,
+                    previous_secret_until BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX webhooks_org ON webhooks (org_id)",
+                """
+                CREATE TABLE webhook_events (
+                    id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, org_id TEXT NOT NULL,
+                    kind TEXT NOT NULL, data TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, error TEXT,
+                    timestamp_sent BIGINT, delivery_attempt INTEGER NOT NULL, retry_of TEXT, delivery_failed BOOLEAN NOT NULL,
+                    due_at BIGINT, next_attempt_at BIGINT)
+                """,
+                "CREATE INDEX webhook_events_webhook ON webhook_events (webhook_id, id)",
+                "CREATE INDEX webhook_events_due ON webhook_events (due_at) WHERE due_at IS NOT NULL",
+                "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)",
+                "CREATE TABLE token_expiry_notices (token_id TEXT NOT NULL, days INTEGER NOT NULL, PRIMARY KEY (token_id, days))",
+                "CREATE INDEX access_tokens_expiry ON access_tokens (expires_at)",
+            ]
+        ),
+        // Version 11: an organisation's longest PAT lifetime.
+        (11, ["ALTER TABLE organizations ADD COLUMN maximum_pat_lifetime_days INTEGER"]),
     ]
 
     /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its

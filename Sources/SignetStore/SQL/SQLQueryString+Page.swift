@@ -12,3 +12,16 @@ extension SQLQueryString {
         appendInterpolation(bind: limit)
     }
 }
+
+extension SQLQueryString {
+    /// ``appendPage(after:column:limit:)`` in descending order: the rows before `beforeId` (the
+    /// last id of the previous page), newest first where ids begin with their time.
+    mutating func appendPage(before beforeId: String?, column: String = "id", limit: Int) {
+        if let beforeId {
+            appendLiteral(" AND \(column) < ")
+            appendInterpolation(bind: beforeId)
+        }
+        appendLiteral(" ORDER BY \(column) DESC LIMIT ")
+        appendInterpolation(bind: limit)
+    }
+}

@@ -13,6 +13,12 @@ extension SQLStore {
         }
     }
 
+    package func setMaximumPatLifetime(orgId: String, days: Int?) async throws {
+        try await write(.organizations) { database in
+            try await database.raw("UPDATE organizations SET maximum_pat_lifetime_days = \(bind: days) WHERE id = \(bind: orgId)").run()
+        }
+    }
+
     package func organizations() async throws -> [OrganizationRecord] {
         try await read { database in
             try await database.raw("SELECT * FROM organizations ORDER BY created_at, id").all(decoding: OrganizationRecord.self)

@@ -23,6 +23,10 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case registrationCodes = "registration_codes"
     case recoveryCodes = "recovery_codes"
     case tokenUsage = "token_usage"
+    case webhooks
+    case webhookEvents = "webhook_events"
+    case leases
+    case tokenExpiryNotices = "token_expiry_notices"
     case schemaMigrations = "schema_migrations"
 
     /// What a committed write to this table announces to the caches of every node, or `nil` when
@@ -39,6 +43,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
         // Bookkeeping (Rows/Bookkeeping.swift): use, not access. Written on busy paths, announced
         // nowhere; a response showing it (a token's last use) is stale for up to the cache's lifetime.
         case .fastAuthNonces, .credentialCounters, .registrationCodes, .recoveryCodes, .tokenUsage: nil
+        // Webhooks decide nothing about access; a new event wakes the node that delivers them.
+        case .webhookEvents: .webhookEvents
+        case .webhooks, .leases, .tokenExpiryNotices: nil
         }
     }
 
@@ -74,6 +81,10 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .registrationCodes: RegistrationCodeRow.self
         case .recoveryCodes: RecoveryCodeRow.self
         case .tokenUsage: TokenUsageRow.self
+        case .webhooks: WebhookRecord.self
+        case .webhookEvents: WebhookEventRecord.self
+        case .leases: LeaseRow.self
+        case .tokenExpiryNotices: TokenExpiryNoticeRow.self
         case .schemaMigrations: nil
         }
     }

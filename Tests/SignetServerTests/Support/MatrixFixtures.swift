@@ -82,7 +82,7 @@ struct MatrixFixtures: Sendable {
         let unique = UUID().uuidString.prefix(8).lowercased()
         let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
         let method = HTTPRequest.Method(rawValue: parts[0]) ?? .get
-        var call = Call(method: method, path: try await fill(parts[1]), body: nil, signed: Self.isSigned(route))
+        var call = Call(method: method, path: try await fill(parts[1], deleting: method == .delete), body: nil, signed: Self.isSigned(route))
         let key = try TestSigner.generate(.ed25519).publicKeyPEM
         switch route {
         case "POST /auth/login/init":
@@ -158,6 +158,9 @@ struct MatrixFixtures: Sendable {
                     newCredentials: RegisterRequest(firstFactorCredential: RegistrationCredential(credentialKind: .key, credentialInfo: info))
                 )
             )
+        case "PUT /auth/organization/settings": return #"{"maximumPatLifetimeDays":null}"#
+        case "POST /webhooks": return try api.json(CreateWebhookRequest(url: "http://127.0.0.1:9/hook", events: ["*"]))
+        case "PUT /webhooks/{webhook}": return #"{"description":"renamed-\#(unique)"}"#
         case "POST /auth/user-groups": return try api.json(CreateUserGroupRequest(name: "matrix-\(unique)"))
         case "PUT /auth/user-groups/{group}": return #"{"name":"renamed-\#(unique)"}"#
         case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
@@ -172,7 +175,7 @@ struct MatrixFixtures: Sendable {
     }
 
     /// Replaces each placeholder with a fresh object of the administrator's.
-    private func fill(_ template: String) async throws -> String {
+    private func fill(_ template: String, deleting: Bool) async throws -> String {
         var path = template
         let unique = UUID().uuidString.prefix(8).lowercased()
         path = path.replacingOccurrences(of: "{asset}", with: "signet.js")
@@ -196,6 +199,21 @@ struct MatrixFixtures: Sendable {
         if path.contains("{group}") {
             let reply = try await api.signed(.post, "/auth/user-groups", as: admin, body: #"{"name":"group-\#(unique)"}"#)
             path = path.replacingOccurrences(of: "{group}", with: try reply.decode(UserGroup.self).id)
+        }
+        if path.contains("{webhook}") {
+            // One webhook serves every row but its deletion (an organisation has at most 50).
+            let body = try api.json(CreateWebhookRequest(url: "http://127.0.0.1:9/hook", events: ["*"]))
+            let existing = try await api.send(.get, "/webhooks", token: admin.token).decode(ListResponse<Webhook>.self).items.first
+            let webhook =
+                if let existing, !deleting { existing } else {
+                    try await api.signed(.post, "/webhooks", as: admin, body: body).decode(Webhook.self)
+                }
+            path = path.replacingOccurrences(of: "{webhook}", with: webhook.id)
+            if path.contains("{event}") {
+                _ = try await server.store.recordEvent(orgId: server.orgId, kind: "user.invited", data: "{}", at: Date())
+                let events = try await server.store.webhookEvents(webhookId: webhook.id, kind: nil, deliveryFailed: nil, afterId: nil, limit: 1)
+                path = path.replacingOccurrences(of: "{event}", with: try #require(events.first?.id))
+            }
         }
         if path.contains("{role}") {
             let role = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
