@@ -58,6 +58,9 @@ public struct AccessToken: Codable, Sendable, Equatable {
     /// When it was last presented (Signet's addition), absent when never. Recorded at most once a
     /// minute per token and node, and a list may show it up to the server's cache lifetime late.
     public var dateLastUsed: Date?
+    /// The last clients that presented it (Signet's addition), most recent first, up to five:
+    /// absent when it was never used since they began to be kept.
+    public var lastUsedBy: [TokenClient]?
 
     /// Creates a token object.
     public init(
@@ -75,10 +78,12 @@ public struct AccessToken: Codable, Sendable, Equatable {
         tokenId: String,
         externalId: String? = nil,
         dateExpires: Date? = nil,
-        dateLastUsed: Date? = nil
+        dateLastUsed: Date? = nil,
+        lastUsedBy: [TokenClient]? = nil
     ) {
         self.dateExpires = dateExpires
         self.dateLastUsed = dateLastUsed
+        self.lastUsedBy = lastUsedBy
         self.accessToken = accessToken
         self.dateCreated = dateCreated
         self.credId = credId
@@ -92,6 +97,24 @@ public struct AccessToken: Codable, Sendable, Equatable {
         self.publicKey = publicKey
         self.tokenId = tokenId
         self.externalId = externalId
+    }
+}
+
+/// A client that presented a token: its address (as the server's `--trusted-proxy` rule decides
+/// it), its `User-Agent`, and when that pair last presented it.
+public struct TokenClient: Codable, Sendable, Equatable {
+    /// The client's IP address; absent when the server could not tell.
+    public var address: String?
+    /// The `User-Agent` it sent (at most 200 characters); absent when none.
+    public var userAgent: String?
+    /// When this client last presented the token (recorded at most once a minute per node).
+    public var dateLastUsed: Date
+
+    /// Creates a client entry.
+    public init(address: String?, userAgent: String?, dateLastUsed: Date) {
+        self.address = address
+        self.userAgent = userAgent
+        self.dateLastUsed = dateLastUsed
     }
 }
 

@@ -111,6 +111,11 @@ package protocol BookkeepingRepository: Sendable {
     func deleteOutstandingCodes(userId: String) async throws
     /// When each of `tokenIds` was last presented, for those used since the record began.
     func lastUses(tokenIds: [String]) async throws -> [String: Date]
+    /// Records the clients that presented tokens (a pair seen again moves forward only), keeping
+    /// each token's ``TokenClientRow/kept`` most recent.
+    func recordTokenClients(_ clients: [TokenClientRow]) async throws
+    /// The kept clients of each of `tokenIds`, most recent first.
+    func tokenClients(tokenIds: [String]) async throws -> [String: [TokenClientRow]]
 }
 
 /// Access tokens (logins, PATs, service-account tokens).
@@ -218,8 +223,8 @@ package protocol ChallengeRepository: Sendable {
 package protocol UserActionRepository: Sendable {
     /// Records a Fast Auth nonce as used until `expiry` and, in the same write, the request's audit
     /// record; `false` (and nothing recorded) when the nonce was used before (on any node: the
-    /// database's primary key decides). The nonce is written first: if the record then fails, the
-    /// request fails and its nonce stays spent, never the reverse.
+    /// database's primary key decides). The nonce and the record are one transaction, in which the
+    /// record joins its organisation's audit chain.
     func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date, recording action: UserActionRecord) async throws -> Bool
     func insertUserAction(_ action: UserActionRecord) async throws
     func userAction(id: String) async throws -> UserActionRecord?
@@ -227,6 +232,8 @@ package protocol UserActionRepository: Sendable {
     /// is used at most once, decided by the database.
     func consumeUserAction(id: String, at: Date) async throws -> Bool
     func recordUserActionResult(id: String, status: Int) async throws
+    /// The organisation's audit records after chain position `index`, in chain order, at most `limit`.
+    func auditRecords(orgId: String, after index: Int64, limit: Int) async throws -> [UserActionRecord]
     /// Used actions performed between the dates, optionally by one user, newest first.
     func performedUserActions(orgId: String, from: Date, to: Date, userId: String?, limit: Int) async throws -> [UserActionRecord]
 }

@@ -135,14 +135,20 @@ final class Cluster: Sendable {
     }
 
     /// Waits until node `index`'s log contains `text`; false after 30 seconds.
-    func waitForLog(node index: Int, containing text: String) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
+    /// Waits until node `index` has logged `text` more than `after` times (60 s at most: only a real
+    /// failure waits that long). Pass the count seen before an event to wait for the line that event
+    /// causes, not an earlier one (a listener that failed once at start logs the same words).
+    func waitForLog(node index: Int, containing text: String, after: Int = 0) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if log(index).contains(text) { return true }
+            if occurrences(of: text, node: index) > after { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false
     }
+
+    /// How many times node `index` has logged `text`.
+    func occurrences(of text: String, node index: Int) -> Int { log(index).components(separatedBy: text).count - 1 }
 
     func shutdown() async {
         for index in ports.indices { await stopNode(index) }

@@ -175,10 +175,14 @@ struct MultiNodeTests {
 
             // Cut every node's LISTEN connection; changes must still be seen at once (read from the database).
             try Cluster.run(["signing-keys", "list", "--database", cluster.databaseURL])
+            let disconnects = cluster.occurrences(of: "change listener disconnected", node: 1)
             try await Self.terminateListeners(cluster.databaseURL)
             // Once B knows its listener is gone, it reads the database: the very next request after a
             // revocation is refused, however long the listener takes to come back.
-            #expect(await cluster.waitForLog(node: 1, containing: "change listener disconnected"), "\(cluster.log(1).suffix(2000))")
+            #expect(
+                await cluster.waitForLog(node: 1, containing: "change listener disconnected", after: disconnects),
+                "\(cluster.log(1).suffix(2000))"
+            )
             _ = try await adminA.personalAccessTokens.deactivate(pat.tokenId)
             await #expect(throws: (any Error).self) { _ = try await patOnB.auth.whoami() }
             _ = try await adminA.personalAccessTokens.activate(pat.tokenId)

@@ -52,8 +52,9 @@ struct StopTests {
         let admin = try #require(try await cluster.admin(at: 1).authToken)
 
         // Node 0: its LISTEN connection cut, reconnecting when the signal comes.
+        let disconnects = cluster.occurrences(of: "change listener disconnected", node: 0)
         try await MultiNodeTests.terminateListeners(cluster.databaseURL)
-        #expect(await cluster.waitForLog(node: 0, containing: "change listener disconnected"))
+        #expect(await cluster.waitForLog(node: 0, containing: "change listener disconnected", after: disconnects))
         await cluster.stopNode(0)
         #expect(cluster.log(0).contains("stopping") && cluster.log(0).contains("stopped"), "\(cluster.log(0).suffix(800))")
 

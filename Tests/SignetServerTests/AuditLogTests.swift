@@ -70,4 +70,29 @@ struct AuditLogTests {
             }
         }
     }
+
+    @Test("CSV when asked for (Accept: text/csv or ?format=csv), JSON otherwise (the SDKs send */*); no cell becomes a formula")
+    func csv() async throws {
+        try await TestServer.with(.sqlite) { server, api in
+            let admin = try await server.admin(api)
+            let (pat, patIdentity) = try await api.createPat(as: admin)
+            #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: patIdentity, body: #"{"name":"=cmd"}"#).status == .ok)
+            for accept in ["text/csv", "application/json;q=0.5, text/csv", "text/csv, application/json"] {
+                let reply = try await api.send(.get, "/auth/action/logs", token: admin.token, headers: ["Accept": accept])
+                #expect(reply.headers[.contentType] == "text/csv; charset=utf-8", "\(accept)")
+                let lines = reply.body.split(separator: "\r\n").map(String.init)
+                #expect(lines.first == AuditLogCSV.columns.joined(separator: ","))
+                #expect(lines.count == 3, "a header and two entries: \(reply.body)")
+                #expect(lines.contains { $0.contains("PUT,/auth/pats/\(pat.tokenId),200,") && $0.contains(",Pat,") && $0.contains(",Key") })
+            }
+            let csv = try await api.send(.get, "/auth/action/logs?format=csv", token: admin.token)
+            #expect(csv.headers[.contentDisposition]?.contains("audit-log.csv") == true)
+            for accept in ["*/*", "application/json", "application/json, text/csv;q=0.9", "text/csv;q=0, application/json"] {
+                let reply = try await api.send(.get, "/auth/action/logs", token: admin.token, headers: ["Accept": accept])
+                #expect(try reply.decode(ListResponse<AuditLog>.self).items.count == 2, "\(accept)")
+            }
+            #expect(AuditLogCSV.cell("=SUM(A1)") == "'=SUM(A1)" && AuditLogCSV.cell("@x") == "'@x" && AuditLogCSV.cell("-1") == "'-1")
+            #expect(AuditLogCSV.cell("a,b") == "\"a,b\"" && AuditLogCSV.cell("say \"hi\"") == "\"say \"\"hi\"\"\"" && AuditLogCSV.cell("plain") == "plain")
+        }
+    }
 }

@@ -100,6 +100,7 @@ struct AuthorizationMatrixTests {
         GET /webhooks/{webhook}/events/{event}   200 403 200 403 403 401 401 401
         GET /auth/action/logs                    200 403 200 403 200 401 401 401
         GET /auth/action/logs/{action}           200 403 200 403 200 401 401 401
+        GET /auth/audit/export                   200 403 200 403 200 401 401 401
         GET /auth/pats                           200 200 200 200 200 401 401 401
         POST /auth/pats                          200 403 403 403 403 401 401 401
         GET /auth/pats/{pat}                     200 404 200 200 404 401 401 401

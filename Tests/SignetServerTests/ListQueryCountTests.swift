@@ -46,8 +46,7 @@ struct ListQueryCountTests {
 
     @Test("A cold list reads as often for 22 items as for 2", arguments: TestDatabase.available, Self.measuredHere)
     func fixedReads(database: TestDatabase.Kind, list: String) async throws {
-        var configuration = ServerConfiguration()
-        configuration.authorizationCache = false
+        var configuration = ServerConfiguration.quietForReadCounts()
         configuration.webhooks.dispatches = false  // the events listed stay as recorded
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)

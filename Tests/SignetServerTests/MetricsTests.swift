@@ -53,6 +53,8 @@ struct MetricsTests {
             #expect(delta("signet_signed_writes_total", [#"kind="user_action""#]) >= 1)
             #expect(delta("signet_authorization_cache_total", [#"result="hit""#]) >= 2)
             #expect(after.contains("http_server_request_duration"))
+            #expect(delta("signet_database_duration_count", [#"kind="write""#]) >= 1, "the role's creation wrote")
+            #expect(delta("signet_database_duration_count", [#"kind="read""#]) >= 1)
         }
     }
 

@@ -58,6 +58,15 @@ struct OrganizationSettingsTests {
             format.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
             let shown = try #require(format.date(from: header))
             #expect(abs(shown.timeIntervalSince(old.dateCreated.addingTimeInterval(20 * 86_400))) < 2, "\(header)")
+            // Lists show the same end, and the inventory's filters use it: the old PAT (its own end
+            // 50 days away) now ends in 10, so it is "expiring within 15 days".
+            clock.advance(by: 301)  // past the cache lifetime: the lists are read again
+            let listed = try await api.send(.get, "/auth/pats/\(old.tokenId)", token: later.token).decode(AccessToken.self)
+            #expect(abs(try #require(listed.dateExpires).timeIntervalSince(old.dateCreated.addingTimeInterval(20 * 86_400))) < 2)
+            let within = clock.now().addingTimeInterval(15 * 86_400).formatted(Date.ISO8601FormatStyle())
+            let expiring = try await api.send(.get, "/auth/tokens?expiringBefore=\(within)", token: later.token)
+                .decode(ListResponse<AccessToken>.self).items.map(\.tokenId)
+            #expect(expiring.contains(old.tokenId) && expiring.contains(capped.tokenId), "\(expiring)")
 
             #expect(try await Self.set(api, "null", as: later).status == .ok)
             #expect(try await api.send(.get, "/auth/whoami", token: oldIdentity.token).status == .ok, "\(old.tokenId) lives its own 60 days again")

@@ -131,7 +131,8 @@ struct WebhookDeliveryTests {
                 let started = ContinuousClock.now
                 let reply = try await api.signed(.post, "/webhooks/\(webhook.id)/ping", as: admin).decode(PingWebhookResponse.self)
                 #expect(reply.status == "failed" && reply.error?.contains("did not answer within") == true, "\(reply)")
-                #expect(ContinuousClock.now - started < .seconds(25))  // the trickle (30 s) was not waited for
+                // The trickle (300 s) was not waited for: a bound only a real failure reaches, even on a loaded machine.
+                #expect(ContinuousClock.now - started < .seconds(240))
             }
         }
     }

@@ -15,6 +15,12 @@ struct BookkeepingTests {
         ("recordSignCount", { store, f in _ = try await store.recordSignCount(uuid: f.credentialUuid, signCount: 9, at: Date()) }),
         ("recordTokenUses", { store, f in try await store.recordTokenUses([f.tokenId: f.now.addingTimeInterval(5), "to-other": f.now]) }),
         (
+            "recordTokenClients",
+            { store, f in
+                try await store.recordTokenClients([TokenClientRow(tokenId: f.tokenId, address: "192.0.2.1", userAgent: "a", lastUsedAt: f.now)])
+            }
+        ),
+        (
             "setRegistrationCode",
             { store, f in _ = try await store.setRegistrationCode(userId: f.userId, digest: "c", expiresAt: f.now.addingTimeInterval(60)) }
         ),
@@ -75,6 +81,8 @@ struct BookkeepingTests {
             try await store.recordTokenUses(many)
             #expect(try await store.lastUses(tokenIds: Array(many.keys)) == many)
 
+            try await Self.tokenClients(store, f)
+
             let until = f.now.addingTimeInterval(60)
             _ = try await store.setRegistrationCode(userId: f.userId, digest: "d", expiresAt: until)
             for _ in 0..<(maximumFailures - 1) { try await store.recordRegistrationCodeFailure(userId: f.userId, digest: "d") }
@@ -97,5 +105,35 @@ struct BookkeepingTests {
             _ = try await store.purgeExpired(before: f.now.addingTimeInterval(1))
             #expect(try await store.registrationCode(userId: f.userId) == nil, "the janitor removes expired codes")
         }
+    }
+
+    /// Each token keeps its five newest clients; a pair seen again only moves forward; many tokens
+    /// in one batch are written in chunks; a deleted token's clients go with the janitor.
+    static func tokenClients(_ store: SQLStore, _ f: WriteScenario.Fixture) async throws {
+        let client = { (index: Int, seconds: Double) in
+            TokenClientRow(tokenId: f.tokenId, address: "192.0.2.\(index)", userAgent: "agent \(index)", lastUsedAt: f.now.addingTimeInterval(seconds))
+        }
+        try await store.recordTokenClients((1...4).map { client($0, Double($0)) })
+        try await store.recordTokenClients([client(5, 5), client(6, 6), client(1, 0.5)])  // 1 again, but older: stays at 1 s
+        var kept = try await store.tokenClients(tokenIds: [f.tokenId, "to-unused"])
+        #expect(kept.keys.sorted() == [f.tokenId])
+        #expect(kept[f.tokenId]?.map(\.address) == ["192.0.2.6", "192.0.2.5", "192.0.2.4", "192.0.2.3", "192.0.2.2"])
+        try await store.recordTokenClients([client(1, 10)])  // seen again, now the newest: the oldest kept goes
+        kept = try await store.tokenClients(tokenIds: [f.tokenId])
+        #expect(kept[f.tokenId]?.map(\.address) == ["192.0.2.1", "192.0.2.6", "192.0.2.5", "192.0.2.4", "192.0.2.3"])
+        #expect(kept[f.tokenId]?.first?.lastUsedAt == f.now.addingTimeInterval(10))
+        let many = (0..<450).map { TokenClientRow(tokenId: "to-many-\($0)", address: "", userAgent: "", lastUsedAt: f.now) }
+        try await store.recordTokenClients(many)
+        #expect(try await store.tokenClients(tokenIds: many.map(\.tokenId)).count == 450)
+        let token = AccessTokenRecord(
+            id: f.tokenId, orgId: f.orgId, kind: .pat, userId: f.userId, credentialUuid: nil, name: "used", tokenDigest: "d",
+            createdAt: f.now, expiresAt: f.now.addingTimeInterval(60)
+        )
+        try await store.insertToken(token)
+        _ = try await store.purgeExpired(before: f.now)
+        #expect(try await store.tokenClients(tokenIds: [f.tokenId])[f.tokenId]?.count == 5, "a live token keeps its clients")
+        _ = try await store.deleteToken(id: f.tokenId, at: f.now)
+        _ = try await store.purgeExpired(before: f.now)
+        #expect(try await store.tokenClients(tokenIds: [f.tokenId]).isEmpty, "a deleted token's clients go with the janitor")
     }
 }

@@ -122,6 +122,10 @@ enum WriteScenario {
         ("setTokenActive(id)", { store, f in _ = try await store.setTokenActive(id: f.tokenId, isActive: true, at: f.now) }),
         ("deactivateLoginSessions(userId)", { store, f in try await store.deactivateLoginSessions(userId: f.userId, at: f.now) }),
         ("recordTokenUses(_)", { store, f in try await store.recordTokenUses([f.tokenId: f.now]) }),
+        (
+            "recordTokenClients(_)",
+            { store, f in try await store.recordTokenClients([TokenClientRow(tokenId: f.tokenId, address: "", userAgent: "", lastUsedAt: f.now)]) }
+        ),
         ("deleteToken(id)", { store, f in _ = try await store.deleteToken(id: f.tokenId, at: f.now) }),
         (
             "insertRole(_)",

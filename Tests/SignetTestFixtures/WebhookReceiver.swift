@@ -69,14 +69,14 @@ public actor WebhookReceiver {
             )
             return Response(status: await receiver.receive(delivery))
         }
-        // Answers 200 with a body it trickles for 30 seconds: a byte every 2 seconds, so no read
-        // timeout ends it; only a deadline on the whole exchange does.
+        // Answers 200 with a body it trickles for 300 seconds: a byte every 2 seconds, so no read
+        // timeout ends it; only a deadline on the whole exchange does (the client's going away ends it).
         router.post("slow") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentLength: "4000"],
                 body: ResponseBody { writer in
-                    for _ in 0..<15 {
+                    for _ in 0..<150 {
                         try await writer.write(ByteBuffer(string: "x"))
                         try await Task.sleep(for: .seconds(2))
                     }

@@ -78,6 +78,15 @@ public enum Endpoints {
         operation: "Auth:Logs:Read",
         rate: .read
     )
+    /// `GET /auth/audit/export?paginationToken&limit` (Signet's): the audit log as its hash chain,
+    /// oldest first, with the evidence `signet audit verify` checks offline.
+    public static let exportAuditLog = Endpoint<NoBody, AuditExportPage>(
+        "exportAuditLog",
+        .GET,
+        "/auth/audit/export",
+        operation: "Auth:Logs:Read",
+        rate: .read
+    )
     /// `GET /auth/permissions/explain?operation=X[&identityId=ID]` (Signet's).
     public static let explain = Endpoint<NoBody, PermissionExplanation>(
         "explain",
@@ -104,5 +113,5 @@ public enum Endpoints {
         rate: .write
     )
 
-    static let records: [EndpointRule] = [listAuditLogs.rule, getAuditLog.rule, explain.rule, introspect.rule, verifyAction.rule]
+    static let records: [EndpointRule] = [listAuditLogs.rule, getAuditLog.rule, exportAuditLog.rule, explain.rule, introspect.rule, verifyAction.rule]
 }

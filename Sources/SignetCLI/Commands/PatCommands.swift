@@ -52,12 +52,12 @@ struct PatCommand: AsyncParsableCommand {
             guard inventory.all else {
                 let pats = try await client.personalAccessTokens.list()
                 if options.json { return try Output.json(pats) }
-                return Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLES"], pats.map(PatCommand.row))
+                return Output.table(["TOKEN ID", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "LAST CLIENT", "ROLES"], pats.map(PatCommand.row))
             }
             let tokens = try await inventory.fetch(client)
             if options.json { return try Output.json(tokens) }
             Output.table(
-                ["TOKEN ID", "KIND", "USER", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "ROLES"],
+                ["TOKEN ID", "KIND", "USER", "NAME", "STATE", "CREATED", "EXPIRES", "LAST USED", "LAST CLIENT", "ROLES"],
                 tokens.map { token in
                     Array(PatCommand.row(token).prefix(1)) + [token.kind.rawValue, token.linkedUserId] + PatCommand.row(token).dropFirst()
                 }
@@ -137,7 +137,7 @@ struct PatCommand: AsyncParsableCommand {
     static func row(_ pat: AccessToken) -> [String] {
         [
             pat.tokenId, pat.name, state(pat), Output.date(pat.dateCreated), pat.dateExpires.map(Output.date) ?? "",
-            pat.dateLastUsed.map(Output.date) ?? "never",
+            pat.dateLastUsed.map(Output.date) ?? "never", pat.lastUsedBy?.first?.address ?? "",
             pat.permissionAssignments.map(\.permissionName).joined(separator: ","),
         ]
     }
@@ -153,7 +153,13 @@ struct PatCommand: AsyncParsableCommand {
         Output.fields([
             ("token id", pat.tokenId), ("name", pat.name), ("state", state(pat)), ("user", pat.linkedUserId),
             ("credential", pat.credId), ("created", Output.date(pat.dateCreated)), ("expires", pat.dateExpires.map(Output.date) ?? ""),
+            ("last used", pat.dateLastUsed.map(Output.date) ?? "never"),
             ("roles", pat.permissionAssignments.map { "\($0.permissionName) (\($0.permissionId))" }.joined(separator: ", ")),
-        ])
+        ] + (pat.lastUsedBy ?? []).enumerated().map { index, client in (index == 0 ? "last clients" : "", describe(client)) })
+    }
+
+    /// `203.0.113.7  curl/8.5.0  2026-12-04 10:00` (a part that is unknown is `-`).
+    static func describe(_ client: TokenClient) -> String {
+        "\(client.address ?? "-")  \(client.userAgent ?? "-")  \(Output.date(client.dateLastUsed))"
     }
 }

@@ -90,4 +90,10 @@ public struct AuditLogsAPI: Sendable {
     public func get(_ id: String) async throws -> AuditLog {
         try await transport.send(Endpoints.getAuditLog, id)
     }
+
+    /// One page of the audit log as its hash chain (`GET /auth/audit/export`), oldest first;
+    /// follow `nextPageToken` for the rest.
+    public func export(paginationToken: String? = nil, limit: Int? = nil) async throws -> AuditExportPage {
+        try await transport.send(Endpoints.exportAuditLog, query: [("paginationToken", paginationToken), ("limit", limit.map(String.init))])
+    }
 }

@@ -81,6 +81,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self)
     // Requests by route template, method and status, with durations (only with --metrics-port).
     if services.configuration.metricsPort != nil { router.add(middleware: MetricsMiddleware()) }
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: services.configuration.trustedProxies))
     router.add(middleware: RequestLogMiddleware())
     router.add(
         middleware: ResponseHeadersMiddleware(
@@ -90,11 +91,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestTargetMiddleware())
     router.add(
-        middleware: AbuseLimitMiddleware(
-            limiter: services.limiter,
-            trustedProxies: services.configuration.trustedProxies
-        )
-    )
+        middleware: AbuseLimitMiddleware(limiter: services.limiter))
     // The gateway comes before Signet's own body reader: its routes stream bodies up to each
     // upstream's maxBodyBytes, while Signet's own routes keep their small JSON cap.
     if let gateway = services.gateway { router.add(middleware: GatewayMiddleware(gateway: gateway)) }

@@ -17,8 +17,6 @@ import UnixSignals
 package enum Shutdown {
     /// How long requests in flight may take to finish once a stop is asked for.
     package static let drain: Duration = .seconds(10)
-    /// How long cancelled work may take to end after the drain.
-    package static let cancellation: Duration = .seconds(5)
     /// The latest a stop ends the process, counted from the signal.
     package static let limit: Duration = .seconds(20)
 
@@ -56,7 +54,10 @@ package enum Shutdown {
         serving.withLockedValue { $0 = true }
         var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = drain
-        configuration.maximumCancellationDuration = cancellation
+        // No bound here: past its bound, ServiceLifecycle ends the process with a fatal error, whose
+        // backtrace can take longer than any bound on a loaded machine (a node once hung 30 s in
+        // it). The watchdog in ``watch(logger:)`` ends the process at ``limit`` instead, with a log line.
+        configuration.maximumCancellationDuration = nil
         try await ServiceGroup(configuration: configuration).run()
     }
 }

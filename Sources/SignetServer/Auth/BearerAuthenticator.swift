@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdAuth
 import JWTKit
 import SignetAPI
@@ -36,7 +37,10 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         guard let token = Self.bearerToken(authorization) else {
             throw APIError.unauthorized("Not Authorized: the Authorization header must be 'Bearer <access token>'")
         }
-        return try await authenticate(token: token)
+        let caller = try await authenticate(token: token, noting: false)
+        // The last clients are the ones that present the token here, not a service that asks about it.
+        usage.noteUse(of: caller.token, at: now(), address: context.clientAddress, userAgent: request.headers[.userAgent])
+        return caller
     }
 
     /// The token of `Bearer <token>` (the scheme in any case, spaces or tabs around the token), or
@@ -53,13 +57,15 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
-    func authenticate(token: String) async throws -> Caller {
+    /// The caller `token` stands for; its use is noted unless `noting` is `false` (the request path
+    /// notes it with the client).
+    func authenticate(token: String, noting: Bool = true) async throws -> Caller {
         guard token.utf8.count <= TokenAuthority.maximumTokenLength else {
             throw APIError.unauthorized("Not Authorized: \(TokenFailure.malformed.description)")
         }
         let hash = TokenDigest.hash(token)
         let caller = try await cache.caller(digest: hash) { try await verify(token, hash: hash) }
-        usage.noteUse(of: caller.token, at: now())
+        if noting { usage.noteUse(of: caller.token, at: now()) }
         return caller
     }
 

@@ -1,7 +1,8 @@
 import Hummingbird
 import SignetAPI
 
-/// `/auth/action/logs`: the audit log of signed user actions, naming the user and the token.
+/// `/auth/action/logs`: the audit log of signed user actions, naming the user and the token; and
+/// `/auth/audit/export`, the same records as their hash chain.
 ///
 /// Its routes, whether each is signed, the operation it requires and who may call it are its
 /// ``Endpoints`` entries (listed in docs/api-routes.md); the rules beyond those are its services'.
@@ -10,15 +11,21 @@ struct AuditLogController: Sendable {
     let routes: EndpointRoutes
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
-        routes.add(Endpoints.listAuditLogs, to: router) { call in
+        routes.add(Endpoints.listAuditLogs, to: router, responding: { call in
             let query = call.request.uri.queryParameters
-            return try await auditLogs.list(
+            let list = try await auditLogs.list(
                 startTime: query.get("startTime"),
                 endTime: query.get("endTime"),
                 userId: query.get("userId"),
                 caller: call.caller
             )
-        }
+            // JSON, as the Dfns SDKs read it, unless the caller asks for CSV (AuditLogCSV).
+            guard AuditLogCSV.wanted(call.request) else { return try JSONResponse(list).response(from: call.request, context: call.context) }
+            return try AuditLogCSV(entries: list.items).response(from: call.request, context: call.context)
+        })
         routes.add(Endpoints.getAuditLog, to: router) { call in try await auditLogs.get(try call.parameter("id"), caller: call.caller) }
+        routes.add(Endpoints.exportAuditLog, to: router) { call in
+            try await auditLogs.export(try Pagination(call.request), caller: call.caller)
+        }
     }
 }

@@ -111,7 +111,7 @@ package final class Gateway: Sendable {
                 route: route,
                 caller: caller,
                 action: action,
-                clientAddress: context.remoteAddress?.ipAddress
+                clientAddress: context.clientAddress
             )
         } catch {
             if let action {

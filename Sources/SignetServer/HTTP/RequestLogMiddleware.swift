@@ -11,6 +11,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var metadata: Logger.Metadata = ["method": .string(request.method.rawValue), "path": .string(request.uri.path)]
         if let query = request.uri.query, !query.isEmpty { metadata["queryKeys"] = .string(Self.keys(of: query)) }
+        if let client = context.clientAddress { metadata["client"] = .string(client) }
         context.logger.log(level: .info, "request", metadata: metadata)
         return try await next(request, context)
     }

@@ -10,13 +10,17 @@ package struct SignetRequestContext: AuthRequestContext, RequestContext {
     /// The caller, once ``BearerAuthenticator`` has accepted the bearer token. Routes behind it
     /// use ``AuthenticatedRequestContext``, where the caller is never optional.
     package var identity: Caller?
-    /// The client's address (the gateway's `X-Forwarded-For`).
+    /// The connection's peer (the gateway's `X-Forwarded-For`).
     package let remoteAddress: SocketAddress?
+    /// The client's address as the trusted-proxy rule decides it (``ClientAddressMiddleware``):
+    /// what logs, last use and abuse limits name.
+    package var clientAddress: String?
 
     package init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress
+        self.clientAddress = nil
     }
 
     /// Bodies are small JSON documents; anything larger is refused before it is read.

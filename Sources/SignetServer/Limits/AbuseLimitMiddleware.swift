@@ -12,8 +12,6 @@ struct AbuseLimitMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
 
     let limiter: AbuseLimiter
-    /// Reverse proxies whose `X-Forwarded-For` is believed (``ClientAddress/resolve(peer:forwardedFor:trusted:)``).
-    let trustedProxies: [IPRange]
     /// `POST /auth/login/init` and the other `authentication` routes of the catalogue, as "METHOD /path".
     private let authenticationRoutes: Set<String> = Set(
         Endpoints.all.filter { $0.rate == .authentication }.map { "\($0.method.rawValue) \($0.path.description)" }
@@ -24,11 +22,7 @@ struct AbuseLimitMiddleware: RouterMiddleware {
         // `/auth/login/init`), or for the gateway's paths and unknown ones, the path itself.
         let routed = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? request.uri.path
         let path = "/" + routed.split(separator: "/").joined(separator: "/")
-        let address = ClientAddress.resolve(
-            peer: context.remoteAddress?.ipAddress,
-            forwardedFor: request.headers[values: .xForwardedFor],
-            trusted: trustedProxies
-        ).map(ClientAddress.bucketKey)
+        let address = context.clientAddress.map(ClientAddress.bucketKey)
         if authenticationRoutes.contains("\(request.method.rawValue) \(path)") { try limiter.admitAuthentication(from: address) }
         let bearer = request.headers[.authorization] != nil && path != "/auth/check" && !path.hasPrefix("/auth/check/")
         if bearer { try limiter.admitTokenBearer(from: address) }
@@ -40,6 +34,26 @@ struct AbuseLimitMiddleware: RouterMiddleware {
             limiter.recordFailedToken(from: address)
             throw error
         }
+    }
+}
+
+/// Decides the client's address once per request, before anything logs or limits it: the
+/// connection's peer, or, behind a trusted proxy (`--trusted-proxy`), the `X-Forwarded-For` hop
+/// ``ClientAddress/resolve(peer:forwardedFor:trusted:)`` believes.
+struct ClientAddressMiddleware: RouterMiddleware {
+    typealias Context = SignetRequestContext
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    let trustedProxies: [IPRange]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.clientAddress = ClientAddress.resolve(
+            peer: context.remoteAddress?.ipAddress,
+            forwardedFor: request.headers[values: .xForwardedFor],
+            trusted: trustedProxies
+        )
+        return try await next(request, context)
     }
 }
 

@@ -41,6 +41,43 @@ struct AuditLogService: Sendable {
         return entry
     }
 
+    /// `GET /auth/audit/export`: the organisation's chain from the start (or after the page token,
+    /// a chain position), oldest first, each record with its credential's public key. Two reads
+    /// whatever the page's size.
+    func export(_ pagination: Pagination, caller: Caller) async throws -> AuditExportPage {
+        var after: Int64 = 0
+        if let token = pagination.afterId {
+            guard let index = Int64(token), index >= 0 else { throw APIError.badRequest("paginationToken is not one this server issued") }
+            after = index
+        }
+        let records = try await store.auditRecords(orgId: caller.orgId, after: after, limit: pagination.fetchLimit)
+        let page = pagination.page(records) { String($0.chainIndex ?? 0) }
+        let credentials = Dictionary(
+            try await store.credentials(uuids: Array(Set(page.items.map(\.credentialUuid)))).map { ($0.uuid, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return AuditExportPage(
+            items: page.items.map { Self.exported($0, credential: credentials[$0.credentialUuid]) },
+            nextPageToken: page.nextPageToken
+        )
+    }
+
+    /// The record as exported: the fields its hash covers, read back as the store hashed them.
+    static func exported(_ action: UserActionRecord, credential: CredentialRecord?) -> AuditRecord {
+        let entry = action.chainEntry(index: action.chainIndex ?? 0, previous: action.chainPrevious ?? "")
+        return AuditRecord(
+            index: entry.index, id: entry.id, orgId: entry.orgId, userId: entry.userId, tokenId: entry.tokenId,
+            tokenKind: entry.tokenKind, credentialUuid: entry.credentialUuid, challengeId: entry.challengeId,
+            httpMethod: entry.httpMethod, httpPath: entry.httpPath, payload: entry.payload, clientData: entry.clientData,
+            signature: entry.signature, authenticatorData: entry.authenticatorData, audience: entry.audience,
+            signedAt: entry.createdAt, usedAt: entry.usedAt, previousHash: entry.previous, hash: action.chainHash ?? "",
+            responseStatus: action.resultStatus,
+            credential: credential.map {
+                AuditRecord.Credential(credentialId: $0.credentialId, kind: $0.kind.rawValue, publicKey: $0.publicKeyPEM)
+            }
+        )
+    }
+
     /// The dates a query may name, as Unix seconds: 1970-01-01 to 9999-12-31T23:59:59Z.
     static let representableSeconds: ClosedRange<Double> = 0...253_402_300_799
 

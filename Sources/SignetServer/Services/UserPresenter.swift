@@ -76,7 +76,7 @@ struct UserPresenter: Sendable {
         let relations = try await relations(of: users)
         let allTokens = try await store.tokens(userIds: users.map(\.id), kind: .serviceAccount)
         let tokensByUser = Dictionary(grouping: allTokens, by: \.userId)
-        let lastUses = try await store.lastUses(tokenIds: allTokens.map(\.id))
+        let extras = try await TokenExtras.read(allTokens, orgId: allTokens.first?.orgId ?? "", store: store)
         return users.map { user in
             let items = (tokensByUser[user.id] ?? []).map { token in
                 tokens.present(
@@ -84,7 +84,7 @@ struct UserPresenter: Sendable {
                     credentials: relations.credentials[user.id] ?? [],
                     roles: relations.roles[user.id] ?? [],
                     accessToken: accessToken,
-                    lastUsed: lastUses[token.id]
+                    extras: extras
                 )
             }
             return ServiceAccount(userInfo: info(user, relations), accessTokens: items)

@@ -73,3 +73,39 @@ package struct TokenUsageRow: StoreRow, Equatable {
         case lastUsedAt = "last_used_at"
     }
 }
+
+/// One of the last clients that presented a token: its address and user agent, and when that pair
+/// was last seen. A token keeps its five most recent (``SQLStore/recordTokenClients(_:)``).
+package struct TokenClientRow: StoreRow, Equatable {
+    package var tokenId: String
+    /// The client's address as the trusted-proxy rule decided it ("" when unknown).
+    package var address: String
+    /// The `User-Agent` it sent, cut to ``maximumUserAgentLength`` characters ("" when none).
+    package var userAgent: String
+    @Milliseconds package var lastUsedAt: Date
+
+    /// How many clients a token keeps, as GitLab keeps the last five addresses of a token.
+    package static let kept = 5
+    /// The longest user agent kept, in Unicode scalars.
+    package static let maximumUserAgentLength = 200
+
+    package init(tokenId: String, address: String, userAgent: String, lastUsedAt: Date) {
+        self.tokenId = tokenId
+        self.address = address
+        let scalars = userAgent.unicodeScalars
+        self.userAgent =
+            scalars.count <= Self.maximumUserAgentLength
+            ? userAgent : String(String.UnicodeScalarView(scalars.prefix(Self.maximumUserAgentLength)))
+        self.lastUsedAt = lastUsedAt
+    }
+
+    package static let table = StoreTable.tokenClients
+    package static let primaryKey = CodingKeys.tokenId
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case tokenId = "token_id"
+        case address
+        case userAgent = "user_agent"
+        case lastUsedAt = "last_used_at"
+    }
+}

@@ -31,6 +31,12 @@ package struct UserActionRecord: StoreRow, Equatable {
     @OptionalMilliseconds package var usedAt: Date?
     /// The HTTP status the action's request ended with.
     package var resultStatus: Int?
+    /// Its place in its organisation's audit chain, once used (``SQLStore/chained(_:)``).
+    package var chainIndex: Int64?
+    /// The hash of the record before it in the chain.
+    package var chainPrevious: String?
+    /// Its own hash (`AuditChain.Entry.hash`).
+    package var chainHash: String?
 
     package init(
         id: String,
@@ -90,5 +96,8 @@ package struct UserActionRecord: StoreRow, Equatable {
         case expiresAt = "expires_at"
         case usedAt = "used_at"
         case resultStatus = "result_status"
+        case chainIndex = "chain_index"
+        case chainPrevious = "chain_previous"
+        case chainHash = "chain_hash"
     }
 }

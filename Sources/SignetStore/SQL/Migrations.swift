@@ -7,7 +7,10 @@ import SignetCore
 /// The SQL is the common ground of SQLite and PostgreSQL: TEXT, BIGINT (times are Unix
 /// milliseconds), BOOLEAN, partial unique indexes. Never edit a released migration; add one.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = [
+    static let all: [(version: Int, statements: [String])] = first + later
+
+    /// Versions 1–6: the first schema, passkeys, audiences, bookkeeping, name keys, clone checks.
+    static let first: [(version: Int, statements: [String])] = [
         (
             1,
             [
@@ -154,80 +157,6 @@ enum Migrations {
         // Version 6: a challenge keeps the signature counts its passkeys had when it was issued, so
         // an answer whose count is not above them is known to be a clone's, with no clock compared.
         (6, ["ALTER TABLE challenges ADD COLUMN passkey_counts TEXT NOT NULL DEFAULT '{}'"]),
-        // Version 7: user groups. A role assigned to a group (its id as the assignment's identity)
-        // is held by every member.
-        (
-            7,
-            [
-                """
-                CREATE TABLE user_groups (
-                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL,
-                    name_key TEXT NOT NULL, description TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-                """,
-                "CREATE UNIQUE INDEX user_groups_name ON user_groups (org_id, name_key)",
-                """
-                CREATE TABLE user_group_members (
-                    group_id TEXT NOT NULL REFERENCES user_groups (id), user_id TEXT NOT NULL REFERENCES users (id),
-                    created_at BIGINT NOT NULL, PRIMARY KEY (group_id, user_id))
-                """,
-                "CREATE INDEX user_group_members_user ON user_group_members (user_id)",
-            ]
-        ),
-        // Version 8: one-time codes for adding a credential from another device, as digests.
-        (
-            8,
-            [
-                """
-                CREATE TABLE credential_codes (
-                    digest TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users (id),
-                    expires_at BIGINT NOT NULL, used_at BIGINT, created_at BIGINT NOT NULL)
-                """
-            ]
-        ),
-        // Version 9: account recovery (a RecoveryKey's encrypted private key, and recovery codes), and
-        // the session a credential code belongs to.
-        (
-            9,
-            [
-                "ALTER TABLE credentials ADD COLUMN encrypted_private_key TEXT",
-                "ALTER TABLE credential_codes ADD COLUMN token_id TEXT NOT NULL DEFAULT ''",
-                """
-                CREATE TABLE recovery_codes (
-                    user_id TEXT NOT NULL REFERENCES users (id), digest TEXT NOT NULL, expires_at BIGINT NOT NULL,
-                    PRIMARY KEY (user_id, digest))
-                """,
-            ]
-        ),
-        // Version 10: webhooks, their delivery attempts (the outbox), the lease that lets one node
-        // deliver at a time, and the token-expiry notices already sent. An attempt names its webhook
-        // without a foreign key: an event recorded as its webhook is deleted must not fail the change
-        // it reports; the dispatcher drops attempts whose webhook is gone.
-        (
-            10,
-            [
-                """
-                CREATE TABLE webhooks (
-                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), url TEXT NOT NULL,
-                    events TEXT NOT NULL, status TEXT NOT NULL, description TEXT, secret TEXT NOT NULL, previous_secret TEXT,
-                    previous_secret_until BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-                """,
-                "CREATE INDEX webhooks_org ON webhooks (org_id)",
-                """
-                CREATE TABLE webhook_events (
-                    id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, org_id TEXT NOT NULL,
-                    kind TEXT NOT NULL, data TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, error TEXT,
-                    timestamp_sent BIGINT, delivery_attempt INTEGER NOT NULL, retry_of TEXT, delivery_failed BOOLEAN NOT NULL,
-                    due_at BIGINT, next_attempt_at BIGINT)
-                """,
-                "CREATE INDEX webhook_events_webhook ON webhook_events (webhook_id, id)",
-                "CREATE INDEX webhook_events_due ON webhook_events (due_at) WHERE due_at IS NOT NULL",
-                "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)",
-                "CREATE TABLE token_expiry_notices (token_id TEXT NOT NULL, days INTEGER NOT NULL, PRIMARY KEY (token_id, days))",
-                "CREATE INDEX access_tokens_expiry ON access_tokens (expires_at)",
-            ]
-        ),
-        // Version 11: an organisation's longest PAT lifetime.
-        (11, ["ALTER TABLE organizations ADD COLUMN maximum_pat_lifetime_days INTEGER"]),
     ]
 
     /// Migration 5's step that SQL cannot take, then its index: each live PAT's key becomes its
@@ -277,6 +206,7 @@ enum Migrations {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
                 if migration.version == 5 { try await normalisePatNameKeys(database) }
+                if migration.version == 13 { try await chainAuditRecords(database) }
                 try await database.raw(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: migration.version), \(bind: now))"
                 ).run()

@@ -16,11 +16,17 @@ extension SQLStore {
         try await read { database in
             var query = SQLQueryString(
                 """
-                SELECT t.* FROM access_tokens t LEFT JOIN token_usage u ON u.token_id = t.id
+                SELECT t.* FROM access_tokens t JOIN organizations o ON o.id = t.org_id LEFT JOIN token_usage u ON u.token_id = t.id
                 WHERE t.org_id = \(bind: orgId) AND t.is_deleted = FALSE AND t.kind IN ('Pat', 'ServiceAccount')
                 """
             )
             let now = date.milliseconds
+            // When each token stops: its own expiry, or for a PAT its organisation's limit if sooner.
+            let expiry = """
+                (CASE WHEN t.kind = 'Pat' AND o.maximum_pat_lifetime_days IS NOT NULL
+                    AND t.created_at + CAST(o.maximum_pat_lifetime_days AS BIGINT) * 86400000 < t.expires_at
+                THEN t.created_at + CAST(o.maximum_pat_lifetime_days AS BIGINT) * 86400000 ELSE t.expires_at END)
+                """
             if let userId = filter.userId {
                 query.appendLiteral(" AND t.user_id = ")
                 query.appendInterpolation(bind: userId)
@@ -31,18 +37,18 @@ extension SQLStore {
             }
             switch filter.state {
             case .active?:
-                query.appendLiteral(" AND t.is_active = TRUE AND t.expires_at > ")
+                query.appendLiteral(" AND t.is_active = TRUE AND \(expiry) > ")
                 query.appendInterpolation(bind: now)
             case .inactive?: query.appendLiteral(" AND t.is_active = FALSE")
             case .expired?:
-                query.appendLiteral(" AND t.expires_at <= ")
+                query.appendLiteral(" AND \(expiry) <= ")
                 query.appendInterpolation(bind: now)
             case nil: break
             }
             if let before = filter.expiringBefore {
-                query.appendLiteral(" AND t.expires_at > ")
+                query.appendLiteral(" AND \(expiry) > ")
                 query.appendInterpolation(bind: now)
-                query.appendLiteral(" AND t.expires_at <= ")
+                query.appendLiteral(" AND \(expiry) <= ")
                 query.appendInterpolation(bind: before.milliseconds)
             }
             if let since = filter.unusedSince {

@@ -54,25 +54,8 @@ extension SQLStore {
         }
     }
 
-    package func useFastAuthNonce(
-        _ nonce: String,
-        orgId: String,
-        until expiry: Date,
-        recording action: UserActionRecord
-    ) async throws -> Bool {
-        do {
-            try await write(.fastAuthNonces, .userActions) { database in
-                try await database.insertRow(FastAuthNonceRow(nonce: nonce, orgId: orgId, expiresAt: expiry))
-                try await database.insertRow(action)
-            }
-            return true
-        } catch StoreError.conflict {
-            return false
-        }
-    }
-
     package func purgeExpired(before date: Date) async throws -> Int {
-        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .recoveryCodes, .credentialCodes, .tokenUsage) {
+        try await write(.challenges, .userActions, .fastAuthNonces, .registrationCodes, .recoveryCodes, .credentialCodes, .tokenUsage, .tokenClients) {
             database in
             try await database.raw("DELETE FROM fast_auth_nonces WHERE expires_at < \(bind: date.milliseconds)").run()
             try await database.raw("DELETE FROM recovery_codes WHERE expires_at < \(bind: date.milliseconds)").run()
@@ -86,6 +69,13 @@ extension SQLStore {
                         AND (t.is_deleted = TRUE OR t.expires_at < \(bind: date.milliseconds)))
                 """
             ).run()
+            try await database.raw(
+                """
+                DELETE FROM token_clients WHERE EXISTS (
+                    SELECT 1 FROM access_tokens t WHERE t.id = token_clients.token_id
+                        AND (t.is_deleted = TRUE OR t.expires_at < \(bind: date.milliseconds)))
+                """
+            ).run()
             let challenges = try await database.raw(
                 "DELETE FROM challenges WHERE expires_at < \(bind: date.milliseconds) RETURNING id"
             ).all().count
@@ -96,25 +86,9 @@ extension SQLStore {
         }
     }
 
-    package func insertUserAction(_ action: UserActionRecord) async throws {
-        try await write(.userActions) { try await $0.insertRow(action) }
-    }
-
     package func userAction(id: String) async throws -> UserActionRecord? {
         try await read { database in
             try await database.raw("SELECT * FROM user_actions WHERE id = \(bind: id)").first(decoding: UserActionRecord.self)
-        }
-    }
-
-    package func consumeUserAction(id: String, at date: Date) async throws -> Bool {
-        try await write(.userActions) { database in
-            try await database.raw(
-                """
-                UPDATE user_actions SET used_at = \(bind: date.milliseconds)
-                WHERE id = \(bind: id) AND used_at IS NULL AND expires_at > \(bind: date.milliseconds)
-                RETURNING id
-                """
-            ).first() != nil
         }
     }
 

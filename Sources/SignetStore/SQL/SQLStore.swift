@@ -1,5 +1,6 @@
 import Foundation
 package import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import SQLKit
 import SignetAPI
@@ -69,9 +70,11 @@ package struct SQLStore: SignetStore {
         let driver = self.driver
         let changes = self.changes
         let pending = PendingChanges()
-        let result = try await mapUniqueViolation {
-            try await driver.transaction { database in
-                try await body(SQLStore(driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads))
+        let result = try await Self.timed("transaction") {
+            try await mapUniqueViolation {
+                try await driver.transaction { database in
+                    try await body(SQLStore(driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads))
+                }
             }
         }
         for change in pending.drain() { changes.publish(change) }
@@ -91,7 +94,7 @@ package struct SQLStore: SignetStore {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         reads.increment()
         if let transactionDatabase { return try await body(transactionDatabase) }
-        return try await driver.withReader(body)
+        return try await Self.timed("read") { try await driver.withReader(body) }
     }
 
     /// Runs one writing statement; a unique-index violation becomes ``StoreError/conflict(_:)``.
@@ -121,15 +124,30 @@ package struct SQLStore: SignetStore {
             }
             return result
         }
-        let result = try await mapUniqueViolation {
-            try await driver.withWriter { database in
-                let result = try await body(database)
-                for change in announced { try await driver.announce(change, on: database) }
-                return result
+        let result = try await Self.timed("write") {
+            try await mapUniqueViolation {
+                try await driver.withWriter { database in
+                    let result = try await body(database)
+                    for change in announced { try await driver.announce(change, on: database) }
+                    return result
+                }
             }
         }
         for change in announced { changes.publish(change) }
         return result
+    }
+
+    /// Runs `body`, recording how long it took as database time of `kind` (`read`, `write` or
+    /// `transaction`: the outermost call only, so nothing is counted twice) in
+    /// `signet_database_duration` (swift-metrics: nothing is kept unless the server serves metrics).
+    private static func timed<T>(_ kind: String, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        defer {
+            let (seconds, attoseconds) = (ContinuousClock.now - start).components
+            Timer(label: "signet_database_duration", dimensions: [("kind", kind)], preferredDisplayUnit: .seconds)
+                .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
+        return try await body()
     }
 
     private func mapUniqueViolation<T>(_ body: () async throws -> T) async throws -> T {

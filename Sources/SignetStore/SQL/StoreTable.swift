@@ -23,6 +23,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case registrationCodes = "registration_codes"
     case recoveryCodes = "recovery_codes"
     case tokenUsage = "token_usage"
+    case tokenClients = "token_clients"
     case webhooks
     case webhookEvents = "webhook_events"
     case leases
@@ -42,7 +43,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .challenges, .credentialCodes, .userActions, .schemaMigrations: nil
         // Bookkeeping (Rows/Bookkeeping.swift): use, not access. Written on busy paths, announced
         // nowhere; a response showing it (a token's last use) is stale for up to the cache's lifetime.
-        case .fastAuthNonces, .credentialCounters, .registrationCodes, .recoveryCodes, .tokenUsage: nil
+        case .fastAuthNonces, .credentialCounters, .registrationCodes, .recoveryCodes, .tokenUsage, .tokenClients: nil
         // Webhooks decide nothing about access; a new event wakes the node that delivers them.
         case .webhookEvents: .webhookEvents
         case .webhooks, .leases, .tokenExpiryNotices: nil
@@ -81,6 +82,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .registrationCodes: RegistrationCodeRow.self
         case .recoveryCodes: RecoveryCodeRow.self
         case .tokenUsage: TokenUsageRow.self
+        case .tokenClients: TokenClientRow.self
         case .webhooks: WebhookRecord.self
         case .webhookEvents: WebhookEventRecord.self
         case .leases: LeaseRow.self

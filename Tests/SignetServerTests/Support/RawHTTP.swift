@@ -69,7 +69,7 @@ final class RawConnection: Sendable {
     }
 
     /// Everything the server sends until it closes the connection, or until `seconds` pass.
-    func readAll(seconds: Int = 10) async -> String {
+    func readAll(seconds: Int = 120) async -> String {
         await blocking { self.readAllNow(seconds: seconds) }
     }
 

@@ -1,7 +1,7 @@
 // Settings > Token inventory: every PAT and service-account token the administrator may see,
 // filtered by kind, state, coming expiry and disuse (GET /auth/tokens). Read only.
 import { api, busy, el, endpoints, fillRows, formatDate, needs, requireSession, rowFrom } from './signet.js';
-import { patState } from './tokens.js';
+import { lastUsedCell, patState } from './tokens.js';
 
 const form = document.getElementById('inventory-filters');
 const KINDS = { Pat: 'PAT', ServiceAccount: 'Service account' };
@@ -31,16 +31,33 @@ async function load() {
     page = await api(endpoints.listTokens, { query: { ...query, limit: 500, paginationToken: page.nextPageToken } });
     tokens.push(...page.items);
   }
+  const names = await userNames();
   document.getElementById('inventory-empty').hidden = tokens.length > 0;
   fillRows(document.querySelector('#inventory-table tbody'), tokens.map((token) => rowFrom('inventory-row', {
     name: token.name,
     kind: KINDS[token.kind] ?? token.kind,
-    user: el('code', {}, token.linkedUserId),
+    user: names.has(token.linkedUserId) ? el('span', { title: token.linkedUserId }, names.get(token.linkedUserId)) : el('code', {}, token.linkedUserId),
     state: patState(token).badge,
     expires: formatDate(token.dateExpires),
-    used: formatDate(token.dateLastUsed, 'never'),
+    used: lastUsedCell(token),
     roles: token.permissionAssignments.map((role) => role.permissionName).join(', ') || '—',
   }, { tokenId: token.tokenId })));
+}
+
+/** Each user's name by id (the inventory shows people, not ids), read once per page load. */
+let namesRead = null;
+function userNames() {
+  namesRead ??= (async () => {
+    const names = new Map();
+    let page = { nextPageToken: undefined };
+    do {
+      const query = { limit: 500, ...(page.nextPageToken ? { paginationToken: page.nextPageToken } : {}) };
+      page = await api(endpoints.listUsers, { query });
+      for (const user of page.items) names.set(user.userId, user.username);
+    } while (page.nextPageToken);
+    return names;
+  })().catch(() => new Map());  // ids are still shown
+  return namesRead;
 }
 
 form.addEventListener('submit', (event) => {

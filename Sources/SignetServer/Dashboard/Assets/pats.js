@@ -5,7 +5,7 @@ import {
   fillRows,
 } from './signet.js';
 import { toggleForm, wireBehaviours } from './behaviours.js';
-import { actionsOf, patState, tokenActions } from './tokens.js';
+import { actionsOf, lastUsedCell, patState, tokenActions } from './tokens.js';
 
 const form = document.getElementById('pat-form');
 const result = document.getElementById('pat-result');
@@ -29,7 +29,7 @@ function row(pat) {
     name: pat.name,
     created: dateText(pat.dateCreated),
     expires: dateText(pat.dateExpires, 'never'),
-    lastUsed: dateText(pat.dateLastUsed, 'never'),
+    lastUsed: lastUsedCell(pat),
     status: badge,
     roles: pat.permissionAssignments.map((a) => a.permissionName).join(', ') || '—',
     credential: el('code', {}, pat.credId),

@@ -5,7 +5,7 @@ import {
   fillRows,
 } from './signet.js';
 import { toggleForm, wireBehaviours } from './behaviours.js';
-import { actionsOf, tokenActions } from './tokens.js';
+import { actionsOf, lastUsedCell, tokenActions } from './tokens.js';
 
 const form = document.getElementById('sa-form');
 const result = document.getElementById('sa-result');
@@ -20,7 +20,7 @@ async function load() {
         name: info.name,
         id: el('code', {}, info.userId),
         created: dateText(token?.dateCreated),
-        lastUsed: dateText(token?.dateLastUsed, 'never'),
+        lastUsed: token ? lastUsedCell(token) : 'never',
         status: el('span', { className: info.isActive ? 'badge ok' : 'badge off' }, info.isActive ? 'Active' : 'Inactive'),
         roles: info.permissionAssignments.map((a) => a.permissionName).join(', ') || '—',
         credential: el('code', {}, token?.credId ?? ''),

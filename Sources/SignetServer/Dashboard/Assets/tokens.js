@@ -1,7 +1,7 @@
 // Row actions shared by PATs, service accounts and users: deactivate or reactivate, and delete,
 // each confirmed in a dialog and signed with the passkey.
 import { actionButton } from './behaviours.js';
-import { api, el, endpoints, status } from './signet.js';
+import { api, dateText, el, endpoints, status } from './signet.js';
 
 /** The catalogue routes that act on one PAT, service account or user. */
 export const actionsOf = {
@@ -43,4 +43,21 @@ export function tokenActions(item, routes, noun, reload, id = item.tokenId, acti
     ' ',
     act('Delete', 'delete', routes.remove),
   ];
+}
+
+/**
+ * The "Last used" cell: the date, then the clients that presented the token (address and user
+ * agent, most recent first) in a disclosure, as GitLab shows a token's last addresses.
+ */
+export function lastUsedCell(token) {
+  const used = dateText(token.dateLastUsed, 'never');
+  const clients = token.lastUsedBy ?? [];
+  if (clients.length === 0) return used;
+  const items = clients.map((client) => el('li', {},
+    el('span', { className: 'client-address' }, client.address ?? 'unknown address'), ' ',
+    el('span', { className: 'client-agent' }, client.userAgent ?? 'no user agent'), ' ',
+    dateText(client.dateLastUsed)));
+  const label = clients[0].address ?? 'unknown address';
+  return [used, el('details', { className: 'clients' },
+    el('summary', {}, clients.length === 1 ? label : `${label} and ${clients.length - 1} more`), el('ul', {}, ...items))];
 }

@@ -3,7 +3,7 @@ import {
   api, busy, dateText, el, endpoints, fieldError, formatDate, loadFailed, needs, orgId, requireSession, rowFrom, status, fillRows,
 } from './signet.js';
 import { actionButton, wireBehaviours } from './behaviours.js';
-import { actionsOf, patState, tokenActions } from './tokens.js';
+import { actionsOf, lastUsedCell, patState, tokenActions } from './tokens.js';
 
 const form = document.getElementById('invite');
 const result = document.getElementById('invite-result');
@@ -37,7 +37,7 @@ async function showPats(user) {
     name: pat.name,
     created: dateText(pat.dateCreated),
     expires: dateText(pat.dateExpires, 'never'),
-    lastUsed: dateText(pat.dateLastUsed, 'never'),
+    lastUsed: lastUsedCell(pat),
     status: patState(pat).badge,
     credential: el('code', {}, pat.credId),
   }, { tokenId: pat.tokenId })));

@@ -1,0 +1,126 @@
+import Foundation
+import SQLKit
+import SignetCore
+
+extension Migrations {
+    /// Versions 7 onwards: groups, codes, recovery, webhooks, settings, last clients, the audit chain.
+    static let later: [(version: Int, statements: [String])] = [
+        // Version 7: user groups. A role assigned to a group (its id as the assignment's identity)
+        // is held by every member.
+        (
+            7,
+            [
+                """
+                CREATE TABLE user_groups (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL,
+                    name_key TEXT NOT NULL, description TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX user_groups_name ON user_groups (org_id, name_key)",
+                """
+                CREATE TABLE user_group_members (
+                    group_id TEXT NOT NULL REFERENCES user_groups (id), user_id TEXT NOT NULL REFERENCES users (id),
+                    created_at BIGINT NOT NULL, PRIMARY KEY (group_id, user_id))
+                """,
+                "CREATE INDEX user_group_members_user ON user_group_members (user_id)",
+            ]
+        ),
+        // Version 8: one-time codes for adding a credential from another device, as digests.
+        (
+            8,
+            [
+                """
+                CREATE TABLE credential_codes (
+                    digest TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users (id),
+                    expires_at BIGINT NOT NULL, used_at BIGINT, created_at BIGINT NOT NULL)
+                """
+            ]
+        ),
+        // Version 9: account recovery (a RecoveryKey's encrypted private key, and recovery codes), and
+        // the session a credential code belongs to.
+        (
+            9,
+            [
+                "ALTER TABLE credentials ADD COLUMN encrypted_private_key TEXT",
+                "ALTER TABLE credential_codes ADD COLUMN token_id TEXT NOT NULL DEFAULT ''",
+                """
+                CREATE TABLE recovery_codes (
+                    user_id TEXT NOT NULL REFERENCES users (id), digest TEXT NOT NULL, expires_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, digest))
+                """,
+            ]
+        ),
+        // Version 10: webhooks, their delivery attempts (the outbox), the lease that lets one node
+        // deliver at a time, and the token-expiry notices already sent. An attempt names its webhook
+        // without a foreign key: an event recorded as its webhook is deleted must not fail the change
+        // it reports; the dispatcher drops attempts whose webhook is gone.
+        (
+            10,
+            [
+                """
+                CREATE TABLE webhooks (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), url TEXT NOT NULL,
+                    events TEXT NOT NULL, status TEXT NOT NULL, description TEXT, secret TEXT NOT NULL, previous_secret TEXT,
+                    previous_secret_until BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX webhooks_org ON webhooks (org_id)",
+                """
+                CREATE TABLE webhook_events (
+                    id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, org_id TEXT NOT NULL,
+                    kind TEXT NOT NULL, data TEXT NOT NULL, created_at BIGINT NOT NULL, status TEXT NOT NULL, error TEXT,
+                    timestamp_sent BIGINT, delivery_attempt INTEGER NOT NULL, retry_of TEXT, delivery_failed BOOLEAN NOT NULL,
+                    due_at BIGINT, next_attempt_at BIGINT)
+                """,
+                "CREATE INDEX webhook_events_webhook ON webhook_events (webhook_id, id)",
+                "CREATE INDEX webhook_events_due ON webhook_events (due_at) WHERE due_at IS NOT NULL",
+                "CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)",
+                "CREATE TABLE token_expiry_notices (token_id TEXT NOT NULL, days INTEGER NOT NULL, PRIMARY KEY (token_id, days))",
+                "CREATE INDEX access_tokens_expiry ON access_tokens (expires_at)",
+            ]
+        ),
+        // Version 11: an organisation's longest PAT lifetime.
+        (11, ["ALTER TABLE organizations ADD COLUMN maximum_pat_lifetime_days INTEGER"]),
+        // Version 12: the last five clients (address and user agent) of each token; bookkeeping,
+        // like token_usage, so writing it empties no cache.
+        (
+            12,
+            [
+                """
+                CREATE TABLE token_clients (
+                    token_id TEXT NOT NULL, address TEXT NOT NULL, user_agent TEXT NOT NULL, last_used_at BIGINT NOT NULL,
+                    PRIMARY KEY (token_id, address, user_agent))
+                """
+            ]
+        ),
+        // Version 13: the audit log as a hash chain per organisation (SQLStore+AuditChain.swift);
+        // the records already there are chained in the order they were used (``chainAuditRecords``).
+        (
+            13,
+            [
+                "ALTER TABLE user_actions ADD COLUMN chain_index BIGINT",
+                "ALTER TABLE user_actions ADD COLUMN chain_previous TEXT",
+                "ALTER TABLE user_actions ADD COLUMN chain_hash TEXT",
+                "CREATE UNIQUE INDEX user_actions_chain ON user_actions (org_id, chain_index) WHERE chain_index IS NOT NULL",
+            ]
+        ),
+    ]
+
+    /// Migration 13's step that SQL cannot take: each organisation's audit records, in the order
+    /// they were used, get their places and hashes in its chain.
+    static func chainAuditRecords(_ database: any SQLDatabase) async throws {
+        let records = try await database.raw("SELECT * FROM user_actions WHERE used_at IS NOT NULL ORDER BY org_id, used_at, id")
+            .all(decoding: UserActionRecord.self)
+        var heads: [String: (index: Int64, hash: String)] = [:]
+        for record in records {
+            let head = heads[record.orgId] ?? (0, AuditChain.genesis)
+            let chained = record.chained(index: head.index + 1, previous: head.hash)
+            try await database.raw(
+                """
+                UPDATE user_actions SET chain_index = \(bind: chained.chainIndex), chain_previous = \(bind: chained.chainPrevious),
+                    chain_hash = \(bind: chained.chainHash)
+                WHERE id = \(bind: record.id)
+                """
+            ).run()
+            heads[record.orgId] = (head.index + 1, chained.chainHash ?? "")
+        }
+    }
+}
