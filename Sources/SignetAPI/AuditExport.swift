@@ -31,8 +31,9 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var challengeId: String
     public var httpMethod: String
     public var httpPath: String
-    /// The exact request body.
-    public var payload: String
+    /// Lower-case hex SHA-256 of the exact request body (the body itself is not exported: it can
+    /// hold what only the change's own readers should see).
+    public var payloadDigest: String
     /// The signed client data, base64url.
     public var clientData: String
     /// The signature, base64url.
@@ -57,7 +58,7 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     /// Creates a record.
     public init(
         index: Int64, id: String, orgId: String, userId: String, tokenId: String, tokenKind: String, credentialUuid: String,
-        challengeId: String, httpMethod: String, httpPath: String, payload: String, clientData: String, signature: String,
+        challengeId: String, httpMethod: String, httpPath: String, payloadDigest: String, clientData: String, signature: String,
         authenticatorData: String, audience: String, signedAt: Int64, usedAt: Int64, previousHash: String, hash: String,
         responseStatus: Int?, credential: Credential?
     ) {
@@ -71,7 +72,7 @@ public struct AuditRecord: Codable, Sendable, Equatable {
         self.challengeId = challengeId
         self.httpMethod = httpMethod
         self.httpPath = httpPath
-        self.payload = payload
+        self.payloadDigest = payloadDigest
         self.clientData = clientData
         self.signature = signature
         self.authenticatorData = authenticatorData

@@ -11,7 +11,8 @@ struct AuditCommandTests {
             let exported = try await cli.succeed(["audit", "export", "--to", "audit.jsonl"])
             #expect(exported.stderr.contains("wrote 4 audit records"), "\(exported.stderr)")
             #expect(CommandRunner.mode(cli.directory + "/audit.jsonl") == 0o600)
-            #expect(try await cli.run(["audit", "export", "--to", "audit.jsonl"]).status == 1, "an existing file is never replaced")
+            let again = try await cli.run(["audit", "export", "--to", "audit.jsonl"])
+            #expect(again.status != 0 && again.stderr.contains("never overwritten"), "an existing file is never replaced: \(again.stderr)")
             let verified = try await cli.succeed(["audit", "verify", "audit.jsonl"])
             #expect(verified.stdout.contains("verified: 4 records"), "\(verified.stdout)")
 
@@ -30,9 +31,12 @@ struct AuditCommandTests {
                 #expect(result.status == 1, "\(result.stdout)")
                 return result.stderr
             }
-            // One byte of record 2's body.
+            // One byte of record 2: the first digit of its body's digest.
             var edited = lines
-            edited[2] = edited[2].replacingOccurrences(of: "person2@cli", with: "person3@cli")
+            let marker = #""payloadDigest":""#
+            let digestStart = try #require(edited[2].range(of: marker)).upperBound
+            let digit = edited[2][digestStart]
+            edited[2].replaceSubrange(digestStart...digestStart, with: digit == "0" ? "1" : "0")
             #expect(edited != lines)
             let editedError = try await verify(edited)
             #expect(editedError.contains("record 2 (\(ids[1]))") && editedError.contains("was changed"), "\(editedError)")

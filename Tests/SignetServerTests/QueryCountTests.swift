@@ -12,7 +12,7 @@ import Testing
 struct QueryCountTests {
     @Test("A cold GET /auth/pats reads a fixed number of times whatever the number of PATs", arguments: TestDatabase.available)
     func patListReadsAreFixed(database: TestDatabase.Kind) async throws {
-        var configuration = ServerConfiguration.quietForReadCounts()
+        let configuration = ServerConfiguration.quietForReadCounts()
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let readers = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
@@ -50,7 +50,7 @@ struct QueryCountTests {
 
     @Test("Cold lists of users and of service accounts read a fixed number of times whatever their length", arguments: TestDatabase.available)
     func userListReadsAreFixed(database: TestDatabase.Kind) async throws {
-        var configuration = ServerConfiguration.quietForReadCounts()
+        let configuration = ServerConfiguration.quietForReadCounts()
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             let readers = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
@@ -97,7 +97,7 @@ struct QueryCountTests {
 
     @Test("A cold audit log reads a fixed number of times whatever the number of credentials in it", arguments: TestDatabase.available)
     func auditLogReadsAreFixed(database: TestDatabase.Kind) async throws {
-        var configuration = ServerConfiguration.quietForReadCounts()
+        let configuration = ServerConfiguration.quietForReadCounts()
         try await TestServer.with(database, configuration: configuration) { server, api in
             let admin = try await server.admin(api)
             func fewestReads() async throws -> (count: Int, body: String) {

@@ -24,6 +24,7 @@ struct TokenClientsTests {
         try await TestServer.withLive(database, configuration: configuration) { server, api, _ in
             let admin = try await server.admin(api)
             let (pat, identity) = try await api.createPat(as: admin, name: "used from six places")
+            let (unused, _) = try await api.createPat(as: admin, name: "never used")
             let long = String(repeating: "é", count: 300)
             for index in 1...6 {
                 clock.advance(by: 1)
@@ -49,10 +50,11 @@ struct TokenClientsTests {
             #expect(clients.first?.userAgent == String(repeating: "é", count: TokenClientRow.maximumUserAgentLength))
             #expect(clients.dropFirst().map(\.userAgent) == ["agent-5", "agent-4", "agent-3", "agent-2"])
             #expect(clients.map(\.dateLastUsed) == clients.map(\.dateLastUsed).sorted(by: >))
-            #expect(clients.first?.dateLastUsed == shown.dateLastUsed.map { max($0, clients[0].dateLastUsed) })
+            #expect(shown.dateLastUsed != nil && clients.first?.dateLastUsed == shown.dateLastUsed, "last used is the newest client's time")
             let listed = try await api.send(.get, "/auth/pats", token: admin.token).decode(ListResponse<AccessToken>.self).items
             #expect(listed.first { $0.tokenId == pat.tokenId }?.lastUsedBy == clients, "the list shows what the single route shows")
-            #expect(listed.first { $0.tokenId != pat.tokenId }?.lastUsedBy == nil, "the admin's session is no PAT: no clients")
+            let never = try #require(listed.first { $0.tokenId == unused.tokenId })
+            #expect(never.lastUsedBy == nil && never.dateLastUsed == nil, "a PAT never presented has no clients")
         }
     }
 

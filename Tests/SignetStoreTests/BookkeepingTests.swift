@@ -114,7 +114,9 @@ struct BookkeepingTests {
             TokenClientRow(tokenId: f.tokenId, address: "192.0.2.\(index)", userAgent: "agent \(index)", lastUsedAt: f.now.addingTimeInterval(seconds))
         }
         try await store.recordTokenClients((1...4).map { client($0, Double($0)) })
-        try await store.recordTokenClients([client(5, 5), client(6, 6), client(1, 0.5)])  // 1 again, but older: stays at 1 s
+        try await store.recordTokenClients([client(2, 0.5)])  // 2 again, but older: stays at 2 s
+        #expect(try await store.tokenClients(tokenIds: [f.tokenId])[f.tokenId]?.first { $0.address == "192.0.2.2" }?.lastUsedAt == f.now.addingTimeInterval(2))
+        try await store.recordTokenClients([client(5, 5), client(6, 6)])
         var kept = try await store.tokenClients(tokenIds: [f.tokenId, "to-unused"])
         #expect(kept.keys.sorted() == [f.tokenId])
         #expect(kept[f.tokenId]?.map(\.address) == ["192.0.2.6", "192.0.2.5", "192.0.2.4", "192.0.2.3", "192.0.2.2"])

@@ -100,13 +100,16 @@ extension AuditCommand {
             switch AuditChain.verify(records) {
             case .failure(let problem): return try Self.fail(problem.description)
             case .success(let last):
+                if let first = records.first, !ExactText.equals(first.orgId, header.orgId) {
+                    return try Self.fail("the header names organisation \(header.orgId), the records \(first.orgId)")
+                }
                 if records.count != header.records || !ExactText.equals(last, header.head) {
                     return try Self.fail("the header announces \(header.records) records ending in \(header.head); the file holds \(records.count) ending in \(last): records were removed or added at the end")
                 }
                 if let head, !ExactText.equals(head, AuditChain.genesis), !records.contains(where: { ExactText.equals($0.hash, head) }) {
                     return try Self.fail("no record hashes to \(head): this is not the chain that head was noted from")
                 }
-                print("verified: \(records.count) records of organisation \(header.orgId), chain and signatures intact; head \(last)")
+                print("verified: \(records.count) records of organisation \(TextRules.escaped(header.orgId)), chain and signatures intact; head \(last)")
             }
         }
 

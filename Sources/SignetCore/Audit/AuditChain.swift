@@ -4,15 +4,19 @@ import Crypto
 /// before it, so a record edited, removed or moved after the fact breaks the chain at that point.
 ///
 /// A record's hash covers what was signed and accepted: who (user, token, credential), what
-/// (method, path, exact body), the evidence (client data, signature, authenticator data), where it
-/// may be spent, when it was signed and used, its place in the chain and the previous hash. The
-/// response status, noted after the change ran, is not covered.
+/// (method, path, the SHA-256 of the exact body), the evidence (client data, signature,
+/// authenticator data), where it may be spent, when it was signed and used, its place in the chain
+/// and the previous hash. The body itself is not needed to check the chain, so an export need not
+/// carry it. The response status, noted after the change ran, is not covered.
 public enum AuditChain {
     /// The `previous` of an organisation's first record.
     public static let genesis = String(repeating: "0", count: 64)
 
     /// Tells this hashing apart from any other use of SHA-256 over the same bytes.
     static let domain = "signet-audit-chain/1"
+
+    /// The digest a record's hash covers for its body: lower-case hex SHA-256 of its bytes.
+    public static func payloadDigest(_ payload: String) -> String { Hex.sha256(payload.utf8) }
 
     /// The fields a record's hash covers, in the order they are hashed.
     public struct Entry: Codable, Sendable, Equatable {
@@ -26,8 +30,8 @@ public enum AuditChain {
         public var challengeId: String
         public var httpMethod: String
         public var httpPath: String
-        /// The exact body, as received.
-        public var payload: String
+        /// Lower-case hex SHA-256 of the exact body received (``payloadDigest(_:)``).
+        public var payloadDigest: String
         /// The signed client data, base64url.
         public var clientData: String
         /// The signature, base64url.
@@ -47,7 +51,7 @@ public enum AuditChain {
         /// Creates an entry.
         public init(
             id: String, orgId: String, userId: String, tokenId: String, tokenKind: String, credentialUuid: String,
-            challengeId: String, httpMethod: String, httpPath: String, payload: String, clientData: String,
+            challengeId: String, httpMethod: String, httpPath: String, payloadDigest: String, clientData: String,
             signature: String, authenticatorData: String, audience: String, createdAt: Int64, usedAt: Int64,
             index: Int64, previous: String
         ) {
@@ -60,7 +64,7 @@ public enum AuditChain {
             self.challengeId = challengeId
             self.httpMethod = httpMethod
             self.httpPath = httpPath
-            self.payload = payload
+            self.payloadDigest = payloadDigest
             self.clientData = clientData
             self.signature = signature
             self.authenticatorData = authenticatorData
@@ -78,7 +82,7 @@ public enum AuditChain {
             var hasher = SHA256()
             let fields = [
                 AuditChain.domain, id, orgId, userId, tokenId, tokenKind, credentialUuid, challengeId, httpMethod, httpPath,
-                payload, clientData, signature, authenticatorData, audience, String(createdAt), String(usedAt), String(index),
+                payloadDigest, clientData, signature, authenticatorData, audience, String(createdAt), String(usedAt), String(index),
                 previous,
             ]
             for field in fields {

@@ -19,6 +19,8 @@ package enum Shutdown {
     package static let drain: Duration = .seconds(10)
     /// The latest a stop ends the process, counted from the signal.
     package static let limit: Duration = .seconds(20)
+    /// How long cancelled services may take to end when no signal began the stop (then ServiceLifecycle ends the process).
+    package static let lastResort: Duration = .seconds(60)
 
     private static let serving = NIOLockedValueBox(false)
 
@@ -49,15 +51,16 @@ package enum Shutdown {
         _exit(status)
     }
 
-    /// Runs `service` (the application) until a signal stops it, with the drain and cancellation bounds.
+    /// Runs `service` (the application) until a signal stops it, with the drain bound.
     package static func run(_ service: some Service, logger: Logger) async throws {
         serving.withLockedValue { $0 = true }
         var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = drain
-        // No bound here: past its bound, ServiceLifecycle ends the process with a fatal error, whose
-        // backtrace can take longer than any bound on a loaded machine (a node once hung 30 s in
-        // it). The watchdog in ``watch(logger:)`` ends the process at ``limit`` instead, with a log line.
-        configuration.maximumCancellationDuration = nil
+        // Past this bound ServiceLifecycle ends the process with a fatal error, whose backtrace can
+        // take longer than any bound on a loaded machine (a node once hung 30 s in it). After a
+        // signal the watchdog of ``watch(logger:)`` ends the process first, at ``limit``, with a log
+        // line; the bound is left for a stop no signal began (a service that failed).
+        configuration.maximumCancellationDuration = lastResort
         try await ServiceGroup(configuration: configuration).run()
     }
 }

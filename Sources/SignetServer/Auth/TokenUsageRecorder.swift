@@ -16,6 +16,8 @@ final class TokenUsageRecorder: Sendable {
     static let interval: TimeInterval = 60
     /// How many tokens' notes are remembered; past it they are forgotten together (one extra note each).
     static let remembered = 100_000
+    /// How many clients wait for the next flush at most.
+    static let pendingClientsLimit = 10_000
 
     private struct State {
         /// When each token's use was last noted.
@@ -60,7 +62,12 @@ final class TokenUsageRecorder: Sendable {
             if Self.due(state.notedClients[pair], at: date) {
                 if state.notedClients.count >= Self.remembered { state.notedClients.removeAll(keepingCapacity: true) }
                 state.notedClients[pair] = date
+                // The token's own time follows its newest client, so "last used" is never older.
+                state.pending[token.id] = max(state.pending[token.id] ?? date, date)
                 if let known = state.pendingClients[pair], known.lastUsedAt >= date { return }
+                // Bounded: a caller cycling through user agents cannot grow this between flushes
+                // (or while the database is down); past the bound, new clients wait for the next flush.
+                guard state.pendingClients[pair] != nil || state.pendingClients.count < Self.pendingClientsLimit else { return }
                 state.pendingClients[pair] = client
             }
         }
@@ -90,7 +97,9 @@ final class TokenUsageRecorder: Sendable {
         } catch {
             state.withLockedValue { state in
                 state.pending.merge(batch) { max($0, $1) }
-                state.pendingClients.merge(clients) { $0.lastUsedAt >= $1.lastUsedAt ? $0 : $1 }
+                for (pair, client) in clients where state.pendingClients.count < Self.pendingClientsLimit || state.pendingClients[pair] != nil {
+                    state.pendingClients[pair] = state.pendingClients[pair].map { $0.lastUsedAt >= client.lastUsedAt ? $0 : client } ?? client
+                }
             }
             logger.warning(
                 "could not record tokens' last use; will retry",

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+package import Hummingbird
 import SignetAPI
 
 /// `GET /auth/action/logs` as CSV, for people who open the log in a spreadsheet.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import SignetAPI
 
@@ -20,8 +21,12 @@ struct AuditLogController: Sendable {
                 caller: call.caller
             )
             // JSON, as the Dfns SDKs read it, unless the caller asks for CSV (AuditLogCSV).
-            guard AuditLogCSV.wanted(call.request) else { return try JSONResponse(list).response(from: call.request, context: call.context) }
-            return try AuditLogCSV(entries: list.items).response(from: call.request, context: call.context)
+            var response =
+                AuditLogCSV.wanted(call.request)
+                ? try AuditLogCSV(entries: list.items).response(from: call.request, context: call.context)
+                : try JSONResponse(list).response(from: call.request, context: call.context)
+            response.headers[.vary] = "Accept"  // one URL, two forms: caches must keep them apart
+            return response
         })
         routes.add(Endpoints.getAuditLog, to: router) { call in try await auditLogs.get(try call.parameter("id"), caller: call.caller) }
         routes.add(Endpoints.exportAuditLog, to: router) { call in

@@ -68,7 +68,7 @@ struct AuditLogService: Sendable {
         return AuditRecord(
             index: entry.index, id: entry.id, orgId: entry.orgId, userId: entry.userId, tokenId: entry.tokenId,
             tokenKind: entry.tokenKind, credentialUuid: entry.credentialUuid, challengeId: entry.challengeId,
-            httpMethod: entry.httpMethod, httpPath: entry.httpPath, payload: entry.payload, clientData: entry.clientData,
+            httpMethod: entry.httpMethod, httpPath: entry.httpPath, payloadDigest: entry.payloadDigest, clientData: entry.clientData,
             signature: entry.signature, authenticatorData: entry.authenticatorData, audience: entry.audience,
             signedAt: entry.createdAt, usedAt: entry.usedAt, previousHash: entry.previous, hash: action.chainHash ?? "",
             responseStatus: action.resultStatus,

@@ -105,22 +105,62 @@ extension Migrations {
     ]
 
     /// Migration 13's step that SQL cannot take: each organisation's audit records, in the order
-    /// they were used, get their places and hashes in its chain.
+    /// they were used, get their places and hashes in its chain. A page at a time, reading only the
+    /// columns the hash covers (as they were at version 13).
     static func chainAuditRecords(_ database: any SQLDatabase) async throws {
-        let records = try await database.raw("SELECT * FROM user_actions WHERE used_at IS NOT NULL ORDER BY org_id, used_at, id")
-            .all(decoding: UserActionRecord.self)
         var heads: [String: (index: Int64, hash: String)] = [:]
-        for record in records {
-            let head = heads[record.orgId] ?? (0, AuditChain.genesis)
-            let chained = record.chained(index: head.index + 1, previous: head.hash)
-            try await database.raw(
-                """
-                UPDATE user_actions SET chain_index = \(bind: chained.chainIndex), chain_previous = \(bind: chained.chainPrevious),
-                    chain_hash = \(bind: chained.chainHash)
-                WHERE id = \(bind: record.id)
-                """
-            ).run()
-            heads[record.orgId] = (head.index + 1, chained.chainHash ?? "")
+        var after: (orgId: String, usedAt: Int64, id: String)?
+        while true {
+            var query = SQLQueryString("SELECT \(unsafeRaw: ChainSource.columns) FROM user_actions WHERE used_at IS NOT NULL")
+            if let after {
+                query.appendLiteral(" AND (org_id, used_at, id) > (")
+                query.appendInterpolation(bind: after.orgId)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: after.usedAt)
+                query.appendLiteral(", ")
+                query.appendInterpolation(bind: after.id)
+                query.appendLiteral(")")
+            }
+            query.appendLiteral(" ORDER BY org_id, used_at, id LIMIT 500")
+            let page = try await database.raw(query).all(decoding: ChainSource.self)
+            for source in page {
+                let head = heads[source.orgId] ?? (0, AuditChain.genesis)
+                let hash = source.entry(index: head.index + 1, previous: head.hash).hash
+                try await database.raw(
+                    """
+                    UPDATE user_actions SET chain_index = \(bind: head.index + 1), chain_previous = \(bind: head.hash),
+                        chain_hash = \(bind: hash)
+                    WHERE id = \(bind: source.id)
+                    """
+                ).run()
+                heads[source.orgId] = (head.index + 1, hash)
+            }
+            guard let last = page.last, page.count == 500 else { return }
+            after = (last.orgId, last.usedAt, last.id)
+        }
+    }
+
+    /// A used user action's columns as the chain's hash covers them, at schema version 13.
+    private struct ChainSource: Decodable {
+        static let columns = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+        let id, orgId, userId, tokenId, tokenKind, credentialUuid, challengeId, httpMethod, httpPath: String
+        let payload, clientData, signature, authenticatorData, audience: String
+        let createdAt, usedAt: Int64
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case id, orgId = "org_id", userId = "user_id", tokenId = "token_id", tokenKind = "token_kind"
+            case credentialUuid = "credential_uuid", challengeId = "challenge_id", httpMethod = "http_method", httpPath = "http_path"
+            case payload, clientData = "client_data", signature, authenticatorData = "authenticator_data", audience
+            case createdAt = "created_at", usedAt = "used_at"
+        }
+
+        func entry(index: Int64, previous: String) -> AuditChain.Entry {
+            AuditChain.Entry(
+                id: id, orgId: orgId, userId: userId, tokenId: tokenId, tokenKind: tokenKind, credentialUuid: credentialUuid,
+                challengeId: challengeId, httpMethod: httpMethod, httpPath: httpPath, payloadDigest: AuditChain.payloadDigest(payload),
+                clientData: clientData, signature: signature, authenticatorData: authenticatorData, audience: audience,
+                createdAt: createdAt, usedAt: usedAt, index: index, previous: previous
+            )
         }
     }
 }

@@ -1,6 +1,7 @@
 package import Foundation
 import SQLKit
-import SignetCore
+import SignetAPI
+package import SignetCore
 
 // The audit log's hash chain (SignetCore's AuditChain). A user action joins its organisation's
 // chain in the transaction that makes it an audit record (the one that sets `used_at`), under the
@@ -53,17 +54,24 @@ extension SQLStore {
     ) async throws -> Bool {
         do {
             try await sqlTransaction { store in
-                try await store.write(.fastAuthNonces) { database in
-                    try await database.insertRow(FastAuthNonceRow(nonce: nonce, orgId: orgId, expiresAt: expiry))
+                do {
+                    try await store.write(.fastAuthNonces) { database in
+                        try await database.insertRow(FastAuthNonceRow(nonce: nonce, orgId: orgId, expiresAt: expiry))
+                    }
+                } catch StoreError.conflict {
+                    throw NonceSeen()  // only this statement's conflict means the nonce was used
                 }
                 let chained = try await store.chained(action)
                 try await store.write(.userActions) { try await $0.insertRow(chained) }
             }
             return true
-        } catch StoreError.conflict {
+        } catch is NonceSeen {
             return false
         }
     }
+
+    /// The nonce's row was there already.
+    private struct NonceSeen: Error {}
 
     package func auditRecords(orgId: String, after index: Int64, limit: Int) async throws -> [UserActionRecord] {
         try await read { database in
@@ -100,7 +108,8 @@ extension UserActionRecord {
     package func chainEntry(index: Int64, previous: String) -> AuditChain.Entry {
         AuditChain.Entry(
             id: id, orgId: orgId, userId: userId, tokenId: tokenId, tokenKind: tokenKind.rawValue, credentialUuid: credentialUuid,
-            challengeId: challengeId, httpMethod: httpMethod, httpPath: httpPath, payload: payload, clientData: clientData,
+            challengeId: challengeId, httpMethod: httpMethod, httpPath: httpPath, payloadDigest: AuditChain.payloadDigest(payload),
+            clientData: clientData,
             signature: signature, authenticatorData: authenticatorData, audience: audience, createdAt: createdAt.milliseconds,
             usedAt: (usedAt ?? createdAt).milliseconds, index: index, previous: previous
         )

@@ -67,7 +67,8 @@ extension SQLStore {
                     """
                 ).all(decoding: TokenClientRow.self)
             }
-            for row in rows { clients[row.tokenId, default: []].append(row) }
+            // At most `kept` each, even when two nodes' trims raced and left one more for a while.
+            for row in rows where clients[row.tokenId, default: []].count < TokenClientRow.kept { clients[row.tokenId, default: []].append(row) }
         }
         return clients
     }
