@@ -135,7 +135,7 @@ struct SignetClientTests {
             let challenge = try await relogged.credentials.createChallenge()
             #expect(challenge.kind == .key && !challenge.challenge.isEmpty)
 
-            let logs = try await relogged.auditLogs.list(startTime: Date().addingTimeInterval(-60))
+            let logs = try await relogged.auditLogs.list(startTime: Date().addingTimeInterval(-3600))
             #expect(logs.count == 3)
             #expect(try await relogged.auditLogs.get(try #require(logs.first).id) == logs.first)
             #expect(try await relogged.auditLogs.list(userId: "us-aaaaa-bbbbb-cccccccccccccccc").isEmpty)

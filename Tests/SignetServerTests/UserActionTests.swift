@@ -206,8 +206,8 @@ struct UserActionTests {
             _ = try await api.signed(.put, "/auth/pats/\(pat.tokenId)", as: patIdentity, body: #"{"name":"x"}"#)
             let actions = try await server.store.performedUserActions(
                 orgId: server.orgId,
-                from: Date().addingTimeInterval(-60),
-                to: Date().addingTimeInterval(60),
+                from: Date().addingTimeInterval(-3600),
+                to: Date().addingTimeInterval(3600),
                 userId: nil,
                 limit: 10
             )
