@@ -176,4 +176,12 @@ def token_inventory(browser):
     browser.button("Show").click()
     browser.find("#inventory-table tbody tr")
     check(browser.js("return document.getElementById('inventory-empty').hidden"), "active tokens expiring within ten years are listed")
+    users = browser.js("return [...document.querySelectorAll('#inventory-table tbody [data-field=user]')].map((c) => c.textContent)")
+    check(all("@" in user for user in users), f"the inventory names people, not ids ({users})")
+    # A PAT the end-to-end flows used shows its last client; opening it shows address and user agent.
+    opened = browser.js(
+        "const d = document.querySelector('#inventory-table details.clients');"
+        " if (!d) return null; d.open = true; return d.querySelector('li').textContent"
+    )
+    check(opened is not None and "127.0.0.1" in opened, f"a used token shows its last clients ({opened})")
     browser.shot("token-inventory")
