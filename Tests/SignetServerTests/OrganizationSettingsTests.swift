@@ -39,6 +39,9 @@ struct OrganizationSettingsTests {
                 refused.status == .unauthorized && refused.body.contains("older than the organisation lets PATs live (7 days)"),
                 "\(refused.body)"
             )
+            // The gauges count it as expired, as the bearer check treats it.
+            let counts = try await server.store.tokenCounts(at: clock.now())
+            #expect(counts.contains { $0.kind == .pat && $0.state == "expired" && $0.count >= 1 }, "\(counts)")
 
             // New PATs: at most 7 days; without a lifetime, exactly 7.
             let tooLong = CreatePersonalAccessTokenRequest(name: "long", publicKey: try TestSigner.generate(.ed25519).publicKeyPEM, daysValid: 8)
@@ -58,15 +61,7 @@ struct OrganizationSettingsTests {
             format.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
             let shown = try #require(format.date(from: header))
             #expect(abs(shown.timeIntervalSince(old.dateCreated.addingTimeInterval(20 * 86_400))) < 2, "\(header)")
-            // Lists show the same end, and the inventory's filters use it: the old PAT (its own end
-            // 50 days away) now ends in 10, so it is "expiring within 15 days".
-            clock.advance(by: 301)  // past the cache lifetime: the lists are read again
-            let listed = try await api.send(.get, "/auth/pats/\(old.tokenId)", token: later.token).decode(AccessToken.self)
-            #expect(abs(try #require(listed.dateExpires).timeIntervalSince(old.dateCreated.addingTimeInterval(20 * 86_400))) < 2)
-            let within = clock.now().addingTimeInterval(15 * 86_400).formatted(Date.ISO8601FormatStyle())
-            let expiring = try await api.send(.get, "/auth/tokens?expiringBefore=\(within)", token: later.token)
-                .decode(ListResponse<AccessToken>.self).items.map(\.tokenId)
-            #expect(expiring.contains(old.tokenId) && expiring.contains(capped.tokenId), "\(expiring)")
+            try await Self.expectLimitShown(server: server, api: api, clock: clock, as: later, old: old, capped: capped)
 
             #expect(try await Self.set(api, "null", as: later).status == .ok)
             #expect(try await api.send(.get, "/auth/whoami", token: oldIdentity.token).status == .ok, "\(old.tokenId) lives its own 60 days again")
@@ -89,5 +84,30 @@ struct OrganizationSettingsTests {
             #expect(try await api.send(.get, "/auth/organization/settings", token: reader.token).status == .ok)
             #expect(try await Self.set(api, "5", as: reader).status == .forbidden)
         }
+    }
+
+    /// With a 20-day limit, ten days in: lists show the PAT's end as the limit's, and the
+    /// inventory's filters and `token.expiring` use it (its own end is 50 days away).
+    static func expectLimitShown(
+        server: TestServer,
+        api: APIClient,
+        clock: TestClock,
+        as later: Identity,
+        old: AccessToken,
+        capped: AccessToken
+    ) async throws {
+        // Lists show the same end, and the inventory's filters use it: the old PAT (its own end
+        // 50 days away) now ends in 10, so it is "expiring within 15 days".
+        clock.advance(by: 301)  // past the cache lifetime: the lists are read again
+        let listed = try await api.send(.get, "/auth/pats/\(old.tokenId)", token: later.token).decode(AccessToken.self)
+        #expect(abs(try #require(listed.dateExpires).timeIntervalSince(old.dateCreated.addingTimeInterval(20 * 86_400))) < 2)
+        let within = clock.now().addingTimeInterval(15 * 86_400).formatted(Date.ISO8601FormatStyle())
+        let expiring = try await api.send(.get, "/auth/tokens?expiringBefore=\(within)", token: later.token)
+            .decode(ListResponse<AccessToken>.self).items.map(\.tokenId)
+        #expect(expiring.contains(old.tokenId) && expiring.contains(capped.tokenId), "\(expiring)")
+        // token.expiring looks for the same end.
+        let soon = try await server.store.tokensExpiring(between: clock.now(), and: clock.now().addingTimeInterval(14 * 86_400))
+        let notice = try #require(soon.first { $0.id == old.tokenId })
+        #expect(abs(notice.expiresAt.timeIntervalSince(old.dateCreated.addingTimeInterval(20 * 86_400))) < 2)
     }
 }

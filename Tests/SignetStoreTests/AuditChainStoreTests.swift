@@ -105,7 +105,7 @@ struct AuditChainStoreTests {
                             """
                             INSERT INTO user_actions (id, org_id, user_id, token_id, token_kind, credential_uuid, challenge_id, http_method,
                                 http_path, payload, client_data, signature, created_at, expires_at, used_at)
-                            VALUES ('\(id)', 'or-a', 'us-a', 'to-a', 'Pat', 'cr-a', 'ch-a', 'PUT', '/p', '{}', 'Y2Q', 'c2ln', 500, 9000, \(used))
+                            VALUES ('\(unsafeRaw: id)', 'or-a', 'us-a', 'to-a', 'Pat', 'cr-a', 'ch-a', 'PUT', '/p', '{}', 'Y2Q', 'c2ln', 500, 9000, \(unsafeRaw: used))
                             """
                         )
                     ).run()

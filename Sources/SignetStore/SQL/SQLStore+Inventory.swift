@@ -4,6 +4,15 @@ import SignetAPI
 package import SignetCore
 
 extension SQLStore {
+    /// When token `t` stops working, in SQL over `access_tokens t JOIN organizations o`: its own
+    /// expiry, or for a PAT its organisation's lifetime limit when that comes first (as
+    /// `TokenExtras.expiry(of:)` and the bearer check decide it).
+    static let effectiveExpiry = """
+        (CASE WHEN t.kind = 'Pat' AND o.maximum_pat_lifetime_days IS NOT NULL
+            AND t.created_at + CAST(o.maximum_pat_lifetime_days AS BIGINT) * 86400000 < t.expires_at
+        THEN t.created_at + CAST(o.maximum_pat_lifetime_days AS BIGINT) * 86400000 ELSE t.expires_at END)
+        """
+
     package func inventoryTokens(
         orgId: String,
         filter: TokenInventoryFilter,
@@ -21,12 +30,7 @@ extension SQLStore {
                 """
             )
             let now = date.milliseconds
-            // When each token stops: its own expiry, or for a PAT its organisation's limit if sooner.
-            let expiry = """
-                (CASE WHEN t.kind = 'Pat' AND o.maximum_pat_lifetime_days IS NOT NULL
-                    AND t.created_at + CAST(o.maximum_pat_lifetime_days AS BIGINT) * 86400000 < t.expires_at
-                THEN t.created_at + CAST(o.maximum_pat_lifetime_days AS BIGINT) * 86400000 ELSE t.expires_at END)
-                """
+            let expiry = Self.effectiveExpiry
             if let userId = filter.userId {
                 query.appendLiteral(" AND t.user_id = ")
                 query.appendInterpolation(bind: userId)

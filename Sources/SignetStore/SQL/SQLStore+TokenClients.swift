@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import SQLKit
 
 // The last clients of each token: bookkeeping (StoreTable.tokenClients announces nothing), written

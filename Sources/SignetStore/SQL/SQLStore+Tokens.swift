@@ -75,9 +75,10 @@ extension SQLStore {
         let rows = try await read { database in
             try await database.raw(
                 """
-                SELECT kind, CASE WHEN is_active = FALSE THEN 'inactive' WHEN expires_at <= \(bind: date.milliseconds) THEN 'expired'
-                    ELSE 'active' END AS state, COUNT(*) AS n
-                FROM access_tokens WHERE is_deleted = FALSE GROUP BY kind, state
+                SELECT t.kind AS kind, CASE WHEN t.is_active = FALSE THEN 'inactive'
+                    WHEN \(unsafeRaw: Self.effectiveExpiry) <= \(bind: date.milliseconds) THEN 'expired' ELSE 'active' END AS state,
+                    COUNT(*) AS n
+                FROM access_tokens t JOIN organizations o ON o.id = t.org_id WHERE t.is_deleted = FALSE GROUP BY t.kind, state
                 """
             ).all()
         }

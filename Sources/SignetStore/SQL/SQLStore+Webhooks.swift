@@ -151,13 +151,24 @@ extension SQLStore {
     }
 
     package func tokensExpiring(between start: Date, and end: Date) async throws -> [AccessTokenRecord] {
-        try await read { database in
+        let rows = try await read { database in
+            // A token ends at its effective expiry (its organisation's PAT limit may come first),
+            // never after its own: the own expiry's index narrows the scan.
             try await database.raw(
                 """
-                SELECT * FROM access_tokens WHERE kind IN ('Pat', 'ServiceAccount') AND is_deleted = FALSE AND is_active = TRUE
-                    AND expires_at > \(bind: start.milliseconds) AND expires_at <= \(bind: end.milliseconds)
+                SELECT t.*, \(unsafeRaw: Self.effectiveExpiry) AS effective_expires_at
+                FROM access_tokens t JOIN organizations o ON o.id = t.org_id
+                WHERE t.kind IN ('Pat', 'ServiceAccount') AND t.is_deleted = FALSE AND t.is_active = TRUE
+                    AND t.expires_at > \(bind: start.milliseconds)
+                    AND \(unsafeRaw: Self.effectiveExpiry) > \(bind: start.milliseconds)
+                    AND \(unsafeRaw: Self.effectiveExpiry) <= \(bind: end.milliseconds)
                 """
-            ).all(decoding: AccessTokenRecord.self)
+            ).all()
+        }
+        return try rows.map { row in
+            var token = try row.decode(model: AccessTokenRecord.self)
+            token.expiresAt = Date(milliseconds: try row.decode(column: "effective_expires_at", as: Int64.self))
+            return token
         }
     }
 
