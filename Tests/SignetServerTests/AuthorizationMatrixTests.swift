@@ -24,6 +24,7 @@ struct AuthorizationMatrixTests {
     static let table = """
         GET /healthz                             200 200 200 200 200 200 200 200
         GET /.well-known/jwks.json               200 200 200 200 200 200 200 200
+        GET /openapi.json                        200 200 200 200 200 200 200 200
         GET /                                      303 303 303 303 303 303 303 303
         GET /login                                200 200 200 200 200 200 200 200
         GET /setup                                200 200 200 200 200 200 200 200

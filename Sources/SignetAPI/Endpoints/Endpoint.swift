@@ -36,7 +36,9 @@ public struct Endpoint<Body: Sendable, Response: Sendable>: Sendable {
             note: note,
             bodyType: String(describing: Body.self),
             bodyFields: (Body.self as? any KnownFields.Type)?.knownFields,
-            responseType: String(describing: Response.self)
+            responseType: String(describing: Response.self),
+            bodyModel: TypeWitness(Body.self),
+            responseModel: TypeWitness(Response.self)
         )
     }
 
@@ -81,9 +83,27 @@ public struct EndpointRule: Sendable, Hashable {
     public let bodyFields: Set<String>?
     /// The name of the response's type (`ListResponse<AccessToken>` for a list).
     public let responseType: String
+    /// The body's Swift type, from which the OpenAPI document reads its schema.
+    public let bodyModel: TypeWitness
+    /// The response's Swift type, from which the OpenAPI document reads its schema.
+    public let responseModel: TypeWitness
 
     /// `METHOD /path/{parameter}`, as the README and the tests write routes.
     public var route: String { "\(method.rawValue) \(path)" }
+}
+
+/// A Swift type kept as a value and compared by identity: how an ``EndpointRule`` keeps its body's
+/// and response's types (for the OpenAPI document) and stays `Hashable`.
+public struct TypeWitness: Sendable, Hashable {
+    /// The type.
+    public let type: any Sendable.Type
+
+    /// Keeps `type`.
+    public init(_ type: any Sendable.Type) { self.type = type }
+
+    public static func == (lhs: TypeWitness, rhs: TypeWitness) -> Bool { ObjectIdentifier(lhs.type) == ObjectIdentifier(rhs.type) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(type)) }
 }
 
 /// The HTTP methods Signet's API uses.

@@ -14,6 +14,8 @@ public enum Endpoints {
     public static let health = Endpoint<NoBody, MessageResponse>("health", .GET, "/healthz", callers: .anyone, rate: .open)
     /// `GET /.well-known/jwks.json`: the public keys that verify `X-Signet-Identity`.
     public static let jwks = Endpoint<NoBody, RawBody>("jwks", .GET, "/.well-known/jwks.json", callers: .anyone, rate: .open)
+    /// `GET /openapi.json` (Signet's): the OpenAPI 3.1 document of these routes (`docs/openapi.json`).
+    public static let openAPI = Endpoint<NoBody, RawBody>("openAPI", .GET, "/openapi.json", callers: .anyone, rate: .open)
     /// `POST /auth/login/init`: a login challenge (a bearer token is ignored).
     public static let loginInit = Endpoint<LoginChallengeRequest, UserActionChallenge>(
         "loginInit",
@@ -57,7 +59,7 @@ public enum Endpoints {
     public static let action = Endpoint<SignedChallenge, UserActionResponse>("action", .POST, "/auth/action", rate: .write)
 
     static let session: [EndpointRule] = [
-        health.rule, jwks.rule, loginInit.rule, login.rule, logout.rule, logoutPost.rule, whoami.rule, actionInit.rule, action.rule,
+        health.rule, jwks.rule, openAPI.rule, loginInit.rule, login.rule, logout.rule, logoutPost.rule, whoami.rule, actionInit.rule, action.rule,
     ]
 
     // MARK: Records and checks

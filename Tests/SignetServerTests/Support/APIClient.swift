@@ -31,6 +31,9 @@ struct APIClient: Sendable {
     /// Over a real socket.
     init(socket: TestClient) { self.client = SocketSender(client: socket) }
 
+    /// Through any sender (one that records, say).
+    init(sender: any RequestSender) { self.client = sender }
+
     func send(
         _ method: HTTPRequest.Method,
         _ path: String,
