@@ -73,9 +73,11 @@ final class SchemaRegistry {
         }
     }
 
-    /// `ListResponse<AccessToken>` → `ListResponse_AccessToken` (component names allow `[A-Za-z0-9._-]`).
+    /// `ListResponse<AccessToken>` → `ListResponse_AccessToken`, `AuditRecord.Credential` kept
+    /// apart from `Credential` (component names allow `[A-Za-z0-9._-]`).
     static func componentName(_ type: Any.Type) -> String {
-        String(String(describing: type).map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+        let qualified = String(reflecting: type).replacingOccurrences(of: "SignetAPI.", with: "")
+        return String(qualified.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
             .trimmingCharacters(in: CharacterSet(charactersIn: "_"))
     }
 
