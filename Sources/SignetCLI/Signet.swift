@@ -19,7 +19,7 @@ struct Signet: AsyncParsableCommand {
             WhoamiCommand.self,
             PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, GroupCommand.self, WebhookCommand.self, OrgCommand.self,
             CredentialCommand.self,
-            AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self,
+            AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self, CheckCommand.self,
         ]
     )
 

@@ -149,3 +149,29 @@ struct BackupCommand: AsyncParsableCommand {
         print("Backed up \(path) to \(to) (\(size) bytes). Restore: stop the server, then signet serve --database \(to).")
     }
 }
+
+/// `signet check`: whether a store is whole (after a crash, before a restore).
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that a store is whole: SQLite's integrity check of every page, index and constraint.",
+        discussion: """
+            Safe while the server runs (it reads on a connection of its own). Exit status 0 when the store is \
+            sound, 1 when it is not (each problem printed). A PostgreSQL store is checked by PostgreSQL itself \
+            (its write-ahead log, and page checksums if enabled): this only connects to it.
+            """
+    )
+    @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
+    var database: String = Environment.defaultDatabase
+
+    func run() async throws {
+        let location = try DatabaseLocation(database)
+        if case .sqlite(let path) = location.store, !FileManager.default.fileExists(atPath: path) { throw UsageError("no store at \(path)") }
+        let problems = try await SQLStore.with(location.store, logger: quietLogger()) { store in try await store.integrityProblems() }
+        guard problems.isEmpty else {
+            for problem in problems { print(problem) }
+            throw CommandFailure("the store is damaged: \(problems.count) problem(s); restore the latest backup (docs/operations.md)")
+        }
+        print("The store is sound.")
+    }
+}

@@ -45,4 +45,14 @@ extension SQLStore {
             throw BackupRefusal(description: errno == EEXIST ? "\(path) exists; a backup never overwrites a file" : "cannot write \(path)")
         }
     }
+
+    /// What SQLite's `PRAGMA integrity_check` finds wrong (every page, index, and `NOT NULL` and
+    /// `UNIQUE` constraint), on a connection of its own; empty for a sound store. PostgreSQL keeps
+    /// its own pages whole (write-ahead log, checksums if enabled): nothing to report here.
+    package func integrityProblems() async throws -> [String] {
+        guard let sqlite = driver as? SQLiteDriver else { return [] }
+        let rows = try await sqlite.withOwnConnection { database in try await database.raw("PRAGMA integrity_check").all() }
+        let lines = try rows.map { try $0.decode(column: "integrity_check", as: String.self) }
+        return lines == ["ok"] ? [] : lines
+    }
 }

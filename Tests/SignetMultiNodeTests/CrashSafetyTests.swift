@@ -1,0 +1,193 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import SignetAPI
+import SignetClient
+import SignetCore
+import SignetTestFixtures
+import Testing
+
+/// `signet serve` killed with SIGKILL at random moments under a write load (PAT creation, renames
+/// signed with Fast Auth and with a three-request user action, deactivations, role creation), then
+/// started again: everything it acknowledged is there, no signature it accepted works again, no
+/// token it revoked works, and (SQLite) `signet check` finds the store whole.
+@Suite("Crash safety")
+struct CrashSafetyTests {
+    /// A signed request the server acknowledged, to send again after the crash.
+    struct SignedRequest: Sendable {
+        let method: HTTPMethod
+        let path: String
+        let body: String
+        let userAction: String
+    }
+
+    /// What the server acknowledged: only answers received count. A change whose answer the kill
+    /// cut off may or may not have been applied (`pending…`): either state passes, and the state
+    /// found after the restart is the one kept.
+    struct Ledger: Sendable {
+        var active: [String: String] = [:]
+        var deactivated: [String: String] = [:]
+        var names: [String: String] = [:]
+        var pendingNames: [String: String] = [:]
+        var pendingDeactivations: Set<String> = []
+        var roles: [String] = []
+        var signed: [SignedRequest] = []
+        var writes = 0
+    }
+
+    /// Kills per database (20; `SIGNET_CRASH_ROUNDS` for a longer search).
+    static let rounds = Int(ProcessInfo.processInfo.environment["SIGNET_CRASH_ROUNDS"] ?? "") ?? 20
+
+    @Test("SIGKILL under a write load, 20 times: acknowledged writes survive, used signatures stay used, revoked tokens stay revoked", arguments: ["sqlite", "postgres"])
+    func killedUnderLoad(database kind: String) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("signet-crash-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = kind == "sqlite" ? folder + "/signet.sqlite" : try await TestDatabase.createPostgres()
+        let cluster = try await Cluster.initialise(database: database, nodes: 1)
+        let ledger = NIOLockedValueBox(Ledger())
+        do {
+            var checked = 0
+            try await cluster.startNode(0)
+            for _ in 0..<Self.rounds {
+                let admin = try await cluster.admin(at: 0)
+                let load = Task { await Self.writeLoad(admin, cluster: cluster, ledger: ledger) }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
+                await cluster.killNode(0)
+                await load.value
+                try await cluster.startNode(0)
+                var acknowledged = ledger.withLockedValue { $0 }
+                try await Self.verify(&acknowledged, replaying: Array(acknowledged.signed.dropFirst(checked)), cluster: cluster)
+                checked = acknowledged.signed.count
+                ledger.withLockedValue { $0 = acknowledged }
+                if kind == "sqlite" { #expect(try Cluster.run(["check", "--database", database]).contains("sound")) }
+            }
+            let total = ledger.withLockedValue { $0 }
+            #expect(total.writes >= Self.rounds, "the load acknowledged only \(total.writes) writes in \(Self.rounds) rounds")
+            #expect(total.signed.count > 0 && !total.deactivated.isEmpty && !total.roles.isEmpty)
+            print("crash safety on \(kind): \(Self.rounds) kills, \(total.writes) acknowledged writes, \(total.signed.count) signatures replayed, \(total.deactivated.count) revoked tokens tried")
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    /// Three writers and a role maker until the node dies (their next request fails).
+    static func writeLoad(_ admin: SignetClient, cluster: Cluster, ledger: NIOLockedValueBox<Ledger>) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    while (try? await cycle(admin, cluster: cluster, ledger: ledger)) != nil {}
+                }
+            }
+            group.addTask {
+                while let role = try? await admin.permissions.create(CreatePermissionRequest(name: "crash-\(UUID().uuidString)", operations: ["Auth:Logs:Read"])) {
+                    ledger.withLockedValue {
+                        $0.roles.append(role.id)
+                        $0.writes += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// A PAT created, renamed with Fast Auth, renamed with a user action, and (every other one) deactivated.
+    static func cycle(_ admin: SignetClient, cluster: Cluster, ledger: NIOLockedValueBox<Ledger>) async throws {
+        let key = try PrivateKey.generate(.ed25519)
+        let pat = try await admin.personalAccessTokens.create(CreatePersonalAccessTokenRequest(name: "crash-\(UUID().uuidString)", publicKey: key.publicKey.pemRepresentation))
+        let token = try #require(pat.accessToken)
+        ledger.withLockedValue {
+            $0.active[pat.tokenId] = token
+            $0.names[pat.tokenId] = pat.name
+            $0.writes += 1
+        }
+        let signer = KeySigner(credentialID: cluster.adminCredentialId, privateKey: cluster.adminKey)
+        let path = "/auth/pats/\(pat.tokenId)"
+        for style in ["fast", "action"] {
+            let name = "\(style)-\(UUID().uuidString)"
+            let body = #"{"name":"\#(name)"}"#
+            let userAction = try await style == "fast" ? fastAuth(path: path, body: body, cluster: cluster, signer: signer)
+                : userAction(admin, path: path, body: body, signer: signer)
+            let request = SignedRequest(method: .PUT, path: path, body: body, userAction: userAction)
+            ledger.withLockedValue { $0.pendingNames[pat.tokenId] = name }
+            guard try await send(request, token: try #require(admin.authToken), cluster: cluster).status == 200 else { throw ClusterError(description: "refused") }
+            ledger.withLockedValue {
+                $0.names[pat.tokenId] = name
+                $0.pendingNames[pat.tokenId] = nil
+                $0.signed.append(request)
+                $0.writes += 1
+            }
+        }
+        guard Bool.random() else { return }
+        ledger.withLockedValue { _ = $0.pendingDeactivations.insert(pat.tokenId) }
+        _ = try await admin.personalAccessTokens.deactivate(pat.tokenId)
+        ledger.withLockedValue {
+            $0.pendingDeactivations.remove(pat.tokenId)
+            $0.deactivated[pat.tokenId] = $0.active.removeValue(forKey: pat.tokenId)
+            $0.writes += 1
+        }
+    }
+
+    static func fastAuth(path: String, body: String, cluster: Cluster, signer: KeySigner) async throws -> String {
+        let request = FastAuth.Request(method: "PUT", host: "127.0.0.1", target: path, body: Array(body.utf8), orgId: cluster.orgId)
+        let clientData = FastAuth.clientData(for: request, timestamp: Date(), nonce: Identifier.randomBytes(16))
+        let (signature, algorithm) = try await signer.signFastAuth(clientData)
+        return FastAuth.header(credId: signer.credentialID, clientData: clientData, signature: signature, algorithm: algorithm)
+    }
+
+    static func userAction(_ admin: SignetClient, path: String, body: String, signer: KeySigner) async throws -> String {
+        let challenge = try await admin.auth.createUserActionChallenge(
+            CreateUserActionChallengeRequest(userActionPayload: body, userActionHttpMethod: "PUT", userActionHttpPath: path)
+        )
+        let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try await signer.sign(challenge))
+        return try await admin.auth.signUserActionChallenge(answer).userAction
+    }
+
+    static func send(_ request: SignedRequest?, method: HTTPMethod = .GET, path: String = "", token: String, cluster: Cluster) async throws -> (status: UInt, body: String) {
+        var outgoing = HTTPClientRequest(url: cluster.url(0) + (request?.path ?? path))
+        outgoing.method = request?.method ?? method
+        outgoing.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let request {
+            outgoing.headers.add(name: "Content-Type", value: "application/json")
+            outgoing.headers.add(name: "X-DFNS-USERACTION", value: request.userAction)
+            outgoing.body = .bytes(ByteBuffer(string: request.body))
+        }
+        let response = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(120))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (response.status.code, String(buffer: body))
+    }
+
+    /// After a restart: replays refused, then every acknowledged state present (a cut-off change
+    /// resolved to what the store kept).
+    static func verify(_ ledger: inout Ledger, replaying replays: [SignedRequest], cluster: Cluster) async throws {
+        let admin = try await cluster.admin(at: 0)
+        let adminToken = try #require(admin.authToken)
+        for replay in replays {
+            let answer = try await send(replay, token: adminToken, cluster: cluster)
+            #expect([401, 403].contains(answer.status), "a used signature worked again after the crash: \(answer.status) \(answer.body)")
+        }
+        for (tokenId, token) in ledger.active {
+            let pat = try await admin.personalAccessTokens.get(tokenId)
+            let names = [ledger.names[tokenId], ledger.pendingNames[tokenId]].compactMap { $0 }
+            #expect(names.contains(pat.name), "PAT \(tokenId) is named \(pat.name), acknowledged \(names)")
+            ledger.names[tokenId] = pat.name
+            ledger.pendingNames[tokenId] = nil
+            if !pat.isActive, ledger.pendingDeactivations.contains(tokenId) {
+                ledger.deactivated[tokenId] = token
+                ledger.active[tokenId] = nil
+            } else {
+                #expect(pat.isActive, "acknowledged active PAT \(tokenId) is inactive")
+                #expect(try await send(nil, path: "/auth/whoami", token: token, cluster: cluster).status == 200)
+            }
+            ledger.pendingDeactivations.remove(tokenId)
+        }
+        for (tokenId, token) in ledger.deactivated {
+            #expect(try await admin.personalAccessTokens.get(tokenId).isActive == false, "deactivated \(tokenId) came back")
+            #expect(try await send(nil, path: "/auth/whoami", token: token, cluster: cluster).status == 401, "revoked \(tokenId) works")
+        }
+        for role in ledger.roles { _ = try await admin.permissions.get(role) }
+    }
+}
