@@ -17,9 +17,10 @@ struct RevocationHistory: Sendable {
         let subject: Int
         let node: Int
         let start: ContinuousClock.Instant
+        /// When the answer arrived.
+        let end: ContinuousClock.Instant
         let allowed: Bool
-        /// When the answer arrived, and the server's `X-Request-Id` (to find it in the node's log).
-        var end: ContinuousClock.Instant? = nil
+        /// The server's `X-Request-Id`, to find the request in the node's log.
         var requestId: String? = nil
     }
 
@@ -29,7 +30,7 @@ struct RevocationHistory: Sendable {
         let change: Change
         var description: String {
             "subject \(read.subject): read on node \(read.node) allowed \(read.start - change.end) after a revocation on node \(change.node) was acknowledged"
-                + " (answered \(read.end.map { "\($0 - read.start)" } ?? "?") later, request \(read.requestId ?? "?"))"
+                + " (answered \(read.end - read.start) later, request \(read.requestId ?? "?"))"
         }
     }
 
@@ -48,8 +49,11 @@ struct RevocationHistory: Sendable {
     var reads: [Read] = []
 
     /// Checks every read against the windows in which its subject was revoked: from a revocation's
-    /// acknowledgement to the start of the change that restored it. On the node that made the change
-    /// no allowed read may begin in the window at all; on another node none after `bound`.
+    /// acknowledgement to the start of the change that restored it. A read inside a window (begun
+    /// after the acknowledgement, answered before the restoring change began) may not be allowed:
+    /// on the node that made the change at all, on another node once `bound` has passed. A read
+    /// that overlaps the restoring change may see either state (a request the client queued while a
+    /// node restarted reaches it seconds after it began).
     func check(bound: Duration) -> Verdict {
         var verdict = Verdict()
         let bySubject = Dictionary(grouping: changes, by: \.subject).mapValues { $0.sorted { $0.start < $1.start } }
@@ -61,7 +65,7 @@ struct RevocationHistory: Sendable {
             }
         }
         for read in reads {
-            for window in windows[read.subject] ?? [] where read.start > window.change.end && window.until.map({ read.start < $0 }) ?? true {
+            for window in windows[read.subject] ?? [] where read.start > window.change.end && window.until.map({ read.end < $0 }) ?? true {
                 guard read.allowed else {
                     verdict.refusedWhileRevoked += 1
                     continue
