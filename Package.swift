@@ -240,7 +240,7 @@ if Context.environment["SIGNET_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "SignetFuzz",
-            dependencies: ["SignetCore"],
+            dependencies: ["SignetCore", "SignetAPI"],
             path: "Fuzz/Sources/SignetFuzz",
             swiftSettings: fuzzFlags + [.unsafeFlags(["-parse-as-library"])],
             linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]

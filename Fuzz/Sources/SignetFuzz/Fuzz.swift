@@ -1,47 +1,41 @@
+import Foundation
 import SignetCore
 
-// libFuzzer entry point: every input is tried as CBOR, as authenticator data, as COSE key CBOR,
-// and as the attestation object of a registration whose client data is valid, so it reaches the
-// attestation formats. Anything but a clean return or a thrown error (a trap, an overflow, a
-// hang) is a finding. Built and run by Fuzz/run.sh.
+// libFuzzer entry point. `SIGNET_FUZZ_TARGET` names one target of ``FuzzTarget`` (each has its own
+// corpus and coverage); unset, every input goes to every target. Built and run by Fuzz/run.sh.
 
-private let relyingParty = try? RelyingParty(id: "localhost", name: "Fuzz", origins: ["http://localhost:8080"])
-private let challenge = "fuzz-challenge"
-private let clientData = Array(
-    #"{"type":"webauthn.create","challenge":"\#(Base64URL.encode(challenge))","origin":"http://localhost:8080","crossOrigin":false}"#.utf8)
+private let targets: [FuzzTarget] = {
+    guard let name = ProcessInfo.processInfo.environment["SIGNET_FUZZ_TARGET"], !name.isEmpty else { return FuzzTarget.allCases }
+    guard let target = FuzzTarget(rawValue: name) else {
+        FileHandle.standardError.write(Data("unknown SIGNET_FUZZ_TARGET \(name); one of \(FuzzTarget.allCases.map(\.rawValue))\n".utf8))
+        exit(2)
+    }
+    return [target]
+}()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func signetFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    // The other parsers that read untrusted input: PEM and SPKI keys, strict JSON and the signed-payload
-    // comparison, and the key signers' clientData.
-    let text = String(decoding: bytes, as: UTF8.self)
-    _ = try? PublicKey(pem: text)
-    _ = try? PublicKey(spki: bytes)
-    if let json = try? JSONValue(parsing: bytes) { _ = json == json }
-    _ = SignedPayload.meaning(of: bytes)
-    if let value = try? CBORDecoder.decode(bytes) { _ = try? COSEKey(value) }
-    _ = try? AuthenticatorData(bytes)
-    if let relyingParty, let assertionKey {
-        _ = try? WebAuthn.verifyRegistration(
-            clientData: clientData, attestationObject: bytes, credentialId: Array(bytes.prefix(16)), issuedChallenge: challenge,
-            relyingParty: relyingParty)
-        _ = try? WebAuthn.verifyAssertion(
-            clientData: clientData, authenticatorData: bytes, signature: Array(bytes.suffix(64)),
-            publicKey: assertionKey, issuedChallenge: challenge, relyingParty: relyingParty, storedSignCount: 0,
-            userHandle: nil, expectedUserHandle: [])
-    }
+    for target in targets { target.run(bytes) }
     return 0
 }
 
-/// Parsed once, not on every execution.
-private let assertionKey = try? PublicKey(pem: fuzzKey)
-
-private let fuzzKey = """
-    -----BEGIN PUBLIC KEY-----
-    MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=
-    -----END PUBLIC KEY-----
-    """
+/// Writes the seeds no captured vector provides into `folder`: a JWT the fuzz authority accepts,
+/// a well-formed Fast Auth header, query values and gateway paths.
+private func writeSeeds(to folder: String) -> CInt {
+    let request = FastAuth.Request(method: "PUT", host: "localhost", target: "/auth/pats/x", body: Array(#"{"name":"a"}"#.utf8), orgId: "or-x")
+    let clientData = FastAuth.clientData(for: request, timestamp: Date(timeIntervalSince1970: 1_800_000_000), nonce: Array(repeating: 1, count: 16))
+    var seeds = [
+        "fastauth": FastAuth.header(credId: "cr-fuzz", clientData: clientData, signature: Array(repeating: 2, count: 64), algorithm: nil),
+        "date": "2026-01-31T00:00:00.123Z", "seconds": "1700000000.5", "limit": "100", "page": Base64URL.encode("us-fuzz"),
+        "route": "/wallets/{walletId}/transfers", "path": "/wallets/wa-1/transfers", "query": "a=1&b=%41",
+    ]
+    seeds["jwt"] = JWTFuzz.seed()
+    for (name, text) in seeds {
+        guard FileManager.default.createFile(atPath: folder + "/seed-" + name, contents: Data(text.utf8)) else { return 1 }
+    }
+    return 0
+}
 
 // SwiftPM links an executable target's entry point as `<Module>_main`; hand control to libFuzzer's driver.
 @_silgen_name("LLVMFuzzerRunDriver")
@@ -52,7 +46,9 @@ private func runDriver(
 
 @_cdecl("SignetFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    let arguments = CommandLine.arguments
+    if arguments.count == 3, arguments[1] == "--write-seeds" { return writeSeeds(to: arguments[2]) }
     var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments) { data, size in signetFuzz(data, size) }
+    var vector = argv
+    return runDriver(&count, &vector) { data, size in signetFuzz(data, size) }
 }

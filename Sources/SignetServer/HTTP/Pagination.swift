@@ -13,7 +13,7 @@ struct Pagination: Sendable {
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
         if let text = query.get("limit") {
-            guard let value = Int(text), (1...Self.maximumLimit).contains(value) else {
+            guard let value = QueryValues.limit(text, maximum: Self.maximumLimit) else {
                 throw APIError.badRequest("limit must be an integer between 1 and \(Self.maximumLimit)")
             }
             limit = value
@@ -21,7 +21,7 @@ struct Pagination: Sendable {
             limit = Self.defaultLimit
         }
         if let token = query.get("paginationToken"), !token.isEmpty {
-            guard let bytes = Base64URL.decode(token), let id = String(bytes: bytes, encoding: .utf8), id.utf8.count <= 64 else {
+            guard let id = QueryValues.pageToken(token) else {
                 throw APIError.badRequest("paginationToken is not one this server issued")
             }
             afterId = id

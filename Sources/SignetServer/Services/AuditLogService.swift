@@ -78,26 +78,13 @@ struct AuditLogService: Sendable {
         )
     }
 
-    /// The dates a query may name, as Unix seconds: 1970-01-01 to 9999-12-31T23:59:59Z.
-    static let representableSeconds: ClosedRange<Double> = 0...253_402_300_799
-
-    /// Reads an ISO-8601 date (with or without fractional seconds) or Unix seconds, between 1970
-    /// and the year 9999. `nan`, `inf` and out-of-range numbers are refused with a 400.
+    /// Reads an ISO-8601 date or Unix seconds, between 1970 and the year 9999 (``QueryValues/date(_:)``);
+    /// anything else is refused with a 400 naming `field`.
     static func date(_ text: String?, field: String) throws -> Date? {
         guard let text, !text.isEmpty else { return nil }
-        let message = "\(field) must be an ISO-8601 date such as 2026-01-31T00:00:00Z, or Unix seconds, between 1970 and 9999"
-        guard text.utf8.count <= 64 else { throw APIError.badRequest(message) }
-        var date: Date?
-        if text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }),
-            let seconds = Double(text)
-        {
-            date = seconds.isFinite ? Date(timeIntervalSince1970: seconds) : nil
-        } else if let parsed = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            date = parsed
-        } else {
-            date = try? Date(text, strategy: Date.ISO8601FormatStyle())
+        guard let date = QueryValues.date(text) else {
+            throw APIError.badRequest("\(field) must be an ISO-8601 date such as 2026-01-31T00:00:00Z, or Unix seconds, between 1970 and 9999")
         }
-        guard let date, representableSeconds.contains(date.timeIntervalSince1970) else { throw APIError.badRequest(message) }
         return date
     }
 
