@@ -229,8 +229,8 @@ if Context.environment["SIGNET_BENCHMARKS"] == "1" {
     )
 }
 
-// The WebAuthn parser fuzzer (`Fuzz/`), built only when asked for, with libFuzzer instrumentation on
-// SignetCore and the harness:   Fuzz/run.sh --seconds 60   (or --runs 10000000)
+// The fuzzer of the parsers of untrusted input (`Fuzz/`, seven targets), built only when asked for,
+// with libFuzzer instrumentation on SignetCore and the harness:   Fuzz/run.sh --seconds 10 [--target NAME]
 if Context.environment["SIGNET_FUZZ"] == "1" {
     let fuzzFlags: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer"])]
     for index in package.targets.indices where package.targets[index].name == "SignetCore" {

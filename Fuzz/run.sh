@@ -26,13 +26,20 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+for target in $TARGETS; do
+    case " keys json jwt query gateway fastauth webauthn " in
+        *" $target "*) ;;
+        *) echo "unknown fuzz target $target: one of keys json jwt query gateway fastauth webauthn" >&2; exit 2 ;;
+    esac
+done
+
 echo "==> Building the fuzzer ($mode, libFuzzer instrumentation on SignetCore)"
 SIGNET_FUZZ=1 swift build -c "$mode" --build-path .build/fuzz --product signet-fuzz >/dev/null
 fuzzer=.build/fuzz/"$mode"/signet-fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p .build/fuzz/findings "$work/seeds"
-"$fuzzer" --write-seeds "$work/seeds"
+"$fuzzer" --write-seeds "$work/seeds" || { echo "the fuzzer could not write its seeds" >&2; exit 1; }
 for target in $TARGETS; do
     mkdir -p "$work/$target"
     cp Fuzz/corpus/* "$work/seeds"/* "$work/$target"/

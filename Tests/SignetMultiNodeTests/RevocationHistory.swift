@@ -22,6 +22,8 @@ struct RevocationHistory: Sendable {
         let allowed: Bool
         /// The server's `X-Request-Id`, to find the request in the node's log.
         var requestId: String? = nil
+        /// The HTTP status.
+        var status: UInt? = nil
     }
 
     /// A read allowed although it began after a revocation's acknowledgement plus the bound.

@@ -94,6 +94,26 @@ struct OpenAPITests {
         }
     }
 
+    @Test("Every JSON body's schema accepts an empty object exactly when its decoder does (required fields agree)")
+    func requiredFieldsAgree() throws {
+        let document = OpenAPIDocument.build().document
+        let validator = SchemaValidator(document: document)
+        func decodes<T: Decodable>(_ type: T.Type) -> Bool { (try? SignetJSON.decoder().decode(T.self, from: Data("{}".utf8))) != nil }
+        var checked = 0
+        for rule in Endpoints.all {
+            guard let type = rule.bodyModel.type as? any Decodable.Type, !(rule.bodyModel.type is NoBody.Type),
+                let schema = Self.operation(document, rule)?["requestBody"]?["content"]?["application/json"]?["schema"]
+            else { continue }
+            let schemaAccepts = validator.problems(.object([:]), against: schema).isEmpty
+            #expect(schemaAccepts == decodes(type), "\(rule.route): the schema \(schemaAccepts ? "accepts" : "refuses") {}, the decoder does not")
+            checked += 1
+        }
+        #expect(checked > 30)
+        let explain = Self.operation(document, try #require(Endpoints.all.first { $0.name == "explain" }))
+        guard case .array(let parameters)? = explain?["parameters"] else { throw SchemaError.unsupported("no parameters") }
+        #expect(parameters.contains { $0["name"] == .string("operation") && $0["required"] == .bool(true) })
+    }
+
     @Test("Served at /openapi.json without a token, and docs/openapi.json is the same document")
     func servedAndKept() async throws {
         let data = OpenAPIDocument.data()

@@ -30,7 +30,9 @@ private func writeSeeds(to folder: String) -> CInt {
         "date": "2026-01-31T00:00:00.123Z", "seconds": "1700000000.5", "limit": "100", "page": Base64URL.encode("us-fuzz"),
         "route": "/wallets/{walletId}/transfers", "path": "/wallets/wa-1/transfers", "query": "a=1&b=%41",
     ]
-    seeds["jwt"] = JWTFuzz.seed()
+    // Without a token the authority accepts, the jwt target would reach no check: fail instead.
+    guard let token = JWTFuzz.seed() else { return 1 }
+    seeds["jwt"] = token
     for (name, text) in seeds {
         guard FileManager.default.createFile(atPath: folder + "/seed-" + name, contents: Data(text.utf8)) else { return 1 }
     }

@@ -101,8 +101,10 @@ public struct TypeWitness: Sendable, Hashable {
     /// Keeps `type`.
     public init(_ type: any Sendable.Type) { self.type = type }
 
+    /// The same type.
     public static func == (lhs: TypeWitness, rhs: TypeWitness) -> Bool { ObjectIdentifier(lhs.type) == ObjectIdentifier(rhs.type) }
 
+    /// Hashes the type's identity.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(type)) }
 }
 

@@ -150,24 +150,33 @@ struct BackupCommand: AsyncParsableCommand {
     }
 }
 
-/// `signet check`: whether a store is whole (after a crash, before a restore).
+/// `signet check`: whether a SQLite store is whole (after a crash or a disk error, before relying on a backup).
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check that a store is whole: SQLite's integrity check of every page, index and constraint.",
+        abstract: "Check that a SQLite store is whole: SQLite's integrity check of every page, index and constraint.",
         discussion: """
-            Safe while the server runs (it reads on a connection of its own). Exit status 0 when the store is \
-            sound, 1 when it is not (each problem printed). A PostgreSQL store is checked by PostgreSQL itself \
-            (its write-ahead log, and page checksums if enabled): this only connects to it.
+            It writes nothing (no migration: a backup checked is a backup unchanged) and is safe while the \
+            server runs. Exit status 0 when the store is sound, 1 when it is not (each problem printed). \
+            PostgreSQL keeps its own pages whole (its write-ahead log, and page checksums if enabled): use \
+            PostgreSQL's tools (pg_amcheck) there.
             """
     )
-    @Option(help: "The store: a SQLite file or a postgres:// URL (env SIGNET_DATABASE).")
+    @Option(help: "The store: a SQLite file (env SIGNET_DATABASE).")
     var database: String = Environment.defaultDatabase
 
     func run() async throws {
         let location = try DatabaseLocation(database)
-        if case .sqlite(let path) = location.store, !FileManager.default.fileExists(atPath: path) { throw UsageError("no store at \(path)") }
-        let problems = try await SQLStore.with(location.store, logger: quietLogger()) { store in try await store.integrityProblems() }
+        guard case .sqlite(let path) = location.store else {
+            throw UsageError("signet check checks SQLite stores; check PostgreSQL with pg_amcheck (docs/operations.md)")
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw UsageError("no store at \(path)") }
+        let problems: [String]
+        do {
+            problems = try await SQLStore.integrityProblems(sqlitePath: path, logger: quietLogger())
+        } catch {
+            throw CommandFailure("\(path) could not be read as a SQLite database: \(error)")
+        }
         guard problems.isEmpty else {
             for problem in problems { print(problem) }
             throw CommandFailure("the store is damaged: \(problems.count) problem(s); restore the latest backup (docs/operations.md)")

@@ -37,6 +37,9 @@ enum OpenAPIRoutes {
         ],
     ]
 
+    /// The filters a route refuses to answer without.
+    static let requiredFilters: [String: Set<String>] = ["explain": ["operation"]]
+
     private static let text = JSONValue.object(["type": .string("string")])
     /// An ISO 8601 time or Unix seconds (``AuditLogService/date(_:field:)``).
     private static let time = JSONValue.object([
@@ -58,7 +61,8 @@ enum OpenAPIRoutes {
             parameters.append(parameter("paginationToken", in: "query", required: false, schema: text, description: "the previous page's `nextPageToken`"))
         }
         for filter in filters[rule.name] ?? [] {
-            parameters.append(parameter(filter.name, in: "query", required: false, schema: filter.schema, description: filter.description))
+            let required = requiredFilters[rule.name]?.contains(filter.name) ?? false
+            parameters.append(parameter(filter.name, in: "query", required: required, schema: filter.schema, description: filter.description))
         }
         for name in rule.unsignedQuery.sorted() {
             parameters.append(parameter(name, in: "query", required: false, schema: choice(["true", "false"]), description: "not part of the signature"))

@@ -193,8 +193,22 @@ extension CreateCredentialCodeRequest: OpenAPISchemaDescribed {
         ])
         return .object([
             "type": .string("object"), "properties": .object(["expiration": time]), "required": .array([.string("expiration")]),
+            "additionalProperties": .bool(false),
         ])
     }
 
     static var openAPIPlaceholder: CreateCredentialCodeRequest { CreateCredentialCodeRequest(expiration: Date(timeIntervalSince1970: 0)) }
+}
+
+extension UpdateOrganizationSettingsRequest: OpenAPISchemaDescribed {
+    /// `maximumPatLifetimeDays` is required; `null` removes the limit (its decoder checks the key's presence).
+    static var openAPISchema: JSONValue {
+        let days = SchemaBuilder.nullable(.object(["type": .string("integer"), "minimum": .number("1")]))
+        return .object([
+            "type": .string("object"), "properties": .object(["maximumPatLifetimeDays": days]),
+            "required": .array([.string("maximumPatLifetimeDays")]), "additionalProperties": .bool(false),
+        ])
+    }
+
+    static var openAPIPlaceholder: UpdateOrganizationSettingsRequest { UpdateOrganizationSettingsRequest(maximumPatLifetimeDays: nil) }
 }

@@ -1,5 +1,8 @@
 import Foundation
+package import Logging
+import NIOPosix
 import SQLKit
+import SQLiteKit
 
 #if canImport(Glibc)
     import Glibc
@@ -46,13 +49,25 @@ extension SQLStore {
         }
     }
 
-    /// What SQLite's `PRAGMA integrity_check` finds wrong (every page, index, and `NOT NULL` and
-    /// `UNIQUE` constraint), on a connection of its own; empty for a sound store. PostgreSQL keeps
-    /// its own pages whole (write-ahead log, checksums if enabled): nothing to report here.
-    package func integrityProblems() async throws -> [String] {
-        guard let sqlite = driver as? SQLiteDriver else { return [] }
-        let rows = try await sqlite.withOwnConnection { database in try await database.raw("PRAGMA integrity_check").all() }
-        let lines = try rows.map { try $0.decode(column: "integrity_check", as: String.self) }
-        return lines == ["ok"] ? [] : lines
+    /// What SQLite's `PRAGMA integrity_check` finds wrong in the store at `path` (every page,
+    /// index, and `NOT NULL` and `UNIQUE` constraint); empty for a sound store. It opens a connection
+    /// of its own and writes nothing: no migration, no journal-mode change, so a backup checked is a
+    /// backup unchanged, and it is safe beside a running server.
+    package static func integrityProblems(sqlitePath path: String, logger: Logger) async throws -> [String] {
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path),
+            threadPool: .singleton,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
+        do {
+            let rows = try await connection.sql().raw("PRAGMA integrity_check").all()
+            let lines = try rows.map { try $0.decode(column: "integrity_check", as: String.self) }
+            try await connection.close()
+            return lines == ["ok"] ? [] : lines
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 }
