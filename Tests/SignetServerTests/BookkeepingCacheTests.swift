@@ -52,7 +52,10 @@ struct BookkeepingCacheTests {
             }
             #expect(try await server.store.registrationCode(userId: invited.userId)?.failures == 3)
             #expect(fewest == 0, "bookkeeping emptied the cache")
-            #expect(announced.withLockedValue { $0 }.isEmpty, "bookkeeping announced \(announced.withLockedValue { $0 })")
+            // Webhook deliveries of the earlier writes (the PAT's creation, the invitation) may still be
+            // announced, late over PostgreSQL's notifications; no cache acts on them.
+            let cacheChanges = announced.withLockedValue { $0 }.filter { $0 != .webhookEvents }
+            #expect(cacheChanges.isEmpty, "bookkeeping announced \(cacheChanges)")
 
             // An authorization write (a deactivation) empties it: the next list is read again.
             #expect(try await api.signed(.put, "/auth/pats/\(pat.tokenId)/deactivate", as: admin).status == .ok)
