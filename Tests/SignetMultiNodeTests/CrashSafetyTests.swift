@@ -10,7 +10,7 @@ import SignetTestFixtures
 import Testing
 
 /// `signet serve` killed with SIGKILL at random moments under a write load (PAT creation, renames
-/// signed with Fast Auth and with a three-request user action, deactivations, role creation), then
+/// signed with Fast Auth and with a three-request user action, deactivations, roles made and narrowed), then
 /// started again: everything it acknowledged is there, no signature it accepted works again, no
 /// token it revoked works, and (SQLite) `signet check` finds the store whole.
 @Suite("Crash safety", .serialized)
@@ -36,6 +36,9 @@ struct CrashSafetyTests {
         var pendingNames: [String: String] = [:]
         var pendingDeactivations: Set<String> = []
         var roles: [String] = []
+        /// Roles made with two operations and narrowed to one (acknowledged, or cut off).
+        var narrowed: Set<String> = []
+        var pendingNarrowings: Set<String> = []
         var signed: [SignedRequest] = []
         var writes = 0
     }
@@ -81,8 +84,11 @@ struct CrashSafetyTests {
             }
             let total = ledger.withLockedValue { $0 }
             #expect(total.writes >= Self.rounds, "the load acknowledged only \(total.writes) writes in \(Self.rounds) rounds")
-            #expect(total.signed.count > 0 && !total.deactivated.isEmpty && !total.roles.isEmpty)
-            print("crash safety on \(kind): \(Self.rounds) kills, \(total.writes) acknowledged writes, \(total.signed.count) signatures replayed, \(total.deactivated.count) revoked tokens tried")
+            #expect(total.signed.count > 0 && !total.deactivated.isEmpty && !total.narrowed.isEmpty)
+            print(
+                "crash safety on \(kind): \(Self.rounds) kills, \(total.writes) acknowledged writes, \(total.signed.count) signatures replayed, "
+                    + "\(total.deactivated.count) revoked tokens tried, \(total.narrowed.count) narrowed roles"
+            )
         } catch {
             await cluster.shutdown()
             throw error
@@ -90,7 +96,8 @@ struct CrashSafetyTests {
         await cluster.shutdown()
     }
 
-    /// Three writers and a role maker until the node dies (their next request fails).
+    /// Three writers and a role maker (each role made with two operations, then narrowed to one)
+    /// until the node dies (their next request fails).
     static func writeLoad(_ admin: SignetClient, cluster: Cluster, ledger: NIOLockedValueBox<Ledger>) async {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<3 {
@@ -99,9 +106,17 @@ struct CrashSafetyTests {
                 }
             }
             group.addTask {
-                while let role = try? await admin.permissions.create(CreatePermissionRequest(name: "crash-\(UUID().uuidString)", operations: ["Auth:Logs:Read"])) {
+                let wide = ["Auth:Logs:Read", "Auth:Users:Read"]
+                while let role = try? await admin.permissions.create(CreatePermissionRequest(name: "crash-\(UUID().uuidString)", operations: wide)) {
                     ledger.withLockedValue {
                         $0.roles.append(role.id)
+                        $0.pendingNarrowings.insert(role.id)
+                        $0.writes += 1
+                    }
+                    guard (try? await admin.permissions.update(role.id, UpdatePermissionRequest(operations: ["Auth:Logs:Read"]))) != nil else { break }
+                    ledger.withLockedValue {
+                        $0.pendingNarrowings.remove(role.id)
+                        $0.narrowed.insert(role.id)
                         $0.writes += 1
                     }
                 }
@@ -203,6 +218,11 @@ struct CrashSafetyTests {
             #expect(try await admin.personalAccessTokens.get(tokenId).isActive == false, "deactivated \(tokenId) came back")
             #expect(try await send(nil, path: "/auth/whoami", token: token, cluster: cluster).status == 401, "revoked \(tokenId) works")
         }
-        for role in ledger.roles { _ = try await admin.permissions.get(role) }
+        for role in ledger.roles {
+            let operations = Set(try await admin.permissions.get(role).operations)
+            if ledger.pendingNarrowings.remove(role) != nil, operations.count == 1 { ledger.narrowed.insert(role) }
+            let expected: Set<String> = ledger.narrowed.contains(role) ? ["Auth:Logs:Read"] : ["Auth:Logs:Read", "Auth:Users:Read"]
+            #expect(operations == expected, "role \(role) has \(operations), acknowledged \(expected)")
+        }
     }
 }

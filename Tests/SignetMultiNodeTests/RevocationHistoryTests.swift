@@ -11,7 +11,8 @@ import Testing
 
 /// Revocation proven on a history: readers with many tokens on two nodes over one PostgreSQL race
 /// an administrator who deactivates and reactivates PATs, narrows and widens roles, and deactivates
-/// and reactivates a person, while one node is killed and started again. Every request's start and
+/// and reactivates a person, and a person who rotates their key (which ends the session the old key
+/// opened), while one node is killed and started again. Every request's start and
 /// answer is recorded, and ``RevocationHistory`` checks that none that began after a revocation was
 /// acknowledged was allowed: on the node that made the change at once, on the other within the
 /// documented bound (docs/security.md, "The authorization cache").
@@ -27,7 +28,7 @@ struct RevocationHistoryTests {
     /// Whose access changes, how, and the request that shows it.
     struct Subject: Sendable {
         enum Kind: Sendable {
-            case pat(String), role(String), person(String)
+            case pat(String), role(String), person(String), session
         }
         let kind: Kind
         let tokens: [String]
@@ -68,14 +69,15 @@ struct RevocationHistoryTests {
         do {
             for node in 0...1 { try await cluster.startNode(node, arguments: Self.arguments) }
             let admin = try await cluster.admin(at: 0)
-            let subjects = try await Self.subjects(cluster, admin: admin)
+            let pool = SubjectPool(fixed: try await Self.subjects(cluster, admin: admin))
+            let rotation = try await Self.startRotation(cluster, admin: admin, pool: pool)
             let history = NIOLockedValueBox(RevocationHistory())
             let began = ContinuousClock.now
             let deadline = began + .seconds(Self.seconds)
             let restart = NIOLockedValueBox<[Duration]>([])
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await Self.administer(subjects, admin: admin, until: deadline, history: history) }
-                for _ in 0..<12 { group.addTask { await Self.read(subjects, cluster: cluster, until: deadline, history: history) } }
+                group.addTask { try await Self.administer(pool, rotation, admin: admin, cluster: cluster, until: deadline, history: history) }
+                for _ in 0..<12 { group.addTask { await Self.read(pool, cluster: cluster, until: deadline, history: history) } }
                 group.addTask {
                     try await Task.sleep(for: .seconds(Self.seconds) * 0.4)
                     restart.withLockedValue { $0.append(ContinuousClock.now - began) }
@@ -96,6 +98,8 @@ struct RevocationHistoryTests {
             if !verdict.violations.isEmpty { try? FileManager.default.copyItem(atPath: cluster.directory, toPath: kept) }
             #expect(verdict.violations.isEmpty, "\(verdict.violations.count) violations: \(details); node 1 killed and back at \(restart.withLockedValue { $0 }); logs in \(kept)")
             #expect(recorded.changes.count >= 10 && verdict.refusedWhileRevoked > 0, "changes \(recorded.changes.count)")
+            let rotations = recorded.changes.filter { $0.subject >= pool.fixedCount }.count
+            #expect(rotations > 0, "no key was rotated")
             #expect(Set(recorded.reads.map(\.node)) == [0, 1])
             // Only the answers access gives (a server refusing everything, or answering 404 or 500, passes nothing).
             let unexpected = recorded.reads.filter { ![200, 401, 403].contains($0.status ?? 0) }
@@ -104,7 +108,7 @@ struct RevocationHistoryTests {
             #expect(allowed * 5 >= recorded.reads.count, "only \(allowed) of \(recorded.reads.count) reads were allowed")
             print(
                 "revocation history: \(recorded.reads.count + recorded.changes.count) operations in \(Self.seconds) s "
-                    + "(\(recorded.reads.count) reads, \(recorded.changes.count) changes), \(verdict.violations.count) violations, "
+                    + "(\(recorded.reads.count) reads, \(recorded.changes.count) changes, \(rotations) of them key rotations), \(verdict.violations.count) violations, "
                     + "\(verdict.refusedWhileRevoked) reads refused while revoked, \(verdict.allowedWithinBound) allowed within the bound; "
                     + "longest allowed lag: same node \(verdict.longestSameNode), other node \(verdict.longestOtherNode)"
             )
@@ -146,33 +150,47 @@ struct RevocationHistoryTests {
 
     static func newKey() throws -> String { try PrivateKey.generate(.ed25519).publicKey.pemRepresentation }
 
-    /// The administrator on node 0: a random subject's access taken away or given back, every 20–150 ms.
-    static func administer(_ subjects: [Subject], admin: SignetClient, until deadline: ContinuousClock.Instant, history: NIOLockedValueBox<RevocationHistory>) async throws {
+    /// The administrator on node 0: a random subject's access taken away or given back, every 20–150
+    /// ms; one time in eight instead, the rotating person's key is rotated.
+    static func administer(
+        _ pool: SubjectPool,
+        _ rotation: KeyRotation,
+        admin: SignetClient,
+        cluster: Cluster,
+        until deadline: ContinuousClock.Instant,
+        history: NIOLockedValueBox<RevocationHistory>
+    ) async throws {
         var revoked = Set<Int>()
+        var rotation = rotation
         while ContinuousClock.now < deadline {
-            let index = Int.random(in: subjects.indices)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...150)))
+            if Int.random(in: 0..<8) == 0 {
+                rotation = try await rotate(rotation, cluster: cluster, pool: pool, history: history)
+                continue
+            }
+            let index = Int.random(in: 0..<pool.fixedCount)
             let revoke = !revoked.contains(index)
             let start = ContinuousClock.now
-            switch subjects[index].kind {
+            switch pool.fixed(index).kind {
             case .pat(let id): _ = try await revoke ? admin.personalAccessTokens.deactivate(id) : admin.personalAccessTokens.activate(id)
             case .role(let id):
                 _ = try await admin.permissions.update(id, UpdatePermissionRequest(operations: [revoke ? "Auth:Logs:Read" : "Auth:Users:Read"]))
             case .person(let id): _ = try await revoke ? admin.users.deactivate(id) : admin.users.activate(id)
+            case .session: Issue.record("sessions are revoked by rotation only")
             }
             let change = RevocationHistory.Change(subject: index, revoke: revoke, node: 0, start: start, end: ContinuousClock.now)
             history.withLockedValue { $0.changes.append(change) }
             if revoke { revoked.insert(index) } else { revoked.remove(index) }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 20...150)))
         }
     }
 
     /// A reader: a random subject's token on a random node, again and again; only answers count.
-    static func read(_ subjects: [Subject], cluster: Cluster, until deadline: ContinuousClock.Instant, history: NIOLockedValueBox<RevocationHistory>) async {
+    static func read(_ pool: SubjectPool, cluster: Cluster, until deadline: ContinuousClock.Instant, history: NIOLockedValueBox<RevocationHistory>) async {
         while ContinuousClock.now < deadline {
-            let index = Int.random(in: subjects.indices)
+            let (index, subject) = pool.pick()
             let node = Int.random(in: 0...1)
-            var request = HTTPClientRequest(url: cluster.url(node) + subjects[index].path)
-            request.headers.add(name: "Authorization", value: "Bearer \(subjects[index].tokens.randomElement() ?? "")")
+            var request = HTTPClientRequest(url: cluster.url(node) + subject.path)
+            request.headers.add(name: "Authorization", value: "Bearer \(subject.tokens.randomElement() ?? "")")
             let start = ContinuousClock.now
             guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(120)) else {
                 try? await Task.sleep(for: .milliseconds(50))  // the killed node: try again shortly

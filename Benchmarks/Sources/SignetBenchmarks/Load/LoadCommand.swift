@@ -19,6 +19,8 @@ struct LoadCommand: AsyncParsableCommand {
             fast-writes: the same rename in one request, signed with Fast Auth.
             gateway-rounds / gateway-fast-writes: POST /wallets through the gateway, three requests or one.
             pat-create: POST /auth/pats (signed) with a fresh key each time, as the administrator.
+            pat-churn:  the same, then DELETE /auth/pats/{id} (signed): the store does not grow.
+            reads:      GET /auth/pats with a PAT. gateway-reads: GET /wallets through the gateway with a PAT.
             login:      POST /auth/login/init, then POST /auth/login, as the administrator.
             The administrator's settings come from the admin.json that `signet serve --dev` writes.
             With --server-pid, the server's CPU time per operation is read from /proc and printed too.
@@ -32,9 +34,12 @@ struct LoadCommand: AsyncParsableCommand {
         case gatewayFastWrites = "gateway-fast-writes"
         case patCreate = "pat-create"
         case login
+        case patChurn = "pat-churn"
+        case reads
+        case gatewayReads = "gateway-reads"
     }
 
-    @Argument(help: "What to drive: rounds, fast-writes, gateway-rounds, gateway-fast-writes, pat-create or login.")
+    @Argument(help: "What to drive: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var kind: Kind
 
     @Option(help: "The admin.json written by `signet serve --dev`.")
@@ -55,6 +60,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Key algorithm of the signing PAT (rounds): ECDSA-P256, Ed25519 or RSA.")
     var algorithm: String = KeyAlgorithm.ecdsaP256.rawValue
 
+    /// What `signet-bench upstream` answers to `GET /wallets`.
+    struct WalletList: Decodable, Sendable {
+        struct Wallet: Decodable, Sendable { var id: String }
+        var items: [Wallet]
+    }
+
     struct Admin: Decodable {
         var baseUrl: String
         var orgId: String
@@ -64,8 +75,8 @@ struct LoadCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard seconds > 0, seconds <= 600, concurrency > 0, concurrency <= 1024 else {
-            throw ValidationError("--seconds must be in (0, 600] and --concurrency in 1…1024")
+        guard seconds > 0, seconds <= 3600, concurrency > 0, concurrency <= 1024 else {
+            throw ValidationError("--seconds must be in (0, 3600] and --concurrency in 1…1024")
         }
         guard rate >= 0, rate <= 1_000_000 else { throw ValidationError("--rate must be in [0, 1000000]") }
         guard KeyAlgorithm(rawValue: algorithm) != nil else { throw ValidationError("--algorithm must be ECDSA-P256, Ed25519 or RSA") }
@@ -148,13 +159,19 @@ struct LoadCommand: AsyncParsableCommand {
             return { _ in
                 let _: [String: String] = try await client.send("POST", "/wallets", body: ["network": "Ethereum"], signed: true)
             }
-        case .patCreate:
+        case .patCreate, .patChurn:
+            let churn = kind == .patChurn
             return { _ in
                 let key = try PrivateKey.generate(.ecdsaP256)
-                _ = try await session.personalAccessTokens.create(
+                let pat = try await session.personalAccessTokens.create(
                     CreatePersonalAccessTokenRequest(name: "bench-\(UUID().uuidString)", publicKey: key.publicKey.pemRepresentation)
                 )
+                if churn { _ = try await session.personalAccessTokens.delete(pat.tokenId) }
             }
+        case .reads, .gatewayReads:
+            let (client, _) = try await patClient(session: session, admin: admin, http: http, prefix: "bench-reader", fastAuth: true)
+            if kind == .reads { return { _ in _ = try await client.personalAccessTokens.list() } }
+            return { _ in _ = try await client.send("GET", "/wallets", body: String?.none, signed: false, as: WalletList.self) }
         case .login:
             return { _ in
                 _ = try await SignetClient.login(
@@ -191,93 +208,5 @@ struct LoadCommand: AsyncParsableCommand {
             httpClient: http
         )
         return (client, pat)
-    }
-
-    struct Report: CustomStringConvertible {
-        var completed: Int
-        var failed: Int
-        var seconds: Double
-        var latencies: [Double]
-
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            let sorted = latencies.sorted()
-            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-        }
-
-        var description: String {
-            String(
-                format: "per_second=%.1f p50_ms=%.2f p99_ms=%.2f completed=%d failed=%d",
-                Double(completed) / seconds,
-                percentile(0.5) * 1000,
-                percentile(0.99) * 1000,
-                completed,
-                failed
-            )
-        }
-    }
-
-    /// Runs `operation` from `concurrency` tasks until `seconds` have passed; with a `rate`, the
-    /// operations start evenly spaced at that many per second.
-    static func measure(
-        seconds: Double,
-        concurrency: Int,
-        rate: Double = 0,
-        _ operation: @escaping @Sendable (Int) async throws -> Void
-    ) async throws
-        -> Report
-    {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start + .milliseconds(Int(seconds * 1000))
-        let counter = NIOLockedValueBox(0)
-        let outcomes = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var latencies: [Double] = []
-                    var failed = 0
-                    while clock.now < deadline {
-                        let index = counter.withLockedValue { value -> Int in
-                            value += 1
-                            return value
-                        }
-                        if rate > 0 {
-                            let slot = start + .nanoseconds(Int64(Double(index - 1) / rate * 1e9))
-                            guard slot < deadline else { break }
-                            if slot > clock.now { try await Task.sleep(until: slot, clock: clock) }
-                        }
-                        let began = clock.now
-                        do {
-                            try await operation(index)
-                            let elapsed = clock.now - began
-                            latencies.append(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
-                        } catch {
-                            failed += 1
-                            if failed == 1 { FileHandle.standardError.write(Data("first failure: \(error)\n".utf8)) }
-                        }
-                    }
-                    return (latencies, failed)
-                }
-            }
-            var all: [([Double], Int)] = []
-            for try await outcome in group { all.append(outcome) }
-            return all
-        }
-        let elapsed = clock.now - start
-        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let latencies = outcomes.flatMap(\.0)
-        return Report(completed: latencies.count, failed: outcomes.map(\.1).reduce(0, +), seconds: total, latencies: latencies)
-    }
-
-    /// User plus system CPU time of a process, from /proc (Linux).
-    static func cpuSeconds(pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // After the command name: state is field 3, utime 14 and stime 15 (1-based), so indices 11 and 12 here.
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return (user + system) / ticks
     }
 }
