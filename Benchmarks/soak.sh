@@ -49,7 +49,8 @@ BENCH="$BIN/signet-bench"
 WORK=$(mktemp -d)
 SERVER=""
 UPSTREAM=""
-cleanup() { kill $SERVER $UPSTREAM $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+DRIVERS=()
+cleanup() { kill $SERVER $UPSTREAM "${DRIVERS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
@@ -87,18 +88,20 @@ for LOAD in $LOADS; do
     IFS=: read -r KIND CLIENTS RATE <<<"$LOAD"
     "$BENCH" load "$KIND" --from signet-data/admin.json --seconds "$DURATION" --concurrency "$CLIENTS" --rate "$RATE" \
         >"$WORK/load-$KIND.out" 2>"$WORK/load-$KIND.err" &
+    DRIVERS+=($!)
 done
+running() { local pid; for pid in "${DRIVERS[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
 sample() { # seconds since start → "t|RSS MiB|fds|threads"
     echo "$1|$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")|$(ls "/proc/$SERVER/fd" | wc -l)|$(awk '/Threads/ {print $2}' "/proc/$SERVER/status")"
 }
 STARTED=$(date +%s)
 sample 0 >"$WORK/samples"
-while [ $(( $(date +%s) - STARTED )) -lt $(( DURATION + 60 )) ] && [ -n "$(jobs -p | grep -vx "$SERVER" | grep -vx "$UPSTREAM")" ]; do
+while [ $(( $(date +%s) - STARTED )) -lt $(( DURATION + 60 )) ] && running; do
     sleep 30
     kill -0 "$SERVER" 2>/dev/null || { echo "the server stopped during the soak:" >&2; tail -20 "$WORK/serve.log" >&2; exit 1; }
     sample $(( $(date +%s) - STARTED )) >>"$WORK/samples"
 done
-for PID in $(jobs -p); do [ "$PID" = "$SERVER" ] || [ "$PID" = "$UPSTREAM" ] || wait "$PID" || true; done
+for PID in "${DRIVERS[@]}"; do wait "$PID" || true; done
 sample $(( $(date +%s) - STARTED )) >>"$WORK/samples"
 
 field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
