@@ -14,8 +14,8 @@
 #   logins (init and signed login), and PAT churn (a signed create, then a signed delete).
 # Every 30 seconds it samples the server's resident memory, open file descriptors and threads
 # (/proc). It fails (exit 1) when any operation failed, the server logged an unexpected failure, or
-# memory or descriptors grew from the end of the warm-up (the first quarter of the run) to the end:
-# memory by more than 10 %, descriptors by more than 8. Targets 127.0.0.1 only; bounded in time.
+# memory or descriptors grew from the end of the warm-up (the first quarter of the run) to the last
+# sample under full load: memory by more than 10 %, descriptors by more than 8. Targets 127.0.0.1 only; bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -37,7 +37,7 @@ case "$PATS" in ''|*[!0-9]*) echo "--pats must be a whole number" >&2; exit 2 ;;
 [ "$MINUTES" -ge 1 ] && [ "$MINUTES" -le 60 ] || { echo "--minutes must be 1 to 60" >&2; exit 2; }
 case "$DATABASE" in
     sqlite) ;;
-    postgres) if [ -z "${SIGNET_TEST_POSTGRES_URL:-}" ]; then exec scripts/with-postgres "$0" "${ARGUMENTS[@]}"; fi ;;
+    postgres) if [ -z "${SIGNET_TEST_POSTGRES_URL:-}" ]; then exec "$ROOT/scripts/with-postgres" "$ROOT/Benchmarks/soak.sh" "${ARGUMENTS[@]}"; fi ;;
     *) echo "--database must be sqlite or postgres" >&2; exit 2 ;;
 esac
 
@@ -122,12 +122,14 @@ echo
 echo "| seconds | RSS MiB | open fds | threads |"
 echo "|---:|---:|---:|---:|"
 tr '|' ' ' <"$WORK/samples" | while read -r T R F H; do echo "| $T | $R | $F | $H |"; done
+# Both ends under load: the first sample past the warm-up, the last one while every driver ran.
 WARM=$(( DURATION / 4 ))
 read -r RSS_WARM FDS_WARM <<<"$(awk -F'|' -v w="$WARM" '$1 >= w { print $2, $3; exit }' "$WORK/samples")"
-read -r RSS_END FDS_END <<<"$(tail -1 "$WORK/samples" | awk -F'|' '{ print $2, $3 }')"
+read -r RSS_END FDS_END <<<"$(awk -F'|' -v e=$(( DURATION - 15 )) '$1 <= e { last = $2 " " $3 } END { print last }' "$WORK/samples")"
+if [ -z "${RSS_WARM:-}" ] || [ -z "${RSS_END:-}" ]; then echo "FAIL: the load ended before the warm-up did (see the failures above)" >&2; exit 1; fi
 GROWTH=$(awk -v a="$RSS_END" -v b="$RSS_WARM" 'BEGIN { printf "%.1f", (a - b) * 100 / b }')
 echo
-echo "After the warm-up ($WARM s) to the end: resident memory $RSS_WARM → $RSS_END MiB ($GROWTH %), open descriptors $FDS_WARM → $FDS_END; $FAILED operations failed; $UNEXPECTED unexpected failures in the server's log."
+echo "After the warm-up ($WARM s) to the last sample under full load: resident memory $RSS_WARM → $RSS_END MiB ($GROWTH %), open descriptors $FDS_WARM → $FDS_END; $FAILED operations failed; $UNEXPECTED unexpected failures in the server's log."
 VERDICT=0
 [ "$FAILED" -eq 0 ] || { echo "FAIL: $FAILED operations failed" >&2; VERDICT=1; }
 [ "$UNEXPECTED" -eq 0 ] || { echo "FAIL: the server logged $UNEXPECTED unexpected failures:" >&2; grep -m3 "request failed unexpectedly" "$WORK/serve.log" >&2; VERDICT=1; }
