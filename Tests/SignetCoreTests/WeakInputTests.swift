@@ -98,6 +98,17 @@ struct WeakInputTests {
         #expect(TextRules.escaped("a\u{1B}[2Jb") == "a\\u{1B}[2Jb")
     }
 
+    @Test("The ASCII shortcut refuses exactly the scalars the general category does")
+    func asciiShortcutMatchesGeneralCategory() throws {
+        for value in UInt32(0)...0x7F {
+            let scalar = try #require(Unicode.Scalar(value))
+            let category = scalar.properties.generalCategory
+            let forbidden: [Unicode.GeneralCategory] = [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate]
+            let byCategory = forbidden.contains(category)
+            #expect(TextRules.isForbidden(scalar) == byCategory, "U+\(String(value, radix: 16))")
+        }
+    }
+
     @Test("An SPKI (RSA-PSS or any other) inside an RSA PUBLIC KEY label is refused")
     func rsaPublicKeyLabelIsPKCS1Only() throws {
         let spki = try PrivateKey.generate(.rsa).publicKey.canonicalDER

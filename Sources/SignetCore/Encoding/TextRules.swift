@@ -37,6 +37,9 @@ public enum TextRules {
 
     /// Whether a scalar is refused in displayed text.
     public static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        // ASCII, the common case (every log line, header and name): its only forbidden scalars are
+        // the controls (Cc), U+0000–U+001F and U+007F; the property lookup is for the rest.
+        if scalar.isASCII { return scalar.value < 0x20 || scalar.value == 0x7F }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate: return true
         default: return false

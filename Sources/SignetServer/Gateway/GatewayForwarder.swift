@@ -41,6 +41,9 @@ struct GatewayForwarder: Sendable {
         configuration.timeout.connect = .seconds(5)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
+        // No distributed tracing in Signet: without a tracer the client skips building a span's
+        // attributes for every forwarded request (a few per cent of the gateway's time).
+        configuration.tracing.tracer = nil
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -46,7 +46,9 @@ package struct EscapingLogHandler: LogHandler {
 
     /// `text` with backslashes doubled and every forbidden scalar written as `\u{…}`.
     static func escaped(_ text: String) -> String {
-        TextRules.escaped(text.contains("\\") ? text.replacingOccurrences(of: "\\", with: "\\\\") : text)
+        // Compared as bytes: Foundation's `contains` would search the text as an NSString, once per
+        // request for the metadata Hummingbird sets.
+        TextRules.escaped(text.utf8.contains(UInt8(ascii: "\\")) ? text.replacingOccurrences(of: "\\", with: "\\\\") : text)
     }
 
     static func escaped(_ metadata: Logger.Metadata) -> Logger.Metadata {
