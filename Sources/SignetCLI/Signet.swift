@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import NIOCore
-import NIOPosix
 import SignetClient
 
 /// The `signet` command line.
@@ -29,12 +27,6 @@ struct Signet: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if command is ServeCommand {
-                // The server's tasks run on its event loops (SwiftNIO's documented take-over, as
-                // Vapor's template does): no thread switch between an event loop and Swift's own pool
-                // for each request and each database answer.
-                NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
