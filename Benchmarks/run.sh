@@ -10,6 +10,8 @@
 #   --quick            the micro-benchmarks only, 20 ms each: proves they build and run (CI)
 #   --database KIND    sqlite (default) or postgres: the throwaway cluster of the tests
 #                      (scripts/with-postgres; default scales then "10 10000")
+#   --peer nginx       the gateway also against nginx (installed from Debian's packages if
+#                      missing): proxy_pass alone, and auth_request asking Signet's /auth/check
 #
 # What it does: builds `signet` and `signet-bench` in release (SIGNET_BENCHMARKS=1), prints the
 # micro-benchmarks, then starts `signet serve --dev` on a fresh SQLite store and, for each scale,
@@ -17,8 +19,9 @@
 #   - GET /healthz (hello world) and GET /auth/pats and GET /auth/whoami with a PAT, wrk -t2 -c64;
 #   - the signed round (action/init, action, PUT /auth/pats/{id}), with `signet-bench load rounds`;
 #   - the server's resident memory.
-# Then the optional soak, and PAT creation and login rates. Installs wrk from Debian's packages if
-# missing. Absolute numbers depend on the machine and on what else runs; quote the ratios.
+# Then the optional soak, PAT creation and login rates, and the gateway (`serve --gateway` in front
+# of `signet-bench upstream`) beside the same server's hello world and /auth/check, in alternating
+# passes. Installs wrk (and with --peer nginx, nginx) from Debian's packages if missing. Absolute numbers depend on the machine and on what else runs; quote the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -27,6 +30,7 @@ SCALES="10 10000 1000000"
 DATABASE=sqlite
 SOAK_MINUTES=0
 QUICK=0
+PEER=""
 ARGUMENTS=("$@")
 SCALES_GIVEN=0
 while [ $# -gt 0 ]; do
@@ -36,11 +40,16 @@ while [ $# -gt 0 ]; do
         --soak-minutes) SOAK_MINUTES=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --database) DATABASE=$2; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        --peer) PEER=$2; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 
+case "$PEER" in
+    ""|nginx) ;;
+    *) echo "--peer must be nginx" >&2; exit 2 ;;
+esac
 case "$DATABASE" in
     sqlite) ;;
     postgres)
@@ -96,9 +105,10 @@ rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status"; }
 to_ms() { # wrk latency such as 812.00us, 3.41ms, 1.02s
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
+WRK_HEADERS=()  # more headers for wrk_run (the /auth/check rows)
 wrk_run() { # label path → "label|req/s|p50|p99"
     local out
-    out=$(wrk -t2 -c64 -d"${SECONDS_PER_LOAD}s" --latency -H "Authorization: Bearer $TOKEN" "$URL$2")
+    out=$(wrk -t2 -c64 -d"${SECONDS_PER_LOAD}s" --latency -H "Authorization: Bearer $TOKEN" "${WRK_HEADERS[@]}" "$URL$2")
     if echo "$out" | grep -q "Non-2xx"; then echo "$2 answered errors under load:" >&2; echo "$out" >&2; exit 1; fi
     echo "$1|$(echo "$out" | awk '/Requests\/sec/ {print $2}')|$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")|$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")"
 }
@@ -188,28 +198,9 @@ fi
 PATCREATE=$("$BENCH" load pat-create --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
 LOGIN=$("$BENCH" load login --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
 
-# The gateway: GET /wallets with the PAT through `serve --gateway` (bearer check, the route's operation,
-# identity headers and JWT, forwarding) against the same call straight to the upstream
-# (`signet-bench upstream`, which checks nothing), in alternating passes as above.
-UPSTREAM_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BENCH" upstream --port "$UPSTREAM_PORT" >>"$WORK/upstream.log" 2>&1 &
-UPSTREAM=$!
-printf 'upstreams: { bench: { url: "http://127.0.0.1:%s" } }\nroutes:\n  - { method: GET, path: /wallets, upstream: bench, operation: Wallets:Read }\n  - { method: POST, path: /wallets, upstream: bench, operation: Wallets:Create }\n' \
-    "$UPSTREAM_PORT" >"$WORK/gateway.yaml"
-stop_server
-start_server --gateway "$WORK/gateway.yaml"
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/wallets" >/dev/null && break; sleep 0.1; done
-curl -sf -H "Authorization: Bearer $TOKEN" "$URL/wallets" >/dev/null
-rm -f "$WORK"/passes-*
-for _ in $(seq "$PASSES"); do
-    SECONDS_PER_LOAD=$PASS_SECONDS URL="http://127.0.0.1:$UPSTREAM_PORT" wrk_run direct /wallets >>"$WORK/passes-direct"
-    SECONDS_PER_LOAD=$PASS_SECONDS wrk_run gateway /wallets >>"$WORK/passes-gateway"
-done
-GATEWAY_DIRECT=$(median_of_passes direct /wallets)
-GATEWAY_THROUGH=$(median_of_passes gateway /wallets)
-GATEWAY_ROUNDS=$("$BENCH" load gateway-rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
-GATEWAY_FAST=$("$BENCH" load gateway-fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
-kill "$UPSTREAM" 2>/dev/null || true
+# The gateway beside the hello world and the checks of the same server (and nginx with --peer nginx).
+. "$ROOT/Benchmarks/gateway.sh"
+gateway_measure
 
 echo "## Load ($(nproc) cores, $DATABASE; wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes per route, median shown; wrk and the load drivers on the same cores as the server)"
 echo
@@ -235,20 +226,7 @@ echo "| Login (init + signed login) | $(field "$LOGIN" per_second) | $(field "$L
 echo
 echo "$SIGNED_TABLE"
 echo
-echo "## Gateway (wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes, median; upstream: signet-bench upstream on the same cores)"
-echo
-echo "| GET /wallets | req/s | p50 / p99 ms |"
-echo "|---|---:|---:|"
-IFS='|' read -r _ DRPS DP50 DP99 <<<"$GATEWAY_DIRECT"
-IFS='|' read -r _ GRPS GP50 GP99 <<<"$GATEWAY_THROUGH"
-echo "| straight to the upstream | $DRPS | $DP50 / $DP99 |"
-echo "| through the gateway, with a PAT | $GRPS | $GP50 / $GP99 |"
-echo
-echo "Signed round through the gateway (16 clients: POST /auth/action/init, sign, POST /auth/action, POST /wallets forwarded): $(field "$GATEWAY_ROUNDS" per_second)/s, p50 / p99 $(field "$GATEWAY_ROUNDS" p50_ms) / $(field "$GATEWAY_ROUNDS" p99_ms) ms, server CPU $(field "$GATEWAY_ROUNDS" server_cpu_us_per_op) µs per round."
-echo
-echo "Fast Auth write through the gateway (16 clients, POST /wallets in one request): $(field "$GATEWAY_FAST" per_second)/s, p50 / p99 $(field "$GATEWAY_FAST" p50_ms) / $(field "$GATEWAY_FAST" p99_ms) ms, server CPU $(field "$GATEWAY_FAST" server_cpu_us_per_op) µs per write."
-echo
-echo "Through ÷ straight: $(awk -v a="$GRPS" -v b="$DRPS" 'BEGIN { printf "%.2f", a / b }') (target ≥ 0.6); p99 added: $(awk -v a="$GP99" -v b="$DP99" 'BEGIN { printf "%.2f", a - b }') ms (target < 2)."
+gateway_table
 echo
 echo "## Dashboard (wrk -t2 -c64, same passes; the page is GET /settings/developers/personal-access-tokens, at the largest scale above)"
 echo
