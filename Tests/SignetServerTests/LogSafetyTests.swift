@@ -104,4 +104,26 @@ struct LogSafetyTests {
             if json { #expect((try? JSONSerialization.jsonObject(with: Data(body.utf8))) != nil, "not one JSON object: \(line)") }
         }
     }
+
+    @Test("The handler's own metadata and its provider's are escaped when written, and merged with the line's (the line's wins)")
+    func ownMetadataEscapedWhenWritten() throws {
+        let lines = NIOLockedValueBox<[String]>([])
+        var handler = EscapingLogHandler(Capture(lines: lines))
+        handler.logLevel = .trace
+        handler[metadataKey: "request\u{1B}"] = "r\u{A}1"
+        handler.metadata["shared"] = "handler"
+        handler.metadataProvider = Logger.MetadataProvider { ["provided": "p\u{7F}", "shared": "provider"] }
+        #expect(handler[metadataKey: "request\u{1B}"] == "r\u{A}1", "kept as given until written")
+        var logger = Logger(label: "signet") { _ in handler }
+        logger.logLevel = .trace
+        logger.info("one", metadata: ["line": "l\\n"])
+        logger.info("two", metadata: ["shared": "line"])
+        let written = lines.withLockedValue { $0 }
+        #expect(written.count == 2)
+        let first = try #require(written.first)
+        #expect(first.contains(#"request\u{1B}=r\u{A}1"#), "\(first)")
+        #expect(first.contains(#"provided=p\u{7F}"#) && first.contains(#"line=l\\n"#) && first.contains("shared=provider"), "\(first)")
+        #expect(written.last?.contains("shared=line") == true, "\(written)")
+        for line in written { #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(line.debugDescription)") }
+    }
 }

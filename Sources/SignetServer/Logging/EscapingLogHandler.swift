@@ -9,6 +9,10 @@ import SignetCore
 /// field name, a value or a header; none of it can forge a line or drive a terminal.
 package struct EscapingLogHandler: LogHandler {
     private var inner: any LogHandler
+    /// The handler's own metadata and provider, kept as given and escaped when a line is written:
+    /// Hummingbird sets metadata on every request, and most requests write no line.
+    private var own: Logger.Metadata = [:]
+    private var provider: Logger.MetadataProvider?
 
     package init(_ inner: any LogHandler) { self.inner = inner }
 
@@ -18,24 +22,29 @@ package struct EscapingLogHandler: LogHandler {
     }
 
     package var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = Self.escaped(newValue) }
+        get { own }
+        set { own = newValue }
     }
 
     package var metadataProvider: Logger.MetadataProvider? {
-        get { inner.metadataProvider }
-        set { inner.metadataProvider = newValue.map { provider in Logger.MetadataProvider { Self.escaped(provider.get()) } } }
+        get { provider }
+        set { provider = newValue }
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: Self.escaped(key)] = newValue.map(Self.escaped) }
+        get { own[key] }
+        set { own[key] = newValue }
     }
 
+    /// Writes the line with every part escaped; metadata merged as swift-log's handlers do (the
+    /// handler's own, then the provider's, then the line's, each later one winning).
     package func log(event: LogEvent) {
         var event = event
         event.message = "\(Self.escaped(event.message.description))"
-        var metadata = event.metadata.map(Self.escaped) ?? [:]
+        var merged = own
+        if let provided = provider?.get() { merged.merge(provided) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        var metadata = Self.escaped(merged)
         if let error = event.error {
             metadata["error"] = .string(Self.escaped(String(describing: error)))
             event.error = nil
