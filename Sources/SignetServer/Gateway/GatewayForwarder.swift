@@ -235,34 +235,6 @@ struct GatewayForwarder: Sendable {
     }
 }
 
-extension GatewayForwarder {
-    /// Where an authorised request goes: the upstream's URL for it, and the request target the
-    /// upstream must receive, byte for byte (the upstream's base path, then the path and query as
-    /// received and checked). Refused (400) when the HTTP client would send anything else.
-    struct Target: Sendable {
-        let upstream: GatewayConfiguration.Upstream
-        let url: String
-        let requestTarget: String
-
-        init(upstream: GatewayConfiguration.Upstream, path: String, query: String?) throws {
-            self.upstream = upstream
-            let suffix = path + (query.map { "?" + $0 } ?? "")
-            url = upstream.url + suffix
-            requestTarget = upstream.basePath + suffix
-            guard let parsed = URL(string: url), Self.sentTarget(of: parsed).utf8.elementsEqual(requestTarget.utf8) else {
-                throw APIError.badRequest("the path and query cannot be forwarded exactly as received; percent-encode them plainly")
-            }
-        }
-
-        /// The request target AsyncHTTPClient sends for `url` (its `URL.uri`: the percent-encoded path,
-        /// `/` when Foundation cannot decode it, then `?` and the query).
-        static func sentTarget(of url: URL) -> String {
-            let path = url.path.isEmpty ? "/" : URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? url.path
-            return path + (url.query.map { "?" + $0 } ?? "")
-        }
-    }
-}
-
 /// The identity tokens the gateway reuses (see ``GatewayForwarder/identities``); emptied when it
 /// holds 10,000, so it stays small whatever the traffic.
 final class IdentityTokenCache: Sendable {
