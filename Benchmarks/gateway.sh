@@ -70,7 +70,9 @@ http {
 }
 EOF
     } >"$dir/nginx.conf"
-    "$(gateway_nginx_binary)" -p "$dir" -c "$dir/nginx.conf" >>"$dir/out.log" 2>&1 &
+    local binary
+    binary=$(gateway_nginx_binary)  # installed here, not in the background job below
+    "$binary" -p "$dir" -c "$dir/nginx.conf" >>"$dir/out.log" 2>&1 &
     NGINX=$!
     for _ in $(seq 100); do curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGINX_AUTH_PORT/wallets" >/dev/null && return; sleep 0.1; done
     echo "nginx did not start or refused the PAT:" >&2; cat "$dir/error.log" "$dir/out.log" >&2; exit 1
@@ -114,6 +116,8 @@ gateway_measure() {
     GATEWAY_FAST=$("$BENCH" load gateway-fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
     [ "$PEER" = nginx ] && { kill "$NGINX" 2>/dev/null || true; }
     kill "$UPSTREAM" 2>/dev/null || true
+    NGINX=""
+    UPSTREAM=""
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
         --quick) QUICK=1; shift ;;
         --database) DATABASE=$2; shift 2 ;;
         --peer) PEER=$2; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -76,7 +76,10 @@ SIGNET="$BIN/signet"
 BENCH="$BIN/signet-bench"
 WORK=$(mktemp -d)
 SERVER=""
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+UPSTREAM=""
+NGINX=""
+# Every background process this run started (the server, the upstream, nginx) stops with it.
+cleanup() { for pid in $SERVER $UPSTREAM $NGINX; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"

@@ -38,6 +38,8 @@ struct GatewayConfigurationTests {
             (Self.good + "\n  - { method: TRACE, path: /keys, upstream: wallets, operation: Keys:Read }", 8, "method TRACE"),
             (Self.good + "\n  - { method: GET, path: /keys/../x, upstream: wallets, operation: Keys:Read }", 8, "dot segment"),
             (Self.good.replacingOccurrences(of: "http://127.0.0.1:9000/api/", with: "ftp://x"), 2, "url must be"),
+            (Self.good.replacingOccurrences(of: "9000/api/", with: "9000/a pi/"), 2, "percent-encoded as sent"),
+            (Self.good.replacingOccurrences(of: "9000/api/", with: "9000/a[pi]/"), 2, "percent-encoded as sent"),
             (Self.good.replacingOccurrences(of: "[Invoices:Create]", with: "[invoices]"), 3, "Area:Action"),
             ("routes: [", nil, "not valid YAML"),
         ]

@@ -163,6 +163,14 @@ extension GatewayConfiguration {
             guard basePath.isEmpty || (try? GatewayPath.segments(of: basePath)) != nil else {
                 throw Failure(line: line(fields["url"] ?? value), message: "upstream \(name): the url's path \(basePath) cannot be forwarded safely")
             }
+            // Written as it is sent: a path the URL parser would percent-encode (a space, a bracket)
+            // would be re-encoded on every request, escapes included.
+            guard GatewayForwarder.Target.endsWith(base, basePath) else {
+                throw Failure(
+                    line: line(fields["url"] ?? value),
+                    message: "upstream \(name): the url's path must be percent-encoded as sent (\(basePath))"
+                )
+            }
             upstreams[name] = Upstream(name: name, url: base, basePath: basePath, timeout: timeout, maxBodyBytes: maxBody)
         }
         return upstreams

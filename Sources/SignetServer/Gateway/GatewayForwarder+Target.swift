@@ -16,9 +16,22 @@ extension GatewayForwarder {
             requestTarget = upstream.basePath + suffix
             // Plain text is sent as written (a test holds that against Foundation); anything else is
             // parsed as the HTTP client will parse it, at a few per cent of a forwarded request.
-            guard Self.isPlain(suffix.utf8) || URL(string: url).map({ Self.sentTarget(of: $0).utf8.elementsEqual(requestTarget.utf8) }) == true else {
+            guard Self.sendsAsWritten(upstream, suffix) || URL(string: url).map({ Self.sentTarget(of: $0).utf8.elementsEqual(requestTarget.utf8) }) == true
+            else {
                 throw APIError.badRequest("the path and query cannot be forwarded exactly as received; percent-encode them plainly")
             }
+        }
+
+        /// Whether the URL parser keeps `upstream.url + suffix` as written: the upstream's URL ends
+        /// with its base path exactly (the configuration refuses any other), and both it and the
+        /// suffix are plain.
+        static func sendsAsWritten(_ upstream: GatewayConfiguration.Upstream, _ suffix: String) -> Bool {
+            isPlain(suffix.utf8) && endsWith(upstream.url, upstream.basePath) && (upstream.basePath.isEmpty || isPlain(upstream.basePath.utf8))
+        }
+
+        /// Whether `text` ends with `suffix`, compared as bytes.
+        static func endsWith(_ text: String, _ suffix: String) -> Bool {
+            text.utf8.count >= suffix.utf8.count && text.utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
         }
 
         /// Whether a path and query use only characters every URL parser keeps as they are: RFC
