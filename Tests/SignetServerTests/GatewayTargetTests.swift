@@ -1,4 +1,5 @@
 import Foundation
+import SignetCore
 import Testing
 
 @testable import SignetServer
@@ -83,8 +84,8 @@ struct GatewayTargetTests {
             "", "a", "//a", "/a//b", "/a?b//c", "/a b", "/a\"b", "/a<b", "/a>b", "/a[b", "/a]b", "/a^b", "/a`b", "/a{b", "/a|b", "/a}b", "/a\\b",
             "/a#b", "/é", "/a%", "/a%4", "/a%zz", "/a%FF", "/a%20b", "/a%0A", "/a%7F", "/a?b c", "/a?b\u{0}",
         ]
-        for suffix in refused { #expect(!GatewayForwarder.Target.isPlain(suffix.utf8), "\(suffix.debugDescription)") }
-        #expect(GatewayForwarder.Target.isPlain("/wallets/wa-1/notes?limit=2&since=2026-12-05T10:00:00Z&x=a:b@c;d".utf8))
+        for suffix in refused { #expect(!GatewayPath.isPlain(suffix.utf8), "\(suffix.debugDescription)") }
+        #expect(GatewayPath.isPlain("/wallets/wa-1/notes?limit=2&since=2026-12-05T10:00:00Z&x=a:b@c;d".utf8))
     }
 
     @Test("A target Foundation would send otherwise is refused; a plain one is kept byte for byte")

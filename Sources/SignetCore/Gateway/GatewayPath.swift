@@ -73,6 +73,33 @@ public enum GatewayPath {
         }
     }
 
+    /// Whether a path and query use only characters every URL parser keeps as they are: RFC
+    /// 3986's unreserved characters and sub-delimiters, `:`, `@`, `/` and `?`, and escapes of
+    /// visible ASCII. A path that starts with `/`; no `//` (an authority to some parsers).
+    public static func isPlain(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        var previous: UInt8 = 0
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue),
+                    (0x21...0x7E).contains(high << 4 | low)
+                else { return false }
+                previous = 0
+                continue
+            }
+            guard plainBytes[Int(byte)] && !(byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/")) else { return false }
+            previous = byte
+        }
+        return true
+    }
+
+    private static let plainBytes: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || Array("-._~!$&'()*+,;=:@/?".utf8).contains(byte)
+    }
+
     static func percentDecoded(_ segment: Substring) throws(Refusal) -> [UInt8] {
         var bytes: [UInt8] = []
         var iterator = segment.utf8.makeIterator()
