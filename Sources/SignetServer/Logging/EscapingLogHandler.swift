@@ -55,8 +55,7 @@ package struct EscapingLogHandler: LogHandler {
 
     /// `text` with backslashes doubled and every forbidden scalar written as `\u{…}`.
     static func escaped(_ text: String) -> String {
-        // Compared as bytes: Foundation's `contains` would search the text as an NSString, once per
-        // request for the metadata Hummingbird sets.
+        // Searched as bytes: Foundation's `contains` would bridge the text to an NSString.
         TextRules.escaped(text.utf8.contains(UInt8(ascii: "\\")) ? text.replacingOccurrences(of: "\\", with: "\\\\") : text)
     }
 
