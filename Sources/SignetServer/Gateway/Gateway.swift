@@ -111,7 +111,8 @@ package final class Gateway: Sendable {
                 route: route,
                 caller: caller,
                 action: action,
-                clientAddress: context.clientAddress
+                clientAddress: context.clientAddress,
+                on: context.eventLoop
             )
         } catch {
             if let action {

@@ -25,6 +25,8 @@ package struct GatewayConfiguration: Sendable {
         package var basePath: String
         package var timeout: TimeInterval
         package var maxBodyBytes: Int
+        /// Where an `http://` upstream listens (`nil` for `https://`, which AsyncHTTPClient serves).
+        var address: UpstreamConnections.Address? = nil
     }
 
     package struct Route: Sendable {
@@ -171,7 +173,14 @@ extension GatewayConfiguration {
                     message: "upstream \(name): the url's path must be percent-encoded as sent (\(basePath))"
                 )
             }
-            upstreams[name] = Upstream(name: name, url: base, basePath: basePath, timeout: timeout, maxBodyBytes: maxBody)
+            upstreams[name] = Upstream(
+                name: name,
+                url: base,
+                basePath: basePath,
+                timeout: timeout,
+                maxBodyBytes: maxBody,
+                address: UpstreamConnections.Address(components)
+            )
         }
         return upstreams
     }

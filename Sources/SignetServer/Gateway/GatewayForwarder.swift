@@ -28,8 +28,10 @@ struct GatewayForwarder: Sendable {
     /// signing one per request would cost more than forwarding it. Requests with a user action get a
     /// fresh one (it names the action).
     let identities = IdentityTokenCache()
-    /// The gateway's own client: a refused connection fails at once (no retries until the
-    /// deadline), so a down upstream is a quick 502; shut down with the server (``GatewayClientCloser``).
+    /// Connections to `http://` upstreams, per event loop; closed with the server (``GatewayClientCloser``).
+    let connections = UpstreamConnections()
+    /// The client for `https://` upstreams: a refused connection fails at once (no retries until
+    /// the deadline), so a down upstream is a quick 502; shut down with the server.
     let client: HTTPClient
 
     init(tokens: TokenAuthority, now: @escaping @Sendable () -> Date) {
@@ -117,22 +119,12 @@ struct GatewayForwarder: Sendable {
         route: GatewayConfiguration.Route,
         caller: Caller,
         action: UserActionRecord?,
-        clientAddress: String?
+        clientAddress: String?,
+        on loop: any EventLoop
     ) async throws -> Response {
-        let upstream = target.upstream
-        var outgoing = HTTPClientRequest(url: target.url)
-        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        outgoing.headers = try await headers(of: request, target: target, route: route, caller: caller, action: action)
-        if let clientAddress { outgoing.headers.add(name: "X-Forwarded-For", value: clientAddress) }
-        var feeder: Task<Void, any Error>?
-        switch body {
-        case .none: break
-        case .bytes(let bytes): if !bytes.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: bytes)) }
-        case .stream(let stream, let length, let task):
-            outgoing.body = .stream(stream, length: length.map { .known(Int64($0)) } ?? .unknown)
-            feeder = task
-        }
-        let answer = try await exchange(outgoing, with: upstream, feeder: feeder)
+        var outgoing = try await headers(of: request, target: target, route: route, caller: caller, action: action)
+        if let clientAddress { outgoing.add(name: "X-Forwarded-For", value: clientAddress) }
+        let answer = try await exchange(HTTPMethod(rawValue: request.method.rawValue), headers: outgoing, body: body, to: target, on: loop)
         var headers = HTTPFields()
         let named = Self.connectionNamed(answer.headers.first(name: "connection"))
         for (name, value) in answer.headers {
@@ -143,17 +135,7 @@ struct GatewayForwarder: Sendable {
             headers.append(HTTPField(name: field, value: value))
         }
         if let length = answer.headers.first(name: "content-length") { headers[.contentLength] = length }
-        // A small answer of known length is read whole (cheaper than streaming it chunk by chunk);
-        // anything else streams.
-        if let length = answer.headers.first(name: "content-length").flatMap(Int.init), length <= 65_536 {
-            let body = try await answer.body.collect(upTo: length)
-            return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
-        }
-        return Response(
-            status: HTTPResponse.Status(code: Int(answer.status.code)),
-            headers: headers,
-            body: ResponseBody(asyncSequence: answer.body)
-        )
+        return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers, body: answer.body)
     }
 
     private func headers(
@@ -223,6 +205,9 @@ struct GatewayForwarder: Sendable {
     /// 504 for an upstream too slow, 502 for one that cannot be reached or fails.
     static func upstreamFailure(_ error: any Error, _ upstream: GatewayConfiguration.Upstream) -> APIError {
         if let error = error as? APIError { return error }
+        if let error = error as? UpstreamFailure, error == .timeout {
+            return APIError(.gatewayTimeout, "the upstream \(upstream.name) did not answer within \(Int(upstream.timeout)) seconds")
+        }
         if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return APIError(.gatewayTimeout, "the upstream \(upstream.name) did not answer within \(Int(upstream.timeout)) seconds")
         }

@@ -29,6 +29,7 @@ struct GatewayClientCloser: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
+        gateway.forwarder.connections.shutdown()
         try await gateway.forwarder.client.shutdown()
     }
 }

@@ -15,12 +15,15 @@ package struct SignetRequestContext: AuthRequestContext, RequestContext {
     /// The client's address as the trusted-proxy rule decides it (``ClientAddressMiddleware``):
     /// what logs, last use and abuse limits name.
     package var clientAddress: String?
+    /// The event loop serving the connection (the gateway forwards on it).
+    package let eventLoop: any EventLoop
 
     package init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress
         self.clientAddress = nil
+        self.eventLoop = source.channel.eventLoop
     }
 
     /// Bodies are small JSON documents; anything larger is refused before it is read.

@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+
+extension GatewayForwarder {
+    /// An upstream's answer, as the gateway passes it on.
+    struct Reply {
+        let status: HTTPResponseStatus
+        let headers: HTTPHeaders
+        let body: ResponseBody
+    }
+
+    /// Sends the request and waits for the upstream's answer (and for the whole body to have been
+    /// sent or refused), recording the upstream's status and time in the metrics: `http://`
+    /// upstreams on the client's own event loop (``UpstreamConnections``), `https://` ones through
+    /// AsyncHTTPClient.
+    func exchange(
+        _ method: HTTPMethod,
+        headers: HTTPHeaders,
+        body: Body,
+        to target: Target,
+        on loop: any EventLoop
+    ) async throws -> Reply {
+        let upstream = target.upstream
+        let started = ContinuousClock.now
+        var feeder: Task<Void, any Error>?
+        if case .stream(_, _, let task) = body { feeder = task }
+        do {
+            let reply =
+                if let address = upstream.address {
+                    try await connections.send(
+                        Self.request(method, headers: headers, body: body, target: target, host: address.hostHeader),
+                        to: address,
+                        on: loop,
+                        timeout: .milliseconds(Int64(upstream.timeout * 1000))
+                    ).reply
+                } else {
+                    try await throughClient(method, headers: headers, body: body, to: target)
+                }
+            try await feeder?.value  // the whole body read (or its refusal) before answering
+            SignetMetrics.upstream(upstream.name, status: String(reply.status.code), took: ContinuousClock.now - started)
+            return reply
+        } catch {
+            // The body's own refusal (413) comes first; then the upstream's failure.
+            if let feeder, case .failure(let refusal as APIError) = await feeder.result { throw refusal }
+            let failure = Self.upstreamFailure(error, upstream)
+            SignetMetrics.upstream(
+                upstream.name,
+                status: failure.status == .gatewayTimeout ? "timeout" : "unreachable",
+                took: ContinuousClock.now - started
+            )
+            throw failure
+        }
+    }
+
+    /// The request for an `http://` upstream: the target exactly as authorised, `Host` for the
+    /// upstream, and the body's length (or chunked framing when the client's length is unknown).
+    static func request(_ method: HTTPMethod, headers: HTTPHeaders, body: Body, target: Target, host: String) -> UpstreamRequest {
+        var headers = headers
+        headers.add(name: "Host", value: host)
+        let sent: UpstreamRequest.Body
+        switch body {
+        case .bytes(let bytes) where !bytes.isEmpty:
+            headers.add(name: "Content-Length", value: String(bytes.count))
+            sent = .whole(ByteBuffer(bytes: bytes))
+        case .stream(let stream, let length, _):
+            if let length { headers.add(name: "Content-Length", value: String(length)) } else { headers.add(name: "Transfer-Encoding", value: "chunked") }
+            sent = .stream(stream)
+        case .none, .bytes:
+            if [.POST, .PUT, .PATCH].contains(method) { headers.add(name: "Content-Length", value: "0") }
+            sent = .none
+        }
+        return UpstreamRequest(head: HTTPRequestHead(version: .http1_1, method: method, uri: target.requestTarget, headers: headers), body: sent)
+    }
+
+    /// The request through AsyncHTTPClient (`https://` upstreams); a small answer of known length is
+    /// read whole (cheaper than streaming it chunk by chunk), anything else streams.
+    private func throughClient(_ method: HTTPMethod, headers: HTTPHeaders, body: Body, to target: Target) async throws -> Reply {
+        var outgoing = HTTPClientRequest(url: target.url)
+        outgoing.method = method
+        outgoing.headers = headers
+        switch body {
+        case .none: break
+        case .bytes(let bytes): if !bytes.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: bytes)) }
+        case .stream(let stream, let length, _): outgoing.body = .stream(stream, length: length.map { .known(Int64($0)) } ?? .unknown)
+        }
+        let answer = try await client.execute(outgoing, timeout: .milliseconds(Int64(target.upstream.timeout * 1000)))
+        if let length = answer.headers.first(name: "content-length").flatMap(Int.init), length <= UpstreamExchangeHandler.wholeBodyLimit {
+            return Reply(status: answer.status, headers: answer.headers, body: ResponseBody(byteBuffer: try await answer.body.collect(upTo: length)))
+        }
+        return Reply(status: answer.status, headers: answer.headers, body: ResponseBody(asyncSequence: answer.body))
+    }
+}
+
+extension UpstreamAnswer {
+    /// The answer as the gateway passes it on.
+    var reply: GatewayForwarder.Reply {
+        switch body {
+        case .whole(let buffer): GatewayForwarder.Reply(status: head.status, headers: head.headers, body: ResponseBody(byteBuffer: buffer))
+        case .stream(let stream): GatewayForwarder.Reply(status: head.status, headers: head.headers, body: ResponseBody(asyncSequence: stream))
+        }
+    }
+}
