@@ -31,6 +31,7 @@ final class RecordingUpstream: Sendable {
 
     let port: Int
     private let listener: Int32
+    private let isOpen = NIOLockedValueBox(true)
     private let received = NIOLockedValueBox<[Received]>([])
 
     init() throws {
@@ -49,7 +50,11 @@ final class RecordingUpstream: Sendable {
         Thread.detachNewThread {
             while true {
                 let connection = accept(descriptor, nil, nil)
-                guard connection >= 0 else { return }  // closed
+                if connection < 0, errno == EINTR || errno == ECONNABORTED { continue }
+                guard connection >= 0 else {  // shut down
+                    Glibc.close(descriptor)
+                    return
+                }  // closed
                 // A thread of its own per connection: a kept-alive connection blocks in recv for up to
                 // 30 s, and parallel tests on Dispatch's few global threads would wait on each other.
                 Thread.detachNewThread { Self.serve(connection, record: record) }
@@ -59,10 +64,12 @@ final class RecordingUpstream: Sendable {
 
     deinit { close() }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections. Only the accepting thread closes the descriptor, after its last
+    /// `accept`: closed here, its number could be given to another test's socket before that thread
+    /// calls `accept` again, and it would take that socket's connections.
     func close() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        Glibc.close(listener)
+        guard isOpen.withLockedValue({ open in defer { open = false }; return open }) else { return }
+        shutdown(listener, Int32(SHUT_RDWR))  // the accepting thread wakes and closes it
     }
 
     /// The base URL of this upstream, with `path` as its base path.
@@ -92,16 +99,21 @@ final class RecordingUpstream: Sendable {
 }
 
 /// Buffered reads from a socket.
-private struct ByteReader {
+struct ByteReader {
     let descriptor: Int32
     var buffer: [UInt8] = []
+    /// Whether the peer has closed (or the read failed): what was read last may be cut short.
+    var ended = false
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
     mutating func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { return false }
+        guard count > 0 else {
+            ended = true
+            return false
+        }
         buffer += chunk[0..<count]
         return true
     }

@@ -156,9 +156,8 @@ final class UpstreamConnection: Sendable {
         }
         let streams = chunks != nil
         handler.eventLoop.execute { [whole] in
-            handler.value.start(head, body: whole, streamsBody: streams, timeout: timeout, promise: promise) { [weak self] in
-                if let self { self.reusable(self) }
-            }
+            // Held by the handler until the exchange ends (then dropped, so no cycle outlives it).
+            handler.value.start(head, body: whole, streamsBody: streams, timeout: timeout, promise: promise) { self.reusable(self) }
         }
         if let chunks {
             do {

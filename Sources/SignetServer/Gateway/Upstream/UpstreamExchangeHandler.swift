@@ -143,15 +143,15 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             case .collecting(let head, let buffer, let promise):
                 deadline?.cancel()
                 state = .answered
+                if requestEnded { finish() }  // back in the pool before the answer is taken
                 promise.succeed(UpstreamAnswer(head: head, body: .whole(buffer)))
             case .streaming(let source):
                 state = .answered
+                if requestEnded { finish() }
                 source.finish()
             default:
                 fail(UpstreamFailure.unexpected)
-                return
             }
-            if requestEnded { finish() }
         }
     }
 
