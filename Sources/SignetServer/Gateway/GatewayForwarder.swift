@@ -124,7 +124,14 @@ struct GatewayForwarder: Sendable {
     ) async throws -> Response {
         var outgoing = try await headers(of: request, target: target, route: route, caller: caller, action: action)
         if let clientAddress { outgoing.add(name: "X-Forwarded-For", value: clientAddress) }
-        let answer = try await exchange(HTTPMethod(rawValue: request.method.rawValue), headers: outgoing, body: body, to: target, on: loop)
+        let answer = try await exchange(
+            HTTPMethod(rawValue: request.method.rawValue),
+            headers: outgoing,
+            body: body,
+            to: target,
+            spendsUserAction: action != nil,
+            on: loop
+        )
         var headers = HTTPFields()
         let named = Self.connectionNamed(answer.headers.first(name: "connection"))
         for (name, value) in answer.headers {

@@ -35,10 +35,12 @@ final class ScriptedUpstream: Sendable {
     let port: Int
     private let listener: Int32
     private let isOpen = NIOLockedValueBox(true)
-    private let state = NIOLockedValueBox<(requests: [Received], connections: Int, sent: Int, peerClosed: Int)>(([], 0, 0, 0))
+    private let state = NIOLockedValueBox<(requests: [Received], connections: Int, sent: Int, peerClosed: Int, ended: Int)>(([], 0, 0, 0, 0))
 
-    /// `script` decides each request's answer, given the request and its number on its connection (1, 2, …).
-    init(_ script: @escaping @Sendable (Received, Int) -> Action) throws {
+    /// `script` decides each request's answer, given the request and its number on its connection
+    /// (1, 2, …). With `readsBodies` false it answers as soon as a head has arrived and never reads
+    /// a body (what follows is read as the next request, as a server that answered early would).
+    init(readsBodies: Bool = true, _ script: @escaping @Sendable (Received, Int) -> Action) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         listener = descriptor
         var address = sockaddr_in()
@@ -63,7 +65,7 @@ final class ScriptedUpstream: Sendable {
                     state.connections += 1
                     return state.connections
                 }
-                Thread.detachNewThread { Self.serve(connection, number: number, state: state, script: script) }
+                Thread.detachNewThread { Self.serve(connection, number: number, readsBodies: readsBodies, state: state, script: script) }
             }
         }
     }
@@ -85,11 +87,16 @@ final class ScriptedUpstream: Sendable {
     var sent: Int { state.withLockedValue { $0.sent } }
     /// Connections on which the client closed or reset while an answer was being sent.
     var peerClosed: Int { state.withLockedValue { $0.peerClosed } }
+    /// Connections this upstream is done with (closed by either side).
+    var ended: Int { state.withLockedValue { $0.ended } }
 
-    private typealias State = NIOLockedValueBox<(requests: [Received], connections: Int, sent: Int, peerClosed: Int)>
+    private typealias State = NIOLockedValueBox<(requests: [Received], connections: Int, sent: Int, peerClosed: Int, ended: Int)>
 
-    private static func serve(_ connection: Int32, number: Int, state: State, script: @Sendable (Received, Int) -> Action) {
-        defer { Glibc.close(connection) }
+    private static func serve(_ connection: Int32, number: Int, readsBodies: Bool, state: State, script: @Sendable (Received, Int) -> Action) {
+        defer {
+            Glibc.close(connection)
+            state.withLockedValue { $0.ended += 1 }
+        }
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var reader = ByteReader(descriptor: connection)
@@ -99,11 +106,11 @@ final class ScriptedUpstream: Sendable {
             let head = String(decoding: headBytes, as: UTF8.self)
             let lower = head.lowercased()
             var body: [UInt8] = []
-            if let line = lower.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+            if readsBodies, let line = lower.components(separatedBy: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
                 let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
             {
                 body = reader.read(count: length)
-            } else if lower.contains("\r\ntransfer-encoding: chunked") {
+            } else if readsBodies, lower.contains("\r\ntransfer-encoding: chunked") {
                 body = reader.readChunked()
             }
             guard !reader.ended else { return }  // a request cut short is not a request

@@ -21,6 +21,7 @@ extension GatewayForwarder {
         headers: HTTPHeaders,
         body: Body,
         to target: Target,
+        spendsUserAction: Bool,
         on loop: any EventLoop
     ) async throws -> Reply {
         let upstream = target.upstream
@@ -31,7 +32,7 @@ extension GatewayForwarder {
             let reply =
                 if let address = upstream.address {
                     try await connections.send(
-                        Self.request(method, headers: headers, body: body, target: target, host: address.hostHeader),
+                        Self.request(method, headers: headers, body: body, target: target, host: address.hostHeader, spendsUserAction: spendsUserAction),
                         to: address,
                         on: loop,
                         timeout: .milliseconds(Int64(upstream.timeout * 1000))
@@ -57,7 +58,14 @@ extension GatewayForwarder {
 
     /// The request for an `http://` upstream: the target exactly as authorised, `Host` for the
     /// upstream, and the body's length (or chunked framing when the client's length is unknown).
-    static func request(_ method: HTTPMethod, headers: HTTPHeaders, body: Body, target: Target, host: String) -> UpstreamRequest {
+    static func request(
+        _ method: HTTPMethod,
+        headers: HTTPHeaders,
+        body: Body,
+        target: Target,
+        host: String,
+        spendsUserAction: Bool
+    ) -> UpstreamRequest {
         var headers = headers
         headers.add(name: "Host", value: host)
         let sent: UpstreamRequest.Body
@@ -67,12 +75,16 @@ extension GatewayForwarder {
             sent = .whole(ByteBuffer(bytes: bytes))
         case .stream(let stream, let length, _):
             if let length { headers.add(name: "Content-Length", value: String(length)) } else { headers.add(name: "Transfer-Encoding", value: "chunked") }
-            sent = .stream(stream)
+            sent = .stream(stream, length: length)
         case .none, .bytes:
             if [.POST, .PUT, .PATCH].contains(method) { headers.add(name: "Content-Length", value: "0") }
             sent = .none
         }
-        return UpstreamRequest(head: HTTPRequestHead(version: .http1_1, method: method, uri: target.requestTarget, headers: headers), body: sent)
+        return UpstreamRequest(
+            head: HTTPRequestHead(version: .http1_1, method: method, uri: target.requestTarget, headers: headers),
+            body: sent,
+            spendsUserAction: spendsUserAction
+        )
     }
 
     /// The request through AsyncHTTPClient (`https://` upstreams); a small answer of known length is

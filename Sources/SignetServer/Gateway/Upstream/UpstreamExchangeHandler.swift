@@ -49,8 +49,8 @@ struct UpstreamReadDemand: NIOAsyncSequenceProducerDelegate {
 
 /// One exchange at a time on a kept-alive HTTP/1.1 connection to an upstream, on its event loop:
 /// ``start(_:body:streamsBody:timeout:promise:whenReusable:)`` writes the request, the promise gets
-/// the answer, and once both the request and the answer are complete (and the upstream keeps the
-/// connection alive) `whenReusable` hands the connection back for the next exchange. Anything
+/// the answer, and once the answer is complete, if the request was written whole and the upstream
+/// keeps the connection alive, `whenReusable` hands the connection back for the next exchange. Anything
 /// unexpected closes the connection and fails the exchange; a closed connection is never reused.
 final class UpstreamExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
@@ -66,8 +66,6 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         case awaitingHead(EventLoopPromise<UpstreamAnswer>)
         case collecting(HTTPResponseHead, ByteBuffer, EventLoopPromise<UpstreamAnswer>)
         case streaming(UpstreamBodyStream.Source)
-        /// The answer is complete; the request's body is still being written.
-        case answered
         case closed
     }
 
@@ -102,7 +100,8 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         }
         exchange += 1
         state = .awaitingHead(promise)
-        (isHead, requestEnded, keepAlive, demand, readHeld) = (head.method == .HEAD, !streamsBody, true, true, false)
+        (isHead, requestEnded, keepAlive) = (head.method == .HEAD, !streamsBody, true)
+        resumeReading()
         self.whenReusable = whenReusable
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in fail(UpstreamFailure.timeout) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -112,12 +111,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            requestEnded = true
-            context.write(data, promise: promise)
-            if case .answered = state { finish() }
-            return
-        }
+        if case .end = unwrapOutboundIn(data) { requestEnded = true }
         context.write(data, promise: promise)
     }
 
@@ -131,7 +125,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         case .body(var chunk):
             switch state {
             case .collecting(let head, var buffer, let promise):
-                state = .answered  // no second reference while the buffer grows
+                state = .closed  // no second reference while the buffer grows
                 buffer.writeBuffer(&chunk)
                 state = .collecting(head, buffer, promise)
             case .streaming(let source):
@@ -142,12 +136,10 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
             switch state {
             case .collecting(let head, let buffer, let promise):
                 deadline?.cancel()
-                state = .answered
-                if requestEnded { finish() }  // back in the pool before the answer is taken
+                finish()  // back in the pool (or closed) before the answer is taken
                 promise.succeed(UpstreamAnswer(head: head, body: .whole(buffer)))
             case .streaming(let source):
-                state = .answered
-                if requestEnded { finish() }
+                finish()
                 source.finish()
             default:
                 fail(UpstreamFailure.unexpected)
@@ -165,8 +157,10 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         }
         keepAlive = head.isKeepAlive
         let length = head.headers.first(name: "content-length").flatMap(Int.init)
-        if isHead || head.status == .noContent || head.status == .notModified || (length.map { $0 <= Self.wholeBodyLimit } ?? false) {
-            state = .collecting(head, context.channel.allocator.buffer(capacity: isHead ? 0 : length ?? 0), promise)
+        let bodiless = isHead || head.status == .noContent || head.status == .notModified
+        if bodiless || (length.map { $0 <= Self.wholeBodyLimit } ?? false) {
+            // A 304's Content-Length may name the whole representation: never a capacity.
+            state = .collecting(head, context.channel.allocator.buffer(capacity: bodiless ? 0 : length ?? 0), promise)
             return
         }
         deadline?.cancel()
@@ -179,22 +173,29 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         promise.succeed(UpstreamAnswer(head: head, body: .stream(sequence.sequence)))
     }
 
-    /// Request and answer complete: the connection carries the next exchange, or closes.
+    /// The answer is complete: the connection carries the next exchange if the request was written
+    /// whole and the upstream keeps it alive; else it closes (an upstream that answered before the
+    /// whole body arrived may not read the rest, which would then be taken for the next request).
     private func finish() {
         let reusable = whenReusable
         whenReusable = nil
-        guard keepAlive, let reusable else { return close() }
+        guard keepAlive, requestEnded, let reusable else { return close() }
         state = .idle
+        resumeReading()  // an idle connection still reads: the upstream's close, or an answer nobody asked for
         reusable()
     }
 
-    func readMore(exchange: Int) {
-        guard exchange == self.exchange, !demand else { return }
+    private func resumeReading() {
         demand = true
         if readHeld, let context {
             readHeld = false
             context.read()
         }
+    }
+
+    func readMore(exchange: Int) {
+        guard exchange == self.exchange, !demand else { return }
+        resumeReading()
     }
 
     /// The streamed body's reader went away before its end (the client hung up): nothing more of it is wanted.
@@ -217,7 +218,7 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         switch previous {
         case .awaitingHead(let promise), .collecting(_, _, let promise): promise.fail(error)
         case .streaming(let source): source.finish(error)
-        case .idle, .answered, .closed: break
+        case .idle, .closed: break
         }
         close()
     }
