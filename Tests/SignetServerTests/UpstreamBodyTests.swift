@@ -71,13 +71,13 @@ struct UpstreamBodyTests {
             for _ in 0..<600 where upstream.ended == 0 { try await Task.sleep(for: .milliseconds(100)) }
             #expect(upstream.ended == 1)
             #expect(upstream.requests.count == 2)  // the unfinished request never reached the upstream's handler
-            let text = try await UpstreamConnectionsTests.read(try await client.send(UpstreamConnectionsTests.request(), to: address, on: UpstreamConnectionsTests.loop, timeout: .seconds(30)))
-                #expect(text == "200 ok")
+            let text = try await UpstreamConnectionsTests.get(client, address)
+            #expect(text == "200 ok")
             #expect(upstream.connections == 2)
         }
     }
 
-    @Test("A body shorter than its declared length is never ended: the connection closes")
+    @Test("A body shorter than its declared length is never ended: the connection closes", .timeLimit(.minutes(2)))
     func shortBody() async throws {
         try await UpstreamConnectionsTests.with({ _, _ in .send(ScriptedUpstream.answer()) }) { client, upstream, address in
             let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
@@ -96,7 +96,7 @@ struct UpstreamBodyTests {
         }
     }
 
-    @Test("An answer that comes before the whole request body was sent is passed on, and its connection is not reused")
+    @Test("An answer that comes before the whole request body was sent is passed on, and its connection is not reused", .timeLimit(.minutes(2)))
     func earlyAnswer() async throws {
         try await UpstreamConnectionsTests.with(readsBodies: false, { _, _ in .send(ScriptedUpstream.answer(body: "early")) }) { client, upstream, address in
             let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
@@ -119,7 +119,7 @@ struct UpstreamBodyTests {
         }
     }
 
-    @Test("A connection whose streamed answer outran its reader reads again for the next exchange")
+    @Test("A connection whose streamed answer outran its reader reads again for the next exchange", .timeLimit(.minutes(2)))
     func reuseAfterBackpressure() async throws {
         // 300 one-byte chunks arrive at once: far more than the stream buffers, so reading pauses.
         let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1\r\nz\r\n", count: 300) + "0\r\n\r\n"
@@ -130,7 +130,7 @@ struct UpstreamBodyTests {
             let first = try await client.send(UpstreamConnectionsTests.request(), to: address, on: UpstreamConnectionsTests.loop, timeout: .seconds(30))
             try await Task.sleep(for: .milliseconds(200))  // let it all arrive before reading
             #expect(try await UpstreamConnectionsTests.read(first) == "200 " + String(repeating: "z", count: 300))
-            let second = try await UpstreamConnectionsTests.read(try await client.send(UpstreamConnectionsTests.request(), to: address, on: UpstreamConnectionsTests.loop, timeout: .seconds(30)))
+            let second = try await UpstreamConnectionsTests.get(client, address)
             #expect(second == "200 ok")
             #expect(upstream.connections == 1)
         }

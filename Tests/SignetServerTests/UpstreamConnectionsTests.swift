@@ -38,6 +38,11 @@ struct UpstreamConnectionsTests {
         return UpstreamRequest(head: HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers), body: body)
     }
 
+    /// A GET's answer as `read` gives it.
+    static func get(_ client: UpstreamConnections, _ address: UpstreamConnections.Address) async throws -> String {
+        try await read(try await client.send(request(), to: address, on: loop, timeout: .seconds(30)))
+    }
+
     /// The answer's status and whole body: `200 ok`.
     static func read(_ answer: UpstreamAnswer) async throws -> String {
         switch answer.body {
@@ -72,8 +77,8 @@ struct UpstreamConnectionsTests {
         for bytes in answers {
             try await Self.with({ _, _ in .send(bytes) }) { client, upstream, address in
                 for _ in 1...3 {
-                    let text = try await Self.read(try await client.send(Self.request(), to: address, on: Self.loop, timeout: .seconds(30)))
-                #expect(text == "200 ok")
+                    let text = try await Self.get(client, address)
+            #expect(text == "200 ok")
                 }
                 #expect(upstream.connections == 3)
             }
@@ -87,9 +92,9 @@ struct UpstreamConnectionsTests {
             index == 1 ? .send(ScriptedUpstream.answer()) : .close
         }
         try await Self.with(script) { client, upstream, address in
-            _ = try await Self.read(try await client.send(Self.request(), to: address, on: Self.loop, timeout: .seconds(30)))
-            let text = try await Self.read(try await client.send(Self.request(), to: address, on: Self.loop, timeout: .seconds(30)))
-                #expect(text == "200 ok")
+            _ = try await Self.get(client, address)
+            let text = try await Self.get(client, address)
+            #expect(text == "200 ok")
             #expect(upstream.requests.count == 3)  // the GET twice: once on the closed connection, once on a new one
             #expect(upstream.connections == 2)
             let body = ByteBuffer(string: "{}")
@@ -102,6 +107,13 @@ struct UpstreamConnectionsTests {
                 )
             }
             #expect(upstream.requests.filter { $0.requestLine.hasPrefix("POST") }.count == 1)
+            // A GET that spends a user action is not sent again either (on a connection the next GET opens).
+            _ = try await Self.get(client, address)
+            let signed = UpstreamRequest(head: Self.request(.GET, "/signed").head, body: .none, spendsUserAction: true)
+            await #expect(throws: UpstreamFailure.closed) {
+                try await client.send(signed, to: address, on: Self.loop, timeout: .seconds(30))
+            }
+            #expect(upstream.requests.filter { $0.requestLine.hasPrefix("GET /signed") }.count == 1)
         }
     }
 
@@ -111,8 +123,8 @@ struct UpstreamConnectionsTests {
             await #expect(throws: UpstreamFailure.timeout) {
                 try await client.send(Self.request(), to: address, on: Self.loop, timeout: .milliseconds(200))
             }
-            let text = try await Self.read(try await client.send(Self.request(), to: address, on: Self.loop, timeout: .seconds(30)))
-                #expect(text == "200 ok")
+            let text = try await Self.get(client, address)
+            #expect(text == "200 ok")
             #expect(upstream.connections == 2)
         }
     }
@@ -159,8 +171,8 @@ struct UpstreamConnectionsTests {
     func unsolicited() async throws {
         // The first answer comes with a second one stuck to it.
         try await Self.with({ _, _ in .send(ScriptedUpstream.answer() + ScriptedUpstream.answer(body: "extra")) }) { client, upstream, address in
-            let text = try await Self.read(try await client.send(Self.request(), to: address, on: Self.loop, timeout: .seconds(30)))
-                #expect(text == "200 ok")
+            let text = try await Self.get(client, address)
+            #expect(text == "200 ok")
             for _ in 0..<600 where upstream.connections < 2 {
                 _ = try? await client.send(Self.request(), to: address, on: Self.loop, timeout: .seconds(30))
             }

@@ -198,6 +198,16 @@ final class UpstreamExchangeHandler: ChannelDuplexHandler {
         resumeReading()
     }
 
+    /// The exchange waiting on `promise` was cancelled: it fails and its connection closes, unless
+    /// it is over (its connection may carry another exchange by now).
+    func cancel(_ promise: EventLoopPromise<UpstreamAnswer>) {
+        switch state {
+        case .awaitingHead(let current), .collecting(_, _, let current):
+            if current.futureResult === promise.futureResult { fail(UpstreamFailure.closed) }
+        case .idle, .streaming, .closed: break
+        }
+    }
+
     /// The streamed body's reader went away before its end (the client hung up): nothing more of it is wanted.
     func readerGone(exchange: Int) {
         guard exchange == self.exchange, case .streaming = state else { return }
