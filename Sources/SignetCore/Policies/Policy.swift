@@ -1,0 +1,144 @@
+/// A Dfns Policies v2 policy as Signet evaluates it (`../shared/spec/dfns-policies.md`): which
+/// activity it covers, which of those it selects, and what it does to them. Framework-free: the
+/// routes, the store and the wire shapes build on it.
+public struct PolicyDefinition: Sendable, Equatable {
+    /// The activity kinds that govern access (Dfns' names); Signet's own kinds join them later.
+    public static let accessActivityKinds: Set<String> = ["Permissions:Assign", "Permissions:Modify", "Policies:Modify"]
+
+    public var id: String
+    public var activityKind: String
+    public var action: PolicyAction
+    public var filter: PolicyFilter?
+    public var isActive: Bool
+
+    public init(id: String, activityKind: String, action: PolicyAction, filter: PolicyFilter? = nil, isActive: Bool = true) {
+        self.id = id
+        self.activityKind = activityKind
+        self.action = action
+        self.filter = filter
+        self.isActive = isActive
+    }
+
+    /// Refuses a policy that could never be satisfied or does not fit its activity kind: an
+    /// unknown kind, no approval group, a quorum below 1 or above the approvers named, an approver
+    /// named twice, `Block` on `Policies:Modify` (no one could ever change the policies again),
+    /// `NoAction` (wallet activities only), a filter of the wrong kind or empty, a timeout outside
+    /// 1 minute to 30 days.
+    public func validate() throws(PolicyRefusal) {
+        guard Self.accessActivityKinds.contains(activityKind) else { throw .unknownActivityKind(activityKind) }
+        switch action {
+        case .block where activityKind == "Policies:Modify": throw .blockOnPolicies
+        case .block: break
+        case .noAction: throw .noActionOnAccess
+        case .requestApproval(let groups, let timeout):
+            guard !groups.isEmpty, groups.count <= 10 else { throw .groupCount }
+            for group in groups { try group.validate() }
+            if let timeout, !(1...43_200).contains(timeout) { throw .timeout }
+        }
+        switch filter {
+        case nil: break
+        case .permissionIds(let ids)?:
+            guard activityKind != "Policies:Modify" else { throw .filterKind }
+            guard !ids.isEmpty else { throw .emptyFilter }
+        case .policyIds(let ids)?:
+            guard activityKind == "Policies:Modify" else { throw .filterKind }
+            guard !ids.isEmpty else { throw .emptyFilter }
+        }
+    }
+
+    /// Whether the policy covers `activity` (active, same kind, and its filter selects it).
+    public func covers(_ activity: PolicyActivity) -> Bool {
+        guard isActive, activity.kind.utf8.elementsEqual(activityKind.utf8) else { return false }
+        switch filter {
+        case nil: return true
+        case .permissionIds(let ids)?: return activity.permissionId.map { id in ids.contains { $0.utf8.elementsEqual(id.utf8) } } ?? false
+        case .policyIds(let ids)?: return activity.policyId.map { id in ids.contains { $0.utf8.elementsEqual(id.utf8) } } ?? false
+        }
+    }
+}
+
+/// What a policy does to an activity it covers.
+public enum PolicyAction: Sendable, Equatable {
+    /// Hold the change until every group's quorum approves it; one denial rejects it; past
+    /// `autoRejectTimeout` minutes it expires.
+    case requestApproval(groups: [ApprovalGroup], autoRejectTimeout: Int?)
+    /// Refuse the change.
+    case block
+    /// Dfns' wallet-only action; refused on access activities.
+    case noAction
+}
+
+/// Which activities of its kind a policy selects.
+public enum PolicyFilter: Sendable, Equatable {
+    /// `Permissions:Assign` and `Permissions:Modify`: these permissions only.
+    case permissionIds([String])
+    /// `Policies:Modify`: changes to these policies only.
+    case policyIds([String])
+}
+
+/// One group of approvers with its quorum.
+public struct ApprovalGroup: Sendable, Equatable {
+    public var name: String?
+    public var quorum: Int
+    /// The users who may approve, or `nil` for any user of the organisation.
+    public var approverIds: [String]?
+    /// Whether the user who asked for the change may count towards this group.
+    public var initiatorCanApprove: Bool
+
+    public init(name: String? = nil, quorum: Int, approverIds: [String]? = nil, initiatorCanApprove: Bool = false) {
+        self.name = name
+        self.quorum = quorum
+        self.approverIds = approverIds
+        self.initiatorCanApprove = initiatorCanApprove
+    }
+
+    /// Whether `userId` may count towards this group for a change `initiatorId` asked for.
+    public func admits(_ userId: String, initiatorId: String) -> Bool {
+        if userId.utf8.elementsEqual(initiatorId.utf8) && !initiatorCanApprove { return false }
+        guard let approverIds else { return true }
+        return approverIds.contains { $0.utf8.elementsEqual(userId.utf8) }
+    }
+
+    func validate() throws(PolicyRefusal) {
+        guard quorum >= 1, quorum <= 100 else { throw .quorum }
+        guard let approverIds else { return }
+        guard !approverIds.isEmpty, Set(approverIds.map { Array($0.utf8) }).count == approverIds.count else { throw .approvers }
+        guard quorum <= approverIds.count else { throw .quorum }
+    }
+}
+
+/// A change a policy may cover: its kind and what it touches.
+public struct PolicyActivity: Sendable, Equatable {
+    public var kind: String
+    /// The permission assigned, revoked or changed (`Permissions:*`).
+    public var permissionId: String?
+    /// The policy changed or archived (`Policies:Modify`).
+    public var policyId: String?
+
+    public init(kind: String, permissionId: String? = nil, policyId: String? = nil) {
+        self.kind = kind
+        self.permissionId = permissionId
+        self.policyId = policyId
+    }
+}
+
+/// Why a policy is refused, in words a 400 can carry.
+public enum PolicyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownActivityKind(String)
+    case blockOnPolicies, noActionOnAccess, groupCount, quorum, approvers, timeout, filterKind, emptyFilter
+
+    public var description: String {
+        switch self {
+        case .unknownActivityKind(let kind):
+            "activityKind \(kind) is not one Signet governs (\(PolicyDefinition.accessActivityKinds.sorted().joined(separator: ", ")))"
+        case .blockOnPolicies: "a Policies:Modify policy cannot Block: no one could change the policies again"
+        case .noActionOnAccess: "NoAction applies to wallet activities only"
+        case .groupCount: "RequestApproval needs 1 to 10 approval groups"
+        case .quorum: "each approval group's quorum must be at least 1, at most 100 and at most the number of approvers it names"
+        case .approvers: "approvers.userId.in must name at least one user, each once"
+        case .timeout: "autoRejectTimeout must be 1 to 43200 minutes"
+        case .filterKind: "filters.permissionId goes with Permissions:Assign and Permissions:Modify, filters.policyId with Policies:Modify"
+        case .emptyFilter: "a filter's in list must name at least one id"
+        }
+    }
+}

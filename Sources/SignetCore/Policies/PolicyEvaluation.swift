@@ -1,0 +1,53 @@
+public import Foundation
+
+/// What the policies in force say about one activity.
+public enum PolicyOutcome: Sendable, Equatable {
+    /// No active policy covers it: apply it.
+    case notCovered
+    /// A `Block` policy covers it (these): refuse it. A block wins over any approval.
+    case blocked(policyIds: [String])
+    /// Hold it for approval: every group of every triggered policy must reach its quorum.
+    case approvalRequired(ApprovalRequirement)
+
+    /// The outcome for `activity` under `policies` (archived ones play no part).
+    public static func evaluate(_ activity: PolicyActivity, under policies: [PolicyDefinition]) -> PolicyOutcome {
+        let triggered = policies.filter { $0.covers(activity) }
+        guard !triggered.isEmpty else { return .notCovered }
+        let blocking = triggered.filter { $0.action == .block }.map(\.id)
+        guard blocking.isEmpty else { return .blocked(policyIds: blocking) }
+        var groups: [ApprovalRequirement.Group] = []
+        var timeouts: [Int] = []
+        for policy in triggered {
+            guard case .requestApproval(let policyGroups, let timeout) = policy.action else { continue }
+            groups += policyGroups.map { ApprovalRequirement.Group(policyId: policy.id, group: $0) }
+            if let timeout { timeouts.append(timeout) }
+        }
+        guard !groups.isEmpty else { return .notCovered }
+        return .approvalRequired(ApprovalRequirement(groups: groups, policyIds: triggered.map(\.id), autoRejectTimeout: timeouts.min()))
+    }
+}
+
+/// The approvals a held activity needs: the groups of every triggered policy, and the shortest
+/// of their timeouts.
+public struct ApprovalRequirement: Sendable, Equatable {
+    public struct Group: Sendable, Equatable {
+        public var policyId: String
+        public var group: ApprovalGroup
+    }
+
+    public var groups: [Group]
+    public var policyIds: [String]
+    /// Minutes until the approval expires, if any policy sets a timeout.
+    public var autoRejectTimeout: Int?
+
+    public init(groups: [Group], policyIds: [String], autoRejectTimeout: Int?) {
+        self.groups = groups
+        self.policyIds = policyIds
+        self.autoRejectTimeout = autoRejectTimeout
+    }
+
+    /// When an approval created at `created` expires, if it does.
+    public func expiration(from created: Date) -> Date? {
+        autoRejectTimeout.map { created.addingTimeInterval(TimeInterval($0) * 60) }
+    }
+}

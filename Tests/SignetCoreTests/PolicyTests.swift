@@ -1,0 +1,163 @@
+import Foundation
+import SignetCore
+import Testing
+
+/// Policies and approvals as SignetCore decides them: which policies are acceptable, which
+/// activities they cover, and when an approval is approved, denied or expired.
+@Suite("Policies: definitions, evaluation and the approval tally")
+struct PolicyTests {
+    static let quorums = PolicyDefinition(
+        id: "po-1",
+        activityKind: "Permissions:Assign",
+        action: .requestApproval(
+            groups: [
+                ApprovalGroup(name: "admins", quorum: 2, approverIds: ["us-a", "us-b", "us-c"]),
+                ApprovalGroup(name: "security", quorum: 1, approverIds: ["us-d"]),
+            ],
+            autoRejectTimeout: 60
+        )
+    )
+
+    @Test("A policy that could never be satisfied, or does not fit its kind, is refused")
+    func validation() throws {
+        try Self.quorums.validate()
+        let approval = PolicyAction.requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: nil)
+        let refused: [(PolicyDefinition, PolicyRefusal)] = [
+            (PolicyDefinition(id: "p", activityKind: "Wallets:Sign", action: approval), .unknownActivityKind("Wallets:Sign")),
+            (PolicyDefinition(id: "p", activityKind: "Policies:Modify", action: .block), .blockOnPolicies),
+            (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .noAction), .noActionOnAccess),
+            (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .requestApproval(groups: [], autoRejectTimeout: nil)), .groupCount),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: [ApprovalGroup(quorum: 3, approverIds: ["us-a", "us-b"])], autoRejectTimeout: nil)
+                ), .quorum
+            ),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: [ApprovalGroup(quorum: 0)], autoRejectTimeout: nil)
+                ), .quorum
+            ),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: [ApprovalGroup(quorum: 1, approverIds: ["us-a", "us-a"])], autoRejectTimeout: nil)
+                ), .approvers
+            ),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: 0)
+                ), .timeout
+            ),
+            (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: approval, filter: .policyIds(["po-1"])), .filterKind),
+            (PolicyDefinition(id: "p", activityKind: "Policies:Modify", action: approval, filter: .permissionIds(["pm-1"])), .filterKind),
+            (PolicyDefinition(id: "p", activityKind: "Permissions:Modify", action: approval, filter: .permissionIds([])), .emptyFilter),
+        ]
+        for (policy, refusal) in refused {
+            #expect(throws: refusal) { try policy.validate() }
+        }
+        try PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .block).validate()
+    }
+
+    @Test("A policy covers its own kind, as its filter selects, and only while active")
+    func coverage() {
+        let filtered = PolicyDefinition(
+            id: "po-2",
+            activityKind: "Permissions:Assign",
+            action: .block,
+            filter: .permissionIds(["pm-admin"])
+        )
+        #expect(filtered.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admin")))
+        #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-reader")))
+        #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Assign")))
+        #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Modify", permissionId: "pm-admin")))
+        // Ids and kinds compare as bytes: a canonically equivalent spelling is another id.
+        #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admi\u{006E}\u{0301}")))
+        var archived = filtered
+        archived.isActive = false
+        #expect(!archived.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admin")))
+        #expect(Self.quorums.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "anything")))
+    }
+
+    @Test("A block wins over approvals; the groups of every triggered policy are required, under the shortest timeout")
+    func evaluation() {
+        let activity = PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admin")
+        #expect(PolicyOutcome.evaluate(activity, under: []) == .notCovered)
+        #expect(PolicyOutcome.evaluate(PolicyActivity(kind: "Policies:Modify", policyId: "po-1"), under: [Self.quorums]) == .notCovered)
+        let block = PolicyDefinition(id: "po-b", activityKind: "Permissions:Assign", action: .block)
+        #expect(PolicyOutcome.evaluate(activity, under: [Self.quorums, block]) == .blocked(policyIds: ["po-b"]))
+        let second = PolicyDefinition(
+            id: "po-3",
+            activityKind: "Permissions:Assign",
+            action: .requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: 15)
+        )
+        guard case .approvalRequired(let requirement) = PolicyOutcome.evaluate(activity, under: [Self.quorums, second]) else {
+            Issue.record("expected an approval")
+            return
+        }
+        #expect(requirement.groups.map(\.policyId) == ["po-1", "po-1", "po-3"])
+        #expect(requirement.autoRejectTimeout == 15)
+        let created = Date(timeIntervalSince1970: 1_000)
+        #expect(requirement.expiration(from: created) == created.addingTimeInterval(900))
+    }
+
+    static func tally(initiator: String = "us-a", initiatorCanApprove: Bool = false) -> ApprovalTally {
+        var policy = Self.quorums
+        if initiatorCanApprove, case .requestApproval(var groups, let timeout) = policy.action {
+            groups[0].initiatorCanApprove = true
+            policy.action = .requestApproval(groups: groups, autoRejectTimeout: timeout)
+        }
+        guard case .approvalRequired(let requirement) = PolicyOutcome.evaluate(PolicyActivity(kind: "Permissions:Assign"), under: [policy])
+        else { preconditionFailure("the policy covers every assignment") }
+        return ApprovalTally(requirement: requirement, initiatorId: initiator, expiresAt: Date(timeIntervalSince1970: 3_600))
+    }
+
+    static let now = Date(timeIntervalSince1970: 100)
+    static let everyone: Set<String> = ["us-a", "us-b", "us-c", "us-d", "us-e"]
+
+    static func decision(_ user: String, _ value: ApprovalDecision.Value = .approved) -> ApprovalDecision {
+        ApprovalDecision(userId: user, value: value, date: now)
+    }
+
+    @Test("2 of 3 and 1 of 1: approved only when both quorums are met; the initiator and outsiders refused, each approver once")
+    func quorums() throws {
+        let tally = Self.tally()
+        var decisions: [ApprovalDecision] = []
+        #expect(throws: ApprovalRefusal.initiatorCannotApprove) { try tally.check(decisionBy: "us-a", on: decisions, activeUserIds: Self.everyone, now: Self.now) }
+        #expect(throws: ApprovalRefusal.notAnApprover) { try tally.check(decisionBy: "us-e", on: decisions, activeUserIds: Self.everyone, now: Self.now) }
+        for user in ["us-b", "us-d"] {
+            try tally.check(decisionBy: user, on: decisions, activeUserIds: Self.everyone, now: Self.now)
+            decisions.append(Self.decision(user))
+            #expect(tally.status(of: decisions, activeUserIds: Self.everyone, now: Self.now) == .pending)
+        }
+        #expect(throws: ApprovalRefusal.alreadyDecided) { try tally.check(decisionBy: "us-b", on: decisions, activeUserIds: Self.everyone, now: Self.now) }
+        try tally.check(decisionBy: "us-c", on: decisions, activeUserIds: Self.everyone, now: Self.now)
+        decisions.append(Self.decision("us-c"))
+        #expect(tally.status(of: decisions, activeUserIds: Self.everyone, now: Self.now) == .approved)
+        #expect(throws: ApprovalRefusal.notPending(.approved)) {
+            try tally.check(decisionBy: "us-e", on: decisions, activeUserIds: Self.everyone, now: Self.now)
+        }
+        // The initiator counts where a group allows it.
+        let allowing = Self.tally(initiatorCanApprove: true)
+        try allowing.check(decisionBy: "us-a", on: [], activeUserIds: Self.everyone, now: Self.now)
+        #expect(allowing.status(of: ["us-a", "us-b", "us-d"].map { Self.decision($0) }, activeUserIds: Self.everyone, now: Self.now) == .approved)
+    }
+
+    @Test("One denial denies; a deactivated approver's decision no longer counts; past the timeout it expires")
+    func denialDeactivationExpiry() {
+        let tally = Self.tally()
+        let approvals = ["us-b", "us-c", "us-d"].map { Self.decision($0) }
+        #expect(tally.status(of: [Self.decision("us-b"), Self.decision("us-d", .denied)], activeUserIds: Self.everyone, now: Self.now) == .denied)
+        #expect(tally.status(of: approvals, activeUserIds: Self.everyone.subtracting(["us-c"]), now: Self.now) == .pending)
+        #expect(tally.status(of: approvals + [Self.decision("us-e", .denied)], activeUserIds: Self.everyone, now: Self.now) == .approved)
+        #expect(tally.status(of: [Self.decision("us-d", .denied)], activeUserIds: Self.everyone.subtracting(["us-d"]), now: Self.now) == .pending)
+        #expect(tally.status(of: [Self.decision("us-b")], activeUserIds: Self.everyone, now: Date(timeIntervalSince1970: 3_600)) == .expired)
+        #expect(tally.status(of: approvals, activeUserIds: Self.everyone, now: Date(timeIntervalSince1970: 3_600)) == .approved)
+    }
+}
