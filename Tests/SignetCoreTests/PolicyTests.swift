@@ -58,6 +58,28 @@ struct PolicyTests {
             (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: approval, filter: .policyIds(["po-1"])), .filterKind),
             (PolicyDefinition(id: "p", activityKind: "Policies:Modify", action: approval, filter: .permissionIds(["pm-1"])), .filterKind),
             (PolicyDefinition(id: "p", activityKind: "Permissions:Modify", action: approval, filter: .permissionIds([])), .emptyFilter),
+            (PolicyDefinition(id: "p", activityKind: "Policies:Modify", action: approval, filter: .policyIds([])), .emptyFilter),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: Array(repeating: ApprovalGroup(quorum: 1), count: 11), autoRejectTimeout: nil)
+                ), .groupCount
+            ),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: [ApprovalGroup(quorum: 101)], autoRejectTimeout: nil)
+                ), .quorum
+            ),
+            (
+                PolicyDefinition(
+                    id: "p",
+                    activityKind: "Permissions:Assign",
+                    action: .requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: 43_201)
+                ), .timeout
+            ),
         ]
         for (policy, refusal) in refused {
             #expect(throws: refusal) { try policy.validate() }
@@ -77,8 +99,13 @@ struct PolicyTests {
         #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-reader")))
         #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Assign")))
         #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Modify", permissionId: "pm-admin")))
-        // Ids and kinds compare as bytes: a canonically equivalent spelling is another id.
-        #expect(!filtered.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admi\u{006E}\u{0301}")))
+        // Ids compare as bytes: a canonically equivalent spelling (equal for String ==) is another id.
+        let composed = PolicyDefinition(id: "po-4", activityKind: "Permissions:Assign", action: .block, filter: .permissionIds(["pm-caf\u{E9}"]))
+        #expect("pm-caf\u{E9}" == "pm-cafe\u{301}")
+        #expect(!composed.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-cafe\u{301}")))
+        let byPolicy = PolicyDefinition(id: "po-5", activityKind: "Policies:Modify", action: .requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: nil), filter: .policyIds(["po-1"]))
+        #expect(byPolicy.covers(PolicyActivity(kind: "Policies:Modify", policyId: "po-1")))
+        #expect(!byPolicy.covers(PolicyActivity(kind: "Policies:Modify", policyId: "po-2")))
         var archived = filtered
         archived.isActive = false
         #expect(!archived.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admin")))
@@ -92,6 +119,9 @@ struct PolicyTests {
         #expect(PolicyOutcome.evaluate(PolicyActivity(kind: "Policies:Modify", policyId: "po-1"), under: [Self.quorums]) == .notCovered)
         let block = PolicyDefinition(id: "po-b", activityKind: "Permissions:Assign", action: .block)
         #expect(PolicyOutcome.evaluate(activity, under: [Self.quorums, block]) == .blocked(policyIds: ["po-b"]))
+        // A covering policy that does not validate (damaged in storage) blocks rather than lets through.
+        let damaged = PolicyDefinition(id: "po-d", activityKind: "Permissions:Assign", action: .requestApproval(groups: [], autoRejectTimeout: nil))
+        #expect(PolicyOutcome.evaluate(activity, under: [damaged]) == .blocked(policyIds: ["po-d"]))
         let second = PolicyDefinition(
             id: "po-3",
             activityKind: "Permissions:Assign",
@@ -129,35 +159,77 @@ struct PolicyTests {
     func quorums() throws {
         let tally = Self.tally()
         var decisions: [ApprovalDecision] = []
-        #expect(throws: ApprovalRefusal.initiatorCannotApprove) { try tally.check(decisionBy: "us-a", on: decisions, activeUserIds: Self.everyone, now: Self.now) }
-        #expect(throws: ApprovalRefusal.notAnApprover) { try tally.check(decisionBy: "us-e", on: decisions, activeUserIds: Self.everyone, now: Self.now) }
+        func check(_ user: String, _ value: ApprovalDecision.Value = .approved) throws(ApprovalRefusal) {
+            try tally.check(value, by: user, on: decisions, activeUserIds: Self.everyone, now: Self.now)
+        }
+        #expect(throws: ApprovalRefusal.initiatorCannotApprove) { try check("us-a") }
+        #expect(throws: ApprovalRefusal.notAnApprover) { try check("us-e") }
+        #expect(throws: ApprovalRefusal.notAnApprover) { try check("us-e", .denied) }
         for user in ["us-b", "us-d"] {
-            try tally.check(decisionBy: user, on: decisions, activeUserIds: Self.everyone, now: Self.now)
+            try check(user)
             decisions.append(Self.decision(user))
             #expect(tally.status(of: decisions, activeUserIds: Self.everyone, now: Self.now) == .pending)
         }
-        #expect(throws: ApprovalRefusal.alreadyDecided) { try tally.check(decisionBy: "us-b", on: decisions, activeUserIds: Self.everyone, now: Self.now) }
-        try tally.check(decisionBy: "us-c", on: decisions, activeUserIds: Self.everyone, now: Self.now)
+        #expect(throws: ApprovalRefusal.alreadyDecided) { try check("us-b") }
+        #expect(throws: ApprovalRefusal.inactive) {
+            try tally.check(.approved, by: "us-c", on: decisions, activeUserIds: Self.everyone.subtracting(["us-c"]), now: Self.now)
+        }
+        try check("us-c")
         decisions.append(Self.decision("us-c"))
         #expect(tally.status(of: decisions, activeUserIds: Self.everyone, now: Self.now) == .approved)
-        #expect(throws: ApprovalRefusal.notPending(.approved)) {
-            try tally.check(decisionBy: "us-e", on: decisions, activeUserIds: Self.everyone, now: Self.now)
-        }
+        #expect(throws: ApprovalRefusal.notPending(.approved)) { try check("us-e") }
         // The initiator counts where a group allows it.
         let allowing = Self.tally(initiatorCanApprove: true)
-        try allowing.check(decisionBy: "us-a", on: [], activeUserIds: Self.everyone, now: Self.now)
+        try allowing.check(.approved, by: "us-a", on: [], activeUserIds: Self.everyone, now: Self.now)
         #expect(allowing.status(of: ["us-a", "us-b", "us-d"].map { Self.decision($0) }, activeUserIds: Self.everyone, now: Self.now) == .approved)
     }
 
-    @Test("One denial denies; a deactivated approver's decision no longer counts; past the timeout it expires")
-    func denialDeactivationExpiry() {
+    @Test("One denial denies, the initiator's too (a cancel), and stays a denial when its author is deactivated")
+    func denial() throws {
+        let tally = Self.tally()
+        #expect(tally.status(of: [Self.decision("us-b"), Self.decision("us-d", .denied)], activeUserIds: Self.everyone, now: Self.now) == .denied)
+        try tally.check(.denied, by: "us-a", on: [], activeUserIds: Self.everyone, now: Self.now)
+        #expect(tally.status(of: [Self.decision("us-a", .denied)], activeUserIds: Self.everyone, now: Self.now) == .denied)
+        // A deactivated denier's denial still denies; the approvals given before cannot complete it.
+        let decisions = [Self.decision("us-b"), Self.decision("us-d", .denied), Self.decision("us-c")]
+        #expect(tally.status(of: decisions, activeUserIds: Self.everyone.subtracting(["us-d"]), now: Self.now) == .denied)
+        // A user no group admits cannot deny it.
+        #expect(tally.status(of: [Self.decision("us-e", .denied)], activeUserIds: Self.everyone, now: Self.now) == .pending)
+    }
+
+    @Test("A deactivated approver's approval no longer counts; nothing from the expiry on counts; a resolved status never changes")
+    func deactivationExpiryFinality() {
         let tally = Self.tally()
         let approvals = ["us-b", "us-c", "us-d"].map { Self.decision($0) }
-        #expect(tally.status(of: [Self.decision("us-b"), Self.decision("us-d", .denied)], activeUserIds: Self.everyone, now: Self.now) == .denied)
+        let expiry = Date(timeIntervalSince1970: 3_600)
         #expect(tally.status(of: approvals, activeUserIds: Self.everyone.subtracting(["us-c"]), now: Self.now) == .pending)
-        #expect(tally.status(of: approvals + [Self.decision("us-e", .denied)], activeUserIds: Self.everyone, now: Self.now) == .approved)
-        #expect(tally.status(of: [Self.decision("us-d", .denied)], activeUserIds: Self.everyone.subtracting(["us-d"]), now: Self.now) == .pending)
-        #expect(tally.status(of: [Self.decision("us-b")], activeUserIds: Self.everyone, now: Date(timeIntervalSince1970: 3_600)) == .expired)
-        #expect(tally.status(of: approvals, activeUserIds: Self.everyone, now: Date(timeIntervalSince1970: 3_600)) == .approved)
+        #expect(tally.status(of: [Self.decision("us-b")], activeUserIds: Self.everyone, now: expiry) == .expired)
+        #expect(tally.status(of: approvals, activeUserIds: Self.everyone, now: expiry) == .approved)  // met before the expiry
+        let late = ["us-b", "us-d"].map { Self.decision($0) } + [ApprovalDecision(userId: "us-c", value: .approved, date: expiry)]
+        #expect(tally.status(of: late, activeUserIds: Self.everyone, now: expiry) == .expired)
+        for status in [ApprovalStatus.approved, .denied, .expired] {
+            #expect(tally.status(of: [], activeUserIds: Self.everyone, now: Self.now, current: status) == status)
+            #expect(throws: ApprovalRefusal.notPending(status)) {
+                try tally.check(.approved, by: "us-b", on: [], activeUserIds: Self.everyone, now: Self.now, current: status)
+            }
+        }
+        // A requirement without groups (damaged in storage, say) is never met.
+        let empty = ApprovalTally(requirement: ApprovalRequirement(groups: [], policyIds: [], autoRejectTimeout: nil), initiatorId: "us-a", expiresAt: nil)
+        #expect(empty.status(of: approvals, activeUserIds: Self.everyone, now: Self.now) == .pending)
+    }
+
+    @Test("As in Dfns, one approval counts in every group that admits its approver")
+    func overlappingGroups() {
+        let requirement = ApprovalRequirement(
+            groups: [
+                .init(policyId: "po-1", group: ApprovalGroup(quorum: 2, approverIds: ["us-a", "us-b", "us-c"])),
+                .init(policyId: "po-1", group: ApprovalGroup(quorum: 1, approverIds: ["us-c", "us-d"])),
+            ],
+            policyIds: ["po-1"],
+            autoRejectTimeout: nil
+        )
+        let tally = ApprovalTally(requirement: requirement, initiatorId: "us-e", expiresAt: nil)
+        #expect(tally.status(of: [Self.decision("us-a"), Self.decision("us-c")], activeUserIds: Self.everyone, now: Self.now) == .approved)
+        #expect(tally.status(of: [Self.decision("us-a"), Self.decision("us-d")], activeUserIds: Self.everyone, now: Self.now) == .pending)
     }
 }

@@ -1,14 +1,17 @@
 /// A Dfns Policies v2 policy as Signet evaluates it (`../shared/spec/dfns-policies.md`): which
 /// activity it covers, which of those it selects, and what it does to them. Framework-free: the
 /// routes, the store and the wire shapes build on it.
-public struct PolicyDefinition: Sendable, Equatable {
+public struct PolicyDefinition: Sendable {
     /// The activity kinds that govern access (Dfns' names); Signet's own kinds join them later.
     public static let accessActivityKinds: Set<String> = ["Permissions:Assign", "Permissions:Modify", "Policies:Modify"]
 
     public var id: String
+    /// `Permissions:Assign`, `Permissions:Modify` or `Policies:Modify`.
     public var activityKind: String
     public var action: PolicyAction
+    /// Which activities of the kind it selects; all when `nil`.
     public var filter: PolicyFilter?
+    /// `false` once archived: an archived policy covers nothing.
     public var isActive: Bool
 
     public init(id: String, activityKind: String, action: PolicyAction, filter: PolicyFilter? = nil, isActive: Bool = true) {
@@ -20,14 +23,17 @@ public struct PolicyDefinition: Sendable, Equatable {
     }
 
     /// Refuses a policy that could never be satisfied or does not fit its activity kind: an
-    /// unknown kind, no approval group, a quorum below 1 or above the approvers named, an approver
-    /// named twice, `Block` on `Policies:Modify` (no one could ever change the policies again),
-    /// `NoAction` (wallet activities only), a filter of the wrong kind or empty, a timeout outside
-    /// 1 minute to 30 days.
+    /// unknown kind, no approval group or more than 10 (Signet's limit), a quorum below 1, above 100
+    /// (Signet's limit) or above the approvers named, an approver named twice, `Block` on
+    /// `Policies:Modify` (no one could ever change the policies again), `NoAction` (wallet
+    /// activities only), a filter of the wrong kind or empty, a timeout outside 1 minute to 30 days
+    /// (Signet's limit). Whether a group can be met for a given initiator is checked per approval.
     public func validate() throws(PolicyRefusal) {
-        guard Self.accessActivityKinds.contains(activityKind) else { throw .unknownActivityKind(activityKind) }
+        guard Self.accessActivityKinds.contains(where: { ExactText.equals($0, activityKind) }) else {
+            throw .unknownActivityKind(activityKind)
+        }
         switch action {
-        case .block where activityKind == "Policies:Modify": throw .blockOnPolicies
+        case .block where ExactText.equals(activityKind, "Policies:Modify"): throw .blockOnPolicies
         case .block: break
         case .noAction: throw .noActionOnAccess
         case .requestApproval(let groups, let timeout):
@@ -38,10 +44,10 @@ public struct PolicyDefinition: Sendable, Equatable {
         switch filter {
         case nil: break
         case .permissionIds(let ids)?:
-            guard activityKind != "Policies:Modify" else { throw .filterKind }
+            guard ["Permissions:Assign", "Permissions:Modify"].contains(where: { ExactText.equals($0, activityKind) }) else { throw .filterKind }
             guard !ids.isEmpty else { throw .emptyFilter }
         case .policyIds(let ids)?:
-            guard activityKind == "Policies:Modify" else { throw .filterKind }
+            guard ExactText.equals(activityKind, "Policies:Modify") else { throw .filterKind }
             guard !ids.isEmpty else { throw .emptyFilter }
         }
     }
@@ -79,6 +85,7 @@ public enum PolicyFilter: Sendable, Equatable {
 /// One group of approvers with its quorum.
 public struct ApprovalGroup: Sendable, Equatable {
     public var name: String?
+    /// How many distinct admitted approvers must approve.
     public var quorum: Int
     /// The users who may approve, or `nil` for any user of the organisation.
     public var approverIds: [String]?
@@ -109,6 +116,7 @@ public struct ApprovalGroup: Sendable, Equatable {
 
 /// A change a policy may cover: its kind and what it touches.
 public struct PolicyActivity: Sendable, Equatable {
+    /// The activity kind, as policies name it.
     public var kind: String
     /// The permission assigned, revoked or changed (`Permissions:*`).
     public var permissionId: String?

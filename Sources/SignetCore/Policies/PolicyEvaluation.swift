@@ -9,11 +9,16 @@ public enum PolicyOutcome: Sendable, Equatable {
     /// Hold it for approval: every group of every triggered policy must reach its quorum.
     case approvalRequired(ApprovalRequirement)
 
-    /// The outcome for `activity` under `policies` (archived ones play no part).
+    /// The outcome for `activity` under `policies` (archived ones play no part). A covering policy
+    /// that fails ``PolicyDefinition/validate()`` (damaged in storage, say) blocks: it fails closed.
     public static func evaluate(_ activity: PolicyActivity, under policies: [PolicyDefinition]) -> PolicyOutcome {
         let triggered = policies.filter { $0.covers(activity) }
         guard !triggered.isEmpty else { return .notCovered }
-        let blocking = triggered.filter { $0.action == .block }.map(\.id)
+        let blocking = triggered.filter { policy in
+            if case .block = policy.action { return true }
+            do { try policy.validate() } catch { return true }
+            return false
+        }.map(\.id)
         guard blocking.isEmpty else { return .blocked(policyIds: blocking) }
         var groups: [ApprovalRequirement.Group] = []
         var timeouts: [Int] = []
@@ -22,7 +27,7 @@ public enum PolicyOutcome: Sendable, Equatable {
             groups += policyGroups.map { ApprovalRequirement.Group(policyId: policy.id, group: $0) }
             if let timeout { timeouts.append(timeout) }
         }
-        guard !groups.isEmpty else { return .notCovered }
+        guard !groups.isEmpty else { return .blocked(policyIds: triggered.map(\.id)) }
         return .approvalRequired(ApprovalRequirement(groups: groups, policyIds: triggered.map(\.id), autoRejectTimeout: timeouts.min()))
     }
 }
@@ -30,12 +35,20 @@ public enum PolicyOutcome: Sendable, Equatable {
 /// The approvals a held activity needs: the groups of every triggered policy, and the shortest
 /// of their timeouts.
 public struct ApprovalRequirement: Sendable, Equatable {
+    /// One group to satisfy, and the policy it comes from.
     public struct Group: Sendable, Equatable {
         public var policyId: String
         public var group: ApprovalGroup
+
+        public init(policyId: String, group: ApprovalGroup) {
+            self.policyId = policyId
+            self.group = group
+        }
     }
 
+    /// Every group of every triggered policy; each must reach its quorum.
     public var groups: [Group]
+    /// The policies that triggered.
     public var policyIds: [String]
     /// Minutes until the approval expires, if any policy sets a timeout.
     public var autoRejectTimeout: Int?
