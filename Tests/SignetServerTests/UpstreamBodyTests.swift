@@ -128,7 +128,8 @@ struct UpstreamBodyTests {
         }
         try await UpstreamConnectionsTests.with(script) { client, upstream, address in
             let first = try await client.send(UpstreamConnectionsTests.request(), to: address, on: UpstreamConnectionsTests.loop, timeout: .seconds(30))
-            try await Task.sleep(for: .milliseconds(200))  // let it all arrive before reading
+            // Read nothing until the upstream has sent it all (it arrives in one segment, so reading pauses).
+            for _ in 0..<600 where upstream.sent < chunked.utf8.count { try await Task.sleep(for: .milliseconds(100)) }
             #expect(try await UpstreamConnectionsTests.read(first) == "200 " + String(repeating: "z", count: 300))
             let second = try await UpstreamConnectionsTests.get(client, address)
             #expect(second == "200 ok")

@@ -35,38 +35,14 @@ final class RecordingUpstream: Sendable {
     private let received = NIOLockedValueBox<[Received]>([])
 
     init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        listener = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound, listen(descriptor, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try LoopbackListener.open()
         let record = received
-        Thread.detachNewThread {
-            while true {
-                let connection = accept(descriptor, nil, nil)
-                if connection < 0, errno == EINTR || errno == ECONNABORTED { continue }
-                guard connection >= 0 else {  // shut down
-                    Glibc.close(descriptor)
-                    return
-                }  // closed
-                // A thread of its own per connection: a kept-alive connection blocks in recv for up to
-                // 30 s, and parallel tests on Dispatch's few global threads would wait on each other.
-                Thread.detachNewThread { Self.serve(connection, record: record) }
-            }
-        }
+        LoopbackListener.accept(on: listener) { connection in Self.serve(connection, record: record) }
     }
 
     deinit { close() }
 
-    /// Stops accepting connections. Only the accepting thread closes the descriptor, after its last
-    /// `accept`: closed here, its number could be given to another test's socket before that thread
-    /// calls `accept` again, and it would take that socket's connections.
+    /// Stops accepting connections (the accepting thread closes the descriptor, ``LoopbackListener``).
     func close() {
         guard isOpen.withLockedValue({ open in defer { open = false }; return open }) else { return }
         shutdown(listener, Int32(SHUT_RDWR))  // the accepting thread wakes and closes it

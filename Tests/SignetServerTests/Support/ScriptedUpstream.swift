@@ -41,40 +41,20 @@ final class ScriptedUpstream: Sendable {
     /// (1, 2, …). With `readsBodies` false it answers as soon as a head has arrived and never reads
     /// a body (what follows is read as the next request, as a server that answered early would).
     init(readsBodies: Bool = true, _ script: @escaping @Sendable (Received, Int) -> Action) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        listener = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound, listen(descriptor, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try LoopbackListener.open()
         let state = self.state
-        Thread.detachNewThread {
-            while true {
-                let connection = accept(descriptor, nil, nil)
-                if connection < 0, errno == EINTR || errno == ECONNABORTED { continue }
-                guard connection >= 0 else {  // shut down
-                    Glibc.close(descriptor)
-                    return
-                }
-                let number = state.withLockedValue { state in
-                    state.connections += 1
-                    return state.connections
-                }
-                Thread.detachNewThread { Self.serve(connection, number: number, readsBodies: readsBodies, state: state, script: script) }
+        LoopbackListener.accept(on: listener) { connection in
+            let number = state.withLockedValue { state in
+                state.connections += 1
+                return state.connections
             }
+            Self.serve(connection, number: number, readsBodies: readsBodies, state: state, script: script)
         }
     }
 
     deinit { close() }
 
-    /// Stops accepting connections. Only the accepting thread closes the descriptor, after its last
-    /// `accept`: closed here, its number could be given to another test's socket before that thread
-    /// calls `accept` again, and it would take that socket's connections.
+    /// Stops accepting connections (the accepting thread closes the descriptor, ``LoopbackListener``).
     func close() {
         guard isOpen.withLockedValue({ open in defer { open = false }; return open }) else { return }
         shutdown(listener, Int32(SHUT_RDWR))  // the accepting thread wakes and closes it
