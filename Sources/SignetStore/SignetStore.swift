@@ -248,7 +248,7 @@ package protocol SigningKeyRepository: Sendable {
 /// Everything Signet persists, with transactions across it.
 package protocol SignetStore: OrganizationRepository, UserRepository, CredentialRepository, AccessTokenRepository,
     BookkeepingRepository, RoleRepository, UserGroupRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository,
-    WebhookRepository, TokenInventoryRepository
+    WebhookRepository, TokenInventoryRepository, PolicyRepository
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T

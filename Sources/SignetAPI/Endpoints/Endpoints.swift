@@ -6,7 +6,8 @@
 /// route's operation before its handler runs, after a signed route's user action is used up.
 public enum Endpoints {
     /// Every route of the API (the dashboard's pages and assets are not API routes).
-    public static let all: [EndpointRule] = session + tokens + people + recovery + roles + userGroups + webhooks + organization + records
+    public static let all: [EndpointRule] =
+        session + tokens + people + recovery + roles + userGroups + policies + webhooks + organization + records
 
     // MARK: Sessions and signing
 

@@ -21,6 +21,9 @@ public enum Identifier {
         case nonce = "no"
         case userAction = "ua"
         case signingKey = "sk"
+        case policy = "pl"
+        case approval = "ap"
+        case changeRequest = "cq"
     }
 
     private static let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)

@@ -36,6 +36,15 @@ public enum OperationName: String, Sendable, CaseIterable {
     case webhookEventsRead = "Webhooks:Events:Read"
     case organizationSettingsRead = "Orgs:Settings:Read"
     case organizationSettingsUpdate = "Orgs:Settings:Update"
+    case policiesCreate = "Policies:Create"
+    case policiesRead = "Policies:Read"
+    case policiesUpdate = "Policies:Update"
+    /// Archiving (Dfns also calls it `Policies:Archive`).
+    case policiesDelete = "Policies:Delete"
+    /// Reading approvals (Dfns also calls it `Policies:Approvals:Read`).
+    case approvalsRead = "Policies:Evaluations:Read"
+    /// Deciding on approvals (Dfns also calls it `Policies:Approvals:Approve`).
+    case approvalsDecide = "Policies:Evaluations:Vote"
     /// Signet's own: `POST /oauth2/introspect`.
     case tokensIntrospect = "Auth:Tokens:Introspect"
     /// Signet's own: `POST /auth/action/verify`.

@@ -30,6 +30,28 @@ public enum PolicyOutcome: Sendable, Equatable {
         guard !groups.isEmpty else { return .blocked(policyIds: triggered.map(\.id)) }
         return .approvalRequired(ApprovalRequirement(groups: groups, policyIds: triggered.map(\.id), autoRejectTimeout: timeouts.min()))
     }
+
+    /// The outcome for creating a policy (`target` nil), or for changing or archiving `target`:
+    /// what the `Policies:Modify` policies say, and, when `target` is active and asks for approvals
+    /// itself, its own groups as well, so no one can quietly weaken or remove an approval rule
+    /// without the approvals it requires. (A `Block` policy's own action is not applied to its
+    /// change: no one could ever remove it.)
+    public static func evaluatePolicyChange(of target: PolicyDefinition?, under policies: [PolicyDefinition]) -> PolicyOutcome {
+        let base = evaluate(PolicyActivity(kind: "Policies:Modify", policyId: target?.id), under: policies)
+        guard let target, target.isActive, case .requestApproval(let own, let timeout) = target.action else { return base }
+        let ownGroups = own.map { ApprovalRequirement.Group(policyId: target.id, group: $0) }
+        switch base {
+        case .blocked: return base
+        case .notCovered:
+            return .approvalRequired(ApprovalRequirement(groups: ownGroups, policyIds: [target.id], autoRejectTimeout: timeout))
+        case .approvalRequired(var requirement):
+            guard !requirement.policyIds.contains(where: { ExactText.equals($0, target.id) }) else { return base }
+            requirement.groups += ownGroups
+            requirement.policyIds.append(target.id)
+            requirement.autoRejectTimeout = [requirement.autoRejectTimeout, timeout].compactMap { $0 }.min()
+            return .approvalRequired(requirement)
+        }
+    }
 }
 
 /// The approvals a held activity needs: the groups of every triggered policy, and the shortest

@@ -124,6 +124,7 @@ func buildRouter(services: SignetServices) -> Router<SignetRequestContext> {
     UserController(users: services.users, routes: routes).addRoutes(to: authenticated)
     RoleController(roles: services.roles, routes: routes).addRoutes(to: authenticated)
     UserGroupController(groups: services.userGroups, routes: routes).addRoutes(to: authenticated)
+    PolicyController(policies: services.policies, approvals: services.approvals, routes: routes).addRoutes(to: authenticated)
     WebhookController(webhooks: services.webhooks, routes: routes).addRoutes(to: authenticated)
     OrganizationController(settings: services.organizationSettings, routes: routes).addRoutes(to: authenticated)
     credentials.addRoutes(to: authenticated)

@@ -133,8 +133,18 @@ struct ServiceParts: Sendable {
     }
 
     func roles() -> RoleService {
-        RoleService(store: store, permissions: permissions, guardrails: guardrails, declaredOperations: declaredOperations, now: now)
+        RoleService(
+            store: store,
+            permissions: permissions,
+            guardrails: guardrails,
+            declaredOperations: declaredOperations,
+            policies: policyGate,
+            now: now
+        )
     }
+
+    /// Where writes meet the policies.
+    var policyGate: PolicyGate { PolicyGate(store: store, now: now) }
 
     func userGroups() -> UserGroupService {
         UserGroupService(store: store, guardrails: guardrails, users: userPresenter, now: now)

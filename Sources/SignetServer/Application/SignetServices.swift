@@ -28,6 +28,8 @@ struct SignetServices: Sendable {
     let users: UserService
     let roles: RoleService
     let userGroups: UserGroupService
+    let policies: PolicyService
+    let approvals: ApprovalService
     let webhooks: WebhookService
     let organizationSettings: OrganizationSettingsService
     let credentials: CredentialService
@@ -70,6 +72,8 @@ struct SignetServices: Sendable {
         self.declaredOperations = parts.declaredOperations
         self.roles = parts.roles()
         self.userGroups = parts.userGroups()
+        self.policies = PolicyService(store: store, gate: parts.policyGate, now: parts.now)
+        self.approvals = ApprovalService(store: store, now: parts.now)
         self.webhooks = WebhookService(store: store, settings: configuration.webhooks, now: parts.now)
         self.organizationSettings = OrganizationSettingsService(store: store, serverMaximumDays: configuration.maximumTokenLifetimeDays)
         self.credentials = parts.credentials()

@@ -14,21 +14,22 @@ struct RoleController: Sendable {
         routes.add(Endpoints.listRoles, to: router) { call in try await roles.list(try Pagination(call.request), caller: call.caller) }
         routes.add(Endpoints.createRole, to: router) { call in try await roles.create(call.body, caller: call.caller) }
         routes.add(Endpoints.getRole, to: router) { call in try await roles.get(try call.parameter("id"), caller: call.caller) }
-        routes.add(Endpoints.updateRole, to: router) { call in try await roles.update(try call.parameter("id"), call.body, caller: call.caller) }
-        routes.add(Endpoints.archiveRole, to: router) { call in try await roles.archive(try call.parameter("id"), call.body, caller: call.caller) }
-        routes.add(Endpoints.deleteRole, to: router) { call in
+        routes.add(Endpoints.updateRole, to: router, responding: { call in try await roles.update(try call.parameter("id"), call.body, caller: call.caller) })
+        routes.add(Endpoints.archiveRole, to: router, responding: { call in try await roles.archive(try call.parameter("id"), call.body, caller: call.caller) })
+        routes.add(Endpoints.deleteRole, to: router, responding: { call in
             try await roles.archive(try call.parameter("id"), ArchivePermissionRequest(isArchived: true), caller: call.caller)
-        }
+        })
         routes.add(Endpoints.listAssignments, to: router) { call in
             try await roles.assignments(try call.parameter("id"), try Pagination(call.request), caller: call.caller)
         }
-        routes.add(Endpoints.assignRole, to: router) { call in try await roles.assign(try call.parameter("id"), call.body, caller: call.caller) }
+        routes.add(Endpoints.assignRole, to: router, responding: { call in try await roles.assign(try call.parameter("id"), call.body, caller: call.caller) })
         routes.add(
             Endpoints.revokeRole,
             to: router,
             responding: { call in
-                try await roles.revoke(try call.parameter("id"), assignmentId: try call.parameter("assignmentId"), caller: call.caller)
-                return Response(status: .noContent)
+                let held = try await roles.revoke(try call.parameter("id"), assignmentId: try call.parameter("assignmentId"), caller: call.caller)
+                guard let held else { return Response(status: .noContent) }
+                return try Governed<EmptyResponse>.held(held).response(from: call.request, context: call.context)
             }
         )
     }

@@ -13,6 +13,9 @@ struct RoleService: Sendable {
     /// Role writes that name operations run inside its ``DeclaredOperations/changing(_:)``, so a
     /// gateway reload that drops an operation never misses a role written meanwhile.
     let declaredOperations: DeclaredOperations
+    /// Assigning, revoking and changing roles are the `Permissions:Assign` and `Permissions:Modify`
+    /// activities: a policy may hold them for approval (HTTP 202) or block them.
+    let policies: PolicyGate
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -43,12 +46,13 @@ struct RoleService: Sendable {
 
     /// Renames a role or changes its operations. Adding operations grants them to everyone holding
     /// the role, so the caller must hold every operation added.
-    func update(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Permission {
+    func update(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Governed<Permission> {
         try await declaredOperations.changing { try await updateNow(id, request, caller: caller) }
     }
 
-    private func updateNow(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Permission {
+    private func updateNow(_ id: String, _ request: UpdatePermissionRequest, caller: Caller) async throws -> Governed<Permission> {
         var role = try await mutableRole(id, caller: caller)
+        let basis = role.updatedAt.milliseconds
         if let name = request.name {
             let name = try Validate.name(name)
             if let existing = try await store.role(orgId: caller.orgId, name: name), existing.id != role.id, !existing.isArchived {
@@ -65,19 +69,28 @@ struct RoleService: Sendable {
             role.operations = operations
         }
         role.updatedAt = now()
+        if let held = try await hold(role, operationKind: "Update", basis: basis, caller: caller) { return .held(held) }
         try await store.updateRole(role)
-        return Self.present(role)
+        return .done(Self.present(role))
+    }
+
+    /// Holds a change to `role` (as it would be) when a `Permissions:Modify` policy covers it.
+    private func hold(_ role: RoleRecord, operationKind: String, basis: Int64, caller: Caller) async throws -> ChangeRequest? {
+        let outcome = try await policies.outcome(of: PolicyActivity(kind: "Permissions:Modify", permissionId: role.id), orgId: caller.orgId)
+        let change = HeldChange(kind: "Permission", operationKind: operationKind, entityId: role.id, body: .permission(Self.present(role)), basis: basis)
+        return try await policies.hold(change, activityKind: "Permissions:Modify", outcome: outcome, caller: caller)
     }
 
     /// Archives (grants nothing from now on) or restores a role. Restoring grants it again, so the
     /// caller must hold everything it grants.
-    func archive(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Permission {
+    func archive(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Governed<Permission> {
         try await declaredOperations.changing { try await archiveNow(id, request, caller: caller) }
     }
 
-    private func archiveNow(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Permission {
+    private func archiveNow(_ id: String, _ request: ArchivePermissionRequest, caller: Caller) async throws -> Governed<Permission> {
         var role = try await mutableRole(id, caller: caller)
-        guard role.isArchived != request.isArchived else { return Self.present(role) }
+        guard role.isArchived != request.isArchived else { return .done(Self.present(role)) }
+        let basis = role.updatedAt.milliseconds
         if !request.isArchived {
             try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
             if try await store.role(orgId: caller.orgId, name: role.name).map({ !$0.isArchived && $0.id != role.id }) == true {
@@ -86,8 +99,11 @@ struct RoleService: Sendable {
         }
         role.isArchived = request.isArchived
         role.updatedAt = now()
+        if let held = try await hold(role, operationKind: request.isArchived ? "Delete" : "Update", basis: basis, caller: caller) {
+            return .held(held)
+        }
         try await store.updateRole(role)
-        return Self.present(role)
+        return .done(Self.present(role))
     }
 
     func assignments(_ id: String, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<Assignment> {
@@ -99,7 +115,7 @@ struct RoleService: Sendable {
 
     /// Gives a role to a user, a service account, a PAT or a user group (whose members then hold
     /// it). The caller must hold everything the role grants.
-    func assign(_ id: String, _ request: CreateAssignmentRequest, caller: Caller) async throws -> Assignment {
+    func assign(_ id: String, _ request: CreateAssignmentRequest, caller: Caller) async throws -> Governed<Assignment> {
         let role = try await role(id, caller: caller)
         guard !role.isArchived else { throw APIError.badRequest("permission \(role.id) is archived; restore it before assigning it") }
         try await requireIdentity(request.identityId, orgId: caller.orgId)
@@ -112,6 +128,12 @@ struct RoleService: Sendable {
             identityId: request.identityId,
             createdAt: now
         )
+        if try await store.assignedRoles(identityId: request.identityId).contains(where: { $0.1.id == role.id }) {
+            throw APIError.conflict("\(request.identityId) already has permission \(role.id)", details: ["duplicate": "identityId"])
+        }
+        let outcome = try await policies.outcome(of: PolicyActivity(kind: "Permissions:Assign", permissionId: role.id), orgId: caller.orgId)
+        let change = HeldChange(kind: "Assignment", operationKind: "Create", entityId: assignment.id, body: .assignment(Self.present(assignment)))
+        if let held = try await policies.hold(change, activityKind: "Permissions:Assign", outcome: outcome, caller: caller) { return .held(held) }
         do {
             if Identifier.isWellFormed(request.identityId, prefix: .userGroup) {
                 // Under the group's lock, so that nobody joins on a check made before this role was given.
@@ -128,19 +150,23 @@ struct RoleService: Sendable {
         } catch StoreError.conflict {
             throw APIError.conflict("\(request.identityId) already has permission \(role.id)", details: ["duplicate": "identityId"])
         }
-        return Self.present(assignment)
+        return .done(Self.present(assignment))
     }
 
     /// Takes a role away. Refused when it would leave no active full administrator.
-    func revoke(_ id: String, assignmentId: String, caller: Caller) async throws {
+    func revoke(_ id: String, assignmentId: String, caller: Caller) async throws -> ChangeRequest? {
         let role = try await role(id, caller: caller)
         guard Identifier.isWellFormed(assignmentId, prefix: .assignment), let assignment = try await store.assignment(id: assignmentId),
             assignment.permissionId == role.id
         else { throw APIError.notFound("assignment \(assignmentId) not found") }
         guard !assignment.isImmutable else { throw APIError.forbidden("assignment \(assignmentId) is managed and cannot be revoked") }
+        let outcome = try await policies.outcome(of: PolicyActivity(kind: "Permissions:Assign", permissionId: role.id), orgId: caller.orgId)
+        let change = HeldChange(kind: "Assignment", operationKind: "Delete", entityId: assignment.id, body: .assignment(Self.present(assignment)))
+        if let held = try await policies.hold(change, activityKind: "Permissions:Assign", outcome: outcome, caller: caller) { return held }
         try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "revoking \(role.name) from \(assignment.identityId)") { store in
             try await store.deleteAssignment(id: assignment.id)
         }
+        return nil
     }
 
     /// The identity must be a live user, service account, PAT or user group of the organisation.

@@ -3,7 +3,7 @@ import SQLKit
 import SignetCore
 
 extension Migrations {
-    /// Versions 7 onwards: groups, codes, recovery, webhooks, settings, last clients, the audit chain.
+    /// Versions 7 onwards: groups, codes, recovery, webhooks, settings, last clients, the audit chain, policies.
     static let later: [(version: Int, statements: [String])] = [
         // Version 7: user groups. A role assigned to a group (its id as the assignment's identity)
         // is held by every member.
@@ -100,6 +100,32 @@ extension Migrations {
                 "ALTER TABLE user_actions ADD COLUMN chain_previous TEXT",
                 "ALTER TABLE user_actions ADD COLUMN chain_hash TEXT",
                 "CREATE UNIQUE INDEX user_actions_chain ON user_actions (org_id, chain_index) WHERE chain_index IS NOT NULL",
+            ]
+        ),
+        // Version 14: policies and approvals (Dfns Policies v2). One decision per approver and
+        // approval (the primary key), so two nodes cannot both count the same person.
+        (
+            14,
+            [
+                """
+                CREATE TABLE policies (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL,
+                    activity_kind TEXT NOT NULL, rule TEXT NOT NULL, action TEXT NOT NULL, filters TEXT,
+                    is_active BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX policies_org ON policies (org_id, activity_kind)",
+                """
+                CREATE TABLE policy_approvals (
+                    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), initiator_id TEXT NOT NULL,
+                    status TEXT NOT NULL, activity TEXT NOT NULL, requirement TEXT NOT NULL, basis BIGINT,
+                    expires_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, resolved_at BIGINT)
+                """,
+                "CREATE INDEX policy_approvals_org ON policy_approvals (org_id, status)",
+                """
+                CREATE TABLE policy_decisions (
+                    approval_id TEXT NOT NULL REFERENCES policy_approvals (id), user_id TEXT NOT NULL, value TEXT NOT NULL,
+                    reason TEXT, created_at BIGINT NOT NULL, PRIMARY KEY (approval_id, user_id))
+                """,
             ]
         ),
     ]

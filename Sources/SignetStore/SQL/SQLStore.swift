@@ -177,7 +177,7 @@ final class PendingChanges: Sendable {
 extension Date {
     /// Saturating: a date beyond what 64-bit milliseconds can hold (or NaN) never traps; callers
     /// validate dates from requests before they reach the store.
-    var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let value = (timeIntervalSince1970 * 1000).rounded()
         guard value.isFinite else { return value > 0 ? .max : .min }
         guard value < 9.2e18 else { return .max }
@@ -185,7 +185,7 @@ extension Date {
         return Int64(value)
     }
 
-    init(milliseconds: Int64) {
+    package init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }

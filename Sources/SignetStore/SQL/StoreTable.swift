@@ -28,6 +28,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
     case webhookEvents = "webhook_events"
     case leases
     case tokenExpiryNotices = "token_expiry_notices"
+    case policies
+    case policyApprovals = "policy_approvals"
+    case policyDecisions = "policy_decisions"
     case schemaMigrations = "schema_migrations"
 
     /// What a committed write to this table announces to the caches of every node, or `nil` when
@@ -47,6 +50,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
         // Webhooks decide nothing about access; a new event wakes the node that delivers them.
         case .webhookEvents: .webhookEvents
         case .webhooks, .leases, .tokenExpiryNotices: nil
+        // Policies are read from the database by each write they might hold, never cached; an
+        // approval that applies a change writes its tables, which announce what they announce.
+        case .policies, .policyApprovals, .policyDecisions: nil
         }
     }
 
@@ -87,6 +93,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
         case .webhookEvents: WebhookEventRecord.self
         case .leases: LeaseRow.self
         case .tokenExpiryNotices: TokenExpiryNoticeRow.self
+        case .policies: PolicyRecord.self
+        case .policyApprovals: ApprovalRecord.self
+        case .policyDecisions: ApprovalDecisionRow.self
         case .schemaMigrations: nil
         }
     }

@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// `/v2/policy-approvals`: held changes and the decisions on them. A decision that meets the last
+/// quorum applies the change in the same transaction (``ChangeApplier``); one denial rejects it.
+struct ApprovalService: Sendable {
+    let store: any SignetStore
+    let now: @Sendable () -> Date
+
+    /// The filters of `GET /v2/policy-approvals`.
+    struct Filter: Sendable {
+        var status: String?
+        var initiatorId: String?
+        var approverId: String?
+
+        init(_ request: Request) throws {
+            let query = request.uri.queryParameters
+            status = query["status"].map(String.init)
+            initiatorId = query["initiatorId"].map(String.init)
+            approverId = query["approverId"].map(String.init)
+            if let status, !["Pending", "Approved", "Denied", "Expired"].contains(status) {
+                throw APIError.invalid("status", "status must be Pending, Approved, Denied or Expired")
+            }
+        }
+    }
+
+    func list(_ filter: Filter, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<PolicyApproval> {
+        let records = try await store.approvals(
+            orgId: caller.orgId,
+            status: filter.status == "Expired" ? "Pending" : filter.status,
+            initiatorId: filter.initiatorId,
+            deciderId: filter.approverId,
+            afterId: pagination.afterId,
+            limit: pagination.fetchLimit
+        )
+        let page = pagination.page(records, id: \.id)
+        let decisions = Dictionary(grouping: try await store.decisions(approvalIds: page.items.map(\.id)), by: \.approvalId)
+        let now = self.now()
+        var items = try page.items.map { try Self.present($0, decisions: decisions[$0.id] ?? [], now: now) }
+        if let status = filter.status { items = items.filter { $0.status == status } }
+        return ListResponse(items: items, nextPageToken: page.nextPageToken)
+    }
+
+    func get(_ id: String, caller: Caller) async throws -> PolicyApproval {
+        let record = try await approval(id, orgId: caller.orgId, store: store)
+        return try Self.present(record, decisions: try await store.decisions(approvalId: record.id), now: now())
+    }
+
+    /// Records the caller's decision and, when it settles the approval, resolves it (and applies
+    /// the change once approved), all in one transaction under the approval's lock.
+    func decide(_ id: String, _ request: CreateApprovalDecisionRequest, caller: Caller) async throws -> PolicyApproval {
+        guard let value = ApprovalDecision.Value(rawValue: request.value) else {
+            throw APIError.invalid("value", "value must be Approved or Denied")
+        }
+        if let reason = request.reason { try Validate.text(reason, field: "reason", maximumCharacters: 1_000, maximumBytes: 4_000) }
+        guard !caller.user.isServiceAccount else {
+            throw APIError.forbidden("service accounts do not decide on approvals: a person must")
+        }
+        let now = self.now()
+        return try await store.transaction { store in
+            try await store.lock("approval:\(id)")
+            let record = try await approval(id, orgId: caller.orgId, store: store)
+            var decisions = try await store.decisions(approvalId: record.id)
+            let tally = try Self.tally(record)
+            let active = try await activeUserIds(decisions.map(\.userId) + [caller.userId], store: store)
+            do throws(ApprovalRefusal) {
+                try tally.check(
+                    value,
+                    by: caller.userId,
+                    on: decisions.map(Self.decision),
+                    activeUserIds: active,
+                    now: now,
+                    current: ApprovalStatus(rawValue: record.status) ?? .pending
+                )
+            } catch let refusal {
+                throw Self.refusal(refusal)
+            }
+            let decision = ApprovalDecisionRow(approvalId: record.id, userId: caller.userId, value: value.rawValue, reason: request.reason, createdAt: now)
+            try await store.insertDecision(decision)
+            decisions.append(decision)
+            let status = tally.status(of: decisions.map(Self.decision), activeUserIds: active, now: now)
+            guard status != .pending else { return try Self.present(record, decisions: decisions, now: now) }
+            let resolved = try await resolve(record, as: status, store: store, now: now)
+            return try Self.present(resolved, decisions: decisions, now: now)
+        }
+    }
+
+    /// Moves the approval out of `Pending` (compare-and-set: exactly once) and applies its change
+    /// when approved.
+    private func resolve(_ record: ApprovalRecord, as status: ApprovalStatus, store: any SignetStore, now: Date) async throws -> ApprovalRecord {
+        var activity = try Self.activity(record)
+        switch status {
+        case .approved:
+            if let failure = try await ChangeApplier.apply(activity.changeRequest, approval: record, store: store, now: now) {
+                activity.changeRequest.status = "Failed"
+                activity.changeRequest.failureReason = failure
+            } else {
+                activity.changeRequest.status = "Applied"
+            }
+        default: activity.changeRequest.status = "Rejected"
+        }
+        activity.changeRequest.dateResolved = now
+        var resolved = record
+        resolved.status = status.rawValue
+        resolved.activity = try PolicyCodec.json(activity)
+        resolved.updatedAt = now
+        resolved.resolvedAt = now
+        guard try await store.resolveApproval(id: record.id, status: status.rawValue, activity: resolved.activity, at: now) else {
+            throw APIError.conflict("approval \(record.id) was resolved meanwhile")
+        }
+        return resolved
+    }
+
+    private func approval(_ id: String, orgId: String, store: any SignetStore) async throws -> ApprovalRecord {
+        guard Identifier.isWellFormed(id, prefix: .approval), let record = try await store.approval(id: id), record.orgId == orgId else {
+            throw APIError.notFound("approval \(id) not found")
+        }
+        return record
+    }
+
+    /// The active people among `userIds` (service accounts never count).
+    private func activeUserIds(_ userIds: [String], store: any SignetStore) async throws -> Set<String> {
+        Set(try await store.users(ids: userIds).filter { $0.isActive && !$0.isDeleted && !$0.isServiceAccount }.map(\.id))
+    }
+
+    static func tally(_ record: ApprovalRecord) throws -> ApprovalTally {
+        let stored = try JSONDecoder().decode(StoredRequirement.self, from: Data(record.requirement.utf8))
+        return ApprovalTally(requirement: stored.requirement, initiatorId: record.initiatorId, expiresAt: record.expiresAt)
+    }
+
+    static func activity(_ record: ApprovalRecord) throws -> ApprovalActivity {
+        try SignetRequestContext.decoder.decode(ApprovalActivity.self, from: Data(record.activity.utf8))
+    }
+
+    static func decision(_ row: ApprovalDecisionRow) -> ApprovalDecision {
+        ApprovalDecision(userId: row.userId, value: ApprovalDecision.Value(rawValue: row.value) ?? .denied, date: row.createdAt)
+    }
+
+    private static func refusal(_ refusal: ApprovalRefusal) -> APIError {
+        switch refusal {
+        case .notPending, .alreadyDecided: APIError(.conflict, refusal.description, details: ["kind": "DecisionRefused"])
+        case .initiatorCannotApprove, .notAnApprover, .inactive: APIError(.forbidden, refusal.description, details: ["kind": "DecisionRefused"])
+        }
+    }
+
+    /// The approval as the API shows it; a pending one past its expiry shows as `Expired`.
+    static func present(_ record: ApprovalRecord, decisions: [ApprovalDecisionRow], now: Date) throws -> PolicyApproval {
+        var activity = try activity(record)
+        var status = record.status
+        if status == "Pending", let expiresAt = record.expiresAt, now >= expiresAt {
+            status = "Expired"
+            activity.changeRequest.status = "Rejected"
+        }
+        let stored = try JSONDecoder().decode(StoredRequirement.self, from: Data(record.requirement.utf8))
+        return PolicyApproval(
+            id: record.id,
+            initiatorId: record.initiatorId,
+            activity: activity,
+            status: status,
+            expirationDate: record.expiresAt,
+            dateCreated: record.createdAt,
+            dateUpdated: record.updatedAt,
+            dateResolved: record.resolvedAt ?? (status == "Expired" ? record.expiresAt : nil),
+            policyEvaluations: stored.policyIds.map { PolicyEvaluationResult(policyId: $0, triggered: true, reason: "AlwaysTrigger") },
+            decisions: decisions.map { PolicyApprovalDecision(userId: $0.userId, date: $0.createdAt, value: $0.value, reason: $0.reason) }
+        )
+    }
+}

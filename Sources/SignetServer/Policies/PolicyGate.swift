@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import SignetAPI
+import SignetCore
+import SignetStore
+
+/// Where a write meets the policies: it goes ahead (no policy covers it), is refused (a `Block`
+/// policy), or is held as a pending change request with an approval, answered with HTTP 202.
+struct PolicyGate: Sendable {
+    let store: any SignetStore
+    let now: @Sendable () -> Date
+
+    /// What the active policies of `orgId` say about `activity`.
+    func outcome(of activity: PolicyActivity, orgId: String) async throws -> PolicyOutcome {
+        PolicyOutcome.evaluate(activity, under: try await definitions(orgId: orgId, kind: activity.kind))
+    }
+
+    /// What the `Policies:Modify` policies (and `target`'s own groups) say about creating a policy
+    /// (`target` nil) or changing or archiving `target`.
+    func outcome(ofChangingPolicy target: PolicyRecord?, orgId: String) async throws -> PolicyOutcome {
+        let current = try target.map { record in
+            guard let definition = PolicyCodec.definition(record) else {
+                throw APIError.conflict("policy \(record.id) cannot be read; restore it from a backup before changing it")
+            }
+            return definition
+        }
+        return PolicyOutcome.evaluatePolicyChange(of: current, under: try await definitions(orgId: orgId, kind: "Policies:Modify"))
+    }
+
+    /// `nil` when `outcome` lets the change go ahead; otherwise refuses it (blocked, or approvals no
+    /// one could give) or holds it and returns the pending change request.
+    func hold(_ change: HeldChange, activityKind: String, outcome: PolicyOutcome, caller: Caller) async throws -> ChangeRequest? {
+        switch outcome {
+        case .notCovered: return nil
+        case .blocked(let policyIds):
+            throw APIError(
+                .forbidden,
+                "\(activityKind) is blocked by policy \(policyIds.joined(separator: ", "))",
+                details: ["kind": "PolicyBlocked", "policyIds": policyIds.joined(separator: ",")]
+            )
+        case .approvalRequired(let requirement):
+            try await requireReachable(requirement, initiatorId: caller.userId, orgId: caller.orgId)
+            return try await insertApproval(change, activityKind: activityKind, requirement: requirement, caller: caller)
+        }
+    }
+
+    private func insertApproval(
+        _ change: HeldChange,
+        activityKind: String,
+        requirement: ApprovalRequirement,
+        caller: Caller
+    ) async throws -> ChangeRequest {
+        let now = self.now()
+        let approvalId = Identifier.make(.approval)
+        let request = ChangeRequest(
+            id: Identifier.make(.changeRequest),
+            requester: ChangeRequester(userId: caller.userId, tokenId: caller.token.id),
+            kind: change.kind,
+            operationKind: change.operationKind,
+            status: "Pending",
+            entityId: change.entityId,
+            dateCreated: now,
+            approvalId: approvalId,
+            body: change.body
+        )
+        let record = ApprovalRecord(
+            id: approvalId,
+            orgId: caller.orgId,
+            initiatorId: caller.userId,
+            activity: try PolicyCodec.json(ApprovalActivity(kind: activityKind, changeRequest: request)),
+            requirement: try PolicyCodec.json(StoredRequirement(requirement)),
+            basis: change.basis,
+            expiresAt: requirement.expiration(from: now),
+            createdAt: now
+        )
+        try await store.insertApproval(record)
+        return request
+    }
+
+    /// Refuses to hold a change whose approval no one could give: a group with fewer active people
+    /// it admits than its quorum (service accounts never approve).
+    private func requireReachable(_ requirement: ApprovalRequirement, initiatorId: String, orgId: String) async throws {
+        for entry in requirement.groups {
+            let candidates: [UserRecord]
+            if let ids = entry.group.approverIds {
+                candidates = try await store.users(ids: ids)
+            } else {
+                candidates = try await store.users(orgId: orgId, serviceAccounts: false, kind: nil, afterId: nil, limit: 1_000)
+            }
+            let able = candidates.filter { user in
+                user.orgId == orgId && user.isActive && !user.isDeleted && !user.isServiceAccount
+                    && entry.group.admits(user.id, initiatorId: initiatorId)
+            }
+            guard able.count >= entry.group.quorum else {
+                throw APIError(
+                    .conflict,
+                    "policy \(entry.policyId) needs \(entry.group.quorum) approvals in group \(entry.group.name ?? "(unnamed)"), and only \(able.count) active people can give them: this change could never be approved",
+                    details: ["kind": "ApprovalUnreachable", "policyId": entry.policyId]
+                )
+            }
+        }
+    }
+
+    /// The definitions of the active policies of `kind`; one that no longer decodes blocks.
+    private func definitions(orgId: String, kind: String) async throws -> [PolicyDefinition] {
+        try await store.activePolicies(orgId: orgId, activityKind: kind).map { record in
+            PolicyCodec.definition(record) ?? PolicyDefinition(id: record.id, activityKind: kind, action: .block)
+        }
+    }
+}
