@@ -88,6 +88,14 @@ struct AuthorizationMatrixTests {
         POST /auth/user-groups/{group}/members   200 403 200 403 403 401 401 401
         DELETE /auth/user-groups/{group}/members 200 403 200 403 403 401 401 401
         GET /auth/tokens                         200 200 200 200 200 401 401 401
+        GET /v2/policies                         200 403 200 403 403 401 401 401
+        POST /v2/policies                        200 403 200 403 403 401 401 401
+        GET /v2/policies/{policy}                200 403 200 403 403 401 401 401
+        PUT /v2/policies/{policy}                200 403 200 403 403 401 401 401
+        DELETE /v2/policies/{policy}             200 403 200 403 403 401 401 401
+        GET /v2/policy-approvals                 200 403 200 403 403 401 401 401
+        GET /v2/policy-approvals/{approval}      200 403 200 403 403 401 401 401
+        POST /v2/policy-approvals/{approval}/decisions 200 403 200 403 403 401 401 401
         GET /auth/organization/settings          200 403 200 403 403 401 401 401
         PUT /auth/organization/settings          200 403 200 403 403 401 401 401
         GET /webhooks                            200 403 200 403 403 401 401 401

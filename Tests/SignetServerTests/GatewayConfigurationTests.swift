@@ -33,6 +33,8 @@ struct GatewayConfigurationTests {
             (Self.good + "\n  - { method: DELETE, path: \"/wallets/{walletId}\", upstream: wallets, operation: Wallets:Read }", 8, "overlaps"),
             (Self.good + "\n  - { method: GET, path: \"/{area}\", upstream: wallets, operation: Wallets:Read }", 8, "must start with a literal"),
             (Self.good + "\n  - { method: GET, path: /auth/pats, upstream: wallets, operation: Wallets:Read }", 8, "shadow"),
+            (Self.good + "\n  - { method: GET, path: /v2/policies, upstream: wallets, operation: Wallets:Read }", 8, "shadow"),
+            (Self.good + "\n  - { method: GET, path: \"/v2/{x}/y\", upstream: wallets, operation: Wallets:Read }", 8, "shadow"),
             (Self.good + "\n  - { method: GET, path: /keys, upstream: nowhere, operation: Wallets:Read }", 8, "unknown upstream"),
             (Self.good + "\n  - { method: GET, path: /keys, upstream: wallets, operation: Keys:Read, sign: true }", 8, "unknown key 'sign'"),
             (Self.good + "\n  - { method: TRACE, path: /keys, upstream: wallets, operation: Keys:Read }", 8, "method TRACE"),

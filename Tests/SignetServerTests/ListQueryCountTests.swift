@@ -16,7 +16,7 @@ struct ListQueryCountTests {
     /// The lists measured here.
     static let measuredHere = [
         "listUserPats", "listCredentials", "listRoles", "listAssignments", "listUserGroups", "listUserGroupMembers", "listWebhooks",
-        "listWebhookEvents", "listTokens",
+        "listWebhookEvents", "listTokens", "listPolicies", "listApprovals",
     ]
     /// The group whose members `listUserGroupMembers` lists.
     static let groupId = Identifier.make(.userGroup)
@@ -40,6 +40,8 @@ struct ListQueryCountTests {
         case "listWebhooks": "/webhooks?limit=100"
         case "listTokens": "/auth/tokens?limit=100"
         case "listWebhookEvents": "/webhooks/\(webhookId)/events?limit=100"
+        case "listPolicies": "/v2/policies?limit=100"
+        case "listApprovals": "/v2/policy-approvals?limit=100"
         default: "/permissions/\(roleId)/assignments?limit=100"
         }
     }
@@ -149,7 +151,46 @@ struct ListQueryCountTests {
             } else {
                 _ = try await api.createServiceAccount(as: admin, name: "inventory-\(index)", permissionId: role.id)
             }
+        case "listPolicies", "listApprovals": try await addPolicyItem(list, index: index, server: server)
         default: try await server.assign(role, to: Identifier.make(.user))
         }
+    }
+
+    /// A policy, or an approval with one decision.
+    static func addPolicyItem(_ list: String, index: Int, server: TestServer) async throws {
+        let now = Date()
+        guard list == "listApprovals" else {
+            let policy = PolicyRecord(
+                id: Identifier.make(.policy),
+                orgId: server.orgId,
+                name: "p-\(index)",
+                activityKind: "Permissions:Modify",
+                rule: #"{"kind":"AlwaysTrigger"}"#,
+                action: #"{"kind":"Block"}"#,
+                filters: #"{"permissionId":{"in":["pm-0"]}}"#,
+                createdAt: now
+            )
+            return try await server.store.insertPolicy(policy)
+        }
+        let userId = server.organization.userId
+        let assignment = Assignment(id: Identifier.make(.assignment), permissionId: "pm-0", identityId: userId, isImmutable: false, dateCreated: now, dateUpdated: now)
+        let approvalId = Identifier.make(.approval)
+        let change = ChangeRequest(
+            id: Identifier.make(.changeRequest),
+            requester: ChangeRequester(userId: userId, tokenId: nil),
+            kind: "Assignment",
+            operationKind: "Create",
+            status: "Pending",
+            entityId: assignment.id,
+            dateCreated: now,
+            approvalId: approvalId,
+            body: .assignment(assignment)
+        )
+        let activity = String(decoding: try SignetJSON.encoder().encode(ApprovalActivity(kind: "Permissions:Assign", changeRequest: change)), as: UTF8.self)
+        let requirement = #"{"groups":[{"policyId":"pl-0","quorum":1,"initiatorCanApprove":false}],"policyIds":["pl-0"]}"#
+        try await server.store.insertApproval(
+            ApprovalRecord(id: approvalId, orgId: server.orgId, initiatorId: userId, activity: activity, requirement: requirement, basis: nil, expiresAt: nil, createdAt: now)
+        )
+        try await server.store.insertDecision(ApprovalDecisionRow(approvalId: approvalId, userId: userId, value: "Approved", reason: nil, createdAt: now))
     }
 }

@@ -26,6 +26,8 @@ struct RequestFieldTests {
         ArchivePermissionRequest(isArchived: true),
         CreateAssignmentRequest(identityId: "us"),
         CreateUserGroupRequest(name: "n"),
+        CreatePolicyRequest(name: "n", activityKind: "Permissions:Assign", action: PolicyActionBody(kind: "Block")),
+        CreateApprovalDecisionRequest(value: "Approved"),
         CreateWebhookRequest(url: "u", events: []),
         UpdateWebhookRequest(),
         RotateWebhookSecretRequest(),

@@ -21,6 +21,8 @@ enum WriteScenario {
         let challengeId = Identifier.make(.challenge)
         let actionId = Identifier.make(.userAction)
         let webhookId = Identifier.make(.webhook)
+        let policyId = Identifier.make(.policy)
+        let approvalId = Identifier.make(.approval)
 
         static func seed(_ store: SQLStore) async throws -> Fixture {
             let (org, user) = try await StoreTests.seed(store)
@@ -29,7 +31,7 @@ enum WriteScenario {
     }
 
     /// `name(firstLabel)` of each write, as ``WriteProbe/writeMethods(in:)`` finds them in the sources.
-    static var writes: [(String, Write)] { coreWrites + webhookWrites + settingsWrites }
+    static var writes: [(String, Write)] { coreWrites + webhookWrites + settingsWrites + policyWrites }
 
     /// The writes of people, tokens, roles and the signed path.
     static let coreWrites: [(String, Write)] = [

@@ -181,8 +181,11 @@ public struct GatewayPathPattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The first literal segment (`wallets` for `/wallets/{id}`), to refuse patterns under Signet's own routes.
-    public var firstLiteral: String? {
-        if case .literal(let text) = segments.first { return text }
-        return nil
+    public var firstLiteral: String? { literal(at: 0) }
+
+    /// The segment at `index` when it is a literal; `nil` for a parameter or past the end.
+    public func literal(at index: Int) -> String? {
+        guard segments.indices.contains(index), case .literal(let text) = segments[index] else { return nil }
+        return text
     }
 }

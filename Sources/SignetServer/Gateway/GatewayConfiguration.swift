@@ -68,7 +68,17 @@ package struct GatewayConfiguration: Sendable {
         "auth", "permissions", "webhooks", "settings", "assets", "login", "setup", "recover", "healthz", ".well-known", "oauth2",
         "favicon.ico",
     ]
+    /// Second segments under `/v2` that belong to Signet (Dfns Policies v2); the rest of `/v2` is
+    /// free for gateway routes.
+    static let reservedUnderV2: Set<String> = ["policies", "policy-approvals"]
     static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+    /// Whether a path beginning with these segments is one of Signet's own.
+    static func isSignetPath(first: Substring, second: Substring?) -> Bool {
+        if reserved.contains(String(first)) { return true }
+        guard first == "v2", let second else { return false }
+        return reservedUnderV2.contains(String(second))
+    }
 
     /// The route for a request, if any; a path that cannot be read safely matches nothing.
     package func route(method: String, segments: [Substring]) -> Route? {
@@ -236,6 +246,14 @@ extension GatewayConfiguration {
         }
         guard !Self.reserved.contains(first) else {
             throw Failure(line: Self.line(fields["path"] ?? node), message: "path \(text) would shadow Signet's own routes (/\(first))")
+        }
+        if first == "v2" {
+            guard let second = pattern.literal(at: 1), !Self.reservedUnderV2.contains(second) else {
+                throw Failure(
+                    line: Self.line(fields["path"] ?? node),
+                    message: "path \(text) would shadow Signet's own routes (/v2/policies, /v2/policy-approvals): under /v2 its second segment must be another literal"
+                )
+            }
         }
         let upstream = try Self.string(fields["upstream"], "upstream", in: node)
         guard upstreams[upstream] != nil else {

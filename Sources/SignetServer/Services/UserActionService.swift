@@ -168,8 +168,8 @@ extension UserActionService {
     /// Where a request will be used: Signet's own paths, a gateway route's upstream, or else an API
     /// that verifies it itself.
     static func audience(method: String, path: String, gateway: GatewayConfiguration?) -> String {
-        let first = path.dropFirst().prefix { $0 != "/" }
-        if GatewayConfiguration.reserved.contains(String(first)) { return signet }
+        let segments = path.dropFirst().prefix { $0 != "?" }.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        if let first = segments.first, GatewayConfiguration.isSignetPath(first: first, second: segments.dropFirst().first) { return signet }
         if let gateway, let segments = try? GatewayPath.segments(of: path), let route = gateway.route(method: method, segments: segments) {
             return upstream(route.upstream)
         }

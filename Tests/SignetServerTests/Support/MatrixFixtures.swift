@@ -165,7 +165,7 @@ struct MatrixFixtures: Sendable {
         case "PUT /auth/user-groups/{group}": return #"{"name":"renamed-\#(unique)"}"#
         case "POST /auth/user-groups/{group}/members", "DELETE /auth/user-groups/{group}/members":
             return try api.json(UserGroupMembersRequest(userIds: [restrictedUserId]))
-        default: return nil
+        default: return try policyBody(for: route, unique: unique)
         }
     }
 
@@ -215,6 +215,7 @@ struct MatrixFixtures: Sendable {
                 path = path.replacingOccurrences(of: "{event}", with: try #require(events.first?.id))
             }
         }
+        path = try await fillPolicies(path)
         if path.contains("{role}") {
             let role = try await api.createRole(as: admin, operations: ["Auth:Users:Read"])
             path = path.replacingOccurrences(of: "{role}", with: role.id)
