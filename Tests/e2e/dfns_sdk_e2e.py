@@ -24,6 +24,7 @@ from dfns_sdk.auth import KeySigner
 
 import credential_code_e2e
 import passkey_e2e
+import policies_e2e
 import recovery_e2e
 import tls_e2e
 import user_groups_e2e
@@ -213,6 +214,8 @@ try:
     user_groups_e2e.run(check, expect_error, admin, dev_client, dev["userId"])
     print("webhooks", flush=True)
     webhooks_e2e.run(check, expect_error, admin)
+    print("policies and approvals", flush=True)
+    policies_e2e.run(check, expect_error, admin, anonymous, org["orgId"], base_url)
 
     print("key rotation", flush=True)
     challenge = ci_client.auth.create_credential_challenge({"kind": "Key"})

@@ -1,5 +1,5 @@
 """Checks docs/compatibility.md's coverage table against the installed dfns_sdk and the endpoint
-catalogue (docs/api-routes.md): every method of the SDK's auth, permissions and webhooks clients
+catalogue (docs/api-routes.md): every method of the SDK's auth, permissions, policies and webhooks clients
 has a row with its route, a row marked served names a route Signet serves, and every other row
 says why not. Run by scripts/e2e-dfns-sdk.sh."""
 import importlib
@@ -36,7 +36,7 @@ def main():
                                                    open(os.path.join(ROOT, "docs/compatibility.md")).read(), re.M):
         rows[(client, name)] = (route, status.strip())
     problems = []
-    for client in ["auth", "permissions", "webhooks"]:
+    for client in ["auth", "permissions", "policies", "webhooks"]:
         for name, method, path in sdk_methods(client):
             row = rows.pop((client, name), None)
             if row is None:
