@@ -69,6 +69,13 @@ extension Endpoints {
         note: "people only (never a service account); each approver once; the initiator only where a group allows, or to deny"
     )
 
+    /// The routes a policy may hold for approval: they answer HTTP 202 with a ``ChangeRequest``
+    /// (pending) instead of their usual answer when a policy covers the change.
+    public static let heldByPolicies: Set<String> = [
+        assignRole.rule.name, revokeRole.rule.name, updateRole.rule.name, archiveRole.rule.name, deleteRole.rule.name,
+        createPolicy.rule.name, updatePolicy.rule.name, archivePolicy.rule.name,
+    ]
+
     static let policies: [EndpointRule] = [
         listPolicies.rule, createPolicy.rule, getPolicy.rule, updatePolicy.rule, archivePolicy.rule, listApprovals.rule, getApproval.rule,
         decideApproval.rule,

@@ -107,6 +107,13 @@ enum OpenAPIRoutes {
     /// `200` with the response type (`204` for none), and the error envelope for every refusal.
     static func responses(_ rule: EndpointRule, registry: SchemaRegistry) -> JSONValue {
         var responses: [String: JSONValue] = ["default": .object(["$ref": .string("#/components/responses/Error")])]
+        if Endpoints.heldByPolicies.contains(rule.name) {
+            let schema = JSONValue.object(["schema": registry.schema(for: ChangeRequest.self)])
+            responses["202"] = .object([
+                "description": .string("Held for approval by a policy: the pending change request"),
+                "content": .object(["application/json": schema]),
+            ])
+        }
         if rule.responseModel.type is NoBody.Type {
             responses["204"] = .object(["description": .string("Done; no body")])
             return .object(responses)

@@ -212,3 +212,17 @@ extension UpdateOrganizationSettingsRequest: OpenAPISchemaDescribed {
 
     static var openAPIPlaceholder: UpdateOrganizationSettingsRequest { UpdateOrganizationSettingsRequest(maximumPatLifetimeDays: nil) }
 }
+
+extension ChangeRequestBody: OpenAPISchemaDescribed {
+    /// The assignment, permission or policy a held change would write.
+    static var openAPISchema: JSONValue {
+        .object([
+            "oneOf": .array(["Assignment", "Permission", "Policy"].map { .object(["$ref": .string("#/components/schemas/\($0)")]) })
+        ])
+    }
+
+    static var openAPIPlaceholder: ChangeRequestBody {
+        let date = Date(timeIntervalSince1970: 0)
+        return .assignment(Assignment(id: "as", permissionId: "pm", identityId: "us", isImmutable: false, dateCreated: date, dateUpdated: date))
+    }
+}
