@@ -131,6 +131,19 @@ public struct PolicyApprovalDecision: Codable, Sendable, Equatable {
         self.value = value
         self.reason = reason
     }
+
+    /// Writes `reason` as `null` when there is none, as Dfns types it (`string | null`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(userId, forKey: .userId)
+        try container.encode(date, forKey: .date)
+        try container.encode(value, forKey: .value)
+        try container.encode(reason, forKey: .reason)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case userId, date, value, reason
+    }
 }
 
 /// An approval: a held change, the policies that hold it, and the decisions so far.

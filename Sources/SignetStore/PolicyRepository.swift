@@ -14,9 +14,9 @@ package protocol PolicyRepository: Sendable {
 
     func insertApproval(_ approval: ApprovalRecord) async throws
     func approval(id: String) async throws -> ApprovalRecord?
-    /// An organisation's approvals, newest id last, filtered by status, initiator and (decided or
-    /// could decide is the service's to say) a user who decided.
-    func approvals(orgId: String, status: String?, initiatorId: String?, deciderId: String?, afterId: String?, limit: Int) async throws
+    /// An organisation's approvals by id, filtered by status, initiator and approver (a user a
+    /// group names or admits as anyone, or who decided on it; a well-formed user id).
+    func approvals(orgId: String, status: String?, initiatorId: String?, approverId: String?, afterId: String?, limit: Int) async throws
         -> [ApprovalRecord]
     /// Moves a pending approval to `status` with its activity as it now stands; `false` when it
     /// was no longer pending (another node resolved it first).

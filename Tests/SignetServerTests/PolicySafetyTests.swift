@@ -53,6 +53,9 @@ struct PolicySafetyTests {
     func unreachableAndServiceAccounts(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let f = try await PolicyFixtures.make(server, api)
+            // Made before the policy: afterwards, creating it with a role is refused (PolicyBypassTests).
+            let voter = try await api.createRole(as: f.admin, operations: ["Policies:Evaluations:Vote"])
+            let (_, account) = try await api.createServiceAccount(as: f.admin, permissionId: voter.id)
             try await f.createPolicy(
                 CreatePolicyRequest(name: "Pair", activityKind: "Permissions:Assign", action: PolicyFixtures.approval([(2, [0, 1])], ids: f.approverIds))
             )
@@ -64,15 +67,20 @@ struct PolicySafetyTests {
 
             try await server.setUserActive(f.approverIds[1], true)
             let approvalId = try #require(try await f.assignRole().decode(ChangeRequest.self).approvalId)
-            let voter = try await api.createRole(as: f.admin, operations: ["Policies:Evaluations:Vote"])
-            let (_, account) = try await api.createServiceAccount(as: f.admin, permissionId: voter.id)
-            #expect(try await f.decide(approvalId, "Approved", as: account).status == .forbidden)
+            let bySA = try await f.decide(approvalId, "Approved", as: account)
+            #expect(bySA.status == .forbidden && bySA.body.contains("service accounts"), "\(bySA.body)")
             // A deactivated approver's approval no longer counts.
             #expect(try await f.decide(approvalId, "Approved", as: f.approvers[0]).status == .ok)
             try await server.setUserActive(f.approverIds[0], false)
             let second = try await f.decide(approvalId, "Approved", as: f.approvers[1])
             #expect(try second.decode(PolicyApproval.self).status == "Pending", "\(second.body)")
             #expect(try await f.holders(of: f.role.id).isEmpty)
+            // Reactivated, their approval counts again: the next decision of anyone settles it.
+            try await server.setUserActive(f.approverIds[0], true)
+            let settled = try await f.decide(approvalId, "Approved", as: f.approvers[2])
+            #expect(try settled.decode(PolicyApproval.self).status == "Approved", "\(settled.body)")
+            #expect(try settled.decode(PolicyApproval.self).decisions.count == 2, "the settling request's own decision is not recorded")
+            #expect(try await f.holders(of: f.role.id) == [f.targetId])
         }
     }
 

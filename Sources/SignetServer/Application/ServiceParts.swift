@@ -101,6 +101,7 @@ struct ServiceParts: Sendable {
             permissions: permissions,
             guardrails: guardrails,
             presenter: userPresenter,
+            policies: policyGate,
             maximumDays: configuration.maximumTokenLifetimeDays,
             now: now
         )
@@ -128,6 +129,7 @@ struct ServiceParts: Sendable {
             guardrails: guardrails,
             presenter: userPresenter,
             registration: registration,
+            policies: policyGate,
             now: now
         )
     }
@@ -147,7 +149,7 @@ struct ServiceParts: Sendable {
     var policyGate: PolicyGate { PolicyGate(store: store, now: now) }
 
     func userGroups() -> UserGroupService {
-        UserGroupService(store: store, guardrails: guardrails, users: userPresenter, now: now)
+        UserGroupService(store: store, guardrails: guardrails, users: userPresenter, policies: policyGate, now: now)
     }
 
     func credentials() -> CredentialService {

@@ -73,7 +73,7 @@ struct SignetServices: Sendable {
         self.roles = parts.roles()
         self.userGroups = parts.userGroups()
         self.policies = PolicyService(store: store, gate: parts.policyGate, now: parts.now)
-        self.approvals = ApprovalService(store: store, now: parts.now)
+        self.approvals = ApprovalService(store: store, declaredOperations: parts.declaredOperations, now: parts.now)
         self.webhooks = WebhookService(store: store, settings: configuration.webhooks, now: parts.now)
         self.organizationSettings = OrganizationSettingsService(store: store, serverMaximumDays: configuration.maximumTokenLifetimeDays)
         self.credentials = parts.credentials()

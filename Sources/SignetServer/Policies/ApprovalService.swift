@@ -8,6 +8,7 @@ import SignetStore
 /// quorum applies the change in the same transaction (``ChangeApplier``); one denial rejects it.
 struct ApprovalService: Sendable {
     let store: any SignetStore
+    let declaredOperations: DeclaredOperations
     let now: @Sendable () -> Date
 
     /// The filters of `GET /v2/policy-approvals`.
@@ -21,6 +22,9 @@ struct ApprovalService: Sendable {
             status = query["status"].map(String.init)
             initiatorId = query["initiatorId"].map(String.init)
             approverId = query["approverId"].map(String.init)
+            for (field, id) in [("initiatorId", initiatorId), ("approverId", approverId)] {
+                if let id, !Identifier.isWellFormed(id, prefix: .user) { throw APIError.invalid(field, "\(field) must be a user id (us-…)") }
+            }
             if let status, !["Pending", "Approved", "Denied", "Expired"].contains(status) {
                 throw APIError.invalid("status", "status must be Pending, Approved, Denied or Expired")
             }
@@ -32,7 +36,7 @@ struct ApprovalService: Sendable {
             orgId: caller.orgId,
             status: filter.status == "Expired" ? "Pending" : filter.status,
             initiatorId: filter.initiatorId,
-            deciderId: filter.approverId,
+            approverId: filter.approverId,
             afterId: pagination.afterId,
             limit: pagination.fetchLimit
         )
@@ -60,32 +64,51 @@ struct ApprovalService: Sendable {
             throw APIError.forbidden("service accounts do not decide on approvals: a person must")
         }
         let now = self.now()
-        return try await store.transaction { store in
-            try await store.lock("approval:\(id)")
-            let record = try await approval(id, orgId: caller.orgId, store: store)
-            var decisions = try await store.decisions(approvalId: record.id)
-            let tally = try Self.tally(record)
-            let active = try await activeUserIds(decisions.map(\.userId) + [caller.userId], store: store)
-            do throws(ApprovalRefusal) {
-                try tally.check(
-                    value,
-                    by: caller.userId,
-                    on: decisions.map(Self.decision),
-                    activeUserIds: active,
-                    now: now,
-                    current: ApprovalStatus(rawValue: record.status) ?? .pending
-                )
-            } catch let refusal {
-                throw Self.refusal(refusal)
+        // Under the gateway's declared operations, so a reload cannot drop an operation a role
+        // applied here names (as for every role write).
+        return try await declaredOperations.changing {
+            try await store.transaction { store in
+                try await decide(id, value: value, reason: request.reason, caller: caller, store: store, now: now)
             }
-            let decision = ApprovalDecisionRow(approvalId: record.id, userId: caller.userId, value: value.rawValue, reason: request.reason, createdAt: now)
-            try await store.insertDecision(decision)
-            decisions.append(decision)
-            let status = tally.status(of: decisions.map(Self.decision), activeUserIds: active, now: now)
-            guard status != .pending else { return try Self.present(record, decisions: decisions, now: now) }
-            let resolved = try await resolve(record, as: status, store: store, now: now)
-            return try Self.present(resolved, decisions: decisions, now: now)
         }
+    }
+
+    private func decide(
+        _ id: String,
+        value: ApprovalDecision.Value,
+        reason: String?,
+        caller: Caller,
+        store: any SignetStore,
+        now: Date
+    ) async throws -> PolicyApproval {
+        try await store.lock("approval:\(id)")
+        let record = try await approval(id, orgId: caller.orgId, store: store)
+        var decisions = try await store.decisions(approvalId: record.id)
+        let tally = try Self.tally(record)
+        let active = try await activeUserIds(decisions.map(\.userId) + [caller.userId], store: store)
+        // Met already by the decisions recorded (an approver deactivated, then reactivated):
+        // settle it now, without this decision.
+        if record.status == ApprovalStatus.pending.rawValue, tally.status(of: decisions.map(Self.decision), activeUserIds: active, now: now) == .approved {
+            return try Self.present(try await resolve(record, as: .approved, store: store, now: now), decisions: decisions, now: now)
+        }
+        do throws(ApprovalRefusal) {
+            try tally.check(
+                value,
+                by: caller.userId,
+                on: decisions.map(Self.decision),
+                activeUserIds: active,
+                now: now,
+                current: ApprovalStatus(rawValue: record.status) ?? .pending
+            )
+        } catch let refusal {
+            throw Self.refusal(refusal)
+        }
+        let decision = ApprovalDecisionRow(approvalId: record.id, userId: caller.userId, value: value.rawValue, reason: reason, createdAt: now)
+        try await store.insertDecision(decision)
+        decisions.append(decision)
+        let status = tally.status(of: decisions.map(Self.decision), activeUserIds: active, now: now)
+        guard status != .pending else { return try Self.present(record, decisions: decisions, now: now) }
+        return try Self.present(try await resolve(record, as: status, store: store, now: now), decisions: decisions, now: now)
     }
 
     /// Moves the approval out of `Pending` (compare-and-set: exactly once) and applies its change
@@ -94,7 +117,14 @@ struct ApprovalService: Sendable {
         var activity = try Self.activity(record)
         switch status {
         case .approved:
-            if let failure = try await ChangeApplier.apply(activity.changeRequest, approval: record, store: store, now: now) {
+            let applied = try await ChangeApplier.apply(
+                activity.changeRequest,
+                approval: record,
+                store: store,
+                declared: declaredOperations.current,
+                now: now
+            )
+            if let failure = applied {
                 activity.changeRequest.status = "Failed"
                 activity.changeRequest.failureReason = failure
             } else {

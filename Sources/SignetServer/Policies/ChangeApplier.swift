@@ -13,7 +13,13 @@ import SignetStore
 /// asked for (a stale change is refused, never merged).
 enum ChangeApplier {
     /// `nil` when applied; otherwise why not.
-    static func apply(_ request: ChangeRequest, approval: ApprovalRecord, store: any SignetStore, now: Date) async throws -> String? {
+    static func apply(
+        _ request: ChangeRequest,
+        approval: ApprovalRecord,
+        store: any SignetStore,
+        declared: Set<String>,
+        now: Date
+    ) async throws -> String? {
         let change = HeldChange(
             kind: request.kind,
             operationKind: request.operationKind,
@@ -29,19 +35,35 @@ enum ChangeApplier {
         guard held.allows(operation) else { return "the initiator no longer holds \(operation.rawValue)" }
         switch request.body {
         case .assignment(let assignment) where change.operationKind == "Create":
-            return try await assign(assignment, held: held, orgId: approval.orgId, store: store, now: now)
+            return try await assign(assignment, basis: change.basis, held: held, orgId: approval.orgId, store: store, now: now)
         case .assignment(let assignment):
             return try await revoke(assignment, orgId: approval.orgId, store: store)
         case .permission(let permission):
+            if let unknown = permission.operations.first(where: { OperationCatalog.canonicalName($0) != $0 && !declared.contains($0) }) {
+                return "operation \(unknown) is no longer declared by the gateway's configuration"
+            }
             return try await changeRole(permission, basis: change.basis, held: held, orgId: approval.orgId, store: store, now: now)
         case .policy(let policy):
             return try await changePolicy(policy, operationKind: change.operationKind, basis: change.basis, orgId: approval.orgId, store: store)
         }
     }
 
-    private static func assign(_ assignment: Assignment, held: PermissionSet, orgId: String, store: any SignetStore, now: Date) async throws -> String? {
+    private static func assign(
+        _ assignment: Assignment,
+        basis: Int64?,
+        held: PermissionSet,
+        orgId: String,
+        store: any SignetStore,
+        now: Date
+    ) async throws -> String? {
+        // One change to a role, and one grant to an identity, at a time.
+        try await store.lock("role:\(assignment.permissionId)")
+        try await store.lock("grants:\(assignment.identityId)")
         guard let role = try await store.role(id: assignment.permissionId), role.orgId == orgId, !role.isArchived else {
             return "permission \(assignment.permissionId) is archived or gone"
+        }
+        guard basis == nil || role.updatedAt.milliseconds == basis else {
+            return "permission \(role.id) has changed since the assignment was asked for: ask again, so the approvers see what it grants now"
         }
         let missing = held.missing(from: role.permissionSet)
         guard missing.isEmpty else { return "the initiator no longer holds everything \(role.id) grants (\(missing.joined(separator: ", ")))" }
@@ -58,10 +80,10 @@ enum ChangeApplier {
     }
 
     private static func revoke(_ assignment: Assignment, orgId: String, store: any SignetStore) async throws -> String? {
+        try await store.lock("administrators:\(orgId)")
         guard let existing = try await store.assignment(id: assignment.id), existing.orgId == orgId else {
             return "assignment \(assignment.id) was revoked already"
         }
-        try await store.lock("administrators:\(orgId)")
         try await store.deleteAssignment(id: existing.id)
         guard try await !store.fullAdministrators(orgId: orgId).isEmpty else {
             // Rolls the whole decision back: the approval stays pending.
@@ -80,6 +102,7 @@ enum ChangeApplier {
         store: any SignetStore,
         now: Date
     ) async throws -> String? {
+        try await store.lock("role:\(permission.id)")
         guard var role = try await store.role(id: permission.id), role.orgId == orgId, !role.isImmutable else {
             return "permission \(permission.id) is gone"
         }

@@ -27,6 +27,48 @@ struct PolicyGate: Sendable {
         return PolicyOutcome.evaluatePolicyChange(of: current, under: try await definitions(orgId: orgId, kind: "Policies:Modify"))
     }
 
+    /// Refuses `what` when a policy covers assigning or revoking any of `permissionIds`: for the
+    /// changes Signet cannot hold for approval (a service account created with a role, members
+    /// joining or leaving a group that holds it). Reads through `store` (a transaction's, when the
+    /// caller holds locks).
+    func requireNoneCovered(permissionIds: [String], orgId: String, what: String, store: any SignetStore) async throws {
+        let policies = try await store.activePolicies(orgId: orgId, activityKind: "Permissions:Assign").map { record in
+            PolicyCodec.definition(record) ?? PolicyDefinition(id: record.id, activityKind: record.activityKind, action: .block)
+        }
+        for permissionId in permissionIds {
+            switch PolicyOutcome.evaluate(PolicyActivity(kind: "Permissions:Assign", permissionId: permissionId), under: policies) {
+            case .notCovered: continue
+            case .blocked(let policyIds):
+                throw APIError(
+                    .forbidden,
+                    "\(what) would assign or revoke permission \(permissionId), which policy \(policyIds.joined(separator: ", ")) blocks",
+                    details: ["kind": "PolicyBlocked", "policyIds": policyIds.joined(separator: ",")]
+                )
+            case .approvalRequired(let requirement):
+                throw APIError(
+                    .conflict,
+                    "\(what) would assign or revoke permission \(permissionId), which policy \(requirement.policyIds.joined(separator: ", ")) holds for approval; do it as an assignment (POST /permissions/{id}/assignments or its DELETE), which is held for the approvers",
+                    details: ["kind": "PolicyApprovalRequired", "policyIds": requirement.policyIds.joined(separator: ",")]
+                )
+            }
+        }
+    }
+
+    /// Refuses to delete a person an active policy names as an approver: deletion is for good, and
+    /// could leave a quorum no one can ever reach (not even to change the policy).
+    func requireNotNamedApprover(_ userId: String, orgId: String) async throws {
+        let active = try await store.policies(orgId: orgId, isActive: true, afterId: nil, limit: 10_000)
+        for record in active {
+            guard let definition = PolicyCodec.definition(record), case .requestApproval(let groups, _) = definition.action else { continue }
+            if groups.contains(where: { $0.approverIds?.contains { ExactText.equals($0, userId) } ?? false }) {
+                throw APIError.conflict(
+                    "\(userId) is an approver named in policy \(record.id); change that policy first, so its approvals stay reachable",
+                    details: ["kind": "NamedApprover", "policyId": record.id]
+                )
+            }
+        }
+    }
+
     /// `nil` when `outcome` lets the change go ahead; otherwise refuses it (blocked, or approvals no
     /// one could give) or holds it and returns the pending change request.
     func hold(_ change: HeldChange, activityKind: String, outcome: PolicyOutcome, caller: Caller) async throws -> ChangeRequest? {
@@ -69,12 +111,19 @@ struct PolicyGate: Sendable {
             initiatorId: caller.userId,
             activity: try PolicyCodec.json(ApprovalActivity(kind: activityKind, changeRequest: request)),
             requirement: try PolicyCodec.json(StoredRequirement(requirement)),
+            approvers: Self.approvers(requirement),
             basis: change.basis,
             expiresAt: requirement.expiration(from: now),
             createdAt: now
         )
         try await store.insertApproval(record)
         return request
+    }
+
+    /// ` id id … ` of the approvers the groups name, with ` * ` when one admits anyone.
+    static func approvers(_ requirement: ApprovalRequirement) -> String {
+        let named = requirement.groups.map { $0.group.approverIds ?? ["*"] }.joined()
+        return " " + Set(named).sorted().joined(separator: " ") + " "
     }
 
     /// Refuses to hold a change whose approval no one could give: a group with fewer active people

@@ -132,7 +132,13 @@ struct RoleService: Sendable {
             throw APIError.conflict("\(request.identityId) already has permission \(role.id)", details: ["duplicate": "identityId"])
         }
         let outcome = try await policies.outcome(of: PolicyActivity(kind: "Permissions:Assign", permissionId: role.id), orgId: caller.orgId)
-        let change = HeldChange(kind: "Assignment", operationKind: "Create", entityId: assignment.id, body: .assignment(Self.present(assignment)))
+        let change = HeldChange(
+            kind: "Assignment",
+            operationKind: "Create",
+            entityId: assignment.id,
+            body: .assignment(Self.present(assignment)),
+            basis: role.updatedAt.milliseconds
+        )
         if let held = try await policies.hold(change, activityKind: "Permissions:Assign", outcome: outcome, caller: caller) { return .held(held) }
         do {
             if Identifier.isWellFormed(request.identityId, prefix: .userGroup) {

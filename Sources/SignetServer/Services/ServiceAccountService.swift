@@ -11,6 +11,8 @@ struct ServiceAccountService: Sendable {
     let permissions: PermissionService
     let guardrails: AdminGuard
     let presenter: UserPresenter
+    /// Creating an account with a role assigns it: refused when a policy covers that role.
+    let policies: PolicyGate
     let maximumDays: Int
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
@@ -111,6 +113,7 @@ struct ServiceAccountService: Sendable {
         try await permissions.require(.permissionsAssign, for: caller)
         let role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
         try await guardrails.requireCanGrant(role.permissionSet, caller: caller, what: "permission \(role.id)")
+        try await policies.requireNoneCovered(permissionIds: [role.id], orgId: caller.orgId, what: "creating a service account with a role", store: store)
         return role
     }
 

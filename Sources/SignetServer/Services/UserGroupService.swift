@@ -12,6 +12,8 @@ struct UserGroupService: Sendable {
     let store: any SignetStore
     let guardrails: AdminGuard
     let users: UserPresenter
+    /// Joining or leaving a group assigns or revokes its roles: refused when a policy covers one.
+    let policies: PolicyGate
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -59,6 +61,7 @@ struct UserGroupService: Sendable {
         let group = try await group(id, caller: caller)
         try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting user group \(group.id)") { store in
             try await store.lock(Self.lockKey(group.id))
+            try await requireUngoverned(group, what: "deleting user group \(group.id)", store: store)
             try await store.deleteUserGroup(id: group.id)
         }
         return EmptyResponse()
@@ -84,6 +87,7 @@ struct UserGroupService: Sendable {
             guard try await store.userGroup(id: group.id) != nil else { throw APIError.notFound("user group \(group.id) not found") }
             let granted = try await store.assignedRoles(identityId: group.id).reduce(PermissionSet.none) { $0.union($1.1.permissionSet) }
             try await guardrails.requireCanGrant(granted, caller: caller, what: "the roles of user group \(group.id)")
+            try await requireUngoverned(group, what: "adding members to user group \(group.id)", store: store)
             let userIds = try await Self.people(request.userIds, orgId: caller.orgId, store: store)
             try await store.addUserGroupMembers(groupId: group.id, userIds: userIds, at: now())
         }
@@ -98,9 +102,17 @@ struct UserGroupService: Sendable {
         let group = try await group(id, caller: caller)
         let userIds = try Self.userIds(request.userIds)
         try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "removing members from user group \(group.id)") { store in
+            try await store.lock(Self.lockKey(group.id))
+            try await requireUngoverned(group, what: "removing members from user group \(group.id)", store: store)
             try await store.removeUserGroupMembers(groupId: group.id, userIds: userIds)
         }
         return EmptyResponse()
+    }
+
+    /// Refuses a change of membership when a policy covers assigning one of the group's roles.
+    private func requireUngoverned(_ group: UserGroupRecord, what: String, store: any SignetStore) async throws {
+        let roles = try await store.assignedRoles(identityId: group.id).map(\.1.id)
+        try await policies.requireNoneCovered(permissionIds: roles, orgId: group.orgId, what: what, store: store)
     }
 
     private func group(_ id: String, caller: Caller) async throws -> UserGroupRecord {

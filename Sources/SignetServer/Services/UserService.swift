@@ -11,6 +11,8 @@ struct UserService: Sendable {
     let presenter: UserPresenter
     /// Issues the registration code of a person created without a key.
     let registration: RegistrationService
+    /// Deleting a person a policy names as an approver is refused.
+    let policies: PolicyGate
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
@@ -141,6 +143,7 @@ struct UserService: Sendable {
     func delete(_ id: String, caller: Caller) async throws -> User {
         var user = try await person(id, caller: caller)
         try guardrails.requireNotSelf(user.id, caller: caller, action: "delete")
+        try await policies.requireNotNamedApprover(user.id, orgId: caller.orgId)
         let (date, requester) = (now(), Events.requester(caller))
         user = try await guardrails.keepingAnAdministrator(orgId: caller.orgId, reason: "deleting \(user.username)") { [user] store in
             try await store.retire(user, tokenKind: .pat, at: date, requester: requester)

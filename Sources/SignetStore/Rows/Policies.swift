@@ -69,6 +69,9 @@ package struct ApprovalRecord: StoreRow, Equatable {
     package var status: String
     package var activity: String
     package var requirement: String
+    /// Who may decide, for `approverId` filters: ` us-… us-… ` (each id between spaces), with ` * `
+    /// when a group admits anyone.
+    package var approvers: String
     /// The changed entity's `updated_at` (milliseconds) when the change was asked for: applying
     /// it is refused when the entity changed since.
     package var basis: Int64?
@@ -84,6 +87,7 @@ package struct ApprovalRecord: StoreRow, Equatable {
         status: String = "Pending",
         activity: String,
         requirement: String,
+        approvers: String = " ",
         basis: Int64?,
         expiresAt: Date?,
         createdAt: Date,
@@ -96,6 +100,7 @@ package struct ApprovalRecord: StoreRow, Equatable {
         self.status = status
         self.activity = activity
         self.requirement = requirement
+        self.approvers = approvers
         self.basis = basis
         self.expiresAt = expiresAt
         self.createdAt = createdAt
@@ -113,6 +118,7 @@ package struct ApprovalRecord: StoreRow, Equatable {
         case status
         case activity
         case requirement
+        case approvers
         case basis
         case expiresAt = "expires_at"
         case createdAt = "created_at"

@@ -117,7 +117,7 @@ extension Migrations {
                 """
                 CREATE TABLE policy_approvals (
                     id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations (id), initiator_id TEXT NOT NULL,
-                    status TEXT NOT NULL, activity TEXT NOT NULL, requirement TEXT NOT NULL, basis BIGINT,
+                    status TEXT NOT NULL, activity TEXT NOT NULL, requirement TEXT NOT NULL, approvers TEXT NOT NULL, basis BIGINT,
                     expires_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, resolved_at BIGINT)
                 """,
                 "CREATE INDEX policy_approvals_org ON policy_approvals (org_id, status)",

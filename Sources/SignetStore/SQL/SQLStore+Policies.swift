@@ -62,7 +62,7 @@ extension SQLStore {
         orgId: String,
         status: String?,
         initiatorId: String?,
-        deciderId: String?,
+        approverId: String?,
         afterId: String?,
         limit: Int
     ) async throws -> [ApprovalRecord] {
@@ -76,10 +76,13 @@ extension SQLStore {
                 query.appendLiteral(" AND initiator_id = ")
                 query.appendInterpolation(bind: initiatorId)
             }
-            if let deciderId {
-                query.appendLiteral(" AND id IN (SELECT approval_id FROM policy_decisions WHERE user_id = ")
-                query.appendInterpolation(bind: deciderId)
-                query.appendLiteral(")")
+            if let approverId {
+                // Ids are checked to be user ids (letters, digits, dashes): no LIKE wildcard in them.
+                query.appendLiteral(" AND (approvers LIKE '% * %' OR approvers LIKE ")
+                query.appendInterpolation(bind: "% \(approverId) %")
+                query.appendLiteral(" OR id IN (SELECT approval_id FROM policy_decisions WHERE user_id = ")
+                query.appendInterpolation(bind: approverId)
+                query.appendLiteral("))")
             }
             query.appendPage(after: afterId, limit: limit)
             return try await database.raw(query).all(decoding: ApprovalRecord.self)
