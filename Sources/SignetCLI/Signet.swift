@@ -12,12 +12,13 @@ struct Signet: AsyncParsableCommand {
             Run a server:        signet serve --dev          (or: signet init …, then signet serve)
             Use it:              signet keygen --out me; signet login --url URL --org ORG --email EMAIL --private-key me.pem
                                  signet pat create --name ci; signet whoami
-            Exit codes: 0 success, 1 the server refused or could not be reached, 2 usage error.
+            Exit codes: 0 success, 1 the server refused or could not be reached, 2 usage error,
+            3 held for approval by a policy (signet approvals).
             """,
         subcommands: [
             ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, RecoverCommand.self, LoginCommand.self, LogoutCommand.self,
             WhoamiCommand.self,
-            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, GroupCommand.self, WebhookCommand.self, OrgCommand.self,
+            PatCommand.self, ServiceAccountCommand.self, UserCommand.self, RoleCommand.self, GroupCommand.self, PolicyCommand.self, ApprovalCommand.self, WebhookCommand.self, OrgCommand.self,
             CredentialCommand.self,
             AuditCommand.self, CanCommand.self, SigningKeysCommand.self, MigrateCommand.self, BackupCommand.self, CheckCommand.self,
         ]
@@ -32,6 +33,9 @@ struct Signet: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let held as HeldForApproval {
+            print(held.description)
+            Foundation.exit(3)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -43,6 +47,11 @@ struct Signet: AsyncParsableCommand {
             Foundation.exit(isUsage ? 2 : 1)
         }
     }
+}
+
+/// A change a policy holds for approval (HTTP 202): exit code 3, with what to do next.
+struct HeldForApproval: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// A usage error found after parsing (missing settings, a file that cannot be read): exit code 2.

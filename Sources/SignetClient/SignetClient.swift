@@ -143,6 +143,10 @@ public struct SignetClient: Sendable {
     public var permissions: PermissionsAPI { PermissionsAPI(transport: transport) }
     /// User groups: people given roles together.
     public var userGroups: UserGroupsAPI { UserGroupsAPI(transport: transport) }
+    /// Policies (`/v2/policies`).
+    public var policies: PoliciesAPI { PoliciesAPI(transport: transport) }
+    /// Approvals of changes policies hold (`/v2/policy-approvals`).
+    public var approvals: ApprovalsAPI { ApprovalsAPI(transport: transport) }
     /// Webhooks and their delivery attempts.
     public var webhooks: WebhooksAPI { WebhooksAPI(transport: transport) }
     /// The organisation's token policy.

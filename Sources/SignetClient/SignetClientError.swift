@@ -47,6 +47,12 @@ public struct SignetClientError: Error, Sendable, Equatable, CustomStringConvert
     public let message: String?
     /// The server's answer, for a pending policy approval.
     public let body: Data?
+    /// For a change held for approval (``ErrorType/policyPending``), the pending change request:
+    /// its `approvalId` names the approval to follow.
+    public var pendingChange: ChangeRequest? {
+        guard errorType == .policyPending, let body else { return nil }
+        return try? SignetJSON.decoder().decode(ChangeRequest.self, from: body)
+    }
     /// More about a transport failure, an unreadable answer, or an organisation mismatch.
     public let detail: String?
     /// For a Signet server's refusal, its stable kind (`operation_not_granted`, `invalid_field`, …;

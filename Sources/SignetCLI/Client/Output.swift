@@ -47,6 +47,13 @@ enum Output {
     static func guarded(_ body: () async throws -> Void) async throws {
         do {
             try await body()
+        } catch let error as SignetClientError where error.errorType == .policyPending {
+            let change = error.pendingChange
+            throw HeldForApproval(
+                description: change.flatMap { change in
+                    change.approvalId.map { "Held for approval by a policy: approval \($0) (\(change.kind) \(change.operationKind) \(change.entityId)); approvers run signet approvals approve \($0)" }
+                } ?? "Held for approval by a policy; see signet approvals list"
+            )
         } catch let error as SignetClientError {
             throw CommandFailure(advice(for: error))
         } catch let error as KeySigner.Failure {

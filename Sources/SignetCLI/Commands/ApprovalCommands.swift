@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import SignetAPI
+import SignetClient
+
+/// `signet approvals …`.
+struct ApprovalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approvals",
+        abstract: "Changes held by policies: list them, approve or deny them.",
+        discussion: """
+            What waits for you:  signet approvals list --mine
+            Decide:              signet approvals approve ap-… [--reason …]   (or deny)
+            The decision that meets the last quorum applies the change; one denial rejects it.
+            """,
+        subcommands: [List.self, Get.self, Approve.self, Deny.self]
+    )
+
+    struct List: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "List approvals (pending ones by default).")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "Pending, Approved, Denied or Expired.") var status = "Pending"
+        @Flag(help: "Only those you may decide (or have decided).") var mine = false
+
+        func run(client: SignetClient) async throws {
+            let approverId = mine ? try await client.auth.whoami().userId : nil
+            var approvals: [PolicyApproval] = []
+            var token: String?
+            repeat {
+                let page = try await client.approvals.list(status: status, approverId: approverId, limit: 500, paginationToken: token)
+                approvals += page.items
+                token = page.nextPageToken
+            } while token != nil
+            if options.json { return try Output.json(approvals) }
+            Output.table(
+                ["ID", "ACTIVITY", "CHANGE", "INITIATOR", "STATUS", "DECISIONS"],
+                approvals.map { approval in
+                    let change = approval.activity.changeRequest
+                    return [
+                        approval.id, approval.activity.kind, "\(change.kind) \(change.operationKind) \(change.entityId)", approval.initiatorId,
+                        approval.status, String(approval.decisions.count),
+                    ]
+                }
+            )
+        }
+    }
+
+    struct Get: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an approval and the change it holds.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The approval's id (ap-…).") var id: String
+
+        func run(client: SignetClient) async throws { try ApprovalCommand.show(try await client.approvals.get(id), json: options.json) }
+    }
+
+    struct Approve: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a held change (signed).")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The approval's id (ap-…).") var id: String
+        @Option(help: "Why, kept with the decision.") var reason: String?
+
+        func run(client: SignetClient) async throws {
+            try ApprovalCommand.show(try await client.approvals.decide(id, value: "Approved", reason: reason), json: options.json)
+        }
+    }
+
+    struct Deny: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Deny a held change (signed); one denial rejects it.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The approval's id (ap-…).") var id: String
+        @Option(help: "Why, kept with the decision.") var reason: String?
+
+        func run(client: SignetClient) async throws {
+            try ApprovalCommand.show(try await client.approvals.decide(id, value: "Denied", reason: reason), json: options.json)
+        }
+    }
+
+    static func show(_ approval: PolicyApproval, json: Bool) throws {
+        if json { return try Output.json(approval) }
+        let change = approval.activity.changeRequest
+        let body = (try? String(decoding: SignetJSON.encoder().encode(change.body), as: UTF8.self)) ?? ""
+        Output.fields([
+            ("id", approval.id), ("activity", approval.activity.kind), ("status", approval.status), ("initiator", approval.initiatorId),
+            ("change", "\(change.kind) \(change.operationKind) \(change.entityId): \(change.status)"), ("as requested", body),
+            ("decisions", approval.decisions.map { "\($0.userId) \($0.value)" }.joined(separator: ", ")),
+            ("expires", approval.expirationDate.map(Output.date) ?? "never"),
+        ] + (change.failureReason.map { [("not applied", $0)] } ?? []))
+    }
+}
