@@ -12,8 +12,8 @@ struct Signet: AsyncParsableCommand {
             Run a server:        signet serve --dev          (or: signet init …, then signet serve)
             Use it:              signet keygen --out me; signet login --url URL --org ORG --email EMAIL --private-key me.pem
                                  signet pat create --name ci; signet whoami
-            Exit codes: 0 success, 1 the server refused or could not be reached, 2 usage error,
-            3 held for approval by a policy (signet approvals).
+            Exit codes: 0 success, 1 the server refused or could not be reached,
+            2 usage error, 3 held for approval by a policy (signet approvals).
             """,
         subcommands: [
             ServeCommand.self, InitCommand.self, KeygenCommand.self, RegisterCommand.self, RecoverCommand.self, LoginCommand.self, LogoutCommand.self,

@@ -12,9 +12,11 @@ struct PolicyCommand: AsyncParsableCommand {
             Two of three admins, and the auditor, before anyone is given a role:
               signet policies create --name "Role grants" --activity Permissions:Assign \\
                 --group 2:us-…,us-…,us-… --group 1:us-…
-            Then `signet roles assign …` is held (exit code 3) until approvers run
-            `signet approvals approve ap-…`. Activities: Permissions:Assign (assign and revoke),
-            Permissions:Modify (change or archive a role), Policies:Modify (change the policies).
+            Then `signet roles assign …` is held (exit code 3) until approvers
+            run `signet approvals approve ap-…`.
+            Activities: Permissions:Assign (assign and revoke a role),
+            Permissions:Modify (change or archive a role),
+            Policies:Modify (create, change or archive a policy).
             A group of `anyone` admits every person but the one who asked.
             """,
         subcommands: [Create.self, List.self, Get.self, Archive.self]
