@@ -34,6 +34,8 @@ struct AuthorizationMatrixTests {
         GET /settings/users                       200 200 200 200 200 200 200 200
         GET /settings/roles                       200 200 200 200 200 200 200 200
         GET /settings/user-groups                 200 200 200 200 200 200 200 200
+        GET /settings/policies                    200 200 200 200 200 200 200 200
+        GET /settings/approvals                   200 200 200 200 200 200 200 200
         GET /settings/webhooks                    200 200 200 200 200 200 200 200
         GET /settings/token-inventory             200 200 200 200 200 200 200 200
         GET /settings/credentials                 200 200 200 200 200 200 200 200

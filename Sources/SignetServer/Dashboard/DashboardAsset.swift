@@ -38,6 +38,8 @@ struct DashboardAsset: Sendable {
             "users.js": DashboardAsset(PackageResources.users_js, contentType: javascript),
             "roles.js": DashboardAsset(PackageResources.roles_js, contentType: javascript),
             "groups.js": DashboardAsset(PackageResources.groups_js, contentType: javascript),
+            "policies.js": DashboardAsset(PackageResources.policies_js, contentType: javascript),
+            "approvals.js": DashboardAsset(PackageResources.approvals_js, contentType: javascript),
             "webhooks.js": DashboardAsset(PackageResources.webhooks_js, contentType: javascript),
             "inventory.js": DashboardAsset(PackageResources.inventory_js, contentType: javascript),
             "credentials.js": DashboardAsset(PackageResources.credentials_js, contentType: javascript),

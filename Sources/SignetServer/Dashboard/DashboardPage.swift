@@ -3,7 +3,8 @@ import SignetCore
 /// The dashboard's pages: each is the shared layout around its own body, with its own script.
 /// The names follow the Dfns dashboard ("Settings > Developers > Personal Access Tokens").
 enum DashboardPage: CaseIterable, Sendable {
-    case signIn, setup, recover, personalAccessTokens, serviceAccounts, users, roles, groups, inventory, webhooks, credentials, auditLog
+    case signIn, setup, recover, personalAccessTokens, serviceAccounts, users, roles, groups, policies, approvals, inventory, webhooks, credentials,
+        auditLog
 
     /// Where the page is served.
     var path: String {
@@ -16,6 +17,8 @@ enum DashboardPage: CaseIterable, Sendable {
         case .users: "/settings/users"
         case .roles: "/settings/roles"
         case .groups: "/settings/user-groups"
+        case .policies: "/settings/policies"
+        case .approvals: "/settings/approvals"
         case .inventory: "/settings/token-inventory"
         case .webhooks: "/settings/webhooks"
         case .credentials: "/settings/credentials"
@@ -34,6 +37,8 @@ enum DashboardPage: CaseIterable, Sendable {
         case .users: "Users"
         case .roles: "Roles"
         case .groups: "User groups"
+        case .policies: "Policies"
+        case .approvals: "Approvals"
         case .inventory: "Token inventory"
         case .webhooks: "Webhooks"
         case .credentials: "My credentials"
@@ -46,7 +51,7 @@ enum DashboardPage: CaseIterable, Sendable {
         switch self {
         case .signIn, .setup, .recover: []
         case .personalAccessTokens, .serviceAccounts: ["Settings", "Developers", title]
-        case .users, .roles, .groups, .inventory, .webhooks, .credentials, .auditLog: ["Settings", title]
+        case .users, .roles, .groups, .policies, .approvals, .inventory, .webhooks, .credentials, .auditLog: ["Settings", title]
         }
     }
 
@@ -61,6 +66,8 @@ enum DashboardPage: CaseIterable, Sendable {
         case .users: "users.js"
         case .roles: "roles.js"
         case .groups: "groups.js"
+        case .policies: "policies.js"
+        case .approvals: "approvals.js"
         case .inventory: "inventory.js"
         case .webhooks: "webhooks.js"
         case .credentials: "credentials.js"
@@ -80,6 +87,8 @@ enum DashboardPage: CaseIterable, Sendable {
             case .users: PackageResources.users_html
             case .roles: PackageResources.roles_html
             case .groups: PackageResources.groups_html
+            case .policies: PackageResources.policies_html
+            case .approvals: PackageResources.approvals_html
             case .inventory: PackageResources.inventory_html
             case .webhooks: PackageResources.webhooks_html
             case .credentials: PackageResources.credentials_html
@@ -92,5 +101,7 @@ enum DashboardPage: CaseIterable, Sendable {
     var needsSession: Bool { self != .signIn && self != .setup && self != .recover }
 
     /// The pages in the navigation, in order.
-    static let navigation: [DashboardPage] = [.personalAccessTokens, .serviceAccounts, .users, .roles, .groups, .inventory, .webhooks, .credentials, .auditLog]
+    static let navigation: [DashboardPage] = [
+        .personalAccessTokens, .serviceAccounts, .users, .roles, .groups, .policies, .approvals, .inventory, .webhooks, .credentials, .auditLog,
+    ]
 }

@@ -1,6 +1,6 @@
 // Settings > Roles: create and edit with the operation picker, archive, assign and revoke.
 import { actionButton, toggleForm, wireBehaviours } from './behaviours.js';
-import { api, busy, el, endpoints, fieldError, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
+import { api, busy, el, endpoints, fieldError, heldForApproval, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
 
 const form = document.getElementById('role-form');
 const assignForm = document.getElementById('assign-form');
@@ -32,7 +32,8 @@ async function showAssignments(role) {
       className: 'danger', ariaLabel: `Revoke ${role.name} from ${assignment.identityId}`,
       confirm: `Revoke ${role.name} from ${assignment.identityId}?`,
       task: async () => {
-        await api(endpoints.revokeRole, { params: [role.id, assignment.id] });
+        const result = await api(endpoints.revokeRole, { params: [role.id, assignment.id] });
+        heldForApproval(result, `Revoking ${role.name} from ${assignment.identityId}`);
         await showAssignments(role);
       },
     }))));
@@ -50,7 +51,8 @@ function roleActions(role) {
       className: 'danger', ariaLabel: label('Archive'),
       confirm: `Archive the role ${role.name}? Its assignments stop granting anything.`,
       task: async () => {
-        await api(endpoints.archiveRole, { params: [role.id], body: { isArchived: true } });
+        const result = await api(endpoints.archiveRole, { params: [role.id], body: { isArchived: true } });
+        heldForApproval(result, `Archiving ${role.name}`);
         await load();
       },
     }) : '',
@@ -87,10 +89,11 @@ form.addEventListener('submit', async (event) => {
   if (!name || !operations.length) return;
   await busy(document.getElementById('role-save'), async () => {
     const id = form.roleId.value;
-    if (id) await api(endpoints.updateRole, { params: [id], body: { name, operations } });
-    else await api(endpoints.createRole, { body: { name, operations } });
+    const result = id
+      ? await api(endpoints.updateRole, { params: [id], body: { name, operations } })
+      : await api(endpoints.createRole, { body: { name, operations } });
     toggleForm('role-form', false);
-    status(`Saved the role ${name}.`, 'ok');
+    if (!heldForApproval(result, `Changing the role ${name}`)) status(`Saved the role ${name}.`, 'ok');
     await load();
   }, 'role-form-error');
 });
@@ -100,9 +103,9 @@ assignForm.addEventListener('submit', async (event) => {
   fieldError('assign-identity', identityId ? null : 'Enter the id of a user, service account, token or user group.');
   if (!identityId || !assigning) return;
   await busy(document.getElementById('assign-button'), async () => {
-    await api(endpoints.assignRole, { params: [assigning.id], body: { identityId } });
+    const result = await api(endpoints.assignRole, { params: [assigning.id], body: { identityId } });
     assignForm.reset();
-    status(`Assigned ${assigning.name} to ${identityId}.`, 'ok');
+    if (!heldForApproval(result, `Assigning ${assigning.name} to ${identityId}`)) status(`Assigned ${assigning.name} to ${identityId}.`, 'ok');
     await showAssignments(assigning);
   }, 'assign-identity-error');
 });

@@ -254,6 +254,16 @@ export async function assignableRoles(me) {
   return roles.items.filter((role) => !role.isArchived && (me.allOperations || role.operations.every((op) => me.permissions.includes(op))));
 }
 
+/**
+ * Whether `result` is a change a policy holds for approval (HTTP 202: a pending change request);
+ * if so, says so in the status line, naming the approval.
+ */
+export function heldForApproval(result, what) {
+  if (!result?.approvalId || result.status !== 'Pending' || !result.requester) return false;
+  status(`${what} is held for approval by a policy (approval ${result.approvalId}): approvers decide on the Approvals page.`, 'info');
+  return true;
+}
+
 /** Reports a failure to load a page's data in the status line. */
 export function loadFailed(error) {
   status(error.status === 403 ? `You may not see this: ${error.message}` : error.message, 'error');
