@@ -16,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from harness import Browser, Server, check
+from approval_flows import approvals
 from settings_flows import narrow_screen, recovery, token_inventory, user_group, webhooks
 
 PAT_PAGE = "/settings/developers/personal-access-tokens"
@@ -269,6 +270,8 @@ def main():
         invited_person(first, server, screenshots)
         print("flow: a user group")
         user_group(first, server)
+        print("flow: policies and approvals")
+        approvals(first, server)
         print("flow: the token inventory")
         token_inventory(first)
         print("flow: webhooks")
