@@ -102,6 +102,7 @@ try:
     metadata = claims(token)["https://custom/app_metadata"]
     check(metadata == {"userId": org["userId"], "orgId": org["orgId"], "tokenKind": "Token"}, "login token carries app_metadata")
     admin = DfnsClient(DfnsClientConfig(auth_token=token, base_url=base_url, signer=admin_signer))
+    expiring = policies_e2e.start_expiry(admin)
 
     # Step 4: PATs with keypairs made by openssl, as the seed document shows.
     print("step 4: create PATs", flush=True)
@@ -251,6 +252,8 @@ try:
     dev_client.pat = ci_client
     recovery_e2e.run(check, expect_error, dev_client, webhook, "dev@e2e.example", org["orgId"], base_url)
 
+    print("an approval that expired", flush=True)
+    policies_e2e.finish_expiry(check, expect_error, admin, expiring)
     print("step: passkeys", flush=True)
     passkey_e2e.run(check, expect_error, admin, org, base_url, port)
 

@@ -3,6 +3,8 @@ clients (Dfns Policies v2): an assignment held for two approval groups (2 of 3, 
 answered 202; the initiator and a second decision refused; applied exactly once when the last
 quorum is met and held by the assignee on their next request; a revocation denied; a policy change
 needing the policy's own approvals."""
+import time
+
 from dfns_sdk import DfnsClient, DfnsClientConfig
 from dfns_sdk.auth import KeySigner
 from cryptography.hazmat.primitives import serialization
@@ -41,7 +43,7 @@ def run(check, expect_error, admin, anonymous, org_id, base_url):
     })
     check(policy["id"].startswith("pl-") and policy["status"] == "Active", "create_policy answers the active policy")
     check(admin.policies.get_policy(policy["id"])["name"] == policy["name"], "get_policy reads it")
-    check([p["id"] for p in admin.policies.list_policies({"status": "Active"})["items"]] == [policy["id"]], "list_policies lists it")
+    check(policy["id"] in [p["id"] for p in admin.policies.list_policies({"status": "Active"})["items"]], "list_policies lists it")
 
     held = admin.permissions.assign_permission(treasury["id"], {"identityId": assignee_id})
     check(held.get("status") == "Pending" and held.get("kind") == "Assignment" and held.get("approvalId", "").startswith("ap-"),
@@ -80,3 +82,33 @@ def run(check, expect_error, admin, anonymous, org_id, base_url):
         result = approvers[index][1].policies.create_approval_decision(archived["approvalId"], {"value": "Approved"})
     check(result["activity"]["changeRequest"]["status"] == "Applied", "approved, the policy is archived")
     check(admin.policies.get_policy(policy["id"])["status"] == "Archived", "get_policy shows it archived")
+
+
+def start_expiry(admin):
+    """Early in the run: an assignment held by a policy that expires after a minute (the shortest
+    timeout); finish_expiry checks it at the end of the run."""
+    role = admin.permissions.create_permission({"name": "expiring", "operations": ["Auth:Users:Read"]})
+    policy = admin.policies.create_policy({
+        "name": "Expires", "activityKind": "Permissions:Assign", "rule": {"kind": "AlwaysTrigger"},
+        "action": {"kind": "RequestApproval", "autoRejectTimeout": 1,
+                   "approvalGroups": [{"quorum": 1, "approvers": {}, "initiatorCanApprove": True}]},
+        "filters": {"permissionId": {"in": [role["id"]]}},
+    })
+    users = admin.auth.list_users()["items"]
+    held = admin.permissions.assign_permission(role["id"], {"identityId": users[0]["userId"]})
+    return {"started": time.time(), "role": role, "policy": policy, "held": held}
+
+
+def finish_expiry(check, expect_error, admin, state):
+    """At the end of the run (a minute later): the approval expired and takes no decision."""
+    time.sleep(max(0.0, state["started"] + 61 - time.time()))
+    approval_id = state["held"].get("approvalId", "")
+    approval = admin.policies.get_approval(approval_id)
+    check(approval["status"] == "Expired" and approval["activity"]["changeRequest"]["status"] == "Rejected",
+          "past autoRejectTimeout the approval is Expired")
+    expect_error(409, "an expired approval takes no decision",
+                 lambda: admin.policies.create_approval_decision(approval_id, {"value": "Approved"}))
+    check(admin.permissions.list_assignments(state["role"]["id"])["items"] == [], "the expired assignment was never applied")
+    archived = admin.policies.delete_policy(state["policy"]["id"])
+    result = admin.policies.create_approval_decision(archived["approvalId"], {"value": "Approved"})
+    check(result["status"] == "Approved", "the initiator, allowed by the group, approves archiving it")
