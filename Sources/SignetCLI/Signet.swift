@@ -24,7 +24,7 @@ struct Signet: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command with Signet's exit codes: 0 success, 1 refusal or failure, 2 usage error.
+    /// Runs the command with Signet's exit codes: 0 success, 1 refusal or failure, 2 usage error, 3 held for approval.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -34,7 +34,7 @@ struct Signet: AsyncParsableCommand {
                 try command.run()
             }
         } catch let held as HeldForApproval {
-            print(held.description)
+            FileHandle.standardError.write(Data((held.description + "\n").utf8))
             Foundation.exit(3)
         } catch {
             let code = exitCode(for: error)

@@ -14,9 +14,11 @@ package protocol PolicyRepository: Sendable {
 
     func insertApproval(_ approval: ApprovalRecord) async throws
     func approval(id: String) async throws -> ApprovalRecord?
-    /// An organisation's approvals by id, filtered by status, initiator and approver (a user a
-    /// group names or admits as anyone, or who decided on it; a well-formed user id).
-    func approvals(orgId: String, status: String?, initiatorId: String?, approverId: String?, afterId: String?, limit: Int) async throws
+    /// An organisation's approvals by id, filtered by status (`Pending` ones past their expiry at
+    /// `now` count as `Expired`), initiator and approver (a user a group names or admits as
+    /// anyone, or who decided on it; a well-formed user id).
+    func approvals(orgId: String, status: String?, initiatorId: String?, approverId: String?, now: Date, afterId: String?, limit: Int)
+        async throws
         -> [ApprovalRecord]
     /// Moves a pending approval to `status` with its activity as it now stands; `false` when it
     /// was no longer pending (another node resolved it first).

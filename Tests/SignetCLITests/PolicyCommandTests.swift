@@ -33,8 +33,8 @@ struct PolicyCommandTests {
             #expect(try await cli.succeed(["policies", "list"]).stdout.contains("Grants"))
 
             let held = try await cli.run(["roles", "assign", roleId, devId])
-            #expect(held.status == 3 && held.stdout.contains("Held for approval"), "\(held.stdout) \(held.stderr)")
-            let approvalId = try #require(held.stdout.split(separator: " ").first { $0.hasPrefix("ap-") }.map(String.init))
+            #expect(held.status == 3 && held.stderr.contains("Held for approval"), "\(held.stdout) \(held.stderr)")
+            let approvalId = try #require(held.stderr.split(separator: " ").first { $0.hasPrefix("ap-") }.map(String.init))
             #expect(try await cli.succeed(["approvals", "list"]).stdout.contains(approvalId))
 
             let approverConfig = ["SIGNET_CONFIG_DIR": cli.directory + "/approver-config"]
@@ -46,6 +46,7 @@ struct PolicyCommandTests {
             let approved = try await cli.succeed(["approvals", "approve", approvalId, "--reason", "ok"], environment: approverConfig)
             #expect(approved.stdout.contains("Approved") && approved.stdout.contains("Applied"), "\(approved.stdout)")
             #expect(try await cli.succeed(["roles", "assignments", roleId]).stdout.contains(devId))
+            #expect(try await cli.succeed(["approvals", "list", "--mine"], environment: approverConfig).stdout.contains(approvalId) == false)
             #expect(try await cli.run(["approvals", "deny", approvalId], environment: approverConfig).status == 1)
 
             let archive = try await cli.run(["policies", "archive", policyId])

@@ -76,4 +76,40 @@ struct PolicyBypassTests {
             #expect(try await f.holders(of: f.role.id).isEmpty)
         }
     }
+
+    @Test("An approval met again by a reactivated approver is settled only by an approval before its expiry, never by a denial or after it")
+    func settlingAMetApproval() async throws {
+        let clock = TestClock()
+        var configuration = ServerConfiguration()
+        configuration.now = clock.now
+        try await TestServer.with(.sqlite, configuration: configuration) { server, api in
+            let f = try await PolicyFixtures.make(server, api)
+            try await f.createPolicy(
+                CreatePolicyRequest(
+                    name: "Pair",
+                    activityKind: "Permissions:Assign",
+                    action: PolicyFixtures.approval([(2, [0, 1, 2])], ids: f.approverIds, timeout: 60)
+                )
+            )
+            // Met by the recorded approvals once approver 0 is active again.
+            func metAgain(_ email: String) async throws -> String {
+                let (target, _) = try await api.createUser(as: f.admin, email: email)
+                let approvalId = try #require(try await f.assignRole(to: target.userId).decode(ChangeRequest.self).approvalId)
+                _ = try await f.decide(approvalId, "Approved", as: f.approvers[0])
+                try await server.setUserActive(f.approverIds[0], false)
+                #expect(try await f.decide(approvalId, "Approved", as: f.approvers[1]).decode(PolicyApproval.self).status == "Pending")
+                try await server.setUserActive(f.approverIds[0], true)
+                return approvalId
+            }
+            let denied = try await metAgain("t1@example.com")
+            #expect(try await f.decide(denied, "Denied", as: f.approvers[2]).status == .conflict, "a denial does not apply it")
+            #expect(try await f.approval(denied).activity.changeRequest.status == "Pending")
+
+            let expired = try await metAgain("t2@example.com")
+            clock.advance(by: 3_601)
+            #expect(try await f.decide(expired, "Approved", as: f.approvers[2]).status == .conflict, "past its expiry nothing settles it")
+            #expect(try await f.approval(expired).status == "Expired")
+            #expect(try await f.holders(of: f.role.id).isEmpty)
+        }
+    }
 }

@@ -75,9 +75,12 @@ struct PolicySafetyTests {
             let second = try await f.decide(approvalId, "Approved", as: f.approvers[1])
             #expect(try second.decode(PolicyApproval.self).status == "Pending", "\(second.body)")
             #expect(try await f.holders(of: f.role.id).isEmpty)
-            // Reactivated, their approval counts again: the next decision of anyone settles it.
+            // Reactivated, their approval counts again: an approval by an admitted approver (here
+            // they themselves, again) settles it; someone no group admits cannot.
             try await server.setUserActive(f.approverIds[0], true)
-            let settled = try await f.decide(approvalId, "Approved", as: f.approvers[2])
+            #expect(try await f.decide(approvalId, "Approved", as: f.approvers[2]).status == .conflict)
+            #expect(try await f.holders(of: f.role.id).isEmpty)
+            let settled = try await f.decide(approvalId, "Approved", as: f.approvers[0])
             #expect(try settled.decode(PolicyApproval.self).status == "Approved", "\(settled.body)")
             #expect(try settled.decode(PolicyApproval.self).decisions.count == 2, "the settling request's own decision is not recorded")
             #expect(try await f.holders(of: f.role.id) == [f.targetId])

@@ -62,7 +62,8 @@ def approvals(browser, server):
 
     change = approve_first_waiting(browser, "Permissions:Assign")
     check(second in change and role in change, "the Approvals page shows the change in full")
-    check("Approved" in browser.text("#approval-table tbody", "Approved"), "the history shows it approved")
+    first = "return document.querySelector('#approval-table tbody tr td:nth-of-type(2)').textContent"
+    check(browser.js(first) == "Approved", "the history shows it approved, newest first")
     browser.open(browser.base + "/settings/roles")
     browser.find("button[aria-label='Assignments of read-only']").click()
     browser.text("#assignment-list", second)

@@ -20,7 +20,7 @@ struct ApprovalCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List approvals (pending ones by default).")
         @OptionGroup var options: ClientOptions
         @Option(help: "Pending, Approved, Denied or Expired.") var status = "Pending"
-        @Flag(help: "Only those you may decide (or have decided).") var mine = false
+        @Flag(help: "Only those waiting for your decision.") var mine = false
 
         func run(client: SignetClient) async throws {
             let approverId = mine ? try await client.auth.whoami().userId : nil
@@ -31,6 +31,7 @@ struct ApprovalCommand: AsyncParsableCommand {
                 approvals += page.items
                 token = page.nextPageToken
             } while token != nil
+            if let approverId { approvals = approvals.filter { approval in !approval.decisions.contains { $0.userId == approverId } } }
             if options.json { return try Output.json(approvals) }
             Output.table(
                 ["ID", "ACTIVITY", "CHANGE", "INITIATOR", "STATUS", "DECISIONS"],
@@ -60,7 +61,11 @@ struct ApprovalCommand: AsyncParsableCommand {
         @Option(help: "Why, kept with the decision.") var reason: String?
 
         func run(client: SignetClient) async throws {
-            try ApprovalCommand.show(try await client.approvals.decide(id, value: "Approved", reason: reason), json: options.json)
+            let approval = try await client.approvals.decide(id, value: "Approved", reason: reason)
+            try ApprovalCommand.show(approval, json: options.json)
+            if let failure = approval.activity.changeRequest.failureReason {
+                throw CommandFailure("approved, but the change was not applied: \(failure)")
+            }
         }
     }
 

@@ -78,14 +78,14 @@ public struct ApprovalTally: Sendable {
         let inTime = decisions.filter { decision in expiresAt.map { decision.date < $0 } ?? true }
         let denied = inTime.contains { $0.value == .denied && (isInitiator($0.userId) || admitted($0.userId)) }
         if denied { return .denied }
+        // Past the expiry nothing settles it any more (not even approvals that count again).
+        if let expiresAt, now >= expiresAt { return .expired }
         let approvers = inTime.filter { $0.value == .approved && active.contains(Array($0.userId.utf8)) }.map(\.userId)
         let met = !requirement.groups.isEmpty && requirement.groups.allSatisfy { entry in
             let counted = Set(approvers.filter { entry.group.admits($0, initiatorId: initiatorId) }.map { Array($0.utf8) })
             return counted.count >= max(entry.group.quorum, 1)
         }
-        if met { return .approved }
-        if let expiresAt, now >= expiresAt { return .expired }
-        return .pending
+        return met ? .approved : .pending
     }
 
     /// Refuses a decision that may not be taken: on an approval no longer pending, a second one by
@@ -106,6 +106,9 @@ public struct ApprovalTally: Sendable {
         if admitted(userId) || (value == .denied && isInitiator(userId)) { return }
         throw isInitiator(userId) ? .initiatorCannotApprove : .notAnApprover
     }
+
+    /// Whether some group admits `userId` as an approver of this approval.
+    public func admits(_ userId: String) -> Bool { admitted(userId) }
 
     private func admitted(_ userId: String) -> Bool {
         requirement.groups.contains { $0.group.admits(userId, initiatorId: initiatorId) }

@@ -32,19 +32,19 @@ struct ApprovalService: Sendable {
     }
 
     func list(_ filter: Filter, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<PolicyApproval> {
+        let now = self.now()
         let records = try await store.approvals(
             orgId: caller.orgId,
-            status: filter.status == "Expired" ? "Pending" : filter.status,
+            status: filter.status,
             initiatorId: filter.initiatorId,
             approverId: filter.approverId,
+            now: now,
             afterId: pagination.afterId,
             limit: pagination.fetchLimit
         )
         let page = pagination.page(records, id: \.id)
         let decisions = Dictionary(grouping: try await store.decisions(approvalIds: page.items.map(\.id)), by: \.approvalId)
-        let now = self.now()
-        var items = try page.items.map { try Self.present($0, decisions: decisions[$0.id] ?? [], now: now) }
-        if let status = filter.status { items = items.filter { $0.status == status } }
+        let items = try page.items.map { try Self.present($0, decisions: decisions[$0.id] ?? [], now: now) }
         return ListResponse(items: items, nextPageToken: page.nextPageToken)
     }
 
@@ -86,9 +86,11 @@ struct ApprovalService: Sendable {
         var decisions = try await store.decisions(approvalId: record.id)
         let tally = try Self.tally(record)
         let active = try await activeUserIds(decisions.map(\.userId) + [caller.userId], store: store)
-        // Met already by the decisions recorded (an approver deactivated, then reactivated):
-        // settle it now, without this decision.
-        if record.status == ApprovalStatus.pending.rawValue, tally.status(of: decisions.map(Self.decision), activeUserIds: active, now: now) == .approved {
+        // Met already by the decisions recorded (an approver deactivated, then reactivated, before
+        // the expiry): an active approver's approval settles it now, without a new decision.
+        if value == .approved, tally.admits(caller.userId), active.contains(caller.userId), record.status == ApprovalStatus.pending.rawValue,
+            tally.status(of: decisions.map(Self.decision), activeUserIds: active, now: now) == .approved
+        {
             return try Self.present(try await resolve(record, as: .approved, store: store, now: now), decisions: decisions, now: now)
         }
         do throws(ApprovalRefusal) {

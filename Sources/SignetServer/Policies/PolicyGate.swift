@@ -67,6 +67,21 @@ struct PolicyGate: Sendable {
                 )
             }
         }
+        let pending = try await store.approvals(
+            orgId: orgId,
+            status: "Pending",
+            initiatorId: nil,
+            approverId: userId,
+            now: now(),
+            afterId: nil,
+            limit: 1_000
+        )
+        if let named = pending.first(where: { $0.approvers.contains(" \(userId) ") }) {
+            throw APIError.conflict(
+                "\(userId) is an approver named on pending approval \(named.id); let it be decided or expire first",
+                details: ["kind": "NamedApprover", "approvalId": named.id]
+            )
+        }
     }
 
     /// `nil` when `outcome` lets the change go ahead; otherwise refuses it (blocked, or approvals no

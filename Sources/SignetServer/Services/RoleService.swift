@@ -70,8 +70,20 @@ struct RoleService: Sendable {
         }
         role.updatedAt = now()
         if let held = try await hold(role, operationKind: "Update", basis: basis, caller: caller) { return .held(held) }
-        try await store.updateRole(role)
+        try await write(role, basis: basis)
         return .done(Self.present(role))
+    }
+
+    /// Writes `role` under its lock, only if it is still as read (`basis`): an approved change
+    /// applied meanwhile is never silently overwritten.
+    private func write(_ role: RoleRecord, basis: Int64) async throws {
+        try await store.transaction { store in
+            try await store.lock("role:\(role.id)")
+            guard try await store.role(id: role.id)?.updatedAt.milliseconds == basis else {
+                throw APIError.conflict("permission \(role.id) changed meanwhile; read it again and retry")
+            }
+            try await store.updateRole(role)
+        }
     }
 
     /// Holds a change to `role` (as it would be) when a `Permissions:Modify` policy covers it.
@@ -99,10 +111,15 @@ struct RoleService: Sendable {
         }
         role.isArchived = request.isArchived
         role.updatedAt = now()
+        // Archiving or restoring an assigned role takes it from, or gives it back to, everyone holding it.
+        if try await !store.assignments(permissionId: role.id, afterId: nil, limit: 1).isEmpty {
+            let what = request.isArchived ? "archiving an assigned role" : "restoring an assigned role"
+            try await policies.requireNoneCovered(permissionIds: [role.id], orgId: caller.orgId, what: what, store: store)
+        }
         if let held = try await hold(role, operationKind: request.isArchived ? "Delete" : "Update", basis: basis, caller: caller) {
             return .held(held)
         }
-        try await store.updateRole(role)
+        try await write(role, basis: basis)
         return .done(Self.present(role))
     }
 

@@ -63,12 +63,23 @@ extension SQLStore {
         status: String?,
         initiatorId: String?,
         approverId: String?,
+        now: Date,
         afterId: String?,
         limit: Int
     ) async throws -> [ApprovalRecord] {
         try await read { database in
             var query = SQLQueryString("SELECT * FROM policy_approvals WHERE org_id = \(bind: orgId)")
-            if let status {
+            switch status {
+            case nil: break
+            case "Pending"?:
+                query.appendLiteral(" AND status = 'Pending' AND (expires_at IS NULL OR expires_at > ")
+                query.appendInterpolation(bind: now.milliseconds)
+                query.appendLiteral(")")
+            case "Expired"?:
+                query.appendLiteral(" AND (status = 'Expired' OR (status = 'Pending' AND expires_at <= ")
+                query.appendInterpolation(bind: now.milliseconds)
+                query.appendLiteral("))")
+            case let status?:
                 query.appendLiteral(" AND status = ")
                 query.appendInterpolation(bind: status)
             }

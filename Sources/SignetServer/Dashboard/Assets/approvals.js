@@ -1,6 +1,6 @@
 // Settings > Approvals: changes held by policies; approve or deny them, signed with the passkey.
 import { actionButton, wireBehaviours } from './behaviours.js';
-import { api, busy, dateText, el, endpoints, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
+import { api, busy, dateText, el, endpoints, everyPage, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
 
 const detail = document.getElementById('approval-detail');
 let me = null;
@@ -54,15 +54,15 @@ const row = (approval, third, fourth) => rowFrom('approval-row', {
 async function load() {
   try {
     const [mine, all] = await Promise.all([
-      api(endpoints.listApprovals, { query: { status: 'Pending', approverId: me.userId } }),
-      api(endpoints.listApprovals),
+      everyPage(endpoints.listApprovals, { query: { status: 'Pending', approverId: me.userId } }),
+      everyPage(endpoints.listApprovals),
     ]);
-    const waiting = mine.items.filter((approval) => !approval.decisions.some((d) => d.userId === me.userId));
+    const waiting = mine.filter((approval) => !approval.decisions.some((d) => d.userId === me.userId));
     document.getElementById('mine-empty').hidden = waiting.length > 0;
     fillRows(document.querySelector('#mine-table tbody'),
       waiting.map((approval) => row(approval, dateText(approval.dateCreated), String(approval.decisions.length))));
-    document.getElementById('approvals-empty').hidden = all.items.length > 0;
-    fillRows(document.querySelector('#approval-table tbody'), all.items.slice().reverse().map((approval) =>
+    document.getElementById('approvals-empty').hidden = all.length > 0;
+    fillRows(document.querySelector('#approval-table tbody'), all.slice().reverse().map((approval) =>
       row(approval, approval.status, approval.activity.changeRequest.status)));
   } catch (error) {
     loadFailed(error);

@@ -1,6 +1,6 @@
 // Settings > Policies: create and archive the policies that hold changes for approval.
 import { actionButton, toggleForm, wireBehaviours } from './behaviours.js';
-import { api, busy, endpoints, fieldError, heldForApproval, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
+import { api, busy, endpoints, everyPage, fieldError, heldForApproval, loadFailed, needs, requireSession, rowFrom, status, fillRows } from './signet.js';
 
 const form = document.getElementById('policy-form');
 
@@ -25,9 +25,9 @@ function groups(text, initiatorCanApprove) {
 
 async function load() {
   try {
-    const list = await api(endpoints.listPolicies);
-    document.getElementById('policies-empty').hidden = list.items.length > 0;
-    fillRows(document.querySelector('#policy-table tbody'), list.items.map((policy) => rowFrom('policy-row', {
+    const policies = await everyPage(endpoints.listPolicies);
+    document.getElementById('policies-empty').hidden = policies.length > 0;
+    fillRows(document.querySelector('#policy-table tbody'), policies.map((policy) => rowFrom('policy-row', {
       name: policy.name,
       activity: policy.activityKind,
       action: describe(policy.action),

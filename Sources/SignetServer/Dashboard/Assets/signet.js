@@ -50,6 +50,18 @@ export async function api(endpoint, { params = [], query = {}, body, token = ses
   return send(endpoint.method, path, body, endpoint.signed, token);
 }
 
+/** Every item of a paginated list route, following `nextPageToken`. */
+export async function everyPage(endpoint, { params = [], query = {} } = {}) {
+  const items = [];
+  let paginationToken;
+  do {
+    const page = await api(endpoint, { params, query: { ...query, limit: 500, paginationToken } });
+    items.push(...page.items);
+    paginationToken = page.nextPageToken;
+  } while (paginationToken);
+  return items;
+}
+
 /** A path parameter as one segment: escaped, and never `.` or `..`. */
 function segment(value) {
   const text = String(value ?? '');
