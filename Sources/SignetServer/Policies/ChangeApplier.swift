@@ -57,7 +57,7 @@ enum ChangeApplier {
         now: Date
     ) async throws -> String? {
         // One change to a role, and one grant to an identity, at a time.
-        try await store.lock("role:\(assignment.permissionId)")
+        try await store.lock(RoleService.lockKey(assignment.permissionId))
         try await store.lock("grants:\(assignment.identityId)")
         guard let role = try await store.role(id: assignment.permissionId), role.orgId == orgId, !role.isArchived else {
             return "permission \(assignment.permissionId) is archived or gone"
@@ -102,7 +102,7 @@ enum ChangeApplier {
         store: any SignetStore,
         now: Date
     ) async throws -> String? {
-        try await store.lock("role:\(permission.id)")
+        try await store.lock(RoleService.lockKey(permission.id))
         guard var role = try await store.role(id: permission.id), role.orgId == orgId, !role.isImmutable else {
             return "permission \(permission.id) is gone"
         }

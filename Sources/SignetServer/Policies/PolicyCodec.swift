@@ -7,7 +7,7 @@ import SignetStore
 enum PolicyCodec {
     /// The definition `request` describes, validated: a clear 400 for anything Signet would not
     /// enforce exactly as written.
-    static func definition(_ request: CreatePolicyRequest, id: String) throws -> PolicyDefinition {
+    static func definition(_ request: CreatePolicyRequest, id: String, isActive: Bool = true) throws -> PolicyDefinition {
         guard ExactText.equals(request.rule.kind, "AlwaysTrigger") else {
             throw APIError.invalid("rule", "rule.kind must be AlwaysTrigger: the access activities have no other rule")
         }
@@ -18,7 +18,8 @@ enum PolicyCodec {
             id: id,
             activityKind: request.activityKind,
             action: try action(request.action),
-            filter: try filter(request.filters)
+            filter: try filter(request.filters),
+            isActive: isActive
         )
         do { try definition.validate() } catch { throw APIError.invalid(field(of: error), error.description) }
         for group in request.action.approvalGroups ?? [] {
@@ -38,12 +39,6 @@ enum PolicyCodec {
             id: record.id,
             isActive: record.isActive
         )
-    }
-
-    private static func definition(_ request: CreatePolicyRequest, id: String, isActive: Bool) throws -> PolicyDefinition {
-        var result = try definition(request, id: id)
-        result.isActive = isActive
-        return result
     }
 
     /// The row for a policy (new, or `existing` replaced) as `request` describes it.

@@ -32,9 +32,7 @@ struct PolicyGate: Sendable {
     /// joining or leaving a group that holds it). Reads through `store` (a transaction's, when the
     /// caller holds locks).
     func requireNoneCovered(permissionIds: [String], orgId: String, what: String, store: any SignetStore) async throws {
-        let policies = try await store.activePolicies(orgId: orgId, activityKind: "Permissions:Assign").map { record in
-            PolicyCodec.definition(record) ?? PolicyDefinition(id: record.id, activityKind: record.activityKind, action: .block)
-        }
+        let policies = try await definitions(orgId: orgId, kind: "Permissions:Assign", store: store)
         for permissionId in permissionIds {
             switch PolicyOutcome.evaluate(PolicyActivity(kind: "Permissions:Assign", permissionId: permissionId), under: policies) {
             case .notCovered: continue
@@ -166,8 +164,8 @@ struct PolicyGate: Sendable {
     }
 
     /// The definitions of the active policies of `kind`; one that no longer decodes blocks.
-    private func definitions(orgId: String, kind: String) async throws -> [PolicyDefinition] {
-        try await store.activePolicies(orgId: orgId, activityKind: kind).map { record in
+    private func definitions(orgId: String, kind: String, store: (any SignetStore)? = nil) async throws -> [PolicyDefinition] {
+        try await (store ?? self.store).activePolicies(orgId: orgId, activityKind: kind).map { record in
             PolicyCodec.definition(record) ?? PolicyDefinition(id: record.id, activityKind: kind, action: .block)
         }
     }

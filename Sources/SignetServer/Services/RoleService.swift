@@ -78,13 +78,16 @@ struct RoleService: Sendable {
     /// applied meanwhile is never silently overwritten.
     private func write(_ role: RoleRecord, basis: Int64) async throws {
         try await store.transaction { store in
-            try await store.lock("role:\(role.id)")
+            try await store.lock(Self.lockKey(role.id))
             guard try await store.role(id: role.id)?.updatedAt.milliseconds == basis else {
                 throw APIError.conflict("permission \(role.id) changed meanwhile; read it again and retry")
             }
             try await store.updateRole(role)
         }
     }
+
+    /// The lock that serialises writes of one role (direct, or an approved change applied).
+    static func lockKey(_ roleId: String) -> String { "role:\(roleId)" }
 
     /// Holds a change to `role` (as it would be) when a `Permissions:Modify` policy covers it.
     private func hold(_ role: RoleRecord, operationKind: String, basis: Int64, caller: Caller) async throws -> ChangeRequest? {
