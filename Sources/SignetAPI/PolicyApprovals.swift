@@ -12,15 +12,19 @@ public struct ChangeRequester: Codable, Sendable, Equatable {
     }
 }
 
-/// What a held change would write: an assignment, a permission (role) or a policy, as it will be.
+/// What a held change would write: an assignment, a permission (role) or a policy, as it will be;
+/// or (a Signet extension) a request to a gateway route.
 public indirect enum ChangeRequestBody: Codable, Sendable, Equatable {
     case assignment(Assignment)
     case permission(Permission)
     case policy(Policy)
+    case gatewayRequest(HeldGatewayRequest)
 
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if keys.contains("identityId") {
+        if keys.contains("upstream") {
+            self = .gatewayRequest(try HeldGatewayRequest(from: decoder))
+        } else if keys.contains("identityId") {
             self = .assignment(try Assignment(from: decoder))
         } else if keys.contains("activityKind") {
             self = .policy(try Policy(from: decoder))
@@ -34,6 +38,7 @@ public indirect enum ChangeRequestBody: Codable, Sendable, Equatable {
         case .assignment(let value): try value.encode(to: encoder)
         case .permission(let value): try value.encode(to: encoder)
         case .policy(let value): try value.encode(to: encoder)
+        case .gatewayRequest(let value): try value.encode(to: encoder)
         }
     }
 
@@ -50,13 +55,14 @@ public struct ChangeRequest: Codable, Sendable, Equatable {
     /// `cr-…` in Dfns; Signet's are `cq-…` (its `cr-…` are credentials).
     public var id: String
     public var requester: ChangeRequester
-    /// `Assignment`, `Permission` or `Policy`.
+    /// `Assignment`, `Permission` or `Policy`; `GatewayRequest` for a request to a gateway route.
     public var kind: String
-    /// `Create`, `Update` or `Delete`.
+    /// `Create`, `Update` or `Delete`; `Forward` for a gateway request.
     public var operationKind: String
-    /// `Pending`, `Applied`, `Failed` or `Rejected`.
+    /// `Pending`, `Applied`, `Failed` or `Rejected`; a gateway request is `Forwarding` between its
+    /// approval and the upstream's answer (and stays so if the node died meanwhile: never resent).
     public var status: String
-    /// The assignment, permission or policy it changes.
+    /// The assignment, permission or policy it changes; the upstream's name for a gateway request.
     public var entityId: String
     public var dateCreated: Date
     public var dateResolved: Date?

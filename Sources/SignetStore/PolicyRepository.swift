@@ -23,6 +23,9 @@ package protocol PolicyRepository: Sendable {
     /// Moves a pending approval to `status` with its activity as it now stands; `false` when it
     /// was no longer pending (another node resolved it first).
     func resolveApproval(id: String, status: String, activity: String, at date: Date) async throws -> Bool
+    /// Replaces an approved approval's activity (a held gateway request's answer, once forwarded);
+    /// `false` when it is not approved.
+    func recordForward(id: String, activity: String, at date: Date) async throws -> Bool
     /// Records a decision; ``StoreError/conflict(_:)`` when this user has decided already.
     func insertDecision(_ decision: ApprovalDecisionRow) async throws
     /// The decisions on an approval, oldest first.

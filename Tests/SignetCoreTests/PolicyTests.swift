@@ -23,7 +23,8 @@ struct PolicyTests {
         try Self.quorums.validate()
         let approval = PolicyAction.requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: nil)
         let refused: [(PolicyDefinition, PolicyRefusal)] = [
-            (PolicyDefinition(id: "p", activityKind: "Wallets:Sign", action: approval), .unknownActivityKind("Wallets:Sign")),
+            (PolicyDefinition(id: "p", activityKind: "wallets sign", action: approval), .unknownActivityKind("wallets sign")),
+            (PolicyDefinition(id: "p", activityKind: "Payments:Create", action: approval, filter: .permissionIds(["pm-1"])), .filterKind),
             (PolicyDefinition(id: "p", activityKind: "Policies:Modify", action: .block), .blockOnPolicies),
             (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .noAction), .noActionOnAccess),
             (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .requestApproval(groups: [], autoRejectTimeout: nil)), .groupCount),

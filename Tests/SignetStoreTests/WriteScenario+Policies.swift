@@ -55,5 +55,6 @@ extension WriteScenario {
             }
         ),
         ("resolveApproval(id)", { store, f in _ = try await store.resolveApproval(id: f.approvalId, status: "Denied", activity: "{}", at: f.now) }),
+        ("recordForward(id)", { store, f in _ = try await store.recordForward(id: f.approvalId, activity: "{}", at: f.now) }),
     ]
 }

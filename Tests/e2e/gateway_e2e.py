@@ -3,6 +3,7 @@ documentation's PAT page) through `signet serve --gateway` to the example wallet
 trusts only Signet's X-Signet-Identity.
 
 usage: gateway_e2e.py SIGNET WORK_DIR"""
+import base64
 import http.client
 import json
 import os
@@ -243,6 +244,9 @@ def run(port, upstream_port):
     admin.auth.deactivate_user(person["userId"], {})
     expect_error(401, "the deactivated person's PAT, on the next request", lambda: second_pat.wallets.list_wallets())
 
+    print("a wallet creation held for approval, forwarded once", flush=True)
+    held_for_approval(base_url, settings, admin, anonymous, dfns, stats)
+
     print("an upstream that is down, and one that does not answer", flush=True)
     status, body = raw(port, "GET", "/down", {"Authorization": f"Bearer {pat['accessToken']}"})
     check(status == 502 and b'"error"' in body, f"an unreachable upstream is a 502 in the error envelope ({status})")
@@ -281,6 +285,44 @@ def run(port, upstream_port):
     print("nginx auth_request in front of the same upstream", flush=True)
     nginx_auth_request(port, upstream_port, pat, second_token["accessToken"])
     return admin, pat
+
+
+def held_for_approval(base_url, settings, admin, anonymous, dfns, stats):
+    """A policy on the gateway route's operation (Signet's extension of Dfns Policies v2): dfns_sdk's
+    create_wallet answers 202, the upstream sees nothing until an approver approves, then exactly once."""
+    deciders = admin.permissions.create_permission(
+        {"name": "gateway-deciders", "operations": ["Policies:Evaluations:Vote", "Policies:Evaluations:Read"]})
+    public, private = keypair()
+    person = admin.auth.create_user({"email": "approver@gateway.example", "kind": "CustomerEmployee", "publicKey": public})
+    admin.permissions.assign_permission(deciders["id"], {"identityId": person["userId"]})
+    credential = anonymous.auth.create_login_challenge(
+        {"username": "approver@gateway.example", "orgId": settings["orgId"]})["allowCredentials"]["key"][0]["id"]
+    approver = login(base_url, settings["orgId"], "approver@gateway.example", credential, private)
+    group = {"quorum": 1, "approvers": {"userId": {"in": [person["userId"]]}}}
+    policy = admin.policies.create_policy({"name": "New wallets need approval", "activityKind": "Wallets:Create",
+                                           "rule": {"kind": "AlwaysTrigger"}, "action": {"kind": "RequestApproval", "approvalGroups": [group]}})
+    before = stats()["requests"]
+    held = dfns.wallets.create_wallet({"network": "Ethereum", "name": "approved"})
+    check(held.get("kind") == "GatewayRequest" and held.get("status") == "Pending" and held["body"]["method"] == "POST",
+          f"create_wallet under the policy answers 202 with the held request ({str(held)[:120]})")
+    check(stats()["requests"] == before, "the held request has not reached the upstream")
+    expect_error(403, "the initiator cannot approve their own request",
+                 lambda: admin.policies.create_approval_decision(held["approvalId"], {"value": "Approved"}))
+    approved = approver.policies.create_approval_decision(held["approvalId"], {"value": "Approved"})
+    change = approved["activity"]["changeRequest"]
+    answer = change["body"].get("response") or {}
+    created = json.loads(base64.b64decode(answer.get("body", "")) or b"{}")
+    check(approved["status"] == "Approved" and change["status"] == "Applied" and answer.get("status") == 200
+          and created.get("name") == "approved", f"approved: forwarded, the upstream's answer kept on the approval ({change['status']})")
+    check(stats()["requests"] == before + 1, "forwarded exactly once")
+    seen = {k.lower(): v for k, v in stats()["lastHeaders"].items()}
+    check(seen.get("x-signet-approval-id") == held["approvalId"], "the upstream sees X-Signet-Approval-Id")
+    expect_error(409, "a second decision after it was forwarded",
+                 lambda: approver.policies.create_approval_decision(held["approvalId"], {"value": "Approved"}))
+    check(stats()["requests"] == before + 1, "still exactly once")
+    archived = admin.policies.delete_policy(policy["id"])
+    approver.policies.create_approval_decision(archived["approvalId"], {"value": "Approved"})
+    check(admin.policies.get_policy(policy["id"])["status"] == "Archived", "the policy is archived with its approver's approval")
 
 
 def nginx_auth_request(port, upstream_port, pat, reader_token):

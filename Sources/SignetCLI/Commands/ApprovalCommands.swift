@@ -83,12 +83,24 @@ struct ApprovalCommand: AsyncParsableCommand {
     static func show(_ approval: PolicyApproval, json: Bool) throws {
         if json { return try Output.json(approval) }
         let change = approval.activity.changeRequest
-        let body = (try? String(decoding: SignetJSON.encoder().encode(change.body), as: UTF8.self)) ?? ""
+        var requested = (try? String(decoding: SignetJSON.encoder().encode(change.body), as: UTF8.self)) ?? ""
+        var answered: [(String, String)] = []
+        if case .gatewayRequest(let held) = change.body {
+            requested = "\(held.method) \(held.target) to \(held.upstream): \(text(held.body) ?? "(no body)")"
+            if let response = held.response {
+                answered = [("upstream answered", "\(response.status): \(text(response.body) ?? "")\(response.bodyTruncated ? "…" : "")")]
+            }
+        }
         Output.fields([
             ("id", approval.id), ("activity", approval.activity.kind), ("status", approval.status), ("initiator", approval.initiatorId),
-            ("change", "\(change.kind) \(change.operationKind) \(change.entityId): \(change.status)"), ("as requested", body),
+            ("change", "\(change.kind) \(change.operationKind) \(change.entityId): \(change.status)"), ("as requested", requested),
             ("decisions", approval.decisions.map { "\($0.userId) \($0.value)" }.joined(separator: ", ")),
             ("expires", approval.expirationDate.map(Output.date) ?? "never"),
-        ] + (change.failureReason.map { [("not applied", $0)] } ?? []))
+        ] + answered + (change.failureReason.map { [("not applied", $0)] } ?? []))
+    }
+
+    /// A held request's or answer's body (base64) as text, invalid UTF-8 replaced.
+    private static func text(_ base64: String?) -> String? {
+        base64.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 }

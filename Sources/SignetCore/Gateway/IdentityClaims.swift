@@ -29,6 +29,10 @@ public struct IdentityClaims: Sendable, Equatable, Codable {
     public var target: String
     public var issuedAt: Date
     public var expiresAt: Date
+    /// The approval a held request was forwarded under (`approval_id`), when a policy held it.
+    public var approvalId: String?
+    /// The people whose approvals met its quorum (`approvers`).
+    public var approvers: [String]?
 
     public init(
         issuer: String,
@@ -77,6 +81,8 @@ struct IdentityPayload: JWTPayload {
     var user_action_id: String?
     var htm: String
     var htu: String
+    var approval_id: String?
+    var approvers: [String]?
 
     init(_ claims: IdentityClaims) {
         iss = IssuerClaim(value: claims.issuer)
@@ -93,6 +99,8 @@ struct IdentityPayload: JWTPayload {
         user_action_id = claims.userActionId
         htm = claims.method
         htu = claims.target
+        approval_id = claims.approvalId
+        approvers = claims.approvers
     }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {

@@ -201,6 +201,16 @@ public enum OperationCatalog {
 
     private static let currentSet = Set(current)
 
+    /// Whether `name` looks like an operation (`Area:Action`: two or more parts of ASCII letters and
+    /// digits, each capitalised): what a gateway may declare beyond the catalog.
+    public static func isWellFormed(_ name: String) -> Bool {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count >= 2
+            && parts.allSatisfy { part in
+                part.first?.isUppercase == true && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            }
+    }
+
     /// The name an operation is stored under, or `nil` when the name is unknown.
     public static func canonicalName(_ name: String) -> String? {
         if currentSet.contains(name) || legacyUnmapped.contains(name) { return name }

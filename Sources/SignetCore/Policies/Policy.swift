@@ -2,11 +2,12 @@
 /// activity it covers, which of those it selects, and what it does to them. Framework-free: the
 /// routes, the store and the wire shapes build on it.
 public struct PolicyDefinition: Sendable {
-    /// The activity kinds that govern access (Dfns' names); Signet's own kinds join them later.
+    /// The activity kinds that govern access (Dfns' names).
     public static let accessActivityKinds: Set<String> = ["Permissions:Assign", "Permissions:Modify", "Policies:Modify"]
 
     public var id: String
-    /// `Permissions:Assign`, `Permissions:Modify` or `Policies:Modify`.
+    /// `Permissions:Assign`, `Permissions:Modify`, `Policies:Modify`, or (a Signet extension) the
+    /// operation of a gateway route: requests to the team's own API held for approval.
     public var activityKind: String
     public var action: PolicyAction
     /// Which activities of the kind it selects; all when `nil`.
@@ -28,8 +29,12 @@ public struct PolicyDefinition: Sendable {
     /// `Policies:Modify` (no one could ever change the policies again), `NoAction` (wallet
     /// activities only), a filter of the wrong kind or empty, a timeout outside 1 minute to 30 days
     /// (Signet's limit). Whether a group can be met for a given initiator is checked per approval.
+    ///
+    /// Any other well-formed operation name is a gateway kind here; whether a gateway route serves it
+    /// is for the server to check when the policy is written (a stored one stays readable after the
+    /// route is gone, so it can still be archived).
     public func validate() throws(PolicyRefusal) {
-        guard Self.accessActivityKinds.contains(where: { ExactText.equals($0, activityKind) }) else {
+        guard isAccessActivity || OperationCatalog.isWellFormed(activityKind) else {
             throw .unknownActivityKind(activityKind)
         }
         switch action {
@@ -50,6 +55,11 @@ public struct PolicyDefinition: Sendable {
             guard ExactText.equals(activityKind, "Policies:Modify") else { throw .filterKind }
             guard !ids.isEmpty else { throw .emptyFilter }
         }
+    }
+
+    /// Whether the policy governs one of Dfns' access activities (otherwise a gateway route's operation).
+    public var isAccessActivity: Bool {
+        Self.accessActivityKinds.contains { ExactText.equals($0, activityKind) }
     }
 
     /// Whether the policy covers `activity` (active, same kind, and its filter selects it).
@@ -138,7 +148,7 @@ public enum PolicyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownActivityKind(let kind):
-            "activityKind \(kind) is not one Signet governs (\(PolicyDefinition.accessActivityKinds.sorted().joined(separator: ", ")))"
+            "activityKind \(kind) is not one Signet governs (\(PolicyDefinition.accessActivityKinds.sorted().joined(separator: ", ")), or the operation of a gateway route)"
         case .blockOnPolicies: "a Policies:Modify policy cannot Block: no one could change the policies again"
         case .noActionOnAccess: "NoAction applies to wallet activities only"
         case .groupCount: "RequestApproval needs 1 to 10 approval groups"

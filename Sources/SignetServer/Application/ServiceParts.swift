@@ -145,6 +145,18 @@ struct ServiceParts: Sendable {
         )
     }
 
+    /// The operations of the served gateway's routes: what a policy may hold beyond Dfns' activities.
+    var routeOperations: @Sendable () -> Set<String> {
+        let served = servedGateway
+        return { Set(served.withLockedValue { $0 }?.configuration.routes.map(\.operation) ?? []) }
+    }
+
+    /// What sends approved gateway requests on: the served gateway, if any.
+    var heldForwarding: @Sendable () -> (any HeldRequestForwarding)? {
+        let served = servedGateway
+        return { () -> (any HeldRequestForwarding)? in served.withLockedValue { $0 } }
+    }
+
     /// Where writes meet the policies.
     var policyGate: PolicyGate { PolicyGate(store: store, now: now) }
 
@@ -199,6 +211,7 @@ struct ServiceParts: Sendable {
                 store: store,
                 tokens: tokens,
                 declaredOperations: declaredOperations,
+                policies: policyGate,
                 now: now,
                 bodyTimeout: configuration.bodyTimeout,
                 logger: logger

@@ -72,8 +72,13 @@ struct SignetServices: Sendable {
         self.declaredOperations = parts.declaredOperations
         self.roles = parts.roles()
         self.userGroups = parts.userGroups()
-        self.policies = PolicyService(store: store, gate: parts.policyGate, now: parts.now)
-        self.approvals = ApprovalService(store: store, declaredOperations: parts.declaredOperations, now: parts.now)
+        self.policies = PolicyService(store: store, gate: parts.policyGate, now: parts.now, routeOperations: parts.routeOperations)
+        self.approvals = ApprovalService(
+            store: store,
+            declaredOperations: parts.declaredOperations,
+            now: parts.now,
+            forwarding: parts.heldForwarding
+        )
         self.webhooks = WebhookService(store: store, settings: configuration.webhooks, now: parts.now)
         self.organizationSettings = OrganizationSettingsService(store: store, serverMaximumDays: configuration.maximumTokenLifetimeDays)
         self.credentials = parts.credentials()

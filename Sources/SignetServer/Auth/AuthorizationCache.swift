@@ -71,10 +71,12 @@ final class AuthorizationCache: Sendable {
         var effective = Table<String, PermissionSet>()
         var responses = Table<String, ByteBuffer>()
         var credentials = Table<String, SigningCredential>()
+        var policies = Table<String, [PolicyDefinition]>()
 
         mutating func removeAll() {
             generation &+= 1
             credentials.removeAll()
+            policies.removeAll()
             callers.removeAll()
             permissions.removeAll()
             effective.removeAll()
@@ -155,6 +157,17 @@ final class AuthorizationCache: Sendable {
             guard let record = try await load() else { return nil }
             return SigningCredential(record: record, publicKey: try? PublicKey(pem: record.publicKeyPEM))
         }
+    }
+
+    /// The active policies of `orgId` on `activityKind` (a gateway route's operation), read by
+    /// `load` when not cached. Policy writes announce authorization, so a new or archived policy
+    /// counts from the next request on, on every node.
+    func policies(
+        orgId: String,
+        activityKind: String,
+        load: @escaping @Sendable () async throws -> [PolicyDefinition]
+    ) async throws -> [PolicyDefinition] {
+        try await cached(orgId + "\u{0}" + activityKind, \.policies, now: now(), load: load) ?? []
     }
 
     /// A rendered response body, keyed by what it depends on, built by `render` when not cached.

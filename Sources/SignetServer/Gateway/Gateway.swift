@@ -10,7 +10,8 @@ package import SignetStore
 /// Signet in front of a team's own API (`signet serve --gateway FILE`): each request that matches a
 /// configured route is authenticated exactly as for Signet's own routes, needs the route's
 /// operation in the caller's effective permissions (user ∩ token), and, for a signed route, a user
-/// action bound to this token, method, path and body, used up before anything is forwarded. Then
+/// action bound to this token, method, path and body, used up before anything is forwarded. A
+/// request whose operation a policy names is held for approval instead (``holdIfCovered``). Then
 /// ``GatewayForwarder`` sends it on with the identity headers. Everything else is not the gateway's.
 package final class Gateway: Sendable {
     private let state: NIOLockedValueBox<GatewayConfiguration>
@@ -25,6 +26,8 @@ package final class Gateway: Sendable {
     /// How long a signed route's body may take to arrive (408 after it).
     let bodyTimeout: Duration
     private let declaredOperations: DeclaredOperations
+    /// Where requests to routes whose operation a policy names are held (``holdIfCovered``).
+    let policies: PolicyGate
 
     init(
         configuration: GatewayConfiguration,
@@ -35,6 +38,7 @@ package final class Gateway: Sendable {
         store: any SignetStore,
         tokens: TokenAuthority,
         declaredOperations: DeclaredOperations,
+        policies: PolicyGate,
         now: @escaping @Sendable () -> Date,
         bodyTimeout: Duration = .seconds(30),
         logger: Logger
@@ -42,6 +46,7 @@ package final class Gateway: Sendable {
         self.bodyTimeout = bodyTimeout
         self.state = NIOLockedValueBox(configuration)
         self.declaredOperations = declaredOperations
+        self.policies = policies
         self.authenticator = authenticator
         self.permissions = permissions
         self.cache = cache
@@ -93,6 +98,10 @@ package final class Gateway: Sendable {
             throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
         }
         try await authorize(caller, for: route.operation)
+        if var held = try await holdIfCovered(request, route: route, upstream: upstream, caller: caller, context: context) {
+            held.headers[ResponseHeadersMiddleware.tokenExpiration] = ResponseHeadersMiddleware.expiration(caller.token.expiresAt)
+            return held
+        }
         var action: UserActionRecord?
         let body: GatewayForwarder.Body
         if route.signed {
@@ -153,7 +162,7 @@ package final class Gateway: Sendable {
     }
 
     /// Uses up the user action (or Fast Auth) a signed route's request carries, for this upstream.
-    private func consumeUserAction(
+    func consumeUserAction(
         _ request: Request,
         body bytes: [UInt8],
         route: GatewayConfiguration.Route,
@@ -205,8 +214,13 @@ package final class Gateway: Sendable {
                 "\(route.method) \(route.path) needs a signed user action, which an auth_request check cannot hold to the body; send it through the gateway"
             )
         }
+        guard case .notCovered = try await policyOutcome(of: route.operation, caller: caller) else {
+            throw APIError.forbidden(
+                "\(route.operation) is held for approval (or blocked) by a policy, which an auth_request check cannot do; send it through the gateway"
+            )
+        }
         var headers = HTTPFields()
-        for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, target: target, action: nil) {
+        for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, target: target, actionId: nil) {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         headers[.cacheControl] = "no-store"

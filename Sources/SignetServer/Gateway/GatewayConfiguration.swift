@@ -209,12 +209,7 @@ extension GatewayConfiguration {
         var names: Set<String> = []
         for item in list {
             let name = try string(item, "an operation", in: node)
-            let parts = name.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count >= 2,
-                parts.allSatisfy({ part in
-                    part.first?.isUppercase == true && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-                })
-            else {
+            guard OperationCatalog.isWellFormed(name) else {
                 throw Failure(line: line(item), message: "operation '\(name)' must look like Area:Action (letters and digits, each part capitalised)")
             }
             names.insert(name)

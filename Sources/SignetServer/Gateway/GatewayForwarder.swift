@@ -158,7 +158,7 @@ struct GatewayForwarder: Sendable {
             guard Self.forwards(field.name.canonicalName, connectionNamed: named) else { continue }
             headers.add(name: field.name.rawName, value: field.value)
         }
-        for (name, value) in try await identityHeaders(caller: caller, route: route, target: target, action: action) {
+        for (name, value) in try await identityHeaders(caller: caller, route: route, target: target, actionId: action?.id) {
             headers.add(name: name, value: value)
         }
         headers.add(name: "X-Forwarded-Proto", value: "http")
@@ -168,14 +168,16 @@ struct GatewayForwarder: Sendable {
 
     /// The identity headers, `X-Signet-Identity` last: what the gateway adds to a forwarded request and
     /// what `/auth/check` answers with. The token names the request it was issued for (method and
-    /// target), so it is no credential for any other request.
+    /// target), so it is no credential for any other request. A held request forwarded once
+    /// approved names its approval and approvers (never cached: each is forwarded once).
     func identityHeaders(
         caller: Caller,
         route: GatewayConfiguration.Route,
         target: Target,
-        action: UserActionRecord?
+        actionId: String?,
+        approval: (id: String, approvers: [String])? = nil
     ) async throws -> [(String, String)] {
-        let identity = IdentityClaims(
+        var identity = IdentityClaims(
             issuer: tokens.issuer,
             audience: target.upstream.name,
             userId: caller.user.id,
@@ -184,26 +186,29 @@ struct GatewayForwarder: Sendable {
             tokenId: caller.token.id,
             tokenKind: caller.token.kind.rawValue,
             operation: route.operation,
-            userActionId: action?.id,
+            userActionId: actionId,
             method: route.method,
             target: target.requestTarget,
             issuedAt: now()
         )
+        identity.approvalId = approval?.id
+        identity.approvers = approval?.approvers
         var headers = [
             ("X-Signet-User-Id", caller.user.id), ("X-Signet-Username", caller.user.username), ("X-Signet-Org-Id", caller.orgId),
             ("X-Signet-Token-Id", caller.token.id), ("X-Signet-Token-Kind", caller.token.kind.rawValue), ("X-Signet-Operation", route.operation),
         ]
-        if let action { headers.append(("X-Signet-User-Action-Id", action.id)) }
+        if let actionId { headers.append(("X-Signet-User-Action-Id", actionId)) }
         // Every fact in the token is in the key, and so is the signing key in force.
         let key = [
             caller.token.id, caller.user.id, caller.user.username, caller.orgId, caller.token.kind.rawValue, route.operation,
             route.method, target.upstream.name, target.requestTarget, tokens.currentKeyID ?? "",
         ].joined(separator: "\u{0}")
-        if action == nil, let cached = identities.token(for: key, now: identity.issuedAt) {
+        let reusable = actionId == nil && approval == nil
+        if reusable, let cached = identities.token(for: key, now: identity.issuedAt) {
             headers.append(("X-Signet-Identity", cached))
         } else {
             let token = try await tokens.identityToken(identity)
-            if action == nil { identities.store(token, for: key, expiresAt: identity.expiresAt) }
+            if reusable { identities.store(token, for: key, expiresAt: identity.expiresAt) }
             headers.append(("X-Signet-Identity", token))
         }
         return headers

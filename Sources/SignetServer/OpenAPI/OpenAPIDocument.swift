@@ -17,6 +17,8 @@ enum OpenAPIDocument {
             paths["\(rule.path)", default: [:]][rule.method.rawValue.lowercased()] = operation(rule, registry: registry)
         }
         let error = registry.schema(for: ErrorResponse.self)
+        // Named only inside ChangeRequestBody's own oneOf, so registered here.
+        _ = registry.schema(for: HeldGatewayRequest.self)
         let document = JSONValue.object([
             "openapi": .string("3.1.0"),
             "info": .object([

@@ -214,10 +214,10 @@ extension UpdateOrganizationSettingsRequest: OpenAPISchemaDescribed {
 }
 
 extension ChangeRequestBody: OpenAPISchemaDescribed {
-    /// The assignment, permission or policy a held change would write.
+    /// The assignment, permission or policy a held change would write, or a held gateway request.
     static var openAPISchema: JSONValue {
         .object([
-            "oneOf": .array(["Assignment", "Permission", "Policy"].map { .object(["$ref": .string("#/components/schemas/\($0)")]) })
+            "oneOf": .array(["Assignment", "Permission", "Policy", "HeldGatewayRequest"].map { .object(["$ref": .string("#/components/schemas/\($0)")]) })
         ])
     }
 

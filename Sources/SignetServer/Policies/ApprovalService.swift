@@ -10,6 +10,8 @@ struct ApprovalService: Sendable {
     let store: any SignetStore
     let declaredOperations: DeclaredOperations
     let now: @Sendable () -> Date
+    /// What sends an approved gateway request on: the gateway served, if any.
+    let forwarding: @Sendable () -> (any HeldRequestForwarding)?
 
     /// The filters of `GET /v2/policy-approvals`.
     struct Filter: Sendable {
@@ -66,11 +68,44 @@ struct ApprovalService: Sendable {
         let now = self.now()
         // Under the gateway's declared operations, so a reload cannot drop an operation a role
         // applied here names (as for every role write).
-        return try await declaredOperations.changing {
+        let decided = try await declaredOperations.changing {
             try await store.transaction { store in
                 try await decide(id, value: value, reason: request.reason, caller: caller, store: store, now: now)
             }
         }
+        return try await forwardIfApproved(decided)
+    }
+
+    /// Sends an approved gateway request on, after the transaction that approved it committed (so
+    /// only the node whose transaction moved it out of `Pending` does, once), and keeps the
+    /// upstream's answer on the approval. A node that dies meanwhile leaves it `Forwarding`: it is
+    /// never sent again (at most once).
+    private func forwardIfApproved(_ approval: PolicyApproval) async throws -> PolicyApproval {
+        guard approval.status == "Approved", approval.activity.changeRequest.status == "Forwarding",
+            case .gatewayRequest(var held) = approval.activity.changeRequest.body,
+            let record = try await store.approval(id: approval.id)
+        else { return approval }
+        var result = approval
+        let approvers = approval.decisions.filter { $0.value == "Approved" }.map(\.userId)
+        let outcome: HeldForwardOutcome =
+            if let forwarding = forwarding() {
+                await forwarding.forward(held, approval: record, requester: approval.activity.changeRequest.requester, approvers: approvers)
+            } else {
+                .failed("no gateway is served now")
+            }
+        switch outcome {
+        case .answered(let response):
+            held.response = response
+            result.activity.changeRequest.body = .gatewayRequest(held)
+            result.activity.changeRequest.status = "Applied"
+        case .failed(let reason):
+            result.activity.changeRequest.status = "Failed"
+            result.activity.changeRequest.failureReason = reason
+        }
+        let now = self.now()
+        result.dateUpdated = now
+        _ = try await store.recordForward(id: approval.id, activity: try PolicyCodec.json(result.activity), at: now)
+        return result
     }
 
     private func decide(
@@ -129,6 +164,8 @@ struct ApprovalService: Sendable {
             if let failure = applied {
                 activity.changeRequest.status = "Failed"
                 activity.changeRequest.failureReason = failure
+            } else if case .gatewayRequest = activity.changeRequest.body {
+                activity.changeRequest.status = "Forwarding"
             } else {
                 activity.changeRequest.status = "Applied"
             }

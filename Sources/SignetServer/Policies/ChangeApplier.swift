@@ -31,6 +31,9 @@ enum ChangeApplier {
             return "the initiator \(approval.initiatorId) is no longer an active user"
         }
         let held = try await store.permissions(identityId: user.id)
+        if case .gatewayRequest(let forward) = request.body {
+            return try await checkForward(forward, held: held, tokenId: request.requester.tokenId, store: store, now: now)
+        }
         guard let operation = change.operation else { return "Signet cannot apply a \(change.kind) \(change.operationKind)" }
         guard held.allows(operation) else { return "the initiator no longer holds \(operation.rawValue)" }
         switch request.body {
@@ -45,6 +48,8 @@ enum ChangeApplier {
             return try await changeRole(permission, basis: change.basis, held: held, orgId: approval.orgId, store: store, now: now)
         case .policy(let policy):
             return try await changePolicy(policy, operationKind: change.operationKind, basis: change.basis, orgId: approval.orgId, store: store)
+        case .gatewayRequest:
+            return nil  // checked above; forwarded after the transaction
         }
     }
 
@@ -140,6 +145,29 @@ enum ChangeApplier {
         }
         guard let basis, try await store.updatePolicy(record, basis: basis) else {
             return "policy \(policy.id) has changed since the change was asked for"
+        }
+        return nil
+    }
+
+    /// A held gateway request is forwarded after the transaction (``ApprovalService``); here only
+    /// whether it still may be: the initiator holds the route's operation, and the token it came
+    /// with was not revoked since (a PAT must also be unexpired and still grant the operation).
+    private static func checkForward(
+        _ request: HeldGatewayRequest,
+        held: PermissionSet,
+        tokenId: String?,
+        store: any SignetStore,
+        now: Date
+    ) async throws -> String? {
+        guard held.allows(request.operation) else { return "the initiator no longer holds \(request.operation)" }
+        guard let tokenId, let token = try await store.token(id: tokenId), token.isActive, !token.isDeleted else {
+            return "the token the request came with was deactivated or deleted since"
+        }
+        if token.kind == .pat {
+            guard token.expiresAt > now else { return "the PAT the request came with has expired since" }
+            guard try await store.permissions(identityId: token.id).allows(request.operation) else {
+                return "the PAT the request came with no longer grants \(request.operation)"
+            }
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SignetAPI
 import SignetCore
+import SignetStore
 
 /// A change a policy may hold: what it would write, and the `updated_at` (milliseconds) of the
 /// entity it changes, so applying it later is refused when the entity changed meanwhile.
@@ -68,4 +69,17 @@ struct StoredRequirement: Codable, Sendable {
             autoRejectTimeout: autoRejectTimeout
         )
     }
+}
+
+/// What became of an approved gateway request sent on.
+enum HeldForwardOutcome: Sendable {
+    /// The upstream answered (whatever its status).
+    case answered(HeldGatewayResponse)
+    /// It could not be sent, or the upstream could not be reached: why.
+    case failed(String)
+}
+
+/// Sends an approved gateway request on (the gateway served, when there is one).
+protocol HeldRequestForwarding: Sendable {
+    func forward(_ request: HeldGatewayRequest, approval: ApprovalRecord, requester: ChangeRequester, approvers: [String]) async -> HeldForwardOutcome
 }

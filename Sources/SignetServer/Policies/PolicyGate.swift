@@ -85,18 +85,23 @@ struct PolicyGate: Sendable {
     /// `nil` when `outcome` lets the change go ahead; otherwise refuses it (blocked, or approvals no
     /// one could give) or holds it and returns the pending change request.
     func hold(_ change: HeldChange, activityKind: String, outcome: PolicyOutcome, caller: Caller) async throws -> ChangeRequest? {
+        try refuseBlocked(outcome, activityKind: activityKind)
         switch outcome {
-        case .notCovered: return nil
-        case .blocked(let policyIds):
-            throw APIError(
-                .forbidden,
-                "\(activityKind) is blocked by policy \(policyIds.joined(separator: ", "))",
-                details: ["kind": "PolicyBlocked", "policyIds": policyIds.joined(separator: ",")]
-            )
+        case .notCovered, .blocked: return nil
         case .approvalRequired(let requirement):
             try await requireReachable(requirement, initiatorId: caller.userId, orgId: caller.orgId)
             return try await insertApproval(change, activityKind: activityKind, requirement: requirement, caller: caller)
         }
+    }
+
+    /// Refuses what a `Block` policy covers (403 `PolicyBlocked`).
+    func refuseBlocked(_ outcome: PolicyOutcome, activityKind: String) throws {
+        guard case .blocked(let policyIds) = outcome else { return }
+        throw APIError(
+            .forbidden,
+            "\(activityKind) is blocked by policy \(policyIds.joined(separator: ", "))",
+            details: ["kind": "PolicyBlocked", "policyIds": policyIds.joined(separator: ",")]
+        )
     }
 
     private func insertApproval(
@@ -164,7 +169,7 @@ struct PolicyGate: Sendable {
     }
 
     /// The definitions of the active policies of `kind`; one that no longer decodes blocks.
-    private func definitions(orgId: String, kind: String, store: (any SignetStore)? = nil) async throws -> [PolicyDefinition] {
+    func definitions(orgId: String, kind: String, store: (any SignetStore)? = nil) async throws -> [PolicyDefinition] {
         try await (store ?? self.store).activePolicies(orgId: orgId, activityKind: kind).map { record in
             PolicyCodec.definition(record) ?? PolicyDefinition(id: record.id, activityKind: kind, action: .block)
         }

@@ -18,6 +18,9 @@ struct PolicyService: Sendable {
     let store: any SignetStore
     let gate: PolicyGate
     let now: @Sendable () -> Date
+    /// The operations of the gateway's routes in force (none without a gateway): the activity kinds
+    /// a policy may name beyond Dfns' access activities.
+    let routeOperations: @Sendable () -> Set<String>
 
     func list(status: String?, _ pagination: Pagination, caller: Caller) async throws -> ListResponse<Policy> {
         let isActive: Bool?
@@ -38,7 +41,7 @@ struct PolicyService: Sendable {
 
     func create(_ request: CreatePolicyRequest, caller: Caller) async throws -> Governed<Policy> {
         let id = Identifier.make(.policy)
-        _ = try PolicyCodec.definition(request, id: id)
+        try requireServed(try PolicyCodec.definition(request, id: id))
         try await requireApprovers(request, orgId: caller.orgId)
         let now = self.now()
         let record = try PolicyCodec.record(request, id: id, orgId: caller.orgId, createdAt: now, updatedAt: now)
@@ -54,7 +57,7 @@ struct PolicyService: Sendable {
     func update(_ id: String, _ request: CreatePolicyRequest, caller: Caller) async throws -> Governed<Policy> {
         let current = try await policy(id, caller: caller)
         guard current.isActive else { throw APIError.conflict("policy \(id) is archived; create a new one instead") }
-        _ = try PolicyCodec.definition(request, id: id)
+        try requireServed(try PolicyCodec.definition(request, id: id))
         try await requireApprovers(request, orgId: caller.orgId)
         var record = try PolicyCodec.record(request, id: id, orgId: caller.orgId, createdAt: current.createdAt, updatedAt: now())
         record.isActive = true
@@ -81,6 +84,17 @@ struct PolicyService: Sendable {
             throw APIError.conflict("policy \(current.id) changed meanwhile; read it again and retry")
         }
         return .done(wire)
+    }
+
+    /// A policy on a gateway operation names one a route of the gateway in force serves.
+    private func requireServed(_ definition: PolicyDefinition) throws {
+        guard !definition.isAccessActivity else { return }
+        guard routeOperations().contains(where: { ExactText.equals($0, definition.activityKind) }) else {
+            throw APIError.invalid(
+                "activityKind",
+                "activityKind \(definition.activityKind) is neither one of Dfns' access activities (\(PolicyDefinition.accessActivityKinds.sorted().joined(separator: ", "))) nor the operation of a gateway route"
+            )
+        }
     }
 
     /// Every approver a policy names must be a person of the organisation.

@@ -112,6 +112,17 @@ extension SQLStore {
         }
     }
 
+    package func recordForward(id: String, activity: String, at date: Date) async throws -> Bool {
+        try await write(.policyApprovals) { database in
+            try await database.raw(
+                """
+                UPDATE policy_approvals SET activity = \(bind: activity), updated_at = \(bind: date.milliseconds)
+                WHERE id = \(bind: id) AND status = 'Approved' RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
     package func insertDecision(_ decision: ApprovalDecisionRow) async throws {
         try await write(.policyDecisions) { try await $0.insertRow(decision) }
     }

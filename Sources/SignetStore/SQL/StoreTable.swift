@@ -40,7 +40,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
         // Who may do what, and every response the authorization cache renders from them
         // (organisations too: cheap, written once, and safest announced).
         // (A group's members hold its roles, so both group tables decide who may do what.)
-        case .organizations, .users, .credentials, .accessTokens, .roles, .assignments, .userGroups, .userGroupMembers: .authorization
+        // Policies too: the gateway caches which of its operations they hold (a request a new policy
+        // covers is held on the next request, on every node).
+        case .organizations, .users, .credentials, .accessTokens, .roles, .assignments, .userGroups, .userGroupMembers, .policies: .authorization
         case .signingKeys: .signingKeys
         // Read on each request straight from the database, never cached.
         case .challenges, .credentialCodes, .userActions, .schemaMigrations: nil
@@ -50,9 +52,9 @@ package enum StoreTable: String, CaseIterable, Sendable {
         // Webhooks decide nothing about access; a new event wakes the node that delivers them.
         case .webhookEvents: .webhookEvents
         case .webhooks, .leases, .tokenExpiryNotices: nil
-        // Policies are read from the database by each write they might hold, never cached; an
-        // approval that applies a change writes its tables, which announce what they announce.
-        case .policies, .policyApprovals, .policyDecisions: nil
+        // Approvals are read from the database, never cached; one that applies a change writes its
+        // tables, which announce what they announce.
+        case .policyApprovals, .policyDecisions: nil
         }
     }
 

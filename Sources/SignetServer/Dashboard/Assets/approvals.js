@@ -12,6 +12,22 @@ function summary(approval) {
   return `${approval.activity.kind}: ${change.kind} ${change.operationKind} ${change.entityId}`;
 }
 
+/** A base64 body as text (invalid UTF-8 shown as U+FFFD). */
+const bodyText = (base64) => new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+
+/** The change as requested: JSON, or a held gateway request as the upstream will receive it (and its answer). */
+function changeText(change) {
+  if (change.kind !== 'GatewayRequest') return JSON.stringify(change.body, null, 2);
+  const held = change.body;
+  const lines = [`${held.method} ${held.target}   (upstream ${held.upstream}, operation ${held.operation})`,
+    ...held.headers.map((h) => `${h.name}: ${h.value}`), '', held.body ? bodyText(held.body) : '(no body)'];
+  if (held.response) {
+    lines.push('', `Upstream answered ${held.response.status} on ${dateText(held.response.dateForwarded)}:`,
+      bodyText(held.response.body) + (held.response.bodyTruncated ? ' …(cut)' : ''));
+  }
+  return lines.join('\n');
+}
+
 function show(approval) {
   showing = approval;
   detail.hidden = false;
@@ -24,7 +40,7 @@ function show(approval) {
   ];
   if (change.failureReason) fields.push(['Not applied', change.failureReason]);
   document.getElementById('approval-fields').replaceChildren(...fields.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
-  document.getElementById('approval-change').textContent = JSON.stringify(change.body, null, 2);
+  document.getElementById('approval-change').textContent = changeText(change);
   const pending = approval.status === 'Pending';
   for (const id of ['approval-approve', 'approval-deny', 'approval-reason']) document.getElementById(id).hidden = !pending;
   document.getElementById('approval-approve').focus();
