@@ -13,16 +13,19 @@ public struct ChangeRequester: Codable, Sendable, Equatable {
 }
 
 /// What a held change would write: an assignment, a permission (role) or a policy, as it will be;
-/// or (a Signet extension) a request to a gateway route.
+/// or (Signet extensions) a request to a gateway route, or a PAT or service account to create.
 public indirect enum ChangeRequestBody: Codable, Sendable, Equatable {
     case assignment(Assignment)
     case permission(Permission)
     case policy(Policy)
     case gatewayRequest(HeldGatewayRequest)
+    case token(HeldTokenRequest)
 
     public init(from decoder: any Decoder) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if keys.contains("upstream") {
+        if keys.contains("tokenKind") {
+            self = .token(try HeldTokenRequest(from: decoder))
+        } else if keys.contains("upstream") {
             self = .gatewayRequest(try HeldGatewayRequest(from: decoder))
         } else if keys.contains("identityId") {
             self = .assignment(try Assignment(from: decoder))
@@ -39,6 +42,7 @@ public indirect enum ChangeRequestBody: Codable, Sendable, Equatable {
         case .permission(let value): try value.encode(to: encoder)
         case .policy(let value): try value.encode(to: encoder)
         case .gatewayRequest(let value): try value.encode(to: encoder)
+        case .token(let value): try value.encode(to: encoder)
         }
     }
 
@@ -55,14 +59,17 @@ public struct ChangeRequest: Codable, Sendable, Equatable {
     /// `cr-…` in Dfns; Signet's are `cq-…` (its `cr-…` are credentials).
     public var id: String
     public var requester: ChangeRequester
-    /// `Assignment`, `Permission` or `Policy`; `GatewayRequest` for a request to a gateway route.
+    /// `Assignment`, `Permission` or `Policy`; `GatewayRequest`, `PersonalAccessToken` or
+    /// `ServiceAccount` for Signet's own kinds.
     public var kind: String
     /// `Create`, `Update` or `Delete`; `Forward` for a gateway request.
     public var operationKind: String
     /// `Pending`, `Applied`, `Failed` or `Rejected`; a gateway request is `Forwarding` between its
-    /// approval and the upstream's answer (and stays so if the node died meanwhile: never resent).
+    /// approval and the upstream's answer (and stays so if the node died meanwhile: never resent);
+    /// a PAT or service account is `Claimable` between its approval and its initiator's claim.
     public var status: String
-    /// The assignment, permission or policy it changes; the upstream's name for a gateway request.
+    /// The assignment, permission or policy it changes; the upstream's name for a gateway request;
+    /// the PAT's token id, or the service account's user id, once claimed (empty before).
     public var entityId: String
     public var dateCreated: Date
     public var dateResolved: Date?

@@ -111,6 +111,14 @@ struct PolicyTests {
         archived.isActive = false
         #expect(!archived.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "pm-admin")))
         #expect(Self.quorums.covers(PolicyActivity(kind: "Permissions:Assign", permissionId: "anything")))
+        // A token being created is covered when any role it would hold is named; without roles, only unfiltered.
+        let tokens = PolicyDefinition(id: "po-6", activityKind: "Auth:Pats:Create", action: .block, filter: .permissionIds(["pm-admin"]))
+        #expect((try? tokens.validate()) != nil)
+        #expect(tokens.covers(PolicyActivity(kind: "Auth:Pats:Create", permissionIds: ["pm-reader", "pm-admin"])))
+        #expect(!tokens.covers(PolicyActivity(kind: "Auth:Pats:Create", permissionIds: ["pm-reader"])))
+        #expect(!tokens.covers(PolicyActivity(kind: "Auth:Pats:Create")))
+        #expect(!tokens.covers(PolicyActivity(kind: "Auth:ServiceAccounts:Create", permissionIds: ["pm-admin"])))
+        #expect(tokens.isAccessActivity && !PolicyDefinition(id: "g", activityKind: "Wallets:Create", action: .block).isAccessActivity)
     }
 
     @Test("A block wins over approvals; the groups of every triggered policy are required, under the shortest timeout")

@@ -98,6 +98,7 @@ struct AuthorizationMatrixTests {
         GET /v2/policy-approvals                 200 403 200 403 403 401 401 401
         GET /v2/policy-approvals/{approval}      200 403 200 403 403 401 401 401
         POST /v2/policy-approvals/{approval}/decisions 200 403 200 403 403 401 401 401
+        POST /v2/policy-approvals/{approval}/claim 403 409 403 403 403 401 401 401
         GET /auth/organization/settings          200 403 200 403 403 401 401 401
         PUT /auth/organization/settings          200 403 200 403 403 401 401 401
         GET /webhooks                            200 403 200 403 403 401 401 401

@@ -54,7 +54,7 @@ extension WriteScenario {
                 try await store.insertDecision(ApprovalDecisionRow(approvalId: f.approvalId, userId: f.userId, value: "Denied", reason: nil, createdAt: f.now))
             }
         ),
-        ("resolveApproval(id)", { store, f in _ = try await store.resolveApproval(id: f.approvalId, status: "Denied", activity: "{}", at: f.now) }),
+        ("resolveApproval(id)", { store, f in _ = try await store.resolveApproval(id: f.approvalId, status: "Approved", activity: "{}", at: f.now) }),
         ("recordForward(id)", { store, f in _ = try await store.recordForward(id: f.approvalId, activity: "{}", at: f.now) }),
     ]
 }

@@ -68,16 +68,26 @@ extension Endpoints {
         rate: .write,
         note: "people only (never a service account); each approver once; the initiator only where a group allows, or to deny"
     )
+    /// `POST /v2/policy-approvals/{approvalId}/claim` (a Signet extension): the initiator of an
+    /// approved PAT or service-account creation receives it, with its token, once.
+    public static let claimApproval = Endpoint<NoBody, ClaimedToken>(
+        "claimApproval",
+        .POST,
+        "/v2/policy-approvals/{approvalId}/claim",
+        signed: true,
+        rate: .write,
+        note: "the approval's initiator only, once; they must still hold Auth:Pats:Create or Auth:ServiceAccounts:Create (a PAT: from a person's login)"
+    )
 
     /// The routes a policy may hold for approval: they answer HTTP 202 with a ``ChangeRequest``
     /// (pending) instead of their usual answer when a policy covers the change.
     public static let heldByPolicies: Set<String> = [
         assignRole.rule.name, revokeRole.rule.name, updateRole.rule.name, archiveRole.rule.name, deleteRole.rule.name,
-        createPolicy.rule.name, updatePolicy.rule.name, archivePolicy.rule.name,
+        createPolicy.rule.name, updatePolicy.rule.name, archivePolicy.rule.name, createPat.rule.name, createServiceAccount.rule.name,
     ]
 
     static let policies: [EndpointRule] = [
         listPolicies.rule, createPolicy.rule, getPolicy.rule, updatePolicy.rule, archivePolicy.rule, listApprovals.rule, getApproval.rule,
-        decideApproval.rule,
+        decideApproval.rule, claimApproval.rule,
     ]
 }

@@ -51,7 +51,11 @@ enum Output {
             let change = error.pendingChange
             throw HeldForApproval(
                 description: change.flatMap { change in
-                    change.approvalId.map { "Held for approval by a policy: approval \($0) (\(change.kind) \(change.operationKind) \(change.entityId)); approvers run signet approvals approve \($0)" }
+                    change.approvalId.map { id in
+                        var text = "Held for approval by a policy: approval \(id) (\(change.kind) \(change.operationKind) \(change.entityId)); approvers run signet approvals approve \(id)"
+                        if case .token = change.body { text += "; once approved, you receive it with signet approvals claim \(id)" }
+                        return text
+                    }
                 } ?? "Held for approval by a policy; see signet approvals list"
             )
         } catch let error as SignetClientError {

@@ -12,8 +12,9 @@ struct ApprovalCommand: AsyncParsableCommand {
             What waits for you:  signet approvals list --mine
             Decide:              signet approvals approve ap-… [--reason …]   (or deny)
             The decision that meets the last quorum applies the change; one denial rejects it.
+            An approved PAT or service account:  signet approvals claim ap-…   (its token, shown once)
             """,
-        subcommands: [List.self, Get.self, Approve.self, Deny.self]
+        subcommands: [List.self, Get.self, Approve.self, Deny.self, Claim.self]
     )
 
     struct List: ClientCommand {
@@ -77,6 +78,27 @@ struct ApprovalCommand: AsyncParsableCommand {
 
         func run(client: SignetClient) async throws {
             try ApprovalCommand.show(try await client.approvals.decide(id, value: "Denied", reason: reason), json: options.json)
+        }
+    }
+
+    struct Claim: ClientCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Receive the PAT or service account an approved creation made, with its token (shown once; signed).",
+            discussion: "Only the person who asked for it, once. Sign with the same login you asked with (a PAT needs a person's login)."
+        )
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The approval's id (ap-…).") var id: String
+
+        func run(client: SignetClient) async throws {
+            let claimed = try await client.approvals.claim(id)
+            if options.json { return try Output.json(claimed) }
+            KeyFiles.showOnce(claimed.accessToken)
+            switch claimed {
+            case .personalAccessToken(let pat):
+                Output.warn("PAT \(pat.tokenId), credential \(pat.credId): sign with the private key whose public key you gave when asking.")
+            case .serviceAccount(let account):
+                Output.warn("Service account \(account.userInfo.userId): sign with the private key whose public key you gave when asking.")
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignetClient
 import SignetCore
 
 /// `signet keygen`.
@@ -70,6 +71,10 @@ enum KeyFiles {
         let (pem, keyPath) = try publicKey(from: path, orGenerate: algorithm, name: name)
         do {
             return (try await create(pem), keyPath)
+        } catch let error as SignetClientError where error.errorType == .policyPending {
+            // Held for approval: the key is the one the token will be claimed for; keep it.
+            if let keyPath { Output.warn("Keep \(keyPath): it is the private key of the token you will claim once approved.") }
+            throw error
         } catch {
             if let keyPath {
                 try? FileManager.default.removeItem(atPath: keyPath)

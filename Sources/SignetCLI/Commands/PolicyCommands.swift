@@ -16,7 +16,11 @@ struct PolicyCommand: AsyncParsableCommand {
             run `signet approvals approve ap-…`.
             Activities: Permissions:Assign (assign and revoke a role),
             Permissions:Modify (change or archive a role),
-            Policies:Modify (create, change or archive a policy).
+            Policies:Modify (create, change or archive a policy),
+            Auth:Pats:Create and Auth:ServiceAccounts:Create (a new token; with
+            --permission, only one that would hold those roles: its initiator
+            then runs `signet approvals claim ap-…` to receive it), and the
+            operation of a gateway route (the request is forwarded once approved).
             A group of `anyone` admits every person but the one who asked.
             """,
         subcommands: [Create.self, List.self, Get.self, Archive.self]
@@ -26,13 +30,15 @@ struct PolicyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a policy.")
         @OptionGroup var options: ClientOptions
         @Option(help: "Its name.") var name: String
-        @Option(help: "Permissions:Assign, Permissions:Modify or Policies:Modify.") var activity: String
+        @Option(
+            help: "Permissions:Assign, Permissions:Modify, Policies:Modify, Auth:Pats:Create, Auth:ServiceAccounts:Create, or a gateway route's operation."
+        ) var activity: String
         @Option(help: "An approval group, QUORUM:APPROVERS (user ids, comma-separated, or anyone); repeat for more.")
         var group: [String] = []
         @Flag(help: "Refuse the activity instead of asking for approval.") var block = false
         @Option(help: "Minutes until a pending approval expires.") var timeout: Int?
         @Flag(help: "Let the person who asked count towards every group.") var initiatorCanApprove = false
-        @Option(help: "Only these roles (pm-…); repeat for more (Permissions:*).") var permission: [String] = []
+        @Option(help: "Only these roles (pm-…); repeat for more (Permissions:*, Auth:Pats:Create, Auth:ServiceAccounts:Create).") var permission: [String] = []
         @Option(help: "Only changes to these policies (pl-…); repeat for more (Policies:Modify).") var policy: [String] = []
 
         func validate() throws {

@@ -65,4 +65,10 @@ public struct ApprovalsAPI: Sendable {
     public func decide(_ approvalId: String, value: String, reason: String? = nil) async throws -> PolicyApproval {
         try await transport.send(Endpoints.decideApproval, approvalId, body: CreateApprovalDecisionRequest(value: value, reason: reason))
     }
+
+    /// Receives the PAT or service account an approved creation made, with its token (shown once):
+    /// only its initiator, once (signed).
+    public func claim(_ approvalId: String) async throws -> ClaimedToken {
+        try await transport.send(Endpoints.claimApproval, approvalId)
+    }
 }

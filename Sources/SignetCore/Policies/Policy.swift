@@ -4,6 +4,10 @@
 public struct PolicyDefinition: Sendable {
     /// The activity kinds that govern access (Dfns' names).
     public static let accessActivityKinds: Set<String> = ["Permissions:Assign", "Permissions:Modify", "Policies:Modify"]
+    /// Signet's own kinds: creating a PAT or a service account (with the roles it would hold).
+    public static let tokenActivityKinds: Set<String> = ["Auth:Pats:Create", "Auth:ServiceAccounts:Create"]
+    /// The kinds a `permissionId` filter selects by role.
+    static let roleFilteredKinds: Set<String> = ["Permissions:Assign", "Permissions:Modify", "Auth:Pats:Create", "Auth:ServiceAccounts:Create"]
 
     public var id: String
     /// `Permissions:Assign`, `Permissions:Modify`, `Policies:Modify`, or (a Signet extension) the
@@ -49,7 +53,7 @@ public struct PolicyDefinition: Sendable {
         switch filter {
         case nil: break
         case .permissionIds(let ids)?:
-            guard ["Permissions:Assign", "Permissions:Modify"].contains(where: { ExactText.equals($0, activityKind) }) else { throw .filterKind }
+            guard Self.roleFilteredKinds.contains(where: { ExactText.equals($0, activityKind) }) else { throw .filterKind }
             guard !ids.isEmpty else { throw .emptyFilter }
         case .policyIds(let ids)?:
             guard ExactText.equals(activityKind, "Policies:Modify") else { throw .filterKind }
@@ -57,9 +61,10 @@ public struct PolicyDefinition: Sendable {
         }
     }
 
-    /// Whether the policy governs one of Dfns' access activities (otherwise a gateway route's operation).
+    /// Whether the policy governs one of Signet's own activities (Dfns' access activities and the
+    /// token kinds); otherwise a gateway route's operation.
     public var isAccessActivity: Bool {
-        Self.accessActivityKinds.contains { ExactText.equals($0, activityKind) }
+        Self.accessActivityKinds.union(Self.tokenActivityKinds).contains { ExactText.equals($0, activityKind) }
     }
 
     /// Whether the policy covers `activity` (active, same kind, and its filter selects it).
@@ -67,7 +72,9 @@ public struct PolicyDefinition: Sendable {
         guard isActive, activity.kind.utf8.elementsEqual(activityKind.utf8) else { return false }
         switch filter {
         case nil: return true
-        case .permissionIds(let ids)?: return activity.permissionId.map { id in ids.contains { $0.utf8.elementsEqual(id.utf8) } } ?? false
+        case .permissionIds(let ids)?:
+            let touched = (activity.permissionId.map { [$0] } ?? []) + activity.permissionIds
+            return touched.contains { id in ids.contains { $0.utf8.elementsEqual(id.utf8) } }
         case .policyIds(let ids)?: return activity.policyId.map { id in ids.contains { $0.utf8.elementsEqual(id.utf8) } } ?? false
         }
     }
@@ -130,12 +137,16 @@ public struct PolicyActivity: Sendable, Equatable {
     public var kind: String
     /// The permission assigned, revoked or changed (`Permissions:*`).
     public var permissionId: String?
+    /// The roles a token being created would hold (`Auth:Pats:Create`, `Auth:ServiceAccounts:Create`):
+    /// a `permissionId` filter naming any of them covers it.
+    public var permissionIds: [String]
     /// The policy changed or archived (`Policies:Modify`).
     public var policyId: String?
 
-    public init(kind: String, permissionId: String? = nil, policyId: String? = nil) {
+    public init(kind: String, permissionId: String? = nil, permissionIds: [String] = [], policyId: String? = nil) {
         self.kind = kind
         self.permissionId = permissionId
+        self.permissionIds = permissionIds
         self.policyId = policyId
     }
 }
@@ -148,14 +159,15 @@ public enum PolicyRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownActivityKind(let kind):
-            "activityKind \(kind) is not one Signet governs (\(PolicyDefinition.accessActivityKinds.sorted().joined(separator: ", ")), or the operation of a gateway route)"
+            "activityKind \(kind) is not one Signet governs (\(PolicyDefinition.accessActivityKinds.union(PolicyDefinition.tokenActivityKinds).sorted().joined(separator: ", ")), or the operation of a gateway route)"
         case .blockOnPolicies: "a Policies:Modify policy cannot Block: no one could change the policies again"
         case .noActionOnAccess: "NoAction applies to wallet activities only"
         case .groupCount: "RequestApproval needs 1 to 10 approval groups"
         case .quorum: "each approval group's quorum must be at least 1, at most 100 and at most the number of approvers it names"
         case .approvers: "approvers.userId.in must name at least one user, each once"
         case .timeout: "autoRejectTimeout must be 1 to 43200 minutes"
-        case .filterKind: "filters.permissionId goes with Permissions:Assign and Permissions:Modify, filters.policyId with Policies:Modify"
+        case .filterKind:
+            "filters.permissionId goes with Permissions:Assign, Permissions:Modify, Auth:Pats:Create and Auth:ServiceAccounts:Create, filters.policyId with Policies:Modify"
         case .emptyFilter: "a filter's in list must name at least one id"
         }
     }

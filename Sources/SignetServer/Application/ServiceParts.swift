@@ -90,6 +90,7 @@ struct ServiceParts: Sendable {
             permissions: permissions,
             presenter: presenter,
             maximumDays: configuration.maximumTokenLifetimeDays,
+            policies: policyGate,
             now: now
         )
     }

@@ -77,7 +77,8 @@ struct SignetServices: Sendable {
             store: store,
             declaredOperations: parts.declaredOperations,
             now: parts.now,
-            forwarding: parts.heldForwarding
+            forwarding: parts.heldForwarding,
+            issuers: TokenIssuers(pats: pats, serviceAccounts: serviceAccounts, permissions: parts.permissions)
         )
         self.webhooks = WebhookService(store: store, settings: configuration.webhooks, now: parts.now)
         self.organizationSettings = OrganizationSettingsService(store: store, serverMaximumDays: configuration.maximumTokenLifetimeDays)

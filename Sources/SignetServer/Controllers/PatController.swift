@@ -20,7 +20,7 @@ struct PatController: Sendable {
         )
         routes.add(Endpoints.listUserPats, to: router) { call in try await pats.list(ofUser: try call.parameter("id"), caller: call.caller) }
         routes.add(Endpoints.listTokens, to: router) { call in try await inventory.list(call.request, caller: call.caller) }
-        routes.add(Endpoints.createPat, to: router) { call in try await pats.create(call.body, caller: call.caller) }
+        routes.add(Endpoints.createPat, to: router, responding: { call in try await pats.create(call.body, caller: call.caller) })
         routes.add(Endpoints.getPat, to: router) { call in try await pats.get(try call.parameter("tokenId"), caller: call.caller) }
         routes.add(Endpoints.updatePat, to: router) { call in try await pats.update(try call.parameter("tokenId"), call.body, caller: call.caller) }
         routes.add(Endpoints.activatePat, to: router) { call in try await pats.setActive(try call.parameter("tokenId"), true, caller: call.caller) }

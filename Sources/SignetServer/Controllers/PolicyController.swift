@@ -29,6 +29,7 @@ struct PolicyController: Sendable {
         routes.add(Endpoints.decideApproval, to: router) { call in
             try await approvals.decide(try call.parameter("approvalId"), call.body, caller: call.caller)
         }
+        routes.add(Endpoints.claimApproval, to: router) { call in try await approvals.claim(try call.parameter("approvalId"), caller: call.caller) }
     }
 }
 

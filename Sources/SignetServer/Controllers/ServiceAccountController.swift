@@ -12,7 +12,7 @@ struct ServiceAccountController: Sendable {
 
     func addRoutes(to router: some RouterMethods<AuthenticatedRequestContext>) {
         routes.add(Endpoints.listServiceAccounts, to: router) { call in try await accounts.list(caller: call.caller) }
-        routes.add(Endpoints.createServiceAccount, to: router) { call in try await accounts.create(call.body, caller: call.caller) }
+        routes.add(Endpoints.createServiceAccount, to: router, responding: { call in try await accounts.create(call.body, caller: call.caller) })
         routes.add(Endpoints.getServiceAccount, to: router) { call in try await accounts.get(try call.parameter("id"), caller: call.caller) }
         routes.add(Endpoints.updateServiceAccount, to: router) { call in
             try await accounts.update(try call.parameter("id"), call.body, caller: call.caller)

@@ -19,6 +19,8 @@ enum OpenAPIDocument {
         let error = registry.schema(for: ErrorResponse.self)
         // Named only inside ChangeRequestBody's own oneOf, so registered here.
         _ = registry.schema(for: HeldGatewayRequest.self)
+        _ = registry.schema(for: HeldTokenRequest.self)
+        _ = registry.schema(for: ServiceAccount.self)
         let document = JSONValue.object([
             "openapi": .string("3.1.0"),
             "info": .object([

@@ -217,12 +217,36 @@ extension ChangeRequestBody: OpenAPISchemaDescribed {
     /// The assignment, permission or policy a held change would write, or a held gateway request.
     static var openAPISchema: JSONValue {
         .object([
-            "oneOf": .array(["Assignment", "Permission", "Policy", "HeldGatewayRequest"].map { .object(["$ref": .string("#/components/schemas/\($0)")]) })
+            "oneOf": .array(["Assignment", "Permission", "Policy", "HeldGatewayRequest", "HeldTokenRequest"].map { .object(["$ref": .string("#/components/schemas/\($0)")]) })
         ])
     }
 
     static var openAPIPlaceholder: ChangeRequestBody {
         let date = Date(timeIntervalSince1970: 0)
         return .assignment(Assignment(id: "as", permissionId: "pm", identityId: "us", isImmutable: false, dateCreated: date, dateUpdated: date))
+    }
+}
+
+extension ClaimedToken: OpenAPISchemaDescribed {
+    /// The new PAT, or the new service account, with its token.
+    static var openAPISchema: JSONValue {
+        .object(["oneOf": .array(["AccessToken", "ServiceAccount"].map { .object(["$ref": .string("#/components/schemas/\($0)")]) })])
+    }
+
+    static var openAPIPlaceholder: ClaimedToken {
+        let user = UserInfo(
+            username: "",
+            name: "",
+            userId: "",
+            kind: .customerEmployee,
+            credentialUuid: "",
+            orgId: "",
+            permissions: nil,
+            isActive: true,
+            isServiceAccount: true,
+            isRegistered: true,
+            permissionAssignments: []
+        )
+        return .serviceAccount(ServiceAccount(userInfo: user, accessTokens: []))
     }
 }

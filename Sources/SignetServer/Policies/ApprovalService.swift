@@ -12,6 +12,8 @@ struct ApprovalService: Sendable {
     let now: @Sendable () -> Date
     /// What sends an approved gateway request on: the gateway served, if any.
     let forwarding: @Sendable () -> (any HeldRequestForwarding)?
+    /// What makes an approved PAT or service account when its initiator claims it.
+    let issuers: TokenIssuers
 
     /// The filters of `GET /v2/policy-approvals`.
     struct Filter: Sendable {
@@ -166,6 +168,8 @@ struct ApprovalService: Sendable {
                 activity.changeRequest.failureReason = failure
             } else if case .gatewayRequest = activity.changeRequest.body {
                 activity.changeRequest.status = "Forwarding"
+            } else if case .token = activity.changeRequest.body {
+                activity.changeRequest.status = "Claimable"
             } else {
                 activity.changeRequest.status = "Applied"
             }
@@ -183,7 +187,7 @@ struct ApprovalService: Sendable {
         return resolved
     }
 
-    private func approval(_ id: String, orgId: String, store: any SignetStore) async throws -> ApprovalRecord {
+    func approval(_ id: String, orgId: String, store: any SignetStore) async throws -> ApprovalRecord {
         guard Identifier.isWellFormed(id, prefix: .approval), let record = try await store.approval(id: id), record.orgId == orgId else {
             throw APIError.notFound("approval \(id) not found")
         }

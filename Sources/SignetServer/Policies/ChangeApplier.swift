@@ -50,6 +50,8 @@ enum ChangeApplier {
             return try await changePolicy(policy, operationKind: change.operationKind, basis: change.basis, orgId: approval.orgId, store: store)
         case .gatewayRequest:
             return nil  // checked above; forwarded after the transaction
+        case .token:
+            return nil  // made when its initiator claims it (ApprovalService.claim), checked again then
         }
     }
 

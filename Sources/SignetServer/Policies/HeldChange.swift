@@ -6,7 +6,7 @@ import SignetStore
 /// A change a policy may hold: what it would write, and the `updated_at` (milliseconds) of the
 /// entity it changes, so applying it later is refused when the entity changed meanwhile.
 struct HeldChange: Sendable {
-    /// `Assignment`, `Permission` or `Policy`.
+    /// `Assignment`, `Permission`, `Policy`, `GatewayRequest`, `PersonalAccessToken` or `ServiceAccount`.
     var kind: String
     /// `Create`, `Update` or `Delete`.
     var operationKind: String
@@ -24,6 +24,8 @@ struct HeldChange: Sendable {
         case ("Policy", "Create"): .policiesCreate
         case ("Policy", "Update"): .policiesUpdate
         case ("Policy", "Delete"): .policiesDelete
+        case ("PersonalAccessToken", "Create"): .patsCreate
+        case ("ServiceAccount", "Create"): .serviceAccountsCreate
         default: nil
         }
     }

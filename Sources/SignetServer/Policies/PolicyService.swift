@@ -92,7 +92,7 @@ struct PolicyService: Sendable {
         guard routeOperations().contains(where: { ExactText.equals($0, definition.activityKind) }) else {
             throw APIError.invalid(
                 "activityKind",
-                "activityKind \(definition.activityKind) is neither one of Dfns' access activities (\(PolicyDefinition.accessActivityKinds.sorted().joined(separator: ", "))) nor the operation of a gateway route"
+                "activityKind \(definition.activityKind) is neither one Signet governs (\(PolicyDefinition.accessActivityKinds.union(PolicyDefinition.tokenActivityKinds).sorted().joined(separator: ", "))) nor the operation of a gateway route"
             )
         }
     }

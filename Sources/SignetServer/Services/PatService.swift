@@ -16,11 +16,33 @@ struct PatService: Sendable {
     let permissions: PermissionService
     let presenter: TokenPresenter
     let maximumDays: Int
+    /// Where a creation an `Auth:Pats:Create` policy covers is held for approval.
+    let policies: PolicyGate
     /// The current time (injectable, so tests can move it instead of sleeping).
     let now: @Sendable () -> Date
 
-    /// `POST /auth/pats` (the route has required `Auth:Pats:Create`).
-    func create(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> AccessToken {
+    /// `POST /auth/pats` (the route has required `Auth:Pats:Create`). Held for approval (202)
+    /// when an `Auth:Pats:Create` policy covers a role it would hold; its initiator claims it once
+    /// approved (``issue(_:caller:store:now:)``), and only then is its token made.
+    func create(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> Governed<AccessToken> {
+        let held = try await prepare(request, caller: caller)
+        let activity = PolicyActivity(kind: Self.activityKind, permissionIds: held.permissionIds)
+        let change = HeldChange(kind: "PersonalAccessToken", operationKind: "Create", entityId: "", body: .token(held))
+        let outcome = try await policies.outcome(of: activity, orgId: caller.orgId)
+        if let pending = try await policies.hold(change, activityKind: Self.activityKind, outcome: outcome, caller: caller) { return .held(pending) }
+        let (record, accessToken) = try await nameRaceIsConflict(held.name, userId: caller.userId, except: nil) {
+            try await store.transaction { store in try await issue(held, caller: caller, store: store, now: now()) }
+        }
+        return .done(try await presenter.present(record, signingIdentityId: record.id, accessToken: accessToken))
+    }
+
+    /// The activity kind of a PAT's creation, as policies name it (a Signet kind).
+    static let activityKind = "Auth:Pats:Create"
+
+    /// The PAT `request` asks for, checked: its name, lifetime, key and roles. Without a
+    /// `permissionId` the PAT gets copies of the roles its user holds now (through user groups too);
+    /// later grants to the user do not widen it. Either way it never exceeds its user.
+    private func prepare(_ request: CreatePersonalAccessTokenRequest, caller: Caller) async throws -> HeldTokenRequest {
         guard caller.isUserLogin, caller.user.kind == .customerEmployee || caller.user.kind == .endUser else {
             throw PermissionService.deniedToKind(.patsCreate, caller)
         }
@@ -30,16 +52,37 @@ struct PatService: Sendable {
         let allowed = min(maximumDays, try await store.organization(id: caller.orgId)?.maximumPatLifetimeDays ?? maximumDays)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: request.secondsValid, maximumDays: allowed)
         let publicKey = try Validate.publicKey(request.publicKey)
-        var role: RoleRecord?
+        let roleIds: [String]
         if let permissionId = request.permissionId {
-            role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
+            roleIds = [try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store).id]
+        } else {
+            let own = try await store.assignedRoles(identityId: caller.userId).map(\.1)
+            let throughGroups = try await store.groupAssignedRoles(userIds: [caller.userId]).map(\.role)
+            var seen = Set<String>()
+            roleIds = (own + throughGroups).filter { !$0.isArchived && seen.insert($0.id).inserted }.map(\.id)
         }
         try await requireUnusedName(name, userId: caller.userId, except: nil)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+        return HeldTokenRequest(
+            tokenKind: "Pat",
+            name: name,
+            externalId: externalId,
+            publicKey: request.publicKey,
+            permissionIds: roleIds,
+            secondsValid: Int(lifetime)
+        )
+    }
 
-        let now = self.now()
+    /// Writes the PAT `held` describes for `caller` through `store` (a transaction's), checking
+    /// again what may have changed since it was asked for (its name, its key, its roles), and makes
+    /// its token: returned here, never stored.
+    func issue(_ held: HeldTokenRequest, caller: Caller, store: any SignetStore, now: Date) async throws -> (AccessTokenRecord, String) {
+        let publicKey = try Validate.publicKey(held.publicKey)
+        for roleId in held.permissionIds { _ = try await Validate.assignableRole(roleId, orgId: caller.orgId, store: store) }
+        try await requireUnusedName(held.name, userId: caller.userId, except: nil, store: store)
+        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
         let tokenId = Identifier.make(.token)
-        let expiresAt = now.addingTimeInterval(lifetime)
+        let expiresAt = now.addingTimeInterval(TimeInterval(held.secondsValid))
         let accessToken = try await tokens.mint(
             audience: .access,
             id: tokenId,
@@ -48,65 +91,33 @@ struct PatService: Sendable {
             issuedAt: now,
             expiresAt: expiresAt
         )
-        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: tokenId, name: name, publicKey: publicKey, createdAt: now)
+        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: tokenId, name: held.name, publicKey: publicKey, createdAt: now)
         let record = AccessTokenRecord(
             id: tokenId,
             orgId: caller.orgId,
             kind: .pat,
             userId: caller.userId,
             credentialUuid: credential.uuid,
-            name: name,
-            externalId: externalId,
+            name: held.name,
+            externalId: held.externalId,
             tokenDigest: TokenDigest.of(accessToken),
             createdAt: now,
             expiresAt: expiresAt
         )
-        // Without a permissionId the PAT gets the roles its user holds now (through user groups too,
-        // as copies of its own); later grants to the user
-        // do not widen it. Either way the effective permissions never exceed the user's.
-        let roleIds: [String]
-        if let role {
-            roleIds = [role.id]
-        } else {
-            let own = try await store.assignedRoles(identityId: caller.userId).map(\.1)
-            let throughGroups = try await store.groupAssignedRoles(userIds: [caller.userId]).map(\.role)
-            var seen = Set<String>()
-            roleIds = (own + throughGroups).filter { !$0.isArchived && seen.insert($0.id).inserted }.map(\.id)
+        try await Events.record(.tokenCreated, orgId: record.orgId, data: .init(requester: Events.requester(caller), token: Events.token(record)), in: store, at: now)
+        try await store.insertCredential(credential)
+        try await store.insertToken(record)
+        for roleId in Set(held.permissionIds) {
+            try await store.insertAssignment(
+                AssignmentRecord(id: Identifier.make(.assignment), orgId: record.orgId, permissionId: roleId, identityId: tokenId, createdAt: now)
+            )
         }
-        try await nameRaceIsConflict(name, userId: caller.userId, except: nil) {
-            try await insert(record, credential: credential, roleIds: roleIds, now: now, requester: Events.requester(caller))
-        }
-        return try await presenter.present(record, signingIdentityId: tokenId, accessToken: accessToken)
-    }
-
-    private func insert(
-        _ record: AccessTokenRecord,
-        credential: CredentialRecord,
-        roleIds: [String],
-        now: Date,
-        requester: WebhookEventData.Requester
-    ) async throws {
-        let (orgId, tokenId) = (record.orgId, record.id)
-        try await store.transaction { store in
-            try await Events.record(.tokenCreated, orgId: orgId, data: .init(requester: requester, token: Events.token(record)), in: store, at: now)
-            try await store.insertCredential(credential)
-            try await store.insertToken(record)
-            for roleId in Set(roleIds) {
-                try await store.insertAssignment(
-                    AssignmentRecord(
-                        id: Identifier.make(.assignment),
-                        orgId: orgId,
-                        permissionId: roleId,
-                        identityId: tokenId,
-                        createdAt: now
-                    )
-                )
-            }
-        }
+        return (record, accessToken)
     }
 
     /// A 409 naming the field when the user has a live PAT of that name (``AccessTokenRecord/nameKey``).
-    private func requireUnusedName(_ name: String, userId: String, except tokenId: String?) async throws {
+    private func requireUnusedName(_ name: String, userId: String, except tokenId: String?, store: (any SignetStore)? = nil) async throws {
+        let store = store ?? self.store
         let key = AccessTokenRecord.key(for: name)
         if try await store.tokens(userId: userId, kind: .pat).contains(where: { $0.id != tokenId && AccessTokenRecord.key(for: $0.name) == key }) {
             throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])

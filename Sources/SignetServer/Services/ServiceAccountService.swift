@@ -11,7 +11,8 @@ struct ServiceAccountService: Sendable {
     let permissions: PermissionService
     let guardrails: AdminGuard
     let presenter: UserPresenter
-    /// Creating an account with a role assigns it: refused when a policy covers that role.
+    /// Creating an account with a role assigns it: refused when a `Permissions:Assign` policy covers
+    /// that role; held when an `Auth:ServiceAccounts:Create` policy covers the creation.
     let policies: PolicyGate
     let maximumDays: Int
     /// The current time (injectable, so tests can move it instead of sleeping).
@@ -33,63 +34,85 @@ struct ServiceAccountService: Sendable {
         return try await presenter.serviceAccount(try await account(id, caller: caller))
     }
 
-    /// `POST /auth/service-accounts`: the account, its Key credential, its token and its role, in one transaction.
-    func create(_ request: CreateServiceAccountRequest, caller: Caller) async throws -> ServiceAccount {
+    /// `POST /auth/service-accounts`: the account, its Key credential, its token and its role, in one
+    /// transaction. Held for approval (202) when an `Auth:ServiceAccounts:Create` policy covers it;
+    /// its initiator claims it once approved, and only then is it made.
+    func create(_ request: CreateServiceAccountRequest, caller: Caller) async throws -> Governed<ServiceAccount> {
         guard caller.user.kind == .customerEmployee else { throw PermissionService.deniedToKind(.serviceAccountsCreate, caller) }
         let name = try Validate.name(request.name)
         let externalId = try Validate.externalId(request.externalId)
         let lifetime = try Validate.lifetime(days: request.daysValid, seconds: nil, maximumDays: maximumDays)
         let publicKey = try Validate.publicKey(request.publicKey)
-        let role = try await grantableRole(request.permissionId, caller: caller)
-        if try await store.user(orgId: caller.orgId, username: name) != nil {
-            throw APIError.conflict("a user or service account named '\(name)' already exists", details: ["duplicate": "name"])
-        }
+        let role = try await grantableRole(request.permissionId, caller: caller, store: store)
+        try await requireUnusedName(name, orgId: caller.orgId, store: store)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+        let held = HeldTokenRequest(
+            tokenKind: "ServiceAccount",
+            name: name,
+            externalId: externalId,
+            publicKey: request.publicKey,
+            permissionIds: role.map { [$0.id] } ?? [],
+            secondsValid: Int(lifetime)
+        )
+        let activity = PolicyActivity(kind: Self.activityKind, permissionIds: held.permissionIds)
+        let outcome = try await policies.outcome(of: activity, orgId: caller.orgId)
+        let change = HeldChange(kind: "ServiceAccount", operationKind: "Create", entityId: "", body: .token(held))
+        if let pending = try await policies.hold(change, activityKind: Self.activityKind, outcome: outcome, caller: caller) { return .held(pending) }
+        let (user, accessToken) = try await store.transaction { store in try await issue(held, caller: caller, store: store, now: now()) }
+        return .done(try await presenter.serviceAccount(user, accessToken: accessToken))
+    }
 
-        let now = self.now()
-        let user = Self.account(named: name, externalId: externalId, caller: caller, now: now)
+    /// The activity kind of a service account's creation, as policies name it (a Signet kind).
+    static let activityKind = "Auth:ServiceAccounts:Create"
+
+    /// Writes the account `held` describes through `store` (a transaction's), checking again what
+    /// may have changed since it was asked for (its name, its key, its role and the right to grant
+    /// it), and makes its token: returned here, never stored.
+    func issue(_ held: HeldTokenRequest, caller: Caller, store: any SignetStore, now: Date) async throws -> (UserRecord, String) {
+        let publicKey = try Validate.publicKey(held.publicKey)
+        let role = try await grantableRole(held.permissionIds.first, caller: caller, store: store)
+        try await requireUnusedName(held.name, orgId: caller.orgId, store: store)
+        try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
+        let user = Self.account(named: held.name, externalId: held.externalId, caller: caller, now: now)
         let tokenId = Identifier.make(.token)
-        let expiresAt = now.addingTimeInterval(lifetime)
+        let expiresAt = now.addingTimeInterval(TimeInterval(held.secondsValid))
         let accessToken = try await tokens.mint(
             audience: .access,
             id: tokenId,
-            username: name,
+            username: held.name,
             metadata: AppMetadata(userId: user.id, orgId: caller.orgId, tokenKind: .serviceAccount),
             issuedAt: now,
             expiresAt: expiresAt
         )
-        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: name, publicKey: publicKey, createdAt: now)
+        let credential = CredentialRecord.key(orgId: caller.orgId, identityId: user.id, name: held.name, publicKey: publicKey, createdAt: now)
         let token = AccessTokenRecord(
             id: tokenId,
             orgId: caller.orgId,
             kind: .serviceAccount,
             userId: user.id,
             credentialUuid: credential.uuid,
-            name: name,
+            name: held.name,
             tokenDigest: TokenDigest.of(accessToken),
             createdAt: now,
             expiresAt: expiresAt
         )
-        let requester = Events.requester(caller)
-        try await store.transaction { store in
-            try await store.insertUser(user)
-            try await store.insertCredential(credential)
-            try await store.insertToken(token)
-            let data = WebhookEventData(requester: requester, token: Events.token(token), user: Events.user(user))
-            try await Events.record(.tokenCreated, orgId: user.orgId, data: data, in: store, at: now)
-            if let role {
-                try await store.insertAssignment(
-                    AssignmentRecord(
-                        id: Identifier.make(.assignment),
-                        orgId: caller.orgId,
-                        permissionId: role.id,
-                        identityId: user.id,
-                        createdAt: now
-                    )
-                )
-            }
+        try await store.insertUser(user)
+        try await store.insertCredential(credential)
+        try await store.insertToken(token)
+        let data = WebhookEventData(requester: Events.requester(caller), token: Events.token(token), user: Events.user(user))
+        try await Events.record(.tokenCreated, orgId: user.orgId, data: data, in: store, at: now)
+        if let role {
+            try await store.insertAssignment(
+                AssignmentRecord(id: Identifier.make(.assignment), orgId: caller.orgId, permissionId: role.id, identityId: user.id, createdAt: now)
+            )
         }
-        return try await presenter.serviceAccount(user, accessToken: accessToken)
+        return (user, accessToken)
+    }
+
+    private func requireUnusedName(_ name: String, orgId: String, store: any SignetStore) async throws {
+        if try await store.user(orgId: orgId, username: name) != nil {
+            throw APIError.conflict("a user or service account named '\(name)' already exists", details: ["duplicate": "name"])
+        }
     }
 
     /// A new service account's user row, made by `caller`.
@@ -108,7 +131,7 @@ struct ServiceAccountService: Sendable {
     }
 
     /// The role a new account gets, checked: the caller may assign roles and grant this one.
-    private func grantableRole(_ permissionId: String?, caller: Caller) async throws -> RoleRecord? {
+    private func grantableRole(_ permissionId: String?, caller: Caller, store: any SignetStore) async throws -> RoleRecord? {
         guard let permissionId else { return nil }
         try await permissions.require(.permissionsAssign, for: caller)
         let role = try await Validate.assignableRole(permissionId, orgId: caller.orgId, store: store)
