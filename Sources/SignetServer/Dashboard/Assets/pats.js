@@ -1,8 +1,8 @@
 // Settings > Developers > Personal Access Tokens: the list, New Personal Access Token (signed with
 // the passkey), the token shown once, and deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, dateText, el, endpoints, lastSigner, fieldError, loadFailed, orgId, pemProblem, requireSession, rowFrom, status,
-  fillRows,
+  api, assignableRoles, busy, dateText, el, endpoints, lastSigner, fieldError, heldForApproval, loadFailed, orgId, pemProblem, requireSession,
+  rowFrom, status, fillRows,
 } from './signet.js';
 import { toggleForm, wireBehaviours } from './behaviours.js';
 import { actionsOf, lastUsedCell, patState, tokenActions } from './tokens.js';
@@ -126,10 +126,33 @@ form.addEventListener('submit', async (event) => {
   // A refusal naming a request field shows next to the control marked with it (data-request-field).
   await busy(document.getElementById('pat-create'), async () => {
     const pat = await api(endpoints.createPat, { body });
+    if (heldForApproval(pat, `Creating ${body.name}`)) {
+      // Nothing is made yet: once approved, the token is claimed below (keep the private key).
+      toggleForm('pat-form', false);
+      document.getElementById('pat-claim-approval').value = pat.approvalId;
+      document.getElementById('pat-claim').open = true;
+      return;
+    }
     showResult(pat);
     status(`Created ${pat.name}.`, 'ok');
     await load();
   }, 'pat-form-error');
+});
+document.getElementById('pat-claim-button').addEventListener('click', async (event) => {
+  const approvalId = document.getElementById('pat-claim-approval').value.trim();
+  if (!/^ap-[a-z0-9-]+$/.test(approvalId)) {
+    document.getElementById('pat-claim-error').textContent = 'Enter the approval id (ap-…) you were given when the token was held.';
+    return;
+  }
+  document.getElementById('pat-claim-error').textContent = '';
+  await busy(event.currentTarget, async () => {
+    const pat = await api(endpoints.claimApproval, { params: [approvalId] });
+    document.getElementById('pat-claim-approval').value = '';
+    document.getElementById('pat-claim').open = false;
+    showResult(pat);
+    status(`Claimed ${pat.name}.`, 'ok');
+    await load();
+  }, 'pat-claim-error');
 });
 document.getElementById('pat-done').addEventListener('click', () => {
   document.getElementById('pat-token').value = '';

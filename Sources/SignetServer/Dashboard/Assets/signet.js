@@ -272,7 +272,8 @@ export async function assignableRoles(me) {
  */
 export function heldForApproval(result, what) {
   if (!result?.approvalId || result.status !== 'Pending' || !result.requester) return false;
-  status(`${what} is held for approval by a policy (approval ${result.approvalId}): approvers decide on the Approvals page.`, 'info');
+  const claim = result.body?.tokenKind ? ' Once approved, you claim it (its token is made then).' : '';
+  status(`${what} is held for approval by a policy (approval ${result.approvalId}): approvers decide on the Approvals page.${claim}`, 'info');
   return true;
 }
 
