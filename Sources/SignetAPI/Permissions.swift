@@ -14,6 +14,8 @@ public struct Permission: Codable, Sendable, Equatable {
     public var isArchived: Bool
     public var dateCreated: Date
     public var dateUpdated: Date
+    /// On `GET /permissions/{id}`: a change to this role that waits for approval, if any.
+    public var pendingChangeRequest: ChangeRequest?
 
     public init(
         id: String,
@@ -23,7 +25,8 @@ public struct Permission: Codable, Sendable, Equatable {
         isImmutable: Bool,
         isArchived: Bool,
         dateCreated: Date,
-        dateUpdated: Date
+        dateUpdated: Date,
+        pendingChangeRequest: ChangeRequest? = nil
     ) {
         self.id = id
         self.name = name
@@ -33,6 +36,7 @@ public struct Permission: Codable, Sendable, Equatable {
         self.isArchived = isArchived
         self.dateCreated = dateCreated
         self.dateUpdated = dateUpdated
+        self.pendingChangeRequest = pendingChangeRequest
     }
 }
 

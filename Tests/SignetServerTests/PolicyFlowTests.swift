@@ -75,17 +75,22 @@ struct PolicyFlowTests {
             let rename = try await api.signed(.put, "/permissions/\(f.role.id)", as: f.admin, body: #"{"name":"Renamed"}"#)
             #expect(rename.status == .accepted, "\(rename.body)")
             let denied = try #require(try rename.decode(ChangeRequest.self).approvalId)
+            let waiting = try await api.send(.get, "/permissions/\(f.role.id)", token: f.admin.token).decode(Permission.self)
+            #expect(waiting.pendingChangeRequest?.approvalId == denied, "GET /permissions/{id} shows the pending change (Dfns' pendingChangeRequest)")
+            guard case .permission(let renamed)? = waiting.pendingChangeRequest?.body else { Issue.record("\(waiting)"); return }
+            #expect(renamed.name == "Renamed" && waiting.name == "Readers")
             let refused = try await f.decide(denied, "Denied", as: f.approvers[2])
             #expect(try refused.decode(PolicyApproval.self).status == "Denied")
             #expect(try refused.decode(PolicyApproval.self).activity.changeRequest.status == "Rejected")
             let role = try await api.send(.get, "/permissions/\(f.role.id)", token: f.admin.token).decode(Permission.self)
-            #expect(role.name == "Readers")
+            #expect(role.name == "Readers" && role.pendingChangeRequest == nil, "a denied change is no longer pending")
 
             let archive = try await api.signed(.put, "/permissions/\(f.role.id)/archive", as: f.admin, body: #"{"isArchived":true}"#)
             let expiring = try #require(try archive.decode(ChangeRequest.self).approvalId)
             #expect(try await f.decide(expiring, "Approved", as: f.approvers[0]).status == .ok)
             clock.advance(by: 3_601)
             #expect(try await f.approval(expiring).status == "Expired")
+            #expect(try await api.send(.get, "/permissions/\(f.role.id)", token: f.admin.token).decode(Permission.self).pendingChangeRequest == nil)
             #expect(try await f.decide(expiring, "Approved", as: f.approvers[1]).status == .conflict)
             #expect(try await api.send(.get, "/permissions/\(f.role.id)", token: f.admin.token).decode(Permission.self).isArchived == false)
 

@@ -94,6 +94,23 @@ struct PolicyGate: Sendable {
         }
     }
 
+    /// The pending change request of `kind` on `entityId` (the newest), for Dfns'
+    /// `pendingChangeRequest`; an approval past its expiry no longer counts.
+    func pendingChange(kind: String, entityId: String, orgId: String) async throws -> ChangeRequest? {
+        let pending = try await store.approvals(
+            orgId: orgId,
+            status: "Pending",
+            initiatorId: nil,
+            approverId: nil,
+            now: now(),
+            afterId: nil,
+            limit: 1_000
+        )
+        return pending.reversed().lazy.compactMap { try? ApprovalService.activity($0).changeRequest }.first { change in
+            ExactText.equals(change.kind, kind) && ExactText.equals(change.entityId, entityId)
+        }
+    }
+
     /// Refuses what a `Block` policy covers (403 `PolicyBlocked`).
     func refuseBlocked(_ outcome: PolicyOutcome, activityKind: String) throws {
         guard case .blocked(let policyIds) = outcome else { return }

@@ -26,7 +26,9 @@ struct RoleService: Sendable {
     }
 
     func get(_ id: String, caller: Caller) async throws -> Permission {
-        return Self.present(try await role(id, caller: caller))
+        var permission = Self.present(try await role(id, caller: caller))
+        permission.pendingChangeRequest = try await policies.pendingChange(kind: "Permission", entityId: permission.id, orgId: caller.orgId)
+        return permission
     }
 
     func create(_ request: CreatePermissionRequest, caller: Caller) async throws -> Permission {
