@@ -57,6 +57,10 @@ public struct AuditLog: Codable, Sendable, Equatable {
     /// The HTTP status the request ended with.
     public var responseStatus: Int?
     public var firstFactorCredential: FirstFactorCredential
+    /// What the request did beyond its status, when the status alone does not say (a Signet
+    /// extension): `held for approval ap-…`, `approval ap-… Approved: change Applied`, `claimed …`.
+    /// Noted after the request ran, like the status; not covered by the audit chain's hashes.
+    public var outcome: String?
 
     public init(
         id: String,
@@ -72,7 +76,8 @@ public struct AuditLog: Codable, Sendable, Equatable {
         datePerformed: Date?,
         dateSigned: Date,
         responseStatus: Int?,
-        firstFactorCredential: FirstFactorCredential
+        firstFactorCredential: FirstFactorCredential,
+        outcome: String? = nil
     ) {
         self.id = id
         self.action = action
@@ -88,5 +93,6 @@ public struct AuditLog: Codable, Sendable, Equatable {
         self.dateSigned = dateSigned
         self.responseStatus = responseStatus
         self.firstFactorCredential = firstFactorCredential
+        self.outcome = outcome
     }
 }

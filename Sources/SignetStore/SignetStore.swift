@@ -231,7 +231,8 @@ package protocol UserActionRepository: Sendable {
     /// Marks the action used. Returns `false` when it was already used or has expired: a user action
     /// is used at most once, decided by the database.
     func consumeUserAction(id: String, at: Date) async throws -> Bool
-    func recordUserActionResult(id: String, status: Int) async throws
+    /// Notes the status (and what else the request did, if anything) on the action's audit record.
+    func recordUserActionResult(id: String, status: Int, outcome: String?) async throws
     /// The organisation's audit records after chain position `index`, in chain order, at most `limit`.
     func auditRecords(orgId: String, after index: Int64, limit: Int) async throws -> [UserActionRecord]
     /// Used actions performed between the dates, optionally by one user, newest first.

@@ -67,6 +67,12 @@ struct GatewayApprovalTests {
             #expect(try await f.decide(approvalId, "Approved", as: f.approvers[2]).status == .conflict, "no longer pending")
             let read = try await f.approval(approvalId)
             #expect(read.activity.changeRequest.status == "Applied" && upstream.requests.count == 1)
+            // The audit log says what each signed request did: held, then approved and forwarded.
+            let logs = try await api.send(.get, "/auth/action/logs", token: f.admin.token).decode(ListResponse<AuditLog>.self).items
+            let asked = try #require(logs.first { $0.id == request.userActionId })
+            #expect(asked.responseStatus == 202 && asked.outcome == "held for approval \(approvalId) (GatewayRequest Forward)", "\(asked)")
+            let decisions = logs.filter { $0.httpPath == "/v2/policy-approvals/\(approvalId)/decisions" && $0.responseStatus == 200 }
+            #expect(decisions.compactMap(\.outcome) == ["approval \(approvalId) Approved: change Applied; upstream answered 200"], "\(decisions)")
         }
     }
 

@@ -266,7 +266,7 @@ enum WriteScenario {
             }
         ),
         ("consumeUserAction(id)", { store, f in _ = try await store.consumeUserAction(id: f.actionId, at: f.now) }),
-        ("recordUserActionResult(id)", { store, f in try await store.recordUserActionResult(id: f.actionId, status: 200) }),
+        ("recordUserActionResult(id)", { store, f in try await store.recordUserActionResult(id: f.actionId, status: 200, outcome: "applied") }),
         ("purgeExpired(before)", { store, f in _ = try await store.purgeExpired(before: f.now.addingTimeInterval(3600)) }),
         ("insertSigningKey(_)", { store, f in try await store.insertSigningKey(SigningKeyMaterial.generate(now: f.now)) }),
     ]

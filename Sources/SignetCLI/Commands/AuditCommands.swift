@@ -47,7 +47,7 @@ struct AuditCommand: AsyncParsableCommand {
                 ("performed", log.datePerformed.map(Output.date) ?? ""), ("status", log.responseStatus.map(String.init) ?? ""),
                 ("payload sha256", log.payloadDigest), ("clientData", log.firstFactorCredential.assertion?.clientData ?? ""),
                 ("signature", log.firstFactorCredential.assertion?.signature ?? ""),
-            ])
+            ] + (log.outcome.map { [("outcome", $0)] } ?? []))
         }
     }
 }

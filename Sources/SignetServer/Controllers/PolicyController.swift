@@ -26,19 +26,62 @@ struct PolicyController: Sendable {
             try await approvals.list(try ApprovalService.Filter(call.request), try Pagination(call.request), caller: call.caller)
         }
         routes.add(Endpoints.getApproval, to: router) { call in try await approvals.get(try call.parameter("approvalId"), caller: call.caller) }
-        routes.add(Endpoints.decideApproval, to: router) { call in
-            try await approvals.decide(try call.parameter("approvalId"), call.body, caller: call.caller)
-        }
-        routes.add(Endpoints.claimApproval, to: router) { call in try await approvals.claim(try call.parameter("approvalId"), caller: call.caller) }
+        routes.add(Endpoints.decideApproval, to: router, responding: { call in
+            Audited(try await approvals.decide(try call.parameter("approvalId"), call.body, caller: call.caller))
+        })
+        routes.add(Endpoints.claimApproval, to: router, responding: { call in
+            let id = try call.parameter("approvalId")
+            return Audited(try await approvals.claim(id, caller: call.caller), approvalId: id)
+        })
     }
 }
 
 extension Governed: ResponseGenerator {
-    /// 200 with the value, or 202 with the pending change request.
+    /// 200 with the value, or 202 with the pending change request (noted on the audit record).
     func response(from request: Request, context: some RequestContext) throws -> Response {
         switch self {
-        case .done(let value): try JSONResponse(value).response(from: request, context: context)
-        case .held(let change): try JSONResponse(change, status: .accepted).response(from: request, context: context)
+        case .done(let value): return try JSONResponse(value).response(from: request, context: context)
+        case .held(let change):
+            var response = try JSONResponse(change, status: .accepted).response(from: request, context: context)
+            response.headers[SignedRoutes.outcome] = Audited<ChangeRequest>.held(change)
+            return response
         }
+    }
+}
+
+/// A decision's or a claim's answer, with what it did noted on its audit record (``SignedRoutes/outcome``):
+/// the approval settled and what became of its change, or what a claim made.
+struct Audited<Value: Encodable & Sendable>: ResponseGenerator {
+    let value: Value
+    let outcome: String?
+
+    init(_ approval: PolicyApproval) where Value == PolicyApproval {
+        value = approval
+        let change = approval.activity.changeRequest
+        var answered = ""
+        if case .gatewayRequest(let held) = change.body, let response = held.response { answered = "; upstream answered \(response.status)" }
+        outcome =
+            approval.status == "Pending"
+            ? nil : "approval \(approval.id) \(approval.status): change \(change.status)\(change.failureReason.map { " (\($0))" } ?? "")\(answered)"
+    }
+
+    init(_ claimed: ClaimedToken, approvalId: String) where Value == ClaimedToken {
+        value = claimed
+        outcome =
+            switch claimed {
+            case .personalAccessToken(let pat): "claimed approval \(approvalId): PAT \(pat.tokenId)"
+            case .serviceAccount(let account): "claimed approval \(approvalId): service account \(account.userInfo.userId)"
+            }
+    }
+
+    /// The outcome of a change held for approval.
+    static func held(_ change: ChangeRequest) -> String {
+        "held for approval \(change.approvalId ?? "") (\(change.kind) \(change.operationKind))"
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONResponse(value).response(from: request, context: context)
+        if let outcome { response.headers[SignedRoutes.outcome] = outcome }
+        return response
     }
 }

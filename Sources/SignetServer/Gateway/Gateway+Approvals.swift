@@ -55,7 +55,7 @@ extension Gateway: HeldRequestForwarding {
             guard let pending = try await gate.hold(change, activityKind: route.operation, outcome: outcome, caller: caller) else { return nil }
             var response = try JSONResponse(pending, status: .accepted).response(from: request, context: context)
             response.headers[.cacheControl] = "no-store"
-            if let action { await signed.record(status: 202, of: action) }
+            if let action { await signed.record(status: 202, outcome: Audited<ChangeRequest>.held(pending), of: action) }
             return response
         } catch {
             if let action { await signed.record(status: (error as? APIError)?.status.code ?? 500, of: action) }

@@ -23,6 +23,13 @@ struct SignedRoutes: Sendable {
         return name
     }()
 
+    /// How a handler tells the audit record what its request did beyond the status (``Audited``):
+    /// read and removed here, never sent.
+    static let outcome: HTTPField.Name = {
+        guard let name = HTTPField.Name("X-Signet-Internal-Outcome") else { preconditionFailure("invalid header name") }
+        return name
+    }()
+
     let userActions: UserActionService
     let store: any SignetStore
     let logger: Logger
@@ -52,8 +59,10 @@ struct SignedRoutes: Sendable {
             let action = try await userActions.consume(shape, caller: caller)
             let signed = SignedRequest(caller: caller, body: bytes, action: action)
             do {
-                let response = try await body(signed, request, context).response(from: request, context: context)
-                await record(status: response.status.code, of: action)
+                var response = try await body(signed, request, context).response(from: request, context: context)
+                let outcome = response.headers[Self.outcome]
+                response.headers[Self.outcome] = nil
+                await record(status: response.status.code, outcome: outcome, of: action)
                 return response
             } catch {
                 let refusal = ErrorMiddleware.apiError(for: error, request: request, context: context)
@@ -66,9 +75,9 @@ struct SignedRoutes: Sendable {
     /// Writes the status to the audit record (also for signed gateway requests). The request's
     /// outcome stands either way (its change is committed or refused already), so a failure here is
     /// logged, not returned.
-    func record(status: Int, of action: UserActionRecord) async {
+    func record(status: Int, outcome: String? = nil, of action: UserActionRecord) async {
         do {
-            try await store.recordUserActionResult(id: action.id, status: status)
+            try await store.recordUserActionResult(id: action.id, status: status, outcome: outcome)
         } catch {
             logger.error(
                 "could not write a user action's status to the audit log",

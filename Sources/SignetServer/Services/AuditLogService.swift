@@ -105,7 +105,7 @@ struct AuditLogService: Sendable {
 
         static func entry(_ action: UserActionRecord, user: UserRecord?, credential: CredentialRecord?) -> AuditLog {
             let digest = Hex.sha256(action.payload.utf8)
-            return AuditLog(
+            var entry = AuditLog(
                 id: action.id,
                 action: "\(action.httpMethod) \(action.httpPath)",
                 actionToken: action.id,
@@ -131,6 +131,8 @@ struct AuditLogService: Sendable {
                     )
                 )
             )
+            entry.outcome = action.outcome
+            return entry
         }
     }
 }

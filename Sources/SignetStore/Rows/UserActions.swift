@@ -31,6 +31,9 @@ package struct UserActionRecord: StoreRow, Equatable {
     @OptionalMilliseconds package var usedAt: Date?
     /// The HTTP status the action's request ended with.
     package var resultStatus: Int?
+    /// What its request did beyond its status, when the status alone does not say (a change held
+    /// for approval, an approval settled and its change applied): noted after the request ran.
+    package var outcome: String?
     /// Its place in its organisation's audit chain, once used (``SQLStore/chained(_:)``).
     package var chainIndex: Int64?
     /// The hash of the record before it in the chain.
@@ -96,6 +99,7 @@ package struct UserActionRecord: StoreRow, Equatable {
         case expiresAt = "expires_at"
         case usedAt = "used_at"
         case resultStatus = "result_status"
+        case outcome
         case chainIndex = "chain_index"
         case chainPrevious = "chain_previous"
         case chainHash = "chain_hash"

@@ -128,6 +128,9 @@ extension Migrations {
                 """,
             ]
         ),
+        // Version 15: what a signed request did beyond its status (held for approval, an approval
+        // settled and its change applied), noted on its audit record like the status.
+        (15, ["ALTER TABLE user_actions ADD COLUMN outcome TEXT"]),
     ]
 
     /// Migration 13's step that SQL cannot take: each organisation's audit records, in the order

@@ -92,9 +92,11 @@ extension SQLStore {
         }
     }
 
-    package func recordUserActionResult(id: String, status: Int) async throws {
+    package func recordUserActionResult(id: String, status: Int, outcome: String?) async throws {
         try await write(.userActions) { database in
-            try await database.raw("UPDATE user_actions SET result_status = \(bind: status) WHERE id = \(bind: id)").run()
+            try await database.raw(
+                "UPDATE user_actions SET result_status = \(bind: status), outcome = \(bind: outcome) WHERE id = \(bind: id)"
+            ).run()
         }
     }
 
