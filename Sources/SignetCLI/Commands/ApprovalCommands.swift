@@ -108,7 +108,8 @@ struct ApprovalCommand: AsyncParsableCommand {
         var requested = (try? String(decoding: SignetJSON.encoder().encode(change.body), as: UTF8.self)) ?? ""
         var answered: [(String, String)] = []
         if case .gatewayRequest(let held) = change.body {
-            requested = "\(held.method) \(held.target) to \(held.upstream): \(text(held.body) ?? "(no body)")"
+            let headers = held.headers.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
+            requested = "\(held.method) \(held.target) to \(held.upstream) [\(headers)]: \(text(held.body) ?? "(no body)")"
             if let response = held.response {
                 answered = [("upstream answered", "\(response.status): \(text(response.body) ?? "")\(response.bodyTruncated ? "…" : "")")]
             }

@@ -48,7 +48,10 @@ package func buildApplication(
     app.beforeServerStarts {
         try await store.migrate()
         try await signet.tokens.load(try await store.signingKeys())
-        if let gateway = signet.gateway { try await Gateway.checkRoles(of: store, keep: gateway.configuration.operations) }
+        if let gateway = signet.gateway {
+            try await Gateway.checkRoles(of: store, keep: gateway.configuration.operations)
+            try await Gateway.checkPolicies(of: store, serving: Set(gateway.configuration.routes.map(\.operation)))
+        }
     }
     return app
 }

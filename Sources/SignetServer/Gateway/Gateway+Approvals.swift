@@ -25,6 +25,11 @@ extension Gateway: HeldRequestForwarding {
     static let keptHeaders: Set<String> = [
         "accept", "accept-language", "content-language", "content-type", "idempotency-key", "user-agent", "x-request-id",
     ]
+    /// The upstream's answer headers kept on the approval (everyone who may read approvals sees
+    /// them, so nothing that may carry a credential, such as `Set-Cookie`): these only.
+    static let keptAnswerHeaders: Set<String> = [
+        "content-language", "content-type", "etag", "last-modified", "location", "retry-after", "x-request-id",
+    ]
 
     /// `nil` when no active policy names the route's operation; otherwise refuses the request (a
     /// `Block` policy, or approvals no one could give) or holds it and answers 202.
@@ -39,6 +44,10 @@ extension Gateway: HeldRequestForwarding {
         if case .notCovered = outcome { return nil }
         let gate = policies
         try gate.refuseBlocked(outcome, activityKind: route.operation)
+        if let encoding = request.headers[.contentEncoding], !encoding.isEmpty, encoding.lowercased() != "identity" {
+            // Approvers must see the body as the upstream will read it.
+            throw APIError(.unsupportedMediaType, "a request held for approval must be sent without Content-Encoding")
+        }
         let bytes = try await GatewayForwarder.collect(request, limit: min(upstream.maxBodyBytes, Self.heldBodyLimit), timeout: bodyTimeout)
         let action = route.signed ? try await consumeUserAction(request, body: bytes, route: route, caller: caller) : nil
         do {
@@ -91,9 +100,15 @@ extension Gateway: HeldRequestForwarding {
         else {
             return .failed("the gateway no longer routes \(held.method) \(path) to \(held.upstream) under \(held.operation)")
         }
-        guard let user = try? await store.user(id: approval.initiatorId), let tokenId = requester.tokenId,
-            let token = try? await store.token(id: tokenId)
-        else { return .failed("the initiator or the token the request came with is gone") }
+        let user: UserRecord?
+        let token: AccessTokenRecord?
+        do {
+            user = try await store.user(id: approval.initiatorId)
+            token = if let tokenId = requester.tokenId { try await store.token(id: tokenId) } else { nil }
+        } catch {
+            return .failed("not sent: the initiator and their token could not be read (\(error)); ask again")
+        }
+        guard let user, let token else { return .failed("not sent: the initiator or the token the request came with is gone") }
         let body = held.body.flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? []
         do {
             var headers = HTTPHeaders(held.headers.map { ($0.name, $0.value) })
@@ -115,28 +130,33 @@ extension Gateway: HeldRequestForwarding {
                 spendsUserAction: true,
                 on: MultiThreadedEventLoopGroup.singleton.next()
             )
-            return .answered(try await Self.kept(reply))
+            return .answered(await Self.kept(reply))
         } catch {
             let failure = GatewayForwarder.upstreamFailure(error, upstream)
-            logger.warning("a held request approved by \(approval.id) was not forwarded", metadata: ["reason": "\(failure.message)"])
-            return .failed("forwarding failed: \(failure.message)")
+            logger.warning("a held request approved by \(approval.id) got no answer", metadata: ["reason": "\(failure.message)"])
+            // It may have reached the upstream: whether it acted is unknown, and it is never resent.
+            return .failed("sent, but no answer came (\(failure.message)): whether the upstream acted is unknown; it is never resent")
         }
     }
 
     /// The upstream's answer as kept: status, headers, and the body's first ``keptAnswerBytes``.
-    private static func kept(_ reply: GatewayForwarder.Reply) async throws -> HeldGatewayResponse {
+    /// A body that fails midway keeps what was read, marked cut: the answer came, whatever followed.
+    private static func kept(_ reply: GatewayForwarder.Reply) async -> HeldGatewayResponse {
         let collector = AnswerCollector(limit: keptAnswerBytes)
+        var failed = false
         do {
             try await reply.body.write(collector)
         } catch is AnswerCollector.Full {
             // Enough is kept; the rest is not read.
+        } catch {
+            failed = true
         }
         let (bytes, truncated) = collector.result
         return HeldGatewayResponse(
             status: Int(reply.status.code),
-            headers: reply.headers.map { HeldHeader(name: $0.name, value: $0.value) },
+            headers: reply.headers.filter { keptAnswerHeaders.contains($0.name.lowercased()) }.map { HeldHeader(name: $0.name, value: $0.value) },
             body: Data(bytes).base64EncodedString(),
-            bodyTruncated: truncated,
+            bodyTruncated: truncated || failed,
             dateForwarded: Date()
         )
     }

@@ -65,6 +65,7 @@ package final class Gateway: Sendable {
         let (store, state, declared) = (self.store, self.state, self.declaredOperations)
         try await declared.changing {
             try await Self.checkRoles(of: store, keep: new.operations)
+            try await Self.checkPolicies(of: store, serving: Set(new.routes.map(\.operation)))
             state.withLockedValue { $0 = new }
             declared.replace(with: new.operations)
         }
@@ -85,6 +86,27 @@ package final class Gateway: Sendable {
             throw GatewayConfiguration.Failure(
                 line: nil,
                 message: "operations used by roles are missing from operations: \(list.joined(separator: "; "))"
+            )
+        }
+    }
+
+    /// Refuses a configuration whose routes no longer serve an operation an active policy names:
+    /// the policy would stop holding requests without anyone changing it (a route whose operation
+    /// was renamed would no longer need approval). Archive the policy first.
+    package static func checkPolicies(of store: any SignetStore, serving operations: Set<String>) async throws {
+        let own = PolicyDefinition.accessActivityKinds.union(PolicyDefinition.tokenActivityKinds)
+        var unserved: [String: [String]] = [:]
+        for organization in try await store.organizations() {
+            for policy in try await store.policies(orgId: organization.id, isActive: true, afterId: nil, limit: 100_000)
+            where !own.contains(policy.activityKind) && !operations.contains(policy.activityKind) {
+                unserved[policy.activityKind, default: []].append(policy.id)
+            }
+        }
+        guard unserved.isEmpty else {
+            let list = unserved.sorted { $0.key < $1.key }.map { "\($0.key) (policies: \($0.value.joined(separator: ", ")))" }
+            throw GatewayConfiguration.Failure(
+                line: nil,
+                message: "no route would serve operations active policies hold for approval: \(list.joined(separator: "; ")); archive those policies first"
             )
         }
     }

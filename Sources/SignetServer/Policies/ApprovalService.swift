@@ -154,6 +154,14 @@ struct ApprovalService: Sendable {
     /// when approved.
     private func resolve(_ record: ApprovalRecord, as status: ApprovalStatus, store: any SignetStore, now: Date) async throws -> ApprovalRecord {
         var activity = try Self.activity(record)
+        if status == .approved, case .gatewayRequest = activity.changeRequest.body, forwarding() == nil {
+            // Rolls the decision back: the approval stays pending for a node that can forward it.
+            throw APIError(
+                .conflict,
+                "this approval's request goes to the gateway, which this server does not serve: decide on a node started with --gateway",
+                details: ["kind": "GatewayNotServed"]
+            )
+        }
         switch status {
         case .approved:
             let applied = try await ChangeApplier.apply(

@@ -165,8 +165,12 @@ enum ChangeApplier {
         guard let tokenId, let token = try await store.token(id: tokenId), token.isActive, !token.isDeleted else {
             return "the token the request came with was deactivated or deleted since"
         }
+        // A PAT's or service account's token expiring ends its power; a person's login session
+        // may end sooner than an approval takes, so only its revocation counts.
+        if token.kind == .pat || token.kind == .serviceAccount {
+            guard token.expiresAt > now else { return "the token the request came with has expired since" }
+        }
         if token.kind == .pat {
-            guard token.expiresAt > now else { return "the PAT the request came with has expired since" }
             guard try await store.permissions(identityId: token.id).allows(request.operation) else {
                 return "the PAT the request came with no longer grants \(request.operation)"
             }

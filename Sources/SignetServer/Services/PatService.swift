@@ -82,7 +82,9 @@ struct PatService: Sendable {
         try await requireUnusedName(held.name, userId: caller.userId, except: nil, store: store)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
         let tokenId = Identifier.make(.token)
-        let expiresAt = now.addingTimeInterval(TimeInterval(held.secondsValid))
+        // The organisation's limit may have shortened since it was asked for.
+        let allowed = min(maximumDays, try await store.organization(id: caller.orgId)?.maximumPatLifetimeDays ?? maximumDays)
+        let expiresAt = now.addingTimeInterval(min(TimeInterval(held.secondsValid), TimeInterval(allowed) * 86_400))
         let accessToken = try await tokens.mint(
             audience: .access,
             id: tokenId,

@@ -65,17 +65,25 @@ struct ServiceAccountService: Sendable {
     /// The activity kind of a service account's creation, as policies name it (a Signet kind).
     static let activityKind = "Auth:ServiceAccounts:Create"
 
+    /// Whether `caller` may still give the role `held` names (before a claim's transaction: these
+    /// checks read through the authorization cache, never inside a transaction).
+    func requireGrantable(_ held: HeldTokenRequest, caller: Caller) async throws {
+        _ = try await grantableRole(held.permissionIds.first, caller: caller, store: store)
+    }
+
     /// Writes the account `held` describes through `store` (a transaction's), checking again what
-    /// may have changed since it was asked for (its name, its key, its role and the right to grant
-    /// it), and makes its token: returned here, never stored.
+    /// may have changed since it was asked for (its name, its key, its role still live; the right
+    /// to grant it is checked before, ``requireGrantable(_:caller:)``), and makes its token:
+    /// returned here, never stored.
     func issue(_ held: HeldTokenRequest, caller: Caller, store: any SignetStore, now: Date) async throws -> (UserRecord, String) {
         let publicKey = try Validate.publicKey(held.publicKey)
-        let role = try await grantableRole(held.permissionIds.first, caller: caller, store: store)
+        var role: RoleRecord?
+        if let roleId = held.permissionIds.first { role = try await Validate.assignableRole(roleId, orgId: caller.orgId, store: store) }
         try await requireUnusedName(held.name, orgId: caller.orgId, store: store)
         try await Validate.keyIsNew(publicKey, orgId: caller.orgId, store: store)
         let user = Self.account(named: held.name, externalId: held.externalId, caller: caller, now: now)
         let tokenId = Identifier.make(.token)
-        let expiresAt = now.addingTimeInterval(TimeInterval(held.secondsValid))
+        let expiresAt = now.addingTimeInterval(min(TimeInterval(held.secondsValid), TimeInterval(maximumDays) * 86_400))
         let accessToken = try await tokens.mint(
             audience: .access,
             id: tokenId,
