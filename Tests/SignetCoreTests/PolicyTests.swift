@@ -24,7 +24,6 @@ struct PolicyTests {
         let approval = PolicyAction.requestApproval(groups: [ApprovalGroup(quorum: 1)], autoRejectTimeout: nil)
         let refused: [(PolicyDefinition, PolicyRefusal)] = [
             (PolicyDefinition(id: "p", activityKind: "wallets sign", action: approval), .unknownActivityKind("wallets sign")),
-            (PolicyDefinition(id: "p", activityKind: "Payments:Create", action: approval, filter: .permissionIds(["pm-1"])), .filterKind),
             (PolicyDefinition(id: "p", activityKind: "Policies:Modify", action: .block), .blockOnPolicies),
             (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .noAction), .noActionOnAccess),
             (PolicyDefinition(id: "p", activityKind: "Permissions:Assign", action: .requestApproval(groups: [], autoRejectTimeout: nil)), .groupCount),
@@ -114,6 +113,7 @@ struct PolicyTests {
         // A token being created is covered when any role it would hold is named; without roles, only unfiltered.
         let tokens = PolicyDefinition(id: "po-6", activityKind: "Auth:Pats:Create", action: .block, filter: .permissionIds(["pm-admin"]))
         #expect((try? tokens.validate()) != nil)
+        #expect(throws: PolicyRefusal.filterKind) { try PolicyDefinition(id: "p", activityKind: "Payments:Create", action: .block, filter: .permissionIds(["pm-1"])).validate() }
         #expect(tokens.covers(PolicyActivity(kind: "Auth:Pats:Create", permissionIds: ["pm-reader", "pm-admin"])))
         #expect(!tokens.covers(PolicyActivity(kind: "Auth:Pats:Create", permissionIds: ["pm-reader"])))
         #expect(!tokens.covers(PolicyActivity(kind: "Auth:Pats:Create")))

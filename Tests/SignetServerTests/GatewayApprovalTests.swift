@@ -36,7 +36,10 @@ struct GatewayApprovalTests {
             #expect(held.status == .accepted, "\(held.body)")
             let change = try held.decode(ChangeRequest.self)
             #expect(change.kind == "GatewayRequest" && change.operationKind == "Forward" && change.status == "Pending")
-            guard case .gatewayRequest(let request) = change.body else { Issue.record("body: \(change.body)"); return }
+            guard case .gatewayRequest(let request) = change.body else {
+                Issue.record("body: \(change.body)")
+                return
+            }
             #expect(request.method == "POST" && request.target == "/wallets" && request.operation == "Wallets:Create")
             #expect(request.body == Data(body.utf8).base64EncodedString() && request.userActionId?.hasPrefix("ua-") == true)
             #expect(request.headers.contains { $0.name.lowercased() == "idempotency-key" })
@@ -51,7 +54,10 @@ struct GatewayApprovalTests {
             let last = try await f.decide(approvalId, "Approved", as: f.approvers[1])
             let approved = try last.decode(PolicyApproval.self)
             #expect(approved.status == "Approved" && approved.activity.changeRequest.status == "Applied", "\(last.body)")
-            guard case .gatewayRequest(let forwarded) = approved.activity.changeRequest.body else { Issue.record("\(last.body)"); return }
+            guard case .gatewayRequest(let forwarded) = approved.activity.changeRequest.body else {
+                Issue.record("\(last.body)")
+                return
+            }
             #expect(forwarded.response?.status == 200 && forwarded.response?.body == Data("ok".utf8).base64EncodedString())
             #expect(approved.policyEvaluations.map(\.policyId) == [policy.id])
 
@@ -67,13 +73,17 @@ struct GatewayApprovalTests {
             #expect(try await f.decide(approvalId, "Approved", as: f.approvers[2]).status == .conflict, "no longer pending")
             let read = try await f.approval(approvalId)
             #expect(read.activity.changeRequest.status == "Applied" && upstream.requests.count == 1)
-            // The audit log says what each signed request did: held, then approved and forwarded.
-            let logs = try await api.send(.get, "/auth/action/logs", token: f.admin.token).decode(ListResponse<AuditLog>.self).items
-            let asked = try #require(logs.first { $0.id == request.userActionId })
-            #expect(asked.responseStatus == 202 && asked.outcome == "held for approval \(approvalId) (GatewayRequest Forward)", "\(asked)")
-            let decisions = logs.filter { $0.httpPath == "/v2/policy-approvals/\(approvalId)/decisions" && $0.responseStatus == 200 }
-            #expect(decisions.compactMap(\.outcome) == ["approval \(approvalId) Approved: change Applied; upstream answered 200"], "\(decisions)")
+            try await Self.expectAudited(approvalId, heldBy: request.userActionId, f)
         }
+    }
+
+    /// The audit log says what each signed request did: held, then approved and forwarded.
+    static func expectAudited(_ approvalId: String, heldBy actionId: String?, _ f: PolicyFixtures) async throws {
+        let logs = try await f.api.send(.get, "/auth/action/logs", token: f.admin.token).decode(ListResponse<AuditLog>.self).items
+        let asked = try #require(logs.first { $0.id == actionId })
+        #expect(asked.responseStatus == 202 && asked.outcome == "held for approval \(approvalId) (GatewayRequest Forward)", "\(asked)")
+        let decisions = logs.filter { $0.httpPath == "/v2/policy-approvals/\(approvalId)/decisions" && $0.responseStatus == 200 }
+        #expect(decisions.compactMap(\.outcome) == ["approval \(approvalId) Approved: change Applied; upstream answered 200"], "\(decisions)")
     }
 
     @Test("Denied and blocked requests are never forwarded; /auth/check refuses what a policy covers", arguments: [TestDatabase.Kind.sqlite])

@@ -28,7 +28,10 @@ struct TokenApprovalTests {
             #expect(held.status == .accepted, "\(held.body)")
             let change = try held.decode(ChangeRequest.self)
             #expect(change.kind == "PersonalAccessToken" && change.operationKind == "Create" && change.status == "Pending")
-            guard case .token(let asked) = change.body else { Issue.record("body: \(change.body)"); return }
+            guard case .token(let asked) = change.body else {
+                Issue.record("body: \(change.body)")
+                return
+            }
             #expect(asked.permissionIds == [f.role.id] && asked.name == "reader-bot" && asked.tokenKind == "Pat")
             #expect(!held.body.contains("accessToken"), "no token exists before the claim")
             let approvalId = try #require(change.approvalId)
@@ -59,17 +62,28 @@ struct TokenApprovalTests {
             #expect(final.status == "Applied" && final.entityId == pat.tokenId)
             let logs = try await api.send(.get, "/auth/action/logs", token: f.admin.token).decode(ListResponse<AuditLog>.self).items
             #expect(logs.contains { $0.httpPath == "/auth/pats" && $0.outcome == "held for approval \(approvalId) (PersonalAccessToken Create)" })
-            #expect(logs.contains { $0.httpPath == claim && $0.responseStatus == 200 && $0.outcome == "claimed approval \(approvalId): PAT \(pat.tokenId)" })
+            #expect(
+                logs.contains {
+                    $0.httpPath == claim && $0.responseStatus == 200 && $0.outcome == "claimed approval \(approvalId): PAT \(pat.tokenId)"
+                }
+            )
             #expect(logs.contains { $0.outcome == "approval \(approvalId) Approved: change Claimable" })
         }
     }
 
-    @Test("A service account a policy covers is held; a denied one is never made; an approved one is claimed once", arguments: [TestDatabase.Kind.sqlite])
+    @Test(
+        "A service account a policy covers is held; a denied one is never made; an approved one is claimed once",
+        arguments: [TestDatabase.Kind.sqlite]
+    )
     func serviceAccountClaimed(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in
             let f = try await PolicyFixtures.make(server, api)
             try await f.createPolicy(
-                CreatePolicyRequest(name: "Machines", activityKind: "Auth:ServiceAccounts:Create", action: PolicyFixtures.approval([(1, nil)], ids: f.approverIds))
+                CreatePolicyRequest(
+                    name: "Machines",
+                    activityKind: "Auth:ServiceAccounts:Create",
+                    action: PolicyFixtures.approval([(1, nil)], ids: f.approverIds)
+                )
             )
             func ask(_ name: String) async throws -> String {
                 let signer = try TestSigner.generate(.ed25519)
