@@ -3,22 +3,27 @@ import Testing
 
 @Suite("signet policies and approvals, run as a binary against a live server")
 struct PolicyCommandTests {
+    /// Logs the administrator in and makes a person who may decide on approvals, and a role to govern.
+    static func approverAndRole(_ cli: CommandRunner, url: String, orgId: String) async throws -> (approverId: String, roleId: String) {
+        try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
+        try await cli.succeed(["keygen", "--out", "approver"])
+        let approver = try await cli.succeed(
+            ["users", "create", "--email", "approver@cli.example", "--public-key", "approver.public.pem", "--json"]
+        ).json()
+        let approverId = try #require(approver["userId"] as? String)
+        let deciders = try await cli.succeed([
+            "roles", "create", "--name", "deciders", "--operation", "Policies:Approvals:Approve", "--operation", "Policies:Approvals:Read",
+            "--json",
+        ]).json()
+        try await cli.succeed(["roles", "assign", try #require(deciders["id"] as? String), approverId])
+        let readers = try await cli.succeed(["roles", "create", "--name", "readers", "--operation", "Auth:Users:Read", "--json"]).json()
+        return (approverId, try #require(readers["id"] as? String))
+    }
+
     @Test("A policy holds an assignment (exit code 3); the approver lists it as theirs and approves it; archiving needs approval too")
     func policies() async throws {
         try await CommandLineTests.withSession { cli, url, orgId in
-            try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
-            try await cli.succeed(["keygen", "--out", "approver"])
-            let approver = try await cli.succeed(
-                ["users", "create", "--email", "approver@cli.example", "--public-key", "approver.public.pem", "--json"]
-            ).json()
-            let approverId = try #require(approver["userId"] as? String)
-            let deciders = try await cli.succeed([
-                "roles", "create", "--name", "deciders", "--operation", "Policies:Approvals:Approve", "--operation", "Policies:Approvals:Read",
-                "--json",
-            ]).json()
-            try await cli.succeed(["roles", "assign", try #require(deciders["id"] as? String), approverId])
-            let readers = try await cli.succeed(["roles", "create", "--name", "readers", "--operation", "Auth:Users:Read", "--json"]).json()
-            let roleId = try #require(readers["id"] as? String)
+            let (approverId, roleId) = try await Self.approverAndRole(cli, url: url, orgId: orgId)
             try await cli.succeed(["keygen", "--out", "dev"])
             let dev = try await cli.succeed(["users", "create", "--email", "dev@cli.example", "--public-key", "dev.public.pem", "--json"]).json()
             let devId = try #require(dev["userId"] as? String)
@@ -57,16 +62,7 @@ struct PolicyCommandTests {
     @Test("A PAT with a covered role is held (exit code 3, its key kept); once approved, signet approvals claim shows its token once")
     func claim() async throws {
         try await CommandLineTests.withSession { cli, url, orgId in
-            try await cli.succeed(["login", "--url", url, "--org", orgId, "--email", "admin@cli.example", "--private-key", "admin.pem"])
-            try await cli.succeed(["keygen", "--out", "approver"])
-            let approver = try await cli.succeed(
-                ["users", "create", "--email", "approver@cli.example", "--public-key", "approver.public.pem", "--json"]
-            ).json()
-            let approverId = try #require(approver["userId"] as? String)
-            let deciders = try await cli.succeed(["roles", "create", "--name", "deciders", "--operation", "Policies:Approvals:Approve", "--json"]).json()
-            try await cli.succeed(["roles", "assign", try #require(deciders["id"] as? String), approverId])
-            let readers = try await cli.succeed(["roles", "create", "--name", "readers", "--operation", "Auth:Users:Read", "--json"]).json()
-            let roleId = try #require(readers["id"] as? String)
+            let (approverId, roleId) = try await Self.approverAndRole(cli, url: url, orgId: orgId)
             try await cli.succeed([
                 "policies", "create", "--name", "Reader tokens", "--activity", "Auth:Pats:Create", "--group", "1:\(approverId)", "--permission", roleId,
             ])
