@@ -41,10 +41,10 @@ struct UpstreamBodyTests {
     func streamedRequestBody() async throws {
         try await UpstreamConnectionsTests.with({ _, _ in .send(ScriptedUpstream.answer()) }) { client, upstream, address in
             for length in [nil, 6] as [Int?] {
-                let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-                continuation.yield(ByteBuffer(string: "abc"))
-                continuation.yield(ByteBuffer(string: "def"))
-                continuation.finish()
+                let stream = BodyPipe()
+                _ = await stream.send(ByteBuffer(string: "abc"))
+                _ = await stream.send(ByteBuffer(string: "def"))
+                stream.finish()
                 let framing: HTTPHeaders = length.map { ["Content-Length": String($0)] } ?? ["Transfer-Encoding": "chunked"]
                 let answer = try await client.send(
                     UpstreamConnectionsTests.request(.PUT, headers: framing, body: .stream(stream, length: length)),
@@ -57,9 +57,9 @@ struct UpstreamBodyTests {
             }
             #expect(upstream.connections == 1)
             struct Refused: Error {}
-            let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-            continuation.yield(ByteBuffer(string: "abc"))
-            continuation.finish(throwing: Refused())
+            let stream = BodyPipe()
+            _ = await stream.send(ByteBuffer(string: "abc"))
+            stream.finish(throwing: Refused())
             await #expect(throws: Refused.self) {
                 try await client.send(
                     UpstreamConnectionsTests.request(.PUT, headers: ["Transfer-Encoding": "chunked"], body: .stream(stream, length: nil)),
@@ -80,9 +80,9 @@ struct UpstreamBodyTests {
     @Test("A body shorter than its declared length is never ended: the connection closes", .timeLimit(.minutes(2)))
     func shortBody() async throws {
         try await UpstreamConnectionsTests.with({ _, _ in .send(ScriptedUpstream.answer()) }) { client, upstream, address in
-            let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-            continuation.yield(ByteBuffer(string: "abc"))
-            continuation.finish()
+            let stream = BodyPipe()
+            _ = await stream.send(ByteBuffer(string: "abc"))
+            stream.finish()
             await #expect(throws: UpstreamFailure.closed) {
                 try await client.send(
                     UpstreamConnectionsTests.request(.PUT, headers: ["Content-Length": "6"], body: .stream(stream, length: 6)),
@@ -99,8 +99,8 @@ struct UpstreamBodyTests {
     @Test("An answer that comes before the whole request body was sent is passed on, and its connection is not reused", .timeLimit(.minutes(2)))
     func earlyAnswer() async throws {
         try await UpstreamConnectionsTests.with(readsBodies: false, { _, _ in .send(ScriptedUpstream.answer(body: "early")) }) { client, upstream, address in
-            let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-            continuation.yield(ByteBuffer(string: "abc"))
+            let stream = BodyPipe()
+            _ = await stream.send(ByteBuffer(string: "abc"))
             let answer = try await client.send(
                 UpstreamConnectionsTests.request(.PUT, headers: ["Content-Length": "6"], body: .stream(stream, length: 6)),
                 to: address,
@@ -108,8 +108,8 @@ struct UpstreamBodyTests {
                 timeout: .seconds(30)
             )
             #expect(try await UpstreamConnectionsTests.read(answer) == "200 early")
-            continuation.yield(ByteBuffer(string: "def"))
-            continuation.finish()
+            _ = await stream.send(ByteBuffer(string: "def"))
+            stream.finish()
             _ = try await client.send(UpstreamConnectionsTests.request(.GET, "/next"), to: address, on: UpstreamConnectionsTests.loop, timeout: .seconds(30))
             #expect(upstream.connections == 2)
             // Had the connection been reused, the rest of the body would have been read as a request line.

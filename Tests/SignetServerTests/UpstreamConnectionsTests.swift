@@ -207,8 +207,8 @@ struct UpstreamConnectionsTests {
         #expect(!post.repeatable)
         let bytes = GatewayForwarder.request(.PUT, headers: [:], body: .bytes(Array("{}".utf8)), target: target, host: "h", spendsUserAction: false)
         #expect(header(bytes, "Content-Length") == ["2"] && header(bytes, "Transfer-Encoding").isEmpty)
-        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-        continuation.finish()
+        let stream = BodyPipe()
+        stream.finish()
         let feeder = Task<Void, any Error> {}
         let chunked = GatewayForwarder.request(
             .PUT, headers: [:], body: .stream(stream, length: nil, feeder: feeder), target: target, host: "h", spendsUserAction: false

@@ -68,34 +68,39 @@ struct GatewayForwarder: Sendable {
     enum Body {
         case none
         case bytes([UInt8])
-        /// Chunks as they arrive. Only `feeder` reads the request's body, and the answer waits for it to
-        /// finish, so the body is never read after the handler returns (by Hummingbird draining it).
-        case stream(AsyncThrowingStream<ByteBuffer, any Error>, length: Int?, feeder: Task<Void, any Error>)
+        /// Chunks as they arrive, through a bounded ``BodyPipe``. Only `feeder` reads the request's
+        /// body, and the answer waits for it to finish, so the body is never read after the handler
+        /// returns (by Hummingbird draining it).
+        case stream(BodyPipe, length: Int?, feeder: Task<Void, any Error>)
     }
 
     /// A body streamed on as it arrives, refused (413) past the upstream's limit: at once when its
     /// `Content-Length` says so, else when the limit is crossed. A request without a body sends none.
+    /// The client is read only as fast as the upstream takes the body (``BodyPipe``); once the
+    /// exchange no longer wants it (the upstream answered early, or failed), the rest is read and
+    /// dropped, so the client's answer never waits on a body nobody reads.
     static func stream(_ request: Request, limit: Int) throws -> Body {
         let length = request.headers[.contentLength].flatMap(Int.init)
         if let length, length > limit { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
         guard (length ?? 0) > 0 || request.headers[.transferEncoding] != nil else { return .none }
-        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let pipe = BodyPipe()
         let body = request.body
         let feeder = Task {
             var seen = 0
+            var wanted = true
             do {
                 for try await chunk in body {
                     seen += chunk.readableBytes
                     guard seen <= limit else { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
-                    continuation.yield(chunk)
+                    if wanted { wanted = await pipe.send(chunk) }
                 }
-                continuation.finish()
+                pipe.finish()
             } catch {
-                continuation.finish(throwing: error)
+                pipe.finish(throwing: error)
                 throw error
             }
         }
-        return .stream(stream, length: length, feeder: feeder)
+        return .stream(pipe, length: length, feeder: feeder)
     }
 
     /// Reads the body up to the upstream's limit (413 beyond it), within `timeout` (408 after it).

@@ -12,10 +12,10 @@ function summary(approval) {
   return `${approval.activity.kind}: ${change.kind} ${change.operationKind} ${change.entityId}`;
 }
 
-/** A base64 body as text (invalid UTF-8 shown as U+FFFD). */
+/** A base64 body as text. */
 const bodyText = (base64) => new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
 
-/** The change as requested: JSON, or a held gateway request as the upstream will receive it (and its answer). */
+/** The change as requested; a held gateway request as the upstream gets it, and its answer. */
 function changeText(change) {
   if (change.kind !== 'GatewayRequest') return JSON.stringify(change.body, null, 2);
   const held = change.body;

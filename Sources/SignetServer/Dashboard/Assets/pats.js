@@ -5,7 +5,7 @@ import {
   rowFrom, status, fillRows,
 } from './signet.js';
 import { toggleForm, wireBehaviours } from './behaviours.js';
-import { actionsOf, lastUsedCell, patState, tokenActions } from './tokens.js';
+import { actionsOf, lastUsedCell, patState, tokenActions, wireClaim } from './tokens.js';
 
 const form = document.getElementById('pat-form');
 const result = document.getElementById('pat-result');
@@ -129,8 +129,7 @@ form.addEventListener('submit', async (event) => {
     if (heldForApproval(pat, `Creating ${body.name}`)) {
       // Nothing is made yet: once approved, the token is claimed below (keep the private key).
       toggleForm('pat-form', false);
-      document.getElementById('pat-claim-approval').value = pat.approvalId;
-      document.getElementById('pat-claim').open = true;
+      awaitClaim(pat.approvalId);
       return;
     }
     showResult(pat);
@@ -138,21 +137,10 @@ form.addEventListener('submit', async (event) => {
     await load();
   }, 'pat-form-error');
 });
-document.getElementById('pat-claim-button').addEventListener('click', async (event) => {
-  const approvalId = document.getElementById('pat-claim-approval').value.trim();
-  if (!/^ap-[a-z0-9-]+$/.test(approvalId)) {
-    document.getElementById('pat-claim-error').textContent = 'Enter the approval id (ap-…) you were given when the token was held.';
-    return;
-  }
-  document.getElementById('pat-claim-error').textContent = '';
-  await busy(event.currentTarget, async () => {
-    const pat = await api(endpoints.claimApproval, { params: [approvalId] });
-    document.getElementById('pat-claim-approval').value = '';
-    document.getElementById('pat-claim').open = false;
-    showResult(pat);
-    status(`Claimed ${pat.name}.`, 'ok');
-    await load();
-  }, 'pat-claim-error');
+const awaitClaim = wireClaim('pat', async (pat) => {
+  showResult(pat);
+  status(`Claimed ${pat.name}.`, 'ok');
+  await load();
 });
 document.getElementById('pat-done').addEventListener('click', () => {
   document.getElementById('pat-token').value = '';

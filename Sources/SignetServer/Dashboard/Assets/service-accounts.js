@@ -1,11 +1,11 @@
 // Settings > Developers > Service Accounts: create with a pasted public key (token shown once),
 // deactivate / reactivate / delete.
 import {
-  api, assignableRoles, busy, dateText, el, endpoints, fieldError, loadFailed, needs, pemProblem, requireSession, rowFrom, status,
-  fillRows,
+  api, assignableRoles, busy, dateText, el, endpoints, fieldError, heldForApproval, loadFailed, needs, pemProblem, requireSession, rowFrom,
+  status, fillRows,
 } from './signet.js';
 import { toggleForm, wireBehaviours } from './behaviours.js';
-import { actionsOf, lastUsedCell, tokenActions } from './tokens.js';
+import { actionsOf, lastUsedCell, tokenActions, wireClaim } from './tokens.js';
 
 const form = document.getElementById('sa-form');
 const result = document.getElementById('sa-result');
@@ -53,15 +53,24 @@ form.addEventListener('submit', async (event) => {
   if (form.role.value) body.permissionId = form.role.value;
   await busy(document.getElementById('sa-create'), async () => {
     const created = await api(endpoints.createServiceAccount, { body });
-    document.getElementById('sa-token').value = created.accessTokens[0]?.accessToken ?? '';
-    document.getElementById('sa-credential').value = created.accessTokens[0]?.credId ?? '';
     toggleForm('sa-form', false);
-    result.hidden = false;
-    result.focus();
-    status(`Created ${created.userInfo.name}.`, 'ok');
-    await load();
+    // Held by a policy: nothing is made yet; once approved it is claimed below.
+    if (heldForApproval(created, `Creating ${body.name}`)) return awaitClaim(created.approvalId);
+    await show(created, 'Created');
   }, 'sa-form-error');
 });
+
+/** The new account's token, shown once. */
+async function show(created, verb) {
+  document.getElementById('sa-token').value = created.accessTokens[0]?.accessToken ?? '';
+  document.getElementById('sa-credential').value = created.accessTokens[0]?.credId ?? '';
+  result.hidden = false;
+  result.focus();
+  status(`${verb} ${created.userInfo.name}.`, 'ok');
+  await load();
+}
+
+const awaitClaim = wireClaim('sa', (claimed) => show(claimed, 'Claimed'));
 wireBehaviours();
 const me = await requireSession();
 if (needs(me, 'Auth:ServiceAccounts:Read', 'service accounts')) await Promise.all([load(), loadRoles(me)]);

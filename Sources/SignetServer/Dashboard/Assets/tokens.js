@@ -1,7 +1,32 @@
 // Row actions shared by PATs, service accounts and users: deactivate or reactivate, and delete,
 // each confirmed in a dialog and signed with the passkey.
 import { actionButton } from './behaviours.js';
-import { api, dateText, el, endpoints, status } from './signet.js';
+import { api, busy, dateText, el, endpoints, status } from './signet.js';
+
+/** Wires `<prefix>-claim…`: an approved creation claimed (signed); `show` gets the token. Returns a filler for the form. */
+export function wireClaim(prefix, show) {
+  const details = document.getElementById(`${prefix}-claim`);
+  const input = document.getElementById(`${prefix}-claim-approval`);
+  const error = document.getElementById(`${prefix}-claim-error`);
+  document.getElementById(`${prefix}-claim-button`).addEventListener('click', async (event) => {
+    const approvalId = input.value.trim();
+    if (!/^ap-[a-z0-9-]+$/.test(approvalId)) {
+      error.textContent = 'Enter the approval id (ap-…) you were given when it was held.';
+      return;
+    }
+    error.textContent = '';
+    await busy(event.currentTarget, async () => {
+      const claimed = await api(endpoints.claimApproval, { params: [approvalId] });
+      input.value = '';
+      details.open = false;
+      await show(claimed);
+    }, `${prefix}-claim-error`);
+  });
+  return (approvalId) => {
+    input.value = approvalId;
+    details.open = true;
+  };
+}
 
 /** The catalogue routes that act on one PAT, service account or user. */
 export const actionsOf = {

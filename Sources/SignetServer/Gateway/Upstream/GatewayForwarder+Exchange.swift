@@ -73,9 +73,9 @@ extension GatewayForwarder {
         case .bytes(let bytes) where !bytes.isEmpty:
             headers.add(name: "Content-Length", value: String(bytes.count))
             sent = .whole(ByteBuffer(bytes: bytes))
-        case .stream(let stream, let length, _):
+        case .stream(let pipe, let length, _):
             if let length { headers.add(name: "Content-Length", value: String(length)) } else { headers.add(name: "Transfer-Encoding", value: "chunked") }
-            sent = .stream(stream, length: length)
+            sent = .stream(pipe, length: length)
         case .none, .bytes:
             if [.POST, .PUT, .PATCH].contains(method) { headers.add(name: "Content-Length", value: "0") }
             sent = .none
@@ -96,13 +96,36 @@ extension GatewayForwarder {
         switch body {
         case .none: break
         case .bytes(let bytes): if !bytes.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: bytes)) }
-        case .stream(let stream, let length, _): outgoing.body = .stream(stream, length: length.map { .known(Int64($0)) } ?? .unknown)
+        case .stream(let pipe, let length, _): outgoing.body = .stream(Self.unbounded(pipe), length: length.map { .known(Int64($0)) } ?? .unknown)
         }
         let answer = try await client.execute(outgoing, timeout: .milliseconds(Int64(target.upstream.timeout * 1000)))
         if let length = answer.headers.first(name: "content-length").flatMap(Int.init), length <= UpstreamExchangeHandler.wholeBodyLimit {
             return Reply(status: answer.status, headers: answer.headers, body: ResponseBody(byteBuffer: try await answer.body.collect(upTo: length)))
         }
         return Reply(status: answer.status, headers: answer.headers, body: ResponseBody(asyncSequence: answer.body))
+    }
+}
+
+extension GatewayForwarder {
+    /// `pipe` as a stream AsyncHTTPClient may stop reading at any time: it reads the pipe as fast as
+    /// the client sends (no backpressure for `https://` upstreams), and abandons it when the stream
+    /// ends early, so the body's reader never waits on it.
+    static func unbounded(_ pipe: BodyPipe) -> AsyncThrowingStream<ByteBuffer, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let reader = Task {
+            do {
+                for try await chunk in pipe { continuation.yield(chunk) }
+                continuation.finish()
+            } catch {
+                pipe.abandon()
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in
+            reader.cancel()
+            pipe.abandon()
+        }
+        return stream
     }
 }
 

@@ -8,7 +8,7 @@ struct UpstreamRequest: Sendable {
         case none
         case whole(ByteBuffer)
         /// Parts as the client sends them, and their total when the client declared it.
-        case stream(AsyncThrowingStream<ByteBuffer, any Error>, length: Int?)
+        case stream(BodyPipe, length: Int?)
     }
     let head: HTTPRequestHead
     let body: Body
@@ -43,7 +43,7 @@ final class UpstreamConnection: Sendable {
         let promise = channel.eventLoop.makePromise(of: UpstreamAnswer.self)
         let (handler, head) = (handler, request.head)
         var whole: ByteBuffer?
-        var chunks: (AsyncThrowingStream<ByteBuffer, any Error>, Int?)?
+        var chunks: (BodyPipe, Int?)?
         switch request.body {
         case .none: break
         case .whole(let buffer): whole = buffer
@@ -61,6 +61,7 @@ final class UpstreamConnection: Sendable {
                     try await Self.write(stream, length: length, to: channel)
                 } catch {
                     channel.close(promise: nil)  // the request cannot be completed: the upstream must not take it for whole
+                    stream.abandon()  // the rest of the client's body is read and dropped
                     throw error
                 }
             }
@@ -89,7 +90,7 @@ final class UpstreamConnection: Sendable {
     /// Writes a streamed body and ends the request, only if every byte the client declared came
     /// (and never a byte more). The last part of a body of known length goes out together with the
     /// request's end, so the upstream cannot answer between the two (its connection stays reusable).
-    private static func write(_ stream: AsyncThrowingStream<ByteBuffer, any Error>, length: Int?, to channel: any Channel) async throws {
+    private static func write(_ stream: BodyPipe, length: Int?, to channel: any Channel) async throws {
         var sent = 0
         for try await chunk in stream {
             sent += chunk.readableBytes
