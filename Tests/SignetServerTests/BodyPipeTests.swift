@@ -6,7 +6,7 @@ import Testing
 
 /// The bounded pipe a streamed gateway request body goes through: the client is read only as fast
 /// as the upstream takes the body, and a body nobody reads any more never holds anyone up.
-@Suite("Gateway: the request body's pipe")
+@Suite("Gateway: the request body's pipe", .timeLimit(.minutes(2)))
 struct BodyPipeTests {
     /// Waits until `condition` holds, for at most 30 seconds (only a real failure reaches that).
     static func eventually(_ condition: @Sendable () -> Bool) async throws {
@@ -60,9 +60,26 @@ struct BodyPipeTests {
         #expect(try await pipe.next().map { String(buffer: $0) } == "a")
         await #expect(throws: Refused.self) { _ = try await pipe.next() }
 
+        #expect(await pipe.send(ByteBuffer(string: "b")) == false, "nothing is sent after the end")
+
         let idle = BodyPipe()
         let waiting = Task { try await idle.next() }
+        try await Self.eventually { idle.buffered.consumerWaits }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { _ = try await waiting.value }
+    }
+
+    @Test("Once released (the upstream answered), the producer no longer waits for room")
+    func release() async throws {
+        let pipe = BodyPipe(limit: 4)
+        let producer = Task { () -> Bool in
+            for _ in 0..<5 where await pipe.send(ByteBuffer(string: "abcd")) == false { return false }
+            pipe.finish()
+            return true
+        }
+        try await Self.eventually { pipe.buffered.producerWaits }
+        pipe.release()
+        #expect(await producer.value, "every chunk was taken without a reader")
+        #expect(pipe.buffered.bytes == 20)
     }
 }

@@ -76,9 +76,9 @@ struct GatewayForwarder: Sendable {
 
     /// A body streamed on as it arrives, refused (413) past the upstream's limit: at once when its
     /// `Content-Length` says so, else when the limit is crossed. A request without a body sends none.
-    /// The client is read only as fast as the upstream takes the body (``BodyPipe``); once the
-    /// exchange no longer wants it (the upstream answered early, or failed), the rest is read and
-    /// dropped, so the client's answer never waits on a body nobody reads.
+    /// Until the upstream answers, the client is read only as fast as the upstream takes the body
+    /// (``BodyPipe``); then the bound lifts. When the exchange fails, the rest is read and dropped,
+    /// so the client's answer never waits on a body nobody reads.
     static func stream(_ request: Request, limit: Int) throws -> Body {
         let length = request.headers[.contentLength].flatMap(Int.init)
         if let length, length > limit { throw APIError(.contentTooLarge, "the body is larger than this route accepts (\(limit) bytes)") }
@@ -127,7 +127,16 @@ struct GatewayForwarder: Sendable {
         clientAddress: String?,
         on loop: any EventLoop
     ) async throws -> Response {
-        var outgoing = try await headers(of: request, target: target, route: route, caller: caller, action: action)
+        var outgoing: HTTPHeaders
+        do {
+            outgoing = try await headers(of: request, target: target, route: route, caller: caller, action: action)
+        } catch {
+            if case .stream(let pipe, _, let feeder) = body {
+                pipe.abandon()  // never sent: the client's body is read and dropped
+                _ = await feeder.result
+            }
+            throw error
+        }
         if let clientAddress { outgoing.add(name: "X-Forwarded-For", value: clientAddress) }
         let answer = try await exchange(
             HTTPMethod(rawValue: request.method.rawValue),

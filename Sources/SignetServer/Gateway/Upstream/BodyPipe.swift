@@ -6,14 +6,17 @@ import NIOCore
 /// writer to the upstream, so a slow upstream slows the client down instead of Signet holding the
 /// body in memory (up to the route's `maxBodyBytes` before). One producer, one consumer.
 ///
-/// When the exchange ends before the body was sent (the upstream answered early, or failed), the
-/// pipe is ``abandon()``ed: the producer's `send` answers `false` from then on, and it reads the
-/// rest of the client's body only to discard it.
+/// Once the upstream has answered, ``release()`` lifts the bound (the answer must reach the client
+/// whatever the upstream still reads). When the exchange fails or is cancelled, the pipe is
+/// ``abandon()``ed: the producer's `send` answers `false` from then on, and it reads the rest of
+/// the client's body only to discard it.
 final class BodyPipe: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
     private struct State {
-        var chunks: [ByteBuffer] = []
+        var chunks = CircularBuffer<ByteBuffer>()
+        /// The most bytes buffered before the producer waits (``release()`` lifts it).
+        var limit: Int
         var buffered = 0
         var end: Result<Void, any Error>?
         var abandoned = false
@@ -23,25 +26,39 @@ final class BodyPipe: AsyncSequence, Sendable {
         var consumer: CheckedContinuation<ByteBuffer?, any Error>?
     }
 
-    private let state = NIOLockedValueBox(State())
-    /// The most bytes buffered before the producer waits.
-    let limit: Int
+    private let state: NIOLockedValueBox<State>
 
-    init(limit: Int = 256 * 1024) { self.limit = limit }
+    init(limit: Int = 256 * 1024) {
+        precondition(limit > 0, "a pipe holds at least one byte")
+        state = NIOLockedValueBox(State(limit: limit))
+    }
+
+    /// Lifts the bound for good (the body buffers as before, up to the route's `maxBodyBytes`):
+    /// once the upstream has answered, its answer must reach the client whatever the upstream
+    /// still reads, so the client's body must not wait on it.
+    func release() {
+        state.withLockedValue { state in
+            state.limit = .max
+            defer { state.producer = nil }
+            return state.producer
+        }?.resume()
+    }
 
     /// Hands a chunk to the consumer, waiting while the buffer is full; `false` when the pipe was
     /// abandoned (the chunk is dropped).
     func send(_ chunk: ByteBuffer) async -> Bool {
-        let waiter = state.withLockedValue { state -> CheckedContinuation<ByteBuffer?, any Error>? in
-            guard !state.abandoned else { return nil }
+        let (waiter, wanted) = state.withLockedValue { state -> (CheckedContinuation<ByteBuffer?, any Error>?, Bool) in
+            // Abandoned, or ended already (the feeder never sends then): dropped.
+            guard !state.abandoned, state.end == nil else { return (nil, false) }
             if let consumer = state.consumer {
                 state.consumer = nil
-                return consumer
+                return (consumer, true)
             }
             state.chunks.append(chunk)
             state.buffered += chunk.readableBytes
-            return nil
+            return (nil, true)
         }
+        guard wanted else { return false }
         if let waiter {
             waiter.resume(returning: chunk)
             return true
@@ -49,7 +66,7 @@ final class BodyPipe: AsyncSequence, Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let wait = state.withLockedValue { state -> Bool in
-                    guard !state.abandoned, state.buffered >= limit, !Task.isCancelled else { return false }
+                    guard !state.abandoned, state.buffered >= state.limit, !Task.isCancelled else { return false }
                     state.producer = continuation
                     return true
                 }
@@ -99,7 +116,7 @@ final class BodyPipe: AsyncSequence, Sendable {
                     if !state.chunks.isEmpty {
                         let chunk = state.chunks.removeFirst()
                         state.buffered -= chunk.readableBytes
-                        let producer = state.buffered < limit ? state.producer : nil
+                        let producer = state.buffered < state.limit ? state.producer : nil
                         if producer != nil { state.producer = nil }
                         return (.success(chunk), producer)
                     }
@@ -123,8 +140,10 @@ final class BodyPipe: AsyncSequence, Sendable {
         }
     }
 
-    /// Bytes buffered and not yet taken, and whether the producer waits for room (for tests).
-    var buffered: (bytes: Int, producerWaits: Bool) { state.withLockedValue { ($0.buffered, $0.producer != nil) } }
+    /// Bytes buffered and not yet taken, and who waits (for tests).
+    var buffered: (bytes: Int, producerWaits: Bool, consumerWaits: Bool) {
+        state.withLockedValue { ($0.buffered, $0.producer != nil, $0.consumer != nil) }
+    }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let pipe: BodyPipe

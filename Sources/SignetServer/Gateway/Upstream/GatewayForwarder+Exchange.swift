@@ -26,8 +26,8 @@ extension GatewayForwarder {
     ) async throws -> Reply {
         let upstream = target.upstream
         let started = ContinuousClock.now
-        var feeder: Task<Void, any Error>?
-        if case .stream(_, _, let task) = body { feeder = task }
+        let (pipe, feeder): (BodyPipe?, Task<Void, any Error>?) =
+            if case .stream(let chunks, _, let task) = body { (chunks, task) } else { (nil, nil) }
         do {
             let reply =
                 if let address = upstream.address {
@@ -40,11 +40,20 @@ extension GatewayForwarder {
                 } else {
                     try await throughClient(method, headers: headers, body: body, to: target)
                 }
-            try await feeder?.value  // the whole body read (or its refusal) before answering
+            // The answer came: it must reach the client whatever the upstream still reads, so the
+            // client's body no longer waits on the upstream (buffered up to maxBodyBytes, as before).
+            pipe?.release()
+            try await withTaskCancellationHandler {
+                try await feeder?.value  // the whole body read (or its refusal) before answering
+            } onCancel: {
+                pipe?.abandon()
+            }
             SignetMetrics.upstream(upstream.name, status: String(reply.status.code), took: ContinuousClock.now - started)
             return reply
         } catch {
-            // The body's own refusal (413) comes first; then the upstream's failure.
+            // No one reads the body any more (the upstream was never reached, or failed): the rest is
+            // read and dropped. The body's own refusal (413) comes first; then the upstream's failure.
+            pipe?.abandon()
             if let feeder, case .failure(let refusal as APIError) = await feeder.result { throw refusal }
             let failure = Self.upstreamFailure(error, upstream)
             SignetMetrics.upstream(
