@@ -77,6 +77,19 @@ struct PolicyBypassTests {
         }
     }
 
+    @Test("Deleting a person is refused when a group of anyone would be left with fewer people than its quorum")
+    func anyoneGroupAtDeletion() async throws {
+        try await TestServer.with(.sqlite) { server, api in
+            let f = try await PolicyFixtures.make(server, api)  // six active people: the administrator, four approvers, the target
+            let policy = try await f.createPolicy(
+                CreatePolicyRequest(name: "Four of anyone", activityKind: "Permissions:Modify", action: PolicyFixtures.approval([(4, nil)], ids: f.approverIds))
+            )
+            #expect(try await api.signed(.delete, "/auth/users/\(f.targetId)", as: f.admin).status == .ok, "five remain: four approve, one asks")
+            let refused = try await api.signed(.delete, "/auth/users/\(f.approverIds[3])", as: f.admin)
+            #expect(refused.status == .conflict && refused.body.contains("ApproversTooFew") && refused.body.contains(policy.id), "\(refused.body)")
+        }
+    }
+
     @Test("An approval met again by a reactivated approver is settled only by an approval before its expiry, never by a denial or after it")
     func settlingAMetApproval() async throws {
         let clock = TestClock()

@@ -52,10 +52,13 @@ struct PolicyGate: Sendable {
         }
     }
 
-    /// Refuses to delete a person an active policy names as an approver: deletion is for good, and
-    /// could leave a quorum no one can ever reach (not even to change the policy).
+    /// Refuses to delete a person an active policy names as an approver, or whose deletion would
+    /// leave a group of "anyone" with fewer active people than its quorum (the initiator aside):
+    /// deletion is for good, and could leave a quorum no one can ever reach (not even to change the
+    /// policy).
     func requireNotNamedApprover(_ userId: String, orgId: String) async throws {
         let active = try await store.policies(orgId: orgId, isActive: true, afterId: nil, limit: 10_000)
+        var others: Int?
         for record in active {
             guard let definition = PolicyCodec.definition(record), case .requestApproval(let groups, _) = definition.action else { continue }
             if groups.contains(where: { $0.approverIds?.contains { ExactText.equals($0, userId) } ?? false }) {
@@ -63,6 +66,16 @@ struct PolicyGate: Sendable {
                     "\(userId) is an approver named in policy \(record.id); change that policy first, so its approvals stay reachable",
                     details: ["kind": "NamedApprover", "policyId": record.id]
                 )
+            }
+            for group in groups where group.approverIds == nil {
+                if others == nil { others = try await activePeople(orgId: orgId, besides: userId) }
+                let remaining = others ?? 0
+                guard remaining >= group.quorum + (group.initiatorCanApprove ? 0 : 1) else {
+                    throw APIError.conflict(
+                        "deleting \(userId) would leave \(remaining) active people, and policy \(record.id) needs \(group.quorum) approvals from anyone but the initiator; change that policy first",
+                        details: ["kind": "ApproversTooFew", "policyId": record.id]
+                    )
+                }
             }
         }
         let pending = try await store.approvals(
@@ -92,6 +105,15 @@ struct PolicyGate: Sendable {
             try await requireReachable(requirement, initiatorId: caller.userId, orgId: caller.orgId)
             return try await insertApproval(change, activityKind: activityKind, requirement: requirement, caller: caller)
         }
+    }
+
+    /// The active people of `orgId` but `userId`: who could still approve for a group of "anyone"
+    /// (an inactive `userId` counts in neither case, so its deletion changes nothing).
+    private func activePeople(orgId: String, besides userId: String) async throws -> Int {
+        let people = try await store.users(orgId: orgId, serviceAccounts: false, kind: nil, afterId: nil, limit: 100_000)
+        let active = people.filter { $0.isActive && !$0.isDeleted && !$0.isServiceAccount }
+        guard active.contains(where: { ExactText.equals($0.id, userId) }) else { return Int.max }
+        return active.count - 1
     }
 
     /// The pending change request of `kind` on `entityId` (the newest), for Dfns'
