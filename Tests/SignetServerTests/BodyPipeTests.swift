@@ -8,15 +8,6 @@ import Testing
 /// as the upstream takes the body, and a body nobody reads any more never holds anyone up.
 @Suite("Gateway: the request body's pipe", .timeLimit(.minutes(2)))
 struct BodyPipeTests {
-    /// Waits until `condition` holds, for at most 30 seconds (only a real failure reaches that).
-    static func eventually(_ condition: @Sendable () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { Issue.record("never happened"); return }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
     @Test("The producer waits while the buffer is full and goes on as the consumer takes; chunks arrive in order")
     func backpressure() async throws {
         let pipe = BodyPipe(limit: 10)
@@ -28,7 +19,7 @@ struct BodyPipeTests {
             }
             pipe.finish()
         }
-        try await Self.eventually { pipe.buffered.producerWaits }
+        #expect(try await BookkeepingCacheTests.eventually { pipe.buffered.producerWaits })
         #expect(pipe.buffered.bytes == 12 && sent.withLockedValue { $0 } == 2, "the third chunk waits for room: \(pipe.buffered)")
         var received: [String] = []
         for try await chunk in pipe { received.append(String(buffer: chunk)) }
@@ -45,7 +36,7 @@ struct BodyPipeTests {
             for _ in 0..<3 { answers.append(await pipe.send(ByteBuffer(string: "abcd"))) }
             return answers
         }
-        try await Self.eventually { pipe.buffered.producerWaits }
+        #expect(try await BookkeepingCacheTests.eventually { pipe.buffered.producerWaits })
         pipe.abandon()
         #expect(await producer.value == [true, false, false], "the waiting send and every later one answer false")
         await #expect(throws: CancellationError.self) { _ = try await pipe.next() }
@@ -64,7 +55,7 @@ struct BodyPipeTests {
 
         let idle = BodyPipe()
         let waiting = Task { try await idle.next() }
-        try await Self.eventually { idle.buffered.consumerWaits }
+        #expect(try await BookkeepingCacheTests.eventually { idle.buffered.consumerWaits })
         waiting.cancel()
         await #expect(throws: CancellationError.self) { _ = try await waiting.value }
     }
@@ -77,7 +68,7 @@ struct BodyPipeTests {
             pipe.finish()
             return true
         }
-        try await Self.eventually { pipe.buffered.producerWaits }
+        #expect(try await BookkeepingCacheTests.eventually { pipe.buffered.producerWaits })
         pipe.release()
         #expect(await producer.value, "every chunk was taken without a reader")
         #expect(pipe.buffered.bytes == 20)

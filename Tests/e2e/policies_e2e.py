@@ -13,6 +13,12 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 def person(admin, anonymous, org_id, base_url, email, role_id=None):
     """A person with an Ed25519 key, logged in; returns (user id, client)."""
+    user_id, client_for = logged_in(admin, anonymous, org_id, email, role_id)
+    return user_id, client_for(base_url)
+
+
+def logged_in(admin, anonymous, org_id, email, role_id=None):
+    """A person with an Ed25519 key, logged in; returns (user id, a function making their client for a server's URL)."""
     key = ed25519.Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
@@ -22,7 +28,7 @@ def person(admin, anonymous, org_id, base_url, email, role_id=None):
     challenge = anonymous.auth.create_login_challenge({"username": email, "orgId": org_id})
     signer = KeySigner(credential_id=challenge["allowCredentials"]["key"][0]["id"], private_key=private)
     token = anonymous.auth.login({"challengeIdentifier": challenge["challengeIdentifier"], "firstFactor": signer.sign(challenge)})["token"]
-    return user["userId"], DfnsClient(DfnsClientConfig(auth_token=token, base_url=base_url, signer=signer))
+    return user["userId"], lambda url: DfnsClient(DfnsClientConfig(auth_token=token, base_url=url, signer=signer))
 
 
 def run(check, expect_error, admin, anonymous, org_id, base_url):

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from dfns_sdk import DfnsClient, DfnsClientConfig
 from dfns_sdk.auth import KeySigner
 
+import policies_e2e
 from e2e_checks import check, expect_error, failures
 
 SIGNET, WORK = sys.argv[1:3]
@@ -29,20 +30,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def person(admin, anonymous, org_id, email, role_id=None):
-    """A person with an Ed25519 key, logged in; returns (user id, a function making their client for a node's URL)."""
-    key = ed25519.Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    user = admin.auth.create_user({"email": email, "kind": "CustomerEmployee", "publicKey": public})
-    if role_id:
-        admin.permissions.assign_permission(role_id, {"identityId": user["userId"]})
-    challenge = anonymous.auth.create_login_challenge({"username": email, "orgId": org_id})
-    signer = KeySigner(credential_id=challenge["allowCredentials"]["key"][0]["id"], private_key=private)
-    token = anonymous.auth.login({"challengeIdentifier": challenge["challengeIdentifier"], "firstFactor": signer.sign(challenge)})["token"]
-    return user["userId"], lambda url: DfnsClient(DfnsClientConfig(auth_token=token, base_url=url, signer=signer))
 
 
 def start(port, name):
@@ -77,11 +64,11 @@ def main():
         admin = DfnsClient(DfnsClientConfig(auth_token=token, base_url=urls[0], signer=signer))
         deciders = admin.permissions.create_permission({"name": "deciders", "operations": ["Policies:Approvals:Approve", "Policies:Approvals:Read"]})
         # Approvers 0 and 2 work on node A, 1 and 3 on node B.
-        people = [person(admin, anonymous, org["orgId"], f"approver{i}@nodes.example", deciders["id"]) for i in range(4)]
+        people = [policies_e2e.logged_in(admin, anonymous, org["orgId"], f"approver{i}@nodes.example", deciders["id"]) for i in range(4)]
         approvers = [(user_id, client(urls[i % 2])) for i, (user_id, client) in enumerate(people)]
         ids = [user_id for user_id, _ in approvers]
         treasury = admin.permissions.create_permission({"name": "treasury", "operations": ["Auth:Users:Read"]})
-        assignee_id, assignee = person(admin, anonymous, org["orgId"], "assignee@nodes.example")
+        assignee_id, assignee = policies_e2e.logged_in(admin, anonymous, org["orgId"], "assignee@nodes.example")
         admin.policies.create_policy({
             "name": "Treasury: two admins and the auditor", "activityKind": "Permissions:Assign", "rule": {"kind": "AlwaysTrigger"},
             "action": {"kind": "RequestApproval", "approvalGroups": [
