@@ -15,10 +15,13 @@ package final class SQLiteDriver: DatabaseDriver {
     /// theirs on a loaded machine (5 s was exceeded once by concurrent migrations under load).
     static let busyTimeout = "PRAGMA busy_timeout = 30000"
 
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
-    /// The driver's own threads: SQLite blocks a thread while it waits for a lock, and on a shared
-    /// pool two stores waiting on each other could starve the one holding the lock.
+    /// The connections run their statements on the caller's thread (``SQLiteSession``)…
+    private let writer: InlineSQLiteDatabase
+    private let readers: [InlineSQLiteDatabase]
+    /// … except what may wait long, which runs on the driver's own threads: opening, taking the
+    /// write lock (`BEGIN IMMEDIATE`, which waits for another process holding it) and committing
+    /// (its `fsync`), and `signet backup`'s own connection. On a shared pool two stores waiting on
+    /// each other could starve the one holding the lock.
     private let threads: NIOThreadPool
     private let batch: GroupCommit
     private let path: String
@@ -37,59 +40,59 @@ package final class SQLiteDriver: DatabaseDriver {
         batchAge: Duration = .milliseconds(20)
     ) async throws -> SQLiteDriver {
         try createPrivately(path: path)
-        let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
+        let threads = NIOThreadPool(numberOfThreads: 2)
         threads.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        let writer: SQLiteConnection
-        do {
-            writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: eventLoop)
-        } catch {
-            try? await threads.shutdownGracefully()
-            throw error
-        }
-        var readers: [SQLiteConnection] = []
+        var readers: [SQLiteSession] = []
         do {
             // busy_timeout first: switching to WAL takes the database lock, which another process may hold.
             // FULL durability: a committed write (a revoked token) survives a power cut.
-            for pragma in [Self.busyTimeout, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
-                try await writer.sql().raw(SQLQueryString(pragma)).run()
+            let writer = try await threads.runIfActive {
+                try SQLiteSession.open(
+                    path: path,
+                    pragmas: [Self.busyTimeout, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]
+                )
             }
-            for _ in 0..<max(1, readerCount) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: eventLoop)
-                readers.append(reader)
-                try await reader.sql().raw(SQLQueryString(Self.busyTimeout)).run()
-                try await reader.sql().raw("PRAGMA query_only = 1").run()
+            do {
+                for _ in 0..<max(1, readerCount) {
+                    readers.append(
+                        try await threads.runIfActive {
+                            try SQLiteSession.open(path: path, create: false, pragmas: [Self.busyTimeout, "PRAGMA query_only = 1"])
+                        })
+                }
+            } catch {
+                writer.close()
+                throw error
             }
+            return SQLiteDriver(
+                path: path,
+                logger: logger,
+                batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge),
+                writer: writer,
+                readers: readers,
+                threads: threads
+            )
         } catch {
             // SQLite connections must be closed before they are released.
-            for reader in readers { try? await reader.close() }
-            try? await writer.close()
+            for reader in readers { reader.close() }
             try? await threads.shutdownGracefully()
             throw error
         }
-        return SQLiteDriver(
-            path: path,
-            logger: logger,
-            batch: GroupCommit(maximumMembers: batchMembers, maximumAge: batchAge),
-            writer: writer,
-            readers: readers,
-            threads: threads
-        )
     }
 
     private init(
         path: String,
         logger: Logger,
         batch: GroupCommit,
-        writer: SQLiteConnection,
-        readers: [SQLiteConnection],
+        writer: SQLiteSession,
+        readers: [SQLiteSession],
         threads: NIOThreadPool
     ) {
         self.path = path
         self.batch = batch
         self.logger = logger
-        self.writer = writer
-        self.readers = readers
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        self.writer = InlineSQLiteDatabase(session: writer, logger: logger, eventLoop: eventLoop)
+        self.readers = readers.map { InlineSQLiteDatabase(session: $0, logger: logger, eventLoop: eventLoop) }
         self.readerLocks = readers.map { _ in AsyncLock() }
         self.threads = threads
     }
@@ -109,7 +112,7 @@ package final class SQLiteDriver: DatabaseDriver {
     /// the first began and could miss a write committed in between (a challenge just issued).
     package func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.next() % readers.count
-        let database = readers[index].sql()
+        let database = readers[index]
         return try await readerLocks[index].withLock { try await body(database) }
     }
 
@@ -127,11 +130,11 @@ package final class SQLiteDriver: DatabaseDriver {
     }
 
     private func member<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T, savepoint: Bool) async throws -> T {
-        let database = writer.sql()
+        let database = writer
         if case .open(let rollBackFirst) = await batch.enter() {
             do {
                 if rollBackFirst { try? await database.raw("ROLLBACK").run() }
-                try await database.raw("BEGIN IMMEDIATE").run()
+                try await onThread("BEGIN IMMEDIATE")
             } catch {
                 await batch.openFailed()
                 throw error
@@ -141,7 +144,7 @@ package final class SQLiteDriver: DatabaseDriver {
         let outcome = try await runMember(body, on: database, savepoint: savepoint)
         if try await batch.done() {
             do {
-                try await database.raw("COMMIT").run()
+                try await onThread("COMMIT")
             } catch {
                 await batch.finish(error, rolledBack: (try? await database.raw("ROLLBACK").run()) != nil)
                 throw error
@@ -186,13 +189,13 @@ package final class SQLiteDriver: DatabaseDriver {
     /// Whether SQLite undid the failed statement alone and left the transaction as it was: a
     /// constraint refusal does (ON CONFLICT ABORT); anything else may have ended the transaction.
     private static func undoesItself(_ error: any Error) -> Bool {
-        guard let error = error as? SQLiteError else { return false }
-        switch error.reason {
-        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintNotNullFailed, .constraintCheckFailed,
-            .constraintForeignKeyFailed:
-            return true
-        default: return false
-        }
+        (error as? SQLiteFailure)?.isConstraint ?? false
+    }
+
+    /// Runs a statement of the writer's that may wait (for a lock, for the disk) on the driver's threads.
+    private func onThread(_ sql: String) async throws {
+        let session = writer.session
+        try await threads.runIfActive { try session.run(sql, []) { _ in } }
     }
 
     /// How many batches have committed, and how many writers wait for the connection (for tests).
@@ -221,11 +224,7 @@ package final class SQLiteDriver: DatabaseDriver {
     }
 
     package func isUniqueViolation(_ error: any Error) -> Bool {
-        guard let error = error as? SQLiteError else { return false }
-        switch error.reason {
-        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
-        default: return false
-        }
+        (error as? SQLiteFailure)?.isUniqueViolation ?? false
     }
 
     /// `BEGIN IMMEDIATE` already makes every SQLite transaction exclusive.
@@ -239,8 +238,8 @@ package final class SQLiteDriver: DatabaseDriver {
     package var isShared: Bool { false }
 
     package func shutdown() async throws {
-        for reader in readers { try await reader.close() }
-        try await writer.close()
+        for reader in readers { reader.session.close() }
+        writer.session.close()
         try await threads.shutdownGracefully()
     }
 }
