@@ -58,11 +58,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
         ),
+        // One C function: Swift cannot call SQLite's variadic sqlite3_db_config (SignetStore's SQLiteSession).
+        .target(name: "CSignetSQLite"),
         // Persistence: repository protocols and their SQL implementation (SQLite and PostgreSQL).
         .target(
             name: "SignetStore",
             dependencies: [
-                "SignetCore",
+                "SignetCore", "CSignetSQLite",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

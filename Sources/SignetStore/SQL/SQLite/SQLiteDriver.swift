@@ -5,14 +5,14 @@ import NIOCore
 import NIOPosix
 package import SQLKit
 import SQLiteKit
+import VaporCSQLite
 
 /// SQLite in one file: a single writer connection whose transactions share commits (``GroupCommit``:
 /// SQLite has one writer anyway, and with `synchronous = FULL` each commit waits for the disk) and
 /// read-only connections that, in WAL mode, read the last committed state without waiting for it.
 package final class SQLiteDriver: DatabaseDriver {
-    /// How long a statement waits for a lock another process holds (`signet backup`, `signet
-    /// migrate`, a second process migrating at start-up): 30 s, long enough for any transaction of
-    /// theirs on a loaded machine (5 s was exceeded once by concurrent migrations under load).
+    /// How long `signet backup`'s own connection waits for a lock another process holds (the
+    /// driver's connections wait ``SQLiteSession/patientMilliseconds``, on the driver's threads only).
     static let busyTimeout = "PRAGMA busy_timeout = 30000"
 
     /// The connections run their statements on the caller's thread (``SQLiteSession``)…
@@ -44,19 +44,20 @@ package final class SQLiteDriver: DatabaseDriver {
         threads.start()
         var readers: [SQLiteSession] = []
         do {
-            // busy_timeout first: switching to WAL takes the database lock, which another process may hold.
+            // Switching to WAL takes the database lock, which another process may hold: the pragmas wait.
             // FULL durability: a committed write (a revoked token) survives a power cut.
             let writer = try await threads.runIfActive {
                 try SQLiteSession.open(
                     path: path,
-                    pragmas: [Self.busyTimeout, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]
+                    pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]
                 )
             }
             do {
+                try await threads.runIfActive { try Self.requireWAL(writer) }
                 for _ in 0..<max(1, readerCount) {
                     readers.append(
                         try await threads.runIfActive {
-                            try SQLiteSession.open(path: path, create: false, pragmas: [Self.busyTimeout, "PRAGMA query_only = 1"])
+                            try SQLiteSession.open(path: path, create: false, pragmas: ["PRAGMA query_only = 1"])
                         })
                 }
             } catch {
@@ -91,8 +92,8 @@ package final class SQLiteDriver: DatabaseDriver {
         self.batch = batch
         self.logger = logger
         let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        self.writer = InlineSQLiteDatabase(session: writer, logger: logger, eventLoop: eventLoop)
-        self.readers = readers.map { InlineSQLiteDatabase(session: $0, logger: logger, eventLoop: eventLoop) }
+        self.writer = InlineSQLiteDatabase(session: writer, threads: threads, logger: logger, eventLoop: eventLoop)
+        self.readers = readers.map { InlineSQLiteDatabase(session: $0, threads: threads, logger: logger, eventLoop: eventLoop) }
         self.readerLocks = readers.map { _ in AsyncLock() }
         self.threads = threads
     }
@@ -173,7 +174,7 @@ package final class SQLiteDriver: DatabaseDriver {
                 if savepoint {
                     try await database.raw("ROLLBACK TO signet_member").run()
                     try await database.raw("RELEASE signet_member").run()
-                } else if !Self.undoesItself(error) {
+                } else if !undoesItself(error) {
                     throw error
                 }
                 return .failure(error)
@@ -188,14 +189,25 @@ package final class SQLiteDriver: DatabaseDriver {
 
     /// Whether SQLite undid the failed statement alone and left the transaction as it was: a
     /// constraint refusal does (ON CONFLICT ABORT); anything else may have ended the transaction.
-    private static func undoesItself(_ error: any Error) -> Bool {
-        (error as? SQLiteFailure)?.isConstraint ?? false
+    private func undoesItself(_ error: any Error) -> Bool {
+        guard let failure = error as? SQLiteFailure, failure.isConstraint else { return false }
+        return writer.session.isInTransaction
+    }
+
+    /// Readers and the writer rest on WAL (reads never wait for the writer, nor it for them):
+    /// `journal_mode = WAL` answers the mode it could set, without an error when that is not WAL.
+    private static func requireWAL(_ writer: SQLiteSession) throws {
+        var mode: String?
+        try writer.run("PRAGMA journal_mode", [], patient: true) { row in mode = row.values.first?.string }
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteFailure(code: SQLITE_CANTOPEN, message: "SQLite could not put \(writer.path) in WAL mode (it is in \(mode ?? "no") mode)")
+        }
     }
 
     /// Runs a statement of the writer's that may wait (for a lock, for the disk) on the driver's threads.
     private func onThread(_ sql: String) async throws {
         let session = writer.session
-        try await threads.runIfActive { try session.run(sql, []) { _ in } }
+        try await threads.runIfActive { try session.run(sql, [], patient: true) { _ in } }
     }
 
     /// How many batches have committed, and how many writers wait for the connection (for tests).
@@ -238,8 +250,9 @@ package final class SQLiteDriver: DatabaseDriver {
     package var isShared: Bool { false }
 
     package func shutdown() async throws {
-        for reader in readers { reader.session.close() }
-        writer.session.close()
+        // Closing the last connection checkpoints the WAL into the database (disk writes): on a thread.
+        let sessions = readers.map(\.session) + [writer.session]
+        try await threads.runIfActive { for session in sessions { session.close() } }
         try await threads.shutdownGracefully()
     }
 }

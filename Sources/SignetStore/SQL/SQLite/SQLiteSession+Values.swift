@@ -35,11 +35,15 @@ extension SQLiteSession {
         }
     }
 
-    static func columnNames(of statement: OpaquePointer) -> [String] {
-        (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
-            sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+    static func columnNames(of statement: OpaquePointer) throws -> [String] {
+        try (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+            guard let name = sqlite_nio_sqlite3_column_name(statement, column) else { throw outOfMemory }
+            return String(cString: name)
         }
     }
+
+    /// What SQLite means by a missing name or text (`NULL` where a value was due).
+    private static let outOfMemory = SQLiteFailure(code: SQLITE_NOMEM, message: "SQLite ran out of memory reading a row")
 
     static func values(of statement: OpaquePointer, count: Int) throws -> [SQLiteData] {
         try (0..<Int32(count)).map { column in
@@ -52,7 +56,10 @@ extension SQLiteSession {
                 // The text first, then its length in bytes (SQLite's documented order).
                 let text = sqlite_nio_sqlite3_column_text(statement, column)
                 let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-                guard let text else { return .text("") }
+                guard let text else {
+                    if length == 0 { return .text("") }
+                    throw outOfMemory
+                }
                 return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
             case SQLITE_BLOB:
                 let bytes = sqlite_nio_sqlite3_column_blob(statement, column)
