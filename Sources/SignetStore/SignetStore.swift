@@ -126,6 +126,9 @@ package protocol AccessTokenRepository: Sendable {
     func tokens(userId: String, kind: TokenKind) async throws -> [AccessTokenRecord]
     /// Live tokens of `kind` of each of `userIds`, oldest first, in one query.
     func tokens(userIds: [String], kind: TokenKind) async throws -> [AccessTokenRecord]
+    /// Whether a live PAT of `userId` other than `tokenId` has a name whose uniqueness key is `key`
+    /// (``AccessTokenRecord/key(for:)``): the question the unique index answers, in one index lookup.
+    func patNameInUse(key: String, userId: String, except tokenId: String?) async throws -> Bool
     // Each write changes only its own columns, conditionally on the row's current state, and
     // returns the row as it now is: no lifecycle column is ever written back from an earlier read,
     // so a rename racing a deactivation or a deletion cannot undo it.

@@ -73,6 +73,30 @@ struct StoreTests {
         }
     }
 
+    @Test("A PAT name is in use by the user's live PATs only, by its uniqueness key, except the PAT being renamed", arguments: TestDatabase.available)
+    func patNames(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
+            let (org, user) = try await Self.seed(store)
+            func token(_ name: String, kind: TokenKind = .pat, userId: String) -> AccessTokenRecord {
+                AccessTokenRecord(
+                    id: Identifier.make(.token), orgId: org.id, kind: kind, userId: userId, credentialUuid: nil, name: name,
+                    externalId: nil, tokenDigest: Identifier.make(.token), createdAt: Self.now, expiresAt: Self.now.addingTimeInterval(60))
+            }
+            // "é" precomposed and decomposed: one name.
+            let pat = token("caf\u{E9}", userId: user.id)
+            try await store.insertToken(pat)
+            try await store.insertToken(token("login", kind: .login, userId: user.id))
+            let decomposed = AccessTokenRecord.key(for: "cafe\u{301}")
+            #expect(try await store.patNameInUse(key: decomposed, userId: user.id, except: nil))
+            #expect(try await !store.patNameInUse(key: decomposed, userId: user.id, except: pat.id))
+            #expect(try await !store.patNameInUse(key: AccessTokenRecord.key(for: "Café"), userId: user.id, except: nil))
+            #expect(try await !store.patNameInUse(key: AccessTokenRecord.key(for: "login"), userId: user.id, except: nil))
+            #expect(try await !store.patNameInUse(key: decomposed, userId: Identifier.make(.user), except: nil))
+            _ = try await store.deleteToken(id: pat.id, at: Self.now)
+            #expect(try await !store.patNameInUse(key: decomposed, userId: user.id, except: nil))
+        }
+    }
+
     @Test("Unique rules are conflicts: a key, a live username (case-insensitive), a role given twice", arguments: TestDatabase.available)
     func conflicts(database: TestDatabase.Kind) async throws {
         try await StoreHarness.with(database) { store, _ in

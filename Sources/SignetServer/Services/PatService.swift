@@ -120,8 +120,7 @@ struct PatService: Sendable {
     /// A 409 naming the field when the user has a live PAT of that name (``AccessTokenRecord/nameKey``).
     private func requireUnusedName(_ name: String, userId: String, except tokenId: String?, store: (any SignetStore)? = nil) async throws {
         let store = store ?? self.store
-        let key = AccessTokenRecord.key(for: name)
-        if try await store.tokens(userId: userId, kind: .pat).contains(where: { $0.id != tokenId && AccessTokenRecord.key(for: $0.name) == key }) {
+        if try await store.patNameInUse(key: AccessTokenRecord.key(for: name), userId: userId, except: tokenId) {
             throw APIError.conflict("you already have a personal access token named '\(name)'", details: ["duplicate": "name"])
         }
     }

@@ -38,6 +38,18 @@ extension SQLStore {
         }
     }
 
+    package func patNameInUse(key: String, userId: String, except tokenId: String?) async throws -> Bool {
+        try await read { database in
+            // The same predicate as the unique index access_tokens_pat_name, so that index answers it.
+            try await database.raw(
+                """
+                SELECT id FROM access_tokens WHERE user_id = \(bind: userId) AND name_key = \(bind: key)
+                    AND kind = 'Pat' AND is_deleted = FALSE
+                """
+            ).all().contains { (try? $0.decode(column: "id", as: String.self)) != tokenId }
+        }
+    }
+
     package func updateTokenDetails(
         id: String,
         name: String,
