@@ -29,16 +29,16 @@ package final class PostgresDriver: DatabaseDriver {
     }
 
     package func withReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection.sql()) }
+        try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
     }
 
     package func withWriter<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection.sql()) }
+        try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
     }
 
     package func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection.sql()) }
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection.sql(queryLogLevel: nil)) }
         } catch let error as PostgresTransactionError {
             // postgres-nio wraps what the transaction threw; callers need the error itself (a refusal,
             // a unique violation). A failed rollback is reported as the wrapper, which says so.
