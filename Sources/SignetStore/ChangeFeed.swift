@@ -1,17 +1,45 @@
 import NIOConcurrencyHelpers
 
 /// What changed in the store, as far as caches care.
-package enum StoreChange: String, Sendable {
+package enum StoreChange: Hashable, Sendable {
     /// Users, tokens, roles, assignments or credentials: anything that decides who may do what.
     case authorization
     /// The keys that sign tokens.
     case signingKeys
-    /// Only details that lists show (a token's name or external id): nothing that decides who may
-    /// do what, so caches drop what they rendered and keep verified callers and permissions.
-    /// Written only by writes whose columns are all ``StoreTable/detailColumns``.
+    /// Only details that lists show (a token's name or external id, a token's last use): nothing
+    /// that decides who may do what, so caches drop what they rendered and keep verified callers and
+    /// permissions. Written only by writes whose columns are all ``StoreTable/detailColumns``.
     case details
+    /// ``details`` of one user's tokens only (a rename): caches drop what they rendered for that
+    /// user alone.
+    case detailsOf(userId: String)
     /// New webhook deliveries are due: nothing cached depends on them; the node delivering them wakes.
     case webhookEvents
+
+    /// How the change travels between nodes (PostgreSQL's `NOTIFY` payload).
+    package var payload: String {
+        switch self {
+        case .authorization: "authorization"
+        case .signingKeys: "signingKeys"
+        case .details: "details"
+        case .detailsOf(let userId): "details:" + userId
+        case .webhookEvents: "webhookEvents"
+        }
+    }
+
+    /// The change a payload names; nil for one this version does not know (its reader then assumes
+    /// the widest change, ``authorization``).
+    package init?(payload: String) {
+        switch payload {
+        case "authorization": self = .authorization
+        case "signingKeys": self = .signingKeys
+        case "details": self = .details
+        case "webhookEvents": self = .webhookEvents
+        default:
+            guard payload.hasPrefix("details:"), payload.count > "details:".count else { return nil }
+            self = .detailsOf(userId: String(payload.dropFirst("details:".count)))
+        }
+    }
 }
 
 /// Tells subscribers when the store changes: right after a local commit, and (over PostgreSQL)

@@ -57,6 +57,35 @@ struct AuthorizationCacheTests {
         }
     }
 
+    @Test("A rename drops the responses rendered for its user only: another user's list and tokens stay warm")
+    func detailsOfOneUser() async throws {
+        try await TestServer.with(.sqlite) { server, _ in
+            let cache = AuthorizationCache(store: server.store)
+            let renders = NIOLockedValueBox<[String: Int]>([:])
+            let responses: [CachedResponse] = [
+                .pats(userId: "us-a"), .whoami(userId: "us-a", tokenId: "to-a"), .pats(userId: "us-ab"),
+                .pats(userId: "us-b"), .whoami(userId: "us-b", tokenId: "to-b"), .whoami(userId: "us-ab", tokenId: "to-a"),
+            ]
+            @Sendable func touch() async throws {
+                for response in responses {
+                    _ = try await cache.response(response.key) {
+                        renders.withLockedValue { $0[response.key, default: 0] += 1 }
+                        return ByteBuffer()
+                    }
+                }
+            }
+            try await touch()
+            server.store.changes.publish(.detailsOf(userId: "us-a"))
+            try await touch()
+            let counts = renders.withLockedValue { $0 }
+            #expect(counts["pats:us-a"] == 2 && counts["whoami:us-a:to-a"] == 2, "the renamed user's responses are rendered again")
+            #expect(
+                counts.filter { !$0.key.hasPrefix("pats:us-a") && !$0.key.hasPrefix("whoami:us-a:") }.values.allSatisfy { $0 == 1 }
+                    && counts["pats:us-ab"] == 1,
+                "another user's stay: \(counts)")
+        }
+    }
+
     @Test("A token served from the cache is refused as soon as it expires", arguments: TestDatabase.available)
     func expiryWhileCached(database: TestDatabase.Kind) async throws {
         let clock = TestClock()

@@ -39,7 +39,7 @@ struct BookkeepingCacheTests {
             // once the echo is heard, only what the rounds announce is kept.
             _ = try await server.store.updateTokenDetails(id: pat.tokenId, name: "used", externalId: nil, at: Date())
             let markers = database == .postgres ? 2 : 1
-            #expect(try await Self.eventually { announced.withLockedValue { $0.count { $0 == .details } } >= markers })
+            #expect(try await Self.eventually { announced.withLockedValue { $0.count { $0 == .detailsOf(userId: pat.linkedUserId) } } >= markers })
             announced.withLockedValue { $0.removeAll() }
             #expect(try await api.send(.get, "/auth/pats", token: admin.token).status == .ok)  // warm (the marker dropped rendered lists)
             // Each round: bookkeeping writes, then one list. Had they emptied the cache, every round's

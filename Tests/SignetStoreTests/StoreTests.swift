@@ -85,6 +85,12 @@ struct StoreTests {
             // "é" precomposed and decomposed: one name.
             let pat = token("caf\u{E9}", userId: user.id)
             try await store.insertToken(pat)
+            // A rename announces its owner's details, and nothing when no PAT was renamed.
+            let heard = NIOLockedValueBox<[StoreChange]>([])
+            store.changes.subscribe { change in heard.withLockedValue { $0.append(change) } }
+            _ = try await store.updateTokenDetails(id: pat.id, name: pat.name, externalId: "x", at: Self.now)
+            _ = try await store.updateTokenDetails(id: Identifier.make(.token), name: "none", externalId: nil, at: Self.now)
+            #expect(heard.withLockedValue { $0 } == [.detailsOf(userId: user.id)])
             try await store.insertToken(token("login", kind: .login, userId: user.id))
             let decomposed = AccessTokenRecord.key(for: "cafe\u{301}")
             #expect(try await store.patNameInUse(key: decomposed, userId: user.id, except: nil))
@@ -94,6 +100,16 @@ struct StoreTests {
             #expect(try await !store.patNameInUse(key: decomposed, userId: Identifier.make(.user), except: nil))
             _ = try await store.deleteToken(id: pat.id, at: Self.now)
             #expect(try await !store.patNameInUse(key: decomposed, userId: user.id, except: nil))
+        }
+    }
+
+    @Test("A change travels between nodes as a payload its readers parse back; an unknown one is nil (read as the widest)")
+    func changePayloads() {
+        for change in [StoreChange.authorization, .signingKeys, .details, .detailsOf(userId: "us-1ab"), .webhookEvents] {
+            #expect(StoreChange(payload: change.payload) == change)
+        }
+        for unknown in ["", "details:", "Authorization", "somethingNew", "details"] where unknown != "details" {
+            #expect(StoreChange(payload: unknown) == nil)
         }
     }
 

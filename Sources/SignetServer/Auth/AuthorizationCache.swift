@@ -104,6 +104,7 @@ final class AuthorizationCache: Sendable {
         store.changes.subscribe { [weak self] change in
             switch change {
             case .details: self?.invalidateResponses()
+            case .detailsOf(let userId): self?.invalidateResponses(of: userId)
             case .webhookEvents: break
             case .authorization, .signingKeys: self?.invalidate()
             }
@@ -121,6 +122,16 @@ final class AuthorizationCache: Sendable {
         state.withLockedValue { state in
             state.generation &+= 1
             state.responses.removeAll()
+        }
+    }
+
+    /// Drops the responses rendered for one user (``StoreChange/detailsOf(userId:)``); loads in
+    /// progress for anyone are not kept, as after any change.
+    func invalidateResponses(of userId: String) {
+        state.withLockedValue { state in
+            state.generation &+= 1
+            state.responses.entries = state.responses.entries.filter { !CachedResponse.key($0.key, belongsTo: userId) }
+            state.responses.loading = state.responses.loading.filter { !CachedResponse.key($0.key, belongsTo: userId) }
         }
     }
 

@@ -8,14 +8,20 @@ enum CachedResponse: Sendable, Hashable {
     /// `GET /auth/pats`: the user's PATs, the credential that signs for each, and their roles.
     case pats(userId: String)
     /// `GET /auth/whoami`: the caller's token and user, and the effective permissions of the token.
-    case whoami(tokenId: String)
+    case whoami(userId: String, tokenId: String)
 
-    /// The cache key: one entry per user or per token.
+    /// The cache key: one entry per user or per token, starting with the user's (identifiers hold no `:`).
     var key: String {
         switch self {
         case .pats(let userId): "pats:\(userId)"
-        case .whoami(let tokenId): "whoami:\(tokenId)"
+        case .whoami(let userId, let tokenId): "whoami:\(userId):\(tokenId)"
         }
+    }
+
+    /// Whether the response cached under `key` was rendered for `userId` (one of that user's
+    /// lists or tokens), so that a change of that user's details drops it.
+    static func key(_ key: String, belongsTo userId: String) -> Bool {
+        key == "pats:\(userId)" || key.hasPrefix("whoami:\(userId):")
     }
 
     /// The tables the response reads.
@@ -36,5 +42,5 @@ enum CachedResponse: Sendable, Hashable {
     }
 
     /// One of each case, for tests that check every response.
-    static let examples: [CachedResponse] = [.pats(userId: "us-example"), .whoami(tokenId: "to-example")]
+    static let examples: [CachedResponse] = [.pats(userId: "us-example"), .whoami(userId: "us-example", tokenId: "to-example")]
 }

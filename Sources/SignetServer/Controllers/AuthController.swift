@@ -33,7 +33,7 @@ struct AuthController: Sendable {
             to: router,
             responding: { call in
                 let caller = call.caller
-                return try await cache.jsonResponse(.whoami(tokenId: caller.token.id)) {
+                return try await cache.jsonResponse(.whoami(userId: caller.userId, tokenId: caller.token.id)) {
                     let effective = try await permissions.effective(for: caller)
                     return WhoAmI(
                         orgId: caller.orgId,

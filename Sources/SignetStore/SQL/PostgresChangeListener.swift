@@ -66,7 +66,7 @@ package struct PostgresChangeListener: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await notification in notifications {
-                        feed.publish(StoreChange(rawValue: notification.payload) ?? .authorization)
+                        feed.publish(StoreChange(payload: notification.payload) ?? .authorization)
                     }
                     throw PostgresListenerEnded()
                 }

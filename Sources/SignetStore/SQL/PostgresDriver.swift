@@ -61,7 +61,7 @@ package final class PostgresDriver: DatabaseDriver {
     }
 
     package func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {
-        try await database.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: change.rawValue))").run()
+        try await database.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: change.payload))").run()
     }
 
     package var isShared: Bool { true }

@@ -58,7 +58,7 @@ extension SQLStore {
     ) async throws
         -> AccessTokenRecord?
     {
-        try await write(details: .accessTokens) { database in
+        try await write(details: .accessTokens, owner: { $0?.userId }) { database in
             try await database.raw(
                 """
                 UPDATE access_tokens SET name_key = CASE WHEN name = \(bind: name) THEN name_key ELSE \(bind: AccessTokenRecord.key(for: name)) END,

@@ -101,24 +101,31 @@ package struct SQLStore: SignetStore {
     /// `tables` names every table the statement changes; each table decides what is announced to
     /// the caches of this and other processes (``StoreTable/change``).
     func write<T: Sendable>(_ tables: StoreTable..., body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await write(announcing: Set(tables.compactMap(\.change)), body: body)
+        let announced = Set(tables.compactMap(\.change))
+        return try await write(announcing: { _ in announced }, body: body)
     }
 
     /// Runs one writing statement that sets only `table`'s ``StoreTable/detailColumns`` (a rename),
-    /// announcing ``StoreChange/details``: what lists show changes, who may do what does not.
-    func write<T: Sendable>(details table: StoreTable, body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// announcing ``StoreChange/detailsOf(userId:)`` for the user `owner` names from its result
+    /// (nothing when it names none: no row changed): what that user's lists show changes, who may do
+    /// what does not.
+    func write<T: Sendable>(
+        details table: StoreTable,
+        owner: @escaping @Sendable (T) -> String?,
+        body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         precondition(!table.detailColumns.isEmpty, "\(table.rawValue) has no detail columns")
-        return try await write(announcing: [.details], body: body)
+        return try await write(announcing: { result in owner(result).map { [.detailsOf(userId: $0)] } ?? [] }, body: body)
     }
 
     private func write<T: Sendable>(
-        announcing announced: Set<StoreChange>,
+        announcing changesOf: @escaping @Sendable (T) -> Set<StoreChange>,
         body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let driver = self.driver
         if let transactionDatabase {
             let result = try await mapUniqueViolation { try await body(transactionDatabase) }
-            for change in announced {
+            for change in changesOf(result) {
                 try await driver.announce(change, on: transactionDatabase)
                 pending?.add(change)
             }
@@ -128,12 +135,12 @@ package struct SQLStore: SignetStore {
             try await mapUniqueViolation {
                 try await driver.withWriter { database in
                     let result = try await body(database)
-                    for change in announced { try await driver.announce(change, on: database) }
+                    for change in changesOf(result) { try await driver.announce(change, on: database) }
                     return result
                 }
             }
         }
-        for change in announced { changes.publish(change) }
+        for change in changesOf(result) { changes.publish(change) }
         return result
     }
 
