@@ -6,9 +6,9 @@ package enum StoreChange: Hashable, Sendable {
     case authorization
     /// The keys that sign tokens.
     case signingKeys
-    /// Only details that lists show (a token's name or external id, a token's last use): nothing
-    /// that decides who may do what, so caches drop what they rendered and keep verified callers and
-    /// permissions. Written only by writes whose columns are all ``StoreTable/detailColumns``.
+    /// Only details that lists show (a token's name or external id), of anyone: nothing that decides
+    /// who may do what, so caches drop what they rendered and keep verified callers and permissions.
+    /// Sent by nodes of earlier versions; this one sends ``detailsOf(userId:)``.
     case details
     /// ``details`` of one user's tokens only (a rename): caches drop what they rendered for that
     /// user alone.

@@ -88,6 +88,13 @@ struct UpgradeTests {
             // Changing only the external id of the duplicate keeps its own key (the index would refuse "dup").
             let renamed = try await store.updateTokenDetails(id: "to-b", name: "dup", externalId: "ext", at: Date())
             #expect(renamed?.externalId == "ext" && renamed?.nameKey == pats.first { $0.id == "to-b" }?.nameKey)
+            // The name stays taken while either holds it, the one under a suffixed key too.
+            let dup = AccessTokenRecord.key(for: "dup")
+            #expect(try await store.patNameInUse(key: dup, userId: "us-a", except: nil))
+            _ = try await store.deleteToken(id: "to-a", at: Date())
+            #expect(try await store.patNameInUse(key: dup, userId: "us-a", except: nil), "to-b is still named dup")
+            #expect(try await !store.patNameInUse(key: dup, userId: "us-a", except: "to-b"))
+            #expect(try await !store.patNameInUse(key: AccessTokenRecord.key(for: "du"), userId: "us-a", except: nil))
         }
     }
 

@@ -61,7 +61,7 @@ extension SQLStore {
             on: MultiThreadedEventLoopGroup.singleton.any()
         )
         do {
-            let rows = try await connection.sql().raw("PRAGMA integrity_check").all()
+            let rows = try await connection.sql(queryLogLevel: nil).raw("PRAGMA integrity_check").all()
             let lines = try rows.map { try $0.decode(column: "integrity_check", as: String.self) }
             try await connection.close()
             return lines == ["ok"] ? [] : lines

@@ -39,11 +39,15 @@ extension SQLStore {
     }
 
     package func patNameInUse(key: String, userId: String, except tokenId: String?) async throws -> Bool {
-        try await read { database in
-            // The same predicate as the unique index access_tokens_pat_name, so that index answers it.
+        // Migration 5 kept a name that clashed with an older PAT under the key `key U+0001 id`: that
+        // PAT holds the name too. `substr` counts characters (code points) on SQLite and PostgreSQL.
+        let suffixed = key + "\u{1}"
+        return try await read { database in
+            // The unique index access_tokens_pat_name's own predicate, so that index answers it.
             try await database.raw(
                 """
-                SELECT id FROM access_tokens WHERE user_id = \(bind: userId) AND name_key = \(bind: key)
+                SELECT id FROM access_tokens WHERE user_id = \(bind: userId)
+                    AND (name_key = \(bind: key) OR substr(name_key, 1, CAST(\(bind: suffixed.unicodeScalars.count) AS INTEGER)) = \(bind: suffixed))
                     AND kind = 'Pat' AND is_deleted = FALSE
                 """
             ).all().contains { (try? $0.decode(column: "id", as: String.self)) != tokenId }

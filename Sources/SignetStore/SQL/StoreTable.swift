@@ -59,7 +59,7 @@ package enum StoreTable: String, CaseIterable, Sendable {
     }
 
     /// Columns whose change decides nothing about who may do what, only what lists show. A write
-    /// that sets only these (``SQLStore/write(details:body:)``) announces ``StoreChange/details``
+    /// that sets only these (``SQLStore/write(details:owner:body:)``) announces ``StoreChange/detailsOf(userId:)``
     /// instead of ``change``; `WriteAnnouncementTests` watches, with triggers on the other columns,
     /// that such a write really sets nothing else.
     package var detailColumns: Set<String> {

@@ -225,8 +225,8 @@ package final class SQLiteDriver: DatabaseDriver {
             on: MultiThreadedEventLoopGroup.singleton.any()
         )
         do {
-            try await connection.sql().raw(SQLQueryString(Self.busyTimeout)).run()
-            let result = try await body(connection.sql())
+            try await connection.sql(queryLogLevel: nil).raw(SQLQueryString(Self.busyTimeout)).run()
+            let result = try await body(connection.sql(queryLogLevel: nil))
             try await connection.close()
             return result
         } catch {
