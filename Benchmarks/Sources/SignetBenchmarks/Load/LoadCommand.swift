@@ -21,6 +21,8 @@ struct LoadCommand: AsyncParsableCommand {
             pat-create: POST /auth/pats (signed) with a fresh key each time, as the administrator.
             pat-churn:  the same, then DELETE /auth/pats/{id} (signed): the store does not grow.
             reads:      GET /auth/pats with a PAT. gateway-reads: GET /wallets through the gateway with a PAT.
+            With --as-other-user, rounds and fast-writes are made by a new person with a role of their own
+            (created by the administrator), not by the administrator.
             login:      POST /auth/login/init, then POST /auth/login, as the administrator.
             The administrator's settings come from the admin.json that `signet serve --dev` writes.
             With --server-pid, the server's CPU time per operation is read from /proc and printed too.
@@ -56,6 +58,9 @@ struct LoadCommand: AsyncParsableCommand {
 
     @Option(help: "At most this many operations per second in all, evenly spaced (0: as fast as they go). For mixed loads.")
     var rate: Double = 0
+
+    @Flag(help: "rounds and fast-writes: sign as a new person of their own, not as the administrator.")
+    var asOtherUser = false
 
     @Option(help: "Key algorithm of the signing PAT (rounds): ECDSA-P256, Ed25519 or RSA.")
     var algorithm: String = KeyAlgorithm.ecdsaP256.rawValue
@@ -135,8 +140,10 @@ struct LoadCommand: AsyncParsableCommand {
     ) async throws -> @Sendable (Int) async throws -> Void {
         switch kind {
         case .rounds, .fastWrites:
+            let writer = asOtherUser ? try await OtherUser.session(
+                administrator: session, admin: admin, http: http, configuration: SignetClient.Configuration()) : session
             let (client, pat) = try await patClient(
-                session: session,
+                session: writer,
                 admin: admin,
                 http: http,
                 prefix: "bench-rounds",
