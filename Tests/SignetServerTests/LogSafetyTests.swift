@@ -13,21 +13,6 @@ import Testing
 /// What reaches the log: never a secret a URL carries, never a raw control character.
 @Suite("Log safety")
 struct LogSafetyTests {
-    /// Collects formatted lines, as a text log handler would write them.
-    struct Capture: LogHandler {
-        let lines: NIOLockedValueBox<[String]>
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            lines.withLockedValue { $0.append("\(event.level) \(event.message) \(fields.joined(separator: " "))") }
-        }
-    }
-
     /// Runs `body` against a server whose log lines (escaped as `signet serve` escapes them) land in the returned box.
     static func withCapturedLog(
         json: Bool,
@@ -37,7 +22,7 @@ struct LogSafetyTests {
         let inner: any LogHandler =
             json
             ? JSONLogHandler(label: "signet", write: { bytes in lines.withLockedValue { $0.append(String(decoding: bytes, as: UTF8.self)) } })
-            : Capture(lines: lines)
+            : CapturingLogHandler(lines: lines)
         var logger = Logger(label: "signet") { _ in EscapingLogHandler(inner) }
         logger.logLevel = .trace
         var configuration = ServerConfiguration()
@@ -108,7 +93,7 @@ struct LogSafetyTests {
     @Test("The handler's own metadata and its provider's are escaped when written, and merged with the line's (the line's wins)")
     func ownMetadataEscapedWhenWritten() throws {
         let lines = NIOLockedValueBox<[String]>([])
-        var handler = EscapingLogHandler(Capture(lines: lines))
+        var handler = EscapingLogHandler(CapturingLogHandler(lines: lines))
         handler.logLevel = .trace
         handler[metadataKey: "request\u{1B}"] = "r\u{A}1"
         handler.metadata["shared"] = "handler"

@@ -10,23 +10,10 @@ import Testing
 /// database holds (a token-signing private key is written with a bound value).
 @Suite("Store: nothing bound reaches the log")
 struct StoreLogTests {
-    struct Capture: LogHandler {
-        let lines: NIOLockedValueBox<[String]>
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            lines.withLockedValue { $0.append("\(event.message) \(event.metadata ?? [:]) \(metadata)") }
-        }
-    }
-
     @Test("A signing key written and read at trace level: its private key is not in the log", arguments: TestDatabase.available)
     func privateKeyNotLogged(database: TestDatabase.Kind) async throws {
         let lines = NIOLockedValueBox<[String]>([])
-        var logger = Logger(label: "signet.store") { _ in Capture(lines: lines) }
+        var logger = Logger(label: "signet.store") { _ in CapturingLogHandler(lines: lines) }
         logger.logLevel = .trace
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-log-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
