@@ -19,6 +19,15 @@ struct SQLiteSessionTests {
         try await body(directory + "/s.sqlite")
     }
 
+    /// One session on a fresh file, closed after `body`.
+    static func withSession(_ body: (SQLiteSession) async throws -> Void) async throws {
+        try await withFile { path in
+            let session = try SQLiteSession.open(path: path)
+            defer { session.close() }
+            try await body(session)
+        }
+    }
+
     static func rows(_ session: SQLiteSession, _ sql: String, _ binds: [SQLiteData] = []) throws -> [[SQLiteData]] {
         var rows: [[SQLiteData]] = []
         try session.run(sql, binds) { rows.append($0.values) }
@@ -27,9 +36,7 @@ struct SQLiteSessionTests {
 
     @Test("Values come back exactly: text with a NUL and beyond ASCII, blobs, integers at their limits, doubles, NULL")
     func valuesRoundTrip() async throws {
-        try await Self.withFile { path in
-            let session = try SQLiteSession.open(path: path)
-            defer { session.close() }
+        try await Self.withSession { session in
             try session.run("CREATE TABLE v (t TEXT, b BLOB, i INTEGER, d REAL, n TEXT)", []) { _ in }
             let text = "a\u{0}b é 🔑"
             let values: [[SQLiteData]] = [
@@ -70,9 +77,7 @@ struct SQLiteSessionTests {
 
     @Test("Refusals keep SQLite's extended codes: a duplicate is a unique violation, a missing value a constraint only")
     func refusals() async throws {
-        try await Self.withFile { path in
-            let session = try SQLiteSession.open(path: path)
-            defer { session.close() }
+        try await Self.withSession { session in
             try session.run("CREATE TABLE t (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE)", []) { _ in }
             try session.run("INSERT INTO t VALUES ('a', 'x')", []) { _ in }
             #expect(throws: SQLiteFailure.self) { try session.run("INSERT INTO t VALUES ('b', 'x')", []) { _ in } }
@@ -95,9 +100,7 @@ struct SQLiteSessionTests {
 
     @Test("A statement bound to a value where a partial index has a literal is not prepared again on each use")
     func plansStayPrepared() async throws {
-        try await Self.withFile { path in
-            let session = try SQLiteSession.open(path: path)
-            defer { session.close() }
+        try await Self.withSession { session in
             try session.run("CREATE TABLE tokens (user_id TEXT, kind TEXT, name TEXT, limit_n INTEGER)", []) { _ in }
             try session.run("CREATE UNIQUE INDEX tokens_name ON tokens (user_id, name) WHERE kind = 'Pat'", []) { _ in }
             let query = "SELECT name FROM tokens WHERE user_id = ?1 AND kind = ?2 ORDER BY name LIMIT ?3"
@@ -110,9 +113,7 @@ struct SQLiteSessionTests {
 
     @Test("A statement with many parameters is run but not kept; kept statements stay bounded")
     func manyParametersNotKept() async throws {
-        try await Self.withFile { path in
-            let session = try SQLiteSession.open(path: path)
-            defer { session.close() }
+        try await Self.withSession { session in
             try session.run("CREATE TABLE t (id INTEGER)", []) { _ in }
             let kept = session.keptStatements
             for length in [100, 101, 102] {

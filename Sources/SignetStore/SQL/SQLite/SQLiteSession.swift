@@ -49,12 +49,12 @@ package final class SQLiteSession: Sendable {
         self.state = NIOLockedValueBox(State(connection: UInt(bitPattern: connection)))
     }
 
-    /// Opens `path` (creating it when `create`), read-write or read-only.
-    package static func open(path: String, create: Bool = true, readOnly: Bool = false) throws -> SQLiteSession {
+    /// Opens `path` for reading and writing (creating it when `create`).
+    package static func open(path: String, create: Bool = true) throws -> SQLiteSession {
         var connection: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
-        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        flags |= SQLITE_OPEN_READWRITE
+        if create { flags |= SQLITE_OPEN_CREATE }
         let status = sqlite_nio_sqlite3_open_v2(path, &connection, flags, nil)
         guard status == SQLITE_OK, let connection else {
             let reason = connection.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "SQLite error \(status)"
@@ -73,7 +73,7 @@ package final class SQLiteSession: Sendable {
         return SQLiteSession(path: path, connection: connection)
     }
 
-    /// Opens `path` as ``open(path:create:readOnly:)`` does, then runs `pragmas` (waiting for locks);
+    /// Opens `path` as ``open(path:create:)`` does, then runs `pragmas` (waiting for locks);
     /// closed again if one fails.
     package static func open(path: String, create: Bool = true, pragmas: [String]) throws -> SQLiteSession {
         let session = try open(path: path, create: create)
