@@ -132,10 +132,15 @@ public enum SignetJSON {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Self.withFractionalSeconds))
+            try container.encode(dateString(date))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
+    }
+
+    /// A date as the wire format writes it: ISO 8601 in UTC with milliseconds.
+    public static func dateString(_ date: Date) -> String {
+        date.formatted(withFractionalSeconds)
     }
 
     /// A decoder for Signet's wire format; accepts dates with or without fractional seconds.

@@ -35,6 +35,20 @@ struct JSONValueTests {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
     }
 
+    @Test("Strings are read as UTF-8, with and without escapes; malformed UTF-8 is refused in either")
+    func utf8Strings() throws {
+        #expect(try JSONValue(parsing: Array(#"["plain","é😀 K","a\"b","é\n😀","\u00e9x"]"#.utf8))
+            == .array([.string("plain"), .string("é😀 K"), .string("a\"b"), .string("é\n😀"), .string("éx")]))
+        #expect(try JSONValue(parsing: Array(#"{"é":"","":"x"}"#.utf8)) == .object(["é": .string(""), "": .string("x")]))
+        let malformed: [[UInt8]] = [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0x80]]
+        for bytes in malformed {
+            for (before, after) in [([UInt8](), [UInt8]()), (Array("a\\n".utf8), []), ([], Array("\\t".utf8))] {
+                let document = Array("[\"".utf8) + before + bytes + after + Array("\"]".utf8)
+                #expect(throws: JSONParseError.self, "\(document)") { try JSONValue(parsing: document) }
+            }
+        }
+    }
+
     @Test("Accepts valid numbers and deep-but-bounded nesting")
     func accepts() throws {
         for number in ["0", "-0", "12.5e-3", "1E+9", "123456789012345678901234567890"] {

@@ -200,11 +200,31 @@ private struct Parser {
 
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
+        let start = index
+        // Most strings have no escape: their bytes are the string, checked as UTF-8 once.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
+                    throw fail("invalid UTF-8 in JSON string")
+                }
+                index += 1
+                return text
+            }
+            if byte < 0x20 { throw fail("control character in JSON string") }
+            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            index += 1
+        }
+        throw fail("unterminated JSON string")
+    }
+
+    /// The rest of a string from its first escape (`index` is on the backslash).
+    mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
         var scalars = String.UnicodeScalarView()
-        var runStart = index
+        var runStart = start
         func flushRun(_ parser: Parser, upTo end: Int, into scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
             guard runStart < end else { return }
-            guard let text = String(bytes: parser.bytes[runStart..<end], encoding: .utf8) else {
+            guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
                 throw parser.fail("invalid UTF-8 in JSON string")
             }
             scalars.append(contentsOf: text.unicodeScalars)

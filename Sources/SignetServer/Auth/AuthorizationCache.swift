@@ -195,6 +195,14 @@ final class AuthorizationCache: Sendable {
         EncodedJSONResponse(body: try await self.response(response.key) { try EncodedJSONResponse.encode(try await value()) })
     }
 
+    /// The same, for a value ``WireJSON`` writes.
+    func jsonResponse<Value: WireJSONWritable>(
+        _ response: CachedResponse,
+        _ value: @escaping @Sendable () async throws -> Value
+    ) async throws -> EncodedJSONResponse {
+        EncodedJSONResponse(body: try await self.response(response.key) { ByteBuffer(bytes: WireJSON.render(try await value())) })
+    }
+
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
         _ key: Key,
         _ table: any WritableKeyPath<State, Table<Key, Value>> & Sendable,

@@ -37,6 +37,15 @@ struct EndpointRoutes: Sendable {
         add(endpoint, to: router, responding: { call in JSONResponse(try await handler(call)) })
     }
 
+    /// Adds `endpoint`; the handler's value is the JSON answer, written by ``WireJSON``.
+    func add<Body: Sendable, Response: WireJSONWritable>(
+        _ endpoint: Endpoint<Body, Response>,
+        to router: some RouterMethods<AuthenticatedRequestContext>,
+        _ handler: @escaping @Sendable (EndpointCall<Body>) async throws -> Response
+    ) {
+        add(endpoint, to: router, responding: { call in WireJSONResponse(value: try await handler(call)) })
+    }
+
     /// Adds `endpoint`; the handler builds the answer itself (a cached body, a 204).
     func add<Body: Sendable, Response: Sendable, Output: ResponseGenerator>(
         _ endpoint: Endpoint<Body, Response>,
