@@ -11,10 +11,15 @@ import Testing
 struct GroupCommitTests {
     /// A driver on a fresh file with a table `t (id TEXT PRIMARY KEY)`, and a batch that is never cut
     /// by size or age, so what the test arranges is what commits.
-    static func withDriver(batchMembers: Int = 10_000, _ body: @Sendable (SQLiteDriver) async throws -> Void) async throws {
+    static func withDriver(
+        batchMembers: Int = 10_000,
+        _ body: @Sendable (SQLiteDriver) async throws -> Void,
+        file: @Sendable (String) -> Void = { _ in }
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signet-group-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        file(directory + "/g.sqlite")
         let driver = try await SQLiteDriver.open(
             path: directory + "/g.sqlite",
             logger: .init(label: "test"),
@@ -202,6 +207,22 @@ struct GroupCommitTests {
             #expect(await driver.writerStatistics.commits - before == 1)
             #expect(try await Self.committed(driver) == ["solo"])
         }
+    }
+
+    @Test("A write lock another process holds is waited for on a thread; the batch opens once it is free")
+    func anotherProcessHoldsTheLock() async throws {
+        let path = NIOLockedValueBox("")
+        try await Self.withDriver({ driver in
+            let other = try SQLiteSession.open(path: path.withLockedValue { $0 })
+            defer { other.close() }
+            try other.run("BEGIN IMMEDIATE", []) { _ in }
+            let write = Task { try await driver.withWriter { try await Self.insert("after", on: $0) } }
+            try await waitUntil { await driver.writerStatistics.waitedOnThread == 1 }
+            #expect(try await Self.committed(driver).isEmpty)
+            try other.run("COMMIT", []) { _ in }
+            try await write.value
+            #expect(try await Self.committed(driver) == ["after"])
+        }, file: { file in path.withLockedValue { $0 = file } })
     }
 }
 

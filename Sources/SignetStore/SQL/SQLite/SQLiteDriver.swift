@@ -19,8 +19,8 @@ package final class SQLiteDriver: DatabaseDriver {
     private let writer: InlineSQLiteDatabase
     private let readers: [InlineSQLiteDatabase]
     /// … except what may wait long, which runs on the driver's own threads: opening, taking the
-    /// write lock (`BEGIN IMMEDIATE`, which waits for another process holding it) and committing
-    /// (its `fsync`), and `signet backup`'s own connection. On a shared pool two stores waiting on
+    /// write lock when another process holds it (`BEGIN IMMEDIATE`, tried inline first) and
+    /// committing (its `fsync`), and `signet backup`'s own connection. On a shared pool two stores waiting on
     /// each other could starve the one holding the lock.
     private let threads: NIOThreadPool
     private let batch: GroupCommit
@@ -135,7 +135,7 @@ package final class SQLiteDriver: DatabaseDriver {
         if case .open(let rollBackFirst) = await batch.enter() {
             do {
                 if rollBackFirst { try? await database.raw("ROLLBACK").run() }
-                try await onThread("BEGIN IMMEDIATE")
+                try await begin()
             } catch {
                 await batch.openFailed()
                 throw error
@@ -204,15 +204,29 @@ package final class SQLiteDriver: DatabaseDriver {
         }
     }
 
+    /// `BEGIN IMMEDIATE` on the calling thread: only another process (`signet backup`, `signet
+    /// migrate`) can hold the write lock, since ``GroupCommit`` lets one batch open at a time here.
+    /// When one does, SQLite refuses at once (the transaction did not begin) and it runs again on the
+    /// driver's threads, where it waits.
+    private func begin() async throws {
+        do {
+            try writer.session.run("BEGIN IMMEDIATE", [], patient: false) { _ in }
+        } catch let failure as SQLiteFailure where failure.isBusy {
+            writer.session.notePatientRetry()
+            try await onThread("BEGIN IMMEDIATE")
+        }
+    }
+
     /// Runs a statement of the writer's that may wait (for a lock, for the disk) on the driver's threads.
     private func onThread(_ sql: String) async throws {
         let session = writer.session
         try await threads.runIfActive { try session.run(sql, [], patient: true) { _ in } }
     }
 
-    /// How many batches have committed, and how many writers wait for the connection (for tests).
-    package var writerStatistics: (commits: Int, queued: Int) {
-        get async { (await batch.commits, await batch.queued) }
+    /// How many batches have committed, how many writers wait for the connection, and how many of
+    /// the writer's statements met another process's lock and waited for it on a thread (for tests).
+    package var writerStatistics: (commits: Int, queued: Int, waitedOnThread: Int) {
+        get async { (await batch.commits, await batch.queued, writer.session.retriedPatiently) }
     }
 
     /// Runs `body` on a connection of its own, opened for it and closed after: for `VACUUM INTO`,
