@@ -197,14 +197,6 @@ extension Date {
     }
 }
 
-extension SQLDatabase {
-    /// Inserts one row, naming every column of its type (NULL for `nil`): the row type is the
-    /// only place a table's columns are listed.
-    func insertRow<Row: StoreRow>(_ row: Row) async throws {
-        try await insert(into: Row.table.rawValue).model(row, nilEncodingStrategy: .asNil).run()
-    }
-}
-
 /// JSON text for a string array column.
 func jsonText(_ values: [String]) -> String {
     // Encoding an array of strings cannot fail.
