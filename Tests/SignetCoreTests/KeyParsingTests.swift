@@ -23,6 +23,21 @@ struct KeyParsingTests {
         #expect(try PublicKey(pem: KeyFixtures.p256Public).fingerprint != spki.fingerprint)
     }
 
+    @Test("Kept parsed keys: the same text gives the same key; a text equal only under String == is parsed on its own")
+    func parsedKeys() throws {
+        for pem in [KeyFixtures.p256Public, KeyFixtures.ed25519Public, KeyFixtures.rsa2048PKCS1Public] {
+            let first = try PublicKey.parsed(pem: pem)
+            #expect(try PublicKey.parsed(pem: pem).canonicalDER == first.canonicalDER)
+            #expect(first.canonicalDER == (try PublicKey(pem: pem)).canonicalDER)
+            // KELVIN SIGN is canonically equivalent to K: a String-keyed cache would hand back the key.
+            let kelvin = pem.replacingOccurrences(of: "KEY", with: "\u{212A}EY")
+            #expect(kelvin == pem && Array(kelvin.utf8) != Array(pem.utf8))
+            #expect(throws: KeyParsingError.self) { try PublicKey.parsed(pem: kelvin) }
+        }
+        #expect(throws: KeyParsingError.self) { try PublicKey.parsed(pem: "not a key") }
+        #expect(throws: KeyParsingError.self) { try PublicKey.parsed(pem: "not a key") }
+    }
+
     @Test("Literal \\n escapes and CRLF line ends are tolerated")
     func tolerantPEM() throws {
         let escaped = KeyFixtures.ed25519Public.replacingOccurrences(of: "\n", with: "\\n")

@@ -7,6 +7,9 @@ enum PEM {
     /// literal `\n` escapes that JSON-in-shell workflows leave behind (the Dfns public-key pattern
     /// allows them too).
     static func document(_ text: String) -> PEMDocument? {
+        // PEM is ASCII (RFC 7468); refusing anything else also keeps its labels from being matched
+        // under String's equivalence (`KELVIN SIGN` for `K` in "PUBLIC KEY").
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         var normalized = text.replacingOccurrences(of: "\\r\\n", with: "\n")
             .replacingOccurrences(of: "\\n", with: "\n")
             .replacingOccurrences(of: "\r\n", with: "\n")

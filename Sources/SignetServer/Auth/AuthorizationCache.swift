@@ -166,7 +166,7 @@ final class AuthorizationCache: Sendable {
     ) async throws -> SigningCredential? {
         try await cached(orgId + "\u{0}" + name, \.credentials, now: now()) {
             guard let record = try await load() else { return nil }
-            return SigningCredential(record: record, publicKey: try? PublicKey(pem: record.publicKeyPEM))
+            return SigningCredential(record: record, publicKey: try? PublicKey.parsed(pem: record.publicKeyPEM))
         }
     }
 

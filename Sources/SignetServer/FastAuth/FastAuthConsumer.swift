@@ -40,7 +40,7 @@ extension UserActionService {
         let load: @Sendable () async throws -> CredentialRecord? = { try await challenges.credential(named: name, orgId: orgId) }
         if let cache { return try await cache.signingCredential(named: name, orgId: orgId, load: load) }
         guard let record = try await load() else { return nil }
-        return AuthorizationCache.SigningCredential(record: record, publicKey: try? PublicKey(pem: record.publicKeyPEM))
+        return AuthorizationCache.SigningCredential(record: record, publicKey: try? PublicKey.parsed(pem: record.publicKeyPEM))
     }
 
     /// Checks a Fast Auth header against the request and uses its nonce up; returns the audit record.

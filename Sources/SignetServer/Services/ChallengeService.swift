@@ -236,7 +236,7 @@ struct ChallengeService: Sendable {
         refuse: (String) -> APIError
     ) throws {
         // A key stored before today's rules (a weak Ed25519 point, say) is refused, not trusted.
-        guard let publicKey = try? PublicKey(pem: credential.publicKeyPEM) else {
+        guard let publicKey = try? PublicKey.parsed(pem: credential.publicKeyPEM) else {
             throw refuse("credential \(TextRules.escaped(assertion.credId)) has a key Signet no longer accepts; register a new key")
         }
         do {
