@@ -68,6 +68,8 @@ public final class TokenAuthority: Sendable {
     /// The longest token accepted, in bytes; longer ones are refused unread.
     public static let maximumTokenLength = 8192
     private let state = NIOLockedValueBox<State>(State())
+    /// Challenge identifiers and user actions it minted, recognised without a signature check.
+    let minted = MintedTokens()
     private let reloadSource: (@Sendable () async throws -> [SigningKeyMaterial])?
     /// The current time, for `iat` and the expiry check (injectable, so tests move it instead of sleeping).
     private let now: @Sendable () -> Date
@@ -112,6 +114,7 @@ public final class TokenAuthority: Sendable {
             let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: key.privateKey)
             await collection.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
         }
+        minted.forget()
         state.withLockedValue { state in
             state.keys = collection
             state.keyIDs = Set(material.map { Array($0.kid.utf8) })
@@ -172,7 +175,9 @@ public final class TokenAuthority: Sendable {
             issuedAt: issuedAt,
             expiresAt: expiresAt
         )
-        return try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
+        let token = try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
+        if audience != .access { minted.remember(token, claims: claims, now: issuedAt) }
+        return token
     }
 
     /// Verifies a token's signature, expiry, issuer and audience and returns its claims.
@@ -182,7 +187,10 @@ public final class TokenAuthority: Sendable {
     /// unknown `kid` makes the authority reload its keys (at most once a second), so a key rotated
     /// on another node, or by `signet signing-keys rotate`, is learnt on first sight; a token without
     /// a `kid` is refused rather than checked with a default key.
+    /// A challenge identifier or user action this authority minted is recognised by its digest
+    /// (``MintedTokens``) and checked for expiry, issuer and audience alike.
     public func verify(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {
+        if let claims = minted.take(token) { return try checked(claims, audience: audience) }
         guard token.utf8.count <= Self.maximumTokenLength, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
             throw .malformed
         }
@@ -221,9 +229,16 @@ public final class TokenAuthority: Sendable {
         } catch {
             throw .malformed
         }
-        // Expiry by this authority's clock (jwt-kit's own check reads the system clock).
+        return try checked(claims, audience: audience)
+    }
+
+    /// `claims` if unexpired by this authority's clock (jwt-kit's own check reads the system
+    /// clock) and issued by it for `audience`.
+    private func checked(_ claims: TokenClaims, audience: TokenAudience) throws(TokenFailure) -> TokenClaims {
         guard claims.exp.value > now() else { throw .expired }
-        guard claims.iss.value == issuer, claims.aud.value == [audience.rawValue] else { throw .wrongAudience }
+        guard ExactText.equals(claims.iss.value, issuer), claims.aud.value.count == 1,
+            ExactText.equals(claims.aud.value[0], audience.rawValue)
+        else { throw .wrongAudience }
         return claims
     }
 
