@@ -1,4 +1,5 @@
 package import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 package import SignetAPI
 
@@ -40,18 +41,35 @@ extension SQLStore {
 
     package func patNameInUse(key: String, userId: String, except tokenId: String?) async throws -> Bool {
         // Migration 5 kept a name that clashed with an older PAT under the key `key U+0001 id`: that
-        // PAT holds the name too. `substr` counts characters (code points) on SQLite and PostgreSQL.
+        // PAT holds the name too. Such keys are only looked for while any remain (renaming such a PAT
+        // gives it a plain key; nothing writes new ones): that lookup reads every PAT of the user,
+        // the plain one a single entry of the unique index access_tokens_pat_name.
+        let legacy = try await legacyNameKeys.mayExist { try await anyLegacyNameKey() }
         let suffixed = key + "\u{1}"
         return try await read { database in
-            // The unique index access_tokens_pat_name's own predicate, so that index answers it.
             try await database.raw(
-                """
-                SELECT id FROM access_tokens WHERE user_id = \(bind: userId)
-                    AND (name_key = \(bind: key) OR substr(name_key, 1, CAST(\(bind: suffixed.unicodeScalars.count) AS INTEGER)) = \(bind: suffixed))
-                    AND kind = 'Pat' AND is_deleted = FALSE
-                """
+                legacy
+                    ? """
+                    SELECT id FROM access_tokens WHERE user_id = \(bind: userId)
+                        AND (name_key = \(bind: key) OR substr(name_key, 1, CAST(\(bind: suffixed.unicodeScalars.count) AS INTEGER)) = \(bind: suffixed))
+                        AND kind = 'Pat' AND is_deleted = FALSE
+                    """
+                    : """
+                    SELECT id FROM access_tokens WHERE user_id = \(bind: userId) AND name_key = \(bind: key)
+                        AND kind = 'Pat' AND is_deleted = FALSE
+                    """
             ).all().contains { (try? $0.decode(column: "id", as: String.self)) != tokenId }
         }
+    }
+
+    /// Whether any live PAT still has a key migration 5 wrote (`name U+0001 id`). Not counted in
+    /// ``reads``: it runs at most once a minute, whichever request comes first.
+    private func anyLegacyNameKey() async throws -> Bool {
+        let query: SQLQueryString = """
+            SELECT id FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE AND name_key LIKE \(bind: "%\u{1}%") LIMIT 1
+            """
+        if let transactionDatabase { return try await transactionDatabase.raw(query).first() != nil }
+        return try await driver.withReader { try await $0.raw(query).first() != nil }
     }
 
     package func updateTokenDetails(
@@ -137,5 +155,19 @@ extension SQLStore {
                 """
             ).run()
         }
+    }
+}
+
+/// Whether migration 5's PAT name keys (`name U+0001 id`) remain, asked of the database at most
+/// once a minute. Only that migration writes them and renaming such a PAT removes its one, so an
+/// answer of "none" stays true; the minute covers a database restored under a running node.
+final class LegacyNameKeys: Sendable {
+    private let state = NIOLockedValueBox<(present: Bool, checkedAt: ContinuousClock.Instant)?>(nil)
+
+    func mayExist(check: () async throws -> Bool) async throws -> Bool {
+        if let known = state.withLockedValue({ $0 }), ContinuousClock.now - known.checkedAt < .seconds(60) { return known.present }
+        let present = try await check()
+        state.withLockedValue { $0 = (present, ContinuousClock.now) }
+        return present
     }
 }

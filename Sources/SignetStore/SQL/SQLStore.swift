@@ -17,10 +17,15 @@ package struct SQLStore: SignetStore {
     package let changes: ChangeFeed
     /// How many reading round trips this store made (tests hold a read path to a fixed number of queries).
     package let reads: ReadCounter
+    /// Whether migration 5's PAT name keys remain (``patNameInUse(key:userId:except:)``).
+    let legacyNameKeys: LegacyNameKeys
 
     /// A store over `driver`; call ``migrate()`` before using it.
     package init(driver: any DatabaseDriver) {
-        self.init(driver: driver, transactionDatabase: nil, pending: nil, changes: ChangeFeed(live: !driver.isShared), reads: ReadCounter())
+        self.init(
+            driver: driver, transactionDatabase: nil, pending: nil, changes: ChangeFeed(live: !driver.isShared), reads: ReadCounter(),
+            legacyNameKeys: LegacyNameKeys()
+        )
     }
 
     private init(
@@ -28,13 +33,15 @@ package struct SQLStore: SignetStore {
         transactionDatabase: (any SQLDatabase)?,
         pending: PendingChanges?,
         changes: ChangeFeed,
-        reads: ReadCounter
+        reads: ReadCounter,
+        legacyNameKeys: LegacyNameKeys
     ) {
         self.driver = driver
         self.transactionDatabase = transactionDatabase
         self.pending = pending
         self.changes = changes
         self.reads = reads
+        self.legacyNameKeys = legacyNameKeys
     }
 
     /// Opens the store over `driver`, applying any schema migrations first.
@@ -73,7 +80,10 @@ package struct SQLStore: SignetStore {
         let result = try await Self.timed("transaction") {
             try await mapUniqueViolation {
                 try await driver.transaction { database in
-                    try await body(SQLStore(driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads))
+                    try await body(SQLStore(
+                        driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads,
+                        legacyNameKeys: legacyNameKeys
+                    ))
                 }
             }
         }
