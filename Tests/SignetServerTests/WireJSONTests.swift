@@ -67,6 +67,25 @@ struct WireJSONTests {
         }
     }
 
+    @Test("A user action's challenge and its answer, as the encoder writes them", arguments: 0..<6)
+    func challenges(index: Int) throws {
+        let text = Self.awkward[index % Self.awkward.count]
+        let challenge = UserActionChallenge(
+            challenge: text, challengeIdentifier: "eyJ.\(text)",
+            supportedCredentialKinds: CredentialKind.allCases.prefix(index).map {
+                SupportedCredentialKind(kind: $0, factor: text, requiresSecondFactor: index % 2 == 0)
+            },
+            userVerification: text, attestation: "none",
+            allowCredentials: AllowCredentials(
+                key: (0..<index).map { AllowedCredential(id: "\(text)\($0)") }, webauthn: (0..<(index % 3)).map { AllowedCredential(id: "w\($0)", type: text) }
+            ),
+            externalAuthenticationUrl: text
+        )
+        #expect(String(decoding: WireJSON.render(challenge), as: UTF8.self) == (try Self.encoded(challenge)))
+        let answer = UserActionResponse(userAction: "eyJ.\(text)")
+        #expect(String(decoding: WireJSON.render(answer), as: UTF8.self) == (try Self.encoded(answer)))
+    }
+
     @Test("What it writes reads back as the same token")
     func roundTrip() throws {
         for index in 0..<8 {

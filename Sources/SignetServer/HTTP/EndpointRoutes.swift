@@ -89,6 +89,15 @@ struct EndpointRoutes: Sendable {
         addPublic(endpoint, to: router, responding: { body, request in JSONResponse(try await handler(body, request)) })
     }
 
+    /// Adds a route that needs no access token; the handler's value is written by ``WireJSON``.
+    static func addPublic<Body: Sendable, Response: WireJSONWritable>(
+        _ endpoint: Endpoint<Body, Response>,
+        to router: some RouterMethods<SignetRequestContext>,
+        _ handler: @escaping @Sendable (Body, Request) async throws -> Response
+    ) {
+        addPublic(endpoint, to: router, responding: { body, request in WireJSONResponse(value: try await handler(body, request)) })
+    }
+
     /// Adds a route that needs no access token; the handler builds the answer itself.
     static func addPublic<Body: Sendable, Response: Sendable, Output: ResponseGenerator>(
         _ endpoint: Endpoint<Body, Response>,
