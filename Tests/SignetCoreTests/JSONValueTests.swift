@@ -40,6 +40,15 @@ struct JSONValueTests {
         #expect(try JSONValue(parsing: Array(#"["plain","é😀 K","a\"b","é\n😀","\u00e9x"]"#.utf8))
             == .array([.string("plain"), .string("é😀 K"), .string("a\"b"), .string("é\n😀"), .string("éx")]))
         #expect(try JSONValue(parsing: Array(#"{"é":"","":"x"}"#.utf8)) == .object(["é": .string(""), "": .string("x")]))
+        // A byte order mark inside a string is a character like any other, kept (Foundation's
+        // decoding dropped a leading one, so "\u{FEFF}x" read as "x").
+        for document in ["[\"\u{FEFF}x\"]", "[\"a\\n\u{FEFF}x\"]"] {
+            guard case .array(let items) = try JSONValue(parsing: Array(document.utf8)), case .string(let text) = items.first else {
+                Issue.record("not an array of one string: \(document)")
+                continue
+            }
+            #expect(text.unicodeScalars.contains("\u{FEFF}"), "\(document)")
+        }
         let malformed: [[UInt8]] = [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0x80]]
         for bytes in malformed {
             for (before, after) in [([UInt8](), [UInt8]()), (Array("a\\n".utf8), []), ([], Array("\\t".utf8))] {

@@ -49,14 +49,32 @@ struct MintedTokenTests {
         await #expect(throws: TokenFailure.expired) { try await authority.verify(late, audience: .userAction) }
     }
 
-    @Test("New signing keys forget every kept token: one signed with a withdrawn key is refused at once")
+    @Test("Withdrawing a signing key forgets every kept token (one it signed is refused at once); adding one does not")
     func keysChange() async throws {
         let old = SigningKeyMaterial.generate()
         let authority = try await TokenAuthority(issuer: "signet", keys: [], current: old)
+        let kept = try await mint(authority, .challenge)
+        try await authority.load([old, SigningKeyMaterial.generate()])
+        #expect(authority.minted.count == 1, "a rotation that keeps the old key keeps its tokens")
+        #expect(try await authority.verify(kept, audience: .challenge).jti.value == "ua-1")
+
         let token = try await mint(authority, .userAction)
         try await authority.load([SigningKeyMaterial.generate()])
         #expect(authority.minted.count == 0)
         await #expect(throws: TokenFailure.self) { try await authority.verify(token, audience: .userAction) }
+    }
+
+    @Test("A token signed with the keys of before a withdrawal is not kept, even if it arrives after")
+    func staleGeneration() async throws {
+        let authority = try await TokenAuthority(issuer: "signet", keys: [], current: .generate())
+        let claims = try await authority.verify(try await mint(authority, .userAction), audience: .userAction)
+        let tokens = MintedTokens()
+        tokens.forget(generation: 2)
+        tokens.remember("old", claims: claims, generation: 1, now: Date())
+        tokens.forget(generation: 1)
+        tokens.remember("current", claims: claims, generation: 2, now: Date())
+        #expect(tokens.take("old") == nil)
+        #expect(tokens.take("current") != nil, "an older forget arriving late changes nothing")
     }
 
     @Test("When full, expired tokens go first")
@@ -69,9 +87,9 @@ struct MintedTokenTests {
         for index in 0..<MintedTokens.limit {
             var expired = claims
             expired.exp.value = start.addingTimeInterval(index == 0 ? 60 : -1)
-            tokens.remember("t\(index)", claims: expired, now: start)
+            tokens.remember("t\(index)", claims: expired, generation: 0, now: start)
         }
-        tokens.remember("fresh", claims: claims, now: start)
+        tokens.remember("fresh", claims: claims, generation: 0, now: start)
         #expect(tokens.count == 2, "the one live token and the new one stay")
         #expect(tokens.take("t0") != nil && tokens.take("fresh") != nil)
     }

@@ -67,10 +67,9 @@ struct WireJSONTests {
         }
     }
 
-    @Test("A user action's challenge and its answer, as the encoder writes them", arguments: 0..<6)
-    func challenges(index: Int) throws {
-        let text = Self.awkward[index % Self.awkward.count]
-        let challenge = UserActionChallenge(
+    static func challenge(_ index: Int) -> UserActionChallenge {
+        let text = awkward[index % awkward.count]
+        return UserActionChallenge(
             challenge: text, challengeIdentifier: "eyJ.\(text)",
             supportedCredentialKinds: CredentialKind.allCases.prefix(index).map {
                 SupportedCredentialKind(kind: $0, factor: text, requiresSecondFactor: index % 2 == 0)
@@ -81,9 +80,42 @@ struct WireJSONTests {
             ),
             externalAuthenticationUrl: text
         )
+    }
+
+    @Test("A user action's challenge and its answer, as the encoder writes them", arguments: 0..<6)
+    func challenges(index: Int) throws {
+        let text = Self.awkward[index % Self.awkward.count]
+        let challenge = Self.challenge(index)
         #expect(String(decoding: WireJSON.render(challenge), as: UTF8.self) == (try Self.encoded(challenge)))
         let answer = UserActionResponse(userAction: "eyJ.\(text)")
         #expect(String(decoding: WireJSON.render(answer), as: UTF8.self) == (try Self.encoded(answer)))
+    }
+
+    /// The stored properties of `values`' type that none of them sets (nil in all).
+    static func neverSet<T>(_ values: [T]) -> Set<String> {
+        var all = Set<String>()
+        var set = Set<String>()
+        for value in values {
+            for child in Mirror(reflecting: value).children {
+                guard let label = child.label else { continue }
+                all.insert(label)
+                let inner = Mirror(reflecting: child.value)
+                if inner.displayStyle != .optional || !inner.children.isEmpty { set.insert(label) }
+            }
+        }
+        return all.subtracting(set)
+    }
+
+    @Test("The fixtures set every field of every type WireJSON writes, so a field added later is compared too")
+    func fixturesSetEveryField() {
+        let tokens = (0..<24).map(Self.token)
+        #expect(Self.neverSet(tokens).isEmpty)
+        #expect(Self.neverSet((0..<24).map(Self.assignment)).isEmpty)
+        #expect(Self.neverSet(tokens.flatMap { $0.lastUsedBy ?? [] }).isEmpty)
+        let challenges = (0..<6).map(Self.challenge)
+        #expect(Self.neverSet(challenges).isEmpty)
+        #expect(Self.neverSet(challenges.flatMap(\.supportedCredentialKinds)).isEmpty)
+        #expect(Self.neverSet(challenges.flatMap(\.allowCredentials.key)).isEmpty)
     }
 
     @Test("What it writes reads back as the same token")

@@ -10,35 +10,41 @@ import NIOConcurrencyHelpers
 /// this authority signed are ever here, so a hit is exactly as good as a verified signature; a
 /// token from another node, or minted before a restart, is verified as usual. Each entry is taken
 /// out when it is presented (the store decides single use either way), and all are dropped when
-/// the signing keys change.
+/// a signing key is withdrawn.
 final class MintedTokens: Sendable {
-    /// The most kept; when full, expired ones go, then all.
+    /// The most kept; when full, expired ones go, and all go unless that freed half.
     static let limit = 50_000
-    private let tokens = NIOLockedValueBox<[SHA256Digest: TokenClaims]>([:])
+    private let state = NIOLockedValueBox<(generation: Int, tokens: [SHA256Digest: TokenClaims])>((0, [:]))
 
-    /// Keeps `token`, minted with `claims`.
-    func remember(_ token: String, claims: TokenClaims, now: Date) {
+    /// Keeps `token`, minted with `claims` under the keys of `generation` (``forget(generation:)``):
+    /// a token signed while the keys were being replaced is not kept.
+    func remember(_ token: String, claims: TokenClaims, generation: Int, now: Date) {
         let digest = TokenDigest.hash(token)
-        tokens.withLockedValue { tokens in
-            if tokens.count >= Self.limit {
-                tokens = tokens.filter { $0.value.exp.value > now }
-                if tokens.count >= Self.limit { tokens.removeAll() }
+        state.withLockedValue { state in
+            guard state.generation == generation else { return }
+            if state.tokens.count >= Self.limit {
+                state.tokens = state.tokens.filter { $0.value.exp.value > now }
+                if state.tokens.count >= Self.limit / 2 { state.tokens.removeAll() }
             }
-            tokens[digest] = claims
+            state.tokens[digest] = claims
         }
     }
 
     /// The claims `token` was minted with, if this authority minted it and has not seen it since.
     func take(_ token: String) -> TokenClaims? {
         let digest = TokenDigest.hash(token)
-        return tokens.withLockedValue { $0.removeValue(forKey: digest) }
+        return state.withLockedValue { $0.tokens.removeValue(forKey: digest) }
     }
 
-    /// Forgets every token (the signing keys changed: one may have been withdrawn).
-    func forget() {
-        tokens.withLockedValue { $0.removeAll() }
+    /// Forgets every token: the signing keys of `generation` replaced ones that may have signed them.
+    func forget(generation: Int) {
+        state.withLockedValue { state in
+            guard generation > state.generation else { return }
+            state.generation = generation
+            state.tokens.removeAll()
+        }
     }
 
     /// How many are kept (for tests).
-    var count: Int { tokens.withLockedValue { $0.count } }
+    var count: Int { state.withLockedValue { $0.tokens.count } }
 }

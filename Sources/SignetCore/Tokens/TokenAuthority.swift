@@ -81,6 +81,8 @@ public final class TokenAuthority: Sendable {
         var currentKID: String?
         var publicKeys: [(kid: String, x: [UInt8])] = []
         var lastReload: Date?
+        /// Counts the loads that withdrew a key (``MintedTokens``).
+        var generation = 0
     }
 
     /// An authority with no keys yet; call ``load(_:)`` before minting. `now` is the clock that
@@ -114,10 +116,12 @@ public final class TokenAuthority: Sendable {
             let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: key.privateKey)
             await collection.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: key.kid))
         }
-        minted.forget()
-        state.withLockedValue { state in
+        let generation = state.withLockedValue { state -> Int? in
+            let keyIDs = Set(material.map { Array($0.kid.utf8) })
+            let withdrawn = !state.keyIDs.isSubset(of: keyIDs)
+            if withdrawn { state.generation += 1 }
             state.keys = collection
-            state.keyIDs = Set(material.map { Array($0.kid.utf8) })
+            state.keyIDs = keyIDs
             if let oldest = material.min(by: { $0.createdAt < $1.createdAt }) {
                 state.secretSeed = SymmetricKey(data: oldest.privateKey)
             }
@@ -125,7 +129,9 @@ public final class TokenAuthority: Sendable {
             state.publicKeys = material.compactMap { key in
                 (try? Curve25519.Signing.PrivateKey(rawRepresentation: key.privateKey)).map { (key.kid, Array($0.publicKey.rawRepresentation)) }
             }
+            return withdrawn ? state.generation : nil
         }
+        if let generation { minted.forget(generation: generation) }
     }
 
     /// The Ed25519 public key of every signing key (`kid`, raw 32 bytes), as `/.well-known/jwks.json` publishes them.
@@ -164,7 +170,7 @@ public final class TokenAuthority: Sendable {
         expiresAt: Date
     ) async throws -> String {
         let issuedAt = issuedAt ?? now()
-        let (keys, kid) = state.withLockedValue { ($0.keys, $0.currentKID) }
+        let (keys, kid, generation) = state.withLockedValue { ($0.keys, $0.currentKID, $0.generation) }
         guard let keys, let kid else { throw TokenFailure.malformed }
         let claims = TokenClaims(
             issuer: issuer,
@@ -176,7 +182,7 @@ public final class TokenAuthority: Sendable {
             expiresAt: expiresAt
         )
         let token = try await keys.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
-        if audience != .access { minted.remember(token, claims: claims, now: issuedAt) }
+        if audience != .access { minted.remember(token, claims: claims, generation: generation, now: issuedAt) }
         return token
     }
 
@@ -190,10 +196,9 @@ public final class TokenAuthority: Sendable {
     /// A challenge identifier or user action this authority minted is recognised by its digest
     /// (``MintedTokens``) and checked for expiry, issuer and audience alike.
     public func verify(_ token: String, audience: TokenAudience) async throws(TokenFailure) -> TokenClaims {
+        guard token.utf8.count <= Self.maximumTokenLength else { throw .malformed }
         if let claims = minted.take(token) { return try checked(claims, audience: audience) }
-        guard token.utf8.count <= Self.maximumTokenLength, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
-            throw .malformed
-        }
+        guard token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else { throw .malformed }
         let kid = try Self.pinnedKeyID(token)
         if !knows(kid) {
             _ = await reloadIfDue()
@@ -235,7 +240,8 @@ public final class TokenAuthority: Sendable {
     /// `claims` if unexpired by this authority's clock (jwt-kit's own check reads the system
     /// clock) and issued by it for `audience`.
     private func checked(_ claims: TokenClaims, audience: TokenAudience) throws(TokenFailure) -> TokenClaims {
-        guard claims.exp.value > now() else { throw .expired }
+        // The system clock too, as jwt-kit's own check on the signature path.
+        guard claims.exp.value > now(), claims.exp.value > Date() else { throw .expired }
         guard ExactText.equals(claims.iss.value, issuer), claims.aud.value.count == 1,
             ExactText.equals(claims.aud.value[0], audience.rawValue)
         else { throw .wrongAudience }

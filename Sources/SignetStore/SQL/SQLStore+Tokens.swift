@@ -63,13 +63,13 @@ extension SQLStore {
     }
 
     /// Whether any live PAT still has a key migration 5 wrote (`name U+0001 id`). Not counted in
-    /// ``reads``: it runs at most once a minute, whichever request comes first.
+    /// ``reads``: it runs at most once a minute, on a reader (never inside the writer's transaction).
     private func anyLegacyNameKey() async throws -> Bool {
-        let query: SQLQueryString = """
-            SELECT id FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE AND name_key LIKE \(bind: "%\u{1}%") LIMIT 1
-            """
-        if let transactionDatabase { return try await transactionDatabase.raw(query).first() != nil }
-        return try await driver.withReader { try await $0.raw(query).first() != nil }
+        try await driver.withReader { database in
+            try await database.raw(
+                "SELECT id FROM access_tokens WHERE kind = 'Pat' AND is_deleted = FALSE AND name_key LIKE \(bind: "%\u{1}%") LIMIT 1"
+            ).first() != nil
+        }
     }
 
     package func updateTokenDetails(
@@ -162,12 +162,30 @@ extension SQLStore {
 /// once a minute. Only that migration writes them and renaming such a PAT removes its one, so an
 /// answer of "none" stays true; the minute covers a database restored under a running node.
 final class LegacyNameKeys: Sendable {
-    private let state = NIOLockedValueBox<(present: Bool, checkedAt: ContinuousClock.Instant)?>(nil)
+    private struct State {
+        var known: (present: Bool, checkedAt: ContinuousClock.Instant)?
+        var checking = false
+    }
 
+    private let state = NIOLockedValueBox(State())
+
+    /// The answer of `check`, run when the last is a minute old; while one caller runs it, the
+    /// others take the last answer.
     func mayExist(check: () async throws -> Bool) async throws -> Bool {
-        if let known = state.withLockedValue({ $0 }), ContinuousClock.now - known.checkedAt < .seconds(60) { return known.present }
-        let present = try await check()
-        state.withLockedValue { $0 = (present, ContinuousClock.now) }
-        return present
+        let last = state.withLockedValue { state -> Bool? in
+            guard let known = state.known else { return nil }
+            if ContinuousClock.now - known.checkedAt < .seconds(60) || state.checking { return known.present }
+            state.checking = true
+            return nil
+        }
+        if let last { return last }
+        do {
+            let present = try await check()
+            state.withLockedValue { $0 = State(known: (present, ContinuousClock.now)) }
+            return present
+        } catch {
+            state.withLockedValue { $0.checking = false }
+            throw error
+        }
     }
 }
