@@ -77,6 +77,24 @@ struct MintedTokenTests {
         #expect(tokens.take("current") != nil, "an older forget arriving late changes nothing")
     }
 
+    @Test("A kept token is refused when the system clock says it expired, and an overlong one is never looked up")
+    func systemClockAndLength() async throws {
+        let behind = Date().addingTimeInterval(-3600)
+        let authority = try await TokenAuthority(issuer: "signet", keys: [], current: .generate(), now: { behind })
+        let token = try await mint(authority, .userAction, now: behind)
+        #expect(authority.minted.count == 1)
+        await #expect(throws: TokenFailure.expired, "the server's clock alone would accept it") {
+            try await authority.verify(token, audience: .userAction)
+        }
+        let long = try await authority.mint(
+            audience: .userAction, id: "ua-2", username: String(repeating: "a", count: TokenAuthority.maximumTokenLength),
+            metadata: metadata, issuedAt: Date(), expiresAt: Date().addingTimeInterval(60)
+        )
+        #expect(authority.minted.count == 1)
+        await #expect(throws: TokenFailure.malformed) { try await authority.verify(long, audience: .userAction) }
+        #expect(authority.minted.count == 1, "not taken out: refused before the lookup")
+    }
+
     @Test("When full, expired tokens go first")
     func bounded() async throws {
         let clock = NIOLockedValueBox(Date())
@@ -92,5 +110,15 @@ struct MintedTokenTests {
         tokens.remember("fresh", claims: claims, generation: 0, now: start)
         #expect(tokens.count == 2, "the one live token and the new one stay")
         #expect(tokens.take("t0") != nil && tokens.take("fresh") != nil)
+
+        // When dropping the expired frees less than half, everything goes.
+        let crowded = MintedTokens()
+        for index in 0..<MintedTokens.limit {
+            var entry = claims
+            entry.exp.value = start.addingTimeInterval(index <= MintedTokens.limit / 2 ? 60 : -1)
+            crowded.remember("t\(index)", claims: entry, generation: 0, now: start)
+        }
+        crowded.remember("fresh", claims: claims, generation: 0, now: start)
+        #expect(crowded.count == 1)
     }
 }

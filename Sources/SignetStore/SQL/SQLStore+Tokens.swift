@@ -44,7 +44,9 @@ extension SQLStore {
         // PAT holds the name too. Such keys are only looked for while any remain (renaming such a PAT
         // gives it a plain key; nothing writes new ones): that lookup reads every PAT of the user,
         // the plain one a single entry of the unique index access_tokens_pat_name.
-        let legacy = try await legacyNameKeys.mayExist { try await anyLegacyNameKey() }
+        // Inside a transaction the last answer stands (or, before any, the lookup that reads those
+        // keys): no second connection while this one is held, and no scan inside the writer's.
+        let legacy = try await legacyNameKeys.mayExist(refreshing: transactionDatabase == nil) { try await anyLegacyNameKey() }
         let suffixed = key + "\u{1}"
         return try await read { database in
             try await database.raw(
@@ -169,12 +171,13 @@ final class LegacyNameKeys: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
-    /// The answer of `check`, run when the last is a minute old; while one caller runs it, the
-    /// others take the last answer.
-    func mayExist(check: () async throws -> Bool) async throws -> Bool {
+    /// The answer of `check`, run when the last is a minute old and `refreshing`; while one caller
+    /// runs it, and when not `refreshing`, the others take the last answer, or `true` before any
+    /// (always right: the lookup that reads those keys finds plain ones too).
+    func mayExist(refreshing: Bool, check: () async throws -> Bool) async throws -> Bool {
         let last = state.withLockedValue { state -> Bool? in
-            guard let known = state.known else { return nil }
-            if ContinuousClock.now - known.checkedAt < .seconds(60) || state.checking { return known.present }
+            let fresh = state.known.map { ContinuousClock.now - $0.checkedAt < .seconds(60) } ?? false
+            if fresh || state.checking || !refreshing { return state.known?.present ?? true }
             state.checking = true
             return nil
         }
