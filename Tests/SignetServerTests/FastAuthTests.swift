@@ -137,6 +137,37 @@ struct FastAuthTests {
         }
     }
 
+    @Test(
+        "The same signed creation sent several times at once, with Fast Auth or a user action token, creates one webhook",
+        arguments: TestDatabase.available
+    )
+    func concurrentReplays(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try await server.admin(api)
+            let body = #"{"url":"https://hooks.example.com/once","events":["*"]}"#
+            let fast = try FastAuthHeader(method: "POST", path: "/webhooks", body: Array(body.utf8), orgId: server.orgId).header(admin.signer)
+            let token = try await api.userAction(as: admin, method: "POST", path: "/webhooks", payload: body)
+            for header in [fast, token] {
+                let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                    for _ in 0..<4 {
+                        group.addTask {
+                            try await api.send(.post, "/webhooks", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": header, "Host": "localhost"])
+                                .status
+                        }
+                    }
+                    return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .forbidden }.count == 3, "\(statuses)")
+                let late = try await api.send(.post, "/webhooks", token: admin.token, body: body, headers: ["X-DFNS-USERACTION": header, "Host": "localhost"])
+                #expect(late.status == .forbidden && late.errorMessage?.contains("already") == true, "\(late.body)")
+            }
+            let hooks = try await api.send(.get, "/webhooks", token: admin.token).decode(ListResponse<Webhook>.self)
+            #expect(hooks.items.count == 2, "one per signed request, however often it was sent")
+            let logs = try await api.send(.get, "/auth/action/logs", token: admin.token).decode(ListResponse<AuditLog>.self)
+            #expect(logs.items.filter { $0.httpPath == "/webhooks" }.map(\.responseStatus) == [200, 200], "one audit record each, with its status")
+        }
+    }
+
     /// `header` with its signature replaced.
     static func withSignature(of header: String, replacedBy signature: [UInt8]) throws -> String {
         let bytes = try #require(Base64URL.decode(header))

@@ -105,6 +105,16 @@ struct WebhookDeliveryTests {
                 let ping = try #require(try await receiver.wait { $0.count >= 1 }.first)
                 #expect(ping.kind == "webhook.ping" && ping.data["webhookId"] as? String == webhook.id)
                 #expect(WebhookSignature.verify(ping.signature ?? "", body: ping.body, secret: webhook.secret ?? ""))
+                // A replayed ping is refused before anything is sent (it writes nothing, so its
+                // single use is written on its own before the ping leaves).
+                let path = "/webhooks/\(webhook.id)/ping"
+                let fast = try FastAuthHeader(method: "POST", path: path, body: [], orgId: server.orgId).header(admin.signer)
+                let headers = ["X-DFNS-USERACTION": fast, "Host": "localhost"]
+                #expect(try await api.send(.post, path, token: admin.token, headers: headers).status == .ok)
+                #expect(try await receiver.wait { $0.count >= 2 }.count == 2)
+                let replay = try await api.send(.post, path, token: admin.token, headers: headers)
+                #expect(replay.status == .forbidden && replay.errorMessage?.contains("already used") == true, "\(replay.body)")
+                #expect(try await receiver.wait { _ in true }.count == 2, "the replay sent nothing")
                 await receiver.answer([.notFound])
                 let refused = try await api.signed(.post, "/webhooks/\(webhook.id)/ping", as: admin).decode(PingWebhookResponse.self)
                 #expect(refused.status == "404" && refused.error != nil)

@@ -43,8 +43,9 @@ extension UserActionService {
         return AuthorizationCache.SigningCredential(record: record, publicKey: try? PublicKey.parsed(pem: record.publicKeyPEM))
     }
 
-    /// Checks a Fast Auth header against the request and uses its nonce up; returns the audit record.
-    func consumeFastAuth(_ header: String, _ shape: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
+    /// Checks a Fast Auth header against the request; its use (the nonce's single use and the audit
+    /// record that keeps the assertion, one write) is returned, not written.
+    func acceptFastAuth(_ header: String, _ shape: SignedRequestShape, caller: Caller) async throws -> AcceptedUserAction {
         guard fastAuthEnabled else {
             throw APIError(
                 .forbidden,
@@ -87,19 +88,14 @@ extension UserActionService {
             usedAt: now
         )
         record.audience = shape.audience
-        // One write: the nonce's single use and the audit record that keeps the assertion.
-        guard
-            try await store.useFastAuthNonce(
-                assertion.nonce,
-                orgId: caller.orgId,
-                until: signedAt.addingTimeInterval(FastAuth.window),
-                recording: record
-            )
-        else {
-            throw APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again")
-        }
-        SignetMetrics.signedWrite(fastAuth: true)
-        return record
+        let nonce = assertion.nonce
+        let (orgId, until) = (caller.orgId, signedAt.addingTimeInterval(FastAuth.window))
+        return AcceptedUserAction(
+            record: record,
+            fastAuth: true,
+            refusal: APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again"),
+            use: { [record] store in try await store.useFastAuthNonce(nonce, orgId: orgId, until: until, recording: record) }
+        )
     }
 
     /// The caller's active Key credential that signed `assertion`, its signature checked.

@@ -4,7 +4,7 @@ import Logging
 import SignetCore
 import SignetStore
 
-/// A request that carried a valid, now used-up, `X-DFNS-USERACTION`.
+/// A request that carried a valid `X-DFNS-USERACTION`, used up with its first change.
 struct SignedRequest: Sendable {
     /// Who signed.
     let caller: Caller
@@ -15,8 +15,10 @@ struct SignedRequest: Sendable {
 }
 
 /// Wraps the handlers of routes that the Dfns contract marks as user actions: the request must carry
-/// a user action signed for this caller, method, path and body, which is used up before the
-/// handler runs. The status the request ends with is written to the audit record.
+/// a user action (or a Fast Auth assertion) signed for this caller, method, path and body. Its single
+/// use is written with the handler's first change, in one commit (``DeferredSingleUse``), or on
+/// its own after the handler when it wrote nothing; a replay is refused and changes nothing. The
+/// status the request ends with is written to the audit record.
 struct SignedRoutes: Sendable {
     static let header: HTTPField.Name = {
         guard let name = HTTPField.Name("X-DFNS-USERACTION") else { preconditionFailure("invalid header name") }
@@ -56,20 +58,40 @@ struct SignedRoutes: Sendable {
                 fastAuth: UserActionService.fastAuthRequest(request, body: bytes, orgId: caller.orgId),
                 unsignedQueryParameters: unsignedQueryParameters
             )
-            let action = try await userActions.consume(shape, caller: caller)
-            let signed = SignedRequest(caller: caller, body: bytes, action: action)
+            let accepted = try await userActions.accept(shape, caller: caller)
+            let use = DeferredSingleUse(refusal: accepted.refusal, use: accepted.use)
+            let signed = SignedRequest(caller: caller, body: bytes, action: accepted.record)
+            var response: Response
             do {
-                var response = try await body(signed, request, context).response(from: request, context: context)
-                let outcome = response.headers[Self.outcome]
-                response.headers[Self.outcome] = nil
-                await record(status: response.status.code, outcome: outcome, of: action)
-                return response
+                response = try await DeferredSingleUse.$current.withValue(use) {
+                    try await body(signed, request, context).response(from: request, context: context)
+                }
             } catch {
                 let refusal = ErrorMiddleware.apiError(for: error, request: request, context: context)
-                await record(status: refusal.status.code, of: action)
+                try await finish(use, of: accepted, status: refusal.status.code, outcome: nil)
                 throw refusal
             }
+            let outcome = response.headers[Self.outcome]
+            response.headers[Self.outcome] = nil
+            try await finish(use, of: accepted, status: response.status.code, outcome: outcome)
+            return response
         }
+    }
+
+    /// After the handler: a replay is refused whatever the handler answered (its change, if any,
+    /// was rolled back with the use); a use no change wrote is written now, with the status, in
+    /// one transaction, before anything is answered; else the status is written to the record.
+    private func finish(_ use: DeferredSingleUse, of accepted: AcceptedUserAction, status: Int, outcome: String?) async throws {
+        let id = accepted.record.id
+        switch use.state {
+        case .refused:
+            throw accepted.refusal
+        case .waiting, .writing:
+            try await use.settle(in: store) { store in try await store.recordUserActionResult(id: id, status: status, outcome: outcome) }
+        case .written:
+            await record(status: status, outcome: outcome, of: accepted.record)
+        }
+        SignetMetrics.signedWrite(fastAuth: accepted.fastAuth)
     }
 
     /// Writes the status to the audit record (also for signed gateway requests). The request's

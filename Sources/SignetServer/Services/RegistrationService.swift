@@ -32,6 +32,7 @@ struct RegistrationService: Sendable {
         guard let issued = try await Self.issueCode(store: store, userId: user.id, lifetime: codeLifetime, now: now()) else {
             throw APIError.notFound("user \(user.id) not found")
         }
+        try await DeferredSingleUse.settleCurrent(in: store)  // written with the code already; never a replay's code
         webhook?.deliver(user: user, code: issued.code, expiresAt: issued.expiresAt)
         return issued
     }
@@ -84,6 +85,7 @@ struct RegistrationService: Sendable {
             try await Events.record(.userInvited, orgId: user.orgId, data: data, in: store, at: date)
             return issued
         }
+        try await DeferredSingleUse.settleCurrent(in: store)  // written with the code already; never a replay's code
         webhook?.deliver(user: user, code: code, expiresAt: expiresAt)
         return UserInfo(registering: user, code: code, expiresAt: expiresAt)
     }

@@ -99,13 +99,23 @@ struct UserActionService: Sendable {
         return UserActionResponse(userAction: token)
     }
 
-    /// Checks the `X-DFNS-USERACTION` token of a request that must be signed, and uses it up.
+    /// Checks the `X-DFNS-USERACTION` of a request that must be signed, and uses it up now.
+    func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
+        let accepted = try await accept(request, caller: caller)
+        guard try await store.transaction({ try await accepted.use($0) }) else { throw accepted.refusal }
+        SignetMetrics.signedWrite(fastAuth: accepted.fastAuth)
+        return accepted.record
+    }
+
+    /// Checks the `X-DFNS-USERACTION` of a request that must be signed (a user action token, or a
+    /// Fast Auth assertion); returns its use, not yet written.
     ///
-    /// It must have been issued to this caller's token, for this method, path and query, for a
+    /// A token must have been issued to this caller's token, for this method, path and query, for a
     /// payload with the same meaning as `body` (the request body, read with
     /// ``SignedPayload/meaning(of:)``), by a credential that is still active, and never used before.
-    /// Nothing is consumed when a check fails; the single use itself is decided by the database.
-    func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
+    /// Nothing is used when a check fails; the single use itself is decided by the database, when
+    /// the returned use is written.
+    func accept(_ request: SignedRequestShape, caller: Caller) async throws -> AcceptedUserAction {
         guard let header = request.header, !header.isEmpty else {
             throw APIError(
                 .forbidden,
@@ -115,7 +125,7 @@ struct UserActionService: Sendable {
         }
         if FastAuth.isFastAuth(header) {
             try limiter.admitWrite(tokenId: caller.token.id)
-            return try await consumeFastAuth(header, request, caller: caller)
+            return try await acceptFastAuth(header, request, caller: caller)
         }
         let claims: TokenClaims
         do {
@@ -148,12 +158,27 @@ struct UserActionService: Sendable {
         guard let credential = try await store.credential(uuid: record.credentialUuid), credential.isActive else {
             throw APIError.forbidden("the credential that signed this user action has been deactivated; sign the request again")
         }
-        guard try await store.consumeUserAction(id: record.id, at: now()) else {
-            throw APIError.forbidden("user action has already been used or has expired")
-        }
-        SignetMetrics.signedWrite(fastAuth: false)
-        return record
+        let now = self.now
+        return AcceptedUserAction(
+            record: record,
+            fastAuth: false,
+            refusal: APIError.forbidden("user action has already been used or has expired"),
+            use: { store in try await store.consumeUserAction(id: record.id, at: now()) }
+        )
     }
+}
+
+/// A signed request whose signature and binding checked out, its single use not yet written.
+struct AcceptedUserAction: Sendable {
+    /// The request's audit record.
+    let record: UserActionRecord
+    /// Whether it was signed with Fast Auth (else with a user action token).
+    let fastAuth: Bool
+    /// What a replay is told.
+    let refusal: APIError
+    /// Writes the single use (and a Fast Auth request's audit record) in the transaction it is
+    /// given; `false` when it was made before, on any node.
+    let use: @Sendable (any SignetStore) async throws -> Bool
 }
 
 extension UserActionService {

@@ -113,6 +113,8 @@ struct WebhookService: Sendable {
             dueAt: date
         )
         let body = try WebhookSender.body(for: event, timestampSent: Int64(date.timeIntervalSince1970))
+        // Nothing was written yet: the request's single use is, before anything leaves (a replay sends nothing).
+        try await DeferredSingleUse.settleCurrent(in: store)
         let answer = await WebhookSender(timeout: settings.timeout).send(body, to: webhook, at: date)
         return PingWebhookResponse(status: answer.status, error: answer.error)
     }

@@ -77,16 +77,28 @@ package struct SQLStore: SignetStore {
         let driver = self.driver
         let changes = self.changes
         let pending = PendingChanges()
-        let result = try await Self.timed("transaction") {
-            try await mapUniqueViolation {
-                try await driver.transaction { database in
-                    try await body(SQLStore(
-                        driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads,
-                        legacyNameKeys: legacyNameKeys
-                    ))
+        // A signed request's first transaction also makes its single use, last (``DeferredSingleUse``).
+        let use = try DeferredSingleUse.current?.claim()
+        let result: T
+        do {
+            result = try await Self.timed("transaction") {
+                try await mapUniqueViolation {
+                    try await driver.transaction { database in
+                        let store = SQLStore(
+                            driver: driver, transactionDatabase: database, pending: pending, changes: changes, reads: reads,
+                            legacyNameKeys: legacyNameKeys
+                        )
+                        let result = try await body(store)
+                        try await use?.write(in: store)
+                        return result
+                    }
                 }
             }
+        } catch {
+            use?.ended(committed: false)
+            throw error
         }
+        use?.ended(committed: true)
         for change in pending.drain() { changes.publish(change) }
         return result
     }
@@ -140,6 +152,9 @@ package struct SQLStore: SignetStore {
                 pending?.add(change)
             }
             return result
+        }
+        if let use = DeferredSingleUse.current, try use.mustWrite() {
+            return try await sqlTransaction { store in try await store.write(announcing: changesOf, body: body) }
         }
         let result = try await Self.timed("write") {
             try await mapUniqueViolation {
