@@ -231,15 +231,23 @@ package protocol UserActionRepository: Sendable {
     func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date, recording action: UserActionRecord) async throws -> Bool
     func insertUserAction(_ action: UserActionRecord) async throws
     func userAction(id: String) async throws -> UserActionRecord?
-    /// Marks the action used. Returns `false` when it was already used or has expired: a user action
-    /// is used at most once, decided by the database.
-    func consumeUserAction(id: String, at: Date) async throws -> Bool
+    /// Marks the action used, noting `resultStatus` (the status its request is presumed to end with,
+    /// when that is known) on its audit record. Returns `false` when it was already used or has
+    /// expired: a user action is used at most once, decided by the database.
+    func consumeUserAction(id: String, at: Date, resultStatus: Int?) async throws -> Bool
     /// Notes the status (and what else the request did, if anything) on the action's audit record.
     func recordUserActionResult(id: String, status: Int, outcome: String?) async throws
     /// The organisation's audit records after chain position `index`, in chain order, at most `limit`.
     func auditRecords(orgId: String, after index: Int64, limit: Int) async throws -> [UserActionRecord]
     /// Used actions performed between the dates, optionally by one user, newest first.
     func performedUserActions(orgId: String, from: Date, to: Date, userId: String?, limit: Int) async throws -> [UserActionRecord]
+}
+
+extension UserActionRepository {
+    /// Marks the action used; its status is written when its request ends.
+    package func consumeUserAction(id: String, at date: Date) async throws -> Bool {
+        try await consumeUserAction(id: id, at: date, resultStatus: nil)
+    }
 }
 
 /// The keys that sign Signet's JWTs.

@@ -94,7 +94,11 @@ extension UserActionService {
             record: record,
             fastAuth: true,
             refusal: APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again"),
-            use: { [record] store in try await store.useFastAuthNonce(nonce, orgId: orgId, until: until, recording: record) }
+            use: { [record] store, status in
+                var record = record
+                record.resultStatus = status
+                return try await store.useFastAuthNonce(nonce, orgId: orgId, until: until, recording: record)
+            }
         )
     }
 

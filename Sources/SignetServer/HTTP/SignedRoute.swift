@@ -32,6 +32,11 @@ struct SignedRoutes: Sendable {
         return name
     }()
 
+    /// The status a signed request's audit record is given in the transaction of its first change:
+    /// a change that commits almost always answers it. When the request ends otherwise (a later
+    /// step fails, a change is held for approval), the record is corrected before the answer.
+    static let presumedStatus = 200
+
     let userActions: UserActionService
     let store: any SignetStore
     let logger: Logger
@@ -59,7 +64,7 @@ struct SignedRoutes: Sendable {
                 unsignedQueryParameters: unsignedQueryParameters
             )
             let accepted = try await userActions.accept(shape, caller: caller)
-            let use = DeferredSingleUse(refusal: accepted.refusal, use: accepted.use)
+            let use = DeferredSingleUse(refusal: accepted.refusal) { try await accepted.use($0, Self.presumedStatus) }
             let signed = SignedRequest(caller: caller, body: bytes, action: accepted.record)
             var response: Response
             do {
@@ -80,7 +85,8 @@ struct SignedRoutes: Sendable {
 
     /// After the handler: a replay is refused whatever the handler answered (its change, if any,
     /// was rolled back with the use); a use no change wrote is written now, with the status, in
-    /// one transaction, before anything is answered; else the status is written to the record.
+    /// one transaction, before anything is answered; else the status is written to the record
+    /// unless it is the one presumed there.
     private func finish(_ use: DeferredSingleUse, of accepted: AcceptedUserAction, status: Int, outcome: String?) async throws {
         let id = accepted.record.id
         switch use.state {
@@ -88,8 +94,10 @@ struct SignedRoutes: Sendable {
             throw accepted.refusal
         case .waiting, .writing:
             try await use.settle(in: store) { store in try await store.recordUserActionResult(id: id, status: status, outcome: outcome) }
-        case .written:
+        case .written where status != Self.presumedStatus || outcome != nil:
             await record(status: status, outcome: outcome, of: accepted.record)
+        case .written:
+            break  // the status presumed when the change committed
         }
         SignetMetrics.signedWrite(fastAuth: accepted.fastAuth)
     }

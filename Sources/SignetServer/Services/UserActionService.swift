@@ -102,7 +102,7 @@ struct UserActionService: Sendable {
     /// Checks the `X-DFNS-USERACTION` of a request that must be signed, and uses it up now.
     func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
         let accepted = try await accept(request, caller: caller)
-        guard try await store.transaction({ try await accepted.use($0) }) else { throw accepted.refusal }
+        guard try await store.transaction({ try await accepted.use($0, nil) }) else { throw accepted.refusal }
         SignetMetrics.signedWrite(fastAuth: accepted.fastAuth)
         return accepted.record
     }
@@ -163,7 +163,7 @@ struct UserActionService: Sendable {
             record: record,
             fastAuth: false,
             refusal: APIError.forbidden("user action has already been used or has expired"),
-            use: { store in try await store.consumeUserAction(id: record.id, at: now()) }
+            use: { store, status in try await store.consumeUserAction(id: record.id, at: now(), resultStatus: status) }
         )
     }
 }
@@ -177,8 +177,9 @@ struct AcceptedUserAction: Sendable {
     /// What a replay is told.
     let refusal: APIError
     /// Writes the single use (and a Fast Auth request's audit record) in the transaction it is
-    /// given; `false` when it was made before, on any node.
-    let use: @Sendable (any SignetStore) async throws -> Bool
+    /// given, with the status its request is presumed to end with, if any; `false` when it was made
+    /// before, on any node.
+    let use: @Sendable (any SignetStore, _ presumedStatus: Int?) async throws -> Bool
 }
 
 extension UserActionService {
