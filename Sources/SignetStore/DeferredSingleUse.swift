@@ -28,29 +28,70 @@ package final class DeferredSingleUse: Sendable {
         case written
         /// Made before: the request is refused.
         case refused
+        /// Written by a transaction whose commit failed after everything in it had run: it may
+        /// have committed (PostgreSQL's connection lost at `COMMIT`), so the request may have done
+        /// its change, and nothing more is written for it.
+        case uncertain
+    }
+
+    /// The use's transaction failed at its commit: whether the change was applied is unknown.
+    package struct Uncertain: Error, CustomStringConvertible {
+        /// Says what happened.
+        package var description: String { "the database did not confirm the commit of a signed request's change" }
+    }
+
+    /// How the request is presumed to end, written with the use (the audit record's status and
+    /// outcome): a change that commits almost always ends its request so. The request's route
+    /// corrects the record when it ends otherwise.
+    package struct Presumption: Sendable, Equatable {
+        package var status: Int
+        package var outcome: String?
+
+        package init(status: Int, outcome: String? = nil) {
+            self.status = status
+            self.outcome = outcome
+        }
     }
 
     /// Two transactions of one request began at once while the use was unwritten: refused rather
     /// than let the second run without it.
     package struct Concurrent: Error, CustomStringConvertible {
+        /// Says what happened.
         package var description: String { "a signed request's writes must run one after another" }
     }
 
     /// What every write of the request fails with once the use turns out to have been made before.
     package let refusal: any Error
-    private let use: @Sendable (any SignetStore) async throws -> Bool
-    private let box = NIOLockedValueBox(State.waiting)
+    private let use: @Sendable (any SignetStore, Presumption?) async throws -> Bool
+    private let box: NIOLockedValueBox<(state: State, presumed: Presumption?, written: Presumption?)>
 
     /// - Parameters:
     ///   - refusal: the error of a replay.
-    ///   - use: writes the use inside the transaction it is given; `false` when it was made before.
-    package init(refusal: any Error, use: @escaping @Sendable (any SignetStore) async throws -> Bool) {
+    ///   - presumed: how the request is presumed to end, if the use records it.
+    ///   - use: writes the use inside the transaction it is given, with the presumption of that
+    ///     moment; `false` when it was made before.
+    package init(
+        refusal: any Error,
+        presumed: Presumption? = nil,
+        use: @escaping @Sendable (any SignetStore, Presumption?) async throws -> Bool
+    ) {
         self.refusal = refusal
         self.use = use
+        self.box = NIOLockedValueBox((.waiting, presumed, nil))
     }
 
     /// Where the use stands now.
-    package var state: State { box.withLockedValue { $0 } }
+    package var state: State { box.withLockedValue { $0.state } }
+
+    /// The presumption written with the use, once a transaction that committed wrote it.
+    package var writtenPresumption: Presumption? { box.withLockedValue { $0.state == .written ? $0.written : nil } }
+
+    /// Says how the request will end if its next transaction commits (a change held for approval
+    /// answers 202): called by a handler before that transaction, so that the record is right
+    /// even if the process stops before the route can correct it.
+    package func presume(_ presumption: Presumption) {
+        box.withLockedValue { $0.presumed = presumption }
+    }
 
     /// Whether a transaction beginning now must write the use (throws ``refusal`` after a refusal).
     func mustWrite() throws -> Bool {
@@ -58,36 +99,42 @@ package final class DeferredSingleUse: Sendable {
         case .waiting, .writing: true
         case .written: false
         case .refused: throw refusal
+        case .uncertain: throw Uncertain()
         }
     }
 
     /// Claims the use for a transaction about to begin: `self` when that transaction must write it,
     /// `nil` when it is written already.
     func claim() throws -> DeferredSingleUse? {
-        let before = box.withLockedValue { state in
-            defer { if state == .waiting { state = .writing } }
-            return state
+        let before = box.withLockedValue { box in
+            defer { if box.state == .waiting { box.state = .writing } }
+            return box.state
         }
         switch before {
         case .waiting: return self
         case .written: return nil
         case .writing: throw Concurrent()
         case .refused: throw refusal
+        case .uncertain: throw Uncertain()
         }
     }
 
     /// Writes the use in `store`, a transaction that has claimed it.
     func write(in store: any SignetStore) async throws {
-        guard try await use(store) else {
-            box.withLockedValue { $0 = .refused }
+        let presumed = box.withLockedValue { $0.presumed }
+        guard try await use(store, presumed) else {
+            box.withLockedValue { $0.state = .refused }
             throw refusal
         }
+        box.withLockedValue { $0.written = presumed }
     }
 
-    /// The claiming transaction ended: committed, or rolled back (a refusal stays a refusal).
-    func ended(committed: Bool) {
-        box.withLockedValue { state in
-            if state == .writing { state = committed ? .written : .waiting }
+    /// The claiming transaction ended: committed, rolled back (a refusal stays a refusal), or
+    /// failed at its commit after the use was written (``State/uncertain``).
+    func ended(committed: Bool, afterWriting: Bool = false) {
+        box.withLockedValue { box in
+            guard box.state == .writing else { return }
+            box.state = committed ? .written : afterWriting ? .uncertain : .waiting
         }
     }
 
@@ -95,18 +142,34 @@ package final class DeferredSingleUse: Sendable {
     /// request's status) in the same transaction. Throws ``refusal`` for a replay.
     package func settle(in store: any SignetStore, also: (@Sendable (any SignetStore) async throws -> Void)? = nil) async throws {
         guard let claimed = try claim() else { return }
+        let ran = NIOLockedValueBox(false)
         do {
             try await Self.$current.withValue(nil) {
                 try await store.transaction { transaction in
                     try await claimed.write(in: transaction)
                     try await also?(transaction)
+                    ran.withLockedValue { $0 = true }
                 }
             }
         } catch {
-            claimed.ended(committed: false)
+            claimed.ended(committed: false, afterWriting: ran.withLockedValue { $0 })
             throw error
         }
         claimed.ended(committed: true)
+    }
+
+    /// Runs `body` with this use written by its first transaction, then writes the use on its own
+    /// if none did. A replay throws ``refusal`` whatever `body` did; else `body`'s error or value.
+    package func run<T: Sendable>(in store: any SignetStore, _ body: @Sendable () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await Self.$current.withValue(self) { try await body() })
+        } catch {
+            result = .failure(error)
+        }
+        if state == .refused { throw refusal }
+        try await settle(in: store)
+        return try result.get()
     }
 
     /// ``settle(in:also:)`` for the request whose handler runs in this task, if any.

@@ -231,10 +231,10 @@ package protocol UserActionRepository: Sendable {
     func useFastAuthNonce(_ nonce: String, orgId: String, until expiry: Date, recording action: UserActionRecord) async throws -> Bool
     func insertUserAction(_ action: UserActionRecord) async throws
     func userAction(id: String) async throws -> UserActionRecord?
-    /// Marks the action used, noting `resultStatus` (the status its request is presumed to end with,
-    /// when that is known) on its audit record. Returns `false` when it was already used or has
-    /// expired: a user action is used at most once, decided by the database.
-    func consumeUserAction(id: String, at: Date, resultStatus: Int?) async throws -> Bool
+    /// Marks the action used, noting `resultStatus` and `outcome` (how its request is presumed to
+    /// end, when that is known) on its audit record. Returns `false` when it was already used or
+    /// has expired: a user action is used at most once, decided by the database.
+    func consumeUserAction(id: String, at: Date, resultStatus: Int?, outcome: String?) async throws -> Bool
     /// Notes the status (and what else the request did, if anything) on the action's audit record.
     func recordUserActionResult(id: String, status: Int, outcome: String?) async throws
     /// The organisation's audit records after chain position `index`, in chain order, at most `limit`.
@@ -246,7 +246,7 @@ package protocol UserActionRepository: Sendable {
 extension UserActionRepository {
     /// Marks the action used; its status is written when its request ends.
     package func consumeUserAction(id: String, at date: Date) async throws -> Bool {
-        try await consumeUserAction(id: id, at: date, resultStatus: nil)
+        try await consumeUserAction(id: id, at: date, resultStatus: nil, outcome: nil)
     }
 }
 
@@ -263,6 +263,9 @@ package protocol SignetStore: OrganizationRepository, UserRepository, Credential
     WebhookRepository, TokenInventoryRepository, PolicyRepository
 {
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
+    /// While a signed request's handler runs, its first transaction (and its first single write)
+    /// also writes the request's single use, last, and throws its refusal on a replay
+    /// (``DeferredSingleUse``).
     func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T
     /// Inside a transaction: waits until no other transaction (on any node) holds `key`, then holds
     /// it until commit. Use it for checks that unique indexes cannot express.

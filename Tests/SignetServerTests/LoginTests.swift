@@ -151,6 +151,23 @@ struct LoginTests {
         }
     }
 
+    @Test("The same signed answer sent several times at once opens one session", arguments: TestDatabase.available)
+    func concurrentAnswers(database: TestDatabase.Kind) async throws {
+        try await TestServer.with(database) { server, api in
+            let admin = try #require(try await server.store.user(orgId: server.orgId, username: "admin@example.com"))
+            let before = try await server.store.tokens(userId: admin.id, kind: .login).count
+            let request = try api.json(LoginChallengeRequest(username: "admin@example.com", orgId: server.orgId))
+            let challenge = try await api.send(.post, "/auth/login/init", body: request).decode(UserActionChallenge.self)
+            let answer = try api.json(SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try server.adminSigner.sign(challenge)))
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<4 { group.addTask { try await api.send(.post, "/auth/login", body: answer).status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .unauthorized }.count == 3, "\(statuses)")
+            #expect(try await server.store.tokens(userId: admin.id, kind: .login).count == before + 1, "a refused answer's session was rolled back")
+        }
+    }
+
     @Test("Login routes ignore whatever bearer token the SDK sends", arguments: TestDatabase.available)
     func loginIgnoresBearer(database: TestDatabase.Kind) async throws {
         try await TestServer.with(database) { server, api in

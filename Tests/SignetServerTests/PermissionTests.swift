@@ -78,6 +78,8 @@ struct PermissionTests {
 
             // Revoke the user's assignment: the PAT still holds the role itself, but the user no longer does.
             #expect(try await api.signed(.delete, "/permissions/\(role.id)/assignments/\(assignment.id)", as: admin).status == .noContent)
+            let logs = try await api.send(.get, "/auth/action/logs", token: admin.token).decode(ListResponse<AuditLog>.self).items
+            #expect(logs.contains { $0.httpPath == "/permissions/\(role.id)/assignments/\(assignment.id)" && $0.responseStatus == 204 })
             #expect(try await usersStatus() == .forbidden)
             try await api.assign(role.id, to: user.userId, as: admin)
             #expect(try await usersStatus() == .ok)

@@ -61,7 +61,8 @@ struct TokenApprovalTests {
             let final = try await f.approval(approvalId).activity.changeRequest
             #expect(final.status == "Applied" && final.entityId == pat.tokenId)
             let logs = try await api.send(.get, "/auth/action/logs", token: f.admin.token).decode(ListResponse<AuditLog>.self).items
-            #expect(logs.contains { $0.httpPath == "/auth/pats" && $0.outcome == "held for approval \(approvalId) (PersonalAccessToken Create)" })
+            let heldOutcome = "held for approval \(approvalId) (PersonalAccessToken Create)"
+            #expect(logs.contains { $0.httpPath == "/auth/pats" && $0.responseStatus == 202 && $0.outcome == heldOutcome })
             #expect(
                 logs.contains {
                     $0.httpPath == claim && $0.responseStatus == 200 && $0.outcome == "claimed approval \(approvalId): PAT \(pat.tokenId)"

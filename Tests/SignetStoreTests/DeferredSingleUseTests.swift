@@ -20,8 +20,11 @@ struct DeferredSingleUseTests {
 
     /// A Fast Auth nonce's use, counted; `record` is the audit record it writes.
     static func use(_ nonce: String, _ f: WriteScenario.Fixture, record: UserActionRecord, count: Count) -> DeferredSingleUse {
-        DeferredSingleUse(refusal: Replayed()) { store in
+        DeferredSingleUse(refusal: Replayed(), presumed: .init(status: 200)) { store, presumed in
             await count.increment()
+            var record = record
+            record.resultStatus = presumed?.status
+            record.outcome = presumed?.outcome
             return try await store.useFastAuthNonce(nonce, orgId: f.orgId, until: f.now.addingTimeInterval(60), recording: record)
         }
     }
@@ -43,10 +46,30 @@ struct DeferredSingleUseTests {
                 try await use.settle(in: store)
             }
             #expect(await count.value == 1)
+            #expect(use.writtenPresumption == .init(status: 200))
             #expect(try await store.userAction(id: record.id)?.chainIndex == 1, "the use's audit record joined the chain")
+            #expect(try await store.userAction(id: record.id)?.resultStatus == 200, "written with the presumed status")
             #expect(try await store.userAction(id: first.id) != nil)
             #expect(try await store.userAction(id: second.id) != nil)
             #expect(try await !store.useFastAuthNonce("n-join", orgId: f.orgId, until: f.now, recording: record), "the nonce is used")
+        }
+    }
+
+    @Test("What a handler presumes before its change is what the use writes; a presumption after it changes nothing", arguments: TestDatabase.available)
+    func presumption(database: TestDatabase.Kind) async throws {
+        try await StoreHarness.with(database) { store, _ in
+            let f = try await WriteScenario.Fixture.seed(store)
+            let (record, first, second) = (AuditChainStoreTests.action(f, used: f.now), Self.change(f), Self.change(f))
+            let use = Self.use("n-presume", f, record: record, count: Count())
+            try await DeferredSingleUse.$current.withValue(use) {
+                use.presume(.init(status: 202, outcome: "held"))
+                try await store.insertUserAction(first)
+                use.presume(.init(status: 204))
+                try await store.insertUserAction(second)
+            }
+            #expect(use.writtenPresumption == .init(status: 202, outcome: "held"))
+            let written = try #require(try await store.userAction(id: record.id))
+            #expect(written.resultStatus == 202 && written.outcome == "held")
         }
     }
 
@@ -123,7 +146,24 @@ struct DeferredSingleUseTests {
         }
     }
 
-    @Test("A second transaction begun while the first writes the use is refused, not run without it", arguments: TestDatabase.available)
+    @Test("After a commit that failed once everything had run, nothing more is written: the outcome is unknown")
+    func uncertainCommit() async throws {
+        let use = DeferredSingleUse(refusal: Replayed()) { _, _ in true }
+        let claimed = try #require(try use.claim())
+        claimed.ended(committed: false, afterWriting: true)
+        #expect(use.state == .uncertain)
+        #expect(throws: DeferredSingleUse.Uncertain.self) { try use.mustWrite() }
+        #expect(throws: DeferredSingleUse.Uncertain.self) { try use.claim() }
+        let rolledBack = DeferredSingleUse(refusal: Replayed()) { _, _ in true }
+        try #require(try rolledBack.claim()).ended(committed: false)
+        #expect(rolledBack.state == .waiting, "a transaction that failed before the use ran leaves it to write")
+    }
+
+    @Test(
+        "A second transaction begun while the first writes the use is refused, not run without it",
+        .timeLimit(.minutes(2)),
+        arguments: TestDatabase.available
+    )
     func concurrentWritesRefused(database: TestDatabase.Kind) async throws {
         try await StoreHarness.with(database) { store, _ in
             let f = try await WriteScenario.Fixture.seed(store)

@@ -1,5 +1,6 @@
 import Hummingbird
 import SignetAPI
+import SignetStore
 
 /// `/permissions`: roles and their assignments. Granting is bounded by what the caller holds
 /// (``AdminGuard``); managed roles and assignments cannot be changed.
@@ -27,6 +28,7 @@ struct RoleController: Sendable {
             Endpoints.revokeRole,
             to: router,
             responding: { call in
+                DeferredSingleUse.current?.presume(.init(status: 204))  // unless held for approval (202)
                 let held = try await roles.revoke(try call.parameter("id"), assignmentId: try call.parameter("assignmentId"), caller: call.caller)
                 guard let held else { return Response(status: .noContent) }
                 return try Governed<EmptyResponse>.held(held).response(from: call.request, context: call.context)

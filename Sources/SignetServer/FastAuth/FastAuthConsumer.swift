@@ -94,9 +94,10 @@ extension UserActionService {
             record: record,
             fastAuth: true,
             refusal: APIError.forbidden("this Fast Auth request was already used (its nonce was seen before); sign the request again"),
-            use: { [record] store, status in
+            use: { [record] store, presumed in
                 var record = record
-                record.resultStatus = status
+                record.resultStatus = presumed?.status
+                record.outcome = presumed?.outcome
                 return try await store.useFastAuthNonce(nonce, orgId: orgId, until: until, recording: record)
             }
         )

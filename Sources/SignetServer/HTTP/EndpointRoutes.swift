@@ -5,14 +5,14 @@ import SignetCore
 import SignetStore
 
 /// What the handler of a catalogue route receives: its body read as the ``Endpoint`` says, the
-/// caller (for a signed route, the one who signed, whose user action is already used up), and the
-/// request for its query and path parameters.
+/// caller (for a signed route, the one who signed, whose user action or Fast Auth nonce is used up
+/// with the handler's first change: ``SignedRoutes``), and the request for its query and path parameters.
 struct EndpointCall<Body: Sendable>: Sendable {
     /// The body: decoded strictly, ``NoBody`` (nothing read) or ``RawBody`` (the bytes).
     let body: Body
     /// Who calls.
     let caller: Caller
-    /// The user action a signed route used up.
+    /// The audit record of a signed route's user action (used up with the handler's first change).
     let action: UserActionRecord?
     let request: Request
     let context: AuthenticatedRequestContext
@@ -21,9 +21,10 @@ struct EndpointCall<Body: Sendable>: Sendable {
     func parameter(_ name: String) throws -> String { try context.parameters.require(name) }
 }
 
-/// Registers catalogue routes with their policy applied: a signed route's user action is used up
-/// first (``SignedRoutes``), then the route's operation is required of the caller, then the body
-/// is read once, as the endpoint's type says; only then does the handler run.
+/// Registers catalogue routes with their policy applied: a signed route's signature is checked
+/// first (``SignedRoutes``: its single use is written with the handler's first change), then the
+/// route's operation is required of the caller, then the body is read once, as the endpoint's type
+/// says; only then does the handler run.
 struct EndpointRoutes: Sendable {
     let signed: SignedRoutes
     let permissions: PermissionService

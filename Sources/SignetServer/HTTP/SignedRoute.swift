@@ -4,13 +4,13 @@ import Logging
 import SignetCore
 import SignetStore
 
-/// A request that carried a valid `X-DFNS-USERACTION`, used up with its first change.
+/// A request that carried a valid `X-DFNS-USERACTION`, to be used up with its first change.
 struct SignedRequest: Sendable {
     /// Who signed.
     let caller: Caller
     /// The request body, exactly as received.
     let body: [UInt8]
-    /// The user action it consumed (the audit record).
+    /// Its audit record (written with the request's first change, or after the handler).
     let action: UserActionRecord
 }
 
@@ -32,10 +32,12 @@ struct SignedRoutes: Sendable {
         return name
     }()
 
-    /// The status a signed request's audit record is given in the transaction of its first change:
-    /// a change that commits almost always answers it. When the request ends otherwise (a later
-    /// step fails, a change is held for approval), the record is corrected before the answer.
-    static let presumedStatus = 200
+    /// How a signed request's audit record says it ended, written in the transaction of its first
+    /// change: a change that commits almost always answers 200. A handler that knows better says so
+    /// before its change (``DeferredSingleUse/presume(_:)``: a change held for approval, a 204);
+    /// when the request still ends otherwise (a later step fails), the record is corrected before
+    /// the answer, and a stop in between leaves the presumption.
+    static let presumed = DeferredSingleUse.Presumption(status: 200)
 
     let userActions: UserActionService
     let store: any SignetStore
@@ -64,7 +66,7 @@ struct SignedRoutes: Sendable {
                 unsignedQueryParameters: unsignedQueryParameters
             )
             let accepted = try await userActions.accept(shape, caller: caller)
-            let use = DeferredSingleUse(refusal: accepted.refusal) { try await accepted.use($0, Self.presumedStatus) }
+            let use = DeferredSingleUse(refusal: accepted.refusal, presumed: Self.presumed, use: accepted.use)
             let signed = SignedRequest(caller: caller, body: bytes, action: accepted.record)
             var response: Response
             do {
@@ -86,18 +88,24 @@ struct SignedRoutes: Sendable {
     /// After the handler: a replay is refused whatever the handler answered (its change, if any,
     /// was rolled back with the use); a use no change wrote is written now, with the status, in
     /// one transaction, before anything is answered; else the status is written to the record
-    /// unless it is the one presumed there.
+    /// unless it is what was presumed there.
     private func finish(_ use: DeferredSingleUse, of accepted: AcceptedUserAction, status: Int, outcome: String?) async throws {
         let id = accepted.record.id
         switch use.state {
         case .refused:
             throw accepted.refusal
+        case .uncertain:
+            // Never "already used, sign again": the change may have been applied.
+            throw APIError(
+                .serviceUnavailable,
+                "the database did not confirm this request's commit: its change may have been applied; check before signing it again"
+            )
         case .waiting, .writing:
             try await use.settle(in: store) { store in try await store.recordUserActionResult(id: id, status: status, outcome: outcome) }
-        case .written where status != Self.presumedStatus || outcome != nil:
+        case .written where use.writtenPresumption != DeferredSingleUse.Presumption(status: status, outcome: outcome):
             await record(status: status, outcome: outcome, of: accepted.record)
         case .written:
-            break  // the status presumed when the change committed
+            break  // as presumed when the change committed
         }
         SignetMetrics.signedWrite(fastAuth: accepted.fastAuth)
     }

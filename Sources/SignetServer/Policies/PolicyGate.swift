@@ -173,6 +173,8 @@ struct PolicyGate: Sendable {
             expiresAt: requirement.expiration(from: now),
             createdAt: now
         )
+        // A signed request's audit record, written with this approval, says so from the start.
+        DeferredSingleUse.current?.presume(.init(status: 202, outcome: Audited<ChangeRequest>.held(request)))
         try await store.insertApproval(record)
         return request
     }

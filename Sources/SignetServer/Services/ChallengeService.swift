@@ -20,6 +20,16 @@ struct ChallengeService: Sendable {
         let challenge: ChallengeRecord
         let credential: CredentialRecord
         let assertion: CredentialAssertion
+        /// The challenge's single use, not yet written (a Key's answer): the caller's write makes it
+        /// (``committing(in:_:)``). `nil` when it is written already (a passkey's, with its counter).
+        let use: DeferredSingleUse?
+
+        /// Runs `body`, whose first transaction also uses the challenge up (written on its own
+        /// afterwards if `body` wrote nothing); a replay throws the refusal, and its change is rolled back.
+        func committing<T: Sendable>(in store: any SignetStore, _ body: @Sendable () async throws -> T) async throws -> T {
+            guard let use else { return try await body() }
+            return try await use.run(in: store, body)
+        }
 
         /// Who answered: the user the challenge was issued for, or, for a discoverable passkey
         /// login (issued for no one), the passkey's owner.
@@ -119,7 +129,8 @@ struct ChallengeService: Sendable {
         )
     }
 
-    /// Verifies a signed answer and consumes the challenge.
+    /// Verifies a signed answer; the challenge is used up now (a passkey's answer) or by the
+    /// caller's write (``Answer/committing(in:_:)``, which the caller must call).
     ///
     /// - Parameters:
     ///   - purpose: what the challenge must have been issued for.
@@ -172,13 +183,16 @@ struct ChallengeService: Sendable {
             try await store.recordChallengeFailure(id: challenge.id, at: now())
             throw error
         }
-        guard try await store.consumeChallenge(id: challenge.id, at: now()) else {
-            throw refuse("the challenge has already been answered or has expired; ask for a new one")
+        let used = refuse("the challenge has already been answered or has expired; ask for a new one")
+        guard let passkeyUse = checked.passkeyUse else {
+            // A Key's answer: the challenge is used up by the caller's own write (one commit).
+            let (id, now) = (challenge.id, self.now)
+            let use = DeferredSingleUse(refusal: used) { store, _ in try await store.consumeChallenge(id: id, at: now()) }
+            return Answer(challenge: challenge, credential: checked.credential, assertion: checked.assertion, use: use)
         }
-        if let use = checked.passkeyUse {
-            try await passkeys.record(use, of: checked.credential, assertion: checked.assertion, challenge: challenge, refuse: refuse)
-        }
-        return Answer(challenge: challenge, credential: checked.credential, assertion: checked.assertion)
+        guard try await store.consumeChallenge(id: challenge.id, at: now()) else { throw used }
+        try await passkeys.record(passkeyUse, of: checked.credential, assertion: checked.assertion, challenge: challenge, refuse: refuse)
+        return Answer(challenge: challenge, credential: checked.credential, assertion: checked.assertion, use: nil)
     }
 
     /// A verified answer, before its challenge is used up.

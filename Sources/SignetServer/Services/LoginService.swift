@@ -86,6 +86,13 @@ struct LoginService: Sendable {
                     ? APIError.unauthorized("login failed: \(reason)") : Self.refused
             }
         )
+        // The session and the challenge's use are one commit (a replayed answer opens nothing).
+        let token = try await verified.committing(in: store) { try await openSession(for: verified) }
+        return LoginResponse(token: token)
+    }
+
+    /// Opens the session a verified login answer asks for; returns its token.
+    private func openSession(for verified: ChallengeService.Answer) async throws -> String {
         guard let user = try await store.user(id: verified.userId), user.isActive, !user.isDeleted, !user.isServiceAccount else {
             throw Self.refused
         }
@@ -113,7 +120,7 @@ struct LoginService: Sendable {
                 expiresAt: expiresAt
             )
         )
-        return LoginResponse(token: token)
+        return token
     }
 
     /// `PUT /auth/logout`: ends this session, or all the user's sessions.

@@ -96,7 +96,7 @@ package struct RegistrationWebhook: Sendable {
         } catch {
             return logger.error("registration webhook: could not encode the event for \(user.id)")
         }
-        Task { await send(payload, userId: user.id, purpose: purpose) }
+        Task { await DeferredSingleUse.$current.withValue(nil) { await send(payload, userId: user.id, purpose: purpose) } }
     }
 
     private func send(_ payload: (body: [UInt8], signature: String?), userId: String, purpose: Purpose) async {

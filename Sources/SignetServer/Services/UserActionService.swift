@@ -87,7 +87,8 @@ struct UserActionService: Sendable {
         )
         record.authenticatorData = verified.assertion.authenticatorData ?? ""
         record.audience = audience(record.httpMethod, String(record.httpPath.prefix { $0 != "?" }))
-        try await store.insertUserAction(record)
+        let store = self.store
+        try await verified.committing(in: store) { [record] in try await store.insertUserAction(record) }
         let token = try await tokens.mint(
             audience: .userAction,
             id: record.id,
@@ -141,6 +142,11 @@ struct UserActionService: Sendable {
         guard ExactText.equals(record.tokenId, caller.token.id) else {
             throw APIError.forbidden("the user action was signed by another caller")
         }
+        // A replay stops here, before its handler works (the database still decides the single
+        // use, for requests that race, when the use is written; so does expiry, then).
+        guard record.usedAt == nil, record.expiresAt > now() else {
+            throw APIError.forbidden("user action has already been used or has expired")
+        }
         try request.requireBinding(signedMethod: record.httpMethod, signedPath: record.httpPath)
         guard ExactText.equals(record.audience, request.audience) else {
             throw APIError.forbidden("the user action was signed for \(Self.describe(record.audience)), not for \(Self.describe(request.audience))")
@@ -163,7 +169,9 @@ struct UserActionService: Sendable {
             record: record,
             fastAuth: false,
             refusal: APIError.forbidden("user action has already been used or has expired"),
-            use: { store, status in try await store.consumeUserAction(id: record.id, at: now(), resultStatus: status) }
+            use: { store, presumed in
+                try await store.consumeUserAction(id: record.id, at: now(), resultStatus: presumed?.status, outcome: presumed?.outcome)
+            }
         )
     }
 }
@@ -177,9 +185,9 @@ struct AcceptedUserAction: Sendable {
     /// What a replay is told.
     let refusal: APIError
     /// Writes the single use (and a Fast Auth request's audit record) in the transaction it is
-    /// given, with the status its request is presumed to end with, if any; `false` when it was made
+    /// given, with how its request is presumed to end, if that is known; `false` when it was made
     /// before, on any node.
-    let use: @Sendable (any SignetStore, _ presumedStatus: Int?) async throws -> Bool
+    let use: @Sendable (any SignetStore, DeferredSingleUse.Presumption?) async throws -> Bool
 }
 
 extension UserActionService {

@@ -88,7 +88,10 @@ struct WebhookSender: Sendable {
                     return waiting
                 }?.resume(returning: answer)
             }
-            let exchange = Task { [request] in finish(await Self.exchange(request, timeout: timeout)) }
+            // Outside any signed request's single use (a task inherits it; this one writes nothing anyway).
+            let exchange = Task { [request] in
+                finish(await DeferredSingleUse.$current.withValue(nil) { await Self.exchange(request, timeout: timeout) })
+            }
             Task {
                 try? await Task.sleep(for: timeout)
                 exchange.cancel()

@@ -20,7 +20,7 @@ extension SQLStore {
         }
     }
 
-    package func consumeUserAction(id: String, at date: Date, resultStatus: Int?) async throws -> Bool {
+    package func consumeUserAction(id: String, at date: Date, resultStatus: Int?, outcome: String?) async throws -> Bool {
         try await sqlTransaction { store in
             let used = try await store.write(.userActions) { database in
                 try await database.raw(
@@ -37,7 +37,8 @@ extension SQLStore {
                 try await database.raw(
                     """
                     UPDATE user_actions SET chain_index = \(bind: chained.chainIndex), chain_previous = \(bind: chained.chainPrevious),
-                        chain_hash = \(bind: chained.chainHash), result_status = \(bind: resultStatus)
+                        chain_hash = \(bind: chained.chainHash), result_status = \(bind: resultStatus),
+                        outcome = \(bind: outcome)
                     WHERE id = \(bind: id)
                     """
                 ).run()

@@ -79,6 +79,7 @@ package struct SQLStore: SignetStore {
         let pending = PendingChanges()
         // A signed request's first transaction also makes its single use, last (``DeferredSingleUse``).
         let use = try DeferredSingleUse.current?.claim()
+        let ran = NIOLockedValueBox(false)  // everything ran: a failure now is the commit's
         let result: T
         do {
             result = try await Self.timed("transaction") {
@@ -90,12 +91,13 @@ package struct SQLStore: SignetStore {
                         )
                         let result = try await body(store)
                         try await use?.write(in: store)
+                        ran.withLockedValue { $0 = true }
                         return result
                     }
                 }
             }
         } catch {
-            use?.ended(committed: false)
+            use?.ended(committed: false, afterWriting: ran.withLockedValue { $0 })
             throw error
         }
         use?.ended(committed: true)
