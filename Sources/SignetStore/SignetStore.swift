@@ -262,6 +262,12 @@ package protocol SignetStore: OrganizationRepository, UserRepository, Credential
     BookkeepingRepository, RoleRepository, UserGroupRepository, ChallengeRepository, UserActionRepository, SigningKeyRepository,
     WebhookRepository, TokenInventoryRepository, PolicyRepository
 {
+    /// Whether a signed request's single use is best written in the transaction of its first change
+    /// (``DeferredSingleUse``: SQLite, whose one writer shares commits) rather than in a transaction
+    /// of its own before the handler runs (PostgreSQL: there writers run side by side, and a change
+    /// would hold its rows while the use joins the organisation's audit chain, which writers of an
+    /// organisation take one at a time).
+    var writesSingleUseWithChange: Bool { get }
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     /// While a signed request's handler runs, its first transaction (and its first single write)
     /// also writes the request's single use, last, and throws its refusal on a replay

@@ -15,10 +15,11 @@ struct SignedRequest: Sendable {
 }
 
 /// Wraps the handlers of routes that the Dfns contract marks as user actions: the request must carry
-/// a user action (or a Fast Auth assertion) signed for this caller, method, path and body. Its single
-/// use is written with the handler's first change, in one commit (``DeferredSingleUse``), or on
-/// its own after the handler when it wrote nothing; a replay is refused and changes nothing. The
-/// status the request ends with is written to the audit record.
+/// a user action (or a Fast Auth assertion) signed for this caller, method, path and body. On
+/// SQLite its single use is written with the handler's first change, in one commit
+/// (``DeferredSingleUse``), or on its own after the handler when it wrote nothing; on PostgreSQL
+/// before the handler runs (``SignetStore/writesSingleUseWithChange``). Either way a replay is
+/// refused and changes nothing. The status the request ends with is on the audit record.
 struct SignedRoutes: Sendable {
     static let header: HTTPField.Name = {
         guard let name = HTTPField.Name("X-DFNS-USERACTION") else { preconditionFailure("invalid header name") }
@@ -66,7 +67,7 @@ struct SignedRoutes: Sendable {
                 unsignedQueryParameters: unsignedQueryParameters
             )
             let accepted = try await userActions.accept(shape, caller: caller)
-            let use = DeferredSingleUse(refusal: accepted.refusal, presumed: Self.presumed, use: accepted.use)
+            let use = try await deferredUse(of: accepted)
             let signed = SignedRequest(caller: caller, body: bytes, action: accepted.record)
             var response: Response
             do {
@@ -83,6 +84,18 @@ struct SignedRoutes: Sendable {
             try await finish(use, of: accepted, status: response.status.code, outcome: outcome)
             return response
         }
+    }
+
+    /// The request's single use: written with the handler's first change where the store prefers
+    /// that (``SignetStore/writesSingleUseWithChange``), else now, in its own transaction, without
+    /// a presumed status (the status is written when the request ends).
+    private func deferredUse(of accepted: AcceptedUserAction) async throws -> DeferredSingleUse {
+        guard store.writesSingleUseWithChange else {
+            let use = DeferredSingleUse(refusal: accepted.refusal, use: accepted.use)
+            try await use.settle(in: store)
+            return use
+        }
+        return DeferredSingleUse(refusal: accepted.refusal, presumed: Self.presumed, use: accepted.use)
     }
 
     /// After the handler: a replay is refused whatever the handler answered (its change, if any,

@@ -19,6 +19,9 @@ package protocol DatabaseDriver: Sendable {
     func announce(_ change: StoreChange, on database: any SQLDatabase) async throws
     /// Whether changes made by other processes can happen (and so must be listened for).
     var isShared: Bool { get }
+    /// Whether transactions share commits (``GroupCommit``: one writer, so one commit fewer per
+    /// request is work saved, and holding a row a little longer delays no other writer).
+    var sharesCommits: Bool { get }
     /// Closes every connection.
     func shutdown() async throws
 }

@@ -65,6 +65,7 @@ package final class PostgresDriver: DatabaseDriver {
     }
 
     package var isShared: Bool { true }
+    package var sharesCommits: Bool { false }
 
     /// The pool is shut down by cancelling its `run()`.
     package func shutdown() async throws {}

@@ -67,6 +67,8 @@ package struct SQLStore: SignetStore {
         try await Migrations.apply(using: driver)
     }
 
+    package var writesSingleUseWithChange: Bool { driver.sharesCommits }
+
     package func transaction<T: Sendable>(_ body: @Sendable (any SignetStore) async throws -> T) async throws -> T {
         try await sqlTransaction(body)
     }

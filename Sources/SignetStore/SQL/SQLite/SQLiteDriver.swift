@@ -262,6 +262,7 @@ package final class SQLiteDriver: DatabaseDriver {
     package func announce(_ change: StoreChange, on database: any SQLDatabase) async throws {}
 
     package var isShared: Bool { false }
+    package var sharesCommits: Bool { true }
 
     package func shutdown() async throws {
         // Closing the last connection checkpoints the WAL into the database (disk writes): on a thread.
