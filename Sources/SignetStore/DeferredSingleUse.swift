@@ -63,6 +63,8 @@ package final class DeferredSingleUse: Sendable {
     /// What every write of the request fails with once the use turns out to have been made before.
     package let refusal: any Error
     private let use: @Sendable (any SignetStore, Presumption?) async throws -> Bool
+    /// The presumption a rolled-back change's own (``presume(_:)``) gives way to.
+    private let initialPresumption: Presumption?
     private let box: NIOLockedValueBox<(state: State, presumed: Presumption?, written: Presumption?)>
 
     /// - Parameters:
@@ -77,6 +79,7 @@ package final class DeferredSingleUse: Sendable {
     ) {
         self.refusal = refusal
         self.use = use
+        self.initialPresumption = presumed
         self.box = NIOLockedValueBox((.waiting, presumed, nil))
     }
 
@@ -88,7 +91,8 @@ package final class DeferredSingleUse: Sendable {
 
     /// Says how the request will end if its next transaction commits (a change held for approval
     /// answers 202): called by a handler before that transaction, so that the record is right
-    /// even if the process stops before the route can correct it.
+    /// even if the process stops before the route can correct it. Forgotten if that transaction
+    /// rolls back.
     package func presume(_ presumption: Presumption) {
         box.withLockedValue { $0.presumed = presumption }
     }
@@ -135,6 +139,7 @@ package final class DeferredSingleUse: Sendable {
         box.withLockedValue { box in
             guard box.state == .writing else { return }
             box.state = committed ? .written : afterWriting ? .uncertain : .waiting
+            if box.state == .waiting { box.presumed = initialPresumption }
         }
     }
 

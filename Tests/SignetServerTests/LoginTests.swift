@@ -100,6 +100,9 @@ struct LoginTests {
             let answer = SignedChallenge(challengeIdentifier: challenge.challengeIdentifier, firstFactor: try signer.sign(challenge))
             let late = try await api.send(.post, "/auth/login", body: try api.json(answer))
             #expect(late.status == .unauthorized)
+            try await server.setUserActive(user.id, true)
+            let again = try await api.send(.post, "/auth/login", body: try api.json(answer))
+            #expect(again.status == .unauthorized, "the refusal used its challenge up")
             // A real user answering with a wrong signature gets the same message as every decoy.
             let real = try await api.send(
                 .post,

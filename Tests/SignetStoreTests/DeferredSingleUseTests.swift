@@ -108,6 +108,11 @@ struct DeferredSingleUseTests {
                 }
                 #expect(use.state == .waiting)
                 #expect(try await store.userAction(id: record.id) == nil, "rolled back with the change")
+                use.presume(.init(status: 202, outcome: "held"))
+                await #expect(throws: Failed.self) {
+                    try await store.transaction { _ in throw Failed() }
+                }
+                #expect(use.state == .waiting, "a presumption of a change rolled back is forgotten")
                 try await use.settle(in: store) { try await $0.recordUserActionResult(id: record.id, status: 409, outcome: nil) }
                 #expect(use.state == .written)
                 try await use.settle(in: store)
@@ -115,6 +120,7 @@ struct DeferredSingleUseTests {
             #expect(await count.value == 1, "the failed change ended its transaction before the use; settling wrote it")
             #expect(try await store.userAction(id: first.id) == nil)
             #expect(try await store.userAction(id: record.id)?.resultStatus == 409)
+            #expect(use.writtenPresumption == .init(status: 200), "not the rolled-back change's 202")
         }
     }
 

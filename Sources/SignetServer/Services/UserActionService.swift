@@ -103,7 +103,10 @@ struct UserActionService: Sendable {
     /// Checks the `X-DFNS-USERACTION` of a request that must be signed, and uses it up now.
     func consume(_ request: SignedRequestShape, caller: Caller) async throws -> UserActionRecord {
         let accepted = try await accept(request, caller: caller)
-        guard try await store.transaction({ try await accepted.use($0, nil) }) else { throw accepted.refusal }
+        // Thrown inside, so the transaction rolls back (on PostgreSQL a conflict has aborted it).
+        try await store.transaction { store in
+            guard try await accepted.use(store, nil) else { throw accepted.refusal }
+        }
         SignetMetrics.signedWrite(fastAuth: accepted.fastAuth)
         return accepted.record
     }
