@@ -65,6 +65,25 @@ struct EncodingTests {
         #expect(!Identifier.isWellFormed("to-../..-x", prefix: .token))
     }
 
+    @Test("Identifiers and random bytes use every character and byte value, evenly, at the lengths asked for")
+    func randomness() {
+        // 5,000 identifiers: 130,000 characters, about 3,611 of each of the 36 (σ ≈ 59); bytes taken
+        // modulo 36 without rejection would give four of them 1/7 more (4,062), beyond these bounds.
+        var counts = [Character: Int]()
+        for _ in 0..<5_000 {
+            let id = Identifier.make(.token)
+            for character in id.dropFirst(3) where character != "-" { counts[character, default: 0] += 1 }
+        }
+        #expect(counts.count == 36)
+        #expect(counts.values.allSatisfy { (3_300...3_920).contains($0) }, "\(counts.sorted { $0.key < $1.key })")
+        let ordered = Identifier.timeOrdered(.webhookEvent, at: Date(timeIntervalSince1970: 1_790_000_000))
+        #expect(ordered.wholeMatch(of: /whe-[a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{16}/) != nil)
+        for length in [0, 1, 7, 8, 9, 32, 33] { #expect(Identifier.randomBytes(length).count == length) }
+        var byteCounts = [Int](repeating: 0, count: 256)
+        for byte in Identifier.randomBytes(256 * 400) { byteCounts[Int(byte)] += 1 }
+        #expect(byteCounts.allSatisfy { (280...520).contains($0) }, "every byte value, about 400 times each")
+    }
+
     @Test("Hex encodes lower-case, decodes either case, refuses odd lengths and non-hex")
     func hex() {
         #expect(Hex.encode([0x00, 0x0F, 0xA5, 0xFF]) == "000fa5ff")

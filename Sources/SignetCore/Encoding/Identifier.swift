@@ -30,8 +30,7 @@ public enum Identifier {
 
     /// A fresh identifier with the given prefix.
     public static func make(_ prefix: Prefix) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return make(prefix, using: &generator)
+        assemble(prefix, systemCharacters(count: 26))
     }
 
     /// An identifier derived from `seed` (a MAC, say): the same seed always gives the same identifier,
@@ -51,14 +50,17 @@ public enum Identifier {
             time[index] = alphabet[Int(milliseconds % 36)]
             milliseconds /= 36
         }
-        var generator = SystemRandomNumberGenerator()
-        let random = String(decoding: randomCharacters(count: 16, using: &generator), as: UTF8.self)
+        let random = String(decoding: systemCharacters(count: 16), as: UTF8.self)
         return "\(prefix.rawValue)-\(String(decoding: time[0..<5], as: UTF8.self))-\(String(decoding: time[5..<10], as: UTF8.self))-\(random)"
     }
 
     /// `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx` from 26 characters drawn from `generator`.
     private static func make(_ prefix: Prefix, using generator: inout some RandomNumberGenerator) -> String {
-        let characters = randomCharacters(count: 26, using: &generator)
+        assemble(prefix, randomCharacters(count: 26, using: &generator))
+    }
+
+    /// `<prefix>-xxxxx-xxxxx-xxxxxxxxxxxxxxxx` from 26 characters.
+    private static func assemble(_ prefix: Prefix, _ characters: [UInt8]) -> String {
         let first = String(decoding: characters[0..<5], as: UTF8.self)
         let second = String(decoding: characters[5..<10], as: UTF8.self)
         let third = String(decoding: characters[10..<26], as: UTF8.self)
@@ -86,10 +88,33 @@ public enum Identifier {
         return result
     }
 
-    /// Random bytes from the system's cryptographic generator.
+    /// `count` characters from the system's generator, using all eight bytes of each of its words
+    /// (one system call per word, not per character); rejection as in ``randomCharacters(count:using:)``.
+    private static func systemCharacters(count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            var word = generator.next()
+            for _ in 0..<8 where result.count < count {
+                let byte = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                if byte < 252 { result.append(alphabet[Int(byte % 36)]) }
+            }
+        }
+        return result
+    }
+
+    /// Random bytes from the system's cryptographic generator, eight per call to it.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var result: [UInt8] = []
+        result.reserveCapacity(count + 7)
+        while result.count < count {
+            withUnsafeBytes(of: generator.next()) { result.append(contentsOf: $0) }
+        }
+        result.removeLast(result.count - count)
+        return result
     }
 }
 

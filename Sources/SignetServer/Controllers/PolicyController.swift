@@ -37,10 +37,17 @@ struct PolicyController: Sendable {
 }
 
 extension Governed: ResponseGenerator {
+    private static func written(_ value: some WireJSONWritable, request: Request, context: some RequestContext) throws -> Response {
+        try WireJSONResponse(value: value).response(from: request, context: context)
+    }
+
     /// 200 with the value, or 202 with the pending change request (noted on the audit record).
     func response(from request: Request, context: some RequestContext) throws -> Response {
         switch self {
-        case .done(let value): return try JSONResponse(value).response(from: request, context: context)
+        case .done(let value):
+            // A token's or another answer ``WireJSON`` writes: the same bytes, without Foundation's encoder.
+            if let written = value as? any WireJSONWritable { return try Self.written(written, request: request, context: context) }
+            return try JSONResponse(value).response(from: request, context: context)
         case .held(let change):
             var response = try JSONResponse(change, status: .accepted).response(from: request, context: context)
             response.headers[SignedRoutes.outcome] = Audited<ChangeRequest>.held(change)
