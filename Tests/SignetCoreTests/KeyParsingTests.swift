@@ -47,6 +47,24 @@ struct KeyParsingTests {
         #expect(try PublicKey(pem: crlf).fingerprint == expected)
     }
 
+    @Test("PEM text is normalised as Foundation's replacements and trimming did, over generated spellings")
+    func normalisation() throws {
+        let key = KeyFixtures.p256Public
+        let pieces = ["", " ", "\t", "\n", "\r\n", "\r", "\\n", "\\r\\n", "\u{0B}", "\u{0C}", "\\", "x"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<3 { text += pieces.randomElement(using: &generator) ?? "" }
+            text += key.replacingOccurrences(of: "\n", with: pieces.randomElement(using: &generator) == "x" ? "\r\n" : "\n")
+            for _ in 0..<3 { text += pieces.randomElement(using: &generator) ?? "" }
+            let foundation = text.replacingOccurrences(of: "\\r\\n", with: "\n").replacingOccurrences(of: "\\n", with: "\n")
+                .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Array(PEM.normalized(text).utf8) == Array(foundation.utf8), "\(text.debugDescription)")
+        }
+        #expect(PEM.normalized(" \t\n ").isEmpty)
+    }
+
     @Test("Refused keys say which keys are accepted")
     func refusedKeys() {
         let cases: [(String, KeyParsingError)] = [

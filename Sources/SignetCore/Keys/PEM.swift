@@ -10,16 +10,32 @@ enum PEM {
         // PEM is ASCII (RFC 7468); refusing anything else also keeps its labels from being matched
         // under String's equivalence (`KELVIN SIGN` for `K` in "PUBLIC KEY").
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        var normalized = text.replacingOccurrences(of: "\\r\\n", with: "\n")
-            .replacingOccurrences(of: "\\n", with: "\n")
-            .replacingOccurrences(of: "\r\n", with: "\n")
-            .replacingOccurrences(of: "\r", with: "\n")
-        normalized = normalized.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard normalized.hasPrefix("-----BEGIN ") else { return nil }
+        let cleaned = normalized(text)
+        guard cleaned.hasPrefix("-----BEGIN ") else { return nil }
         // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key; it carries nothing we need.
-        guard let documents = try? PEMDocument.parseMultiple(pemString: normalized) else { return nil }
+        guard let documents = try? PEMDocument.parseMultiple(pemString: cleaned) else { return nil }
         let keys = documents.filter { $0.discriminator != "EC PARAMETERS" }
         return keys.count == 1 ? keys[0] : nil
+    }
+
+    /// `text` (ASCII) with literal `\r\n` and `\n` escapes, CRLF and CR made line feeds, and
+    /// surrounding ASCII whitespace (tab, line feed, vertical tab, form feed, carriage return,
+    /// space) trimmed. A text without a backslash or a carriage return (the usual PEM) skips the
+    /// replacements.
+    static func normalized(_ text: String) -> String {
+        var replaced = text
+        if text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\r") }) {
+            replaced = text.replacingOccurrences(of: "\\r\\n", with: "\n")
+                .replacingOccurrences(of: "\\n", with: "\n")
+                .replacingOccurrences(of: "\r\n", with: "\n")
+                .replacingOccurrences(of: "\r", with: "\n")
+        }
+        let bytes = Array(replaced.utf8)
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }
 
