@@ -84,6 +84,14 @@ struct EncodingTests {
         #expect(byteCounts.allSatisfy { (280...520).contains($0) }, "every byte value, about 400 times each")
     }
 
+    @Test("A derived identifier stays the same for its seed (login decoys rely on it)")
+    func derivedIdentifiers() {
+        let seed = Array("signet-derived-identifier-vector".utf8)
+        #expect(Identifier.derived(.credential, from: seed) == "cr-8agl3-w9z3i-clpl3o7x99ic455t")
+        #expect(Identifier.derived(.credential, from: seed) == Identifier.derived(.credential, from: seed))
+        #expect(Identifier.derived(.credential, from: seed + [0]) != Identifier.derived(.credential, from: seed))
+    }
+
     @Test("Hex encodes lower-case, decodes either case, refuses odd lengths and non-hex")
     func hex() {
         #expect(Hex.encode([0x00, 0x0F, 0xA5, 0xFF]) == "000fa5ff")

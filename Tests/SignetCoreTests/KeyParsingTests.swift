@@ -50,7 +50,9 @@ struct KeyParsingTests {
     @Test("PEM text is normalised as Foundation's replacements and trimming did, over generated spellings")
     func normalisation() throws {
         let key = KeyFixtures.p256Public
-        let pieces = ["", " ", "\t", "\n", "\r\n", "\r", "\\n", "\\r\\n", "\u{0B}", "\u{0C}", "\\", "x"]
+        let pieces = [
+            "", " ", "\t", "\n", "\r\n", "\r", "\\n", "\\r\\n", "\\r", "\u{0B}", "\u{0C}", "\\", "x", "\u{1C}", "\u{1F}", "\u{00}", "\u{7F}",
+        ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             var text = ""

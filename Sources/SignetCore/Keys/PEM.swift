@@ -23,6 +23,7 @@ enum PEM {
     /// space) trimmed. A text without a backslash or a carriage return (the usual PEM) skips the
     /// replacements.
     static func normalized(_ text: String) -> String {
+        assert(text.utf8.allSatisfy { $0 < 0x80 }, "PEM.normalized is for ASCII text (document(_:) checks it first)")
         var replaced = text
         if text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\r") }) {
             replaced = text.replacingOccurrences(of: "\\r\\n", with: "\n")
