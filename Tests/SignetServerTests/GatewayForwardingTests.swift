@@ -114,6 +114,26 @@ struct GatewayForwardingTests {
         }
     }
 
+    @Test("Headers the client's Connection header names are hop-by-hop: never forwarded", arguments: [TestDatabase.Kind.sqlite])
+    func connectionNamedHeaders(database: TestDatabase.Kind) async throws {
+        try await Self.withGateway(database) { server, api, port, upstream in
+            let admin = try await server.admin(api)
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            connection.send(
+                "GET /wallets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(admin.token)\r\nX-Private-Hop: secret\r\n"
+                    + "X-Other-Hop: secret\r\nCustom-Header: kept\r\nConnection: keep-alive,\t X-Private-Hop \r\nConnection: x-other-hop\r\n\r\n"
+            )
+            // Kept alive: the head is enough (the upstream has the request before the gateway answers).
+            let answer = await connection.readUntilBody(seconds: 60)
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(200))")
+            let received = try #require(upstream.requests.last)
+            #expect(received.header("Custom-Header") == "kept")
+            #expect(received.header("X-Private-Hop") == nil && received.header("X-Other-Hop") == nil)
+            #expect(!received.headerLines.contains { $0.contains("secret") })
+        }
+    }
+
     @Test("Bodies stream up to the route's maxBodyBytes (not Signet's own 64 KiB), and one byte more is a 413", arguments: [TestDatabase.Kind.sqlite])
     func largeBodies(database: TestDatabase.Kind) async throws {
         try await Self.withGateway(database) { server, api, _, upstream in

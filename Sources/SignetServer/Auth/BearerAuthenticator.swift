@@ -31,7 +31,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
     let usage: TokenUsageRecorder
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
-        guard let authorization = request.headers[.authorization] else {
+        guard let authorization = request.headers.value(of: .authorization) else {
             throw APIError.unauthorized("Not Authorized: send Authorization: Bearer <access token>")
         }
         guard let token = Self.bearerToken(authorization) else {
@@ -39,7 +39,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         }
         let caller = try await authenticate(token: token, noting: false)
         // The last clients are the ones that present the token here, not a service that asks about it.
-        usage.noteUse(of: caller.token, at: now(), address: context.clientAddress, userAgent: request.headers[.userAgent])
+        usage.noteUse(of: caller.token, at: now(), address: context.clientAddress, userAgent: request.headers.value(of: .userAgent))
         return caller
     }
 

@@ -119,7 +119,7 @@ extension Gateway: HeldRequestForwarding {
                 actionId: held.userActionId,
                 approval: (approval.id, approvers)
             )
-            for (name, value) in identity { headers.add(name: name, value: value) }
+            for (name, value) in identity { headers.add(name: name.rawName, value: value) }
             headers.add(name: "X-Signet-Approval-Id", value: approval.id)
             headers.add(name: "X-Forwarded-Proto", value: "http")
             let reply = try await forwarder.exchange(

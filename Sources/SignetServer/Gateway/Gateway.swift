@@ -192,7 +192,7 @@ package final class Gateway: Sendable {
     ) async throws -> UserActionRecord {
         guard let meaning = SignedPayload.meaning(of: bytes) else { throw APIError.badRequest("the body of a signed request must be JSON") }
         let shape = SignedRequestShape(
-            header: request.headers[SignedRoutes.header],
+            header: request.headers.value(of: SignedRoutes.header),
             method: request.method.rawValue,
             path: request.uri.path,
             query: request.uri.query,
@@ -243,9 +243,9 @@ package final class Gateway: Sendable {
         }
         var headers = HTTPFields()
         for (name, value) in try await forwarder.identityHeaders(caller: caller, route: route, target: target, actionId: nil) {
-            if let field = HTTPField.Name(name) { headers[field] = value }
+            headers.append(HTTPField(name: name, value: value))
         }
-        headers[.cacheControl] = "no-store"
+        headers.append(HTTPField(name: .cacheControl, value: "no-store"))
         return Response(status: .ok, headers: headers)
     }
 

@@ -33,7 +33,7 @@ struct GatewayCheckController: Sendable {
     /// would authorise different requests.
     static func originalRequest(_ headers: HTTPFields, setting: GatewayConfiguration.CheckHeaders) throws -> (String, String) {
         func pair(_ names: (method: HTTPField.Name?, uri: HTTPField.Name?)) -> (method: String?, uri: String?) {
-            (names.method.flatMap { headers[$0] }.map { $0.uppercased() }, names.uri.flatMap { headers[$0] })
+            (names.method.flatMap { headers.value(of: $0) }.map { $0.uppercased() }, names.uri.flatMap { headers.value(of: $0) })
         }
         let (original, forwarded) = (pair(Self.original), pair(Self.forwarded))
         let originalSent = original.method != nil || original.uri != nil

@@ -21,8 +21,8 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
     {
         // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to
         // wait for, and warm authenticated reads stay as cheap as they were.
-        let length = request.headers[.contentLength]
-        guard request.headers[.transferEncoding] != nil || (length != nil && length != "0") else {
+        let length = request.headers.value(of: .contentLength)
+        guard request.headers.value(of: .transferEncoding) != nil || (length != nil && length != "0") else {
             return try await next(request, context)
         }
         var request = request

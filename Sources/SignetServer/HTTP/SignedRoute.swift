@@ -58,7 +58,7 @@ struct SignedRoutes: Sendable {
                 throw APIError.badRequest("the body is not valid JSON")
             }
             let shape = SignedRequestShape(
-                header: request.headers[Self.header],
+                header: request.headers.value(of: Self.header),
                 method: request.method.rawValue,
                 path: request.uri.path,
                 query: request.uri.query,

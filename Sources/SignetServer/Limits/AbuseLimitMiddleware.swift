@@ -13,18 +13,24 @@ struct AbuseLimitMiddleware: RouterMiddleware {
 
     let limiter: AbuseLimiter
     /// `POST /auth/login/init` and the other `authentication` routes of the catalogue, as "METHOD /path".
-    private let authenticationRoutes: Set<String> = Set(
-        Endpoints.all.filter { $0.rate == .authentication }.map { "\($0.method.rawValue) \($0.path.description)" }
+    private let authenticationRoutes: Set<Route> = Set(
+        Endpoints.all.filter { $0.rate == .authentication }.map { Route(method: $0.method.rawValue, path: $0.path.description) }
     )
+
+    /// A method and a path, looked up without building a string per request.
+    private struct Route: Hashable {
+        let method: String
+        let path: String
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The route the router resolved (it ignores empty segments: `/auth//login/init/` is
         // `/auth/login/init`), or for the gateway's paths and unknown ones, the path itself.
         let routed = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? request.uri.path
-        let path = "/" + routed.split(separator: "/").joined(separator: "/")
+        let path = Self.withoutEmptySegments(routed)
         let address = context.clientAddress.map(ClientAddress.bucketKey)
-        if authenticationRoutes.contains("\(request.method.rawValue) \(path)") { try limiter.admitAuthentication(from: address) }
-        let bearer = request.headers[.authorization] != nil && path != "/auth/check" && !path.hasPrefix("/auth/check/")
+        if authenticationRoutes.contains(Route(method: request.method.rawValue, path: path)) { try limiter.admitAuthentication(from: address) }
+        let bearer = request.headers.value(of: .authorization) != nil && path != "/auth/check" && !path.hasPrefix("/auth/check/")
         if bearer { try limiter.admitTokenBearer(from: address) }
         do {
             return try await AbuseLimiter.$clientAddress.withValue(address) { try await next(request, context) }
@@ -34,6 +40,21 @@ struct AbuseLimitMiddleware: RouterMiddleware {
             limiter.recordFailedToken(from: address)
             throw error
         }
+    }
+}
+
+extension AbuseLimitMiddleware {
+    /// `path` with one leading `/` and no empty segments (`auth//login/init/` is `/auth/login/init`);
+    /// a path already so is returned as it is, without splitting it (the usual case, on every request).
+    static func withoutEmptySegments(_ path: String) -> String {
+        let slash = UInt8(ascii: "/")
+        var previous: UInt8 = 0
+        var plain = path.utf8.first == slash && (path.utf8.count == 1 || path.utf8.last != slash)
+        for byte in path.utf8 where plain {
+            plain = !(byte == slash && previous == slash)
+            previous = byte
+        }
+        return plain ? path : "/" + path.split(separator: "/").joined(separator: "/")
     }
 }
 
