@@ -162,12 +162,15 @@ package final class Gateway: Sendable {
     private func match(_ request: Request) throws -> (GatewayConfiguration.Route, GatewayConfiguration.Upstream)? {
         let configuration = self.configuration
         let path = request.uri.path
+        // Every route starts with a literal segment, matched as received: a path whose first
+        // segment no route names is not the gateway's (and is not checked here: Signet's own
+        // routes, /healthz and /auth/check among them, skip the gateway's path rules).
+        let first = Substring(path.utf8.dropFirst().prefix { $0 != UInt8(ascii: "/") })
+        guard configuration.claims(firstSegment: first) else { return nil }
         let segments: [Substring]
         do {
             segments = try GatewayPath.segments(of: path)
         } catch {
-            let first = path.dropFirst().prefix { $0 != "/" }
-            guard configuration.claims(firstSegment: first) else { return nil }
             throw APIError.badRequest("the path cannot be forwarded: \(error.description)")
         }
         guard let route = configuration.route(method: request.method.rawValue, segments: segments),

@@ -191,6 +191,24 @@ struct GatewayForwarder: Sendable {
         actionId: String?,
         approval: (id: String, approvers: [String])? = nil
     ) async throws -> [(name: HTTPField.Name, value: String)] {
+        let names = IdentityHeaderNames.self
+        var headers: [(name: HTTPField.Name, value: String)] = [
+            (names.userId, caller.user.id), (names.username, caller.user.username), (names.orgId, caller.orgId),
+            (names.tokenId, caller.token.id), (names.tokenKind, caller.token.kind.rawValue), (names.operation, route.operation),
+        ]
+        if let actionId { headers.append((names.userActionId, actionId)) }
+        // Every fact in the token is in the key, and so is the signing key in force.
+        let key = IdentityTokenCache.Key(
+            tokenId: caller.token.id, userId: caller.user.id, username: caller.user.username, orgId: caller.orgId,
+            tokenKind: caller.token.kind.rawValue, operation: route.operation, method: route.method, upstream: target.upstream.name,
+            target: target.requestTarget, signingKeyId: tokens.currentKeyID ?? ""
+        )
+        let issuedAt = now()
+        let reusable = actionId == nil && approval == nil
+        if reusable, let cached = identities.token(for: key, now: issuedAt) {
+            headers.append((names.identity, cached))
+            return headers
+        }
         var identity = IdentityClaims(
             issuer: tokens.issuer,
             audience: target.upstream.name,
@@ -203,29 +221,13 @@ struct GatewayForwarder: Sendable {
             userActionId: actionId,
             method: route.method,
             target: target.requestTarget,
-            issuedAt: now()
+            issuedAt: issuedAt
         )
         identity.approvalId = approval?.id
         identity.approvers = approval?.approvers
-        let names = IdentityHeaderNames.self
-        var headers = [
-            (names.userId, caller.user.id), (names.username, caller.user.username), (names.orgId, caller.orgId),
-            (names.tokenId, caller.token.id), (names.tokenKind, caller.token.kind.rawValue), (names.operation, route.operation),
-        ]
-        if let actionId { headers.append((names.userActionId, actionId)) }
-        // Every fact in the token is in the key, and so is the signing key in force.
-        let key = [
-            caller.token.id, caller.user.id, caller.user.username, caller.orgId, caller.token.kind.rawValue, route.operation,
-            route.method, target.upstream.name, target.requestTarget, tokens.currentKeyID ?? "",
-        ].joined(separator: "\u{0}")
-        let reusable = actionId == nil && approval == nil
-        if reusable, let cached = identities.token(for: key, now: identity.issuedAt) {
-            headers.append((names.identity, cached))
-        } else {
-            let token = try await tokens.identityToken(identity)
-            if reusable { identities.store(token, for: key, expiresAt: identity.expiresAt) }
-            headers.append((names.identity, token))
-        }
+        let token = try await tokens.identityToken(identity)
+        if reusable { identities.store(token, for: key, expiresAt: identity.expiresAt) }
+        headers.append((names.identity, token))
         return headers
     }
 
@@ -259,16 +261,40 @@ struct GatewayForwarder: Sendable {
 /// The identity tokens the gateway reuses (see ``GatewayForwarder/identities``); emptied when it
 /// holds 10,000, so it stays small whatever the traffic.
 final class IdentityTokenCache: Sendable {
-    private let entries = NIOLockedValueBox<[String: (token: String, expiresAt: Date)]>([:])
+    private let entries = NIOLockedValueBox<[Key: (token: String, expiresAt: Date)]>([:])
 
-    func token(for key: String, now: Date) -> String? {
+    /// The facts a token states and the signing key, compared and hashed by their UTF-8 bytes
+    /// (never by Unicode equivalence: two spellings are two tokens), without joining them.
+    struct Key: Hashable, Sendable {
+        let tokenId, userId, username, orgId, tokenKind, operation, method, upstream, target, signingKeyId: String
+
+        static func == (left: Key, right: Key) -> Bool {
+            func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+            return same(left.tokenId, right.tokenId) && same(left.userId, right.userId) && same(left.username, right.username)
+                && same(left.orgId, right.orgId) && same(left.tokenKind, right.tokenKind) && same(left.operation, right.operation)
+                && same(left.method, right.method) && same(left.upstream, right.upstream) && same(left.target, right.target)
+                && same(left.signingKeyId, right.signingKeyId)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            func combine(_ fact: String) {
+                var fact = fact
+                fact.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(0xFF as UInt8)  // never in UTF-8: ends each fact
+            }
+            combine(tokenId); combine(userId); combine(username); combine(orgId); combine(tokenKind)
+            combine(operation); combine(method); combine(upstream); combine(target); combine(signingKeyId)
+        }
+    }
+
+    func token(for key: Key, now: Date) -> String? {
         entries.withLockedValue { entries in
             guard let entry = entries[key], entry.expiresAt.timeIntervalSince(now) > 30 else { return nil }
             return entry.token
         }
     }
 
-    func store(_ token: String, for key: String, expiresAt: Date) {
+    func store(_ token: String, for key: Key, expiresAt: Date) {
         entries.withLockedValue { entries in
             if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
             entries[key] = (token, expiresAt)
