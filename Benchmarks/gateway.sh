@@ -16,10 +16,12 @@ gateway_nginx_binary() {
     command -v nginx || echo /usr/sbin/nginx
 }
 
-# Two nginx servers in one process, both with keep-alive to Signet and the upstream (a fair peer):
-# $NGINX_PROXY_PORT forwards with no check (the floor of any reverse proxy); $NGINX_AUTH_PORT asks
-# Signet's /auth/check first (auth_request, as Examples/wallets-upstream/nginx.conf) and passes its
-# identity headers on.
+# Three nginx servers in one process. $UPSTREAM_PORT is the upstream of every row: the same fixed
+# wallet list signet-bench upstream answers, from nginx's own `return`, so the upstream costs next to
+# nothing (issue 25's method) and each row measures what is in front of it. $NGINX_PROXY_PORT
+# forwards with no check (the floor of any reverse proxy); $NGINX_AUTH_PORT asks Signet's
+# /auth/check first (auth_request, as Examples/wallets-upstream/nginx.conf) and passes its identity
+# headers on; both keep connections alive to Signet and the upstream (a fair peer).
 gateway_start_nginx() {
     local dir="$WORK/nginx"
     mkdir -p "$dir"
@@ -41,6 +43,15 @@ http {
     upstream signet { server 127.0.0.1:$PORT; keepalive 128; }
     proxy_http_version 1.1;
     proxy_set_header Connection "";
+    server {
+        listen 127.0.0.1:$UPSTREAM_PORT;
+        keepalive_requests 1000000;
+        location = /wallets {
+            default_type application/json;
+            if (\$request_method = POST) { return 200 '{"id":"wa-bench-bench-0000000000000001","network":"Ethereum"}'; }
+            return 200 '{"items":[{"id":"wa-bench-bench-0000000000000000","network":"Ethereum","status":"Active","custodial":true,"tags":[]}]}';
+        }
+    }
     server {
         listen 127.0.0.1:$NGINX_PROXY_PORT;
         location / { proxy_pass http://bench; }
@@ -74,25 +85,36 @@ EOF
     binary=$(gateway_nginx_binary)  # installed here, not in the background job below
     "$binary" -p "$dir" -c "$dir/nginx.conf" >>"$dir/out.log" 2>&1 &
     NGINX=$!
+}
+
+# nginx answers through Signet's /auth/check (Signet runs with the gateway by now).
+gateway_wait_nginx() {
     for _ in $(seq 100); do curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGINX_AUTH_PORT/wallets" >/dev/null && return; sleep 0.1; done
-    echo "nginx did not start or refused the PAT:" >&2; cat "$dir/error.log" "$dir/out.log" >&2; exit 1
+    echo "nginx did not start or refused the PAT:" >&2; cat "$WORK/nginx/error.log" "$WORK/nginx/out.log" >&2; exit 1
 }
 
 # GET /wallets with the PAT through `serve --gateway` (bearer check, the route's operation, identity
-# headers and JWT, forwarding), the same call straight to the upstream (`signet-bench upstream`,
-# which checks nothing), the hello world and both /auth/check styles of the same server, and the
-# nginx rows with --peer nginx: alternating passes, medians in GATEWAY_ROWS.
+# headers and JWT, forwarding), the same call straight to the upstream (which checks nothing:
+# `signet-bench upstream`, or with --peer nginx nginx's fixed answer), the hello world and both
+# /auth/check styles of the same server, and the nginx rows with --peer nginx: alternating passes,
+# medians in GATEWAY_ROWS.
 gateway_measure() {
     UPSTREAM_PORT=$(free_port)
-    "$BENCH" upstream --port "$UPSTREAM_PORT" >>"$WORK/upstream.log" 2>&1 &
-    UPSTREAM=$!
+    if [ "$PEER" = nginx ]; then
+        gateway_start_nginx
+        UPSTREAM_NAME="nginx's fixed answer (return 200), on the same cores"
+    else
+        "$BENCH" upstream --port "$UPSTREAM_PORT" >>"$WORK/upstream.log" 2>&1 &
+        UPSTREAM=$!
+        UPSTREAM_NAME="signet-bench upstream (Hummingbird), on the same cores"
+    fi
     printf 'upstreams: { bench: { url: "http://127.0.0.1:%s" } }\nroutes:\n  - { method: GET, path: /wallets, upstream: bench, operation: Wallets:Read }\n  - { method: POST, path: /wallets, upstream: bench, operation: Wallets:Create }\n' \
         "$UPSTREAM_PORT" >"$WORK/gateway.yaml"
     stop_server
     start_server --gateway "$WORK/gateway.yaml"
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/wallets" >/dev/null && break; sleep 0.1; done
     curl -sf -H "Authorization: Bearer $TOKEN" "$URL/wallets" >/dev/null
-    [ "$PEER" = nginx ] && gateway_start_nginx
+    [ "$PEER" = nginx ] && gateway_wait_nginx
     local labels="direct hello gateway check envoy"
     [ "$PEER" = nginx ] && labels="$labels proxy auth"
     rm -f "$WORK"/passes-*
@@ -123,7 +145,7 @@ gateway_measure() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 gateway_table() {
-    echo "## Gateway (wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes, median; upstream: signet-bench upstream on the same cores; nginx with one worker)"
+    echo "## Gateway (wrk -t2 -c64, three alternating ${PASS_SECONDS}-second passes, median; upstream: $UPSTREAM_NAME; nginx with one worker)"
     echo
     echo "| GET /wallets, or the check for it | req/s | p50 / p99 ms | ÷ Signet's hello world |"
     echo "|---|---:|---:|---:|"

@@ -11,7 +11,9 @@
 #   --database KIND    sqlite (default) or postgres: the throwaway cluster of the tests
 #                      (scripts/with-postgres; default scales then "10 10000")
 #   --peer nginx       the gateway also against nginx (installed from Debian's packages if
-#                      missing): proxy_pass alone, and auth_request asking Signet's /auth/check
+#                      missing): proxy_pass alone, and auth_request asking Signet's /auth/check;
+#                      every gateway row's upstream is then nginx answering the fixed list itself
+#                      (an upstream that costs next to nothing, as issue 25 measures)
 #
 # What it does: builds `signet` and `signet-bench` in release (SIGNET_BENCHMARKS=1), prints the
 # micro-benchmarks, then starts `signet serve --dev` on a fresh SQLite store and, for each scale,
@@ -20,8 +22,8 @@
 #   - the signed round (action/init, action, PUT /auth/pats/{id}), with `signet-bench load rounds`;
 #   - the server's resident memory.
 # Then the optional soak, PAT creation and login rates, and the gateway (`serve --gateway` in front
-# of `signet-bench upstream`) beside the same server's hello world and /auth/check, in alternating
-# passes. Installs wrk (and with --peer nginx, nginx) from Debian's packages if missing. Absolute numbers depend on the machine and on what else runs; quote the ratios.
+# of `signet-bench upstream`, or of nginx's fixed answer with --peer nginx) beside the same server's
+# hello world and /auth/check, in alternating passes. Installs wrk (and with --peer nginx, nginx) from Debian's packages if missing. Absolute numbers depend on the machine and on what else runs; quote the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -84,6 +84,26 @@ struct WeakInputTests {
         #expect(!ExactText.equals("\u{212A}", "K") && ExactText.equals("K", "K"))
     }
 
+    @Test("Exact equality of two Strings is equality of their bytes: equivalent spellings of one length differ, small and large strings alike")
+    func exactStringEquality() {
+        // Canonically equivalent (String == says equal), same UTF-8 length, different bytes.
+        let (first, second) = ("a\u{301}\u{323}", "a\u{323}\u{301}")
+        #expect(first == second && first.utf8.count == second.utf8.count)
+        #expect(!ExactText.equals(first, second) && !ExactText.equals(first + String(repeating: "x", count: 40), second + String(repeating: "x", count: 40)))
+        let pieces = ["a", "K", "\u{212A}", "é", "e\u{301}", "\u{301}", "\u{323}", "鍵", "", "0123456789abcdef"]
+        var state: UInt64 = 5
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        for _ in 0..<20_000 {
+            let left = (0..<(next() % 6)).map { _ in pieces[next() % pieces.count] }.joined()
+            let right = next() % 3 == 0 ? left : (0..<(next() % 6)).map { _ in pieces[next() % pieces.count] }.joined()
+            #expect(ExactText.equals(left, right) == Array(left.utf8).elementsEqual(Array(right.utf8)), "\(left.unicodeScalars.map(\.value)) \(right.unicodeScalars.map(\.value))")
+            #expect(ExactText.equals(left, right) == ExactText.equals(left[...], right[...]))
+        }
+    }
+
     @Test("Names refuse control, format (bidi, zero-width) and separator characters, and long byte runs")
     func textRules() {
         for bad in ["a\u{0}b", "\u{1B}[2J", "x\u{7F}", "\u{202E}evil", "a\u{200B}b", "\u{2066}x", "\u{FEFF}x", "a\u{2028}b", "\u{E000}"] {

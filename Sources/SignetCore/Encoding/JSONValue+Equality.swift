@@ -1,3 +1,5 @@
+import Foundation
+
 extension JSONValue {
     /// Exact equality: strings and object keys are equal only when their Unicode scalars are.
     ///
@@ -32,5 +34,18 @@ public enum ExactText {
     /// Whether both strings consist of the same Unicode scalars (equivalently, the same UTF-8 bytes).
     public static func equals(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
         lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
+    /// The same for two `String`s: their lengths first, then their bytes in one `memcmp` when both
+    /// are stored contiguously (as native strings are), else byte by byte.
+    public static func equals(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let compared = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                guard let first = left.baseAddress, let second = right.baseAddress else { return left.count == right.count }
+                return memcmp(first, second, left.count) == 0
+            }
+        }
+        return (compared ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
     }
 }

@@ -269,7 +269,7 @@ final class IdentityTokenCache: Sendable {
         let tokenId, userId, username, orgId, tokenKind, operation, method, upstream, target, signingKeyId: String
 
         static func == (left: Key, right: Key) -> Bool {
-            func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+            func same(_ a: String, _ b: String) -> Bool { ExactText.equals(a, b) }
             return same(left.tokenId, right.tokenId) && same(left.userId, right.userId) && same(left.username, right.username)
                 && same(left.orgId, right.orgId) && same(left.tokenKind, right.tokenKind) && same(left.operation, right.operation)
                 && same(left.method, right.method) && same(left.upstream, right.upstream) && same(left.target, right.target)
