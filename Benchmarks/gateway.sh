@@ -112,7 +112,13 @@ gateway_measure() {
         "$UPSTREAM_PORT" >"$WORK/gateway.yaml"
     stop_server
     start_server --gateway "$WORK/gateway.yaml"
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/wallets" >/dev/null && break; sleep 0.1; done
+    local up=""
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/wallets" >/dev/null && { up=1; break; }; sleep 0.1; done
+    if [ -z "$up" ]; then
+        echo "the upstream did not answer on port $UPSTREAM_PORT:" >&2
+        cat "$WORK/upstream.log" "$WORK/nginx/error.log" "$WORK/nginx/out.log" 2>/dev/null >&2
+        exit 1
+    fi
     curl -sf -H "Authorization: Bearer $TOKEN" "$URL/wallets" >/dev/null
     [ "$PEER" = nginx ] && gateway_wait_nginx
     local labels="direct hello gateway check envoy"
@@ -136,7 +142,7 @@ gateway_measure() {
     for label in $labels; do GATEWAY_ROWS[$label]=$(median_of_passes "$label" x); done
     GATEWAY_ROUNDS=$("$BENCH" load gateway-rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
     GATEWAY_FAST=$("$BENCH" load gateway-fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
-    [ "$PEER" = nginx ] && { kill "$NGINX" 2>/dev/null || true; }
+    [ "$PEER" = nginx ] && { kill "$NGINX" 2>/dev/null || true; wait "$NGINX" 2>/dev/null || true; }
     kill "$UPSTREAM" 2>/dev/null || true
     NGINX=""
     UPSTREAM=""

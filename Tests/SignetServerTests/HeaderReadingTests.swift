@@ -72,4 +72,31 @@ struct HeaderReadingTests {
         #expect(ResponseHeadersMiddleware.expiration(Date(timeIntervalSince1970: 1_798_761_599.999)) == "2026-12-31 23:59:59 UTC")
         #expect(ResponseHeadersMiddleware.expiration(Date(timeIntervalSince1970: last + 1)) == "10000-01-01 00:00:00 UTC")
     }
+
+    @Test("The identity cache's key: equal only when every fact is byte for byte equal, each fact counted")
+    func identityKeys() {
+        let facts = ["to-1", "us-1", "ana@example.com", "or-1", "Pat", "Wallets:Read", "GET", "wallets", "/wallets?x=1", "key-1"]
+        func key(_ f: [String]) -> IdentityTokenCache.Key {
+            IdentityTokenCache.Key(
+                tokenId: f[0], userId: f[1], username: f[2], orgId: f[3], tokenKind: f[4], operation: f[5], method: f[6], upstream: f[7],
+                target: f[8], signingKeyId: f[9]
+            )
+        }
+        let base = key(facts)
+        #expect(base == key(facts) && base.hashValue == key(facts).hashValue)
+        for index in facts.indices {
+            var changed = facts
+            changed[index] += "x"
+            #expect(base != key(changed), "fact \(index)")
+        }
+        // Canonically equivalent spellings (String == says equal) are two keys; so are shifted boundaries.
+        var decomposed = facts
+        decomposed[2] = "ana\u{301}@example.com"
+        var precomposed = facts
+        precomposed[2] = "an\u{E1}@example.com"
+        #expect(decomposed[2] == precomposed[2] && key(decomposed) != key(precomposed))
+        var shifted = facts
+        (shifted[0], shifted[1]) = ("to-1u", "s-1")
+        #expect(key(shifted) != base && key(shifted).hashValue != base.hashValue)
+    }
 }

@@ -2,22 +2,19 @@ import Foundation
 import Metrics
 import NIOConcurrencyHelpers
 package import Prometheus
-import Synchronization
 
 /// Signet's metrics, in Prometheus text at `/metrics` on their own listener (``MetricsServer``).
 ///
 /// Recorded through swift-metrics once ``bootstrap()`` installs the Prometheus factory
 /// (process-wide, once: `signet serve --metrics-port` does it); until then each recording returns
-/// at once (making a metric object for swift-metrics' no-op factory cost about 1% of a gateway request). Hummingbird's
-/// `MetricsMiddleware` adds the requests by route template, method and status, with their
+/// at once (making a metric object for swift-metrics' no-op factory cost about 1% of a gateway
+/// request). Hummingbird's `MetricsMiddleware` adds the requests by route template, method and status, with their
 /// durations (`hb_requests`, `http_server_request_duration`, `http_server_active_requests`).
 package enum SignetMetrics {
     /// The registry `/metrics` renders.
     package static let registry = PrometheusCollectorRegistry()
 
     private static let installed = NIOLockedValueBox(false)
-    /// Whether ``bootstrap()`` ran in this process (read on every recording, without a lock).
-    private static let recording = Atomic<Bool>(false)
 
     /// Installs the Prometheus factory for this process; later calls do nothing.
     package static func bootstrap() {
@@ -25,7 +22,6 @@ package enum SignetMetrics {
             guard !done else { return }
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             done = true
-            recording.store(true, ordering: .releasing)
         }
     }
 
@@ -34,19 +30,19 @@ package enum SignetMetrics {
 
     /// A refusal (4xx), by its error id (`operation_not_granted`, `rate_limited`…) and status.
     static func refused(id: String, status: Int) {
-        guard recording.load(ordering: .acquiring) else { return }
+        guard installed.withLockedValue({ $0 }) else { return }
         Counter(label: "signet_refusals_total", dimensions: [("reason", id), ("status", String(status))]).increment()
     }
 
     /// A lookup of the authorization cache, answered from memory or from the store.
     static func cache(hit: Bool) {
-        guard recording.load(ordering: .acquiring) else { return }
+        guard installed.withLockedValue({ $0 }) else { return }
         Counter(label: "signet_authorization_cache_total", dimensions: [("result", hit ? "hit" : "miss")]).increment()
     }
 
     /// A gateway upstream's answer (its status, or `timeout` or `unreachable`) and how long it took.
     static func upstream(_ name: String, status: String, took duration: Duration) {
-        guard recording.load(ordering: .acquiring) else { return }
+        guard installed.withLockedValue({ $0 }) else { return }
         Counter(label: "signet_gateway_upstream_responses_total", dimensions: [("upstream", name), ("status", status)]).increment()
         let (seconds, attoseconds) = duration.components
         Timer(label: "signet_gateway_upstream_duration", dimensions: [("upstream", name)], preferredDisplayUnit: .seconds)
@@ -55,7 +51,7 @@ package enum SignetMetrics {
 
     /// A signed write used up: a user action of the three-request flow, or a Fast Auth request.
     static func signedWrite(fastAuth: Bool) {
-        guard recording.load(ordering: .acquiring) else { return }
+        guard installed.withLockedValue({ $0 }) else { return }
         Counter(label: "signet_signed_writes_total", dimensions: [("kind", fastAuth ? "fast_auth" : "user_action")]).increment()
     }
 }

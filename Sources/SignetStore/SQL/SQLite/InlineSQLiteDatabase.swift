@@ -46,7 +46,7 @@ package struct InlineSQLiteDatabase: SQLDatabase {
 
     private func run(_ query: any SQLExpression, patient: Bool, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
-        let values = try binds.map { try encoder.encode($0) }
+        let values = try binds.map { try SQLiteDirectValues.encoded($0) ?? encoder.encode($0) }
         let decoder = self.decoder
         try session.run(sql, values, patient: patient) { row in onRow(SQLiteValuesRow(row: row, decoder: decoder)) }
     }
@@ -65,7 +65,7 @@ struct SQLiteValuesRow: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let value = row.value(column) else { throw MissingColumn(column: column) }
-        return try decoder.decode(D.self, from: value)
+        return try SQLiteDirectValues.decoded(value, as: D.self) ?? decoder.decode(D.self, from: value)
     }
 
     /// A row without the column asked for.
