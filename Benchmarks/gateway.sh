@@ -116,7 +116,7 @@ gateway_measure() {
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$UPSTREAM_PORT/wallets" >/dev/null && { up=1; break; }; sleep 0.1; done
     if [ -z "$up" ]; then
         echo "the upstream did not answer on port $UPSTREAM_PORT:" >&2
-        cat "$WORK/upstream.log" "$WORK/nginx/error.log" "$WORK/nginx/out.log" 2>/dev/null >&2
+        for log in "$WORK/upstream.log" "$WORK/nginx/error.log" "$WORK/nginx/out.log"; do [ -f "$log" ] && cat "$log" >&2; done
         exit 1
     fi
     curl -sf -H "Authorization: Bearer $TOKEN" "$URL/wallets" >/dev/null
@@ -143,7 +143,7 @@ gateway_measure() {
     GATEWAY_ROUNDS=$("$BENCH" load gateway-rounds --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
     GATEWAY_FAST=$("$BENCH" load gateway-fast-writes --from signet-data/admin.json --seconds "$SECONDS_PER_LOAD" --concurrency 16 --server-pid "$SERVER" | grep '^RESULT')
     [ "$PEER" = nginx ] && { kill "$NGINX" 2>/dev/null || true; wait "$NGINX" 2>/dev/null || true; }
-    kill "$UPSTREAM" 2>/dev/null || true
+    [ -n "$UPSTREAM" ] && { kill "$UPSTREAM" 2>/dev/null || true; wait "$UPSTREAM" 2>/dev/null || true; }
     NGINX=""
     UPSTREAM=""
 }

@@ -87,7 +87,7 @@ struct HeaderReadingTests {
         for index in facts.indices {
             var changed = facts
             changed[index] += "x"
-            #expect(base != key(changed), "fact \(index)")
+            #expect(base != key(changed) && base.hashValue != key(changed).hashValue, "fact \(index)")
         }
         // Canonically equivalent spellings (String == says equal) are two keys; so are shifted boundaries.
         var decomposed = facts

@@ -8,8 +8,9 @@ package import Prometheus
 /// Recorded through swift-metrics once ``bootstrap()`` installs the Prometheus factory
 /// (process-wide, once: `signet serve --metrics-port` does it); until then each recording returns
 /// at once (making a metric object for swift-metrics' no-op factory cost about 1% of a gateway
-/// request). Hummingbird's `MetricsMiddleware` adds the requests by route template, method and status, with their
-/// durations (`hb_requests`, `http_server_request_duration`, `http_server_active_requests`).
+/// request). Hummingbird's `MetricsMiddleware` adds the requests by route template, method and
+/// status, with their durations (`hb_requests`, `http_server_request_duration`,
+/// `http_server_active_requests`).
 package enum SignetMetrics {
     /// The registry `/metrics` renders.
     package static let registry = PrometheusCollectorRegistry()

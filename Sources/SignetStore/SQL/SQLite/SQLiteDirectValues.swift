@@ -5,16 +5,18 @@ import SQLiteNIO
 /// values, exactly as sqlite-kit's `SQLiteDataEncoder` and `SQLiteDataDecoder` convert them.
 /// Those ask every value whether it conforms to a protocol (a conformance lookup) and decode a
 /// wrapper such as ``Milliseconds`` through a nested decoder: together about 6% of a Fast Auth
-/// write. Anything not listed here still goes through sqlite-kit (`nil` from these functions).
+/// write, mostly in reading rows. Anything not listed here still goes through sqlite-kit (`nil`
+/// from these functions).
 enum SQLiteDirectValues {
-    /// The value a bind is sent as, for `String`, `Int64`, `Int`, `Bool` and ``Milliseconds``.
+    /// The value a bind is sent as, for `String`, `Int64`, `Int` and `Bool` (an optional one
+    /// holding a value included). A row's columns arrive wrapped by SQLKit's encoder and are left
+    /// to sqlite-kit; the binds of statements written by hand (ids, digests, milliseconds) do not.
     static func encoded(_ value: any Encodable) -> SQLiteData? {
         switch value {
         case let text as String: .text(text)
         case let number as Int64: .integer(SQLiteInt64(number))
         case let number as Int: .integer(SQLiteInt64(number))
         case let flag as Bool: .integer(flag ? 1 : 0)
-        case let time as Milliseconds: .integer(SQLiteInt64(time.wrappedValue.milliseconds))
         default: nil
         }
     }
