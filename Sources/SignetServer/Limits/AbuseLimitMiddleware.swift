@@ -12,7 +12,7 @@ struct AbuseLimitMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
 
     let limiter: AbuseLimiter
-    /// `POST /auth/login/init` and the other `authentication` routes of the catalogue, as "METHOD /path".
+    /// `POST /auth/login/init` and the other `authentication` routes of the catalogue (method and path).
     private let authenticationRoutes: Set<Route> = Set(
         Endpoints.all.filter { $0.rate == .authentication }.map { Route(method: $0.method.rawValue, path: $0.path.description) }
     )
