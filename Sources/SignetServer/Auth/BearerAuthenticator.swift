@@ -50,11 +50,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         let scheme = Array("bearer".utf8)
         guard bytes.count > scheme.count, bytes[scheme.count] == UInt8(ascii: " ") else { return nil }
         for (index, letter) in scheme.enumerated() where bytes[index] | 0x20 != letter { return nil }
-        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = bytes[scheme.count...].firstIndex(where: { !isBlank($0) }),
-            let last = bytes.lastIndex(where: { !isBlank($0) })
-        else { return nil }
-        return String(decoding: bytes[first...last], as: UTF8.self)
+        return HTTPWhitespace.trimmed(bytes[scheme.count...])
     }
 
     /// The caller `token` stands for; its use is noted unless `noting` is `false` (the request path

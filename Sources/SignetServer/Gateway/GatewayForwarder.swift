@@ -248,14 +248,8 @@ struct GatewayForwarder: Sendable {
     /// the name, which then matches no header).
     static func connectionNamed(_ value: String?) -> Set<String> {
         guard let value, !value.isEmpty else { return [] }
-        var names = Set<String>()
-        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        // Each token without the spaces and tabs around it (RFC 9110 §5.6.1), by its bytes:
-        // Foundation's trimming was 3% of a forwarded request (every answer says `keep-alive`).
-        for part in value.utf8.split(separator: UInt8(ascii: ",")) {
-            guard let first = part.firstIndex(where: { !isBlank($0) }), let last = part.lastIndex(where: { !isBlank($0) }) else { continue }
-            names.insert(String(decoding: part[first...last], as: UTF8.self).lowercased())
-        }
-        return names
+        // Each token trimmed by its bytes: Foundation's trimming was 3% of a forwarded request
+        // (every answer says `keep-alive`).
+        return Set(value.utf8.split(separator: UInt8(ascii: ",")).compactMap { HTTPWhitespace.trimmed($0)?.lowercased() })
     }
 }

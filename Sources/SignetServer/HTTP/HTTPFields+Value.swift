@@ -14,3 +14,13 @@ extension HTTPFields {
         return found
     }
 }
+
+/// HTTP's optional whitespace (spaces and tabs, RFC 9110 §5.6.3), handled by bytes.
+enum HTTPWhitespace {
+    /// `bytes` without the spaces and tabs at either end, as text; `nil` when nothing else is left.
+    static func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> String? where Bytes.Element == UInt8 {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return nil }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+}
